@@ -1,0 +1,254 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
+import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
+import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
+import { type FeeQuery, lookupFee } from '../lambdas/engine/fee-lookup.js';
+import { priceBill } from '../lambdas/engine/price-bill.js';
+import type { FeeIndex } from '../lambdas/fee-index/reader.js';
+import { buildIndexFromDirectory, readDatasets } from '../fee-data/load-datasets.js';
+import { DEFAULT_INDEX_FILE, REPO_ROOT, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
+import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
+import { writeSample } from '../fee-data/sample.js';
+
+const USAGE = `wcbr: workers' compensation bill review
+
+  wcbr price [FILE|-] [--index FILE]           price a bill (JSON) and print the priced bill
+  wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]
+           [--zip Z | --locality CARRIER-LOC] [--facility] [--index FILE]
+  wcbr fee --batch FILE|- [--index FILE]       one JSON query per line, one JSON answer per line
+  wcbr data build [--from DIR] [--out FILE]    build the fee index (default: from fee-data/sample)
+  wcbr data sample [--from DIR] [--out DIR]    regenerate fee-data/sample from the official files
+  wcbr data verify [--index FILE]              check the index checksum and list its editions
+  wcbr serve                                   run the API locally (what npm start runs)
+  wcbr token [--client]                        print a fresh access token for the running local stack
+  wcbr bench                                   run the benchmarks (npm run bench)
+`;
+
+/** A command-line failure with the exit code to use. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function readInput(file: string | undefined): string {
+  if (file === undefined || file === '-') return readFileSync(0, 'utf8');
+  return readFileSync(file, 'utf8');
+}
+
+function openIndex(file: string | undefined): FeeIndex {
+  const indexFile = file ?? DEFAULT_INDEX_FILE;
+  if (file === undefined) ensureSampleIndex();
+  return loadFeeIndexFile(indexFile);
+}
+
+/** Builds the default index from the sample when it is missing or older than the sample. */
+export function ensureSampleIndex(): void {
+  const manifest = path.join(SAMPLE_DIR, 'manifest.json');
+  const stale =
+    !existsSync(DEFAULT_INDEX_FILE) ||
+    (existsSync(manifest) && statSync(manifest).mtimeMs > statSync(DEFAULT_INDEX_FILE).mtimeMs);
+  if (stale) {
+    const report = buildIndexFromDirectory(SAMPLE_DIR, DEFAULT_INDEX_FILE);
+    process.stderr.write(`built ${path.relative(REPO_ROOT, report.out)} from the sample (${report.bytes} bytes)\n`);
+  }
+}
+
+function errorObject(error: unknown): Record<string, unknown> {
+  if (error instanceof BillValidationError) return { error: { status: 422, message: error.message, errors: error.errors } };
+  if (error instanceof NotFoundError) return { error: { status: 404, message: error.message, errors: error.errors } };
+  if (error instanceof SyntaxError) return { error: { status: 400, message: `not valid JSON: ${error.message}`, errors: [] } };
+  return { error: { status: 500, message: error instanceof Error ? error.message : String(error), errors: [] } };
+}
+
+function print(value: unknown, pretty = true): void {
+  process.stdout.write(`${pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`);
+}
+
+function price(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' } }, allowPositionals: true });
+  const index = openIndex(values.index);
+  try {
+    print(priceBill(index, normaliseBill(JSON.parse(readInput(positionals[0])))));
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'UsageError') throw error;
+    print(errorObject(error));
+    return 1;
+  }
+}
+
+function feeQueryOf(raw: Record<string, unknown>): FeeQuery {
+  const text = (key: string): string | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new BillValidationError('Bad query.', [{ field: key, errorMessage: 'must be a string' }]);
+    return value;
+  };
+  const facility = raw.facility;
+  if (facility !== undefined && typeof facility !== 'boolean') {
+    throw new BillValidationError('Bad query.', [{ field: 'facility', errorMessage: 'must be true or false' }]);
+  }
+  const jurisdiction = text('jurisdiction');
+  const code = text('code');
+  const missing = [...(jurisdiction ? [] : ['jurisdiction']), ...(code ? [] : ['code'])];
+  if (missing.length > 0) {
+    throw new BillValidationError(
+      'Bad query.',
+      missing.map((field) => ({ field, errorMessage: 'is required' })),
+    );
+  }
+  const optional = (key: 'modifier' | 'date' | 'zip' | 'locality') => {
+    const value = text(key);
+    return value === undefined ? {} : { [key]: value };
+  };
+  return {
+    jurisdiction: jurisdiction as string,
+    code: code as string,
+    ...optional('modifier'),
+    ...optional('date'),
+    ...optional('zip'),
+    ...optional('locality'),
+    facility: facility === true,
+  };
+}
+
+function fee(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      jurisdiction: { type: 'string' },
+      code: { type: 'string' },
+      modifier: { type: 'string' },
+      date: { type: 'string' },
+      zip: { type: 'string' },
+      locality: { type: 'string' },
+      facility: { type: 'boolean' },
+      batch: { type: 'string' },
+      index: { type: 'string' },
+    },
+  });
+  const index = openIndex(values.index);
+  if (values.batch !== undefined) {
+    const lines = readInput(values.batch).split(/\r?\n/);
+    if (lines.at(-1) === '') lines.pop();
+    const out: string[] = [];
+    for (const line of lines) {
+      try {
+        const raw = JSON.parse(line) as unknown;
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+          throw new BillValidationError('Bad query.', [{ field: '(line)', errorMessage: 'must be a JSON object' }]);
+        }
+        out.push(JSON.stringify(lookupFee(index, feeQueryOf(raw as Record<string, unknown>))));
+      } catch (error) {
+        out.push(JSON.stringify(errorObject(error)));
+      }
+    }
+    process.stdout.write(out.length > 0 ? `${out.join('\n')}\n` : '');
+    return 0;
+  }
+  try {
+    const { index: _index, batch: _batch, ...flags } = values;
+    print(lookupFee(index, feeQueryOf(flags)));
+    return 0;
+  } catch (error) {
+    print(errorObject(error));
+    return 1;
+  }
+}
+
+function data(args: string[]): number {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { from: { type: 'string' }, out: { type: 'string' }, index: { type: 'string' } },
+  });
+  if (sub === 'build') {
+    const report = buildIndexFromDirectory(path.resolve(values.from ?? SAMPLE_DIR), path.resolve(values.out ?? DEFAULT_INDEX_FILE));
+    for (const d of report.datasets) process.stderr.write(`  ${d.dataset.padEnd(16)} ${d.label.padEnd(40)} ${String(d.rows).padStart(8)} rows  ${d.file}\n`);
+    process.stderr.write(
+      `wrote ${report.out}: ${(report.bytes / 1024 / 1024).toFixed(2)} MB from ${report.builtFrom} data (import ${report.importMs} ms, build ${report.buildMs} ms)\n`,
+    );
+    return 0;
+  }
+  if (sub === 'sample') {
+    const from = path.resolve(values.from ?? referenceDataDir());
+    const { datasets, builtFrom } = readDatasets(from);
+    if (builtFrom !== 'official') throw new UsageError(`${from} is a sample; give the directory of official files`);
+    const codes = new Set(SAMPLE_CODES);
+    const manifest = writeSample(
+      datasets,
+      (_dataset, record) => !('code' in record) || codes.has((record as { code: string }).code),
+      SAMPLE_CODES,
+      path.resolve(values.out ?? SAMPLE_DIR),
+    );
+    for (const d of manifest.datasets) process.stderr.write(`  ${d.file.padEnd(44)} ${String(d.rows).padStart(7)} rows of ${d.source.file}\n`);
+    return 0;
+  }
+  if (sub === 'verify') {
+    const index = openIndex(values.index);
+    const ok = verifyFeeIndex(index);
+    print({
+      checksum: ok ? 'ok' : 'MISMATCH',
+      builtFrom: index.header.builtFrom,
+      bytes: index.byteLength,
+      records: index.counts(),
+      editions: index.header.editions.map((e) => ({
+        id: e.id,
+        label: e.label,
+        effective: e.effective,
+        termination: e.termination,
+        file: e.source.file,
+        sha256: e.source.sha256,
+        complete: e.complete,
+        notes: e.notes,
+      })),
+    });
+    return ok ? 0 : 1;
+  }
+  throw new UsageError(`unknown data command ${sub ?? ''}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'price':
+      return price(args);
+    case 'fee':
+      return fee(args);
+    case 'data':
+      return data(args);
+    case 'serve': {
+      ensureSampleIndex();
+      const { serve } = await import('./serve.js');
+      return serve(args);
+    }
+    case 'token': {
+      const { token } = await import('./serve.js');
+      return token(args);
+    }
+    case 'bench': {
+      const { runBenchmarks } = await import('../bench/run.js');
+      return runBenchmarks(args);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`wcbr: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) process.stderr.write(USAGE);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,368 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from '../lambdas/fee-index/header.js';
+import { dateOfDay, dayNumber } from '../lambdas/fee-index/header.js';
+import {
+  ANESTHESIA_CF_TABLE,
+  encodeCode,
+  FORMAT_VERSION,
+  GLOBAL_DAYS_CODES,
+  GPCI_TABLE,
+  LOCALITY_COUNTY_TABLE,
+  layout,
+  MAGIC,
+  OPPS_CAP_TABLE,
+  RVU_TABLE,
+  type TableLayout,
+  type TableSchema,
+  ZIP5_TABLE,
+} from '../lambdas/fee-index/schema.js';
+import type { AnyImportedDataset } from './import/records.js';
+
+/** Raised when imported records cannot be encoded (a value out of range, an unknown character). */
+export class IndexBuildError extends Error {
+  override readonly name = 'IndexBuildError';
+}
+
+/** A record ready for encoding: field name → encoded-able value. */
+type Row = Record<string, string | number>;
+
+class StringTable {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Converts an exact decimal string to an integer scaled by 10^scale, refusing anything it would round.
+ *
+ * @param text - e.g. "1.30", "0.869", "32.3465", "" (read as zero)
+ * @param scale - decimal places kept
+ * @param where - what to name in an error
+ * @returns the scaled integer
+ */
+export function scaleDecimal(text: string, scale: number, where: string): number {
+  const value = text.trim() === '' ? '0' : text.trim();
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!match) throw new IndexBuildError(`${where}: "${text}" is not a decimal number`);
+  const fraction = (match[3] ?? '').replace(/0+$/, '');
+  if (fraction.length > scale) {
+    throw new IndexBuildError(`${where}: "${text}" has more than ${scale} decimals`);
+  }
+  const scaled = Number((match[2] ?? '0') + fraction.padEnd(scale, '0'));
+  if (!Number.isSafeInteger(scaled) || scaled > 0x7fffffff) {
+    throw new IndexBuildError(`${where}: "${text}" is out of range`);
+  }
+  return match[1] === '-' ? -scaled : scaled;
+}
+
+function asciiChar(text: string, where: string): number {
+  if (text.length === 0) return 0;
+  const code = text.charCodeAt(0);
+  if (text.length > 1 || code < 0x20 || code > 0x7e) throw new IndexBuildError(`${where}: "${text}" is not one character`);
+  return code;
+}
+
+function asciiChar2(text: string, where: string): number {
+  if (text.length > 2) throw new IndexBuildError(`${where}: "${text}" is longer than two characters`);
+  return asciiChar(text.charAt(0), where) | (asciiChar(text.charAt(1), where) << 8);
+}
+
+function encodeTable(table: TableLayout, rows: Row[], strings: StringTable): Uint8Array {
+  const { schema, recordSize, offsets } = table;
+  const bytes = new Uint8Array(rows.length * recordSize);
+  const view = new DataView(bytes.buffer);
+  rows.forEach((row, i) => {
+    const base = i * recordSize;
+    for (const field of schema.fields) {
+      const at = base + (offsets[field.name] as number);
+      const raw = row[field.name];
+      const where = `${schema.name} record for ${JSON.stringify(row.code ?? row.zip ?? row.carrier)} field ${field.name}`;
+      if (raw === undefined) throw new IndexBuildError(`${where}: missing`);
+      const text = String(raw);
+      switch (field.type) {
+        case 'code': {
+          const key = encodeCode(text, 5);
+          if (key < 0) throw new IndexBuildError(`${where}: "${text}" is not a HCPCS code`);
+          view.setUint32(at, key, true);
+          break;
+        }
+        case 'mod': {
+          const key = encodeCode(text, 2);
+          if (key < 0) throw new IndexBuildError(`${where}: "${text}" is not a modifier`);
+          view.setUint16(at, key, true);
+          break;
+        }
+        case 'char':
+          view.setUint8(at, asciiChar(text, where));
+          break;
+        case 'char2':
+          view.setUint16(at, asciiChar2(text, where), true);
+          break;
+        case 'str':
+          view.setUint32(at, strings.id(text), true);
+          break;
+        case 'u8':
+        case 'u16':
+        case 'u32':
+        case 'i32': {
+          const n = typeof raw === 'number' ? raw : scaleDecimal(text, field.scale ?? 0, where);
+          const max = field.type === 'u8' ? 0xff : field.type === 'u16' ? 0xffff : 0xffffffff;
+          const min = field.type === 'i32' ? -0x80000000 : 0;
+          if (!Number.isInteger(n) || n < min || n > (field.type === 'i32' ? 0x7fffffff : max)) {
+            throw new IndexBuildError(`${where}: ${text} does not fit ${field.type}`);
+          }
+          if (field.type === 'u8') view.setUint8(at, n);
+          else if (field.type === 'u16') view.setUint16(at, n, true);
+          else if (field.type === 'u32') view.setUint32(at, n, true);
+          else view.setInt32(at, n, true);
+          break;
+        }
+      }
+    }
+  });
+  return bytes;
+}
+
+/** Compares two rows by the schema's key, encoded as the reader will compare them. */
+function keyComparator(schema: TableSchema): (a: Row, b: Row) => number {
+  const keyFields = schema.key.map((name) => {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field) throw new IndexBuildError(`${schema.name}: key field ${name} is not a field`);
+    return field;
+  });
+  const encode = (field: (typeof keyFields)[number], value: string | number): number => {
+    if (field.type === 'code') return encodeCode(String(value), 5);
+    if (field.type === 'mod') return encodeCode(String(value), 2);
+    return typeof value === 'number' ? value : scaleDecimal(String(value), field.scale ?? 0, schema.name);
+  };
+  return (a, b) => {
+    for (const field of keyFields) {
+      const d = encode(field, a[field.name] as string | number) - encode(field, b[field.name] as string | number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+}
+
+const DATASET_ORDER: readonly DatasetKind[] = ['pfs-rvu', 'gpci', 'zip5', 'locality-county', 'opps-cap', 'anesthesia-cf'];
+
+/**
+ * Data sets that map places rather than price services: CMS publishes them quarterly and they rarely
+ * change, so the earliest one we hold is applied from January 1 of its year, and says so.
+ */
+const CROSSWALKS: ReadonlySet<DatasetKind> = new Set(['zip5', 'locality-county']);
+
+/**
+ * Orders the data sets into editions: per kind by effective date; each edition runs until the day
+ * before the next one of its kind, the last stays in force (termination null).
+ */
+function planEditions(datasets: readonly AnyImportedDataset[], sampled: boolean): EditionInfo[] {
+  const editions: EditionInfo[] = [];
+  for (const kind of DATASET_ORDER) {
+    const ofKind = datasets
+      .filter((d) => d.dataset === kind)
+      .sort((a, b) => a.effective.localeCompare(b.effective) || a.label.localeCompare(b.label));
+    ofKind.forEach((dataset, i) => {
+      const next = ofKind[i + 1];
+      if (next && next.effective === dataset.effective) {
+        throw new IndexBuildError(
+          `two ${kind} files take effect on ${dataset.effective}: ${dataset.source.file} and ${next.source.file}; keep one`,
+        );
+      }
+      const notes = [...dataset.notes];
+      let effective = dataset.effective;
+      if (i === 0 && CROSSWALKS.has(kind) && !effective.endsWith('-01-01')) {
+        effective = `${dataset.year}-01-01`;
+        notes.push(
+          `${dataset.label} is applied from ${effective}: the crosswalk files for earlier quarters of ${dataset.year} are not held.`,
+        );
+      }
+      if (Number.isNaN(dayNumber(effective))) {
+        throw new IndexBuildError(`${dataset.source.file}: effective date ${effective} is not a date`);
+      }
+      const termination = next ? dateOfDay(dayNumber(next.effective) - 1) : null;
+      editions.push({
+        index: editions.length,
+        id: `${kind}/${dataset.year}${ofKind.filter((d) => d.year === dataset.year).length > 1 ? `-${effective}` : ''}`,
+        dataset: kind,
+        year: dataset.year,
+        label: dataset.label,
+        effective,
+        termination,
+        complete: dataset.complete,
+        sampled,
+        source: dataset.source,
+        notes,
+      });
+    });
+  }
+  return editions;
+}
+
+function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
+  switch (dataset.dataset) {
+    case 'pfs-rvu':
+      return dataset.records.map((r) => {
+        const globalDays = GLOBAL_DAYS_CODES[r.globalDays];
+        if (globalDays === undefined) {
+          throw new IndexBuildError(`${dataset.source.file} line ${r.line}: unknown GLOB DAYS "${r.globalDays}"`);
+        }
+        const { nonFacilityNa, facilityNa, ...rest } = r;
+        return {
+          ...rest,
+          edition,
+          naFlags: (nonFacilityNa ? 1 : 0) | (facilityNa ? 2 : 0),
+          globalDays,
+          endoscopicBase: r.endoscopicBase,
+        };
+      });
+    case 'gpci':
+      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+    case 'zip5':
+      return dataset.records.map((r) => ({
+        ...r,
+        zip: Number(r.zip),
+        carrier: Number(r.carrier),
+        locality: Number(r.locality),
+        edition,
+      }));
+    case 'locality-county':
+      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+    case 'opps-cap':
+      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+    case 'anesthesia-cf':
+      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+  }
+}
+
+const TABLE_OF: Record<DatasetKind, TableSchema> = {
+  'pfs-rvu': RVU_TABLE,
+  gpci: GPCI_TABLE,
+  zip5: ZIP5_TABLE,
+  'locality-county': LOCALITY_COUNTY_TABLE,
+  'opps-cap': OPPS_CAP_TABLE,
+  'anesthesia-cf': ANESTHESIA_CF_TABLE,
+};
+
+export interface BuildOptions {
+  /** 'sample' when the data sets come from fee-data/sample. */
+  readonly builtFrom: 'official' | 'sample';
+}
+
+/**
+ * Encodes imported data sets as the binary fee index (layout in lambdas/fee-index/FORMAT.md).
+ *
+ * @param datasets - what the importers produced
+ * @param options - provenance
+ * @returns the index bytes
+ */
+export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options: BuildOptions): Uint8Array {
+  const editions = planEditions(datasets, options.builtFrom === 'sample');
+  const strings = new StringTable();
+  const bodies: { info: Omit<SectionInfo, 'offset'>; bytes: Uint8Array }[] = [];
+
+  for (const kind of DATASET_ORDER) {
+    const schema = TABLE_OF[kind];
+    const table = layout(schema);
+    const rows: Row[] = [];
+    for (const edition of editions.filter((e) => e.dataset === kind)) {
+      const dataset = datasets.find((d) => d.dataset === kind && d.source.sha256 === edition.source.sha256);
+      if (!dataset) throw new IndexBuildError(`edition ${edition.id} lost its data set`);
+      rows.push(...rowsOf(dataset, edition.index));
+    }
+    const compare = keyComparator(schema);
+    rows.sort(compare);
+    for (let i = 1; i < rows.length; i++) {
+      if (compare(rows[i - 1] as Row, rows[i] as Row) === 0) {
+        const row = rows[i] as Row;
+        throw new IndexBuildError(
+          `${schema.name}: two records share the key ${schema.key.map((k) => `${k}=${row[k]}`).join(' ')} (line ${row.line})`,
+        );
+      }
+    }
+    const bytes = encodeTable(table, rows, strings);
+    bodies.push({
+      info: { name: schema.name, length: bytes.length, recordSize: table.recordSize, count: rows.length },
+      bytes,
+    });
+  }
+
+  // String table: u32 offsets (count + 1) then UTF-8 bytes.
+  const encoder = new TextEncoder();
+  const encoded = strings.values.map((s) => encoder.encode(s));
+  const stringBytes = new Uint8Array(4 * (encoded.length + 1) + encoded.reduce((n, b) => n + b.length, 0));
+  const stringView = new DataView(stringBytes.buffer);
+  let cursor = 4 * (encoded.length + 1);
+  encoded.forEach((b, i) => {
+    stringView.setUint32(4 * i, cursor, true);
+    stringBytes.set(b, cursor);
+    cursor += b.length;
+  });
+  stringView.setUint32(4 * encoded.length, cursor, true);
+
+  // Body: sections then strings, each 8-byte aligned; offsets are relative to the body start.
+  const align = (n: number) => Math.ceil(n / 8) * 8;
+  const sections: SectionInfo[] = [];
+  let bodyLength = 0;
+  for (const body of bodies) {
+    sections.push({ ...body.info, offset: bodyLength });
+    bodyLength = align(bodyLength + body.bytes.length);
+  }
+  const stringsOffset = bodyLength;
+  bodyLength = align(bodyLength + stringBytes.length);
+  const body = new Uint8Array(bodyLength);
+  bodies.forEach((b, i) => {
+    body.set(b.bytes, (sections[i] as SectionInfo).offset);
+  });
+  body.set(stringBytes, stringsOffset);
+
+  const header: IndexHeader = {
+    format: 'wcbr-fee-index',
+    version: FORMAT_VERSION,
+    builtFrom: options.builtFrom,
+    editions,
+    sections,
+    strings: { offset: stringsOffset, length: stringBytes.length, count: encoded.length },
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+  };
+  const headerBytes = encoder.encode(JSON.stringify(header));
+  const bodyStart = align(16 + headerBytes.length);
+  const file = new Uint8Array(bodyStart + body.length);
+  const fileView = new DataView(file.buffer);
+  file.set(encoder.encode(MAGIC), 0);
+  fileView.setUint32(8, FORMAT_VERSION, true);
+  fileView.setUint32(12, headerBytes.length, true);
+  file.set(headerBytes, 16);
+  file.set(body, bodyStart);
+  return file;
+}
+
+/**
+ * Writes the index atomically: to a temporary file beside the target, then renamed over it, so a
+ * reader never sees a half-written index and a failed build leaves the old one in place.
+ *
+ * @param bytes - from {@link buildIndexBytes}
+ * @param outFile - target path
+ */
+export function writeIndexFile(bytes: Uint8Array, outFile: string): void {
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  const temporary = `${outFile}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, outFile);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The records the importers produce from official files and `fee-data/build-index.ts` turns into
+ * the binary fee index. Every number stays a decimal string exactly as the official file printed
+ * it (after trimming), so nothing is lost or rounded between the file and the index; every record
+ * keeps the physical line it came from so an answer can name its source row.
+ */
+
+import type { DatasetKind } from '../../lambdas/fee-index/header.js';
+
+/** The kinds of data set the index holds. */
+export type { DatasetKind };
+
+/** Where an imported data set came from. */
+export interface SourceInfo {
+  /** File name (no directory), as published or as found in the reference directory. */
+  readonly file: string;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+  /** Data rows imported. */
+  readonly rows: number;
+  /** Release as the file states it (for example "RELEASED 09/11/2025", "20254"), when it does. */
+  readonly release?: string;
+}
+
+/** One data set read from one official file. */
+export interface ImportedDataset<R> {
+  readonly dataset: DatasetKind;
+  /** The calendar year the data is for (CY for CMS physician files). */
+  readonly year: number;
+  /** A short label for the release, e.g. "RVU25D (October 2025)". */
+  readonly label: string;
+  /**
+   * First date the data applies to (YYYY-MM-DD). For a quarterly file this is the quarter's
+   * first day; the index builder decides how far back an edition is applied and says so.
+   */
+  readonly effective: string;
+  /** False when the file is an excerpt of the official file (for example three rows of 2026). */
+  readonly complete: boolean;
+  readonly source: SourceInfo;
+  /** Anything a reader of an answer priced on this data should know (excerpt, undated, ...). */
+  readonly notes: readonly string[];
+  readonly records: readonly R[];
+}
+
+/** A row of the CMS PPRRVU file (2025: 31 columns; 2026 adds PRIC IND). */
+export interface RvuRecord {
+  readonly code: string;
+  /** '' for the global service, else '26', 'TC' or '53'. */
+  readonly modifier: string;
+  readonly status: string;
+  readonly workRvu: string;
+  readonly nonFacilityPeRvu: string;
+  readonly nonFacilityNa: boolean;
+  readonly facilityPeRvu: string;
+  readonly facilityNa: boolean;
+  readonly mpRvu: string;
+  readonly pctcIndicator: string;
+  /** '000', '010', '090', 'MMM', 'XXX', 'YYY', 'ZZZ'. */
+  readonly globalDays: string;
+  readonly preOp: string;
+  readonly intraOp: string;
+  readonly postOp: string;
+  readonly multipleProcedure: string;
+  readonly bilateralSurgery: string;
+  readonly assistantSurgery: string;
+  readonly coSurgeons: string;
+  readonly teamSurgery: string;
+  /** 2026 layout only ('' in 2025). */
+  readonly pricingIndicator: string;
+  readonly endoscopicBase: string;
+  readonly conversionFactor: string;
+  readonly physicianSupervision: string;
+  readonly calculationFlag: string;
+  readonly imagingFamily: string;
+  readonly oppsNonFacilityPe: string;
+  readonly oppsFacilityPe: string;
+  readonly oppsMp: string;
+  /** 1-based physical line in the source file. */
+  readonly line: number;
+}
+
+/** A row of Addendum E (GPCI). */
+export interface GpciRecord {
+  /** Five digits, leading zeros kept ("01112"). */
+  readonly carrier: string;
+  readonly state: string;
+  /** Two digits ("05"). */
+  readonly locality: string;
+  readonly name: string;
+  readonly workGpci: string;
+  readonly peGpci: string;
+  readonly mpGpci: string;
+  readonly line: number;
+}
+
+/** A record of the ZIP5 file (fixed width, layout in ZIP5lyout.txt). */
+export interface Zip5Record {
+  readonly state: string;
+  readonly zip: string;
+  readonly carrier: string;
+  readonly locality: string;
+  /** '' urban, 'R' rural, 'B' super rural. */
+  readonly ruralIndicator: string;
+  readonly labCbLocality: string;
+  readonly plusFourFlag: string;
+  readonly partBPaymentIndicator: string;
+  /** YYYYQ, e.g. "20254". */
+  readonly yearQuarter: string;
+  readonly line: number;
+}
+
+/** A locality of the locality–county crosswalk (continuation rows folded into one record). */
+export interface LocalityCountyRecord {
+  readonly carrier: string;
+  readonly locality: string;
+  readonly state: string;
+  readonly feeScheduleArea: string;
+  readonly counties: string;
+  readonly line: number;
+}
+
+/** A row of the OPPS cap file. */
+export interface OppsCapRecord {
+  readonly code: string;
+  readonly modifier: string;
+  readonly procedureStatus: string;
+  readonly carrier: string;
+  readonly locality: string;
+  readonly facilityPrice: string;
+  readonly nonFacilityPrice: string;
+  readonly line: number;
+}
+
+/** A row of the anesthesia conversion factor file. */
+export interface AnesthesiaCfRecord {
+  readonly carrier: string;
+  readonly locality: string;
+  readonly name: string;
+  readonly conversionFactor: string;
+  readonly line: number;
+}
+
+export type AnyImportedDataset =
+  | (ImportedDataset<RvuRecord> & { readonly dataset: 'pfs-rvu' })
+  | (ImportedDataset<GpciRecord> & { readonly dataset: 'gpci' })
+  | (ImportedDataset<Zip5Record> & { readonly dataset: 'zip5' })
+  | (ImportedDataset<LocalityCountyRecord> & { readonly dataset: 'locality-county' })
+  | (ImportedDataset<OppsCapRecord> & { readonly dataset: 'opps-cap' })
+  | (ImportedDataset<AnesthesiaCfRecord> & { readonly dataset: 'anesthesia-cf' });

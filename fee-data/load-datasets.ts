@@ -1,0 +1,55 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { buildIndexBytes, writeIndexFile } from './build-index.js';
+import type { AnyImportedDataset } from './import/records.js';
+import { importReferenceDirectory } from './import/reference-dir.js';
+import { readSample } from './sample.js';
+
+/** What a build read and wrote, for the command line's summary. */
+export interface BuildReport {
+  readonly from: string;
+  readonly builtFrom: 'official' | 'sample';
+  readonly out: string;
+  readonly bytes: number;
+  readonly importMs: number;
+  readonly buildMs: number;
+  readonly datasets: readonly { dataset: string; label: string; file: string; rows: number }[];
+}
+
+/**
+ * Reads data sets from a directory: a sample (it has manifest.json) or a directory of official
+ * files laid out like ../shared/reference-data.
+ *
+ * @param dir - the directory
+ * @returns the data sets and whether they are a sample
+ */
+export function readDatasets(dir: string): { datasets: AnyImportedDataset[]; builtFrom: 'official' | 'sample' } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
+  if (existsSync(path.join(dir, 'manifest.json'))) return { datasets: readSample(dir), builtFrom: 'sample' };
+  return { datasets: importReferenceDirectory(dir), builtFrom: 'official' };
+}
+
+/**
+ * Builds the fee index from a directory and writes it atomically.
+ *
+ * @param from - sample or official directory
+ * @param out - index file to write
+ * @returns what was built
+ */
+export function buildIndexFromDirectory(from: string, out: string): BuildReport {
+  const t0 = performance.now();
+  const { datasets, builtFrom } = readDatasets(from);
+  const t1 = performance.now();
+  const bytes = buildIndexBytes(datasets, { builtFrom });
+  writeIndexFile(bytes, out);
+  const t2 = performance.now();
+  return {
+    from,
+    builtFrom,
+    out,
+    bytes: bytes.length,
+    importMs: Math.round(t1 - t0),
+    buildMs: Math.round(t2 - t1),
+    datasets: datasets.map((d) => ({ dataset: d.dataset, label: d.label, file: d.source.file, rows: d.records.length })),
+  };
+}

@@ -1,0 +1,186 @@
+import * as v from 'valibot';
+import { dayNumber } from '../../fee-index/header.js';
+import { BillValidationError, type FieldError } from '../errors.js';
+import { type Money, parseMoney } from '../money.js';
+import { BillSchema, fieldErrorsOf, ProfessionalClaimSchema } from './schema.js';
+
+/** Where the ZIP that places the bill came from. */
+export type ZipSource = 'serviceFacility' | 'billingProvider';
+
+export interface NormalisedLine {
+  /** Position in the request (0-based), for error paths and stable ordering. */
+  readonly index: number;
+  readonly lineNumber: number;
+  /** JSON path of the line in the request, e.g. "lines[2]". */
+  readonly path: string;
+  readonly code: string;
+  /** JSON path of the code in the request, for errors about it. */
+  readonly codeField: string;
+  /** As billed, upper-cased. */
+  readonly modifiers: readonly string[];
+  readonly dateOfService: string;
+  readonly day: number;
+  readonly units: number;
+  readonly charge: Money;
+  readonly placeOfService: string;
+  /** Rendering provider NPI, else the billing provider's, else '' (one provider). */
+  readonly provider: string;
+}
+
+export interface NormalisedBill {
+  readonly billId?: string;
+  readonly jurisdiction: string;
+  readonly billType: 'professional';
+  readonly format: 'bill' | '837p';
+  /** The ZIP (five digits) that places the services, and where it came from. */
+  readonly zip?: { readonly zip: string; readonly source: ZipSource; readonly field: string };
+  readonly lines: readonly NormalisedLine[];
+}
+
+/** Place of service when a bill gives none: 11, office (CMS place of service code set). */
+const DEFAULT_PLACE_OF_SERVICE = '11';
+
+function zip5(zip: string | undefined): string | undefined {
+  return zip === undefined ? undefined : zip.slice(0, 5);
+}
+
+function checkDate(date: string, field: string, errors: FieldError[]): number {
+  const day = dayNumber(date);
+  if (Number.isNaN(day)) errors.push({ field, errorMessage: `${date} is not a real calendar date` });
+  return day;
+}
+
+function fromBill(input: unknown): NormalisedBill {
+  const parsed = v.safeParse(BillSchema, input);
+  if (!parsed.success) throw new BillValidationError('The bill has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+  const bill = parsed.output;
+  const errors: FieldError[] = [];
+  const billPos = bill.placeOfService ?? DEFAULT_PLACE_OF_SERVICE;
+  const billingNpi = bill.billingProvider?.npi ?? '';
+  const renderingNpi = bill.renderingProvider?.npi ?? billingNpi;
+  const lines = bill.lines.map((line, index): NormalisedLine => {
+    const path = `lines[${index}]`;
+    return {
+      index,
+      lineNumber: line.lineNumber ?? index + 1,
+      path,
+      code: line.code,
+      codeField: `${path}.code`,
+      modifiers: line.modifiers ?? [],
+      dateOfService: line.dateOfService,
+      day: checkDate(line.dateOfService, `${path}.dateOfService`, errors),
+      units: line.units ?? 1,
+      charge: parseMoney(line.charge),
+      placeOfService: line.placeOfService ?? billPos,
+      provider: line.renderingProviderNpi ?? renderingNpi,
+    };
+  });
+  checkLineNumbers(lines, errors);
+  if (errors.length > 0) throw new BillValidationError('The bill has fields we cannot accept.', errors);
+  const facilityZip = zip5(bill.serviceFacility?.zip);
+  const billingZip = zip5(bill.billingProvider?.zip);
+  return {
+    ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    jurisdiction: bill.jurisdiction,
+    billType: 'professional',
+    format: 'bill',
+    ...(facilityZip !== undefined
+      ? { zip: { zip: facilityZip, source: 'serviceFacility' as const, field: 'serviceFacility.zip' } }
+      : billingZip !== undefined
+        ? { zip: { zip: billingZip, source: 'billingProvider' as const, field: 'billingProvider.zip' } }
+        : {}),
+    lines,
+  };
+}
+
+function fromClaim(input: unknown): NormalisedBill {
+  const parsed = v.safeParse(ProfessionalClaimSchema, input);
+  if (!parsed.success) throw new BillValidationError('The claim has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+  const claim = parsed.output;
+  const errors: FieldError[] = [];
+  const info = claim.claimInformation;
+  const providers = claim.providers ?? [];
+  const billingIndex = providers.findIndex((p) => p.providerType === 'BillingProvider');
+  const billing = billingIndex >= 0 ? providers[billingIndex] : undefined;
+  const rendering = providers.find((p) => p.providerType === 'RenderingProvider');
+  const claimPos = info.placeOfServiceCode ?? DEFAULT_PLACE_OF_SERVICE;
+  const lines = info.serviceLines.map((line, index): NormalisedLine => {
+    const path = `claimInformation.serviceLines[${index}]`;
+    const d = line.serviceDate;
+    const date = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+    const service = line.professionalService;
+    return {
+      index,
+      lineNumber: line.assignedNumber === undefined ? index + 1 : Number(line.assignedNumber),
+      path,
+      code: service.procedureCode,
+      codeField: `${path}.professionalService.procedureCode`,
+      modifiers: service.procedureModifiers ?? [],
+      dateOfService: date,
+      day: checkDate(date, `${path}.serviceDate`, errors),
+      units: service.serviceUnitCount === undefined ? 1 : Number(service.serviceUnitCount),
+      charge: parseMoney(service.lineItemChargeAmount),
+      placeOfService: service.placeOfServiceCode ?? claimPos,
+      provider: line.renderingProvider?.npi ?? rendering?.npi ?? billing?.npi ?? '',
+    };
+  });
+  checkLineNumbers(lines, errors);
+  if (errors.length > 0) throw new BillValidationError('The claim has fields we cannot accept.', errors);
+  const facilityZip = zip5(info.serviceFacilityLocation?.address?.postalCode);
+  const billingZip = zip5(billing?.address?.postalCode);
+  return {
+    ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
+    jurisdiction: claim.jurisdiction,
+    billType: 'professional',
+    format: '837p',
+    ...(facilityZip !== undefined
+      ? {
+          zip: {
+            zip: facilityZip,
+            source: 'serviceFacility' as const,
+            field: 'claimInformation.serviceFacilityLocation.address.postalCode',
+          },
+        }
+      : billingZip !== undefined
+        ? {
+            zip: {
+              zip: billingZip,
+              source: 'billingProvider' as const,
+              field: `providers[${billingIndex}].address.postalCode`,
+            },
+          }
+        : {}),
+    lines,
+  };
+}
+
+function checkLineNumbers(lines: readonly NormalisedLine[], errors: FieldError[]): void {
+  const seen = new Map<number, string>();
+  for (const line of lines) {
+    const first = seen.get(line.lineNumber);
+    if (first !== undefined) {
+      errors.push({ field: `${line.path}.lineNumber`, errorMessage: `line number ${line.lineNumber} is also used by ${first}` });
+    } else {
+      seen.set(line.lineNumber, line.path);
+    }
+  }
+}
+
+/**
+ * Normalise stage: checks a request body's shape and formats and returns the bill the engine
+ * prices. Accepts this API's bill JSON and the 837P-style claim JSON (recognised by
+ * `claimInformation`).
+ *
+ * @param input - the parsed JSON body
+ * @returns the normalised bill
+ * @throws BillValidationError with every field error found
+ * @example normaliseBill({ jurisdiction: 'US-MEDICARE', lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }] })
+ */
+export function normaliseBill(input: unknown): NormalisedBill {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new BillValidationError('The body must be a JSON object.', [
+      { field: '(body)', errorMessage: 'must be a JSON object' },
+    ]);
+  }
+  return 'claimInformation' in input ? fromClaim(input) : fromBill(input);
+}

@@ -1,0 +1,174 @@
+import * as v from 'valibot';
+import type { FieldError } from '../errors.js';
+import { MONEY_PATTERN } from '../money.js';
+
+/**
+ * The two bill shapes `POST /v1/bills/price` accepts, as Valibot schemas. They check shape and
+ * formats; `normalise.ts` checks meaning (real dates, known codes, a ZIP we can place). The OpenAPI
+ * document is generated from these schemas, so the descriptions here are the API's documentation.
+ * Objects are loose: customers send whole claims and we ignore what we do not use.
+ */
+
+const money = v.pipe(
+  v.string('send money as a string, for example "150.00"'),
+  v.regex(MONEY_PATTERN, 'must be an amount like "150.00": digits, at most two decimals, no sign'),
+  v.description('Amount in US dollars as a string with at most two decimals.'),
+);
+
+const code = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toUpperCase(),
+  v.regex(/^[A-Z0-9]{5}$/, 'must be a five-character CPT or HCPCS code'),
+  v.description('CPT or HCPCS Level II code.'),
+);
+
+const modifier = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toUpperCase(),
+  v.regex(/^[A-Z0-9]{2}$/, 'must be a two-character modifier'),
+);
+
+const isoDate = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
+  v.description('Date as YYYY-MM-DD.'),
+);
+
+const placeOfService = v.pipe(
+  v.string(),
+  v.regex(/^\d{2}$/, 'must be a two-digit CMS place of service code'),
+  v.description('CMS place of service code (two digits).'),
+);
+
+const zip = v.pipe(
+  v.string(),
+  v.regex(/^\d{5}(-?\d{4})?$/, 'must be a ZIP code (five digits, or ZIP+4)'),
+  v.description('ZIP or ZIP+4.'),
+);
+
+const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
+
+export const BillLineSchema = v.looseObject({
+  lineNumber: v.optional(
+    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be 1 or more'), v.maxValue(9999)),
+  ),
+  code,
+  modifiers: v.optional(v.pipe(v.array(modifier), v.maxLength(4, 'at most four modifiers'))),
+  dateOfService: isoDate,
+  units: v.optional(
+    v.pipe(
+      v.number('must be a number'),
+      v.integer('must be a whole number of units'),
+      v.minValue(1, 'must be 1 or more'),
+      v.maxValue(99999, 'must be at most 99999'),
+    ),
+  ),
+  charge: money,
+  placeOfService: v.optional(placeOfService),
+  renderingProviderNpi: v.optional(shortText(10)),
+});
+
+const party = v.looseObject({
+  npi: v.optional(shortText(10)),
+  zip: v.optional(zip),
+  name: v.optional(shortText(200)),
+  taxId: v.optional(shortText(20)),
+});
+
+export const BillSchema = v.pipe(
+  v.looseObject({
+    billId: v.optional(v.pipe(shortText(64), v.description('Your reference for the bill; echoed back.'))),
+    jurisdiction: v.pipe(
+      v.string('is required'),
+      v.trim(),
+      v.toUpperCase(),
+      v.minLength(2, 'is required'),
+      v.description('Whose fee schedule prices the bill: "US-MEDICARE".'),
+    ),
+    billType: v.optional(v.picklist(['professional'], 'only "professional" bills are priced so far')),
+    placeOfService: v.optional(placeOfService),
+    serviceFacility: v.optional(party),
+    billingProvider: v.optional(party),
+    renderingProvider: v.optional(party),
+    lines: v.pipe(
+      v.array(BillLineSchema, 'must be a list of service lines'),
+      v.minLength(1, 'a bill needs at least one line'),
+      v.maxLength(999, 'at most 999 lines a bill'),
+    ),
+  }),
+  v.description('A professional bill in this API\'s own JSON shape.'),
+);
+
+const yyyymmdd = v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be a date as YYYYMMDD'));
+
+const claimAddress = v.looseObject({ postalCode: v.optional(zip) });
+
+/** The 837P-style claim JSON customers already produce (professional claims APIs use this shape). */
+export const ProfessionalClaimSchema = v.pipe(
+  v.looseObject({
+    controlNumber: v.optional(shortText(64)),
+    jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
+    providers: v.optional(
+      v.array(
+        v.looseObject({
+          providerType: v.optional(v.string()),
+          npi: v.optional(shortText(10)),
+          address: v.optional(claimAddress),
+        }),
+      ),
+    ),
+    claimInformation: v.looseObject({
+      placeOfServiceCode: v.optional(placeOfService),
+      serviceFacilityLocation: v.optional(v.looseObject({ address: v.optional(claimAddress) })),
+      serviceLines: v.pipe(
+        v.array(
+          v.looseObject({
+            assignedNumber: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'must be a line number'))),
+            serviceDate: yyyymmdd,
+            renderingProvider: v.optional(v.looseObject({ npi: v.optional(shortText(10)) })),
+            professionalService: v.looseObject({
+              procedureIdentifier: v.optional(v.string()),
+              procedureCode: code,
+              procedureModifiers: v.optional(v.pipe(v.array(modifier), v.maxLength(4, 'at most four modifiers'))),
+              lineItemChargeAmount: money,
+              measurementUnit: v.optional(v.string()),
+              serviceUnitCount: v.optional(
+                v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of units, 1 or more')),
+              ),
+              placeOfServiceCode: v.optional(placeOfService),
+            }),
+          }),
+        ),
+        v.minLength(1, 'a claim needs at least one service line'),
+        v.maxLength(999, 'at most 999 lines a claim'),
+      ),
+    }),
+  }),
+  v.description('An 837P-style professional claim (claimInformation.serviceLines[].professionalService).'),
+);
+
+export type BillInput = v.InferOutput<typeof BillSchema>;
+export type ProfessionalClaimInput = v.InferOutput<typeof ProfessionalClaimSchema>;
+
+/**
+ * Turns Valibot issues into field errors with JSON paths like `lines[2].units`.
+ *
+ * @param issues - from a failed safeParse
+ * @returns one field error per issue
+ */
+export function fieldErrorsOf(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
+  return issues.map((issue) => {
+    let field = '';
+    for (const item of issue.path ?? []) {
+      const key = (item as { key: unknown }).key;
+      field += typeof key === 'number' ? `[${key}]` : field === '' ? String(key) : `.${String(key)}`;
+    }
+    const message =
+      issue.kind === 'schema' && issue.received === 'undefined' && issue.expected !== 'undefined'
+        ? 'is required'
+        : issue.message;
+    return { field: field || '(body)', errorMessage: message };
+  });
+}

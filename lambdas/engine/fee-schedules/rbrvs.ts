@@ -1,0 +1,324 @@
+import type { EditionInfo } from '../../fee-index/header.js';
+import type { FeeIndex, GpciEntry, RvuEntry } from '../../fee-index/reader.js';
+import { type InternalReasonCode, REGULATIONS } from '../adjustments/reason-codes.js';
+import { Money, roundToCents } from '../money.js';
+import type { ExplanationStep, UnpricedReason } from '../priced-bill.js';
+
+/** Where the services were performed, as the GPCI file names it. */
+export interface Locality {
+  readonly carrier: string;
+  readonly locality: string;
+}
+
+export interface RbrvsQuery {
+  readonly code: string;
+  /** All modifiers on the line; the pricing modifier (26, TC, 53) is picked from them. */
+  readonly modifiers: readonly string[];
+  readonly date: string;
+  readonly locality: Locality;
+  readonly setting: 'facility' | 'non-facility';
+}
+
+export type RbrvsResult =
+  | {
+      readonly kind: 'priced';
+      readonly unitAmount: Money;
+      readonly rvu: RvuEntry;
+      readonly gpci: GpciEntry;
+      readonly steps: ExplanationStep[];
+      readonly notices: string[];
+    }
+  | {
+      readonly kind: 'zero';
+      readonly reason: InternalReasonCode;
+      readonly message: string;
+      readonly rvu?: RvuEntry;
+      readonly steps: ExplanationStep[];
+      readonly notices: string[];
+    }
+  | {
+      readonly kind: 'unpriced';
+      readonly reason: UnpricedReason;
+      readonly rvu?: RvuEntry;
+      readonly steps: ExplanationStep[];
+      readonly notices: string[];
+    };
+
+const RVU_SCALE = new Money(100);
+const GPCI_SCALE = new Money(10_000);
+const PRODUCT_SCALE = new Money(1_000_000);
+const CF_PRODUCT_SCALE = new Money(10_000_000_000);
+
+/** Hundredths → "1.30". */
+function hundredths(value: number): string {
+  return new Money(value).div(RVU_SCALE).toFixed(2);
+}
+
+/** Ten-thousandths → "1.014" (as few decimals as the value needs, at least one). */
+function tenThousandths(value: number): string {
+  const text = new Money(value).div(GPCI_SCALE).toFixed(4).replace(/0{1,3}$/, '');
+  return text;
+}
+
+function source(edition: EditionInfo, line: number) {
+  return { file: edition.source.file, line, edition: edition.id };
+}
+
+/** Status codes (RVU file documentation, Attachment A) that are paid nothing, with their reason. */
+const ZERO_STATUS: Readonly<Record<string, { reason: InternalReasonCode; meaning: string }>> = {
+  B: { reason: 'FS-STATUS-BUNDLED', meaning: 'bundled code: payment is always included in payment for other services' },
+  P: { reason: 'FS-STATUS-BUNDLED', meaning: 'bundled/excluded code: no separate payment under the fee schedule' },
+  N: { reason: 'FS-STATUS-NONCOVERED', meaning: 'non-covered service' },
+  X: {
+    reason: 'FS-STATUS-NONCOVERED',
+    meaning: 'statutory exclusion: not a physician service payable under the fee schedule',
+  },
+  I: { reason: 'FS-STATUS-INVALID', meaning: 'not valid for Medicare purposes; Medicare uses another code' },
+  G: { reason: 'FS-STATUS-INVALID', meaning: 'not valid for Medicare purposes; Medicare uses another code' },
+  D: { reason: 'FS-STATUS-INVALID', meaning: 'deleted code' },
+  F: { reason: 'FS-STATUS-INVALID', meaning: 'deleted/discontinued code' },
+  H: { reason: 'FS-STATUS-INVALID', meaning: 'deleted modifier' },
+  M: { reason: 'FS-STATUS-REPORTING', meaning: 'measurement code, for reporting only' },
+};
+
+/** Status codes with no fee schedule amount that someone must price another way: never guessed. */
+const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; meaning: string }>> = {
+  C: { code: 'CARRIER-PRICED', meaning: 'carrier-priced: the contractor prices it by report (individual consideration)' },
+  R: {
+    code: 'RESTRICTED',
+    meaning: 'restricted coverage: covered only in unusual circumstances and then priced by the contractor',
+  },
+  E: {
+    code: 'EXCLUDED-FROM-PFS',
+    meaning: 'excluded from the physician fee schedule by regulation; paid, when covered, under another method',
+  },
+  J: { code: 'ANESTHESIA', meaning: 'anesthesia service: priced by base and time units, not RVUs' },
+};
+
+/**
+ * The modifier whose RVU row prices the line: 26 (professional component) or TC (technical
+ * component) when billed, 53 where CMS publishes a discontinued-procedure row, else the global row.
+ */
+function pricingModifier(modifiers: readonly string[]): string {
+  if (modifiers.includes('26')) return '26';
+  if (modifiers.includes('TC')) return 'TC';
+  if (modifiers.includes('53')) return '53';
+  return '';
+}
+
+function gpciAdjustedSum(work: number, pe: number, mp: number, gpci: GpciEntry): number {
+  // RVUs (hundredths) × GPCIs (ten-thousandths) are integers well below 2^53, so this sum is exact.
+  return work * gpci.workGpci + pe * gpci.peGpci + mp * gpci.mpGpci;
+}
+
+/**
+ * The RBRVS amount for one unit: [(work RVU × work GPCI) + (PE RVU × PE GPCI) + (MP RVU × MP GPCI)]
+ * × conversion factor, rounded half up to cents (42 CFR § 414.20; RVU file documentation), with
+ * the OPPS cap on imaging where the RVU file carries OPPS values, and every step explained.
+ *
+ * @param index - the fee index
+ * @param query - code, modifiers, date, locality, setting
+ * @returns the priced amount, a zero with its reason, or an unpriced result
+ * @example rbrvsFee(index, { code: '99213', modifiers: [], date: '2025-03-04', locality: { carrier: '12102', locality: '01' }, setting: 'non-facility' })
+ */
+export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
+  const steps: ExplanationStep[] = [];
+  const notices: string[] = [];
+  const rvuChoice = index.editionFor('pfs-rvu', query.date);
+  if (!rvuChoice) {
+    const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'NO-EDITION',
+        message: `We hold no Medicare physician fee schedule edition for ${query.date} (we hold ${held.join(', ')}).`,
+      },
+      steps,
+      notices,
+    };
+  }
+  const edition = rvuChoice.edition;
+  if (rvuChoice.pastLatest) {
+    notices.push(
+      `${query.date} is after ${edition.year}; priced on ${edition.label}, the latest edition we hold, which stays in force until a newer one is loaded.`,
+    );
+  }
+  const modifier = pricingModifier(query.modifiers);
+  let rvu = index.rvu(query.code, modifier, edition);
+  if (!rvu && modifier === '53') rvu = index.rvu(query.code, '', edition);
+  if (!rvu) {
+    const global = modifier === '26' || modifier === 'TC' ? index.rvu(query.code, '', edition) : undefined;
+    if (global) {
+      steps.push({
+        step: 'modifier',
+        text: `${query.code} has PC/TC indicator ${global.pctcIndicator}: ${edition.label} has no ${modifier} row for it, so modifier ${modifier} cannot be billed with it.`,
+        source: source(edition, global.line),
+        regulation: REGULATIONS.rvuFile,
+      });
+      return {
+        kind: 'zero',
+        reason: 'FS-MODIFIER-INVALID',
+        message: `Modifier ${modifier} is not valid with ${query.code} (PC/TC indicator ${global.pctcIndicator}).`,
+        rvu: global,
+        steps,
+        notices,
+      };
+    }
+    const what = modifier === '' ? query.code : `${query.code}-${modifier}`;
+    const held = edition.complete
+      ? `${edition.label} (${edition.source.file}) has no row for ${what}`
+      : `${what} is not in the ${edition.year} edition we hold: we hold only an excerpt of ${edition.source.file} (${edition.source.rows} rows)`;
+    return {
+      kind: 'unpriced',
+      reason: { code: 'NOT-IN-EDITION', message: `${held}. We do not price it from another year.` },
+      steps,
+      notices,
+    };
+  }
+
+  steps.push({
+    step: 'relative-values',
+    text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${hundredths(rvu.workRvu)}, non-facility PE RVU ${hundredths(rvu.nonFacilityPeRvu)}, facility PE RVU ${hundredths(rvu.facilityPeRvu)}, malpractice RVU ${hundredths(rvu.mpRvu)}, conversion factor ${tenThousandths(rvu.conversionFactor)}.`,
+    inputs: {
+      status: rvu.status,
+      workRvu: hundredths(rvu.workRvu),
+      nonFacilityPeRvu: hundredths(rvu.nonFacilityPeRvu),
+      facilityPeRvu: hundredths(rvu.facilityPeRvu),
+      mpRvu: hundredths(rvu.mpRvu),
+      conversionFactor: tenThousandths(rvu.conversionFactor),
+      pctcIndicator: rvu.pctcIndicator,
+      globalDays: rvu.globalDays,
+    },
+    source: source(edition, rvu.line),
+    regulation: REGULATIONS.rvuFile,
+  });
+
+  const zero = ZERO_STATUS[rvu.status];
+  if (zero) {
+    return {
+      kind: 'zero',
+      reason: zero.reason,
+      message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${zero.meaning}.`,
+      rvu,
+      steps,
+      notices,
+    };
+  }
+  const unpriced = UNPRICED_STATUS[rvu.status];
+  if (unpriced) {
+    return {
+      kind: 'unpriced',
+      reason: { code: unpriced.code, message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${unpriced.meaning}.` },
+      rvu,
+      steps,
+      notices,
+    };
+  }
+  if (rvu.status !== 'A' && rvu.status !== 'T') {
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'NOT-IN-EDITION',
+        message: `${rvu.code} has status ${rvu.status} in ${edition.label}, which this engine does not know how to pay.`,
+      },
+      rvu,
+      steps,
+      notices,
+    };
+  }
+
+  const gpciChoice = index.editionFor('gpci', query.date);
+  const gpci = gpciChoice ? index.gpci(query.locality.carrier, query.locality.locality, gpciChoice.edition) : undefined;
+  if (!gpciChoice || !gpci) {
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'NO-LOCALITY',
+        message: gpciChoice
+          ? `${gpciChoice.edition.label} has no GPCIs for carrier ${query.locality.carrier} locality ${query.locality.locality}.`
+          : `We hold no GPCI edition for ${query.date}.`,
+      },
+      rvu,
+      steps,
+      notices,
+    };
+  }
+  if (gpciChoice.pastLatest && !rvuChoice.pastLatest) {
+    notices.push(`${query.date} is after ${gpciChoice.edition.year}; GPCIs of ${gpciChoice.edition.label}, the latest we hold.`);
+  }
+
+  const facility = query.setting === 'facility';
+  const pe = facility ? rvu.facilityPeRvu : rvu.nonFacilityPeRvu;
+  const na = facility ? rvu.facilityNa : rvu.nonFacilityNa;
+  if (na) {
+    notices.push(
+      `${rvu.code} carries the NA indicator for the ${query.setting} setting: CMS considers it rarely or never performed there; priced with the ${query.setting} PE RVU the file publishes.`,
+    );
+  }
+  steps.push({
+    step: 'gpci',
+    text: `Carrier ${gpci.carrier} locality ${gpci.locality} (${gpci.name}): work GPCI ${tenThousandths(gpci.workGpci)}, PE GPCI ${tenThousandths(gpci.peGpci)}, malpractice GPCI ${tenThousandths(gpci.mpGpci)}.`,
+    inputs: {
+      carrier: gpci.carrier,
+      locality: gpci.locality,
+      workGpci: tenThousandths(gpci.workGpci),
+      peGpci: tenThousandths(gpci.peGpci),
+      mpGpci: tenThousandths(gpci.mpGpci),
+    },
+    source: source(gpciChoice.edition, gpci.line),
+    regulation: REGULATIONS.gpci,
+  });
+
+  const sum = gpciAdjustedSum(rvu.workRvu, pe, rvu.mpRvu, gpci);
+  const adjusted = new Money(sum).div(PRODUCT_SCALE);
+  const cf = rvu.conversionFactor;
+  const exact = new Money(sum).times(cf).div(CF_PRODUCT_SCALE);
+  let unitAmount = roundToCents(exact);
+  steps.push({
+    step: 'fee-schedule-amount',
+    text: `(${hundredths(rvu.workRvu)} × ${tenThousandths(gpci.workGpci)}) + (${hundredths(pe)} × ${tenThousandths(gpci.peGpci)}) + (${hundredths(rvu.mpRvu)} × ${tenThousandths(gpci.mpGpci)}) = ${adjusted.toString()} GPCI-adjusted RVUs; × ${tenThousandths(cf)} = ${exact.toString()}; rounded half up to cents: ${unitAmount.toFixed(2)} (${query.setting} rate).`,
+    inputs: {
+      setting: query.setting,
+      peRvu: hundredths(pe),
+      adjustedRvus: adjusted.toString(),
+      conversionFactor: tenThousandths(cf),
+      unrounded: exact.toString(),
+    },
+    result: unitAmount.toFixed(2),
+    regulation: REGULATIONS.feeFormula,
+  });
+
+  const oppsPe = facility ? rvu.oppsFacilityPe : rvu.oppsNonFacilityPe;
+  if (oppsPe !== 0 || rvu.oppsMp !== 0) {
+    const oppsSum = gpciAdjustedSum(rvu.workRvu, oppsPe, rvu.oppsMp, gpci);
+    const oppsAmount = roundToCents(new Money(oppsSum).times(cf).div(CF_PRODUCT_SCALE));
+    const capped = oppsAmount.lessThan(unitAmount);
+    const capRow = index.oppsCap(rvu.code, rvu.modifier, edition, gpci.carrier, gpci.locality);
+    let text = `OPPS cap: (${hundredths(rvu.workRvu)} × ${tenThousandths(gpci.workGpci)}) + (OPPS PE ${hundredths(oppsPe)} × ${tenThousandths(gpci.peGpci)}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${tenThousandths(gpci.mpGpci)}) × ${tenThousandths(cf)} = ${oppsAmount.toFixed(2)}; ${capped ? `lower than ${unitAmount.toFixed(2)}, so the OPPS amount is paid` : `not lower than ${unitAmount.toFixed(2)}, so the fee schedule amount stands`}.`;
+    let result = capped ? oppsAmount : unitAmount;
+    if (capRow) {
+      const filePrice = new Money(facility ? capRow.facilityPrice : capRow.nonFacilityPrice).div(100);
+      text += ` CMS's OPPS cap file prices it at ${filePrice.toFixed(2)}.`;
+      if (!filePrice.equals(result)) {
+        notices.push(
+          `The OPPS cap file (${capRow.edition.source.file} line ${capRow.line}) gives ${filePrice.toFixed(2)} where the formula gives ${result.toFixed(2)}; the file's price is used.`,
+        );
+        result = filePrice;
+      }
+    }
+    steps.push({
+      step: 'opps-cap',
+      text,
+      inputs: {
+        oppsPeRvu: hundredths(oppsPe),
+        oppsMpRvu: hundredths(rvu.oppsMp),
+        oppsAmount: oppsAmount.toFixed(2),
+      },
+      result: result.toFixed(2),
+      ...(capRow ? { source: source(capRow.edition, capRow.line) } : {}),
+      regulation: REGULATIONS.oppsCap,
+    });
+    unitAmount = result;
+  }
+  return { kind: 'priced', unitAmount, rvu, gpci, steps, notices };
+}

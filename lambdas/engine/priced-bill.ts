@@ -1,0 +1,121 @@
+import type { GroupCode, Regulation } from './adjustments/reason-codes.js';
+
+/**
+ * The shape of a priced bill, as the API returns it. Money is a string with two decimals.
+ */
+
+/** The parts of a line's allowance; this issue fills `feeSchedule` and `billReview`. */
+export type Bucket = 'feeSchedule' | 'billReview' | 'ppo' | 'ur' | 'negotiated' | 'adjuster' | 'customer';
+
+/** One reduction of a line, with every code an explanation of review needs. */
+export interface Adjustment {
+  readonly bucket: Bucket;
+  /** Amount withheld, positive, "57.53". */
+  readonly amount: string;
+  readonly internalCode: string;
+  readonly groupCode: GroupCode;
+  readonly carc: string;
+  readonly rarc?: string;
+  readonly message: string;
+  readonly regulation: Regulation;
+}
+
+/** Where a number came from: the official file and its physical line. */
+export interface SourceRow {
+  readonly file: string;
+  readonly line: number;
+  readonly edition: string;
+}
+
+/** One step of a line's computation, with its inputs, so a person can redo it by hand. */
+export interface ExplanationStep {
+  readonly step: string;
+  readonly text: string;
+  readonly inputs?: Readonly<Record<string, string>>;
+  readonly result?: string;
+  readonly source?: SourceRow;
+  readonly regulation?: Regulation;
+}
+
+export type LineStatus = 'priced' | 'denied' | 'unpriced';
+
+/** Why a line has no amount: we will not guess. */
+export interface UnpricedReason {
+  readonly code:
+    | 'NO-EDITION'
+    | 'NOT-IN-EDITION'
+    | 'CARRIER-PRICED'
+    | 'RESTRICTED'
+    | 'EXCLUDED-FROM-PFS'
+    | 'ANESTHESIA'
+    | 'NO-LOCALITY';
+  readonly message: string;
+}
+
+export interface FeeScheduleAmount {
+  readonly method: 'rbrvs';
+  /** The fee schedule amount for one unit. */
+  readonly unitAmount: string;
+  /** For all units. */
+  readonly amount: string;
+  readonly edition: string;
+  readonly setting: 'facility' | 'non-facility';
+  readonly locality: { readonly carrier: string; readonly locality: string; readonly name: string };
+}
+
+export interface PricedLine {
+  readonly lineNumber: number;
+  readonly code: string;
+  readonly modifiers: readonly string[];
+  readonly dateOfService: string;
+  readonly units: number;
+  readonly placeOfService: string;
+  readonly billed: string;
+  readonly status: LineStatus;
+  readonly feeSchedule: FeeScheduleAmount | null;
+  /** Null when the line is unpriced: we never guess an amount. */
+  readonly allowed: string | null;
+  readonly withheld: string | null;
+  readonly adjustments: readonly Adjustment[];
+  readonly unpriced?: UnpricedReason;
+  readonly explanation: readonly ExplanationStep[];
+  readonly notices: readonly string[];
+}
+
+export interface EditionUsed {
+  readonly id: string;
+  readonly label: string;
+  readonly file: string;
+  readonly sha256: string;
+  readonly complete: boolean;
+  readonly sampled: boolean;
+}
+
+export interface BillTotals {
+  readonly billed: string;
+  /** Sum over priced and denied lines. */
+  readonly allowed: string;
+  /** Billed less allowed over priced and denied lines. */
+  readonly withheld: string;
+  readonly withheldByBucket: Readonly<Partial<Record<Bucket, string>>>;
+  /** Billed amount of unpriced lines (not in `allowed` or `withheld`). */
+  readonly unpricedBilled: string;
+  readonly lines: number;
+  readonly pricedLines: number;
+  readonly deniedLines: number;
+  readonly unpricedLines: number;
+}
+
+export interface PricedBill {
+  readonly billId?: string;
+  readonly jurisdiction: { readonly id: string; readonly name: string };
+  readonly billType: 'professional';
+  readonly location: {
+    readonly zip: string;
+    readonly source: 'serviceFacility' | 'billingProvider';
+  };
+  readonly lines: readonly PricedLine[];
+  readonly totals: BillTotals;
+  readonly editions: readonly EditionUsed[];
+  readonly notices: readonly string[];
+}

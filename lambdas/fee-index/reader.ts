@@ -1,0 +1,524 @@
+import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
+import { dayNumber } from './header.js';
+import {
+  ANESTHESIA_CF_TABLE,
+  decodeCode,
+  encodeCode,
+  FORMAT_VERSION,
+  GLOBAL_DAYS_CODES,
+  GPCI_TABLE,
+  LOCALITY_COUNTY_TABLE,
+  layout,
+  MAGIC,
+  OPPS_CAP_TABLE,
+  RVU_TABLE,
+  type TableLayout,
+  ZIP5_TABLE,
+} from './schema.js';
+
+/** The file is not a fee index, or is damaged. */
+export class FeeIndexFormatError extends Error {
+  override readonly name = 'FeeIndexFormatError';
+}
+
+const GLOBAL_DAYS_TEXT: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(GLOBAL_DAYS_CODES).map(([text, code]) => [code, text]),
+);
+
+/** Relative values of one code + modifier in one edition, as the official row printed them. */
+export interface RvuEntry {
+  readonly code: string;
+  readonly modifier: string;
+  readonly edition: EditionInfo;
+  readonly status: string;
+  /** RVUs in hundredths (1.30 → 130). */
+  readonly workRvu: number;
+  readonly nonFacilityPeRvu: number;
+  readonly facilityPeRvu: number;
+  readonly mpRvu: number;
+  readonly nonFacilityNa: boolean;
+  readonly facilityNa: boolean;
+  readonly oppsNonFacilityPe: number;
+  readonly oppsFacilityPe: number;
+  readonly oppsMp: number;
+  /** Conversion factor in ten-thousandths (32.3465 → 323465). */
+  readonly conversionFactor: number;
+  readonly pctcIndicator: string;
+  readonly globalDays: string;
+  /** Percentages in hundredths of one (0.10 → 10). */
+  readonly preOp: number;
+  readonly intraOp: number;
+  readonly postOp: number;
+  readonly multipleProcedure: string;
+  readonly bilateralSurgery: string;
+  readonly assistantSurgery: string;
+  readonly coSurgeons: string;
+  readonly teamSurgery: string;
+  readonly endoscopicBase: string;
+  readonly imagingFamily: string;
+  /** Physical line of the row in the edition's source file. */
+  readonly line: number;
+}
+
+export interface GpciEntry {
+  readonly carrier: string;
+  readonly locality: string;
+  readonly state: string;
+  readonly name: string;
+  readonly edition: EditionInfo;
+  /** GPCIs in ten-thousandths (1.014 → 10140). */
+  readonly workGpci: number;
+  readonly peGpci: number;
+  readonly mpGpci: number;
+  readonly line: number;
+}
+
+export interface ZipEntry {
+  readonly zip: string;
+  readonly carrier: string;
+  readonly locality: string;
+  readonly state: string;
+  readonly ruralIndicator: string;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+export interface LocalityCountyEntry {
+  readonly carrier: string;
+  readonly locality: string;
+  readonly state: string;
+  readonly feeScheduleArea: string;
+  readonly counties: string;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+export interface OppsCapEntry {
+  readonly procedureStatus: string;
+  /** Prices in cents. */
+  readonly facilityPrice: number;
+  readonly nonFacilityPrice: number;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+export interface AnesthesiaCfEntry {
+  /** In ten-thousandths. */
+  readonly conversionFactor: number;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** Which edition of a data set prices a date, and whether that took stretching. */
+export interface EditionChoice {
+  readonly edition: EditionInfo;
+  /** The date is after the edition's year and no later edition is held. */
+  readonly pastLatest: boolean;
+}
+
+class Table {
+  readonly view: DataView;
+  readonly count: number;
+  readonly size: number;
+  readonly offsets: Readonly<Record<string, number>>;
+
+  constructor(bytes: Uint8Array, bodyStart: number, section: SectionInfo, table: TableLayout) {
+    if (section.recordSize !== table.recordSize) {
+      throw new FeeIndexFormatError(
+        `section ${section.name} has ${section.recordSize}-byte records; this reader expects ${table.recordSize}`,
+      );
+    }
+    this.view = new DataView(bytes.buffer, bytes.byteOffset + bodyStart + section.offset, section.length);
+    this.count = section.count;
+    this.size = section.recordSize;
+    this.offsets = table.offsets;
+  }
+
+  /** First record index whose key is not less than the probe (compare < 0 means record < probe). */
+  lowerBound(compare: (at: number) => number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(mid * this.size) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  u8(at: number, field: string): number {
+    return this.view.getUint8(at + (this.offsets[field] as number));
+  }
+  u16(at: number, field: string): number {
+    return this.view.getUint16(at + (this.offsets[field] as number), true);
+  }
+  u32(at: number, field: string): number {
+    return this.view.getUint32(at + (this.offsets[field] as number), true);
+  }
+  i32(at: number, field: string): number {
+    return this.view.getInt32(at + (this.offsets[field] as number), true);
+  }
+  char(at: number, field: string): string {
+    const c = this.u8(at, field);
+    return c === 0 ? '' : String.fromCharCode(c);
+  }
+  char2(at: number, field: string): string {
+    const v = this.u16(at, field);
+    return (v & 0xff ? String.fromCharCode(v & 0xff) : '') + (v >> 8 ? String.fromCharCode(v >> 8) : '');
+  }
+}
+
+const TABLE_LAYOUTS = {
+  rvu: layout(RVU_TABLE),
+  gpci: layout(GPCI_TABLE),
+  zip5: layout(ZIP5_TABLE),
+  localityCounty: layout(LOCALITY_COUNTY_TABLE),
+  oppsCap: layout(OPPS_CAP_TABLE),
+  anesthesiaCf: layout(ANESTHESIA_CF_TABLE),
+};
+
+/**
+ * The fee index, read in place from one buffer: only the small JSON header is parsed; every lookup
+ * is a binary search over fixed-width records.
+ *
+ * @example
+ * const index = FeeIndex.fromBytes(readFileSync('layers/fee-index/fee-index.bin'));
+ * const rvu = index.rvu('99213', '', index.editionFor('pfs-rvu', '2025-03-04')!.edition);
+ */
+export class FeeIndex {
+  readonly header: IndexHeader;
+  readonly byteLength: number;
+  private readonly bytes: Uint8Array;
+  private readonly bodyStart: number;
+  private readonly rvuTable: Table;
+  private readonly gpciTable: Table;
+  private readonly zipTable: Table;
+  private readonly localityCountyTable: Table;
+  private readonly oppsCapTable: Table;
+  private readonly anesthesiaCfTable: Table;
+  private readonly strings: DataView;
+  private readonly stringCache = new Map<number, string>();
+  private readonly editionsByKind = new Map<DatasetKind, { edition: EditionInfo; from: number; to: number }[]>();
+
+  private constructor(bytes: Uint8Array) {
+    if (bytes.length < 16) throw new FeeIndexFormatError('the file is too short to be a fee index');
+    const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+    if (magic !== MAGIC) throw new FeeIndexFormatError('the file is not a fee index (bad magic bytes)');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const version = view.getUint32(8, true);
+    if (version !== FORMAT_VERSION) {
+      throw new FeeIndexFormatError(`fee index format ${version}; this reader reads ${FORMAT_VERSION}`);
+    }
+    const headerLength = view.getUint32(12, true);
+    if (16 + headerLength > bytes.length) throw new FeeIndexFormatError('the header runs past the end of the file');
+    this.header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as IndexHeader;
+    this.bytes = bytes;
+    this.byteLength = bytes.length;
+    this.bodyStart = Math.ceil((16 + headerLength) / 8) * 8;
+    const section = (name: string): SectionInfo => {
+      const found = this.header.sections.find((s) => s.name === name);
+      if (!found) throw new FeeIndexFormatError(`the index has no ${name} section`);
+      if (this.bodyStart + found.offset + found.length > bytes.length) {
+        throw new FeeIndexFormatError(`section ${name} runs past the end of the file (truncated?)`);
+      }
+      return found;
+    };
+    this.rvuTable = new Table(bytes, this.bodyStart, section(RVU_TABLE.name), TABLE_LAYOUTS.rvu);
+    this.gpciTable = new Table(bytes, this.bodyStart, section(GPCI_TABLE.name), TABLE_LAYOUTS.gpci);
+    this.zipTable = new Table(bytes, this.bodyStart, section(ZIP5_TABLE.name), TABLE_LAYOUTS.zip5);
+    this.localityCountyTable = new Table(
+      bytes,
+      this.bodyStart,
+      section(LOCALITY_COUNTY_TABLE.name),
+      TABLE_LAYOUTS.localityCounty,
+    );
+    this.oppsCapTable = new Table(bytes, this.bodyStart, section(OPPS_CAP_TABLE.name), TABLE_LAYOUTS.oppsCap);
+    this.anesthesiaCfTable = new Table(
+      bytes,
+      this.bodyStart,
+      section(ANESTHESIA_CF_TABLE.name),
+      TABLE_LAYOUTS.anesthesiaCf,
+    );
+    const { offset, length } = this.header.strings;
+    this.strings = new DataView(bytes.buffer, bytes.byteOffset + this.bodyStart + offset, length);
+    for (const edition of this.header.editions) {
+      const list = this.editionsByKind.get(edition.dataset) ?? [];
+      list.push({
+        edition,
+        from: dayNumber(edition.effective),
+        to: edition.termination === null ? Number.POSITIVE_INFINITY : dayNumber(edition.termination),
+      });
+      this.editionsByKind.set(edition.dataset, list);
+    }
+  }
+
+  /**
+   * Opens an index held in memory (one file read; nothing else is parsed).
+   *
+   * @param bytes - the whole index file
+   * @returns the index
+   */
+  static fromBytes(bytes: Uint8Array): FeeIndex {
+    return new FeeIndex(bytes);
+  }
+
+  /** The bytes after the header, for checksum verification. */
+  body(): Uint8Array {
+    return this.bytes.subarray(this.bodyStart);
+  }
+
+  /** All editions of one data set, oldest first. */
+  editions(kind: DatasetKind): readonly EditionInfo[] {
+    return (this.editionsByKind.get(kind) ?? []).map((e) => e.edition);
+  }
+
+  /**
+   * The edition of a data set in force on a date: the one whose effective–termination range holds
+   * it. A date after the last edition's year, while that edition has no termination, is priced on
+   * it and flagged `pastLatest`.
+   *
+   * @param kind - data set
+   * @param date - YYYY-MM-DD
+   * @returns the edition, or undefined when none covers the date
+   */
+  editionFor(kind: DatasetKind, date: string): EditionChoice | undefined {
+    const day = dayNumber(date);
+    for (const e of this.editionsByKind.get(kind) ?? []) {
+      if (day >= e.from && day <= e.to) {
+        const pastLatest = e.edition.termination === null && Number(date.slice(0, 4)) > e.edition.year;
+        return { edition: e.edition, pastLatest };
+      }
+    }
+    return undefined;
+  }
+
+  private string(id: number): string {
+    let value = this.stringCache.get(id);
+    if (value === undefined) {
+      const start = this.strings.getUint32(4 * id, true);
+      const end = this.strings.getUint32(4 * id + 4, true);
+      value = new TextDecoder().decode(
+        new Uint8Array(this.strings.buffer, this.strings.byteOffset + start, end - start),
+      );
+      this.stringCache.set(id, value);
+    }
+    return value;
+  }
+
+  private edition(index: number): EditionInfo {
+    const edition = this.header.editions[index];
+    if (!edition) throw new FeeIndexFormatError(`a record names edition ${index}, which the header does not have`);
+    return edition;
+  }
+
+  /**
+   * Relative values of a code + modifier in one edition.
+   *
+   * @param code - HCPCS code
+   * @param modifier - '' for the global service, or '26', 'TC', '53'
+   * @param edition - from {@link editionFor}
+   * @returns the entry, or undefined when the edition has no row for it
+   */
+  rvu(code: string, modifier: string, edition: EditionInfo): RvuEntry | undefined {
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    if (codeKey < 0 || modKey < 0) return undefined;
+    const t = this.rvuTable;
+    const i = t.lowerBound(
+      (at) =>
+        t.u32(at, 'code') - codeKey || t.u16(at, 'modifier') - modKey || t.u16(at, 'edition') - edition.index,
+    );
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (t.u32(at, 'code') !== codeKey || t.u16(at, 'modifier') !== modKey || t.u16(at, 'edition') !== edition.index) {
+      return undefined;
+    }
+    const naFlags = t.u8(at, 'naFlags');
+    const endo = t.u32(at, 'endoscopicBase');
+    return {
+      code,
+      modifier,
+      edition,
+      status: t.char(at, 'status'),
+      workRvu: t.i32(at, 'workRvu'),
+      nonFacilityPeRvu: t.i32(at, 'nonFacilityPeRvu'),
+      facilityPeRvu: t.i32(at, 'facilityPeRvu'),
+      mpRvu: t.i32(at, 'mpRvu'),
+      nonFacilityNa: (naFlags & 1) !== 0,
+      facilityNa: (naFlags & 2) !== 0,
+      oppsNonFacilityPe: t.i32(at, 'oppsNonFacilityPe'),
+      oppsFacilityPe: t.i32(at, 'oppsFacilityPe'),
+      oppsMp: t.i32(at, 'oppsMp'),
+      conversionFactor: t.u32(at, 'conversionFactor'),
+      pctcIndicator: t.char(at, 'pctcIndicator'),
+      globalDays: GLOBAL_DAYS_TEXT[t.char(at, 'globalDays')] ?? '',
+      preOp: t.u8(at, 'preOp'),
+      intraOp: t.u8(at, 'intraOp'),
+      postOp: t.u8(at, 'postOp'),
+      multipleProcedure: t.char(at, 'multipleProcedure'),
+      bilateralSurgery: t.char(at, 'bilateralSurgery'),
+      assistantSurgery: t.char(at, 'assistantSurgery'),
+      coSurgeons: t.char(at, 'coSurgeons'),
+      teamSurgery: t.char(at, 'teamSurgery'),
+      endoscopicBase: endo === 0 ? '' : decodeCode(endo, 5),
+      imagingFamily: t.char2(at, 'imagingFamily'),
+      line: t.u32(at, 'line'),
+    };
+  }
+
+  /**
+   * The editions of the RVU file that hold a code (any modifier), oldest first; empty for a code
+   * we have never seen.
+   */
+  rvuEditionsOf(code: string): EditionInfo[] {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return [];
+    const t = this.rvuTable;
+    const found = new Set<number>();
+    for (let i = t.lowerBound((at) => t.u32(at, 'code') - codeKey); i < t.count; i++) {
+      const at = i * t.size;
+      if (t.u32(at, 'code') !== codeKey) break;
+      found.add(t.u16(at, 'edition'));
+    }
+    return [...found].sort((a, b) => a - b).map((e) => this.edition(e));
+  }
+
+  /** The modifiers with their own row for a code in an edition ('' for the global service). */
+  rvuModifiersOf(code: string, edition: EditionInfo): string[] {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return [];
+    const t = this.rvuTable;
+    const modifiers: string[] = [];
+    for (let i = t.lowerBound((at) => t.u32(at, 'code') - codeKey); i < t.count; i++) {
+      const at = i * t.size;
+      if (t.u32(at, 'code') !== codeKey) break;
+      if (t.u16(at, 'edition') === edition.index) modifiers.push(decodeCode(t.u16(at, 'modifier'), 2));
+    }
+    return modifiers;
+  }
+
+  /** GPCIs of a carrier + locality in one edition. */
+  gpci(carrier: string, locality: string, edition: EditionInfo): GpciEntry | undefined {
+    const c = Number(carrier);
+    const l = Number(locality);
+    const t = this.gpciTable;
+    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
+    return {
+      carrier: String(c).padStart(5, '0'),
+      locality: String(l).padStart(2, '0'),
+      state: t.char2(at, 'state'),
+      name: this.string(t.u32(at, 'name')),
+      edition,
+      workGpci: t.u32(at, 'workGpci'),
+      peGpci: t.u32(at, 'peGpci'),
+      mpGpci: t.u32(at, 'mpGpci'),
+      line: t.u32(at, 'line'),
+    };
+  }
+
+  /** Every carrier + locality of a GPCI edition, in file key order. */
+  localities(edition: EditionInfo): GpciEntry[] {
+    const t = this.gpciTable;
+    const out: GpciEntry[] = [];
+    for (let i = 0; i < t.count; i++) {
+      const at = i * t.size;
+      if (t.u16(at, 'edition') !== edition.index) continue;
+      const entry = this.gpci(String(t.u32(at, 'carrier')), String(t.u8(at, 'locality')), edition);
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Carrier + locality of a five-digit ZIP code in one edition of the ZIP5 file. */
+  zip(zip: string, edition: EditionInfo): ZipEntry | undefined {
+    const z = Number(zip);
+    if (!/^\d{5}$/.test(zip)) return undefined;
+    const t = this.zipTable;
+    const i = t.lowerBound((at) => t.u32(at, 'zip') - z || t.u16(at, 'edition') - edition.index);
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (t.u32(at, 'zip') !== z || t.u16(at, 'edition') !== edition.index) return undefined;
+    return {
+      zip,
+      carrier: String(t.u32(at, 'carrier')).padStart(5, '0'),
+      locality: String(t.u8(at, 'locality')).padStart(2, '0'),
+      state: t.char2(at, 'state'),
+      ruralIndicator: t.char(at, 'ruralIndicator'),
+      edition,
+      line: t.u32(at, 'line'),
+    };
+  }
+
+  /** The counties of a locality. */
+  localityCounties(carrier: string, locality: string, edition: EditionInfo): LocalityCountyEntry | undefined {
+    const c = Number(carrier);
+    const l = Number(locality);
+    const t = this.localityCountyTable;
+    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
+    return {
+      carrier: String(c).padStart(5, '0'),
+      locality: String(l).padStart(2, '0'),
+      state: this.string(t.u32(at, 'state')),
+      feeScheduleArea: this.string(t.u32(at, 'feeScheduleArea')),
+      counties: this.string(t.u32(at, 'counties')),
+      edition,
+      line: t.u32(at, 'line'),
+    };
+  }
+
+  /** The OPPS-capped price row of a code + modifier at a carrier + locality, if the cap file has one. */
+  oppsCap(
+    code: string,
+    modifier: string,
+    edition: EditionInfo,
+    carrier: string,
+    locality: string,
+  ): OppsCapEntry | undefined {
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    if (codeKey < 0 || modKey < 0) return undefined;
+    const c = Number(carrier);
+    const l = Number(locality);
+    const t = this.oppsCapTable;
+    const cmp = (at: number) =>
+      t.u32(at, 'code') - codeKey ||
+      t.u16(at, 'modifier') - modKey ||
+      t.u16(at, 'edition') - edition.index ||
+      t.u32(at, 'carrier') - c ||
+      t.u8(at, 'locality') - l;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (cmp(at) !== 0) return undefined;
+    return {
+      procedureStatus: t.char(at, 'procedureStatus'),
+      facilityPrice: t.u32(at, 'facilityPrice'),
+      nonFacilityPrice: t.u32(at, 'nonFacilityPrice'),
+      edition,
+      line: t.u32(at, 'line'),
+    };
+  }
+
+  /** The locality-adjusted anesthesia conversion factor. */
+  anesthesiaCf(carrier: string, locality: string, edition: EditionInfo): AnesthesiaCfEntry | undefined {
+    const c = Number(carrier);
+    const l = Number(locality);
+    const t = this.anesthesiaCfTable;
+    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    if (i >= t.count) return undefined;
+    const at = i * t.size;
+    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
+    return { conversionFactor: t.u32(at, 'conversionFactor'), edition, line: t.u32(at, 'line') };
+  }
+
+  /** Number of records per section, for reports. */
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.header.sections.map((s) => [s.name, s.count]));
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The record layouts of the binary fee index, shared by the writer (`fee-data/build-index.ts`) and
+ * the reader (`reader.ts`). FORMAT.md describes the same layouts for people; a test checks that the
+ * two agree. Every table is a run of fixed-width little-endian records sorted by its key fields, so
+ * a lookup is a binary search over the mapped bytes with no parse step.
+ */
+
+/** Field encodings. */
+export type FieldType =
+  /** HCPCS code, up to 5 characters [0-9A-Z], base-37 in a u32 (blank = 0) so numeric order = text order. */
+  | 'code'
+  /** Modifier, up to 2 characters, base-37 in a u16. */
+  | 'mod'
+  | 'u8'
+  | 'u16'
+  | 'u32'
+  /** Signed 32-bit integer holding a decimal scaled by 10^scale. */
+  | 'i32'
+  /** One ASCII character (0 = empty). */
+  | 'char'
+  /** Two ASCII characters in a u16 (first character in the low byte; 0 = empty). */
+  | 'char2'
+  /** Index into the string table (u32). */
+  | 'str';
+
+export interface FieldDefinition {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Decimal places of an 'i32' or 'u32' that holds a scaled decimal. */
+  readonly scale?: number;
+}
+
+export interface TableSchema {
+  /** Section name in the header. */
+  readonly name: string;
+  readonly fields: readonly FieldDefinition[];
+  /** Fields that form the sort key, most significant first. */
+  readonly key: readonly string[];
+}
+
+const SIZES: Record<FieldType, number> = { code: 4, mod: 2, u8: 1, u16: 2, u32: 4, i32: 4, char: 1, char2: 2, str: 4 };
+
+/** Byte size of a field type. */
+export function fieldSize(type: FieldType): number {
+  return SIZES[type];
+}
+
+export interface TableLayout {
+  readonly schema: TableSchema;
+  readonly recordSize: number;
+  readonly offsets: Readonly<Record<string, number>>;
+}
+
+/**
+ * Lays a schema's fields out in order, each aligned to its own size, and pads the record to 4 bytes.
+ *
+ * @param schema - the table schema
+ * @returns field offsets and record size
+ */
+export function layout(schema: TableSchema): TableLayout {
+  const offsets: Record<string, number> = {};
+  let at = 0;
+  for (const field of schema.fields) {
+    const size = fieldSize(field.type);
+    at = Math.ceil(at / size) * size;
+    offsets[field.name] = at;
+    at += size;
+  }
+  return { schema, recordSize: Math.ceil(at / 4) * 4, offsets };
+}
+
+/** Physician fee schedule relative values, one record per code + modifier + edition. */
+export const RVU_TABLE: TableSchema = {
+  name: 'pfs-rvu',
+  key: ['code', 'modifier', 'edition'],
+  fields: [
+    { name: 'code', type: 'code' },
+    { name: 'modifier', type: 'mod' },
+    { name: 'edition', type: 'u16' },
+    { name: 'workRvu', type: 'i32', scale: 2 },
+    { name: 'nonFacilityPeRvu', type: 'i32', scale: 2 },
+    { name: 'facilityPeRvu', type: 'i32', scale: 2 },
+    { name: 'mpRvu', type: 'i32', scale: 2 },
+    { name: 'oppsNonFacilityPe', type: 'i32', scale: 2 },
+    { name: 'oppsFacilityPe', type: 'i32', scale: 2 },
+    { name: 'oppsMp', type: 'i32', scale: 2 },
+    { name: 'conversionFactor', type: 'u32', scale: 4 },
+    { name: 'line', type: 'u32' },
+    { name: 'endoscopicBase', type: 'code' },
+    { name: 'status', type: 'char' },
+    { name: 'pctcIndicator', type: 'char' },
+    /** bit 0: non-facility NA, bit 1: facility NA. */
+    { name: 'naFlags', type: 'u8' },
+    { name: 'globalDays', type: 'char' },
+    { name: 'preOp', type: 'u8', scale: 2 },
+    { name: 'intraOp', type: 'u8', scale: 2 },
+    { name: 'postOp', type: 'u8', scale: 2 },
+    { name: 'multipleProcedure', type: 'char' },
+    { name: 'bilateralSurgery', type: 'char' },
+    { name: 'assistantSurgery', type: 'char' },
+    { name: 'coSurgeons', type: 'char' },
+    { name: 'teamSurgery', type: 'char' },
+    { name: 'pricingIndicator', type: 'char' },
+    { name: 'calculationFlag', type: 'char' },
+    { name: 'physicianSupervision', type: 'char2' },
+    { name: 'imagingFamily', type: 'char2' },
+  ],
+};
+
+/** Global surgery days as one character: the index stores the first character that tells them apart. */
+export const GLOBAL_DAYS_CODES: Readonly<Record<string, string>> = {
+  '000': '0',
+  '010': '1',
+  '090': '9',
+  MMM: 'M',
+  XXX: 'X',
+  YYY: 'Y',
+  ZZZ: 'Z',
+};
+
+/** Geographic practice cost indices by carrier + locality + edition. */
+export const GPCI_TABLE: TableSchema = {
+  name: 'gpci',
+  key: ['carrier', 'locality', 'edition'],
+  fields: [
+    { name: 'carrier', type: 'u32' },
+    { name: 'locality', type: 'u8' },
+    { name: 'edition', type: 'u16' },
+    { name: 'workGpci', type: 'u32', scale: 4 },
+    { name: 'peGpci', type: 'u32', scale: 4 },
+    { name: 'mpGpci', type: 'u32', scale: 4 },
+    { name: 'state', type: 'char2' },
+    { name: 'name', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+};
+
+/** ZIP code to carrier + locality, by edition (quarter). */
+export const ZIP5_TABLE: TableSchema = {
+  name: 'zip5',
+  key: ['zip', 'edition'],
+  fields: [
+    { name: 'zip', type: 'u32' },
+    { name: 'edition', type: 'u16' },
+    { name: 'locality', type: 'u8' },
+    { name: 'ruralIndicator', type: 'char' },
+    { name: 'carrier', type: 'u32' },
+    { name: 'state', type: 'char2' },
+    { name: 'line', type: 'u32' },
+  ],
+};
+
+/** Counties of each locality. */
+export const LOCALITY_COUNTY_TABLE: TableSchema = {
+  name: 'locality-county',
+  key: ['carrier', 'locality', 'edition'],
+  fields: [
+    { name: 'carrier', type: 'u32' },
+    { name: 'locality', type: 'u8' },
+    { name: 'edition', type: 'u16' },
+    { name: 'state', type: 'str' },
+    { name: 'feeScheduleArea', type: 'str' },
+    { name: 'counties', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+};
+
+/** OPPS-capped physician fee schedule prices by code + modifier + edition + carrier + locality. */
+export const OPPS_CAP_TABLE: TableSchema = {
+  name: 'opps-cap',
+  key: ['code', 'modifier', 'edition', 'carrier', 'locality'],
+  fields: [
+    { name: 'code', type: 'code' },
+    { name: 'modifier', type: 'mod' },
+    { name: 'edition', type: 'u16' },
+    { name: 'carrier', type: 'u32' },
+    { name: 'locality', type: 'u8' },
+    { name: 'procedureStatus', type: 'char' },
+    { name: 'facilityPrice', type: 'u32', scale: 2 },
+    { name: 'nonFacilityPrice', type: 'u32', scale: 2 },
+    { name: 'line', type: 'u32' },
+  ],
+};
+
+/** Locality-adjusted anesthesia conversion factors. */
+export const ANESTHESIA_CF_TABLE: TableSchema = {
+  name: 'anesthesia-cf',
+  key: ['carrier', 'locality', 'edition'],
+  fields: [
+    { name: 'carrier', type: 'u32' },
+    { name: 'locality', type: 'u8' },
+    { name: 'edition', type: 'u16' },
+    { name: 'conversionFactor', type: 'u32', scale: 4 },
+    { name: 'line', type: 'u32' },
+  ],
+};
+
+export const TABLES = [RVU_TABLE, GPCI_TABLE, ZIP5_TABLE, LOCALITY_COUNTY_TABLE, OPPS_CAP_TABLE, ANESTHESIA_CF_TABLE];
+
+const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * Encodes a code of up to `width` characters [0-9A-Z] in base 37, left-aligned, so numeric order is text order.
+ *
+ * @param text - the code ('' allowed)
+ * @param width - 5 for HCPCS codes, 2 for modifiers
+ * @returns the key, or -1 when the text has a character outside [0-9A-Z] or is too long
+ */
+export function encodeCode(text: string, width: number): number {
+  if (text.length > width) return -1;
+  let key = 0;
+  for (let i = 0; i < width; i++) {
+    const digit = i < text.length ? CODE_ALPHABET.indexOf(text.charAt(i)) : 0;
+    if (digit <= 0 && i < text.length) return -1;
+    key = key * 37 + digit;
+  }
+  return key;
+}
+
+/** Decodes {@link encodeCode}. */
+export function decodeCode(key: number, width: number): string {
+  let text = '';
+  let rest = key;
+  for (let i = 0; i < width; i++) {
+    const digit = rest % 37;
+    rest = (rest - digit) / 37;
+    text = CODE_ALPHABET.charAt(digit) + text;
+  }
+  return text.trimEnd();
+}
+
+/** Magic bytes at offset 0. */
+export const MAGIC = 'WCBRIDX1';
+export const FORMAT_VERSION = 1;

@@ -1,0 +1,271 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
+import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
+import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
+import { RESOURCE_SERVER_ID, ROUTES, SCOPE_DESCRIPTIONS } from '../shared/routes.js';
+
+const money = { type: 'string', pattern: '^\\d+\\.\\d{2}$', examples: ['92.47'] };
+const nullableMoney = { anyOf: [money, { type: 'null' }] };
+
+const regulation = {
+  type: 'object',
+  properties: { citation: { type: 'string' }, url: { type: 'string', format: 'uri' } },
+  required: ['citation', 'url'],
+};
+
+const explanationStep = {
+  type: 'object',
+  description: 'One step of the computation with its inputs, so a person can redo it by hand.',
+  properties: {
+    step: { type: 'string' },
+    text: { type: 'string' },
+    inputs: { type: 'object', additionalProperties: { type: 'string' } },
+    result: { type: 'string' },
+    source: {
+      type: 'object',
+      description: 'The official file and physical line the numbers come from.',
+      properties: { file: { type: 'string' }, line: { type: 'integer' }, edition: { type: 'string' } },
+    },
+    regulation,
+  },
+  required: ['step', 'text'],
+};
+
+const adjustment = {
+  type: 'object',
+  description: 'One reduction, with every code an explanation of review needs.',
+  properties: {
+    bucket: { enum: ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'] },
+    amount: money,
+    internalCode: { type: 'string' },
+    groupCode: { enum: ['CO', 'PR', 'OA', 'PI'] },
+    carc: { type: 'string', description: 'X12 claim adjustment reason code' },
+    rarc: { type: 'string', description: 'X12 remittance advice remark code' },
+    message: { type: 'string' },
+    regulation,
+  },
+  required: ['bucket', 'amount', 'internalCode', 'groupCode', 'carc', 'message', 'regulation'],
+};
+
+const pricedLine = {
+  type: 'object',
+  properties: {
+    lineNumber: { type: 'integer' },
+    code: { type: 'string' },
+    modifiers: { type: 'array', items: { type: 'string' } },
+    dateOfService: { type: 'string', format: 'date' },
+    units: { type: 'integer' },
+    placeOfService: { type: 'string' },
+    billed: money,
+    status: {
+      enum: ['priced', 'denied', 'unpriced'],
+      description: 'priced: paid at the fee schedule; denied: allowed 0.00 with a reason; unpriced: no amount (never guessed).',
+    },
+    feeSchedule: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            method: { const: 'rbrvs' },
+            unitAmount: money,
+            amount: money,
+            edition: { type: 'string' },
+            setting: { enum: ['facility', 'non-facility'] },
+            locality: { type: 'object' },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+    allowed: nullableMoney,
+    withheld: nullableMoney,
+    adjustments: { type: 'array', items: adjustment },
+    unpriced: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+    explanation: { type: 'array', items: explanationStep },
+    notices: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['lineNumber', 'code', 'billed', 'status', 'allowed', 'adjustments', 'explanation'],
+};
+
+const pricedBill = {
+  type: 'object',
+  properties: {
+    requestId: { type: 'string' },
+    billId: { type: 'string' },
+    jurisdiction: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    billType: { const: 'professional' },
+    location: { type: 'object', properties: { zip: { type: 'string' }, source: { type: 'string' } } },
+    lines: { type: 'array', items: pricedLine },
+    totals: {
+      type: 'object',
+      properties: {
+        billed: money,
+        allowed: money,
+        withheld: money,
+        withheldByBucket: { type: 'object', additionalProperties: money },
+        unpricedBilled: money,
+        lines: { type: 'integer' },
+        pricedLines: { type: 'integer' },
+        deniedLines: { type: 'integer' },
+        unpricedLines: { type: 'integer' },
+      },
+    },
+    editions: {
+      type: 'array',
+      description: 'The editions of the official files that priced the bill, with their checksums.',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          label: { type: 'string' },
+          file: { type: 'string' },
+          sha256: { type: 'string' },
+          complete: { type: 'boolean' },
+          sampled: { type: 'boolean' },
+        },
+      },
+    },
+    notices: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['requestId', 'jurisdiction', 'lines', 'totals', 'editions'],
+};
+
+const feeAnswer = {
+  type: 'object',
+  properties: {
+    requestId: { type: 'string' },
+    amount: nullableMoney,
+    status: { enum: ['priced', 'denied', 'unpriced'] },
+    jurisdiction: { type: 'string' },
+    code: { type: 'string' },
+    modifier: { type: 'string' },
+    date: { type: 'string', format: 'date' },
+    dateDefaulted: { type: 'boolean' },
+    setting: { enum: ['facility', 'non-facility'] },
+    locality: { type: 'object' },
+    edition: { type: 'string' },
+    explanation: { type: 'array', items: explanationStep },
+    notices: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['amount', 'status', 'code', 'date', 'explanation'],
+};
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    userMessage: { type: 'string' },
+    developerMessage: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, errorMessage: { type: 'string' } },
+        required: ['field', 'errorMessage'],
+      },
+    },
+    requestId: { type: 'string' },
+  },
+  required: ['statusCode', 'userMessage', 'developerMessage', 'errors', 'requestId'],
+};
+
+const errorResponses = (codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description:
+          {
+            400: 'Malformed JSON',
+            401: 'Missing or invalid access token',
+            403: 'The token lacks the scope',
+            404: 'Not found',
+            413: 'Body over 10 MB',
+            422: 'Field errors',
+          }[code] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table and the Valibot schemas.
+ *
+ * @param serverUrl - base URL to advertise
+ * @returns the document
+ */
+export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
+  const fee = toJsonSchema(FeeScheduleQuerySchema, { errorMode: 'ignore' }) as {
+    properties: Record<string, object>;
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const secured = route.scopes.length > 0;
+    const operation: Record<string, unknown> = {
+      operationId: route.id,
+      summary: route.summary,
+      ...(secured ? { security: [{ cognito: route.scopes.map((s) => s) }] } : { security: [] }),
+    };
+    if (route.id === 'PriceBill') {
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { oneOf: [{ $ref: '#/components/schemas/Bill' }, { $ref: '#/components/schemas/ProfessionalClaim' }] },
+          },
+        },
+      };
+      operation.responses = {
+        '200': { description: 'The priced bill', content: { 'application/json': { schema: { $ref: '#/components/schemas/PricedBill' } } } },
+        ...errorResponses([400, 401, 403, 413, 422]),
+      };
+    } else if (route.id === 'GetFeeSchedule') {
+      operation.parameters = [
+        { name: 'jurisdiction', in: 'path', required: true, schema: { type: 'string', examples: ['US-MEDICARE'] } },
+        { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['99213'] } },
+        ...Object.entries(fee.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      ];
+      operation.responses = {
+        '200': { description: 'The fee', content: { 'application/json': { schema: { $ref: '#/components/schemas/FeeAnswer' } } } },
+        ...errorResponses([401, 403, 404, 422]),
+      };
+    } else {
+      operation.responses = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+    }
+    paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Workers\' compensation bill review API',
+      version: '0.1.0',
+      description:
+        'Reprices professional medical bills to the fee schedule line by line, with a reason code on every cent withheld and an explanation of every number. Money travels as strings with two decimals.',
+    },
+    servers: [{ url: serverUrl }],
+    paths,
+    components: {
+      securitySchemes: {
+        cognito: {
+          type: 'oauth2',
+          description: 'Amazon Cognito access tokens. Machines use client credentials; people sign in with TOTP MFA.',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: Object.fromEntries(SCOPE_DESCRIPTIONS.map((s) => [`${RESOURCE_SERVER_ID}/${s.name}`, s.description])),
+            },
+          },
+        },
+      },
+      schemas: {
+        Bill: toJsonSchema(BillSchema, { errorMode: 'ignore' }),
+        ProfessionalClaim: toJsonSchema(ProfessionalClaimSchema, { errorMode: 'ignore' }),
+        PricedBill: pricedBill,
+        FeeAnswer: feeAnswer,
+        Error: errorBody,
+      },
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { BillValidationError, type FieldError, NotFoundError } from '../../engine/errors.js';
+import { logFailure, logRequest } from './logger.js';
+
+/** Largest body accepted, as API Gateway's REST payload limit: 10 MB. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The body is not JSON: answered 400. */
+export class MalformedJsonError extends Error {
+  override readonly name = 'MalformedJsonError';
+}
+
+/** The body is over {@link MAX_BODY_BYTES}: answered 413. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+}
+
+/** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly userMessage: string;
+  readonly developerMessage: string;
+  readonly errors: readonly FieldError[];
+  readonly requestId: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/** The request id API Gateway assigned (or Lambda's, when invoked another way). */
+export function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
+
+/**
+ * A JSON response with the request id in a header.
+ *
+ * @param statusCode - HTTP status
+ * @param body - any JSON value
+ * @param requestId - the request id
+ * @returns the proxy result
+ */
+export function jsonResponse(statusCode: number, body: unknown, requestId: string): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify(body) };
+}
+
+function errorResponse(
+  statusCode: number,
+  userMessage: string,
+  developerMessage: string,
+  errors: readonly FieldError[],
+  requestId: string,
+): APIGatewayProxyResult {
+  const body: ErrorBody = { statusCode, userMessage, developerMessage, errors, requestId };
+  return jsonResponse(statusCode, body, requestId);
+}
+
+/** Handler events after {@link jsonBody}: the parsed body. */
+export interface ParsedBodyEvent extends APIGatewayProxyEvent {
+  parsedBody?: unknown;
+}
+
+/**
+ * Parses the JSON body (400 when it is not JSON, 413 over 10 MB) and stores it on the event.
+ *
+ * @returns the middleware
+ */
+export function jsonBody(): MiddlewareObj<ParsedBodyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      if (body === null || body === undefined || body === '') {
+        throw new MalformedJsonError('The request has no body; send the bill as JSON.');
+      }
+      const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+      if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+        throw new PayloadTooLargeError('The body is over 10 MB.');
+      }
+      try {
+        request.event.parsedBody = JSON.parse(text);
+      } catch (error) {
+        throw new MalformedJsonError(`The body is not valid JSON: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+/** What the access log middleware adds to a request's log line. */
+export interface LogDetails {
+  lines?: number;
+  jurisdiction?: string;
+  codes?: string[];
+}
+
+/** Handler context after {@link httpErrors}: details for the request log. */
+export interface LoggedContext extends Context {
+  logDetails?: LogDetails;
+}
+
+/**
+ * Maps domain errors to HTTP answers by class and logs one metadata-only line per request:
+ * 400 malformed JSON, 404 not found, 413 too large, 422 field errors; anything else is a generic
+ * 500 with the request id, never a stack trace (Middy http-error-handler style).
+ *
+ * @param route - route id for the log
+ * @returns the middleware
+ */
+export function httpErrors(route: string): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, LoggedContext> {
+  const started = new WeakMap<object, number>();
+  const log = (event: APIGatewayProxyEvent, context: LoggedContext, statusCode: number, extra: object = {}) => {
+    logRequest({
+      requestId: requestIdOf(event, context),
+      route,
+      statusCode,
+      latencyMs: Math.round((performance.now() - (started.get(event) ?? performance.now())) * 100) / 100,
+      ...(context.logDetails ?? {}),
+      ...extra,
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+    },
+    after: (request) => {
+      log(request.event, request.context, request.response?.statusCode ?? 200);
+    },
+    onError: (request) => {
+      const { error, event, context } = request;
+      const requestId = requestIdOf(event, context);
+      let response: APIGatewayProxyResult;
+      if (error instanceof MalformedJsonError) {
+        response = errorResponse(400, 'The request body is not valid JSON.', error.message, [], requestId);
+      } else if (error instanceof PayloadTooLargeError) {
+        response = errorResponse(413, 'The request is too large (10 MB at most).', error.message, [], requestId);
+      } else if (error instanceof BillValidationError) {
+        response = errorResponse(
+          422,
+          'Some fields cannot be accepted; see errors.',
+          error.message,
+          error.errors,
+          requestId,
+        );
+      } else if (error instanceof NotFoundError) {
+        response = errorResponse(404, 'Not found.', error.message, error.errors, requestId);
+      } else {
+        logFailure(requestId, error);
+        response = errorResponse(
+          500,
+          'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
+          'Internal error.',
+          [],
+          requestId,
+        );
+      }
+      request.response = response;
+      log(event, context, response.statusCode, {
+        errorName: error?.name ?? 'Error',
+        ...(error instanceof BillValidationError ? { fieldErrors: error.errors.length } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The API's routes in one table: the CDK API construct builds API Gateway resources and methods
+ * from it, the local HTTP adapter routes with it, and the OpenAPI document is generated from it,
+ * so the deployed and local APIs cannot drift apart.
+ */
+
+/** OAuth2 resource server identifier (Cognito resource server). */
+export const RESOURCE_SERVER_ID = 'wcbr';
+
+/** Custom scopes of the resource server, full names as they appear in an access token. */
+export const SCOPES = {
+  billsPrice: `${RESOURCE_SERVER_ID}/bills:price`,
+  feeSchedulesRead: `${RESOURCE_SERVER_ID}/fee-schedules:read`,
+} as const;
+
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+
+/** Scope names without the resource server prefix, with what each allows (Cognito resource server). */
+export const SCOPE_DESCRIPTIONS: ReadonlyArray<{ readonly name: string; readonly description: string }> = [
+  { name: 'bills:price', description: 'Price bills' },
+  { name: 'fee-schedules:read', description: 'Read fee schedule amounts' },
+];
+
+/**
+ * User groups and the scopes their members get. Machine clients get scopes through the client
+ * credentials grant; people (who sign in with TOTP MFA) get them through group membership, added
+ * to the access token by the pre-token-generation trigger in AWS and by the local authorizer
+ * locally (see docs/decisions/002-authorisation.md).
+ */
+export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
+  'bill-reviewers': [SCOPES.billsPrice, SCOPES.feeSchedulesRead],
+  'fee-schedule-readers': [SCOPES.feeSchedulesRead],
+};
+
+export interface RouteDefinition {
+  /** Stable id, used for construct ids and operationIds. */
+  readonly id: string;
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** API Gateway resource path, with `{param}` placeholders. */
+  readonly path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** Scopes any one of which authorises the call; empty means no authentication (health only). */
+  readonly scopes: readonly Scope[];
+  /** The function reads the fee index (gets the layer). */
+  readonly usesFeeIndex: boolean;
+  /** The function is on the hot path and gets provisioned concurrency. */
+  readonly hot: boolean;
+  readonly summary: string;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    id: 'PriceBill',
+    method: 'POST',
+    path: '/v1/bills/price',
+    entry: 'lambdas/handlers/price-bill/handler.ts',
+    scopes: [SCOPES.billsPrice],
+    usesFeeIndex: true,
+    hot: true,
+    summary: 'Price a professional bill line by line',
+  },
+  {
+    id: 'GetFeeSchedule',
+    method: 'GET',
+    path: '/v1/fee-schedules/{jurisdiction}/{code}',
+    entry: 'lambdas/handlers/get-fee-schedule/handler.ts',
+    scopes: [SCOPES.feeSchedulesRead, SCOPES.billsPrice],
+    usesFeeIndex: true,
+    hot: false,
+    summary: 'Look up the fee schedule amount of one code',
+  },
+  {
+    id: 'Health',
+    method: 'GET',
+    path: '/v1/health',
+    entry: 'lambdas/handlers/health/handler.ts',
+    scopes: [],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'Health check',
+  },
+  {
+    id: 'OpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'lambdas/handlers/openapi/handler.ts',
+    scopes: [SCOPES.billsPrice, SCOPES.feeSchedulesRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'The OpenAPI 3.1 description of this API',
+  },
+];
+
+/** Where a Lambda function finds the fee index (the layer mounts at /opt). */
+export const LAMBDA_FEE_INDEX_PATH = '/opt/fee-index/fee-index.bin';
+/** Environment variable that overrides it (the local stack and tests set it). */
+export const FEE_INDEX_PATH_ENV = 'FEE_INDEX_PATH';
