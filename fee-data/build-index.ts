@@ -69,7 +69,8 @@ export function scaleDecimal(text: string, scale: number, where: string): number
 function asciiChar(text: string, where: string): number {
   if (text.length === 0) return 0;
   const code = text.charCodeAt(0);
-  if (text.length > 1 || code < 0x20 || code > 0x7e) throw new IndexBuildError(`${where}: "${text}" is not one character`);
+  if (text.length > 1 || code < 0x20 || code > 0x7e)
+    throw new IndexBuildError(`${where}: "${text}" is not one character`);
   return code;
 }
 
@@ -148,14 +149,22 @@ function keyComparator(schema: TableSchema): (a: Row, b: Row) => number {
   };
   return (a, b) => {
     for (const field of keyFields) {
-      const d = encode(field, a[field.name] as string | number) - encode(field, b[field.name] as string | number);
+      const d =
+        encode(field, a[field.name] as string | number) - encode(field, b[field.name] as string | number);
       if (d !== 0) return d;
     }
     return 0;
   };
 }
 
-const DATASET_ORDER: readonly DatasetKind[] = ['pfs-rvu', 'gpci', 'zip5', 'locality-county', 'opps-cap', 'anesthesia-cf'];
+const DATASET_ORDER: readonly DatasetKind[] = [
+  'pfs-rvu',
+  'gpci',
+  'zip5',
+  'locality-county',
+  'opps-cap',
+  'anesthesia-cf',
+];
 
 /**
  * Data sets that map places rather than price services: CMS publishes them quarterly and they rarely
@@ -216,7 +225,9 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
       return dataset.records.map((r) => {
         const globalDays = GLOBAL_DAYS_CODES[r.globalDays];
         if (globalDays === undefined) {
-          throw new IndexBuildError(`${dataset.source.file} line ${r.line}: unknown GLOB DAYS "${r.globalDays}"`);
+          throw new IndexBuildError(
+            `${dataset.source.file} line ${r.line}: unknown GLOB DAYS "${r.globalDays}"`,
+          );
         }
         const { nonFacilityNa, facilityNa, ...rest } = r;
         return {
@@ -228,7 +239,12 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
         };
       });
     case 'gpci':
-      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+      return dataset.records.map((r) => ({
+        ...r,
+        carrier: Number(r.carrier),
+        locality: Number(r.locality),
+        edition,
+      }));
     case 'zip5':
       return dataset.records.map((r) => ({
         ...r,
@@ -238,11 +254,26 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
         edition,
       }));
     case 'locality-county':
-      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+      return dataset.records.map((r) => ({
+        ...r,
+        carrier: Number(r.carrier),
+        locality: Number(r.locality),
+        edition,
+      }));
     case 'opps-cap':
-      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+      return dataset.records.map((r) => ({
+        ...r,
+        carrier: Number(r.carrier),
+        locality: Number(r.locality),
+        edition,
+      }));
     case 'anesthesia-cf':
-      return dataset.records.map((r) => ({ ...r, carrier: Number(r.carrier), locality: Number(r.locality), edition }));
+      return dataset.records.map((r) => ({
+        ...r,
+        carrier: Number(r.carrier),
+        locality: Number(r.locality),
+        edition,
+      }));
   }
 }
 

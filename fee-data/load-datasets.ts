@@ -23,7 +23,10 @@ export interface BuildReport {
  * @param dir - the directory
  * @returns the data sets and whether they are a sample
  */
-export function readDatasets(dir: string): { datasets: AnyImportedDataset[]; builtFrom: 'official' | 'sample' } {
+export function readDatasets(dir: string): {
+  datasets: AnyImportedDataset[];
+  builtFrom: 'official' | 'sample';
+} {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { datasets: readSample(dir), builtFrom: 'sample' };
   return { datasets: importReferenceDirectory(dir), builtFrom: 'official' };
@@ -50,6 +53,11 @@ export function buildIndexFromDirectory(from: string, out: string): BuildReport 
     bytes: bytes.length,
     importMs: Math.round(t1 - t0),
     buildMs: Math.round(t2 - t1),
-    datasets: datasets.map((d) => ({ dataset: d.dataset, label: d.label, file: d.source.file, rows: d.records.length })),
+    datasets: datasets.map((d) => ({
+      dataset: d.dataset,
+      label: d.label,
+      file: d.source.file,
+      rows: d.records.length,
+    })),
   };
 }

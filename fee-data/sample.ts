@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsv } from './import/text.js';
 import type { AnyImportedDataset, DatasetKind, SourceInfo } from './import/records.js';
+import { parseCsv } from './import/text.js';
 
 /**
  * The project's own data format for `fee-data/sample/`: one CSV per data set whose columns are the
@@ -103,7 +103,7 @@ export function writeSample(
     format: 'wcbr-sample',
     version: 1,
     description:
-      'A sample of the official CMS files in the project\'s own format (codes and numbers only), made by `wcbr data sample` with the project\'s importers. Each data set names its official source file and checksum.',
+      "A sample of the official CMS files in the project's own format (codes and numbers only), made by `wcbr data sample` with the project's importers. Each data set names its official source file and checksum.",
     codes: [...codes].sort(),
     datasets: entries,
   };
@@ -125,7 +125,9 @@ export function readSample(dir: string): AnyImportedDataset[] {
   try {
     manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as SampleManifest;
   } catch (error) {
-    throw new SampleError(`${path.join(dir, MANIFEST)}: cannot read the sample manifest (${(error as Error).message})`);
+    throw new SampleError(
+      `${path.join(dir, MANIFEST)}: cannot read the sample manifest (${(error as Error).message})`,
+    );
   }
   if (manifest.format !== 'wcbr-sample') throw new SampleError(`${dir} is not a sample directory`);
   return manifest.datasets.map((entry) => {
@@ -137,7 +139,9 @@ export function readSample(dir: string): AnyImportedDataset[] {
       throw new SampleError(`${filePath}: listed in the manifest but missing`);
     }
     if (createHash('sha256').update(bytes).digest('hex') !== entry.sha256) {
-      throw new SampleError(`${filePath}: does not match the manifest's checksum; regenerate it with \`wcbr data sample\``);
+      throw new SampleError(
+        `${filePath}: does not match the manifest's checksum; regenerate it with \`wcbr data sample\``,
+      );
     }
     const [header, ...data] = parseCsv(bytes.toString('utf8'), entry.file).rows;
     const records = header

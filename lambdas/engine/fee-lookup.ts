@@ -4,9 +4,9 @@ import { REASON_CODES } from './adjustments/reason-codes.js';
 import { BillValidationError, type FieldError, NotFoundError } from './errors.js';
 import { localityOfZip } from './fee-schedules/locality.js';
 import { type Locality, rbrvsFee } from './fee-schedules/rbrvs.js';
-import { formatMoney } from './money.js';
-import type { ExplanationStep, UnpricedReason } from './priced-bill.js';
+import { formatCents } from './money.js';
 import { JURISDICTIONS } from './price-bill.js';
+import type { ExplanationStep, UnpricedReason } from './priced-bill.js';
 
 /** One fee schedule question: the flags of `wcbr fee` and the query of `GET /v1/fee-schedules`. */
 export interface FeeQuery {
@@ -59,16 +59,22 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     });
   }
   const code = query.code.trim().toUpperCase();
-  if (!/^[A-Z0-9]{5}$/.test(code)) errors.push({ field: 'code', errorMessage: 'must be a five-character CPT or HCPCS code' });
+  if (!/^[A-Z0-9]{5}$/.test(code))
+    errors.push({ field: 'code', errorMessage: 'must be a five-character CPT or HCPCS code' });
   const modifier = (query.modifier ?? '').trim().toUpperCase();
-  if (modifier !== '' && !/^[A-Z0-9]{2}$/.test(modifier)) errors.push({ field: 'modifier', errorMessage: 'must be a two-character modifier' });
+  if (modifier !== '' && !/^[A-Z0-9]{2}$/.test(modifier))
+    errors.push({ field: 'modifier', errorMessage: 'must be a two-character modifier' });
   if (query.date !== undefined && Number.isNaN(dayNumber(query.date))) {
     errors.push({ field: 'date', errorMessage: `${query.date} is not a date as YYYY-MM-DD` });
   }
   if ((query.zip === undefined) === (query.locality === undefined)) {
-    errors.push({ field: 'zip', errorMessage: 'give either zip or locality (CARRIER-LOCALITY, e.g. 12102-01)' });
+    errors.push({
+      field: 'zip',
+      errorMessage: 'give either zip or locality (CARRIER-LOCALITY, e.g. 12102-01)',
+    });
   }
-  if (query.zip !== undefined && !/^\d{5}$/.test(query.zip)) errors.push({ field: 'zip', errorMessage: 'must be five digits' });
+  if (query.zip !== undefined && !/^\d{5}$/.test(query.zip))
+    errors.push({ field: 'zip', errorMessage: 'must be five digits' });
   if (query.locality !== undefined && !/^\d{5}-\d{2}$/.test(query.locality)) {
     errors.push({ field: 'locality', errorMessage: 'must be CARRIER-LOCALITY, e.g. 12102-01' });
   }
@@ -85,7 +91,10 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   if (!index.editionFor('pfs-rvu', date)) {
     const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
     throw new BillValidationError('The date is outside every edition we hold.', [
-      { field: 'date', errorMessage: `we hold no fee schedule edition for ${date}; we hold ${held.join(', ')}` },
+      {
+        field: 'date',
+        errorMessage: `we hold no fee schedule edition for ${date}; we hold ${held.join(', ')}`,
+      },
     ]);
   }
 
@@ -94,7 +103,10 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   let locality: Locality;
   if (query.zip !== undefined) {
     const placed = localityOfZip(index, query.zip, date);
-    if (placed.kind !== 'found') throw new BillValidationError('The ZIP cannot be placed.', [{ field: 'zip', errorMessage: placed.message }]);
+    if (placed.kind !== 'found')
+      throw new BillValidationError('The ZIP cannot be placed.', [
+        { field: 'zip', errorMessage: placed.message },
+      ]);
     steps.push(placed.step);
     if (placed.notice) notices.push(placed.notice);
     locality = { carrier: placed.entry.carrier, locality: placed.entry.locality };
@@ -104,7 +116,10 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     const gpciEdition = index.editionFor('gpci', date);
     if (gpciEdition && !index.gpci(carrier, loc, gpciEdition.edition)) {
       throw new BillValidationError('Unknown locality.', [
-        { field: 'locality', errorMessage: `${gpciEdition.edition.label} has no carrier ${carrier} locality ${loc}` },
+        {
+          field: 'locality',
+          errorMessage: `${gpciEdition.edition.label} has no carrier ${carrier} locality ${loc}`,
+        },
       ]);
     }
   }
@@ -112,7 +127,8 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   const result = rbrvsFee(index, { code, modifiers: modifier ? [modifier] : [], date, locality, setting });
   steps.push(...result.steps);
   notices.push(...result.notices);
-  if (dateDefaulted) notices.unshift(`No date asked: priced on ${date}, the start of the latest edition holding ${code}.`);
+  if (dateDefaulted)
+    notices.unshift(`No date asked: priced on ${date}, the start of the latest edition holding ${code}.`);
   const base = {
     jurisdiction,
     code,
@@ -125,7 +141,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   } as const;
   if (result.kind === 'priced') {
     return {
-      amount: formatMoney(result.unitAmount),
+      amount: formatCents(result.unitAmount),
       status: 'priced',
       ...base,
       locality: { ...locality, name: result.gpci.name },

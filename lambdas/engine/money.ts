@@ -1,55 +1,129 @@
 import { Decimal as DecimalBase } from 'decimal.js';
 
 /**
- * The engine's own Decimal: 34 significant digits (IEEE 754 decimal128, far beyond any bill) and
- * ROUND_HALF_UP as the default so that a forgotten rounding mode can never silently round to even.
- * Everything that is money in the engine is one of these; floating point never touches money.
+ * Money in the engine is exact, always. Two representations, one boundary between them
+ * (docs/decisions/001-money.md):
+ *
+ * - {@link Money} (decimal.js) for any amount that can hold a fraction of a cent: the RBRVS
+ *   product before rounding, percentages, proportional shares.
+ * - {@link Cents} (an integer number of cents, a safe integer) for amounts that are whole cents:
+ *   charges, fee schedule amounts after rounding, allowances, reductions, totals. Integer
+ *   addition, subtraction, comparison and multiplication by whole units are exact, and ten times
+ *   cheaper than decimal.js, which the throughput target needs.
+ *
+ * {@link roundToCents} is the one rounding function and the only way from Money to Cents.
+ * Floating point fractions never touch money.
  */
-export const Money = DecimalBase.clone({ precision: 34, rounding: DecimalBase.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export const Money = DecimalBase.clone({
+  precision: 34,
+  rounding: DecimalBase.ROUND_HALF_UP,
+  toExpNeg: -40,
+  toExpPos: 40,
+});
 export type Money = InstanceType<typeof Money>;
 
-export const ZERO: Money = new Money(0);
+/** A whole number of cents (a safe integer). */
+export type Cents = number & { readonly __brand: 'cents' };
+
+/** Raised when an amount would leave the range where integer cents are exact. */
+export class MoneyRangeError extends Error {
+  override readonly name = 'MoneyRangeError';
+}
+
+/**
+ * Checks a whole number of cents.
+ *
+ * @param value - an integer number of cents
+ * @returns the same value as Cents
+ * @throws MoneyRangeError when it is not a safe integer
+ */
+export function cents(value: number): Cents {
+  if (!Number.isSafeInteger(value))
+    throw new MoneyRangeError(`${value} is not a whole number of cents in range`);
+  return value as Cents;
+}
+
+export const ZERO_CENTS = cents(0);
+
+/**
+ * An exact decimal held as an integer scaled by 10^scale (a safe integer): the RBRVS product
+ * (RVUs in hundredths × GPCIs in ten-thousandths × conversion factor in ten-thousandths) is one.
+ */
+export interface ScaledDecimal {
+  readonly value: number;
+  readonly scale: number;
+}
 
 /**
  * The one rounding function for money: half up (away from zero on .5) to whole cents.
  *
- * CMS computes physician fee schedule amounts with the unrounded sum of GPCI-adjusted RVUs times
+ * CMS computes physician fee schedule amounts from the unrounded sum of GPCI-adjusted RVUs times
  * the conversion factor and rounds the product to cents, half up. We checked this against every
  * OPPS-capped price in OPPSCAP_Oct2025.csv (12,644 locality prices, all equal); rounding the
  * components or the RVU total first matches fewer than 12,000 of them.
  *
- * @param amount - an exact amount
- * @returns the amount rounded half up to two decimals
- * @example roundToCents(new Money('92.4651')) // 92.47
+ * @param amount - an exact amount in dollars
+ * @returns whole cents
+ * @example roundToCents(new Money('88.8170197')) // 8882
  */
-export function roundToCents(amount: Money): Money {
-  return amount.toDecimalPlaces(2, Money.ROUND_HALF_UP);
+export function roundToCents(amount: Money | ScaledDecimal): Cents {
+  if (amount instanceof Money)
+    return cents(amount.times(100).toDecimalPlaces(0, Money.ROUND_HALF_UP).toNumber());
+  const { value, scale } = amount;
+  if (!Number.isSafeInteger(value) || scale < 2) return roundToCents(new Money(value).div(10 ** scale));
+  // Integer arithmetic on a safe integer is exact: split off the digits below a cent and round them.
+  const divisor = 10 ** (scale - 2);
+  const magnitude = Math.abs(value);
+  const below = magnitude % divisor;
+  const whole = (magnitude - below) / divisor + (2 * below >= divisor ? 1 : 0);
+  return cents(value < 0 ? -whole : whole);
 }
 
 /**
- * Money as it travels in JSON: a string with exactly two decimals, rounded with {@link roundToCents}.
+ * Cents as money travels in JSON: a string with exactly two decimals.
  *
- * @param amount - an amount
- * @returns for example "1234.50"
+ * @param value - whole cents
+ * @returns for example "1234.50", "-0.05"
  */
-export function formatMoney(amount: Money): string {
-  return roundToCents(amount).toFixed(2);
+export function formatCents(value: Cents): string {
+  const negative = value < 0;
+  const abs = negative ? -value : value;
+  const whole = Math.trunc(abs / 100);
+  const fraction = abs - whole * 100;
+  return `${negative ? '-' : ''}${whole}.${fraction < 10 ? '0' : ''}${fraction}`;
 }
 
 /** Accepted shapes of a money string from a client: digits with at most two decimals, no sign. */
 export const MONEY_PATTERN = /^\d{1,9}(\.\d{1,2})?$/;
 
 /**
- * Parses a client's money string ("150", "150.5", "150.50"); callers validate with MONEY_PATTERN first.
+ * Parses a client's money string ("150", "150.5", "150.50") exactly into cents; callers validate
+ * with MONEY_PATTERN first.
  *
  * @param text - the amount as sent
- * @returns the amount as Money
+ * @returns whole cents
  */
-export function parseMoney(text: string): Money {
-  return new Money(text);
+export function parseCents(text: string): Cents {
+  const [whole = '0', fraction = ''] = text.split('.');
+  return cents(Number(whole) * 100 + Number(fraction.padEnd(2, '0')));
 }
 
-/** The lesser of two amounts (the first when equal). */
-export function minMoney(a: Money, b: Money): Money {
-  return b.lessThan(a) ? b : a;
+/**
+ * Formats a non-negative integer that holds a decimal scaled by 10^scale, exactly, without
+ * trailing zeros beyond `minDecimals` ("27458000000", 10, 0 → "2.7458").
+ *
+ * @param value - the scaled integer
+ * @param scale - decimal places it holds
+ * @param minDecimals - decimals always shown
+ * @returns the decimal text
+ */
+export function formatScaled(value: number, scale: number, minDecimals = 0): string {
+  const negative = value < 0;
+  const digits = String(negative ? -value : value).padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  let fraction = digits.slice(digits.length - scale);
+  let end = fraction.length;
+  while (end > minDecimals && fraction.charCodeAt(end - 1) === 48) end--;
+  fraction = fraction.slice(0, end);
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }

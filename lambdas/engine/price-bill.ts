@@ -1,12 +1,17 @@
 import type { EditionInfo } from '../fee-index/header.js';
 import type { FeeIndex } from '../fee-index/reader.js';
-import { type InternalReasonCode, REASON_CODES, REGULATIONS, type Regulation } from './adjustments/reason-codes.js';
+import {
+  type InternalReasonCode,
+  REASON_CODES,
+  REGULATIONS,
+  type Regulation,
+} from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { BillValidationError, type FieldError } from './errors.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import { type RbrvsResult, rbrvsFee } from './fee-schedules/rbrvs.js';
-import { formatMoney, type Money, minMoney, ZERO } from './money.js';
+import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
 import type {
   Adjustment,
   Bucket,
@@ -25,18 +30,23 @@ interface Working {
   readonly line: NormalisedLine;
   result: RbrvsResult;
   readonly placement: ZipLocality;
+  /** Set by buildLine: the allowed amount and the reductions, in cents, for the totals. */
+  allowed: Cents;
+  reductions: { readonly bucket: Bucket; readonly cents: Cents }[];
 }
 
 function adjustment(
+  item: Working,
   reason: InternalReasonCode,
-  amount: Money,
+  amount: Cents,
   message: string,
   regulation: Regulation = REGULATIONS.rvuFile,
 ): Adjustment {
   const code = REASON_CODES[reason];
+  item.reductions.push({ bucket: 'feeSchedule', cents: amount });
   return {
     bucket: 'feeSchedule',
-    amount: formatMoney(amount),
+    amount: formatCents(amount),
     internalCode: code.internalCode,
     groupCode: code.groupCode,
     carc: code.carc,
@@ -75,6 +85,48 @@ function applyInjectionStatus(work: Working[]): void {
   }
 }
 
+/** Every line object is built by this one literal, so all lines share one shape. */
+function pricedLine(
+  line: NormalisedLine,
+  billed: string,
+  status: PricedLine['status'],
+  feeSchedule: PricedLine['feeSchedule'],
+  allowed: string | null,
+  withheld: string | null,
+  adjustments: Adjustment[],
+  explanation: ExplanationStep[],
+  notices: string[],
+  unpriced?: PricedLine['unpriced'],
+): PricedLine {
+  const out: PricedLine = {
+    lineNumber: line.lineNumber,
+    code: line.code,
+    modifiers: line.modifiers,
+    dateOfService: line.dateOfService,
+    units: line.units,
+    placeOfService: line.placeOfService,
+    billed,
+    status,
+    feeSchedule,
+    allowed,
+    withheld,
+    adjustments,
+    explanation,
+    notices,
+  };
+  return unpriced ? { ...out, unpriced } : out;
+}
+
+function settingStep(placeOfService: string): ExplanationStep {
+  const setting = settingOf(placeOfService);
+  return {
+    step: 'setting',
+    text: `Place of service ${placeOfService} is paid at the ${setting} rate.`,
+    inputs: { placeOfService, setting },
+    regulation: REGULATIONS.siteOfService,
+  };
+}
+
 function buildLine(item: Working): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
@@ -83,97 +135,73 @@ function buildLine(item: Working): PricedLine {
     steps.push(item.placement.step);
     if (item.placement.notice) notices.push(item.placement.notice);
   }
-  const setting = settingOf(line.placeOfService);
-  steps.push({
-    step: 'setting',
-    text: `Place of service ${line.placeOfService} is paid at the ${setting} rate.`,
-    inputs: { placeOfService: line.placeOfService, setting },
-    regulation: REGULATIONS.siteOfService,
-  });
-  steps.push(...result.steps);
-  notices.push(...result.notices);
-  const base = {
-    lineNumber: line.lineNumber,
-    code: line.code,
-    modifiers: line.modifiers,
-    dateOfService: line.dateOfService,
-    units: line.units,
-    placeOfService: line.placeOfService,
-    billed: formatMoney(line.charge),
-  };
+  steps.push(settingStep(line.placeOfService));
+  for (const step of result.steps) steps.push(step);
+  for (const notice of result.notices) notices.push(notice);
+  const billed = formatCents(line.charge);
   if (result.kind === 'unpriced') {
-    return {
-      ...base,
-      status: 'unpriced',
-      feeSchedule: null,
-      allowed: null,
-      withheld: null,
-      adjustments: [],
-      unpriced: result.reason,
-      explanation: steps,
-      notices,
-    };
+    return pricedLine(line, billed, 'unpriced', null, null, null, [], steps, notices, result.reason);
   }
   if (result.kind === 'zero') {
-    const adjustments = line.charge.isZero() ? [] : [adjustment(result.reason, line.charge, result.message)];
+    const adjustments =
+      line.charge === 0 ? [] : [adjustment(item, result.reason, line.charge, result.message)];
     steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
-    return {
-      ...base,
-      status: 'denied',
-      feeSchedule: null,
-      allowed: '0.00',
-      withheld: formatMoney(line.charge),
-      adjustments,
-      explanation: steps,
-      notices,
-    };
+    return pricedLine(line, billed, 'denied', null, '0.00', billed, adjustments, steps, notices);
   }
-  const amount = result.unitAmount.times(line.units);
+  const unitText = formatCents(result.unitAmount);
+  const amount = cents(result.unitAmount * line.units);
+  const amountText = line.units === 1 ? unitText : formatCents(amount);
   if (line.units !== 1) {
     steps.push({
       step: 'units',
-      text: `${result.unitAmount.toFixed(2)} × ${line.units} units = ${amount.toFixed(2)}.`,
-      inputs: { unitAmount: result.unitAmount.toFixed(2), units: String(line.units) },
-      result: amount.toFixed(2),
+      text: `${unitText} × ${line.units} units = ${amountText}.`,
+      inputs: { unitAmount: unitText, units: String(line.units) },
+      result: amountText,
     });
   }
-  const allowed = minMoney(line.charge, amount);
-  const withheld = line.charge.minus(allowed);
+  const allowed = cents(Math.min(line.charge, amount));
+  const withheld = cents(line.charge - allowed);
+  const allowedText = formatCents(allowed);
+  const withheldText = formatCents(withheld);
+  item.allowed = allowed;
   const adjustments: Adjustment[] = [];
-  if (withheld.greaterThan(0)) {
+  if (withheld > 0) {
     adjustments.push(
       adjustment(
+        item,
         'FS-MAX',
         withheld,
-        `Billed ${line.charge.toFixed(2)} is above the fee schedule amount ${amount.toFixed(2)}; ${withheld.toFixed(2)} withheld.`,
+        `Billed ${billed} is above the fee schedule amount ${amountText}; ${withheldText} withheld.`,
         REGULATIONS.lesserOf,
       ),
     );
   }
   steps.push({
     step: 'lesser-of',
-    text: `Lesser of billed ${line.charge.toFixed(2)} and fee schedule amount ${amount.toFixed(2)}: ${allowed.toFixed(2)}.`,
-    inputs: { billed: line.charge.toFixed(2), feeScheduleAmount: amount.toFixed(2) },
-    result: allowed.toFixed(2),
+    text: `Lesser of billed ${billed} and fee schedule amount ${amountText}: ${allowedText}.`,
+    inputs: { billed, feeScheduleAmount: amountText },
+    result: allowedText,
     regulation: REGULATIONS.lesserOf,
   });
-  return {
-    ...base,
-    status: 'priced',
-    feeSchedule: {
-      method: 'rbrvs',
-      unitAmount: formatMoney(result.unitAmount),
-      amount: formatMoney(amount),
-      edition: result.rvu.edition.id,
-      setting,
-      locality: { carrier: result.gpci.carrier, locality: result.gpci.locality, name: result.gpci.name },
-    },
-    allowed: formatMoney(allowed),
-    withheld: formatMoney(withheld),
-    adjustments,
-    explanation: steps,
-    notices,
+  const feeSchedule = {
+    method: 'rbrvs' as const,
+    unitAmount: unitText,
+    amount: amountText,
+    edition: result.rvu.edition.id,
+    setting: settingOf(line.placeOfService),
+    locality: { carrier: result.gpci.carrier, locality: result.gpci.locality, name: result.gpci.name },
   };
+  return pricedLine(
+    line,
+    billed,
+    'priced',
+    feeSchedule,
+    allowedText,
+    withheldText,
+    adjustments,
+    steps,
+    notices,
+  );
 }
 
 function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] {
@@ -182,7 +210,7 @@ function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] 
     if (e) seen.set(e.id, e);
   };
   for (const item of work) {
-    if (item.placement.kind === 'found') add(item.placement.entry.edition);
+    if (item.placement.kind === 'found') for (const e of item.placement.editions) add(e);
     if (item.result.kind !== 'unpriced' || item.result.rvu) add(item.result.rvu?.edition);
     if (item.result.kind === 'priced') add(item.result.gpci.edition);
     for (const step of item.result.steps) {
@@ -221,13 +249,20 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   if (!bill.zip) {
     errors.push({
-      field: bill.format === 'bill' ? 'serviceFacility.zip' : 'claimInformation.serviceFacilityLocation.address.postalCode',
-      errorMessage: 'a ZIP code of the service facility (or of the billing provider) is needed to find the locality',
+      field:
+        bill.format === 'bill'
+          ? 'serviceFacility.zip'
+          : 'claimInformation.serviceFacilityLocation.address.postalCode',
+      errorMessage:
+        'a ZIP code of the service facility (or of the billing provider) is needed to find the locality',
     });
   }
   for (const line of bill.lines) {
     if (index.rvuEditionsOf(line.code).length === 0) {
-      errors.push({ field: line.codeField, errorMessage: `${line.code} is not a code in any fee schedule edition we hold` });
+      errors.push({
+        field: line.codeField,
+        errorMessage: `${line.code} is not a code in any fee schedule edition we hold`,
+      });
     }
   }
   const zip = bill.zip;
@@ -243,7 +278,13 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
           errors.push({ field: zip.field, errorMessage: placement.message });
         }
       }
-      work.push({ line, placement, result: { kind: 'unpriced', reason: { code: 'NO-LOCALITY', message: '' }, steps: [], notices: [] } });
+      work.push({
+        line,
+        placement,
+        result: { kind: 'unpriced', reason: { code: 'NO-LOCALITY', message: '' }, steps: [], notices: [] },
+        allowed: ZERO_CENTS,
+        reductions: [],
+      });
     }
   }
   if (errors.length > 0) throw new BillValidationError('The bill cannot be priced as sent.', errors);
@@ -251,9 +292,16 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   for (const item of work) {
     const { line, placement } = item;
     if (placement.kind !== 'found') {
+      const feeEdition = index.editionFor('pfs-rvu', line.dateOfService);
+      const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
       item.result = {
         kind: 'unpriced',
-        reason: { code: placement.kind === 'no-edition' ? 'NO-EDITION' : 'NO-LOCALITY', message: placement.message },
+        reason: feeEdition
+          ? { code: placement.kind === 'no-edition' ? 'NO-EDITION' : 'NO-LOCALITY', message: placement.message }
+          : {
+              code: 'NO-EDITION',
+              message: `We hold no Medicare physician fee schedule edition for ${line.dateOfService} (we hold ${held.join(', ')}).`,
+            },
         steps: [],
         notices: [],
       };
@@ -270,21 +318,20 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   applyInjectionStatus(work);
 
   const lines = work.map(buildLine);
-  let billed = ZERO;
-  let allowed = ZERO;
-  let withheld = ZERO;
-  let unpricedBilled = ZERO;
-  const byBucket = new Map<Bucket, Money>();
-  for (const [i, line] of lines.entries()) {
-    const charge = (work[i] as Working).line.charge;
-    billed = billed.plus(charge);
+  let billed = 0;
+  let allowed = 0;
+  let unpricedBilled = 0;
+  const byBucket = new Map<Bucket, number>();
+  for (const [i, item] of work.entries()) {
+    const charge = item.line.charge;
+    billed += charge;
+    const line = lines[i] as PricedLine;
     if (line.allowed === null) {
-      unpricedBilled = unpricedBilled.plus(charge);
+      unpricedBilled += charge;
       continue;
     }
-    allowed = allowed.plus(line.allowed);
-    withheld = withheld.plus(charge).minus(line.allowed);
-    for (const a of line.adjustments) byBucket.set(a.bucket, (byBucket.get(a.bucket) ?? ZERO).plus(a.amount));
+    allowed += item.allowed;
+    for (const r of item.reductions) byBucket.set(r.bucket, (byBucket.get(r.bucket) ?? 0) + r.cents);
   }
   const notices = [...new Set(lines.flatMap((l) => l.notices))];
   return {
@@ -294,11 +341,11 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     location: { zip: (zip as NonNullable<typeof zip>).zip, source: (zip as NonNullable<typeof zip>).source },
     lines,
     totals: {
-      billed: formatMoney(billed),
-      allowed: formatMoney(allowed),
-      withheld: formatMoney(withheld),
-      withheldByBucket: Object.fromEntries([...byBucket].map(([k, v]) => [k, formatMoney(v)])),
-      unpricedBilled: formatMoney(unpricedBilled),
+      billed: formatCents(cents(billed)),
+      allowed: formatCents(cents(allowed)),
+      withheld: formatCents(cents(billed - unpricedBilled - allowed)),
+      withheldByBucket: Object.fromEntries([...byBucket].map(([k, v]) => [k, formatCents(cents(v))])),
+      unpricedBilled: formatCents(cents(unpricedBilled)),
       lines: lines.length,
       pricedLines: lines.filter((l) => l.status === 'priced').length,
       deniedLines: lines.filter((l) => l.status === 'denied').length,

@@ -120,7 +120,6 @@ class Table {
   readonly view: DataView;
   readonly count: number;
   readonly size: number;
-  readonly offsets: Readonly<Record<string, number>>;
 
   constructor(bytes: Uint8Array, bodyStart: number, section: SectionInfo, table: TableLayout) {
     if (section.recordSize !== table.recordSize) {
@@ -131,7 +130,6 @@ class Table {
     this.view = new DataView(bytes.buffer, bytes.byteOffset + bodyStart + section.offset, section.length);
     this.count = section.count;
     this.size = section.recordSize;
-    this.offsets = table.offsets;
   }
 
   /** First record index whose key is not less than the probe (compare < 0 means record < probe). */
@@ -146,26 +144,42 @@ class Table {
     return lo;
   }
 
-  u8(at: number, field: string): number {
-    return this.view.getUint8(at + (this.offsets[field] as number));
+  // Accessors take the field's byte offset (from `off`), resolved once per table at module load,
+  // so the hot path does no property lookups by name.
+  u8(at: number, offset: number): number {
+    return this.view.getUint8(at + offset);
   }
-  u16(at: number, field: string): number {
-    return this.view.getUint16(at + (this.offsets[field] as number), true);
+  u16(at: number, offset: number): number {
+    return this.view.getUint16(at + offset, true);
   }
-  u32(at: number, field: string): number {
-    return this.view.getUint32(at + (this.offsets[field] as number), true);
+  u32(at: number, offset: number): number {
+    return this.view.getUint32(at + offset, true);
   }
-  i32(at: number, field: string): number {
-    return this.view.getInt32(at + (this.offsets[field] as number), true);
+  i32(at: number, offset: number): number {
+    return this.view.getInt32(at + offset, true);
   }
-  char(at: number, field: string): string {
-    const c = this.u8(at, field);
-    return c === 0 ? '' : String.fromCharCode(c);
+  char(at: number, offset: number): string {
+    const c = this.view.getUint8(at + offset);
+    return c === 0 ? '' : (CHARS[c] as string);
   }
-  char2(at: number, field: string): string {
-    const v = this.u16(at, field);
-    return (v & 0xff ? String.fromCharCode(v & 0xff) : '') + (v >> 8 ? String.fromCharCode(v >> 8) : '');
+  char2(at: number, offset: number): string {
+    const v = this.view.getUint16(at + offset, true);
+    return (v & 0xff ? (CHARS[v & 0xff] as string) : '') + (v >> 8 ? (CHARS[v >> 8] as string) : '');
   }
+}
+
+/** One-character strings by code, so reading a character allocates nothing. */
+const CHARS: readonly string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+
+/** Byte offsets of every field of a layout, as plain numbers. */
+function offsetsOf<const F extends string>(table: TableLayout, fields: readonly F[]): Record<F, number> {
+  const out = {} as Record<F, number>;
+  for (const f of fields) {
+    const offset = table.offsets[f];
+    if (offset === undefined) throw new FeeIndexFormatError(`${table.schema.name} has no field ${f}`);
+    out[f] = offset;
+  }
+  return out;
 }
 
 const TABLE_LAYOUTS = {
@@ -176,6 +190,31 @@ const TABLE_LAYOUTS = {
   oppsCap: layout(OPPS_CAP_TABLE),
   anesthesiaCf: layout(ANESTHESIA_CF_TABLE),
 };
+
+const R = offsetsOf(
+  TABLE_LAYOUTS.rvu,
+  RVU_TABLE.fields.map((f) => f.name),
+);
+const G = offsetsOf(
+  TABLE_LAYOUTS.gpci,
+  GPCI_TABLE.fields.map((f) => f.name),
+);
+const Z = offsetsOf(
+  TABLE_LAYOUTS.zip5,
+  ZIP5_TABLE.fields.map((f) => f.name),
+);
+const L = offsetsOf(
+  TABLE_LAYOUTS.localityCounty,
+  LOCALITY_COUNTY_TABLE.fields.map((f) => f.name),
+);
+const O = offsetsOf(
+  TABLE_LAYOUTS.oppsCap,
+  OPPS_CAP_TABLE.fields.map((f) => f.name),
+);
+const A = offsetsOf(
+  TABLE_LAYOUTS.anesthesiaCf,
+  ANESTHESIA_CF_TABLE.fields.map((f) => f.name),
+);
 
 /**
  * The fee index, read in place from one buffer: only the small JSON header is parsed; every lookup
@@ -198,7 +237,12 @@ export class FeeIndex {
   private readonly anesthesiaCfTable: Table;
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
-  private readonly editionsByKind = new Map<DatasetKind, { edition: EditionInfo; from: number; to: number }[]>();
+  /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
+  private readonly dayCache = new Map<string, number>();
+  private readonly editionsByKind = new Map<
+    DatasetKind,
+    { edition: EditionInfo; from: number; to: number }[]
+  >();
 
   private constructor(bytes: Uint8Array) {
     if (bytes.length < 16) throw new FeeIndexFormatError('the file is too short to be a fee index');
@@ -210,7 +254,8 @@ export class FeeIndex {
       throw new FeeIndexFormatError(`fee index format ${version}; this reader reads ${FORMAT_VERSION}`);
     }
     const headerLength = view.getUint32(12, true);
-    if (16 + headerLength > bytes.length) throw new FeeIndexFormatError('the header runs past the end of the file');
+    if (16 + headerLength > bytes.length)
+      throw new FeeIndexFormatError('the header runs past the end of the file');
     this.header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as IndexHeader;
     this.bytes = bytes;
     this.byteLength = bytes.length;
@@ -282,7 +327,12 @@ export class FeeIndex {
    * @returns the edition, or undefined when none covers the date
    */
   editionFor(kind: DatasetKind, date: string): EditionChoice | undefined {
-    const day = dayNumber(date);
+    let day = this.dayCache.get(date);
+    if (day === undefined) {
+      day = dayNumber(date);
+      if (this.dayCache.size > 10_000) this.dayCache.clear();
+      this.dayCache.set(date, day);
+    }
     for (const e of this.editionsByKind.get(kind) ?? []) {
       if (day >= e.from && day <= e.to) {
         const pastLatest = e.edition.termination === null && Number(date.slice(0, 4)) > e.edition.year;
@@ -307,7 +357,8 @@ export class FeeIndex {
 
   private edition(index: number): EditionInfo {
     const edition = this.header.editions[index];
-    if (!edition) throw new FeeIndexFormatError(`a record names edition ${index}, which the header does not have`);
+    if (!edition)
+      throw new FeeIndexFormatError(`a record names edition ${index}, which the header does not have`);
     return edition;
   }
 
@@ -326,43 +377,47 @@ export class FeeIndex {
     const t = this.rvuTable;
     const i = t.lowerBound(
       (at) =>
-        t.u32(at, 'code') - codeKey || t.u16(at, 'modifier') - modKey || t.u16(at, 'edition') - edition.index,
+        t.u32(at, R.code) - codeKey || t.u16(at, R.modifier) - modKey || t.u16(at, R.edition) - edition.index,
     );
     if (i >= t.count) return undefined;
     const at = i * t.size;
-    if (t.u32(at, 'code') !== codeKey || t.u16(at, 'modifier') !== modKey || t.u16(at, 'edition') !== edition.index) {
+    if (
+      t.u32(at, R.code) !== codeKey ||
+      t.u16(at, R.modifier) !== modKey ||
+      t.u16(at, R.edition) !== edition.index
+    ) {
       return undefined;
     }
-    const naFlags = t.u8(at, 'naFlags');
-    const endo = t.u32(at, 'endoscopicBase');
+    const naFlags = t.u8(at, R.naFlags);
+    const endo = t.u32(at, R.endoscopicBase);
     return {
       code,
       modifier,
       edition,
-      status: t.char(at, 'status'),
-      workRvu: t.i32(at, 'workRvu'),
-      nonFacilityPeRvu: t.i32(at, 'nonFacilityPeRvu'),
-      facilityPeRvu: t.i32(at, 'facilityPeRvu'),
-      mpRvu: t.i32(at, 'mpRvu'),
+      status: t.char(at, R.status),
+      workRvu: t.i32(at, R.workRvu),
+      nonFacilityPeRvu: t.i32(at, R.nonFacilityPeRvu),
+      facilityPeRvu: t.i32(at, R.facilityPeRvu),
+      mpRvu: t.i32(at, R.mpRvu),
       nonFacilityNa: (naFlags & 1) !== 0,
       facilityNa: (naFlags & 2) !== 0,
-      oppsNonFacilityPe: t.i32(at, 'oppsNonFacilityPe'),
-      oppsFacilityPe: t.i32(at, 'oppsFacilityPe'),
-      oppsMp: t.i32(at, 'oppsMp'),
-      conversionFactor: t.u32(at, 'conversionFactor'),
-      pctcIndicator: t.char(at, 'pctcIndicator'),
-      globalDays: GLOBAL_DAYS_TEXT[t.char(at, 'globalDays')] ?? '',
-      preOp: t.u8(at, 'preOp'),
-      intraOp: t.u8(at, 'intraOp'),
-      postOp: t.u8(at, 'postOp'),
-      multipleProcedure: t.char(at, 'multipleProcedure'),
-      bilateralSurgery: t.char(at, 'bilateralSurgery'),
-      assistantSurgery: t.char(at, 'assistantSurgery'),
-      coSurgeons: t.char(at, 'coSurgeons'),
-      teamSurgery: t.char(at, 'teamSurgery'),
+      oppsNonFacilityPe: t.i32(at, R.oppsNonFacilityPe),
+      oppsFacilityPe: t.i32(at, R.oppsFacilityPe),
+      oppsMp: t.i32(at, R.oppsMp),
+      conversionFactor: t.u32(at, R.conversionFactor),
+      pctcIndicator: t.char(at, R.pctcIndicator),
+      globalDays: GLOBAL_DAYS_TEXT[t.char(at, R.globalDays)] ?? '',
+      preOp: t.u8(at, R.preOp),
+      intraOp: t.u8(at, R.intraOp),
+      postOp: t.u8(at, R.postOp),
+      multipleProcedure: t.char(at, R.multipleProcedure),
+      bilateralSurgery: t.char(at, R.bilateralSurgery),
+      assistantSurgery: t.char(at, R.assistantSurgery),
+      coSurgeons: t.char(at, R.coSurgeons),
+      teamSurgery: t.char(at, R.teamSurgery),
       endoscopicBase: endo === 0 ? '' : decodeCode(endo, 5),
-      imagingFamily: t.char2(at, 'imagingFamily'),
-      line: t.u32(at, 'line'),
+      imagingFamily: t.char2(at, R.imagingFamily),
+      line: t.u32(at, R.line),
     };
   }
 
@@ -375,10 +430,10 @@ export class FeeIndex {
     if (codeKey < 0) return [];
     const t = this.rvuTable;
     const found = new Set<number>();
-    for (let i = t.lowerBound((at) => t.u32(at, 'code') - codeKey); i < t.count; i++) {
+    for (let i = t.lowerBound((at) => t.u32(at, R.code) - codeKey); i < t.count; i++) {
       const at = i * t.size;
-      if (t.u32(at, 'code') !== codeKey) break;
-      found.add(t.u16(at, 'edition'));
+      if (t.u32(at, R.code) !== codeKey) break;
+      found.add(t.u16(at, R.edition));
     }
     return [...found].sort((a, b) => a - b).map((e) => this.edition(e));
   }
@@ -389,10 +444,10 @@ export class FeeIndex {
     if (codeKey < 0) return [];
     const t = this.rvuTable;
     const modifiers: string[] = [];
-    for (let i = t.lowerBound((at) => t.u32(at, 'code') - codeKey); i < t.count; i++) {
+    for (let i = t.lowerBound((at) => t.u32(at, R.code) - codeKey); i < t.count; i++) {
       const at = i * t.size;
-      if (t.u32(at, 'code') !== codeKey) break;
-      if (t.u16(at, 'edition') === edition.index) modifiers.push(decodeCode(t.u16(at, 'modifier'), 2));
+      if (t.u32(at, R.code) !== codeKey) break;
+      if (t.u16(at, R.edition) === edition.index) modifiers.push(decodeCode(t.u16(at, R.modifier), 2));
     }
     return modifiers;
   }
@@ -402,20 +457,23 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.gpciTable;
-    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    const i = t.lowerBound(
+      (at) => t.u32(at, G.carrier) - c || t.u8(at, G.locality) - l || t.u16(at, G.edition) - edition.index,
+    );
     if (i >= t.count) return undefined;
     const at = i * t.size;
-    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
+    if (t.u32(at, G.carrier) !== c || t.u8(at, G.locality) !== l || t.u16(at, G.edition) !== edition.index)
+      return undefined;
     return {
       carrier: String(c).padStart(5, '0'),
       locality: String(l).padStart(2, '0'),
-      state: t.char2(at, 'state'),
-      name: this.string(t.u32(at, 'name')),
+      state: t.char2(at, G.state),
+      name: this.string(t.u32(at, G.name)),
       edition,
-      workGpci: t.u32(at, 'workGpci'),
-      peGpci: t.u32(at, 'peGpci'),
-      mpGpci: t.u32(at, 'mpGpci'),
-      line: t.u32(at, 'line'),
+      workGpci: t.u32(at, G.workGpci),
+      peGpci: t.u32(at, G.peGpci),
+      mpGpci: t.u32(at, G.mpGpci),
+      line: t.u32(at, G.line),
     };
   }
 
@@ -425,8 +483,8 @@ export class FeeIndex {
     const out: GpciEntry[] = [];
     for (let i = 0; i < t.count; i++) {
       const at = i * t.size;
-      if (t.u16(at, 'edition') !== edition.index) continue;
-      const entry = this.gpci(String(t.u32(at, 'carrier')), String(t.u8(at, 'locality')), edition);
+      if (t.u16(at, G.edition) !== edition.index) continue;
+      const entry = this.gpci(String(t.u32(at, G.carrier)), String(t.u8(at, G.locality)), edition);
       if (entry) out.push(entry);
     }
     return out;
@@ -437,18 +495,18 @@ export class FeeIndex {
     const z = Number(zip);
     if (!/^\d{5}$/.test(zip)) return undefined;
     const t = this.zipTable;
-    const i = t.lowerBound((at) => t.u32(at, 'zip') - z || t.u16(at, 'edition') - edition.index);
+    const i = t.lowerBound((at) => t.u32(at, Z.zip) - z || t.u16(at, Z.edition) - edition.index);
     if (i >= t.count) return undefined;
     const at = i * t.size;
-    if (t.u32(at, 'zip') !== z || t.u16(at, 'edition') !== edition.index) return undefined;
+    if (t.u32(at, Z.zip) !== z || t.u16(at, Z.edition) !== edition.index) return undefined;
     return {
       zip,
-      carrier: String(t.u32(at, 'carrier')).padStart(5, '0'),
-      locality: String(t.u8(at, 'locality')).padStart(2, '0'),
-      state: t.char2(at, 'state'),
-      ruralIndicator: t.char(at, 'ruralIndicator'),
+      carrier: String(t.u32(at, Z.carrier)).padStart(5, '0'),
+      locality: String(t.u8(at, Z.locality)).padStart(2, '0'),
+      state: t.char2(at, Z.state),
+      ruralIndicator: t.char(at, Z.ruralIndicator),
       edition,
-      line: t.u32(at, 'line'),
+      line: t.u32(at, Z.line),
     };
   }
 
@@ -457,18 +515,21 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.localityCountyTable;
-    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    const i = t.lowerBound(
+      (at) => t.u32(at, L.carrier) - c || t.u8(at, L.locality) - l || t.u16(at, L.edition) - edition.index,
+    );
     if (i >= t.count) return undefined;
     const at = i * t.size;
-    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
+    if (t.u32(at, L.carrier) !== c || t.u8(at, L.locality) !== l || t.u16(at, L.edition) !== edition.index)
+      return undefined;
     return {
       carrier: String(c).padStart(5, '0'),
       locality: String(l).padStart(2, '0'),
-      state: this.string(t.u32(at, 'state')),
-      feeScheduleArea: this.string(t.u32(at, 'feeScheduleArea')),
-      counties: this.string(t.u32(at, 'counties')),
+      state: this.string(t.u32(at, L.state)),
+      feeScheduleArea: this.string(t.u32(at, L.feeScheduleArea)),
+      counties: this.string(t.u32(at, L.counties)),
       edition,
-      line: t.u32(at, 'line'),
+      line: t.u32(at, L.line),
     };
   }
 
@@ -487,21 +548,21 @@ export class FeeIndex {
     const l = Number(locality);
     const t = this.oppsCapTable;
     const cmp = (at: number) =>
-      t.u32(at, 'code') - codeKey ||
-      t.u16(at, 'modifier') - modKey ||
-      t.u16(at, 'edition') - edition.index ||
-      t.u32(at, 'carrier') - c ||
-      t.u8(at, 'locality') - l;
+      t.u32(at, O.code) - codeKey ||
+      t.u16(at, O.modifier) - modKey ||
+      t.u16(at, O.edition) - edition.index ||
+      t.u32(at, O.carrier) - c ||
+      t.u8(at, O.locality) - l;
     const i = t.lowerBound(cmp);
     if (i >= t.count) return undefined;
     const at = i * t.size;
     if (cmp(at) !== 0) return undefined;
     return {
-      procedureStatus: t.char(at, 'procedureStatus'),
-      facilityPrice: t.u32(at, 'facilityPrice'),
-      nonFacilityPrice: t.u32(at, 'nonFacilityPrice'),
+      procedureStatus: t.char(at, O.procedureStatus),
+      facilityPrice: t.u32(at, O.facilityPrice),
+      nonFacilityPrice: t.u32(at, O.nonFacilityPrice),
       edition,
-      line: t.u32(at, 'line'),
+      line: t.u32(at, O.line),
     };
   }
 
@@ -510,11 +571,14 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.anesthesiaCfTable;
-    const i = t.lowerBound((at) => t.u32(at, 'carrier') - c || t.u8(at, 'locality') - l || t.u16(at, 'edition') - edition.index);
+    const i = t.lowerBound(
+      (at) => t.u32(at, A.carrier) - c || t.u8(at, A.locality) - l || t.u16(at, A.edition) - edition.index,
+    );
     if (i >= t.count) return undefined;
     const at = i * t.size;
-    if (t.u32(at, 'carrier') !== c || t.u8(at, 'locality') !== l || t.u16(at, 'edition') !== edition.index) return undefined;
-    return { conversionFactor: t.u32(at, 'conversionFactor'), edition, line: t.u32(at, 'line') };
+    if (t.u32(at, A.carrier) !== c || t.u8(at, A.locality) !== l || t.u16(at, A.edition) !== edition.index)
+      return undefined;
+    return { conversionFactor: t.u32(at, A.conversionFactor), edition, line: t.u32(at, A.line) };
   }
 
   /** Number of records per section, for reports. */

@@ -38,7 +38,17 @@ export interface TableSchema {
   readonly key: readonly string[];
 }
 
-const SIZES: Record<FieldType, number> = { code: 4, mod: 2, u8: 1, u16: 2, u32: 4, i32: 4, char: 1, char2: 2, str: 4 };
+const SIZES: Record<FieldType, number> = {
+  code: 4,
+  mod: 2,
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  i32: 4,
+  char: 1,
+  char2: 2,
+  str: 4,
+};
 
 /** Byte size of a field type. */
 export function fieldSize(type: FieldType): number {
@@ -70,7 +80,7 @@ export function layout(schema: TableSchema): TableLayout {
 }
 
 /** Physician fee schedule relative values, one record per code + modifier + edition. */
-export const RVU_TABLE: TableSchema = {
+export const RVU_TABLE = {
   name: 'pfs-rvu',
   key: ['code', 'modifier', 'edition'],
   fields: [
@@ -105,7 +115,7 @@ export const RVU_TABLE: TableSchema = {
     { name: 'physicianSupervision', type: 'char2' },
     { name: 'imagingFamily', type: 'char2' },
   ],
-};
+} as const satisfies TableSchema;
 
 /** Global surgery days as one character: the index stores the first character that tells them apart. */
 export const GLOBAL_DAYS_CODES: Readonly<Record<string, string>> = {
@@ -119,7 +129,7 @@ export const GLOBAL_DAYS_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Geographic practice cost indices by carrier + locality + edition. */
-export const GPCI_TABLE: TableSchema = {
+export const GPCI_TABLE = {
   name: 'gpci',
   key: ['carrier', 'locality', 'edition'],
   fields: [
@@ -133,10 +143,10 @@ export const GPCI_TABLE: TableSchema = {
     { name: 'name', type: 'str' },
     { name: 'line', type: 'u32' },
   ],
-};
+} as const satisfies TableSchema;
 
 /** ZIP code to carrier + locality, by edition (quarter). */
-export const ZIP5_TABLE: TableSchema = {
+export const ZIP5_TABLE = {
   name: 'zip5',
   key: ['zip', 'edition'],
   fields: [
@@ -148,10 +158,10 @@ export const ZIP5_TABLE: TableSchema = {
     { name: 'state', type: 'char2' },
     { name: 'line', type: 'u32' },
   ],
-};
+} as const satisfies TableSchema;
 
 /** Counties of each locality. */
-export const LOCALITY_COUNTY_TABLE: TableSchema = {
+export const LOCALITY_COUNTY_TABLE = {
   name: 'locality-county',
   key: ['carrier', 'locality', 'edition'],
   fields: [
@@ -163,10 +173,10 @@ export const LOCALITY_COUNTY_TABLE: TableSchema = {
     { name: 'counties', type: 'str' },
     { name: 'line', type: 'u32' },
   ],
-};
+} as const satisfies TableSchema;
 
 /** OPPS-capped physician fee schedule prices by code + modifier + edition + carrier + locality. */
-export const OPPS_CAP_TABLE: TableSchema = {
+export const OPPS_CAP_TABLE = {
   name: 'opps-cap',
   key: ['code', 'modifier', 'edition', 'carrier', 'locality'],
   fields: [
@@ -180,10 +190,10 @@ export const OPPS_CAP_TABLE: TableSchema = {
     { name: 'nonFacilityPrice', type: 'u32', scale: 2 },
     { name: 'line', type: 'u32' },
   ],
-};
+} as const satisfies TableSchema;
 
 /** Locality-adjusted anesthesia conversion factors. */
-export const ANESTHESIA_CF_TABLE: TableSchema = {
+export const ANESTHESIA_CF_TABLE = {
   name: 'anesthesia-cf',
   key: ['carrier', 'locality', 'edition'],
   fields: [
@@ -193,9 +203,16 @@ export const ANESTHESIA_CF_TABLE: TableSchema = {
     { name: 'conversionFactor', type: 'u32', scale: 4 },
     { name: 'line', type: 'u32' },
   ],
-};
+} as const satisfies TableSchema;
 
-export const TABLES = [RVU_TABLE, GPCI_TABLE, ZIP5_TABLE, LOCALITY_COUNTY_TABLE, OPPS_CAP_TABLE, ANESTHESIA_CF_TABLE];
+export const TABLES = [
+  RVU_TABLE,
+  GPCI_TABLE,
+  ZIP5_TABLE,
+  LOCALITY_COUNTY_TABLE,
+  OPPS_CAP_TABLE,
+  ANESTHESIA_CF_TABLE,
+];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

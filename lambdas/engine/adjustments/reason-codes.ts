@@ -95,15 +95,18 @@ export const REGULATIONS = {
     url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-414/subpart-B/section-414.26',
   },
   siteOfService: {
-    citation: 'Medicare Claims Processing Manual, Chapter 12, § 20.4.2 (site of service payment differential)',
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 20.4.2 (site of service payment differential)',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   oppsCap: {
-    citation: 'Social Security Act § 1848(b)(4) (Deficit Reduction Act of 2005 § 5102(b)): OPPS cap on imaging',
+    citation:
+      'Social Security Act § 1848(b)(4) (Deficit Reduction Act of 2005 § 5102(b)): OPPS cap on imaging',
     url: 'https://www.ssa.gov/OP_Home/ssact/title18/1848.htm',
   },
   rvuFile: {
-    citation: 'CMS National Physician Fee Schedule Relative Value File documentation, Attachment A (status, PC/TC indicators)',
+    citation:
+      'CMS National Physician Fee Schedule Relative Value File documentation, Attachment A (status, PC/TC indicators)',
     url: 'https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files',
   },
   zipLocality: {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { dayNumber } from '../../fee-index/header.js';
 import { BillValidationError, type FieldError } from '../errors.js';
-import { type Money, parseMoney } from '../money.js';
+import { type Cents, parseCents } from '../money.js';
 import { BillSchema, fieldErrorsOf, ProfessionalClaimSchema } from './schema.js';
 
 /** Where the ZIP that places the bill came from. */
@@ -21,7 +21,8 @@ export interface NormalisedLine {
   readonly dateOfService: string;
   readonly day: number;
   readonly units: number;
-  readonly charge: Money;
+  /** Billed charge in whole cents. */
+  readonly charge: Cents;
   readonly placeOfService: string;
   /** Rendering provider NPI, else the billing provider's, else '' (one provider). */
   readonly provider: string;
@@ -52,7 +53,8 @@ function checkDate(date: string, field: string, errors: FieldError[]): number {
 
 function fromBill(input: unknown): NormalisedBill {
   const parsed = v.safeParse(BillSchema, input);
-  if (!parsed.success) throw new BillValidationError('The bill has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+  if (!parsed.success)
+    throw new BillValidationError('The bill has fields we cannot accept.', fieldErrorsOf(parsed.issues));
   const bill = parsed.output;
   const errors: FieldError[] = [];
   const billPos = bill.placeOfService ?? DEFAULT_PLACE_OF_SERVICE;
@@ -70,7 +72,7 @@ function fromBill(input: unknown): NormalisedBill {
       dateOfService: line.dateOfService,
       day: checkDate(line.dateOfService, `${path}.dateOfService`, errors),
       units: line.units ?? 1,
-      charge: parseMoney(line.charge),
+      charge: parseCents(line.charge),
       placeOfService: line.placeOfService ?? billPos,
       provider: line.renderingProviderNpi ?? renderingNpi,
     };
@@ -95,7 +97,8 @@ function fromBill(input: unknown): NormalisedBill {
 
 function fromClaim(input: unknown): NormalisedBill {
   const parsed = v.safeParse(ProfessionalClaimSchema, input);
-  if (!parsed.success) throw new BillValidationError('The claim has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+  if (!parsed.success)
+    throw new BillValidationError('The claim has fields we cannot accept.', fieldErrorsOf(parsed.issues));
   const claim = parsed.output;
   const errors: FieldError[] = [];
   const info = claim.claimInformation;
@@ -119,7 +122,7 @@ function fromClaim(input: unknown): NormalisedBill {
       dateOfService: date,
       day: checkDate(date, `${path}.serviceDate`, errors),
       units: service.serviceUnitCount === undefined ? 1 : Number(service.serviceUnitCount),
-      charge: parseMoney(service.lineItemChargeAmount),
+      charge: parseCents(service.lineItemChargeAmount),
       placeOfService: service.placeOfServiceCode ?? claimPos,
       provider: line.renderingProvider?.npi ?? rendering?.npi ?? billing?.npi ?? '',
     };
@@ -159,7 +162,10 @@ function checkLineNumbers(lines: readonly NormalisedLine[], errors: FieldError[]
   for (const line of lines) {
     const first = seen.get(line.lineNumber);
     if (first !== undefined) {
-      errors.push({ field: `${line.path}.lineNumber`, errorMessage: `line number ${line.lineNumber} is also used by ${first}` });
+      errors.push({
+        field: `${line.path}.lineNumber`,
+        errorMessage: `line number ${line.lineNumber} is also used by ${first}`,
+      });
     } else {
       seen.set(line.lineNumber, line.path);
     }

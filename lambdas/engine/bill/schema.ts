@@ -52,7 +52,12 @@ const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be 
 
 export const BillLineSchema = v.looseObject({
   lineNumber: v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be 1 or more'), v.maxValue(9999)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(1, 'must be 1 or more'),
+      v.maxValue(9999),
+    ),
   ),
   code,
   modifiers: v.optional(v.pipe(v.array(modifier), v.maxLength(4, 'at most four modifiers'))),
@@ -98,7 +103,7 @@ export const BillSchema = v.pipe(
       v.maxLength(999, 'at most 999 lines a bill'),
     ),
   }),
-  v.description('A professional bill in this API\'s own JSON shape.'),
+  v.description("A professional bill in this API's own JSON shape."),
 );
 
 const yyyymmdd = v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be a date as YYYYMMDD'));
@@ -131,7 +136,9 @@ export const ProfessionalClaimSchema = v.pipe(
             professionalService: v.looseObject({
               procedureIdentifier: v.optional(v.string()),
               procedureCode: code,
-              procedureModifiers: v.optional(v.pipe(v.array(modifier), v.maxLength(4, 'at most four modifiers'))),
+              procedureModifiers: v.optional(
+                v.pipe(v.array(modifier), v.maxLength(4, 'at most four modifiers')),
+              ),
               lineItemChargeAmount: money,
               measurementUnit: v.optional(v.string()),
               serviceUnitCount: v.optional(

@@ -1,9 +1,17 @@
+import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex, ZipEntry } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import type { ExplanationStep } from '../priced-bill.js';
 
 export type ZipLocality =
-  | { readonly kind: 'found'; readonly entry: ZipEntry; readonly step: ExplanationStep; readonly notice?: string }
+  | {
+      readonly kind: 'found';
+      readonly entry: ZipEntry;
+      readonly step: ExplanationStep;
+      /** Editions read: the ZIP file and, when held, the locality–county crosswalk. */
+      readonly editions: readonly EditionInfo[];
+      readonly notice?: string;
+    }
   | { readonly kind: 'no-edition'; readonly message: string }
   | { readonly kind: 'unknown-zip'; readonly message: string };
 
@@ -30,10 +38,12 @@ export function localityOfZip(index: FeeIndex, zip: string, date: string): ZipLo
   }
   const counties = index.editionFor('locality-county', date);
   const area = counties ? index.localityCounties(entry.carrier, entry.locality, counties.edition) : undefined;
-  const rural = entry.ruralIndicator === 'R' ? ', rural' : entry.ruralIndicator === 'B' ? ', super rural' : '';
+  const rural =
+    entry.ruralIndicator === 'R' ? ', rural' : entry.ruralIndicator === 'B' ? ', super rural' : '';
   return {
     kind: 'found',
     entry,
+    editions: area ? [entry.edition, area.edition] : [entry.edition],
     step: {
       step: 'locality',
       text: `ZIP ${zip} (${entry.state}${rural}) is in carrier ${entry.carrier} locality ${entry.locality}${area ? ` (${area.feeScheduleArea.trim()}: ${area.counties.trim()})` : ''}.`,

@@ -1,7 +1,15 @@
 import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex, GpciEntry, RvuEntry } from '../../fee-index/reader.js';
 import { type InternalReasonCode, REGULATIONS } from '../adjustments/reason-codes.js';
-import { Money, roundToCents } from '../money.js';
+import {
+  type Cents,
+  cents,
+  formatCents,
+  formatScaled,
+  Money,
+  roundToCents,
+  type ScaledDecimal,
+} from '../money.js';
 import type { ExplanationStep, UnpricedReason } from '../priced-bill.js';
 
 /** Where the services were performed, as the GPCI file names it. */
@@ -22,7 +30,8 @@ export interface RbrvsQuery {
 export type RbrvsResult =
   | {
       readonly kind: 'priced';
-      readonly unitAmount: Money;
+      /** Fee schedule amount for one unit. */
+      readonly unitAmount: Cents;
       readonly rvu: RvuEntry;
       readonly gpci: GpciEntry;
       readonly steps: ExplanationStep[];
@@ -44,20 +53,28 @@ export type RbrvsResult =
       readonly notices: string[];
     };
 
-const RVU_SCALE = new Money(100);
-const GPCI_SCALE = new Money(10_000);
-const PRODUCT_SCALE = new Money(1_000_000);
-const CF_PRODUCT_SCALE = new Money(10_000_000_000);
-
 /** Hundredths → "1.30". */
 function hundredths(value: number): string {
-  return new Money(value).div(RVU_SCALE).toFixed(2);
+  return formatScaled(value, 2, 2);
 }
 
-/** Ten-thousandths → "1.014" (as few decimals as the value needs, at least one). */
+/** Ten-thousandths → "1.014" (GPCIs and conversion factors as CMS prints them, at least one decimal). */
 function tenThousandths(value: number): string {
-  const text = new Money(value).div(GPCI_SCALE).toFixed(4).replace(/0{1,3}$/, '');
-  return text;
+  return formatScaled(value, 4, 1);
+}
+
+/**
+ * The RBRVS product as an exact decimal: GPCI-adjusted RVUs (scaled 10^6) × conversion factor
+ * (scaled 10^4). Both are integers, so their product, scaled 10^10, is exact while it is a safe
+ * integer (it always is for real RVUs: 9,999.99 RVUs × GPCI 9.9999 × CF 999.9999 < 2^53 / 9).
+ */
+function product(sum: number, cf: number): { exact: Money | ScaledDecimal; text: string } {
+  const p = sum * cf;
+  if (!Number.isSafeInteger(p)) {
+    const exact = new Money(sum).times(cf).div(1e10);
+    return { exact, text: exact.toString() };
+  }
+  return { exact: { value: p, scale: 10 }, text: formatScaled(p, 10) };
 }
 
 function source(edition: EditionInfo, line: number) {
@@ -66,8 +83,14 @@ function source(edition: EditionInfo, line: number) {
 
 /** Status codes (RVU file documentation, Attachment A) that are paid nothing, with their reason. */
 const ZERO_STATUS: Readonly<Record<string, { reason: InternalReasonCode; meaning: string }>> = {
-  B: { reason: 'FS-STATUS-BUNDLED', meaning: 'bundled code: payment is always included in payment for other services' },
-  P: { reason: 'FS-STATUS-BUNDLED', meaning: 'bundled/excluded code: no separate payment under the fee schedule' },
+  B: {
+    reason: 'FS-STATUS-BUNDLED',
+    meaning: 'bundled code: payment is always included in payment for other services',
+  },
+  P: {
+    reason: 'FS-STATUS-BUNDLED',
+    meaning: 'bundled/excluded code: no separate payment under the fee schedule',
+  },
   N: { reason: 'FS-STATUS-NONCOVERED', meaning: 'non-covered service' },
   X: {
     reason: 'FS-STATUS-NONCOVERED',
@@ -83,14 +106,18 @@ const ZERO_STATUS: Readonly<Record<string, { reason: InternalReasonCode; meaning
 
 /** Status codes with no fee schedule amount that someone must price another way: never guessed. */
 const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; meaning: string }>> = {
-  C: { code: 'CARRIER-PRICED', meaning: 'carrier-priced: the contractor prices it by report (individual consideration)' },
+  C: {
+    code: 'CARRIER-PRICED',
+    meaning: 'carrier-priced: the contractor prices it by report (individual consideration)',
+  },
   R: {
     code: 'RESTRICTED',
     meaning: 'restricted coverage: covered only in unusual circumstances and then priced by the contractor',
   },
   E: {
     code: 'EXCLUDED-FROM-PFS',
-    meaning: 'excluded from the physician fee schedule by regulation; paid, when covered, under another method',
+    meaning:
+      'excluded from the physician fee schedule by regulation; paid, when covered, under another method',
   },
   J: { code: 'ANESTHESIA', meaning: 'anesthesia service: priced by base and time units, not RVUs' },
 };
@@ -176,16 +203,21 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     };
   }
 
+  const workRvu = hundredths(rvu.workRvu);
+  const mpRvu = hundredths(rvu.mpRvu);
+  const nonFacilityPeRvu = hundredths(rvu.nonFacilityPeRvu);
+  const facilityPeRvu = hundredths(rvu.facilityPeRvu);
+  const cfText = tenThousandths(rvu.conversionFactor);
   steps.push({
     step: 'relative-values',
-    text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${hundredths(rvu.workRvu)}, non-facility PE RVU ${hundredths(rvu.nonFacilityPeRvu)}, facility PE RVU ${hundredths(rvu.facilityPeRvu)}, malpractice RVU ${hundredths(rvu.mpRvu)}, conversion factor ${tenThousandths(rvu.conversionFactor)}.`,
+    text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${workRvu}, non-facility PE RVU ${nonFacilityPeRvu}, facility PE RVU ${facilityPeRvu}, malpractice RVU ${mpRvu}, conversion factor ${cfText}.`,
     inputs: {
       status: rvu.status,
-      workRvu: hundredths(rvu.workRvu),
-      nonFacilityPeRvu: hundredths(rvu.nonFacilityPeRvu),
-      facilityPeRvu: hundredths(rvu.facilityPeRvu),
-      mpRvu: hundredths(rvu.mpRvu),
-      conversionFactor: tenThousandths(rvu.conversionFactor),
+      workRvu,
+      nonFacilityPeRvu,
+      facilityPeRvu,
+      mpRvu,
+      conversionFactor: cfText,
       pctcIndicator: rvu.pctcIndicator,
       globalDays: rvu.globalDays,
     },
@@ -208,7 +240,10 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
   if (unpriced) {
     return {
       kind: 'unpriced',
-      reason: { code: unpriced.code, message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${unpriced.meaning}.` },
+      reason: {
+        code: unpriced.code,
+        message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${unpriced.meaning}.`,
+      },
       rvu,
       steps,
       notices,
@@ -228,7 +263,9 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
   }
 
   const gpciChoice = index.editionFor('gpci', query.date);
-  const gpci = gpciChoice ? index.gpci(query.locality.carrier, query.locality.locality, gpciChoice.edition) : undefined;
+  const gpci = gpciChoice
+    ? index.gpci(query.locality.carrier, query.locality.locality, gpciChoice.edition)
+    : undefined;
   if (!gpciChoice || !gpci) {
     return {
       kind: 'unpriced',
@@ -244,7 +281,9 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     };
   }
   if (gpciChoice.pastLatest && !rvuChoice.pastLatest) {
-    notices.push(`${query.date} is after ${gpciChoice.edition.year}; GPCIs of ${gpciChoice.edition.label}, the latest we hold.`);
+    notices.push(
+      `${query.date} is after ${gpciChoice.edition.year}; GPCIs of ${gpciChoice.edition.label}, the latest we hold.`,
+    );
   }
 
   const facility = query.setting === 'facility';
@@ -255,53 +294,55 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
       `${rvu.code} carries the NA indicator for the ${query.setting} setting: CMS considers it rarely or never performed there; priced with the ${query.setting} PE RVU the file publishes.`,
     );
   }
+  const workGpci = tenThousandths(gpci.workGpci);
+  const peGpci = tenThousandths(gpci.peGpci);
+  const mpGpci = tenThousandths(gpci.mpGpci);
   steps.push({
     step: 'gpci',
-    text: `Carrier ${gpci.carrier} locality ${gpci.locality} (${gpci.name}): work GPCI ${tenThousandths(gpci.workGpci)}, PE GPCI ${tenThousandths(gpci.peGpci)}, malpractice GPCI ${tenThousandths(gpci.mpGpci)}.`,
-    inputs: {
-      carrier: gpci.carrier,
-      locality: gpci.locality,
-      workGpci: tenThousandths(gpci.workGpci),
-      peGpci: tenThousandths(gpci.peGpci),
-      mpGpci: tenThousandths(gpci.mpGpci),
-    },
+    text: `Carrier ${gpci.carrier} locality ${gpci.locality} (${gpci.name}): work GPCI ${workGpci}, PE GPCI ${peGpci}, malpractice GPCI ${mpGpci}.`,
+    inputs: { carrier: gpci.carrier, locality: gpci.locality, workGpci, peGpci, mpGpci },
     source: source(gpciChoice.edition, gpci.line),
     regulation: REGULATIONS.gpci,
   });
 
   const sum = gpciAdjustedSum(rvu.workRvu, pe, rvu.mpRvu, gpci);
-  const adjusted = new Money(sum).div(PRODUCT_SCALE);
+  const adjusted = formatScaled(sum, 6);
   const cf = rvu.conversionFactor;
-  const exact = new Money(sum).times(cf).div(CF_PRODUCT_SCALE);
-  let unitAmount = roundToCents(exact);
+  const fee = product(sum, cf);
+  let unitAmount = roundToCents(fee.exact);
+  const unitText = formatCents(unitAmount);
+  const peRvu = facility ? facilityPeRvu : nonFacilityPeRvu;
   steps.push({
     step: 'fee-schedule-amount',
-    text: `(${hundredths(rvu.workRvu)} × ${tenThousandths(gpci.workGpci)}) + (${hundredths(pe)} × ${tenThousandths(gpci.peGpci)}) + (${hundredths(rvu.mpRvu)} × ${tenThousandths(gpci.mpGpci)}) = ${adjusted.toString()} GPCI-adjusted RVUs; × ${tenThousandths(cf)} = ${exact.toString()}; rounded half up to cents: ${unitAmount.toFixed(2)} (${query.setting} rate).`,
+    text: `(${workRvu} × ${workGpci}) + (${peRvu} × ${peGpci}) + (${mpRvu} × ${mpGpci}) = ${adjusted} GPCI-adjusted RVUs; × ${cfText} = ${fee.text}; rounded half up to cents: ${unitText} (${query.setting} rate).`,
     inputs: {
       setting: query.setting,
-      peRvu: hundredths(pe),
-      adjustedRvus: adjusted.toString(),
-      conversionFactor: tenThousandths(cf),
-      unrounded: exact.toString(),
+      peRvu,
+      adjustedRvus: adjusted,
+      conversionFactor: cfText,
+      unrounded: fee.text,
     },
-    result: unitAmount.toFixed(2),
+    result: unitText,
     regulation: REGULATIONS.feeFormula,
   });
 
   const oppsPe = facility ? rvu.oppsFacilityPe : rvu.oppsNonFacilityPe;
   if (oppsPe !== 0 || rvu.oppsMp !== 0) {
     const oppsSum = gpciAdjustedSum(rvu.workRvu, oppsPe, rvu.oppsMp, gpci);
-    const oppsAmount = roundToCents(new Money(oppsSum).times(cf).div(CF_PRODUCT_SCALE));
-    const capped = oppsAmount.lessThan(unitAmount);
-    const capRow = index.oppsCap(rvu.code, rvu.modifier, edition, gpci.carrier, gpci.locality);
-    let text = `OPPS cap: (${hundredths(rvu.workRvu)} × ${tenThousandths(gpci.workGpci)}) + (OPPS PE ${hundredths(oppsPe)} × ${tenThousandths(gpci.peGpci)}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${tenThousandths(gpci.mpGpci)}) × ${tenThousandths(cf)} = ${oppsAmount.toFixed(2)}; ${capped ? `lower than ${unitAmount.toFixed(2)}, so the OPPS amount is paid` : `not lower than ${unitAmount.toFixed(2)}, so the fee schedule amount stands`}.`;
+    const oppsAmount = roundToCents(product(oppsSum, cf).exact);
+    const capped = oppsAmount < unitAmount;
+    const capEdition = index.editionFor('opps-cap', query.date);
+    const capRow = capEdition
+      ? index.oppsCap(rvu.code, rvu.modifier, capEdition.edition, gpci.carrier, gpci.locality)
+      : undefined;
+    let text = `OPPS cap: (${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci}) × ${cfText} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
     let result = capped ? oppsAmount : unitAmount;
     if (capRow) {
-      const filePrice = new Money(facility ? capRow.facilityPrice : capRow.nonFacilityPrice).div(100);
-      text += ` CMS's OPPS cap file prices it at ${filePrice.toFixed(2)}.`;
-      if (!filePrice.equals(result)) {
+      const filePrice = cents(facility ? capRow.facilityPrice : capRow.nonFacilityPrice);
+      text += ` CMS's OPPS cap file prices it at ${formatCents(filePrice)}.`;
+      if (filePrice !== result) {
         notices.push(
-          `The OPPS cap file (${capRow.edition.source.file} line ${capRow.line}) gives ${filePrice.toFixed(2)} where the formula gives ${result.toFixed(2)}; the file's price is used.`,
+          `The OPPS cap file (${capRow.edition.source.file} line ${capRow.line}) gives ${formatCents(filePrice)} where the formula gives ${formatCents(result)}; the file's price is used.`,
         );
         result = filePrice;
       }
@@ -312,9 +353,9 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
       inputs: {
         oppsPeRvu: hundredths(oppsPe),
         oppsMpRvu: hundredths(rvu.oppsMp),
-        oppsAmount: oppsAmount.toFixed(2),
+        oppsAmount: formatCents(oppsAmount),
       },
-      result: result.toFixed(2),
+      result: formatCents(result),
       ...(capRow ? { source: source(capRow.edition, capRow.line) } : {}),
       regulation: REGULATIONS.oppsCap,
     });

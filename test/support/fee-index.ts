@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIndexBytes } from '../../fee-data/build-index.js';
+import { SAMPLE_DIR } from '../../fee-data/paths.js';
+import { readSample } from '../../fee-data/sample.js';
+import { FeeIndex } from '../../lambdas/fee-index/reader.js';
+
+let bytes: Uint8Array | undefined;
+
+/** The index built from fee-data/sample (the embedded default), once per test process. */
+export function sampleIndexBytes(): Uint8Array {
+  bytes ??= buildIndexBytes(readSample(SAMPLE_DIR), { builtFrom: 'sample' });
+  return bytes;
+}
+
+/** The sample index opened in memory. */
+export function sampleIndex(): FeeIndex {
+  return FeeIndex.fromBytes(sampleIndexBytes());
+}
+
+/** The sample index written to a fresh temporary file (for handlers and the local stack). */
+export function sampleIndexFile(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-index-'));
+  const file = path.join(dir, 'fee-index.bin');
+  writeFileSync(file, sampleIndexBytes());
+  return file;
+}
