@@ -1,16 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildIndexFromDirectory, readDatasets } from '../fee-data/load-datasets.js';
+import { DEFAULT_INDEX_FILE, REPO_ROOT, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
+import { writeSample } from '../fee-data/sample.js';
+import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
 import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
 import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
 import { type FeeQuery, lookupFee } from '../lambdas/engine/fee-lookup.js';
 import { priceBill } from '../lambdas/engine/price-bill.js';
 import type { FeeIndex } from '../lambdas/fee-index/reader.js';
-import { buildIndexFromDirectory, readDatasets } from '../fee-data/load-datasets.js';
-import { DEFAULT_INDEX_FILE, REPO_ROOT, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
-import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
-import { writeSample } from '../fee-data/sample.js';
 
 const USAGE = `wcbr: workers' compensation bill review
 
@@ -50,15 +50,22 @@ export function ensureSampleIndex(): void {
     (existsSync(manifest) && statSync(manifest).mtimeMs > statSync(DEFAULT_INDEX_FILE).mtimeMs);
   if (stale) {
     const report = buildIndexFromDirectory(SAMPLE_DIR, DEFAULT_INDEX_FILE);
-    process.stderr.write(`built ${path.relative(REPO_ROOT, report.out)} from the sample (${report.bytes} bytes)\n`);
+    process.stderr.write(
+      `built ${path.relative(REPO_ROOT, report.out)} from the sample (${report.bytes} bytes)\n`,
+    );
   }
 }
 
 function errorObject(error: unknown): Record<string, unknown> {
-  if (error instanceof BillValidationError) return { error: { status: 422, message: error.message, errors: error.errors } };
-  if (error instanceof NotFoundError) return { error: { status: 404, message: error.message, errors: error.errors } };
-  if (error instanceof SyntaxError) return { error: { status: 400, message: `not valid JSON: ${error.message}`, errors: [] } };
-  return { error: { status: 500, message: error instanceof Error ? error.message : String(error), errors: [] } };
+  if (error instanceof BillValidationError)
+    return { error: { status: 422, message: error.message, errors: error.errors } };
+  if (error instanceof NotFoundError)
+    return { error: { status: 404, message: error.message, errors: error.errors } };
+  if (error instanceof SyntaxError)
+    return { error: { status: 400, message: `not valid JSON: ${error.message}`, errors: [] } };
+  return {
+    error: { status: 500, message: error instanceof Error ? error.message : String(error), errors: [] },
+  };
 }
 
 function print(value: unknown, pretty = true): void {
@@ -66,7 +73,11 @@ function print(value: unknown, pretty = true): void {
 }
 
 function price(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { index: { type: 'string' } },
+    allowPositionals: true,
+  });
   const index = openIndex(values.index);
   try {
     print(priceBill(index, normaliseBill(JSON.parse(readInput(positionals[0])))));
@@ -82,12 +93,15 @@ function feeQueryOf(raw: Record<string, unknown>): FeeQuery {
   const text = (key: string): string | undefined => {
     const value = raw[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') throw new BillValidationError('Bad query.', [{ field: key, errorMessage: 'must be a string' }]);
+    if (typeof value !== 'string')
+      throw new BillValidationError('Bad query.', [{ field: key, errorMessage: 'must be a string' }]);
     return value;
   };
   const facility = raw.facility;
   if (facility !== undefined && typeof facility !== 'boolean') {
-    throw new BillValidationError('Bad query.', [{ field: 'facility', errorMessage: 'must be true or false' }]);
+    throw new BillValidationError('Bad query.', [
+      { field: 'facility', errorMessage: 'must be true or false' },
+    ]);
   }
   const jurisdiction = text('jurisdiction');
   const code = text('code');
@@ -137,7 +151,9 @@ function fee(args: string[]): number {
       try {
         const raw = JSON.parse(line) as unknown;
         if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-          throw new BillValidationError('Bad query.', [{ field: '(line)', errorMessage: 'must be a JSON object' }]);
+          throw new BillValidationError('Bad query.', [
+            { field: '(line)', errorMessage: 'must be a JSON object' },
+          ]);
         }
         out.push(JSON.stringify(lookupFee(index, feeQueryOf(raw as Record<string, unknown>))));
       } catch (error) {
@@ -164,8 +180,14 @@ function data(args: string[]): number {
     options: { from: { type: 'string' }, out: { type: 'string' }, index: { type: 'string' } },
   });
   if (sub === 'build') {
-    const report = buildIndexFromDirectory(path.resolve(values.from ?? SAMPLE_DIR), path.resolve(values.out ?? DEFAULT_INDEX_FILE));
-    for (const d of report.datasets) process.stderr.write(`  ${d.dataset.padEnd(16)} ${d.label.padEnd(40)} ${String(d.rows).padStart(8)} rows  ${d.file}\n`);
+    const report = buildIndexFromDirectory(
+      path.resolve(values.from ?? SAMPLE_DIR),
+      path.resolve(values.out ?? DEFAULT_INDEX_FILE),
+    );
+    for (const d of report.datasets)
+      process.stderr.write(
+        `  ${d.dataset.padEnd(16)} ${d.label.padEnd(40)} ${String(d.rows).padStart(8)} rows  ${d.file}\n`,
+      );
     process.stderr.write(
       `wrote ${report.out}: ${(report.bytes / 1024 / 1024).toFixed(2)} MB from ${report.builtFrom} data (import ${report.importMs} ms, build ${report.buildMs} ms)\n`,
     );
@@ -174,7 +196,8 @@ function data(args: string[]): number {
   if (sub === 'sample') {
     const from = path.resolve(values.from ?? referenceDataDir());
     const { datasets, builtFrom } = readDatasets(from);
-    if (builtFrom !== 'official') throw new UsageError(`${from} is a sample; give the directory of official files`);
+    if (builtFrom !== 'official')
+      throw new UsageError(`${from} is a sample; give the directory of official files`);
     const codes = new Set(SAMPLE_CODES);
     const manifest = writeSample(
       datasets,
@@ -182,7 +205,8 @@ function data(args: string[]): number {
       SAMPLE_CODES,
       path.resolve(values.out ?? SAMPLE_DIR),
     );
-    for (const d of manifest.datasets) process.stderr.write(`  ${d.file.padEnd(44)} ${String(d.rows).padStart(7)} rows of ${d.source.file}\n`);
+    for (const d of manifest.datasets)
+      process.stderr.write(`  ${d.file.padEnd(44)} ${String(d.rows).padStart(7)} rows of ${d.source.file}\n`);
     return 0;
   }
   if (sub === 'verify') {

@@ -1,0 +1,603 @@
+/**
+ * API Gateway (REST, Lambda proxy integration) in front of the real handler modules, on node:http:
+ * route matching on method + resource path, the Cognito authorizer's checks (authorizer.ts), the
+ * 10 MB payload limit, the REST v1 proxy event and a Lambda context, and the handler's result
+ * written back as the HTTP response.
+ *
+ * Handlers are loaded lazily, by dynamic `import()` of the route's `entry` (resolved from the
+ * repository root; under `npm start` tsx is the loader, so `.ts` entries load as they are).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { RouteDefinition } from '../handlers/shared/routes.js';
+import { type AuthorizerClaims, type AuthorizerConfig, authorize } from './authorizer.js';
+import { REPO_ROOT } from './paths.js';
+
+export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type LoadHandler = (route: RouteDefinition) => Promise<LambdaHandler>;
+
+/** One line per request: metadata only (never bodies, tokens, paths or query strings). */
+export interface RequestLogEntry {
+  readonly time: string;
+  readonly method: string;
+  /** The route's id; null when no route matched (404/405). */
+  readonly routeId: string | null;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly requestId: string;
+}
+
+export interface ApiServerOptions {
+  readonly routes: readonly RouteDefinition[];
+  /** How a route's handler is obtained; default: dynamic import of `entry` from the repository root. */
+  readonly loadHandler?: LoadHandler | undefined;
+  readonly auth: AuthorizerConfig;
+  /** API Gateway's payload limit: 10 MB. */
+  readonly maxBodyBytes?: number | undefined;
+  /** API Gateway's integration timeout: 29 s, then 504. */
+  readonly timeoutMs?: number | undefined;
+  /** Stage name in the event (`requestContext.stage`, `/<stage>` in `requestContext.path`). */
+  readonly stage?: string | undefined;
+  /** No request or error logging (benchmarks, tests). */
+  readonly quiet?: boolean | undefined;
+  /** Where request lines go; default: one JSON line on stdout. */
+  readonly log?: ((entry: RequestLogEntry) => void) | undefined;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 29_000;
+
+// ---------------------------------------------------------------------------------------------
+// Handler loading
+// ---------------------------------------------------------------------------------------------
+
+const loaded = new Map<string, Promise<LambdaHandler>>();
+
+/** Imports `route.entry` (relative to the repository root) once and returns its `handler` export. */
+export function defaultLoadHandler(route: RouteDefinition): Promise<LambdaHandler> {
+  const file = resolve(REPO_ROOT, route.entry);
+  let pending = loaded.get(file);
+  if (!pending) {
+    pending = import(pathToFileURL(file).href).then((module: { handler?: unknown }) => {
+      if (typeof module.handler !== 'function') {
+        throw new Error(`${route.entry} does not export a function named handler`);
+      }
+      return module.handler as LambdaHandler;
+    });
+    // A failed import is not remembered: fix the file and the next request tries again.
+    pending.catch(() => loaded.delete(file));
+    loaded.set(file, pending);
+  }
+  return pending;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------------------------
+
+interface CompiledRoute {
+  readonly route: RouteDefinition;
+  readonly segments: readonly Segment[];
+  /** Literal segments first: API Gateway prefers `/a/b` over `/a/{x}`. */
+  readonly specificity: string;
+}
+
+type Segment =
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'param'; readonly name: string }
+  | { readonly kind: 'greedy'; readonly name: string };
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const segments: Segment[] = route.path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      const greedy = /^\{(.+)\+\}$/.exec(s);
+      if (greedy?.[1]) return { kind: 'greedy', name: greedy[1] };
+      const param = /^\{(.+)\}$/.exec(s);
+      if (param?.[1]) return { kind: 'param', name: param[1] };
+      return { kind: 'literal', value: s };
+    });
+  const specificity = segments
+    .map((s) => (s.kind === 'literal' ? '2' : s.kind === 'param' ? '1' : '0'))
+    .join('');
+  return { route, segments, specificity };
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function matchSegments(compiled: CompiledRoute, parts: readonly string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < compiled.segments.length; i++) {
+    const segment = compiled.segments[i] as Segment;
+    if (segment.kind === 'greedy') {
+      if (i >= parts.length) return null;
+      params[segment.name] = parts.slice(i).map(decode).join('/');
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) return null;
+    if (segment.kind === 'literal' && segment.value !== part) return null;
+    if (segment.kind === 'param') params[segment.name] = decode(part);
+  }
+  return parts.length === compiled.segments.length ? params : null;
+}
+
+export type RouteMatch =
+  | {
+      readonly kind: 'found';
+      readonly route: RouteDefinition;
+      readonly pathParameters: Record<string, string>;
+    }
+  | { readonly kind: 'method-not-allowed'; readonly allowed: readonly string[] }
+  | { readonly kind: 'not-found' };
+
+/** Matches method + path against the route table (most specific resource path first). */
+export function createRouter(
+  routes: readonly RouteDefinition[],
+): (method: string, path: string) => RouteMatch {
+  const compiled = routes.map(compile);
+  return (method, path) => {
+    const parts = path.split('/').filter((s) => s !== '');
+    let best: {
+      specificity: string;
+      matches: { c: CompiledRoute; params: Record<string, string> }[];
+    } | null = null;
+    for (const c of compiled) {
+      const params = matchSegments(c, parts);
+      if (!params) continue;
+      if (!best || c.specificity > best.specificity)
+        best = { specificity: c.specificity, matches: [{ c, params }] };
+      else if (c.specificity === best.specificity) best.matches.push({ c, params });
+    }
+    if (!best) return { kind: 'not-found' };
+    // Several templates of equal specificity can match (e.g. /{a} and /{b}); keep the first's resource.
+    const resource = best.matches[0]?.c.route.path;
+    const sameResource = best.matches.filter((m) => m.c.route.path === resource);
+    const hit = sameResource.find((m) => m.c.route.method === method);
+    if (hit) return { kind: 'found', route: hit.c.route, pathParameters: hit.params };
+    return { kind: 'method-not-allowed', allowed: sameResource.map((m) => m.c.route.method) };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event and context
+// ---------------------------------------------------------------------------------------------
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `requestContext.requestTime` format: `23/Nov/2026:17:06:07 +0000`. */
+function requestTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `${pad2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000`
+  );
+}
+
+function sourceIpOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+export interface ProxyEventInput {
+  readonly req: IncomingMessage;
+  readonly route: RouteDefinition;
+  readonly url: URL;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  readonly claims: AuthorizerClaims | null;
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly stage: string;
+}
+
+/** The REST (v1) Lambda proxy event API Gateway would send for this request. */
+export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
+  const { req, route, url } = input;
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  // rawHeaders keeps the client's spelling of names, as API Gateway passes them on.
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = value; // the last value wins in `headers`
+    const values = multiValueHeaders[name] ?? [];
+    values.push(value);
+    multiValueHeaders[name] = values;
+  }
+  const sourceIp = sourceIpOf(req);
+  const port = String(req.socket.localPort ?? '');
+  for (const [name, value] of [
+    ['X-Forwarded-For', sourceIp],
+    ['X-Forwarded-Port', port],
+    ['X-Forwarded-Proto', 'http'],
+  ] as const) {
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) {
+      headers[name] = value;
+      multiValueHeaders[name] = [value];
+    }
+  }
+  let queryStringParameters: Record<string, string> | null = null;
+  let multiValueQueryStringParameters: Record<string, string[]> | null = null;
+  for (const [name, value] of url.searchParams) {
+    queryStringParameters ??= {};
+    multiValueQueryStringParameters ??= {};
+    queryStringParameters[name] = value;
+    const values = multiValueQueryStringParameters[name] ?? [];
+    values.push(value);
+    multiValueQueryStringParameters[name] = values;
+  }
+  const hasPathParameters = Object.keys(input.pathParameters).length > 0;
+  const host = req.headers.host ?? 'localhost';
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters,
+    multiValueQueryStringParameters,
+    pathParameters: hasPathParameters ? { ...input.pathParameters } : null,
+    stageVariables: null,
+    body: input.body.length > 0 ? input.body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: input.claims ? { claims: input.claims } : undefined,
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? host,
+      extendedRequestId: input.requestId,
+      httpMethod: route.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: req.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/${input.stage}${url.pathname}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId: input.requestId,
+      requestTime: requestTime(input.startedAt),
+      requestTimeEpoch: input.startedAt,
+      resourceId: route.id,
+      resourcePath: route.path,
+      stage: input.stage,
+    },
+  };
+}
+
+function notSupported(name: string): never {
+  throw new Error(`context.${name}() is not supported locally: return a promise from the handler`);
+}
+
+/** A Lambda context for one invocation of the route's function. */
+export function buildLambdaContext(route: RouteDefinition, deadline: number): Context {
+  const awsRequestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: route.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.id}`,
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${route.id}`,
+    logStreamName: `local/[$LATEST]${awsRequestId.replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => notSupported('done'),
+    fail: () => notSupported('fail'),
+    succeed: () => notSupported('succeed'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly userMessage: string;
+  readonly developerMessage: string;
+  readonly errors: readonly { readonly field: string; readonly errorMessage: string }[];
+  readonly requestId: string;
+}
+
+function sendError(
+  res: ServerResponse,
+  requestId: string,
+  statusCode: number,
+  userMessage: string,
+  developerMessage: string,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): void {
+  const body: ErrorBody = { statusCode, userMessage, developerMessage, errors: [], requestId };
+  const text = JSON.stringify(body);
+  res.writeHead(statusCode, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': requestId,
+    'x-amzn-RequestId': requestId,
+    ...extraHeaders,
+  });
+  res.end(text);
+}
+
+function isProxyResult(value: unknown): value is APIGatewayProxyResult {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    Number.isInteger((value as { statusCode?: unknown }).statusCode) &&
+    ((value as { body?: unknown }).body === undefined ||
+      typeof (value as { body?: unknown }).body === 'string')
+  );
+}
+
+function writeProxyResult(res: ServerResponse, requestId: string, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = {};
+  const names = new Map<string, string>(); // lower-case → first spelling
+  const put = (name: string, values: string[]) => {
+    const key = names.get(name.toLowerCase()) ?? name;
+    names.set(name.toLowerCase(), key);
+    headers[key] = values.length === 1 ? (values[0] as string) : values;
+  };
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) put(name, values.map(String));
+  for (const [name, value] of Object.entries(result.headers ?? {})) put(name, [String(value)]);
+  if (!names.has('content-type')) put('content-type', ['application/json']);
+  put('x-amzn-RequestId', [requestId]);
+  const body =
+    result.body === undefined
+      ? Buffer.alloc(0)
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : Buffer.from(result.body, 'utf8');
+  put('content-length', [String(body.length)]);
+  res.writeHead(result.statusCode, headers);
+  res.end(body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body
+// ---------------------------------------------------------------------------------------------
+
+type BodyResult = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' };
+
+/** Reads the body up to `limit` bytes; past it, stops reading (never buffers more than the limit). */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        chunks.length = 0;
+        resolvePromise({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolvePromise({ kind: 'ok', body: Buffer.concat(chunks, size) });
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/** How long the rest of an oversized upload is read and thrown away before the connection is cut. */
+const LINGER_MS = 1_000;
+
+/**
+ * After a 413: read and discard what the client still sends, for at most LINGER_MS and `limit`
+ * bytes, then cut the connection. Closing at once would make the kernel reset the connection
+ * while the client is still sending, and a reset can wipe the 413 from the client's receive buffer
+ * before it is read; lingering lets an ordinary oversized request end normally (the connection
+ * stays usable) while an endless upload is cut off without anything being buffered.
+ */
+function discardRest(req: IncomingMessage, limit: number): void {
+  if (req.complete || req.readableEnded) return;
+  let discarded = 0;
+  const cut = () => {
+    clearTimeout(timer);
+    req.socket.destroy();
+  };
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', () => clearTimeout(timer));
+  req.resume();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+// ---------------------------------------------------------------------------------------------
+
+class TimeoutError extends Error {}
+
+function defaultLog(entry: RequestLogEntry): void {
+  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'request', ...entry })}\n`);
+}
+
+/** The local API Gateway: a node:http server (keep-alive on) routing to the route table's handlers. */
+export function createApiServer(options: ApiServerOptions): Server {
+  const route = createRouter(options.routes);
+  const loadHandler = options.loadHandler ?? defaultLoadHandler;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const stage = options.stage ?? 'local';
+  const log = options.quiet ? undefined : (options.log ?? defaultLog);
+
+  const logHandlerError = (routeId: string, requestId: string, error: unknown) => {
+    if (options.quiet) return;
+    // What the Lambda runtime writes to CloudWatch for an invocation error; stays in the local log.
+    const err = error instanceof Error ? error : new Error(String(error));
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', msg: 'handler error', routeId, requestId, errorType: err.name, stack: err.stack })}\n`,
+    );
+  };
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    meta: { routeId: string | null },
+  ): Promise<void> {
+    // Answers given before the body is read; the unread body is then drained within bounds.
+    const refuse: typeof sendError = (...args) => {
+      sendError(...args);
+      discardRest(req, 2 * maxBodyBytes);
+    };
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match = route(method, url.pathname);
+    if (match.kind === 'not-found') {
+      refuse(res, requestId, 404, 'Not found', 'No resource at this path');
+      return;
+    }
+    if (match.kind === 'method-not-allowed') {
+      refuse(
+        res,
+        requestId,
+        405,
+        'Method not allowed',
+        `This resource answers ${match.allowed.join(', ')} only`,
+        { allow: match.allowed.join(', ') },
+      );
+      return;
+    }
+    const matched = match.route;
+    meta.routeId = matched.id;
+    const auth = authorize(req.headers, matched, options.auth);
+    if (!auth.ok) {
+      const userMessage =
+        auth.statusCode === 401
+          ? 'Authentication is required'
+          : 'You are not allowed to perform this operation';
+      refuse(res, requestId, auth.statusCode, userMessage, auth.message);
+      return;
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body.kind === 'too-large') {
+      refuse(
+        res,
+        requestId,
+        413,
+        'The request is too large',
+        `The request body is larger than ${maxBodyBytes} bytes`,
+      );
+      return;
+    }
+    const startedAt = Date.now();
+    const event = buildProxyEvent({
+      req,
+      route: matched,
+      url,
+      pathParameters: match.pathParameters,
+      body: body.body,
+      claims: auth.claims,
+      requestId,
+      startedAt,
+      stage,
+    });
+    const context = buildLambdaContext(matched, startedAt + timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const handler = await loadHandler(matched);
+      const result: unknown = await Promise.race([
+        handler(event, context),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new TimeoutError()),
+            Math.max(0, startedAt + timeoutMs - Date.now()),
+          );
+        }),
+      ]);
+      if (!isProxyResult(result)) {
+        logHandlerError(matched.id, requestId, new Error('Malformed Lambda proxy response'));
+        sendError(res, requestId, 502, 'Something went wrong on our side', 'Malformed Lambda proxy response');
+        return;
+      }
+      writeProxyResult(res, requestId, result);
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        sendError(res, requestId, 504, 'The request took too long', `No answer within ${timeoutMs} ms`);
+      } else {
+        logHandlerError(matched.id, requestId, error);
+        sendError(
+          res,
+          requestId,
+          500,
+          'Something went wrong on our side; quote the request id if you contact us',
+          'The function failed',
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const meta: { routeId: string | null } = { routeId: null };
+    res.once('close', () => {
+      log?.({
+        time: new Date().toISOString(),
+        method: req.method ?? '',
+        routeId: meta.routeId,
+        status: res.statusCode,
+        latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        requestId,
+      });
+    });
+    handle(req, res, requestId, meta).catch((error: unknown) => {
+      logHandlerError('adapter', requestId, error);
+      if (!res.headersSent)
+        sendError(res, requestId, 500, 'Something went wrong on our side', 'Adapter failure');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
+  return server;
+}

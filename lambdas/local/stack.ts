@@ -1,0 +1,221 @@
+/**
+ * The local stack behind `npm start` (`wcbr serve`): cognito-local with the client-credentials token
+ * endpoint, the bootstrapped pool, and the local API Gateway in front of the real handlers.
+ * `getTokenFromState` serves `wcbr token` from another process.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
+import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
+import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-adapter.js';
+import type { Jwks } from './jwt.js';
+import { DEFAULT_COGNITO_PORT, DEFAULT_FEE_INDEX_PATH, DEFAULT_STATE_DIR } from './paths.js';
+import { type LocalStackState, readState, writeState } from './state.js';
+import { cognitoClient, fetchClientCredentialsToken, loginWithTotp, type UserTokens } from './tokens.js';
+
+export type TokenKind = 'user' | 'client';
+
+export interface TokenOptions {
+  /** For `client`: the scopes to ask for (default: all the machine client may have). */
+  readonly scopes?: readonly string[] | undefined;
+}
+
+export interface StartLocalStackOptions {
+  /** API port; default `PORT` or 3000; 0 picks a free one. */
+  readonly port?: number | undefined;
+  /** API host; default 127.0.0.1. */
+  readonly host?: string | undefined;
+  /** State directory (cognito-local data, state.json); default `<repo>/.wcbr-local`. */
+  readonly stateDir?: string | undefined;
+  /** cognito-local port on 127.0.0.1; default 9229; 0 picks a free one. */
+  readonly cognitoPort?: number | undefined;
+  /** Fee index for handlers; default `FEE_INDEX_PATH` if set, else `<repo>/layers/fee-index/fee-index.bin`. */
+  readonly feeIndexPath?: string | undefined;
+  /** No request log and no cognito-local log file. */
+  readonly quiet?: boolean | undefined;
+  /** Route table; default ROUTES (tests pass stubs). */
+  readonly routes?: readonly RouteDefinition[] | undefined;
+  /** Handler loader; default: dynamic import of each route's `entry`. */
+  readonly loadHandler?: LoadHandler | undefined;
+  /** Request log sink; default one JSON line per request on stdout (unless quiet). */
+  readonly log?: ((entry: RequestLogEntry) => void) | undefined;
+  /** cognito-local's own log; default `<stateDir>/cognito-local.log` (none when quiet). */
+  readonly cognitoLogFile?: string | undefined;
+}
+
+export interface LocalStack {
+  /** Base URL of the API, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  /** The user pool's issuer (`http://localhost:<cognitoPort>/<poolId>`). */
+  readonly issuer: string;
+  readonly state: LocalStackState;
+  /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
+  token(kind?: TokenKind, options?: TokenOptions): Promise<string>;
+  /** The dev user's access, ID and refresh tokens (real MFA sign-in). */
+  userTokens(): Promise<UserTokens>;
+  /** Closes the API and cognito-local; idempotent. */
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`The API cannot listen on ${host}:${port}: the port is in use (set PORT or --port)`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+async function fetchJwks(cognito: CognitoLocalServer, userPoolId: string): Promise<Jwks> {
+  const response = await fetch(cognito.jwksUrlFor(userPoolId));
+  const jwks = (await response.json()) as Partial<Jwks>;
+  if (!response.ok || !Array.isArray(jwks.keys) || jwks.keys.length === 0) {
+    throw new Error(`cognito-local served no JWKS for ${userPoolId} (${response.status})`);
+  }
+  return jwks as Jwks;
+}
+
+async function tokenFor(
+  state: LocalStackState,
+  kind: TokenKind,
+  options: TokenOptions = {},
+): Promise<string> {
+  if (kind === 'client') {
+    return fetchClientCredentialsToken({
+      tokenEndpoint: state.cognito.tokenEndpoint,
+      clientId: state.machineClient.clientId,
+      clientSecret: state.machineClient.clientSecret,
+      scopes: options.scopes,
+    });
+  }
+  return (await userTokensFor(state)).accessToken;
+}
+
+async function userTokensFor(state: LocalStackState): Promise<UserTokens> {
+  const client = cognitoClient(state.cognito.endpoint);
+  try {
+    return await loginWithTotp(client, {
+      clientId: state.peopleClient.clientId,
+      username: state.devUser.email,
+      password: state.devUser.password,
+      totpSecret: state.devUser.totpSecret,
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Starts cognito-local (in process) with the client-credentials token endpoint, bootstraps or reuses
+ * the pool, points handlers at the fee index, and starts the local API Gateway.
+ */
+export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const dataDir = join(stateDir, 'cognito');
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+
+  // Before any handler module is imported: handlers read it at module scope, as in Lambda.
+  process.env[FEE_INDEX_PATH_ENV] =
+    options.feeIndexPath ?? process.env[FEE_INDEX_PATH_ENV] ?? DEFAULT_FEE_INDEX_PATH;
+
+  const cognito = await startCognitoLocal({
+    dataDir,
+    port: options.cognitoPort ?? DEFAULT_COGNITO_PORT,
+    logFile: options.quiet ? undefined : (options.cognitoLogFile ?? join(stateDir, 'cognito-local.log')),
+  });
+  let api: Server | undefined;
+  try {
+    const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
+    const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
+    api = createApiServer({
+      routes: options.routes ?? ROUTES,
+      loadHandler: options.loadHandler,
+      auth: {
+        issuer: bootstrapped.issuer,
+        jwks,
+        allowedClientIds: new Set([bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId]),
+      },
+      quiet: options.quiet,
+      log: options.log,
+    });
+    const apiPort = await listen(api, port, host);
+    const urlHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const url = `http://${urlHost}:${apiPort}`;
+    const state: LocalStackState = { ...bootstrapped, api: { url, pid: process.pid } };
+    await writeState(stateDir, state);
+
+    let stopping: Promise<void> | undefined;
+    const apiServer = api;
+    return {
+      url,
+      issuer: state.issuer,
+      state,
+      token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
+      userTokens: () => userTokensFor(state),
+      stop: () => {
+        stopping ??= (async () => {
+          await closeServer(apiServer);
+          await cognito.stop();
+          // Say the stack is no longer running, unless another process has taken the state over.
+          const current = await readState(stateDir).catch(() => null);
+          if (current?.api?.pid === process.pid) {
+            const { api: _stopped, ...rest } = current;
+            await writeState(stateDir, { ...rest, updatedAt: new Date().toISOString() });
+          }
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    if (api) await closeServer(api).catch(() => undefined);
+    await cognito.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `wcbr token`: an access token from the local stack running in another process, found through
+ * `<stateDir>/state.json`. Fails with a clear message when the stack is not running.
+ */
+export async function getTokenFromState(
+  stateDir: string = DEFAULT_STATE_DIR,
+  kind: TokenKind = 'user',
+  options: TokenOptions = {},
+): Promise<string> {
+  const state = await readState(stateDir);
+  const start = 'start it with `npm start` (wcbr serve)';
+  if (!state) throw new Error(`The local stack has never run with state directory ${stateDir}: ${start}`);
+  if (!state.api) throw new Error(`The local stack is not running (state in ${stateDir}): ${start}`);
+  try {
+    const health = await fetch(`${state.cognito.endpoint}/health`, { signal: AbortSignal.timeout(2_000) });
+    if (!health.ok) throw new Error(`health check answered ${health.status}`);
+  } catch {
+    throw new Error(
+      `The local stack is not running: nothing answers at ${state.cognito.endpoint} (recorded by process ` +
+        `${state.api.pid} in ${stateDir}); ${start}`,
+    );
+  }
+  return tokenFor(state, kind, options);
+}
