@@ -1,0 +1,193 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildIndexFromDirectory } from '../fee-data/load-datasets.js';
+import { REPO_ROOT, referenceDataDir } from '../fee-data/paths.js';
+import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
+import { priceBill } from '../lambdas/engine/price-bill.js';
+import { FeeIndex } from '../lambdas/fee-index/reader.js';
+
+/**
+ * `npm run bench`: the figures issue #2 names, each printed beside its target and written to
+ * bench/results.json. Timings are measured here and only here; tests never assert them.
+ */
+
+interface Result {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target: string;
+  readonly met: boolean;
+}
+
+const results: Result[] = [];
+
+function record(name: string, value: number, unit: string, target: string, met: boolean): void {
+  results.push({ name, value, unit, target, met });
+  process.stdout.write(`${met ? 'MET ' : 'MISS'}  ${name.padEnd(48)} ${String(value).padStart(12)} ${unit.padEnd(8)} target ${target}\n`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** A ten-line professional bill of codes common on workers' comp bills (Delaware, 2025). */
+export function tenLineBill(): object {
+  const lines = [
+    { code: '99213' },
+    { code: '97110', units: 3 },
+    { code: '97140', units: 2 },
+    { code: '97530', units: 2 },
+    { code: '72148', modifiers: ['26'] },
+    { code: '72148', modifiers: ['TC'] },
+    { code: '20610' },
+    { code: '64483' },
+    { code: '98940' },
+    { code: '99080' },
+  ];
+  return {
+    billId: 'BENCH-10',
+    jurisdiction: 'US-MEDICARE',
+    serviceFacility: { zip: '19901' },
+    billingProvider: { npi: '1234567893', zip: '19901' },
+    lines: lines.map((l, i) => ({ lineNumber: i + 1, dateOfService: '2025-03-04', charge: '400.00', ...l })),
+  };
+}
+
+function benchEngine(index: FeeIndex): void {
+  const bill = tenLineBill();
+  for (let i = 0; i < 5000; i++) priceBill(index, normaliseBill(bill));
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const n = 20_000;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) priceBill(index, normaliseBill(bill));
+    rounds.push(n / ((performance.now() - start) / 1000));
+  }
+  const perSecond = Math.round(median(rounds));
+  record('(a) engine: 10-line bills per second (one process)', perSecond, 'bills/s', '>= 20000', perSecond >= 20_000);
+}
+
+function benchIndex(file: string): void {
+  const size = statSync(file).size;
+  const mb = Math.round((size / 1024 / 1024) * 100) / 100;
+  record('(b) index size (full national data we hold)', mb, 'MB', '<= 40', mb <= 40);
+  // Load = one file read + opening the header, in a fresh process each time (no warm page cache
+  // advantage beyond the OS's), median of 7.
+  const script = `const {readFileSync}=require('node:fs');const t=performance.now();const b=readFileSync(process.argv[1]);
+const v=new DataView(b.buffer,b.byteOffset);const n=v.getUint32(12,true);JSON.parse(new TextDecoder().decode(b.subarray(16,16+n)));
+process.stdout.write(String(performance.now()-t));`;
+  const fresh: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    fresh.push(Number(execFileSync(process.execPath, ['-e', script, file], { encoding: 'utf8' })));
+  }
+  // And through the real reader in this process.
+  const inProcess: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    FeeIndex.fromBytes(readFileSync(file));
+    inProcess.push(performance.now() - start);
+  }
+  const load = Math.round(Math.max(median(fresh), median(inProcess)) * 100) / 100;
+  record('(b) index load time (read + open)', load, 'ms', '<= 30', load <= 30);
+}
+
+async function benchHttp(indexFile: string): Promise<void> {
+  process.env.WCBR_LOG = 'off';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { startLocalStack } = await import('../lambdas/local/stack.js');
+  const autocannon = (await import('autocannon')).default;
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-'));
+  const stack = await startLocalStack({ port: 0, cognitoPort: 0, stateDir, feeIndexPath: indexFile, quiet: true });
+  try {
+    const token = await stack.token('client');
+    const body = JSON.stringify(tenLineBill());
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const warm = await fetch(`${stack.url}/v1/bills/price`, { method: 'POST', headers, body });
+    if (warm.status !== 200) throw new Error(`warm-up request answered ${warm.status}: ${await warm.text()}`);
+    const run = await autocannon({
+      url: `${stack.url}/v1/bills/price`,
+      method: 'POST',
+      headers,
+      body,
+      connections: 50,
+      duration: 10,
+    });
+    const errors = run.errors + run.timeouts + run.non2xx;
+    record('(c) local HTTP p50 (auth + 10-line bill, 50 conns, 10 s)', run.latency.p50, 'ms', '<= 3', run.latency.p50 <= 3);
+    record('(c) local HTTP p99', run.latency.p99, 'ms', '<= 15', run.latency.p99 <= 15);
+    record('(c) local HTTP errors (errors + timeouts + non-2xx)', errors, 'count', '0', errors === 0);
+    record('(c) local HTTP throughput', Math.round(run.requests.average), 'req/s', 'report', true);
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function benchBundle(indexFile: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bundle-'));
+  const outfile = path.join(dir, 'index.mjs');
+  await esbuild.build({
+    entryPoints: [path.join(REPO_ROOT, 'lambdas/handlers/price-bill/handler.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    outfile,
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  const kb = Math.round(statSync(outfile).size / 1024);
+  record('(d) pricing Lambda bundle (minified ESM)', kb, 'kB', '<= 500', kb <= 500);
+  // Init = importing the bundle, which opens the index at module scope, in a fresh process.
+  const runner = path.join(dir, 'init.mjs');
+  writeFileSync(
+    runner,
+    `const t=performance.now();await import(${JSON.stringify(outfile)});process.stdout.write(String(performance.now()-t));`,
+  );
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    times.push(
+      Number(
+        execFileSync(process.execPath, [runner], {
+          encoding: 'utf8',
+          env: { ...process.env, FEE_INDEX_PATH: indexFile, WCBR_LOG: 'off' },
+        }),
+      ),
+    );
+  }
+  const init = Math.round(median(times) * 10) / 10;
+  record('(d) pricing Lambda init (import + index load)', init, 'ms', '<= 150', init <= 150);
+}
+
+/**
+ * Runs every benchmark on the full national index built from the official files.
+ *
+ * @param args - `--skip-http` to leave out the HTTP run
+ * @returns exit code
+ */
+export async function runBenchmarks(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'skip-http': { type: 'boolean' }, from: { type: 'string' } } });
+  const from = values.from ?? referenceDataDir();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
+  const indexFile = path.join(dir, 'fee-index.bin');
+  const report = buildIndexFromDirectory(from, indexFile);
+  process.stdout.write(
+    `machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}\n` +
+      `index: ${report.builtFrom} data from ${from} (import ${report.importMs} ms, build ${report.buildMs} ms)\n\n`,
+  );
+  const index = FeeIndex.fromBytes(readFileSync(indexFile));
+  benchEngine(index);
+  benchIndex(indexFile);
+  if (!values['skip-http']) await benchHttp(indexFile);
+  await benchBundle(indexFile);
+  const out = path.join(REPO_ROOT, 'bench', 'results.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${path.relative(REPO_ROOT, out)}\n`);
+  return 0;
+}
