@@ -26,7 +26,9 @@ const results: Result[] = [];
 
 function record(name: string, value: number, unit: string, target: string, met: boolean): void {
   results.push({ name, value, unit, target, met });
-  process.stdout.write(`${met ? 'MET ' : 'MISS'}  ${name.padEnd(48)} ${String(value).padStart(12)} ${unit.padEnd(8)} target ${target}\n`);
+  process.stdout.write(
+    `${met ? 'MET ' : 'MISS'}  ${name.padEnd(48)} ${String(value).padStart(12)} ${unit.padEnd(8)} target ${target}\n`,
+  );
 }
 
 function median(values: number[]): number {
@@ -68,7 +70,13 @@ function benchEngine(index: FeeIndex): void {
     rounds.push(n / ((performance.now() - start) / 1000));
   }
   const perSecond = Math.round(median(rounds));
-  record('(a) engine: 10-line bills per second (one process)', perSecond, 'bills/s', '>= 20000', perSecond >= 20_000);
+  record(
+    '(a) engine: 10-line bills per second (one process)',
+    perSecond,
+    'bills/s',
+    '>= 20000',
+    perSecond >= 20_000,
+  );
 }
 
 function benchIndex(file: string): void {
@@ -101,7 +109,13 @@ async function benchHttp(indexFile: string): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack.js');
   const autocannon = (await import('autocannon')).default;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-'));
-  const stack = await startLocalStack({ port: 0, cognitoPort: 0, stateDir, feeIndexPath: indexFile, quiet: true });
+  const stack = await startLocalStack({
+    port: 0,
+    cognitoPort: 0,
+    stateDir,
+    feeIndexPath: indexFile,
+    quiet: true,
+  });
   try {
     const token = await stack.token('client');
     const body = JSON.stringify(tenLineBill());
@@ -117,7 +131,13 @@ async function benchHttp(indexFile: string): Promise<void> {
       duration: 10,
     });
     const errors = run.errors + run.timeouts + run.non2xx;
-    record('(c) local HTTP p50 (auth + 10-line bill, 50 conns, 10 s)', run.latency.p50, 'ms', '<= 3', run.latency.p50 <= 3);
+    record(
+      '(c) local HTTP p50 (auth + 10-line bill, 50 conns, 10 s)',
+      run.latency.p50,
+      'ms',
+      '<= 3',
+      run.latency.p50 <= 3,
+    );
     record('(c) local HTTP p99', run.latency.p99, 'ms', '<= 15', run.latency.p99 <= 15);
     record('(c) local HTTP errors (errors + timeouts + non-2xx)', errors, 'count', '0', errors === 0);
     record('(c) local HTTP throughput', Math.round(run.requests.average), 'req/s', 'report', true);
@@ -171,7 +191,10 @@ async function benchBundle(indexFile: string): Promise<void> {
  * @returns exit code
  */
 export async function runBenchmarks(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'skip-http': { type: 'boolean' }, from: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'skip-http': { type: 'boolean' }, from: { type: 'string' } },
+  });
   const from = values.from ?? referenceDataDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
   const indexFile = path.join(dir, 'fee-index.bin');

@@ -297,7 +297,10 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       item.result = {
         kind: 'unpriced',
         reason: feeEdition
-          ? { code: placement.kind === 'no-edition' ? 'NO-EDITION' : 'NO-LOCALITY', message: placement.message }
+          ? {
+              code: placement.kind === 'no-edition' ? 'NO-EDITION' : 'NO-LOCALITY',
+              message: placement.message,
+            }
           : {
               code: 'NO-EDITION',
               message: `We hold no Medicare physician fee schedule edition for ${line.dateOfService} (we hold ${held.join(', ')}).`,

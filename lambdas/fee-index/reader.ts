@@ -285,6 +285,9 @@ export class FeeIndex {
       TABLE_LAYOUTS.anesthesiaCf,
     );
     const { offset, length } = this.header.strings;
+    if (this.bodyStart + offset + length > bytes.length) {
+      throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
+    }
     this.strings = new DataView(bytes.buffer, bytes.byteOffset + this.bodyStart + offset, length);
     for (const edition of this.header.editions) {
       const list = this.editionsByKind.get(edition.dataset) ?? [];

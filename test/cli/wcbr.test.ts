@@ -1,0 +1,95 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../fee-data/paths.js';
+import { sampleIndexFile } from '../support/fee-index.js';
+
+const WCBR = path.join(REPO_ROOT, 'bin', 'wcbr.mjs');
+let index: string;
+
+function wcbr(args: string[], input?: string) {
+  return spawnSync(process.execPath, [WCBR, ...args], { input, encoding: 'utf8', cwd: REPO_ROOT });
+}
+
+beforeAll(() => {
+  index = sampleIndexFile();
+});
+
+describe('wcbr', () => {
+  it('fee prints {"amount": ...} with the explanation', () => {
+    const out = wcbr([
+      'fee',
+      '--jurisdiction',
+      'US-MEDICARE',
+      '--code',
+      '99213',
+      '--date',
+      '2025-03-04',
+      '--zip',
+      '19901',
+      '--index',
+      index,
+    ]);
+    expect(out.status).toBe(0);
+    const answer = JSON.parse(out.stdout);
+    // PPRRVU2025_Oct.csv line 12807 and GPCI2025.csv line 40: 2.7458 × 32.3465 = 88.817… → 88.82
+    expect(Object.keys(answer)[0]).toBe('amount');
+    expect(answer).toMatchObject({ amount: '88.82', code: '99213' });
+  });
+
+  it('fee --batch answers each line in order, with an error object for a bad query', () => {
+    const queries = [
+      JSON.stringify({ jurisdiction: 'US-MEDICARE', code: '99213', date: '2025-03-04', zip: '19901' }),
+      'not json',
+      JSON.stringify({
+        jurisdiction: 'US-MEDICARE',
+        code: '99213',
+        date: '2025-03-04',
+        locality: '12102-01',
+        facility: true,
+      }),
+      JSON.stringify({ jurisdiction: 'US-MEDICARE', code: '9999Z', zip: '19901' }),
+      JSON.stringify({ code: '99213' }),
+    ].join('\n');
+    const out = wcbr(['fee', '--batch', '-', '--index', index], `${queries}\n`);
+    expect(out.status).toBe(0);
+    const answers = out.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers).toHaveLength(5);
+    expect(answers[0].amount).toBe('88.82');
+    expect(answers[1].error.status).toBe(400);
+    // facility: (1.30×1.009 + 0.57×0.992 + 0.10×0.949) × 32.3465 = 63.788… → 63.79
+    expect(answers[2].amount).toBe('63.79');
+    expect(answers[3].error.status).toBe(404);
+    expect(answers[4].error.errors).toEqual([{ field: 'jurisdiction', errorMessage: 'is required' }]);
+  });
+
+  it('price prints the priced bill from a file or standard input', () => {
+    const file = path.join(REPO_ROOT, 'examples', 'bills', 'office-visit.json');
+    const fromFile = JSON.parse(wcbr(['price', file, '--index', index]).stdout);
+    const fromStdin = JSON.parse(wcbr(['price', '-', '--index', index], readFileSync(file, 'utf8')).stdout);
+    expect(fromFile.totals.allowed).toBe('88.82');
+    expect(fromStdin).toEqual(fromFile);
+  });
+
+  it('data build writes an index from the sample and data verify checks it', () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'wcbr-cli-')), 'index.bin');
+    execFileSync(process.execPath, [WCBR, 'data', 'build', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+    const verify = JSON.parse(
+      execFileSync(process.execPath, [WCBR, 'data', 'verify', '--index', out], { encoding: 'utf8' }),
+    );
+    expect(verify.checksum).toBe('ok');
+    expect(verify.builtFrom).toBe('sample');
+    expect(verify.editions.map((e: { id: string }) => e.id)).toContain('pfs-rvu/2026');
+  });
+
+  it('fails with a clear message for an unknown command', () => {
+    const out = wcbr(['frobnicate']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('unknown command frobnicate');
+  });
+});

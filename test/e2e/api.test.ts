@@ -1,0 +1,170 @@
+/**
+ * The real API end to end, as `npm start` runs it: the local stack with the real route table and
+ * handlers, the sample index, cognito-local tokens. Covers the auth matrix on the real routes
+ * and the contract a client sees (status codes, error bodies, request ids, OpenAPI).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../fee-data/paths.js';
+import type { LocalStack } from '../../lambdas/local/stack.js';
+import { startLocalStack } from '../../lambdas/local/stack.js';
+import { sampleIndexFile } from '../support/fee-index.js';
+import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
+
+let stack: LocalStack;
+let userToken: string;
+
+const example = (name: string) => readFileSync(path.join(REPO_ROOT, 'examples', 'bills', name), 'utf8');
+
+async function post(pathName: string, body: string, token?: string) {
+  const response = await fetch(`${stack.url}${pathName}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+async function get(pathName: string, token?: string) {
+  const response = await fetch(`${stack.url}${pathName}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  process.env.WCBR_LOG = 'off';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  stack = await startLocalStack({
+    port: 0,
+    cognitoPort: 0,
+    stateDir: mkdtempSync(path.join(os.tmpdir(), 'wcbr-e2e-')),
+    feeIndexPath: sampleIndexFile(),
+    quiet: true,
+  });
+  userToken = await stack.token('user');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the API through the local stack', () => {
+  describe('auth matrix on POST /v1/bills/price', () => {
+    const bill = () => example('office-visit.json');
+
+    it('refuses a request without a token: 401', async () => {
+      expect((await post('/v1/bills/price', bill())).status).toBe(401);
+    });
+
+    it('refuses an expired token: 401', async () => {
+      const token = signWithCognitoLocalKey(
+        accessClaims({
+          issuer: stack.issuer,
+          clientId: stack.state.machineClient.clientId,
+          scope: 'wcbr/bills:price',
+          iat: Math.floor(Date.now() / 1000) - 7200,
+          lifetime: 3600,
+        }),
+      );
+      expect((await post('/v1/bills/price', bill(), token)).status).toBe(401);
+    });
+
+    it('refuses a token for another audience (a client that is not ours) and one signed by another key: 401', async () => {
+      const claims = accessClaims({
+        issuer: stack.issuer,
+        clientId: 'not-one-of-our-clients',
+        scope: 'wcbr/bills:price',
+      });
+      expect((await post('/v1/bills/price', bill(), signWithCognitoLocalKey(claims))).status).toBe(401);
+      const forged = accessClaims({
+        issuer: stack.issuer,
+        clientId: stack.state.machineClient.clientId,
+        scope: 'wcbr/bills:price',
+      });
+      expect((await post('/v1/bills/price', bill(), signWithForeignKey(forged))).status).toBe(401);
+    });
+
+    it('refuses a valid token without the scope: 403', async () => {
+      const token = await stack.token('client', { scopes: ['wcbr/fee-schedules:read'] });
+      const response = await post('/v1/bills/price', bill(), token);
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ statusCode: 403 });
+    });
+
+    it('prices with a user token from a TOTP MFA sign-in and with a client-credentials token', async () => {
+      const asUser = await post('/v1/bills/price', bill(), userToken);
+      expect(asUser.status).toBe(200);
+      expect(asUser.body.totals).toMatchObject({ billed: '150.00', allowed: '88.82' });
+      const asClient = await post('/v1/bills/price', bill(), await stack.token('client'));
+      expect(asClient.status).toBe(200);
+      expect(asClient.body.requestId).toBe(asClient.headers.get('x-request-id') ?? asClient.body.requestId);
+    });
+  });
+
+  describe('what a client sees', () => {
+    it('prices the README examples', async () => {
+      const many = await post('/v1/bills/price', example('imaging-and-therapy.json'), userToken);
+      expect(many.status).toBe(200);
+      const lines = many.body.lines as { code: string; status: string; allowed: string | null }[];
+      expect(lines).toHaveLength(10);
+      // OPPSCAP_Oct2025.csv line 3797: 73200 in carrier 01112 locality 05 (ZIP 94105) = 202.67
+      expect(lines[3]).toMatchObject({ code: '73200', allowed: '202.67' });
+      const noEdition = await post('/v1/bills/price', example('no-edition.json'), userToken);
+      expect((noEdition.body.lines as { status: string }[]).map((l) => l.status)).toEqual([
+        'priced',
+        'unpriced',
+        'unpriced',
+      ]);
+      const claim = await post('/v1/bills/price', example('claim-837p.json'), userToken);
+      expect(claim.status).toBe(200);
+    });
+
+    it('answers malformed JSON 400, field errors 422 and an 11 MB body 413, with the error shape', async () => {
+      const malformed = await post('/v1/bills/price', '{"lines": [', userToken);
+      expect(malformed.status).toBe(400);
+      expect(Object.keys(malformed.body).sort()).toEqual([
+        'developerMessage',
+        'errors',
+        'requestId',
+        'statusCode',
+        'userMessage',
+      ]);
+      const invalid = await post(
+        '/v1/bills/price',
+        JSON.stringify({ jurisdiction: 'US-MEDICARE', lines: [] }),
+        userToken,
+      );
+      expect(invalid.status).toBe(422);
+      expect(invalid.body.errors).toEqual([
+        { field: 'lines', errorMessage: 'a bill needs at least one line' },
+      ]);
+      const huge = await post('/v1/bills/price', `{"x":"${'a'.repeat(11 * 1024 * 1024)}"}`, userToken);
+      expect(huge.status).toBe(413);
+    });
+
+    it('looks up a fee, answers health without a token and serves the OpenAPI document', async () => {
+      const fee = await get(
+        '/v1/fee-schedules/US-MEDICARE/72148?modifier=26&date=2025-03-04&zip=19901',
+        userToken,
+      );
+      // 72148-26, PPRRVU2025_Oct.csv line 7836: (1.48×1.009 + 0.54×0.992 + 0.07×0.949) × 32.3465 = 67.7798 → 67.78
+      expect(fee.body).toMatchObject({ amount: '67.78', modifier: '26' });
+      expect((await get('/v1/health')).status).toBe(200);
+      const doc = await get('/openapi.json', userToken);
+      expect(doc.body.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.body.paths as object).sort()).toEqual([
+        '/openapi.json',
+        '/v1/bills/price',
+        '/v1/fee-schedules/{jurisdiction}/{code}',
+        '/v1/health',
+      ]);
+    });
+  });
+});

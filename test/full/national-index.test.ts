@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildIndexBytes } from '../../fee-data/build-index.js';
+import { importOppsCap } from '../../fee-data/import/opps-cap.js';
+import { importReferenceDirectory } from '../../fee-data/import/reference-dir.js';
+import { referenceDataDir } from '../../fee-data/paths.js';
+import { lookupFee } from '../../lambdas/engine/fee-lookup.js';
+import { rbrvsFee } from '../../lambdas/engine/fee-schedules/rbrvs.js';
+import { formatCents } from '../../lambdas/engine/money.js';
+import { FeeIndex } from '../../lambdas/fee-index/reader.js';
+
+/*
+ * Full size: the index built from every official Medicare file in ../shared/reference-data, and
+ * fees checked across all localities against figures CMS itself computed: OPPSCAP_Oct2025.csv
+ * prices every OPPS-capped code in every locality (facility and non-facility), so each of its
+ * rows is an official expected amount for our RBRVS formula with the cap.
+ */
+const dir = referenceDataDir();
+
+describe('the national index from the official files', () => {
+  let index: FeeIndex;
+
+  beforeAll(() => {
+    if (!existsSync(dir)) {
+      throw new Error(
+        `reference data directory not found: ${dir} (set WCBR_REFERENCE_DATA or put ../shared beside the clone)`,
+      );
+    }
+    index = FeeIndex.fromBytes(buildIndexBytes(importReferenceDirectory(dir), { builtFrom: 'official' }));
+  });
+
+  it('holds every row of every file we import', () => {
+    expect(index.counts()).toMatchObject({
+      'pfs-rvu': 19_090 + 3,
+      gpci: 109 * 2,
+      zip5: 42_956,
+      'locality-county': 109,
+      'opps-cap': 16_100,
+      'anesthesia-cf': 109,
+    });
+    expect(index.header.editions.map((e) => e.id)).toEqual([
+      'pfs-rvu/2025',
+      'pfs-rvu/2026',
+      'gpci/2025',
+      'gpci/2026',
+      'zip5/2025',
+      'locality-county/2025',
+      'opps-cap/2025',
+      'anesthesia-cf/2025',
+    ]);
+  });
+
+  it('prices every OPPS-capped code in every locality exactly as OPPSCAP_Oct2025.csv, both settings', () => {
+    const cap = importOppsCap(path.join(dir, 'mpfs-oppscap', 'OPPSCAP_Oct2025.csv'));
+    const gpciEdition = index.editionFor('gpci', '2025-07-01')?.edition;
+    let checked = 0;
+    let notInGpci = 0;
+    const mismatches: string[] = [];
+    for (const row of cap.records) {
+      if (row.procedureStatus !== 'A') continue;
+      if (!gpciEdition || !index.gpci(row.carrier, row.locality, gpciEdition)) {
+        notInGpci++;
+        continue;
+      }
+      for (const setting of ['facility', 'non-facility'] as const) {
+        const result = rbrvsFee(index, {
+          code: row.code,
+          modifiers: row.modifier ? [row.modifier] : [],
+          date: '2025-07-01',
+          locality: { carrier: row.carrier, locality: row.locality },
+          setting,
+        });
+        const expected = setting === 'facility' ? row.facilityPrice : row.nonFacilityPrice;
+        const got = result.kind === 'priced' ? formatCents(result.unitAmount) : result.kind;
+        // A notice would mean the formula disagreed with the file and the file's price was used.
+        if (got !== expected || result.notices.some((n) => n.includes('OPPS cap file'))) {
+          mismatches.push(
+            `${row.code}-${row.modifier} ${row.carrier}/${row.locality} ${setting}: ${got} vs ${expected}`,
+          );
+        }
+        checked++;
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    // 6,322 status-A rows × 2 settings; 348 more rows are the six southern California localities, which the cap
+    // file lists under carrier 01112 as well as 01182 while Addendum E lists them under 01182 only.
+    expect(checked).toBe(12_644);
+    expect(notInGpci).toBe(348);
+  });
+
+  it('prices 99213 in each of the 109 localities, 2025, from ZIP5 to GPCI', () => {
+    const edition = index.editionFor('gpci', '2025-03-04')?.edition;
+    const localities = edition ? index.localities(edition) : [];
+    expect(localities).toHaveLength(109);
+    for (const gpci of localities) {
+      const answer = lookupFee(index, {
+        jurisdiction: 'US-MEDICARE',
+        code: '99213',
+        date: '2025-03-04',
+        locality: `${gpci.carrier}-${gpci.locality}`,
+      });
+      expect(answer.status).toBe('priced');
+      expect(answer.edition).toBe('pfs-rvu/2025');
+    }
+    // Delaware, GPCI2025.csv line 40 and PPRRVU2025_Oct.csv line 12807:
+    // (1.30×1.009 + 1.35×0.992 + 0.10×0.949) × 32.3465 = 88.8170197 → 88.82
+    expect(
+      lookupFee(index, { jurisdiction: 'US-MEDICARE', code: '99213', date: '2025-03-04', zip: '19901' })
+        .amount,
+    ).toBe('88.82');
+  });
+
+  it('prices the 2026 excerpt rows on 2026 GPCIs and CF 33.4009, and no other 2026 code', () => {
+    // PPRRVU2026 excerpt: 0001F (status I), 0005F (I), 00100 (J); CF 33.4009 on each row.
+    const i = lookupFee(index, {
+      jurisdiction: 'US-MEDICARE',
+      code: '0001F',
+      date: '2026-05-01',
+      zip: '19901',
+    });
+    expect(i).toMatchObject({ status: 'denied', edition: 'pfs-rvu/2026' });
+    const missing = lookupFee(index, {
+      jurisdiction: 'US-MEDICARE',
+      code: '99213',
+      date: '2026-05-01',
+      zip: '19901',
+    });
+    expect(missing).toMatchObject({ status: 'unpriced', amount: null, unpriced: { code: 'NOT-IN-EDITION' } });
+  });
+});
