@@ -16,7 +16,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const parsed = v.safeParse(FeeScheduleQuerySchema, event.queryStringParameters ?? {});
-    if (!parsed.success) throw new BillValidationError('The query has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+    if (!parsed.success)
+      throw new BillValidationError('The query has fields we cannot accept.', fieldErrorsOf(parsed.issues));
     const query = parsed.output;
     const jurisdiction = decodeURIComponent(event.pathParameters?.jurisdiction ?? '');
     const code = decodeURIComponent(event.pathParameters?.code ?? '');

@@ -2,11 +2,21 @@ import * as v from 'valibot';
 
 /** Query of GET /v1/fee-schedules/{jurisdiction}/{code}. */
 export const FeeScheduleQuerySchema = v.object({
-  date: v.optional(v.pipe(v.string(), v.description('Date of service, YYYY-MM-DD; default: the latest edition holding the code.'))),
+  date: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('Date of service, YYYY-MM-DD; default: the latest edition holding the code.'),
+    ),
+  ),
   modifier: v.optional(v.pipe(v.string(), v.description('Pricing modifier: 26, TC or 53.'))),
   zip: v.optional(v.pipe(v.string(), v.description('Five-digit ZIP of the place of service.'))),
-  locality: v.optional(v.pipe(v.string(), v.description('Carrier and locality instead of a ZIP, e.g. 12102-01.'))),
+  locality: v.optional(
+    v.pipe(v.string(), v.description('Carrier and locality instead of a ZIP, e.g. 12102-01.')),
+  ),
   facility: v.optional(
-    v.pipe(v.picklist(['true', 'false']), v.description('true for the facility rate; default false (non-facility).')),
+    v.pipe(
+      v.picklist(['true', 'false']),
+      v.description('true for the facility rate; default false (non-facility).'),
+    ),
   ),
 });

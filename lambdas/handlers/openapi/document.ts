@@ -58,7 +58,8 @@ const pricedLine = {
     billed: money,
     status: {
       enum: ['priced', 'denied', 'unpriced'],
-      description: 'priced: paid at the fee schedule; denied: allowed 0.00 with a reason; unpriced: no amount (never guessed).',
+      description:
+        'priced: paid at the fee schedule; denied: allowed 0.00 with a reason; unpriced: no amount (never guessed).',
     },
     feeSchedule: {
       anyOf: [
@@ -213,33 +214,56 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         required: true,
         content: {
           'application/json': {
-            schema: { oneOf: [{ $ref: '#/components/schemas/Bill' }, { $ref: '#/components/schemas/ProfessionalClaim' }] },
+            schema: {
+              oneOf: [
+                { $ref: '#/components/schemas/Bill' },
+                { $ref: '#/components/schemas/ProfessionalClaim' },
+              ],
+            },
           },
         },
       };
       operation.responses = {
-        '200': { description: 'The priced bill', content: { 'application/json': { schema: { $ref: '#/components/schemas/PricedBill' } } } },
+        '200': {
+          description: 'The priced bill',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/PricedBill' } } },
+        },
         ...errorResponses([400, 401, 403, 413, 422]),
       };
     } else if (route.id === 'GetFeeSchedule') {
       operation.parameters = [
-        { name: 'jurisdiction', in: 'path', required: true, schema: { type: 'string', examples: ['US-MEDICARE'] } },
+        {
+          name: 'jurisdiction',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', examples: ['US-MEDICARE'] },
+        },
         { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['99213'] } },
-        ...Object.entries(fee.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+        ...Object.entries(fee.properties).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema,
+        })),
       ];
       operation.responses = {
-        '200': { description: 'The fee', content: { 'application/json': { schema: { $ref: '#/components/schemas/FeeAnswer' } } } },
+        '200': {
+          description: 'The fee',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/FeeAnswer' } } },
+        },
         ...errorResponses([401, 403, 404, 422]),
       };
     } else {
-      operation.responses = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+      operation.responses = {
+        '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      };
     }
     paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: operation };
   }
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Workers\' compensation bill review API',
+      title: "Workers' compensation bill review API",
       version: '0.1.0',
       description:
         'Reprices professional medical bills to the fee schedule line by line, with a reason code on every cent withheld and an explanation of every number. Money travels as strings with two decimals.',
@@ -250,11 +274,14 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       securitySchemes: {
         cognito: {
           type: 'oauth2',
-          description: 'Amazon Cognito access tokens. Machines use client credentials; people sign in with TOTP MFA.',
+          description:
+            'Amazon Cognito access tokens. Machines use client credentials; people sign in with TOTP MFA.',
           flows: {
             clientCredentials: {
               tokenUrl: '/oauth2/token',
-              scopes: Object.fromEntries(SCOPE_DESCRIPTIONS.map((s) => [`${RESOURCE_SERVER_ID}/${s.name}`, s.description])),
+              scopes: Object.fromEntries(
+                SCOPE_DESCRIPTIONS.map((s) => [`${RESOURCE_SERVER_ID}/${s.name}`, s.description]),
+              ),
             },
           },
         },

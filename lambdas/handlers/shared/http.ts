@@ -105,9 +105,16 @@ export interface LoggedContext extends Context {
  * @param route - route id for the log
  * @returns the middleware
  */
-export function httpErrors(route: string): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, LoggedContext> {
+export function httpErrors(
+  route: string,
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, LoggedContext> {
   const started = new WeakMap<object, number>();
-  const log = (event: APIGatewayProxyEvent, context: LoggedContext, statusCode: number, extra: object = {}) => {
+  const log = (
+    event: APIGatewayProxyEvent,
+    context: LoggedContext,
+    statusCode: number,
+    extra: object = {},
+  ) => {
     logRequest({
       requestId: requestIdOf(event, context),
       route,
@@ -131,7 +138,13 @@ export function httpErrors(route: string): MiddlewareObj<APIGatewayProxyEvent, A
       if (error instanceof MalformedJsonError) {
         response = errorResponse(400, 'The request body is not valid JSON.', error.message, [], requestId);
       } else if (error instanceof PayloadTooLargeError) {
-        response = errorResponse(413, 'The request is too large (10 MB at most).', error.message, [], requestId);
+        response = errorResponse(
+          413,
+          'The request is too large (10 MB at most).',
+          error.message,
+          [],
+          requestId,
+        );
       } else if (error instanceof BillValidationError) {
         response = errorResponse(
           422,

@@ -37,5 +37,7 @@ export function logRequest(entry: RequestLog): void {
 export function logFailure(requestId: string, error: unknown): void {
   const name = error instanceof Error ? error.name : typeof error;
   const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).join(' | ') : '';
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'unhandled', requestId, errorName: name, stack })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', msg: 'unhandled', requestId, errorName: name, stack })}\n`,
+  );
 }
