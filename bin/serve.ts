@@ -17,7 +17,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, 'cognito-port': { type: 'string' }, index: { type: 'string' }, quiet: { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      'cognito-port': { type: 'string' },
+      index: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
   });
   const stack = await startLocalStack({
     port: Number(values.port ?? process.env.PORT ?? 3000),

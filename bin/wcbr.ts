@@ -21,6 +21,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data build [--from DIR] [--out FILE]    build the fee index (default: from fee-data/sample)
   wcbr data sample [--from DIR] [--out DIR]    regenerate fee-data/sample from the official files
   wcbr data verify [--index FILE]              check the index checksum and list its editions
+  wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr serve                                   run the API locally (what npm start runs)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench                                   run the benchmarks (npm run bench)
@@ -207,6 +208,10 @@ function data(args: string[]): number {
     );
     for (const d of manifest.datasets)
       process.stderr.write(`  ${d.file.padEnd(44)} ${String(d.rows).padStart(7)} rows of ${d.source.file}\n`);
+    return 0;
+  }
+  if (sub === 'ensure') {
+    ensureSampleIndex();
     return 0;
   }
   if (sub === 'verify') {

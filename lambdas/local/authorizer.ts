@@ -57,20 +57,78 @@ function createVerifier(issuer: string, jwks: Jwks) {
   return verifier;
 }
 
-const verifiers = new WeakMap<Jwks, Map<string, Verifier>>();
+/** How many verified tokens one verifier remembers (the oldest is forgotten first). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
-function verifierFor(issuer: string, jwks: Jwks): Verifier {
+/**
+ * A token whose signature and issuer checked out, kept until its `exp`: API Gateway caches an
+ * authorizer's result for a token too. Only the signature check is skipped on a hit; expiry (by the
+ * configured clock), token use, client and scopes are judged on every request.
+ */
+interface VerifiedToken {
+  readonly payload: JwtPayload;
+  /** Past this (`exp` in ms, by the real clock aws-jwt-verify uses), the token is verified again. */
+  readonly expiresAtMs: number;
+  /** Scopes and claims derived for one group-scope table (the last one used). */
+  derived?: {
+    readonly groupScopes: Readonly<Record<string, readonly string[]>>;
+    readonly scopes: readonly string[];
+    readonly claims: Readonly<AuthorizerClaims>;
+  };
+}
+
+interface VerifierEntry {
+  readonly verifier: Verifier;
+  readonly verified: Map<string, VerifiedToken>;
+}
+
+const verifiers = new WeakMap<Jwks, Map<string, VerifierEntry>>();
+
+function verifierFor(issuer: string, jwks: Jwks): VerifierEntry {
   let byIssuer = verifiers.get(jwks);
   if (!byIssuer) {
     byIssuer = new Map();
     verifiers.set(jwks, byIssuer);
   }
-  let verifier = byIssuer.get(issuer);
-  if (!verifier) {
-    verifier = createVerifier(issuer, jwks);
-    byIssuer.set(issuer, verifier);
+  let entry = byIssuer.get(issuer);
+  if (!entry) {
+    entry = { verifier: createVerifier(issuer, jwks), verified: new Map() };
+    byIssuer.set(issuer, entry);
   }
-  return verifier;
+  return entry;
+}
+
+/**
+ * The token's payload once its signature and issuer are verified (and, by aws-jwt-verify, that it
+ * has not expired by the real clock): from the cache when this exact token was verified before and
+ * has not expired since, else verified now. Throws aws-jwt-verify's errors; failures are not cached.
+ */
+function verifiedToken(entry: VerifierEntry, token: string): VerifiedToken {
+  const nowMs = Date.now();
+  const hit = entry.verified.get(token);
+  if (hit !== undefined) {
+    if (hit.expiresAtMs > nowMs) return hit;
+    entry.verified.delete(token);
+  }
+  const payload = entry.verifier.verifySync(token);
+  const verified: VerifiedToken = {
+    payload,
+    expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : Number.NEGATIVE_INFINITY,
+  };
+  // A token without exp is refused by authorize() anyway; only tokens that can expire are kept.
+  if (verified.expiresAtMs > nowMs) {
+    if (entry.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+      for (const [cached, value] of entry.verified) {
+        if (value.expiresAtMs <= nowMs) entry.verified.delete(cached);
+      }
+      if (entry.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+        const oldest = entry.verified.keys().next();
+        if (oldest.done !== true) entry.verified.delete(oldest.value);
+      }
+    }
+    entry.verified.set(token, verified);
+  }
+  return verified;
 }
 
 function unauthorized(message: string): AuthResult {
@@ -175,12 +233,13 @@ export function authorize(
   const token = bearerToken(authorizationHeader(headers));
   if (token === undefined) return unauthorized('The Authorization header is missing');
 
-  let payload: JwtPayload;
+  let verified: VerifiedToken;
   try {
-    payload = verifierFor(config.issuer, config.jwks).verifySync(token);
+    verified = verifiedToken(verifierFor(config.issuer, config.jwks), token);
   } catch (error) {
     return unauthorized(verificationFailure(error));
   }
+  const payload = verified.payload;
 
   // aws-jwt-verify judges exp/nbf by the real clock and accepts a token without exp; be strict.
   const nowMs = typeof config.now === 'function' ? config.now() : (config.now ?? Date.now());
@@ -200,7 +259,14 @@ export function authorize(
     (allowed instanceof Set ? allowed.has(clientId) : (allowed as readonly string[]).includes(clientId));
   if (!known) return unauthorized('The token was issued to a client this API does not know');
 
-  const scopes = effectiveScopes(payload, config.groupScopes ?? GROUP_SCOPES);
+  const groupScopes = config.groupScopes ?? GROUP_SCOPES;
+  let derived = verified.derived;
+  if (derived?.groupScopes !== groupScopes) {
+    const scopes = effectiveScopes(payload, groupScopes);
+    derived = { groupScopes, scopes, claims: toApiGatewayClaims(payload, scopes) };
+    verified.derived = derived;
+  }
+  const { scopes } = derived;
   if (!route.scopes.some((scope) => scopes.includes(scope))) {
     return {
       ok: false,
@@ -208,5 +274,6 @@ export function authorize(
       message: `The token holds none of the scopes this operation needs (${route.scopes.join(', ')})`,
     };
   }
-  return { ok: true, claims: toApiGatewayClaims(payload, scopes) };
+  // A copy per request: the handler gets the claims in its event and may change them.
+  return { ok: true, claims: { ...derived.claims } };
 }

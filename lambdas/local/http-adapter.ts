@@ -190,6 +190,20 @@ function sourceIpOf(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+/** 1, 2 or 4 for `X-Forwarded-For`, `-Port` or `-Proto` in any spelling; 0 for any other name. */
+function forwardedBit(name: string): number {
+  switch (name.toLowerCase()) {
+    case 'x-forwarded-for':
+      return 1;
+    case 'x-forwarded-port':
+      return 2;
+    case 'x-forwarded-proto':
+      return 4;
+    default:
+      return 0;
+  }
+}
+
 export interface ProxyEventInput {
   readonly req: IncomingMessage;
   readonly route: RouteDefinition;
@@ -208,22 +222,26 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   // rawHeaders keeps the client's spelling of names, as API Gateway passes them on.
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i] as string;
-    const value = req.rawHeaders[i + 1] as string;
+  const raw = req.rawHeaders;
+  let forwarded = 0; // which X-Forwarded-* headers the client sent (bits of FORWARDED)
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
     headers[name] = value; // the last value wins in `headers`
-    const values = multiValueHeaders[name] ?? [];
-    values.push(value);
-    multiValueHeaders[name] = values;
+    const values = multiValueHeaders[name];
+    if (values === undefined) multiValueHeaders[name] = [value];
+    else values.push(value);
+    if (name.length >= 15 && name.length <= 17) forwarded |= forwardedBit(name);
   }
   const sourceIp = sourceIpOf(req);
-  const port = String(req.socket.localPort ?? '');
-  for (const [name, value] of [
-    ['X-Forwarded-For', sourceIp],
-    ['X-Forwarded-Port', port],
-    ['X-Forwarded-Proto', 'http'],
-  ] as const) {
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) {
+  const localPort = req.socket.localPort;
+  const added: readonly (readonly [number, string, string])[] = [
+    [1, 'X-Forwarded-For', sourceIp],
+    [2, 'X-Forwarded-Port', localPort === undefined ? '' : String(localPort)],
+    [4, 'X-Forwarded-Proto', 'http'],
+  ];
+  for (const [bit, name, value] of added) {
+    if ((forwarded & bit) === 0) {
       headers[name] = value;
       multiValueHeaders[name] = [value];
     }
@@ -366,15 +384,21 @@ function writeProxyResult(res: ServerResponse, requestId: string, result: APIGat
   for (const [name, value] of Object.entries(result.headers ?? {})) put(name, [String(value)]);
   if (!names.has('content-type')) put('content-type', ['application/json']);
   put('x-amzn-RequestId', [requestId]);
-  const body =
-    result.body === undefined
-      ? Buffer.alloc(0)
-      : result.isBase64Encoded
-        ? Buffer.from(result.body, 'base64')
-        : Buffer.from(result.body, 'utf8');
-  put('content-length', [String(body.length)]);
-  res.writeHead(result.statusCode, headers);
-  res.end(body);
+  if (result.body === undefined || result.body === '') {
+    put('content-length', ['0']);
+    res.writeHead(result.statusCode, headers);
+    res.end();
+  } else if (result.isBase64Encoded) {
+    const body = Buffer.from(result.body, 'base64');
+    put('content-length', [String(body.length)]);
+    res.writeHead(result.statusCode, headers);
+    res.end(body);
+  } else {
+    // The string goes to the socket as it is (encoded once, there): no intermediate Buffer.
+    put('content-length', [String(Buffer.byteLength(result.body, 'utf8'))]);
+    res.writeHead(result.statusCode, headers);
+    res.end(result.body, 'utf8');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,8 +478,30 @@ function discardRest(req: IncomingMessage, limit: number): void {
 
 class TimeoutError extends Error {}
 
+/** Request lines waiting for the next flush: one write per turn of the event loop, not per request. */
+let pendingLines = '';
+let flushScheduled = false;
+let exitHookInstalled = false;
+
+function flushLog(): void {
+  flushScheduled = false;
+  if (pendingLines === '') return;
+  const text = pendingLines;
+  pendingLines = '';
+  process.stdout.write(text);
+}
+
 function defaultLog(entry: RequestLogEntry): void {
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'request', ...entry })}\n`);
+  pendingLines += `${JSON.stringify({ level: 'info', msg: 'request', ...entry })}\n`;
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushLog);
+    // A line logged just before the process exits is still written.
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', flushLog);
+    }
+  }
 }
 
 /** The local API Gateway: a node:http server (keep-alive on) routing to the route table's handlers. */
@@ -577,19 +623,21 @@ export function createApiServer(options: ApiServerOptions): Server {
   }
 
   const server = createServer((req, res) => {
-    const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const meta: { routeId: string | null } = { routeId: null };
-    res.once('close', () => {
-      log?.({
-        time: new Date().toISOString(),
-        method: req.method ?? '',
-        routeId: meta.routeId,
-        status: res.statusCode,
-        latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-        requestId,
+    if (log) {
+      const started = process.hrtime.bigint();
+      res.once('close', () => {
+        log({
+          time: new Date().toISOString(),
+          method: req.method ?? '',
+          routeId: meta.routeId,
+          status: res.statusCode,
+          latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+          requestId,
+        });
       });
-    });
+    }
     handle(req, res, requestId, meta).catch((error: unknown) => {
       logHandlerError('adapter', requestId, error);
       if (!res.headersSent)

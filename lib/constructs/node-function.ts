@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type IGrantable, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { REPO_ROOT } from '../repo-root.js';
+import { ManagedPolicyRole } from './managed-policy-role.js';
+
+/**
+ * ESM bundles have no `require`; a few CommonJS dependencies still call it for Node built-ins.
+ * esbuild's own shim looks for a global `require`, so the banner provides one.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __wcbrCreateRequire } from 'node:module'; const require = __wcbrCreateRequire(import.meta.url);";
+
+/** The Lambda runtime of every function of the project (see the `AwsSolutions-L1` acknowledgement). */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/** Properties of {@link NodeFunction}. */
+export interface NodeFunctionProps {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** Key that encrypts the function's log group. */
+  readonly logEncryptionKey: IKey;
+  /**
+   * What the function does, for the console and the audit trail.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Memory in MB; CPU is allocated in proportion.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Longest run of one invocation.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Environment variables, added to `NODE_OPTIONS=--enable-source-maps`.
+   *
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Layers to mount under /opt.
+   *
+   * @default - none
+   */
+  readonly layers?: readonly ILayerVersion[];
+  /**
+   * Concurrent executions reserved for (and capped to) this function.
+   *
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * How long the function's logs are kept.
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * One Node.js Lambda function as the project runs them: bundled by the local esbuild into a
+ * minified ESM file with a source map, arm64, Node.js 22, X-Ray tracing, its own KMS-encrypted log
+ * group with a retention, and a role that holds only what is granted to it (in a customer-managed
+ * policy, see {@link ManagedPolicyRole}).
+ */
+export class NodeFunction extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+  /** Its execution role; grant through `function` or `role`. */
+  public readonly role: ManagedPolicyRole;
+  /** Its log group. */
+  public readonly logGroup: LogGroup;
+
+  /**
+   * @param scope - parent construct
+   * @param id - construct id
+   * @param props - function settings
+   */
+  public constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    const entry = join(REPO_ROOT, props.entry);
+    if (!existsSync(entry)) {
+      throw new Error(`${this.node.path}: handler entry ${relative(REPO_ROOT, entry)} does not exist`);
+    }
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      encryptionKey: props.logEncryptionKey,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new ManagedPolicyRole(this, 'ServiceRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (any log group): this function's log group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Resource', {
+      entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      ...(props.description === undefined ? {} : { description: props.description }),
+      layers: [...(props.layers ?? [])],
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Stack traces map to file:line without shipping the sources themselves.
+        sourcesContent: false,
+        banner: REQUIRE_BANNER,
+        // The Node.js 22 runtime provides AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        logLevel: LogLevel.WARNING,
+      },
+    });
+
+    const acknowledge = Validations.of(this.function);
+    acknowledge.acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the pinned runtime of the project (shared/ENVIRONMENT.md): the code must stay runnable on the Node 20/22 machines that run it locally; moving to nodejs24.x is a deliberate, tested change.',
+    });
+    acknowledge.acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously only (API Gateway, Cognito trigger); the caller receives the error, and a dead-letter queue applies to asynchronous invocations only.',
+    });
+    acknowledge.acknowledge({
+      id: 'HIPAA.Security-LambdaInsideVPC',
+      reason:
+        'The function reaches no private network resource: it reads its layer under /opt and, where it stores data, AWS APIs authorised by IAM and encrypted with KMS. A VPC would add ENIs and NAT without isolating anything.',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by Tracing.ACTIVE) do not support resource-level permissions; every other statement names its resource.',
+    });
+  }
+
+  /**
+   * Lets the grantee invoke the function (any version or alias).
+   *
+   * @param grantee - who may invoke
+   * @returns the grant
+   */
+  public grantInvoke(grantee: IGrantable) {
+    return this.function.grantInvoke(grantee);
+  }
+}

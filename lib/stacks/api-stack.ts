@@ -1,0 +1,128 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
+import { Api } from '../constructs/api.js';
+import { AuditTrail } from '../constructs/audit-trail.js';
+import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
+import { PricingFunction } from '../constructs/pricing-function.js';
+
+/** Properties of {@link ApiStack}. */
+export interface ApiStackProps extends StackProps {
+  /** API Gateway stage name. */
+  readonly stageName: string;
+  /** User pool of the authorizer (stateful stack). */
+  readonly userPool: IUserPool;
+  /** Key of the log groups (stateful stack). */
+  readonly logEncryptionKey: IKey;
+  /** Audit bucket and its key (stateful stack). */
+  readonly audit: { readonly bucket: IBucket; readonly key: IKey };
+  /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
+  readonly auditedFunctions?: readonly IFunction[];
+  /** Home region: its trail records management events of all regions and global services. */
+  readonly isHomeRegion: boolean;
+  /** Memory of the route functions, in MB. */
+  readonly memorySize: number;
+  /** Provisioned concurrency of the hot routes' `live` alias; 0 means none. */
+  readonly provisionedConcurrency: number;
+  /** Reserved concurrency of each route function. */
+  readonly reservedConcurrency: number;
+  /** Stage and per-key throttle. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** WAF requests per IP per 5 minutes. */
+  readonly wafRateLimit: number;
+  /** Retention of function, access, execution and WAF logs. */
+  readonly logRetention: RetentionDays;
+  /** Set the account's API Gateway CloudWatch role. */
+  readonly manageApiGatewayAccount: boolean;
+  /**
+   * The built fee index file.
+   *
+   * @default - `layers/fee-index/fee-index/fee-index.bin` (what `npm run build:index` writes)
+   */
+  readonly feeIndexFile?: string;
+  /**
+   * The route table.
+   *
+   * @default ROUTES
+   */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/**
+ * The stateless part of one region: a function per route (with the fee index layer where the route
+ * reads it), the API in front of them, and the region's CloudTrail trail, which writes to the audit
+ * bucket of the stateful stack and records the invocations of every function of the project.
+ */
+export class ApiStack extends Stack {
+  /** The API. */
+  public readonly api: Api;
+  /** Route functions by route id. */
+  public readonly functions: ReadonlyMap<string, PricingFunction>;
+  /** The fee index layer. */
+  public readonly feeIndex: FeeIndexLayer;
+  /** The region's trail. */
+  public readonly auditTrail: AuditTrail;
+
+  /**
+   * @param scope - the app
+   * @param id - stack id (also its name)
+   * @param props - stateful resources and stage settings of this region
+   */
+  public constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const routes = props.routes ?? ROUTES;
+
+    this.feeIndex = new FeeIndexLayer(this, 'FeeIndex', {
+      ...(props.feeIndexFile === undefined ? {} : { indexFile: props.feeIndexFile }),
+    });
+    const functions = new Map<string, PricingFunction>();
+    for (const route of routes) {
+      functions.set(
+        route.id,
+        new PricingFunction(this, route.id, {
+          route,
+          logEncryptionKey: props.logEncryptionKey,
+          feeIndexLayer: this.feeIndex.layer,
+          memorySize: props.memorySize,
+          provisionedConcurrency: route.hot ? props.provisionedConcurrency : 0,
+          reservedConcurrency: props.reservedConcurrency,
+          logRetention: props.logRetention,
+        }),
+      );
+    }
+    this.functions = functions;
+
+    this.api = new Api(this, 'Api', {
+      routes,
+      targets: new Map([...functions].map(([id, fn]) => [id, fn.invokeTarget])),
+      userPool: props.userPool,
+      logEncryptionKey: props.logEncryptionKey,
+      stageName: props.stageName,
+      throttle: props.throttle,
+      wafRateLimit: props.wafRateLimit,
+      logRetention: props.logRetention,
+      manageAccountLogging: props.manageApiGatewayAccount,
+    });
+
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      // Imported by ARN: the store writes CloudTrail's bucket policy itself, so the stateful stack
+      // never refers back to this one.
+      bucket: Bucket.fromBucketArn(this, 'AuditBucket', props.audit.bucket.bucketArn),
+      encryptionKey: props.audit.key,
+      logEncryptionKey: props.logEncryptionKey,
+      recordManagementEvents: props.isHomeRegion,
+    });
+    this.auditTrail.addLambdaDataEvents([
+      ...[...functions.values()].map((fn) => fn.function),
+      ...(props.auditedFunctions ?? []),
+    ]);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
+  }
+}

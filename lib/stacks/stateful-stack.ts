@@ -1,0 +1,58 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AuditTrailStore } from '../constructs/audit-trail.js';
+import { Auth } from '../constructs/auth.js';
+import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
+
+/** Properties of {@link StatefulStack}. */
+export interface StatefulStackProps extends StackProps {
+  /** Prefix of the Cognito domain (token endpoint). */
+  readonly cognitoDomainPrefix: string;
+  /** Retention of CloudTrail log files in S3, in days. */
+  readonly auditLogRetentionDays: number;
+  /** Retention of the trigger function's logs. */
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * What one region keeps when everything else is redeployed: the log and audit keys, the audit
+ * bucket, and the user pool with its clients. Every resource is retained on deletion, the stack has
+ * termination protection, and test/infra/stateful-stack.test.ts pins the logical ids so that a
+ * refactoring cannot replace them by accident.
+ */
+export class StatefulStack extends Stack {
+  /** Key of every CloudWatch Logs log group of the region. */
+  public readonly logKey: LogEncryptionKey;
+  /** The audit bucket and its key. */
+  public readonly auditStore: AuditTrailStore;
+  /** The user pool, its clients and the pre-token-generation trigger. */
+  public readonly auth: Auth;
+
+  /**
+   * @param scope - the app
+   * @param id - stack id (also its name)
+   * @param props - stage settings of this region
+   */
+  public constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+
+    this.logKey = new LogEncryptionKey(this, 'LogKey', { removalPolicy: RemovalPolicy.RETAIN });
+    this.auditStore = new AuditTrailStore(this, 'AuditStore', {
+      retentionDays: props.auditLogRetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auth = new Auth(this, 'Auth', {
+      domainPrefix: props.cognitoDomainPrefix,
+      logEncryptionKey: this.logKey.key,
+      logRetention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'MachineClientId', { value: this.auth.machineClient.userPoolClientId });
+    new CfnOutput(this, 'PeopleClientId', { value: this.auth.peopleClient.userPoolClientId });
+    new CfnOutput(this, 'TokenEndpoint', { value: this.auth.tokenEndpoint });
+    new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
+  }
+}

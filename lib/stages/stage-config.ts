@@ -1,0 +1,171 @@
+import type { Node } from 'constructs';
+
+/** Log retention values CloudWatch Logs accepts, in days. */
+const RETENTION_DAYS = new Set([
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+
+/** AWS region names such as `us-east-1` or `eu-central-2`. */
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Cognito domain prefixes: lower-case letters, digits and hyphens, no reserved words. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Everything that differs between deployments of the same app (dev, prod, a customer's own
+ * account), read from the `stages` context in cdk.json and chosen with `-c stage=NAME`.
+ */
+export interface StageConfig {
+  /** Stage name: part of the stack names and the API Gateway stage name. */
+  readonly name: string;
+  /**
+   * AWS account to deploy to.
+   *
+   * @default - environment-agnostic account (the account of the credentials used to deploy)
+   */
+  readonly account?: string;
+  /**
+   * Regions to deploy to, one stateful and one API stack each. The first is the home region: its
+   * trail records the management events of every region.
+   */
+  readonly regions: readonly string[];
+  /** Memory of the API functions, in MB (CPU scales with it). */
+  readonly memorySize: number;
+  /** Provisioned concurrency of the hot routes' `live` alias; 0 means none. */
+  readonly provisionedConcurrency: number;
+  /** Reserved concurrency of every API function: caps cost and protects the account's pool. */
+  readonly reservedConcurrency: number;
+  /** Stage-wide and per-API-key throttle: steady requests per second and burst. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** WAF rate-based rule: requests per client IP in any 5-minute window before blocking. */
+  readonly wafRateLimit: number;
+  /** Retention of application, access and WAF logs, in days (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+  /** Retention of CloudTrail log files in S3, in days (HIPAA asks for six years of records). */
+  readonly auditLogRetentionDays: number;
+  /**
+   * Prefix of the Cognito domain (`PREFIX.auth.REGION.amazoncognito.com`) that serves the token
+   * endpoint. It must be unique in each region across all AWS accounts, so it is configured, not
+   * generated.
+   */
+  readonly cognitoDomainPrefix: string;
+  /**
+   * Whether this stage sets the account's API Gateway CloudWatch role (an account-and-region
+   * singleton, needed for execution logging). Turn it on for exactly one stage per account.
+   */
+  readonly manageApiGatewayAccount: boolean;
+}
+
+/** A stage configuration that does not make sense, with the field at fault. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positiveInteger(raw: Record<string, unknown>, field: string, stage: string, min = 1): number {
+  const value = raw[field];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new StageConfigError(`stages.${stage}.${field} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks one stage's raw context and returns it typed.
+ *
+ * @param name - the stage name (key under `stages`)
+ * @param raw - the value under `stages.<name>` in cdk.json context
+ * @returns the stage configuration
+ * @throws StageConfigError naming the first field that is missing or out of range
+ */
+export function parseStageConfig(name: string, raw: unknown): StageConfig {
+  if (!isRecord(raw)) throw new StageConfigError(`stages.${name} must be an object`);
+  if (!/^[a-z][a-z0-9]{0,15}$/.test(name)) {
+    throw new StageConfigError(`stage name "${name}" must be 1-16 lower-case letters and digits`);
+  }
+  const regions = raw.regions;
+  if (
+    !Array.isArray(regions) ||
+    regions.length < 2 ||
+    !regions.every((r) => typeof r === 'string' && REGION.test(r))
+  ) {
+    throw new StageConfigError(`stages.${name}.regions must list at least two AWS regions`);
+  }
+  if (new Set(regions).size !== regions.length) {
+    throw new StageConfigError(`stages.${name}.regions lists a region twice`);
+  }
+  const account = raw.account;
+  if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(account))) {
+    throw new StageConfigError(`stages.${name}.account must be a 12-digit account id when set`);
+  }
+  const throttle = raw.throttle;
+  if (!isRecord(throttle)) throw new StageConfigError(`stages.${name}.throttle must be an object`);
+  const memorySize = positiveInteger(raw, 'memorySize', name, 128);
+  if (memorySize > 10_240) throw new StageConfigError(`stages.${name}.memorySize must be <= 10240`);
+  const provisionedConcurrency = positiveInteger(raw, 'provisionedConcurrency', name, 0);
+  const reservedConcurrency = positiveInteger(raw, 'reservedConcurrency', name, 1);
+  if (provisionedConcurrency > reservedConcurrency) {
+    throw new StageConfigError(
+      `stages.${name}.provisionedConcurrency (${provisionedConcurrency}) cannot exceed reservedConcurrency (${reservedConcurrency})`,
+    );
+  }
+  const logRetentionDays = positiveInteger(raw, 'logRetentionDays', name);
+  if (!RETENTION_DAYS.has(logRetentionDays)) {
+    throw new StageConfigError(`stages.${name}.logRetentionDays must be a CloudWatch Logs retention value`);
+  }
+  const wafRateLimit = positiveInteger(raw, 'wafRateLimit', name, 10);
+  const cognitoDomainPrefix = raw.cognitoDomainPrefix;
+  if (
+    typeof cognitoDomainPrefix !== 'string' ||
+    !DOMAIN_PREFIX.test(cognitoDomainPrefix) ||
+    /aws|amazon|cognito/.test(cognitoDomainPrefix)
+  ) {
+    throw new StageConfigError(
+      `stages.${name}.cognitoDomainPrefix must be lower-case letters, digits and hyphens without "aws", "amazon" or "cognito"`,
+    );
+  }
+  const manageApiGatewayAccount = raw.manageApiGatewayAccount;
+  if (typeof manageApiGatewayAccount !== 'boolean') {
+    throw new StageConfigError(`stages.${name}.manageApiGatewayAccount must be true or false`);
+  }
+  return {
+    name,
+    ...(account === undefined ? {} : { account }),
+    regions,
+    memorySize,
+    provisionedConcurrency,
+    reservedConcurrency,
+    throttle: {
+      rateLimit: positiveInteger(throttle, 'rateLimit', `${name}.throttle`),
+      burstLimit: positiveInteger(throttle, 'burstLimit', `${name}.throttle`),
+    },
+    wafRateLimit,
+    logRetentionDays,
+    auditLogRetentionDays: positiveInteger(raw, 'auditLogRetentionDays', name),
+    cognitoDomainPrefix,
+    manageApiGatewayAccount,
+  };
+}
+
+/**
+ * Reads the selected stage from context: `stage` names it (default `dev`), `stages` holds them all.
+ *
+ * @param node - the app's node (context is read there)
+ * @returns the selected stage's configuration
+ * @throws StageConfigError when the stage is not configured or its values are wrong
+ */
+export function stageConfigFromContext(node: Node): StageConfig {
+  const name = node.tryGetContext('stage') ?? 'dev';
+  const stages = node.tryGetContext('stages');
+  if (typeof name !== 'string') throw new StageConfigError('context "stage" must be a string');
+  if (!isRecord(stages) || !(name in stages)) {
+    const known = isRecord(stages) ? Object.keys(stages).join(', ') : 'none';
+    throw new StageConfigError(
+      `stage "${name}" is not configured in cdk.json context "stages" (known: ${known})`,
+    );
+  }
+  return parseStageConfig(name, stages[name]);
+}

@@ -1,0 +1,68 @@
+import { type App, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ApiStack } from '../stacks/api-stack.js';
+import { StatefulStack } from '../stacks/stateful-stack.js';
+import type { StageConfig } from './stage-config.js';
+
+/** The two stacks of one region. */
+export interface RegionalStacks {
+  readonly region: string;
+  readonly stateful: StatefulStack;
+  readonly api: ApiStack;
+}
+
+/** Options that do not come from the stage configuration. */
+export interface StageOptions {
+  /**
+   * The built fee index file.
+   *
+   * @default - `layers/fee-index/fee-index/fee-index.bin` (what `npm run build:index` writes)
+   */
+  readonly feeIndexFile?: string;
+}
+
+/**
+ * Adds one stateful and one API stack per region of the stage, named `Wcbr-<stage>-<Kind>-<region>`.
+ * The first region is the home region (its trail records every region's management events).
+ *
+ * @param app - the CDK app
+ * @param config - the stage configuration
+ * @param options - fee index location
+ * @returns the stacks, in region order
+ */
+export function addStage(app: App, config: StageConfig, options: StageOptions = {}): RegionalStacks[] {
+  Tags.of(app).add('application', 'wc-bill-review');
+  Tags.of(app).add('stage', config.name);
+  const logRetention = config.logRetentionDays as RetentionDays;
+
+  return config.regions.map((region, index) => {
+    const env = { region, ...(config.account === undefined ? {} : { account: config.account }) };
+    const stateful = new StatefulStack(app, `Wcbr-${config.name}-Stateful-${region}`, {
+      env,
+      description: `Bill review API (${config.name}): keys, audit bucket, user pool`,
+      cognitoDomainPrefix: config.cognitoDomainPrefix,
+      auditLogRetentionDays: config.auditLogRetentionDays,
+      logRetention,
+    });
+    const api = new ApiStack(app, `Wcbr-${config.name}-Api-${region}`, {
+      env,
+      description: `Bill review API (${config.name}): functions, API, audit trail`,
+      stageName: config.name,
+      userPool: stateful.auth.userPool,
+      logEncryptionKey: stateful.logKey.key,
+      audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
+      auditedFunctions: [stateful.auth.preTokenGeneration.function],
+      isHomeRegion: index === 0,
+      memorySize: config.memorySize,
+      provisionedConcurrency: config.provisionedConcurrency,
+      reservedConcurrency: config.reservedConcurrency,
+      throttle: config.throttle,
+      wafRateLimit: config.wafRateLimit,
+      logRetention,
+      manageApiGatewayAccount: config.manageApiGatewayAccount,
+      ...(options.feeIndexFile === undefined ? {} : { feeIndexFile: options.feeIndexFile }),
+    });
+    api.addStackDependency(stateful, 'the API uses the user pool, keys and audit bucket');
+    return { region, stateful, api };
+  });
+}

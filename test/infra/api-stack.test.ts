@@ -1,0 +1,473 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAMBDA_FEE_INDEX_PATH, ROUTES } from '../../lambdas/handlers/shared/routes.js';
+import { ACCESS_LOG_FIELDS } from '../../lib/constructs/api.js';
+import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+
+let synthesized: SynthesizedApp;
+let template: Template;
+let secondRegion: Template;
+
+beforeAll(() => {
+  synthesized = synthApp();
+  template = Template.fromStack(regionStacks(synthesized, 0).api);
+  secondRegion = Template.fromStack(regionStacks(synthesized, 1).api);
+});
+
+afterAll(() => synthesized?.cleanup());
+
+function resources(t: Template, type: string): Record<string, Resource> {
+  return t.findResources(type) as Record<string, Resource>;
+}
+
+/** The method of a route, found by its operation name (the route id). */
+function methodOf(routeId: string): Resource {
+  const found = Object.values(
+    template.findResources('AWS::ApiGateway::Method', { Properties: { OperationName: routeId } }),
+  );
+  expect(found, `method of ${routeId}`).toHaveLength(1);
+  return found[0] as Resource;
+}
+
+/** Logical id of the function (and of its alias) of a route. */
+function functionIdOf(routeId: string): { fn: string; alias: string } {
+  const route = ROUTES.find((r) => r.id === routeId);
+  const fns = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(
+    ([, r]) => (r.Properties.Description as string) === `${route?.method} ${route?.path}: ${route?.summary}`,
+  );
+  expect(fns, `function of ${routeId}`).toHaveLength(1);
+  const fn = (fns[0] as [string, Resource])[0];
+  const aliases = Object.entries(resources(template, 'AWS::Lambda::Alias')).filter(
+    ([, r]) => (r.Properties.FunctionName as { Ref: string }).Ref === fn,
+  );
+  expect(aliases, `alias of ${routeId}`).toHaveLength(1);
+  return { fn, alias: (aliases[0] as [string, Resource])[0] };
+}
+
+/** Full paths of the API's resources, rebuilt from PathPart and ParentId. */
+function resourcePaths(): Map<string, string> {
+  const all = resources(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (id: string): string => {
+    const r = all[id] as Resource;
+    const parent = r.Properties.ParentId as { Ref?: string };
+    const prefix = parent.Ref === undefined ? '' : pathOf(parent.Ref);
+    return `${prefix}/${r.Properties.PathPart as string}`;
+  };
+  return new Map(Object.keys(all).map((id) => [id, pathOf(id)]));
+}
+
+describe('API stack', () => {
+  describe('routes', () => {
+    it('builds exactly the routes of the route table, each with its method and path', () => {
+      const paths = resourcePaths();
+      const built = Object.values(resources(template, 'AWS::ApiGateway::Method')).map((m) => {
+        const resourceId = (m.Properties.ResourceId as { Ref: string }).Ref;
+        return `${m.Properties.HttpMethod as string} ${paths.get(resourceId)} ${m.Properties.OperationName as string}`;
+      });
+      expect(built.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path} ${r.id}`).sort());
+    });
+
+    it('uses a Cognito user pool authorizer', () => {
+      template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'COGNITO_USER_POOLS',
+        IdentitySource: 'method.request.header.Authorization',
+        ProviderARNs: [Match.anyValue()],
+      });
+    });
+
+    it.each(ROUTES.filter((r) => r.scopes.length > 0).map((r) => [r.id, r] as const))(
+      '%s requires the authorizer, its scopes from the route table and an API key',
+      (_, route) => {
+        const [authorizerId] = Object.keys(template.findResources('AWS::ApiGateway::Authorizer'));
+        expect(methodOf(route.id).Properties).toMatchObject({
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizerId: { Ref: authorizerId },
+          AuthorizationScopes: [...route.scopes],
+          ApiKeyRequired: true,
+        });
+      },
+    );
+
+    it('leaves only the routes without scopes (health) open, without scopes or API key', () => {
+      const open = ROUTES.filter((r) => r.scopes.length === 0);
+      expect(open.map((r) => r.path)).toEqual(['/v1/health']);
+      for (const route of open) {
+        const method = methodOf(route.id).Properties;
+        expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+        expect(method.AuthorizationScopes).toBeUndefined();
+        expect(method.AuthorizerId).toBeUndefined();
+      }
+    });
+
+    it('validates requests: JSON object bodies on POST and required path parameters', () => {
+      const validators = Object.keys(
+        template.findResources('AWS::ApiGateway::RequestValidator', {
+          Properties: { ValidateRequestBody: true, ValidateRequestParameters: true },
+        }),
+      );
+      expect(validators).toHaveLength(1);
+      for (const route of ROUTES) {
+        const method = methodOf(route.id).Properties;
+        expect(method.RequestValidatorId).toEqual({ Ref: validators[0] });
+        const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+        expect(Object.keys(method.RequestParameters as object).sort()).toEqual(params.sort());
+        if (route.method === 'POST')
+          expect(method.RequestModels).toEqual({ 'application/json': { Ref: expect.any(String) } });
+      }
+      template.hasResourceProperties('AWS::ApiGateway::Model', {
+        ContentType: 'application/json',
+        Schema: { type: 'object' },
+      });
+    });
+
+    it('invokes the live alias of each route function', () => {
+      for (const route of ROUTES) {
+        const { alias } = functionIdOf(route.id);
+        expect(methodOf(route.id).Properties.Integration).toEqual({
+          Type: 'AWS_PROXY',
+          IntegrationHttpMethod: 'POST',
+          Uri: {
+            'Fn::Join': [
+              '',
+              [
+                expect.stringMatching(/:lambda:path\/2015-03-31\/functions\/$/),
+                { Ref: alias },
+                '/invocations',
+              ],
+            ],
+          },
+        });
+      }
+    });
+
+    it("answers API Gateway's own errors in the project's error shape", () => {
+      const responses = Object.values(resources(template, 'AWS::ApiGateway::GatewayResponse'));
+      const types = responses.map((r) => r.Properties.ResponseType);
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'UNAUTHORIZED',
+          'ACCESS_DENIED',
+          'BAD_REQUEST_BODY',
+          'THROTTLED',
+          'DEFAULT_4XX',
+          'DEFAULT_5XX',
+        ]),
+      );
+      for (const r of responses) {
+        const body = (r.Properties.ResponseTemplates as Record<string, string>)['application/json'] ?? '';
+        expect(body).toMatch(
+          /"userMessage":".+","developerMessage":\$context\.error\.messageString,"errors":\[\],"requestId":"\$context\.requestId"/,
+        );
+        if (r.Properties.StatusCode !== undefined)
+          expect(body).toContain(`"statusCode":${r.Properties.StatusCode},`);
+      }
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+        StatusCode: '404',
+      });
+    });
+  });
+
+  describe('usage plan', () => {
+    it('throttles each API key with the stage throttle and attaches the key', () => {
+      const { rateLimit, burstLimit } = synthesized.config.throttle;
+      const plans = Object.keys(
+        template.findResources('AWS::ApiGateway::UsagePlan', {
+          Properties: {
+            Throttle: { RateLimit: rateLimit, BurstLimit: burstLimit },
+            ApiStages: [Match.objectLike({ ApiId: Match.anyValue(), Stage: Match.anyValue() })],
+          },
+        }),
+      );
+      expect(plans).toHaveLength(1);
+      const [keyId] = Object.keys(template.findResources('AWS::ApiGateway::ApiKey'));
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
+        KeyId: { Ref: keyId },
+        KeyType: 'API_KEY',
+        UsagePlanId: { Ref: plans[0] },
+      });
+    });
+
+    it('keeps the logical ids of the REST API (its URL) and the API key (its value)', () => {
+      expect(Object.keys(template.findResources('AWS::ApiGateway::RestApi'))).toEqual(['Api9AF3637B']);
+      expect(Object.keys(template.findResources('AWS::ApiGateway::ApiKey'))).toEqual(['ApiApiKeyF99AD740']);
+    });
+  });
+
+  describe('stage and logs', () => {
+    const stage = () => Object.values(resources(template, 'AWS::ApiGateway::Stage'))[0] as Resource;
+
+    it('writes access logs as JSON with request metadata only', () => {
+      const setting = stage().Properties.AccessLogSetting as { Format: string; DestinationArn: unknown };
+      const format = JSON.parse(setting.Format) as Record<string, string>;
+      expect(format).toEqual(ACCESS_LOG_FIELDS);
+      expect(Object.keys(format).sort()).toEqual(
+        [
+          'requestId',
+          'requestTime',
+          'ip',
+          'caller',
+          'clientId',
+          'apiKeyId',
+          'method',
+          'resourcePath',
+          'status',
+          'latency',
+          'responseLength',
+          'integrationLatency',
+          'integrationStatus',
+          'errorType',
+          'xrayTraceId',
+        ].sort(),
+      );
+      // Nothing a client sends: no body, query string, header values, or the path with its values.
+      expect(setting.Format).not.toMatch(
+        /\$input|body|querystring|requestOverride|\$context\.path|header|apiKey"/i,
+      );
+      expect(format.resourcePath).toBe('$context.resourcePath');
+    });
+
+    it('logs errors without data trace, with metrics, X-Ray and the stage throttle', () => {
+      const { rateLimit, burstLimit } = synthesized.config.throttle;
+      expect(stage().Properties).toMatchObject({
+        StageName: synthesized.config.name,
+        TracingEnabled: true,
+        MethodSettings: [
+          {
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            DataTraceEnabled: false,
+            LoggingLevel: 'ERROR',
+            MetricsEnabled: true,
+            ThrottlingRateLimit: rateLimit,
+            ThrottlingBurstLimit: burstLimit,
+          },
+        ],
+      });
+    });
+
+    it('creates the execution log group before the stage, encrypted and with a retention', () => {
+      const [restApiId] = Object.keys(template.findResources('AWS::ApiGateway::RestApi'));
+      const groups = Object.entries(resources(template, 'AWS::Logs::LogGroup')).filter(([, r]) =>
+        JSON.stringify(r.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+      );
+      expect(groups).toHaveLength(1);
+      const [groupId, group] = groups[0] as [string, Resource];
+      expect(group.Properties.LogGroupName).toEqual({
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, `/${synthesized.config.name}`]],
+      });
+      expect(stage().DependsOn).toContain(groupId);
+    });
+
+    it('encrypts every log group with the log key and gives it the configured retention', () => {
+      const groups = Object.values(resources(template, 'AWS::Logs::LogGroup'));
+      expect(groups.length).toBeGreaterThanOrEqual(ROUTES.length + 4);
+      for (const group of groups) {
+        expect(group.Properties.KmsKeyId).toEqual(
+          expect.objectContaining({ 'Fn::GetStackOutput': expect.anything() }),
+        );
+        expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+      }
+    });
+  });
+
+  describe('WAF', () => {
+    it('blocks a client IP above the configured rate and is associated with the stage', () => {
+      const acls = Object.keys(
+        template.findResources('AWS::WAFv2::WebACL', {
+          Properties: {
+            Scope: 'REGIONAL',
+            Rules: Match.arrayWith([
+              Match.objectLike({
+                Action: { Block: {} },
+                Statement: {
+                  RateBasedStatement: {
+                    AggregateKeyType: 'IP',
+                    Limit: synthesized.config.wafRateLimit,
+                    EvaluationWindowSec: 300,
+                  },
+                },
+              }),
+            ]),
+          },
+        }),
+      );
+      expect(acls).toHaveLength(1);
+      const [stageId] = Object.keys(template.findResources('AWS::ApiGateway::Stage'));
+      template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        WebACLArn: { 'Fn::GetAtt': [acls[0], 'Arn'] },
+        ResourceArn: { 'Fn::Join': ['', Match.arrayWith([{ Ref: stageId }])] },
+      });
+    });
+
+    it('logs blocked requests with credentials and query strings redacted', () => {
+      template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: [
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'x-api-key' } },
+          { QueryString: {} },
+        ],
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each(ROUTES.map((r) => [r.id, r] as const))(
+      '%s runs on nodejs22.x, arm64, traced, with source maps and its own encrypted log group',
+      (_, route) => {
+        const { fn } = functionIdOf(route.id);
+        const props = (resources(template, 'AWS::Lambda::Function')[fn] as Resource).Properties;
+        expect(props).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: synthesized.config.memorySize,
+          ReservedConcurrentExecutions: synthesized.config.reservedConcurrency,
+          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        });
+        const env = (props.Environment as { Variables: Record<string, string> }).Variables;
+        expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+        if (route.usesFeeIndex) {
+          expect(env.FEE_INDEX_PATH).toBe(LAMBDA_FEE_INDEX_PATH);
+          const [layerId] = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
+          expect(props.Layers).toEqual([{ Ref: layerId }]);
+        } else {
+          expect(env.FEE_INDEX_PATH).toBeUndefined();
+          expect(props.Layers).toBeUndefined();
+        }
+      },
+    );
+
+    it('ships the fee index as one layer for Node.js 22', () => {
+      template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+      template.hasResourceProperties('AWS::Lambda::LayerVersion', {
+        CompatibleRuntimes: ['nodejs22.x'],
+        Description: Match.stringLikeRegexp(
+          `^Fee schedule index at ${LAMBDA_FEE_INDEX_PATH} \\(sha256 [0-9a-f]{64}\\)$`,
+        ),
+      });
+    });
+
+    it('gives every route function a live alias, without provisioned concurrency when the stage has none', () => {
+      expect(synthesized.config.provisionedConcurrency).toBe(0);
+      for (const route of ROUTES) {
+        const { alias } = functionIdOf(route.id);
+        const props = (resources(template, 'AWS::Lambda::Alias')[alias] as Resource).Properties;
+        expect(props.Name).toBe('live');
+        expect(props.ProvisionedConcurrencyConfig).toBeUndefined();
+      }
+    });
+
+    it('keeps permissions in customer-managed policies: no inline policies, no AWS managed policies on function roles', () => {
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      for (const [id, role] of Object.entries(resources(template, 'AWS::IAM::Role'))) {
+        expect(role.Properties.Policies, id).toBeUndefined();
+        const managed = JSON.stringify(role.Properties.ManagedPolicyArns ?? []);
+        if (id.includes('CloudWatchRole')) {
+          expect(managed).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+        } else {
+          expect(managed, id).not.toContain('iam::aws:policy');
+        }
+      }
+    });
+  });
+
+  describe('audit trail', () => {
+    it('validates log files, encrypts with the audit key and delivers to the audit bucket and CloudWatch Logs', () => {
+      for (const t of [template, secondRegion]) {
+        t.resourceCountIs('AWS::CloudTrail::Trail', 1);
+        t.hasResourceProperties('AWS::CloudTrail::Trail', {
+          EnableLogFileValidation: true,
+          IsLogging: true,
+          KMSKeyId: {
+            'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('AuditStoreKey') }),
+          },
+          S3BucketName: Match.anyValue(),
+          CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditTrailLogGroup'), 'Arn'] },
+          CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditTrailLogsRole'), 'Arn'] },
+        });
+      }
+    });
+
+    it('records management events of all regions and global services from the home region only', () => {
+      template.hasResourceProperties('AWS::CloudTrail::Trail', {
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        EventSelectors: Match.arrayWith([{ IncludeManagementEvents: true, ReadWriteType: 'All' }]),
+      });
+      secondRegion.hasResourceProperties('AWS::CloudTrail::Trail', {
+        IsMultiRegionTrail: false,
+        IncludeGlobalServiceEvents: false,
+        EventSelectors: [Match.objectLike({ IncludeManagementEvents: false })],
+      });
+    });
+
+    it('records the invocations of every route function and of the Cognito trigger', () => {
+      for (const t of [template, secondRegion]) {
+        const trail = Object.values(t.findResources('AWS::CloudTrail::Trail'))[0] as Resource;
+        const selectors = trail.Properties.EventSelectors as Array<{
+          DataResources?: Array<{ Type: string; Values: unknown[] }>;
+        }>;
+        const lambda = selectors
+          .flatMap((s) => s.DataResources ?? [])
+          .filter((d) => d.Type === 'AWS::Lambda::Function');
+        const values = lambda.flatMap((d) => d.Values);
+        const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
+        expect(fnIds).toHaveLength(ROUTES.length);
+        expect(values).toEqual(
+          expect.arrayContaining([
+            ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+            {
+              'Fn::GetStackOutput': expect.objectContaining({
+                OutputName: expect.stringContaining('PreTokenGeneration'),
+              }),
+            },
+          ]),
+        );
+        expect(values).toHaveLength(ROUTES.length + 1);
+      }
+    });
+  });
+});
+
+describe('API stack with provisioned concurrency', () => {
+  let tuned: SynthesizedApp;
+  let tunedTemplate: Template;
+
+  beforeAll(() => {
+    tuned = synthApp({ stage: { provisionedConcurrency: 3, reservedConcurrency: 25, memorySize: 2048 } });
+    tunedTemplate = Template.fromStack(regionStacks(tuned, 1).api);
+  });
+
+  afterAll(() => tuned?.cleanup());
+
+  it('puts the provisioned concurrency on the live alias of the hot routes only', () => {
+    const aliases = Object.values(tunedTemplate.findResources('AWS::Lambda::Alias')) as Resource[];
+    expect(aliases).toHaveLength(ROUTES.length);
+    const withPc = aliases.filter((a) => a.Properties.ProvisionedConcurrencyConfig !== undefined);
+    expect(withPc).toHaveLength(ROUTES.filter((r) => r.hot).length);
+    for (const alias of withPc) {
+      expect(alias.Properties).toMatchObject({
+        Name: 'live',
+        ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 3 },
+        Description: expect.stringMatching(
+          new RegExp(
+            `for (${ROUTES.filter((r) => r.hot)
+              .map((r) => r.id)
+              .join('|')})$`,
+          ),
+        ),
+      });
+    }
+  });
+
+  it('sizes the functions from the stage', () => {
+    for (const fn of Object.values(tunedTemplate.findResources('AWS::Lambda::Function')) as Resource[]) {
+      expect(fn.Properties).toMatchObject({ MemorySize: 2048, ReservedConcurrentExecutions: 25 });
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { parseStageConfig, StageConfigError, stageConfigFromContext } from '../../lib/stages/stage-config.js';
+import { CDK_JSON_CONTEXT } from './app-fixture.js';
+
+const VALID = {
+  regions: ['us-east-1', 'us-west-2'],
+  memorySize: 1024,
+  provisionedConcurrency: 2,
+  reservedConcurrency: 20,
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  wafRateLimit: 2000,
+  logRetentionDays: 30,
+  auditLogRetentionDays: 2192,
+  cognitoDomainPrefix: 'wcbr-test',
+  manageApiGatewayAccount: true,
+};
+
+describe('parseStageConfig', () => {
+  it('accepts a complete stage and keeps its values', () => {
+    const config = parseStageConfig('test', VALID);
+    expect(config).toEqual({ name: 'test', ...VALID });
+    expect(config.account).toBeUndefined();
+  });
+
+  it('accepts an explicit account id', () => {
+    expect(parseStageConfig('test', { ...VALID, account: '123456789012' }).account).toBe('123456789012');
+  });
+
+  it.each([
+    ['fewer than two regions', { regions: ['us-east-1'] }, /at least two AWS regions/],
+    ['a region twice', { regions: ['us-east-1', 'us-east-1'] }, /region twice/],
+    ['a region that is not one', { regions: ['us-east-1', 'mars'] }, /at least two AWS regions/],
+    [
+      'provisioned above reserved concurrency',
+      { provisionedConcurrency: 30 },
+      /cannot exceed reservedConcurrency/,
+    ],
+    ['negative provisioned concurrency', { provisionedConcurrency: -1 }, /provisionedConcurrency/],
+    ['a retention CloudWatch Logs refuses', { logRetentionDays: 31 }, /logRetentionDays/],
+    ['too little memory', { memorySize: 64 }, /memorySize/],
+    ['a domain prefix with a reserved word', { cognitoDomainPrefix: 'my-cognito' }, /cognitoDomainPrefix/],
+    ['a domain prefix with capitals', { cognitoDomainPrefix: 'Wcbr' }, /cognitoDomainPrefix/],
+    ['a malformed account', { account: '1234' }, /12-digit/],
+    ['a throttle without burst', { throttle: { rateLimit: 5 } }, /throttle\.burstLimit/],
+    ['no account-role decision', { manageApiGatewayAccount: 'yes' }, /manageApiGatewayAccount/],
+  ])('rejects %s', (_, change, message) => {
+    expect(() => parseStageConfig('test', { ...VALID, ...change })).toThrow(message);
+  });
+
+  it('rejects a stage name that cannot be part of a stack name', () => {
+    expect(() => parseStageConfig('Prod_1', VALID)).toThrow(StageConfigError);
+  });
+});
+
+describe('stageConfigFromContext', () => {
+  it('reads every stage of cdk.json, each with at least two regions', () => {
+    const stages = Object.keys(CDK_JSON_CONTEXT.stages as object);
+    expect(stages).toContain('dev');
+    for (const stage of stages) {
+      const app = new App({ context: { ...CDK_JSON_CONTEXT, stage } });
+      const config = stageConfigFromContext(app.node);
+      expect(config.name).toBe(stage);
+      expect(config.regions.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('defaults to the dev stage', () => {
+    const app = new App({ context: { stages: CDK_JSON_CONTEXT.stages } });
+    expect(stageConfigFromContext(app.node).name).toBe('dev');
+  });
+
+  it('names the known stages when the selected one is missing', () => {
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, stage: 'qa' } });
+    expect(() => stageConfigFromContext(app.node)).toThrow(/stage "qa" is not configured.*known: dev, prod/);
+  });
+});

@@ -1,0 +1,263 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GROUP_SCOPES,
+  RESOURCE_SERVER_ID,
+  SCOPE_DESCRIPTIONS,
+  SCOPES,
+} from '../../lambdas/handlers/shared/routes.js';
+import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
+
+let synthesized: SynthesizedApp;
+let template: Template;
+
+beforeAll(() => {
+  synthesized = synthApp();
+  template = Template.fromStack(regionStacks(synthesized, 0).stateful);
+});
+
+afterAll(() => synthesized?.cleanup());
+
+/** The only resource of a type whose properties match, as [logicalId, resource]. */
+function only(type: string, props: object = {}): [string, { Properties: Record<string, unknown> }] {
+  const found = Object.entries(template.findResources(type, { Properties: props }));
+  expect(found, `${type} matching ${JSON.stringify(props)}`).toHaveLength(1);
+  return found[0] as [string, { Properties: Record<string, unknown> }];
+}
+
+describe('stateful stack', () => {
+  describe('stacks per region', () => {
+    it('has one stateful and one API stack per configured region, in that region', () => {
+      const { regions } = synthesized.config;
+      expect(regions.length).toBeGreaterThanOrEqual(2);
+      expect(synthesized.stacks.map((s) => s.region)).toEqual(regions);
+      const names = synthesized.assembly.stacks.map((s) => s.stackName).sort();
+      expect(names).toEqual(regions.flatMap((r) => [`Wcbr-dev-Api-${r}`, `Wcbr-dev-Stateful-${r}`]).sort());
+      for (const artifact of synthesized.assembly.stacks) {
+        expect(artifact.stackName.endsWith(artifact.environment.region)).toBe(true);
+      }
+    });
+
+    it('is protected from termination, and the API stack depends on it', () => {
+      for (const { stateful, api } of synthesized.stacks) {
+        expect(stateful.terminationProtection).toBe(true);
+        expect(api.dependencies).toContain(stateful);
+      }
+    });
+  });
+
+  describe('pinned logical ids', () => {
+    // A changed logical id makes CloudFormation replace the resource: a new user pool (every user,
+    // MFA enrolment and client secret lost), new keys, new buckets. These ids must not move.
+    const PINNED: Record<string, string> = {
+      LogKey3EBDB3E8: 'AWS::KMS::Key',
+      AuditStoreKey73C4F459: 'AWS::KMS::Key',
+      AuditStore40CDB4B7: 'AWS::S3::Bucket',
+      AuditStoreAccessLogs9BB9D204: 'AWS::S3::Bucket',
+      Auth55780030: 'AWS::Cognito::UserPool',
+      AuthResourceServerF8BF29EC: 'AWS::Cognito::UserPoolResourceServer',
+      AuthDomainC6ED4B73: 'AWS::Cognito::UserPoolDomain',
+      AuthMachineClientAF63B7F2: 'AWS::Cognito::UserPoolClient',
+      AuthPeopleClient4F5FA4DE: 'AWS::Cognito::UserPoolClient',
+      AuthGroupbillreviewers51B8D0A5: 'AWS::Cognito::UserPoolGroup',
+      AuthGroupfeeschedulereaders3B730668: 'AWS::Cognito::UserPoolGroup',
+    };
+
+    it('keeps the logical ids of keys, buckets, the user pool and its clients in every region', () => {
+      for (const { stateful } of synthesized.stacks) {
+        const resources = Template.fromStack(stateful).toJSON().Resources as Record<string, { Type: string }>;
+        const stateful_ = Object.fromEntries(
+          Object.entries(resources)
+            .filter(([, r]) => Object.values(PINNED).includes(r.Type))
+            .map(([id, r]) => [id, r.Type]),
+        );
+        expect(stateful_).toEqual(PINNED);
+      }
+    });
+
+    it('retains the data-holding resources when they leave the stack', () => {
+      for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Cognito::UserPool']) {
+        const all = template.findResources(type);
+        expect(Object.keys(all).length).toBeGreaterThan(0);
+        for (const resource of Object.values(all)) {
+          expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        }
+      }
+    });
+  });
+
+  describe('user pool', () => {
+    it('requires MFA by TOTP only, never SMS', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        MfaConfiguration: 'ON',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      });
+    });
+
+    it('has no self sign-up, a strong password policy, threat protection and deletion protection', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 14,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          },
+        },
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        DeletionProtection: 'ACTIVE',
+      });
+    });
+
+    it('runs the pre-token-generation trigger with the V2_0 event on Node.js 22, arm64', () => {
+      const [fnId] = only('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+      });
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        LambdaConfig: {
+          PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, LambdaVersion: 'V2_0' },
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: Match.anyValue(),
+      });
+    });
+
+    it('has a group per entry of GROUP_SCOPES', () => {
+      const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+        (g) => (g.Properties as { GroupName: string }).GroupName,
+      );
+      expect(groups.sort()).toEqual(Object.keys(GROUP_SCOPES).sort());
+    });
+
+    it('serves the token endpoint from the configured domain prefix', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+        Domain: synthesized.config.cognitoDomainPrefix,
+      });
+    });
+  });
+
+  describe('resource server and clients', () => {
+    it('defines the resource server with the scopes of the route table', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+        Identifier: RESOURCE_SERVER_ID,
+        Scopes: SCOPE_DESCRIPTIONS.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description })),
+      });
+    });
+
+    it('has a machine client with a secret, the client credentials grant and every scope', () => {
+      const [, client] = only('AWS::Cognito::UserPoolClient', { GenerateSecret: true });
+      const [serverId] = only('AWS::Cognito::UserPoolResourceServer');
+      expect(client.Properties).toMatchObject({
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      });
+      const scopes = client.Properties.AllowedOAuthScopes as unknown[];
+      expect(scopes).toEqual(
+        Object.values(SCOPES).map((full) => ({
+          'Fn::Join': ['', [{ Ref: serverId }, full.slice(RESOURCE_SERVER_ID.length)]],
+        })),
+      );
+    });
+
+    it('has a public client for people: SRP, no secret, no OAuth flows', () => {
+      const [, client] = only('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+      expect(client.Properties).toMatchObject({
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AllowedOAuthFlowsUserPoolClient: false,
+      });
+      expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+    });
+  });
+
+  describe('audit store', () => {
+    it('encrypts the trail bucket with a rotating customer key and keeps it private, SSL-only and versioned', () => {
+      const [keyId] = only('AWS::KMS::Key', { Description: Match.stringLikeRegexp('CloudTrail') });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('CloudTrail'),
+        EnableKeyRotation: true,
+      });
+      const [bucketId] = only('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+              },
+            },
+          ],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: { DestinationBucketName: Match.anyValue() },
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ ExpirationInDays: synthesized.config.auditLogRetentionDays })],
+        },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Sid: 'AWSCloudTrailAclCheck',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+            }),
+            Match.objectLike({
+              Sid: 'AWSCloudTrailWrite',
+              Action: 's3:PutObject',
+              Condition: Match.objectLike({ StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } }),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('lets CloudTrail use the audit key only for trails of this account', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('CloudTrail'),
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'AllowCloudTrailToEncryptLogs',
+              Action: 'kms:GenerateDataKey*',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': Match.anyValue() } }),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('lets CloudWatch Logs use the log key only for log groups of this account and region', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('CloudWatch Logs'),
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: {
+                Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+              },
+              Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+});
