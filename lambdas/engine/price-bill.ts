@@ -214,7 +214,7 @@ function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] 
     if (item.result.kind !== 'unpriced' || item.result.rvu) add(item.result.rvu?.edition);
     if (item.result.kind === 'priced') add(item.result.gpci.edition);
     for (const step of item.result.steps) {
-      if (step.source) add(index.header.editions.find((e) => e.id === step.source?.edition));
+      if (step.source) add(index.editionById(step.source.edition));
     }
   }
   return [...seen.values()].map((e) => ({
@@ -258,7 +258,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     });
   }
   for (const line of bill.lines) {
-    if (index.rvuEditionsOf(line.code).length === 0) {
+    if (!index.hasCode(line.code)) {
       errors.push({
         field: line.codeField,
         errorMessage: `${line.code} is not a code in any fee schedule edition we hold`,
@@ -324,19 +324,27 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   let billed = 0;
   let allowed = 0;
   let unpricedBilled = 0;
+  let priced = 0;
+  let denied = 0;
   const byBucket = new Map<Bucket, number>();
+  const noticeSet = new Set<string>();
   for (const [i, item] of work.entries()) {
     const charge = item.line.charge;
-    billed += charge;
     const line = lines[i] as PricedLine;
-    if (line.allowed === null) {
+    billed += charge;
+    for (const notice of line.notices) noticeSet.add(notice);
+    if (line.status === 'unpriced') {
       unpricedBilled += charge;
       continue;
     }
+    if (line.status === 'priced') priced++;
+    else denied++;
     allowed += item.allowed;
     for (const r of item.reductions) byBucket.set(r.bucket, (byBucket.get(r.bucket) ?? 0) + r.cents);
   }
-  const notices = [...new Set(lines.flatMap((l) => l.notices))];
+  const withheldByBucket: Partial<Record<Bucket, string>> = {};
+  for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
+  const notices = [...noticeSet];
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
     jurisdiction: { id: bill.jurisdiction, name: jurisdictionName as string },
@@ -347,12 +355,12 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       billed: formatCents(cents(billed)),
       allowed: formatCents(cents(allowed)),
       withheld: formatCents(cents(billed - unpricedBilled - allowed)),
-      withheldByBucket: Object.fromEntries([...byBucket].map(([k, v]) => [k, formatCents(cents(v))])),
+      withheldByBucket,
       unpricedBilled: formatCents(cents(unpricedBilled)),
       lines: lines.length,
-      pricedLines: lines.filter((l) => l.status === 'priced').length,
-      deniedLines: lines.filter((l) => l.status === 'denied').length,
-      unpricedLines: lines.filter((l) => l.status === 'unpriced').length,
+      pricedLines: priced,
+      deniedLines: denied,
+      unpricedLines: lines.length - priced - denied,
     },
     editions: editionsUsed(work, index),
     notices,

@@ -239,6 +239,8 @@ export class FeeIndex {
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
   private readonly dayCache = new Map<string, number>();
+  private readonly editionsById = new Map<string, EditionInfo>();
+  private readonly gpciCache = new Map<string, GpciEntry | null>();
   private readonly editionsByKind = new Map<
     DatasetKind,
     { edition: EditionInfo; from: number; to: number }[]
@@ -290,6 +292,7 @@ export class FeeIndex {
     }
     this.strings = new DataView(bytes.buffer, bytes.byteOffset + this.bodyStart + offset, length);
     for (const edition of this.header.editions) {
+      this.editionsById.set(edition.id, edition);
       const list = this.editionsByKind.get(edition.dataset) ?? [];
       list.push({
         edition,
@@ -313,6 +316,11 @@ export class FeeIndex {
   /** The bytes after the header, for checksum verification. */
   body(): Uint8Array {
     return this.bytes.subarray(this.bodyStart);
+  }
+
+  /** An edition by its id ("pfs-rvu/2025"). */
+  editionById(id: string): EditionInfo | undefined {
+    return this.editionsById.get(id);
   }
 
   /** All editions of one data set, oldest first. */
@@ -441,6 +449,15 @@ export class FeeIndex {
     return [...found].sort((a, b) => a - b).map((e) => this.edition(e));
   }
 
+  /** Whether any edition of the RVU file holds the code. */
+  hasCode(code: string): boolean {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return false;
+    const t = this.rvuTable;
+    const i = t.lowerBound((at) => t.u32(at, R.code) - codeKey);
+    return i < t.count && t.u32(i * t.size, R.code) === codeKey;
+  }
+
   /** The modifiers with their own row for a code in an edition ('' for the global service). */
   rvuModifiersOf(code: string, edition: EditionInfo): string[] {
     const codeKey = encodeCode(code, 5);
@@ -457,6 +474,16 @@ export class FeeIndex {
 
   /** GPCIs of a carrier + locality in one edition. */
   gpci(carrier: string, locality: string, edition: EditionInfo): GpciEntry | undefined {
+    // There are ~110 localities an edition: every bill line asks for one, so keep them.
+    const cacheKey = `${carrier}-${locality}-${edition.index}`;
+    const cached = this.gpciCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readGpci(carrier, locality, edition);
+    if (this.gpciCache.size < 10_000) this.gpciCache.set(cacheKey, entry ?? null);
+    return entry;
+  }
+
+  private readGpci(carrier: string, locality: string, edition: EditionInfo): GpciEntry | undefined {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.gpciTable;
@@ -467,7 +494,7 @@ export class FeeIndex {
     const at = i * t.size;
     if (t.u32(at, G.carrier) !== c || t.u8(at, G.locality) !== l || t.u16(at, G.edition) !== edition.index)
       return undefined;
-    return {
+    return Object.freeze({
       carrier: String(c).padStart(5, '0'),
       locality: String(l).padStart(2, '0'),
       state: t.char2(at, G.state),
@@ -477,7 +504,7 @@ export class FeeIndex {
       peGpci: t.u32(at, G.peGpci),
       mpGpci: t.u32(at, G.mpGpci),
       line: t.u32(at, G.line),
-    };
+    });
   }
 
   /** Every carrier + locality of a GPCI edition, in file key order. */

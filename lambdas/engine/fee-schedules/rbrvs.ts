@@ -81,6 +81,39 @@ function source(edition: EditionInfo, line: number) {
   return { file: edition.source.file, line, edition: edition.id };
 }
 
+interface GpciExplanation {
+  readonly workGpci: string;
+  readonly peGpci: string;
+  readonly mpGpci: string;
+  readonly step: ExplanationStep;
+}
+
+/** GPCI entries are shared per locality (the index keeps them), so their explanation is too. */
+const gpciExplanations = new WeakMap<GpciEntry, GpciExplanation>();
+
+function gpciExplained(gpci: GpciEntry): GpciExplanation {
+  let explained = gpciExplanations.get(gpci);
+  if (!explained) {
+    const workGpci = tenThousandths(gpci.workGpci);
+    const peGpci = tenThousandths(gpci.peGpci);
+    const mpGpci = tenThousandths(gpci.mpGpci);
+    explained = {
+      workGpci,
+      peGpci,
+      mpGpci,
+      step: Object.freeze({
+        step: 'gpci',
+        text: `Carrier ${gpci.carrier} locality ${gpci.locality} (${gpci.name}): work GPCI ${workGpci}, PE GPCI ${peGpci}, malpractice GPCI ${mpGpci}.`,
+        inputs: Object.freeze({ carrier: gpci.carrier, locality: gpci.locality, workGpci, peGpci, mpGpci }),
+        source: Object.freeze(source(gpci.edition, gpci.line)),
+        regulation: REGULATIONS.gpci,
+      }),
+    };
+    gpciExplanations.set(gpci, explained);
+  }
+  return explained;
+}
+
 /** Status codes (RVU file documentation, Attachment A) that are paid nothing, with their reason. */
 const ZERO_STATUS: Readonly<Record<string, { reason: InternalReasonCode; meaning: string }>> = {
   B: {
@@ -294,16 +327,8 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
       `${rvu.code} carries the NA indicator for the ${query.setting} setting: CMS considers it rarely or never performed there; priced with the ${query.setting} PE RVU the file publishes.`,
     );
   }
-  const workGpci = tenThousandths(gpci.workGpci);
-  const peGpci = tenThousandths(gpci.peGpci);
-  const mpGpci = tenThousandths(gpci.mpGpci);
-  steps.push({
-    step: 'gpci',
-    text: `Carrier ${gpci.carrier} locality ${gpci.locality} (${gpci.name}): work GPCI ${workGpci}, PE GPCI ${peGpci}, malpractice GPCI ${mpGpci}.`,
-    inputs: { carrier: gpci.carrier, locality: gpci.locality, workGpci, peGpci, mpGpci },
-    source: source(gpciChoice.edition, gpci.line),
-    regulation: REGULATIONS.gpci,
-  });
+  const { workGpci, peGpci, mpGpci, step: gpciStep } = gpciExplained(gpci);
+  steps.push(gpciStep);
 
   const sum = gpciAdjustedSum(rvu.workRvu, pe, rvu.mpRvu, gpci);
   const adjusted = formatScaled(sum, 6);

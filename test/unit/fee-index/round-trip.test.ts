@@ -245,3 +245,19 @@ describe('fee index', () => {
     });
   });
 });
+
+describe('dayNumber', () => {
+  it('agrees with Date.UTC on every real date and refuses impossible ones (property)', async () => {
+    const { dayNumber, dateOfDay } = await import('../../../lambdas/fee-index/header.js');
+    fc.assert(
+      fc.property(fc.integer({ min: -200_000, max: 200_000 }), (day) => {
+        const date = dateOfDay(day);
+        expect(dayNumber(date)).toBe(day);
+      }),
+    );
+    expect(['2025-02-29', '2025-13-01', '2025-00-10', '2024-02-30', '2025-1-01', 'x'].map(dayNumber)).toEqual(
+      Array(6).fill(Number.NaN),
+    );
+    expect(dayNumber('2024-02-29')).toBe(Date.UTC(2024, 1, 29) / 86_400_000);
+  });
+});
