@@ -204,8 +204,20 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     );
   }
   const modifier = pricingModifier(query.modifiers);
-  let rvu = index.rvu(query.code, modifier, edition);
-  if (!rvu && modifier === '53') rvu = index.rvu(query.code, '', edition);
+  const rvu = index.rvu(query.code, modifier, edition);
+  if (!rvu && modifier === '53' && index.rvu(query.code, '', edition)) {
+    // RVU file documentation (Modifier): CMS publishes 53 rows for a few colonoscopy codes only;
+    // "any other codes billed with modifier -53 are ... priced by individual consideration".
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'CARRIER-PRICED',
+        message: `${query.code}-53 (discontinued procedure) has no row in ${edition.label}: it is priced by individual consideration, by report.`,
+      },
+      steps,
+      notices,
+    };
+  }
   if (!rvu) {
     const global = modifier === '26' || modifier === 'TC' ? index.rvu(query.code, '', edition) : undefined;
     if (global) {

@@ -317,3 +317,21 @@ describe('priceBill', () => {
     });
   });
 });
+
+describe('modifier 53 (RVU file documentation, Modifier field)', () => {
+  it('prices 45378-53 from its own row and leaves 99213-53 to individual consideration', () => {
+    // PPRRVU2025_Oct.csv line 5358: 45378-53 work 1.63, NF PE 3.22, MP 0.22:
+    // (1.63×1.009 + 3.22×0.992 + 0.22×0.949) = 5.04769 × 32.3465 = 163.2751… → 163.28
+    const [discontinued, other] = priceBill(
+      index,
+      normaliseBill(
+        bill([
+          { code: '45378', modifiers: ['53'], dateOfService: '2025-03-04', charge: '900.00' },
+          { code: '99213', modifiers: ['53'], dateOfService: '2025-03-04', charge: '150.00' },
+        ]),
+      ),
+    ).lines;
+    expect(discontinued?.feeSchedule?.unitAmount).toBe('163.28');
+    expect(other).toMatchObject({ status: 'unpriced', unpriced: { code: 'CARRIER-PRICED' } });
+  });
+});
