@@ -9,6 +9,7 @@ import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-
 import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
 import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
 import { type FeeQuery, lookupFee } from '../lambdas/engine/fee-lookup.js';
+import { summariseJurisdiction } from '../lambdas/engine/jurisdiction-summary.js';
 import { priceBill } from '../lambdas/engine/price-bill.js';
 import type { FeeIndex } from '../lambdas/fee-index/reader.js';
 
@@ -22,6 +23,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data sample [--from DIR] [--out DIR]    regenerate fee-data/sample from the official files
   wcbr data verify [--index FILE]              check the index checksum and list its editions
   wcbr data ensure                             build the default index from the sample if it is missing or stale
+  wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
   wcbr serve                                   run the API locally (what npm start runs)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench                                   run the benchmarks (npm run bench)
@@ -238,6 +240,22 @@ function data(args: string[]): number {
   throw new UsageError(`unknown data command ${sub ?? ''}`);
 }
 
+function jurisdictions(args: string[]): number {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, index: { type: 'string' } } });
+  const list = openIndex(values.index).jurisdictions().map(summariseJurisdiction);
+  if (values.json) {
+    print(list);
+    return 0;
+  }
+  for (const j of list) {
+    const editions = j.editions
+      .map((e) => `${e.id} (${e.effective} to ${e.termination ?? 'open'})`)
+      .join(', ');
+    process.stdout.write(`${j.id.padEnd(12)} ${j.method.padEnd(20)} ${editions}\n`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -247,6 +265,8 @@ async function main(argv: string[]): Promise<number> {
       return fee(args);
     case 'data':
       return data(args);
+    case 'jurisdictions':
+      return jurisdictions(args);
     case 'serve': {
       ensureSampleIndex();
       const { serve } = await import('./serve.js');
@@ -270,6 +290,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`unknown command ${command}`);
   }
 }
+
+// `wcbr jurisdictions | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

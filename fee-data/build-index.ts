@@ -9,6 +9,7 @@ import {
   FORMAT_VERSION,
   GLOBAL_DAYS_CODES,
   GPCI_TABLE,
+  JURISDICTIONS_SECTION,
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
@@ -19,6 +20,7 @@ import {
   ZIP5_TABLE,
 } from '../lambdas/fee-index/schema.js';
 import type { AnyImportedDataset } from './import/records.js';
+import type { Jurisdiction } from './jurisdictions/schema.js';
 
 /** Raised when imported records cannot be encoded (a value out of range, an unknown character). */
 export class IndexBuildError extends Error {
@@ -289,6 +291,11 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
 export interface BuildOptions {
   /** 'sample' when the data sets come from fee-data/sample. */
   readonly builtFrom: 'official' | 'sample';
+  /**
+   * The jurisdiction registry (fee-data/jurisdictions), carried in the index as a JSON section so
+   * the data and the rules that use it ship and version together. Default: none.
+   */
+  readonly jurisdictions?: readonly Jurisdiction[];
 }
 
 /**
@@ -329,8 +336,20 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
     });
   }
 
-  // String table: u32 offsets (count + 1) then UTF-8 bytes.
   const encoder = new TextEncoder();
+  // The jurisdiction registry: one JSON array, parsed by the reader on first use.
+  const registry = encoder.encode(JSON.stringify(options.jurisdictions ?? []));
+  bodies.push({
+    info: {
+      name: JURISDICTIONS_SECTION,
+      length: registry.length,
+      recordSize: 0,
+      count: options.jurisdictions?.length ?? 0,
+    },
+    bytes: registry,
+  });
+
+  // String table: u32 offsets (count + 1) then UTF-8 bytes.
   const encoded = strings.values.map((s) => encoder.encode(s));
   const stringBytes = new Uint8Array(4 * (encoded.length + 1) + encoded.reduce((n, b) => n + b.length, 0));
   const stringView = new DataView(stringBytes.buffer);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
+import { loadJurisdictions } from './jurisdictions/registry.js';
 import { readSample } from './sample.js';
 
 /** What a build read and wrote, for the command line's summary. */
@@ -43,7 +44,7 @@ export function buildIndexFromDirectory(from: string, out: string): BuildReport 
   const t0 = performance.now();
   const { datasets, builtFrom } = readDatasets(from);
   const t1 = performance.now();
-  const bytes = buildIndexBytes(datasets, { builtFrom });
+  const bytes = buildIndexBytes(datasets, { builtFrom, jurisdictions: loadJurisdictions() });
   writeIndexFile(bytes, out);
   const t2 = performance.now();
   return {

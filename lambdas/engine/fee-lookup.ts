@@ -2,10 +2,11 @@ import { dayNumber } from '../fee-index/header.js';
 import type { FeeIndex } from '../fee-index/reader.js';
 import { REASON_CODES } from './adjustments/reason-codes.js';
 import { BillValidationError, type FieldError, NotFoundError } from './errors.js';
+import { jurisdictionFee } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip } from './fee-schedules/locality.js';
-import { type Locality, rbrvsFee } from './fee-schedules/rbrvs.js';
+import type { Locality } from './fee-schedules/rbrvs.js';
+import { editionFor } from './jurisdictions.js';
 import { formatCents } from './money.js';
-import { JURISDICTIONS } from './price-bill.js';
 import type { ExplanationStep, UnpricedReason } from './priced-bill.js';
 
 /** One fee schedule question: the flags of `wcbr fee` and the query of `GET /v1/fee-schedules`. */
@@ -51,11 +52,12 @@ export interface FeeAnswer {
  */
 export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   const errors: FieldError[] = [];
-  const jurisdiction = query.jurisdiction.trim().toUpperCase();
-  if (JURISDICTIONS[jurisdiction] === undefined) {
+  const registered = index.jurisdiction(query.jurisdiction);
+  const jurisdiction = registered?.id ?? query.jurisdiction.trim().toUpperCase();
+  if (registered === undefined) {
     errors.push({
       field: 'jurisdiction',
-      errorMessage: `${query.jurisdiction} is not a jurisdiction we price yet; we price ${Object.keys(JURISDICTIONS).join(', ')}`,
+      errorMessage: `${query.jurisdiction} is not a jurisdiction we know; use a state code, DC, US-OWCP or US-MEDICARE`,
     });
   }
   const code = query.code.trim().toUpperCase();
@@ -88,12 +90,17 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   }
   const dateDefaulted = query.date === undefined;
   const date = query.date ?? (editions[editions.length - 1]?.effective as string);
-  if (!index.editionFor('pfs-rvu', date)) {
-    const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+  const j = registered as NonNullable<typeof registered>;
+  if (!index.editionFor('pfs-rvu', date) || !editionFor(j, date)) {
+    const held = (
+      j.billTypes.professional.method === 'medicare'
+        ? index.editions('pfs-rvu').map((e) => ({ effective: e.effective, termination: e.termination }))
+        : j.billTypes.professional.editions
+    ).map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
     throw new BillValidationError('The date is outside every edition we hold.', [
       {
         field: 'date',
-        errorMessage: `we hold no fee schedule edition for ${date}; we hold ${held.join(', ')}`,
+        errorMessage: `we hold no ${j.name} fee schedule edition for ${date}; we hold ${held.join(', ')}`,
       },
     ]);
   }
@@ -124,7 +131,13 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     }
   }
   const setting = query.facility ? 'facility' : 'non-facility';
-  const result = rbrvsFee(index, { code, modifiers: modifier ? [modifier] : [], date, locality, setting });
+  const result = jurisdictionFee(index, j, {
+    code,
+    modifiers: modifier ? [modifier] : [],
+    date,
+    locality,
+    setting,
+  });
   steps.push(...result.steps);
   notices.push(...result.notices);
   if (dateDefaulted)

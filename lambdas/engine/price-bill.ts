@@ -8,9 +8,11 @@ import {
 } from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { BillValidationError, type FieldError } from './errors.js';
+import { jurisdictionFee } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
-import { type RbrvsResult, rbrvsFee } from './fee-schedules/rbrvs.js';
+import type { RbrvsResult } from './fee-schedules/rbrvs.js';
+import type { Jurisdiction } from './jurisdictions.js';
 import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
 import type {
   Adjustment,
@@ -20,11 +22,6 @@ import type {
   PricedBill,
   PricedLine,
 } from './priced-bill.js';
-
-/** Jurisdictions this engine prices so far. */
-export const JURISDICTIONS: Readonly<Record<string, string>> = {
-  'US-MEDICARE': 'Medicare Physician Fee Schedule',
-};
 
 interface Working {
   readonly line: NormalisedLine;
@@ -240,11 +237,11 @@ function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] 
  */
 export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   const errors: FieldError[] = [];
-  const jurisdictionName = JURISDICTIONS[bill.jurisdiction];
-  if (jurisdictionName === undefined) {
+  const jurisdiction = index.jurisdiction(bill.jurisdiction);
+  if (jurisdiction === undefined) {
     errors.push({
       field: 'jurisdiction',
-      errorMessage: `${bill.jurisdiction} is not a jurisdiction we price yet; we price ${Object.keys(JURISDICTIONS).join(', ')}`,
+      errorMessage: `${bill.jurisdiction} is not a jurisdiction we know; use a state code, DC, US-OWCP or US-MEDICARE (GET /v1/jurisdictions lists them)`,
     });
   }
   if (!bill.zip) {
@@ -310,7 +307,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       };
       continue;
     }
-    item.result = rbrvsFee(index, {
+    item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, {
       code: line.code,
       modifiers: line.modifiers,
       date: line.dateOfService,
@@ -347,7 +344,11 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   const notices = [...noticeSet];
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
-    jurisdiction: { id: bill.jurisdiction, name: jurisdictionName as string },
+    jurisdiction: {
+      id: (jurisdiction as Jurisdiction).id,
+      name: (jurisdiction as Jurisdiction).name,
+      method: (jurisdiction as Jurisdiction).billTypes.professional.method,
+    },
     billType: 'professional',
     location: { zip: (zip as NonNullable<typeof zip>).zip, source: (zip as NonNullable<typeof zip>).source },
     lines,

@@ -48,7 +48,9 @@ export interface UnpricedReason {
     | 'RESTRICTED'
     | 'EXCLUDED-FROM-PFS'
     | 'ANESTHESIA'
-    | 'NO-LOCALITY';
+    | 'NO-LOCALITY'
+    | 'NO-CONVERSION-FACTOR'
+    | 'BY-REPORT';
   readonly message: string;
 }
 
@@ -108,7 +110,7 @@ export interface BillTotals {
 
 export interface PricedBill {
   readonly billId?: string;
-  readonly jurisdiction: { readonly id: string; readonly name: string };
+  readonly jurisdiction: { readonly id: string; readonly name: string; readonly method: string };
   readonly billType: 'professional';
   readonly location: {
     readonly zip: string;

@@ -1,3 +1,4 @@
+import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
 import { dayNumber } from './header.js';
 import {
@@ -7,6 +8,7 @@ import {
   FORMAT_VERSION,
   GLOBAL_DAYS_CODES,
   GPCI_TABLE,
+  JURISDICTIONS_SECTION,
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
@@ -241,6 +243,8 @@ export class FeeIndex {
   private readonly dayCache = new Map<string, number>();
   private readonly editionsById = new Map<string, EditionInfo>();
   private readonly gpciCache = new Map<string, GpciEntry | null>();
+  private registry: Jurisdiction[] | undefined;
+  private registryById: Map<string, Jurisdiction> | undefined;
   private readonly editionsByKind = new Map<
     DatasetKind,
     { edition: EditionInfo; from: number; to: number }[]
@@ -609,6 +613,31 @@ export class FeeIndex {
     if (t.u32(at, A.carrier) !== c || t.u8(at, A.locality) !== l || t.u16(at, A.edition) !== edition.index)
       return undefined;
     return { conversionFactor: t.u32(at, A.conversionFactor), edition, line: t.u32(at, A.line) };
+  }
+
+  /** The jurisdiction registry the index was built with (parsed on first use). */
+  jurisdictions(): readonly Jurisdiction[] {
+    if (this.registry === undefined) {
+      const section = this.header.sections.find((s) => s.name === JURISDICTIONS_SECTION);
+      this.registry = section
+        ? (JSON.parse(
+            new TextDecoder().decode(
+              this.bytes.subarray(
+                this.bodyStart + section.offset,
+                this.bodyStart + section.offset + section.length,
+              ),
+            ),
+          ) as Jurisdiction[])
+        : [];
+      this.registryById = new Map(this.registry.map((j) => [j.id, j]));
+    }
+    return this.registry;
+  }
+
+  /** One jurisdiction by id ("AZ", "US-MEDICARE"), case-insensitive. */
+  jurisdiction(id: string): Jurisdiction | undefined {
+    this.jurisdictions();
+    return this.registryById?.get(id.trim().toUpperCase());
   }
 
   /** Number of records per section, for reports. */

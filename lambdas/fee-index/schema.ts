@@ -246,6 +246,9 @@ export function decodeCode(key: number, width: number): string {
   return text.trimEnd();
 }
 
+/** The section holding the jurisdiction registry as UTF-8 JSON (an array of jurisdiction files). */
+export const JURISDICTIONS_SECTION = 'jurisdictions';
+
 /** Magic bytes at offset 0. */
 export const MAGIC = 'WCBRIDX1';
 export const FORMAT_VERSION = 1;

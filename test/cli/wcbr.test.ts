@@ -87,6 +87,20 @@ describe('wcbr', () => {
     expect(verify.editions.map((e: { id: string }) => e.id)).toContain('pfs-rvu/2026');
   });
 
+  it('jurisdictions --json lists every jurisdiction with id, method, editions and sources', () => {
+    const out = wcbr(['jurisdictions', '--json', '--index', index]);
+    const list = JSON.parse(out.stdout) as {
+      id: string;
+      method: string;
+      editions: unknown[];
+      sources: unknown[];
+    }[];
+    expect(list).toHaveLength(53);
+    for (const j of list)
+      expect(Object.keys(j)).toEqual(expect.arrayContaining(['id', 'method', 'editions', 'sources']));
+    expect(list.find((j) => j.id === 'TX')?.method).toBe('rbrvs-state-cf');
+  });
+
   it('fails with a clear message for an unknown command', () => {
     const out = wcbr(['frobnicate']);
     expect(out.status).toBe(2);

@@ -164,7 +164,19 @@ describe('the API through the local stack', () => {
         '/v1/bills/price',
         '/v1/fee-schedules/{jurisdiction}/{code}',
         '/v1/health',
+        '/v1/jurisdictions',
+        '/v1/jurisdictions/{id}',
       ]);
+      const list = await get('/v1/jurisdictions', userToken);
+      const ids = (list.body.jurisdictions as { id: string }[]).map((j) => j.id);
+      expect(ids).toHaveLength(53);
+      expect(ids).toEqual(expect.arrayContaining(['AZ', 'DC', 'TX', 'US-OWCP', 'US-MEDICARE']));
+      const az = await get('/v1/jurisdictions/az', userToken);
+      expect(az.body.jurisdiction).toMatchObject({
+        id: 'AZ',
+        billTypes: { professional: { method: 'state-table' } },
+      });
+      expect((await get('/v1/jurisdictions/ZZ', userToken)).status).toBe(404);
     });
   });
 });

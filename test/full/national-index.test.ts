@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
 import { importOppsCap } from '../../fee-data/import/opps-cap.js';
 import { importReferenceDirectory } from '../../fee-data/import/reference-dir.js';
+import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
 import { referenceDataDir } from '../../fee-data/paths.js';
 import { lookupFee } from '../../lambdas/engine/fee-lookup.js';
 import { rbrvsFee } from '../../lambdas/engine/fee-schedules/rbrvs.js';
@@ -27,7 +28,12 @@ describe('the national index from the official files', () => {
         `reference data directory not found: ${dir} (set WCBR_REFERENCE_DATA or put ../shared beside the clone)`,
       );
     }
-    index = FeeIndex.fromBytes(buildIndexBytes(importReferenceDirectory(dir), { builtFrom: 'official' }));
+    index = FeeIndex.fromBytes(
+      buildIndexBytes(importReferenceDirectory(dir), {
+        builtFrom: 'official',
+        jurisdictions: loadJurisdictions(),
+      }),
+    );
   });
 
   it('holds every row of every file we import', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
+import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
 import { SAMPLE_DIR } from '../../fee-data/paths.js';
 import { readSample } from '../../fee-data/sample.js';
 import { FeeIndex } from '../../lambdas/fee-index/reader.js';
@@ -10,7 +11,10 @@ let bytes: Uint8Array | undefined;
 
 /** The index built from fee-data/sample (the embedded default), once per test process. */
 export function sampleIndexBytes(): Uint8Array {
-  bytes ??= buildIndexBytes(readSample(SAMPLE_DIR), { builtFrom: 'sample' });
+  bytes ??= buildIndexBytes(readSample(SAMPLE_DIR), {
+    builtFrom: 'sample',
+    jurisdictions: loadJurisdictions(),
+  });
   return bytes;
 }
 

@@ -25,6 +25,11 @@ export interface RbrvsQuery {
   readonly date: string;
   readonly locality: Locality;
   readonly setting: 'facility' | 'non-facility';
+  /**
+   * A state's conversion factor in place of Medicare's (rbrvs-state-cf jurisdictions), in
+   * ten-thousandths, with what to say about it. Default: the CF on the RVU row.
+   */
+  readonly conversionFactor?: { readonly value: number; readonly description: string };
 }
 
 export type RbrvsResult =
@@ -344,19 +349,26 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
 
   const sum = gpciAdjustedSum(rvu.workRvu, pe, rvu.mpRvu, gpci);
   const adjusted = formatScaled(sum, 6);
-  const cf = rvu.conversionFactor;
+  const cf = query.conversionFactor?.value ?? rvu.conversionFactor;
+  if (query.conversionFactor) {
+    steps.push({
+      step: 'conversion-factor',
+      text: `${query.conversionFactor.description}: ${tenThousandths(cf)} in place of the Medicare conversion factor ${cfText}.`,
+      inputs: { conversionFactor: tenThousandths(cf), medicareConversionFactor: cfText },
+    });
+  }
   const fee = product(sum, cf);
   let unitAmount = roundToCents(fee.exact);
   const unitText = formatCents(unitAmount);
   const peRvu = facility ? facilityPeRvu : nonFacilityPeRvu;
   steps.push({
     step: 'fee-schedule-amount',
-    text: `(${workRvu} × ${workGpci}) + (${peRvu} × ${peGpci}) + (${mpRvu} × ${mpGpci}) = ${adjusted} GPCI-adjusted RVUs; × ${cfText} = ${fee.text}; rounded half up to cents: ${unitText} (${query.setting} rate).`,
+    text: `(${workRvu} × ${workGpci}) + (${peRvu} × ${peGpci}) + (${mpRvu} × ${mpGpci}) = ${adjusted} GPCI-adjusted RVUs; × ${tenThousandths(cf)} = ${fee.text}; rounded half up to cents: ${unitText} (${query.setting} rate).`,
     inputs: {
       setting: query.setting,
       peRvu,
       adjustedRvus: adjusted,
-      conversionFactor: cfText,
+      conversionFactor: tenThousandths(cf),
       unrounded: fee.text,
     },
     result: unitText,
@@ -364,7 +376,8 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
   });
 
   const oppsPe = facility ? rvu.oppsFacilityPe : rvu.oppsNonFacilityPe;
-  if (oppsPe !== 0 || rvu.oppsMp !== 0) {
+  // The OPPS cap is Medicare's (SSA § 1848(b)(4)); a state's own conversion factor is not capped by it.
+  if (!query.conversionFactor && (oppsPe !== 0 || rvu.oppsMp !== 0)) {
     const oppsSum = gpciAdjustedSum(rvu.workRvu, oppsPe, rvu.oppsMp, gpci);
     const oppsAmount = roundToCents(product(oppsSum, cf).exact);
     const capped = oppsAmount < unitAmount;
@@ -372,7 +385,7 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     const capRow = capEdition
       ? index.oppsCap(rvu.code, rvu.modifier, capEdition.edition, gpci.carrier, gpci.locality)
       : undefined;
-    let text = `OPPS cap: (${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci}) × ${cfText} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
+    let text = `OPPS cap: (${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci}) × ${tenThousandths(cf)} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
     let result = capped ? oppsAmount : unitAmount;
     if (capRow) {
       const filePrice = cents(facility ? capRow.facilityPrice : capRow.nonFacilityPrice);

@@ -1,0 +1,78 @@
+import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+
+/**
+ * Pure look-ups over the jurisdiction registry (the files themselves are read by
+ * fee-data/jurisdictions/registry.ts at build time and travel inside the fee index).
+ */
+
+export type { Jurisdiction };
+export type Edition = Jurisdiction['billTypes']['professional']['editions'][number];
+
+/**
+ * A jurisdiction by id (`"AZ"`, `"US-OWCP"`), case and surrounding spaces ignored.
+ *
+ * @param list - the loaded jurisdictions
+ * @param id - the jurisdiction asked for
+ * @returns the jurisdiction, or undefined when there is none with that id
+ */
+export function jurisdictionById(list: readonly Jurisdiction[], id: string): Jurisdiction | undefined {
+  const wanted = id.trim().toUpperCase();
+  return list.find((j) => j.id === wanted);
+}
+
+/** The edition a date of service falls in, and whether that stretched it past its year. */
+export interface EditionChoice {
+  readonly edition: Edition;
+  /**
+   * The edition has no termination and the date is twelve months or more after its effective date:
+   * it is still the edition in force (no later one is held), but the line should say it was priced on
+   * the latest edition we hold. For a January 1 edition this is "a date after the edition's year",
+   * as in the fee index.
+   */
+  readonly pastLatest: boolean;
+}
+
+/**
+ * The professional edition in force on a date of service. An edition runs from its effective date to
+ * its termination date; an edition with `termination: null` stays in force until the day before the
+ * next edition, or without end when it is the last.
+ *
+ * @param j - the jurisdiction
+ * @param date - the date of service, YYYY-MM-DD
+ * @returns the edition and the pastLatest flag, or undefined when no edition covers the date (before
+ *   the first edition, or after one that terminated with no successor)
+ * @throws RangeError when `date` is not a calendar date in YYYY-MM-DD form
+ * @example editionFor(tx, '2024-06-01')?.edition.id // 'TX-2024'
+ */
+export function editionFor(j: Jurisdiction, date: string): EditionChoice | undefined {
+  if (!isCalendarDate(date)) throw new RangeError(`date must be a calendar date YYYY-MM-DD, not "${date}"`);
+  const editions = j.billTypes.professional.editions;
+  for (let i = editions.length - 1; i >= 0; i--) {
+    const e = editions[i] as Edition;
+    if (date < e.effective) continue;
+    const next = editions[i + 1];
+    const inForce =
+      e.termination !== null ? date <= e.termination : next === undefined || date < next.effective;
+    if (!inForce) return undefined;
+    return { edition: e, pastLatest: e.termination === null && date >= addOneYear(e.effective) };
+  }
+  return undefined;
+}
+
+/** YYYY-MM-DD naming a real day (2024-02-29 yes, 2025-02-29 no). ISO strings compare in date order. */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m === null) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // a leap year: February has 29
+  if (day > daysInMonth) return false;
+  return month !== 2 || day !== 29 || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+}
+
+/** The same day a year later (February 29 becomes March 1), as YYYY-MM-DD. */
+function addOneYear(date: string): string {
+  const year = Number(date.slice(0, 4)) + 1;
+  const rest = date.slice(5) === '02-29' ? '03-01' : date.slice(5);
+  return `${String(year).padStart(4, '0')}-${rest}`;
+}
