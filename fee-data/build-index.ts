@@ -15,6 +15,9 @@ import {
   MAGIC,
   OPPS_CAP_TABLE,
   RVU_TABLE,
+  STATE_ROW_BASES,
+  STATE_ROW_STATUSES,
+  STATE_TABLE,
   type TableLayout,
   type TableSchema,
   ZIP5_TABLE,
@@ -166,6 +169,7 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'locality-county',
   'opps-cap',
   'anesthesia-cf',
+  'state-table',
 ];
 
 /**
@@ -180,10 +184,20 @@ const CROSSWALKS: ReadonlySet<DatasetKind> = new Set(['zip5', 'locality-county']
  */
 function planEditions(datasets: readonly AnyImportedDataset[], sampled: boolean): EditionInfo[] {
   const editions: EditionInfo[] = [];
+  const groups: AnyImportedDataset[][] = [];
   for (const kind of DATASET_ORDER) {
-    const ofKind = datasets
-      .filter((d) => d.dataset === kind)
-      .sort((a, b) => a.effective.localeCompare(b.effective) || a.label.localeCompare(b.label));
+    const partitions = [
+      ...new Set(datasets.filter((d) => d.dataset === kind).map((d) => d.partition ?? '')),
+    ].sort();
+    for (const partition of partitions) {
+      groups.push(datasets.filter((d) => d.dataset === kind && (d.partition ?? '') === partition));
+    }
+  }
+  for (const group of groups) {
+    const kind = (group[0] as AnyImportedDataset).dataset;
+    const ofKind = group.sort(
+      (a, b) => a.effective.localeCompare(b.effective) || a.label.localeCompare(b.label),
+    );
     ofKind.forEach((dataset, i) => {
       const next = ofKind[i + 1];
       if (next && next.effective === dataset.effective) {
@@ -205,7 +219,9 @@ function planEditions(datasets: readonly AnyImportedDataset[], sampled: boolean)
       const termination = next ? dateOfDay(dayNumber(next.effective) - 1) : null;
       editions.push({
         index: editions.length,
-        id: `${kind}/${dataset.year}${ofKind.filter((d) => d.year === dataset.year).length > 1 ? `-${effective}` : ''}`,
+        id:
+          dataset.editionId ??
+          `${kind}/${dataset.year}${ofKind.filter((d) => d.year === dataset.year).length > 1 ? `-${effective}` : ''}`,
         dataset: kind,
         year: dataset.year,
         label: dataset.label,
@@ -276,6 +292,25 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
         locality: Number(r.locality),
         edition,
       }));
+    case 'state-table':
+      return dataset.records.map((r) => {
+        const where = `${r.file} line ${r.line}`;
+        const amount = (text: string) => (text === '' ? -1 : scaleDecimal(text, 2, where));
+        const status = STATE_ROW_STATUSES.indexOf(r.status as (typeof STATE_ROW_STATUSES)[number]);
+        const basis = STATE_ROW_BASES.indexOf(r.basis as (typeof STATE_ROW_BASES)[number]);
+        if (status < 0 || basis < 0)
+          throw new IndexBuildError(`${where}: unknown status ${r.status} or basis ${r.basis}`);
+        return {
+          ...r,
+          edition,
+          status,
+          basis,
+          nonFacility: amount(r.nonFacility),
+          facility: amount(r.facility),
+          nonRural: amount(r.nonRural),
+          rural: amount(r.rural),
+        };
+      });
   }
 }
 
@@ -286,6 +321,7 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   'locality-county': LOCALITY_COUNTY_TABLE,
   'opps-cap': OPPS_CAP_TABLE,
   'anesthesia-cf': ANESTHESIA_CF_TABLE,
+  'state-table': STATE_TABLE,
 };
 
 export interface BuildOptions {
@@ -315,7 +351,12 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
     const table = layout(schema);
     const rows: Row[] = [];
     for (const edition of editions.filter((e) => e.dataset === kind)) {
-      const dataset = datasets.find((d) => d.dataset === kind && d.source.sha256 === edition.source.sha256);
+      const dataset = datasets.find(
+        (d) =>
+          d.dataset === kind &&
+          d.source.sha256 === edition.source.sha256 &&
+          (d.editionId ?? edition.id) === edition.id,
+      );
       if (!dataset) throw new IndexBuildError(`edition ${edition.id} lost its data set`);
       rows.push(...rowsOf(dataset, edition.index));
     }

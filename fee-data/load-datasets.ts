@@ -3,6 +3,8 @@ import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
+import { stateTableDatasets } from './import/state-index.js';
+import { importStateDirectory } from './import/state-tables.js';
 import { loadJurisdictions } from './jurisdictions/registry.js';
 import { readSample } from './sample.js';
 
@@ -30,7 +32,11 @@ export function readDatasets(dir: string): {
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { datasets: readSample(dir), builtFrom: 'sample' };
-  return { datasets: importReferenceDirectory(dir), builtFrom: 'official' };
+  const datasets = importReferenceDirectory(dir);
+  const stateDir = path.join(dir, 'state-wc');
+  if (existsSync(stateDir))
+    datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));
+  return { datasets, builtFrom: 'official' };
 }
 
 /**

@@ -24,6 +24,8 @@ export interface SampleManifestEntry {
   readonly rows: number;
   /** SHA-256 of the sample CSV, so a hand edit is caught. */
   readonly sha256: string;
+  readonly partition?: string;
+  readonly editionId?: string;
 }
 
 export interface SampleManifest {
@@ -59,7 +61,7 @@ function toCsv(records: readonly object[]): string {
 }
 
 /** Field types of each record kind that are not strings. */
-const NUMERIC_FIELDS = new Set(['line']);
+const NUMERIC_FIELDS = new Set(['line', 'seq']);
 const BOOLEAN_FIELDS = new Set(['nonFacilityNa', 'facilityNa']);
 
 /**
@@ -83,7 +85,7 @@ export function writeSample(
   const entries: SampleManifestEntry[] = [];
   for (const dataset of datasets) {
     const records = (dataset.records as readonly object[]).filter((r) => keep(dataset, r));
-    const file = `${dataset.dataset}-${dataset.year}-${dataset.source.sha256.slice(0, 8)}.csv`;
+    const file = `${dataset.dataset}-${dataset.partition ? `${dataset.partition}-` : ''}${dataset.year}-${dataset.source.sha256.slice(0, 8)}.csv`;
     const csv = toCsv(records);
     writeFileSync(path.join(temporary, file), csv);
     entries.push({
@@ -97,6 +99,8 @@ export function writeSample(
       notes: dataset.notes,
       rows: records.length,
       sha256: createHash('sha256').update(csv).digest('hex'),
+      ...(dataset.partition === undefined ? {} : { partition: dataset.partition }),
+      ...(dataset.editionId === undefined ? {} : { editionId: dataset.editionId }),
     });
   }
   const manifest: SampleManifest = {
@@ -165,6 +169,8 @@ export function readSample(dir: string): AnyImportedDataset[] {
       source: entry.source,
       notes: entry.notes,
       records,
+      ...(entry.partition === undefined ? {} : { partition: entry.partition }),
+      ...(entry.editionId === undefined ? {} : { editionId: entry.editionId }),
     } as AnyImportedDataset;
   });
 }

@@ -40,6 +40,13 @@ export interface ImportedDataset<R> {
   /** Anything a reader of an answer priced on this data should know (excerpt, undated, ...). */
   readonly notes: readonly string[];
   readonly records: readonly R[];
+  /**
+   * Data sets of one kind that are not successive editions of each other (one state's table and
+   * another's) carry different partitions; editions run one after another within a partition.
+   */
+  readonly partition?: string;
+  /** The edition's id when `${dataset}/${year}` is not enough (state tables: "state-table/AZ-2024"). */
+  readonly editionId?: string;
 }
 
 /** A row of the CMS PPRRVU file (2025: 31 columns; 2026 adds PRIC IND). */
@@ -140,10 +147,38 @@ export interface AnesthesiaCfRecord {
   readonly line: number;
 }
 
+/**
+ * One row of a state's professional fee table as the index keeps it: the amounts in cents as
+ * decimal strings ('' when the row has none) and what the row says about payment.
+ */
+export interface StateTableRow {
+  readonly state: string;
+  readonly code: string;
+  readonly modifier: string;
+  /** Alabama's code suffix ("C", "6", "P"), '' elsewhere. */
+  readonly qualifier: string;
+  /** priced, by-report, by-agreement, bundled, not-established, see-other, facility-only, no-amount. */
+  readonly status: string;
+  /** setting, single, rural, none. */
+  readonly basis: string;
+  readonly nonFacility: string;
+  readonly facility: string;
+  readonly nonRural: string;
+  readonly rural: string;
+  readonly category: string;
+  readonly reference: string;
+  /** The state file the row came from and its physical line. */
+  readonly file: string;
+  readonly line: number;
+  /** Position among rows of the same code + modifier (Alabama's qualifiers), for a unique key. */
+  readonly seq: number;
+}
+
 export type AnyImportedDataset =
   | (ImportedDataset<RvuRecord> & { readonly dataset: 'pfs-rvu' })
   | (ImportedDataset<GpciRecord> & { readonly dataset: 'gpci' })
   | (ImportedDataset<Zip5Record> & { readonly dataset: 'zip5' })
   | (ImportedDataset<LocalityCountyRecord> & { readonly dataset: 'locality-county' })
   | (ImportedDataset<OppsCapRecord> & { readonly dataset: 'opps-cap' })
-  | (ImportedDataset<AnesthesiaCfRecord> & { readonly dataset: 'anesthesia-cf' });
+  | (ImportedDataset<AnesthesiaCfRecord> & { readonly dataset: 'anesthesia-cf' })
+  | (ImportedDataset<StateTableRow> & { readonly dataset: 'state-table' });

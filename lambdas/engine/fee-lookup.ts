@@ -2,7 +2,7 @@ import { dayNumber } from '../fee-index/header.js';
 import type { FeeIndex } from '../fee-index/reader.js';
 import { REASON_CODES } from './adjustments/reason-codes.js';
 import { BillValidationError, type FieldError, NotFoundError } from './errors.js';
-import { jurisdictionFee } from './fee-schedules/jurisdiction-pricing.js';
+import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip } from './fee-schedules/locality.js';
 import type { Locality } from './fee-schedules/rbrvs.js';
 import { editionFor } from './jurisdictions.js';
@@ -82,16 +82,21 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   }
   if (errors.length > 0) throw new BillValidationError('The fee query cannot be answered as asked.', errors);
 
+  const j = registered as NonNullable<typeof registered>;
   const editions = index.rvuEditionsOf(code);
-  if (editions.length === 0) {
+  if (!knownCode(index, j, code)) {
     throw new NotFoundError(`${code} is not a code in any fee schedule edition we hold.`, [
       { field: 'code', errorMessage: `${code} is not in any edition we hold` },
     ]);
   }
   const dateDefaulted = query.date === undefined;
-  const date = query.date ?? (editions[editions.length - 1]?.effective as string);
-  const j = registered as NonNullable<typeof registered>;
-  if (!index.editionFor('pfs-rvu', date) || !editionFor(j, date)) {
+  const stateTable = j.billTypes.professional.method === 'state-table';
+  const date =
+    query.date ??
+    (stateTable
+      ? (j.billTypes.professional.editions.at(-1)?.effective as string)
+      : (editions[editions.length - 1]?.effective as string));
+  if ((!stateTable && !index.editionFor('pfs-rvu', date)) || !editionFor(j, date)) {
     const held = (
       j.billTypes.professional.method === 'medicare'
         ? index.editions('pfs-rvu').map((e) => ({ effective: e.effective, termination: e.termination }))
@@ -100,7 +105,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     throw new BillValidationError('The date is outside every edition we hold.', [
       {
         field: 'date',
-        errorMessage: `we hold no ${j.name} fee schedule edition for ${date}; we hold ${held.join(', ')}`,
+        errorMessage: `we hold no ${j.name} edition for ${date}; we hold ${held.join(', ')}`,
       },
     ]);
   }
@@ -108,6 +113,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   let locality: Locality;
+  let rural = false;
   if (query.zip !== undefined) {
     const placed = localityOfZip(index, query.zip, date);
     if (placed.kind !== 'found')
@@ -117,6 +123,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     steps.push(placed.step);
     if (placed.notice) notices.push(placed.notice);
     locality = { carrier: placed.entry.carrier, locality: placed.entry.locality };
+    rural = placed.entry.ruralIndicator !== '';
   } else {
     const [carrier, loc] = (query.locality as string).split('-') as [string, string];
     locality = { carrier, locality: loc };
@@ -157,8 +164,8 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
       amount: formatCents(result.unitAmount),
       status: 'priced',
       ...base,
-      locality: { ...locality, name: result.gpci.name },
-      edition: result.rvu.edition.id,
+      locality: { ...locality, ...(result.locality ? { name: result.locality.name } : {}) },
+      edition: result.edition.id,
     };
   }
   if (result.kind === 'zero') {

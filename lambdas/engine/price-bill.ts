@@ -8,7 +8,7 @@ import {
 } from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { BillValidationError, type FieldError } from './errors.js';
-import { jurisdictionFee } from './fee-schedules/jurisdiction-pricing.js';
+import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import type { RbrvsResult } from './fee-schedules/rbrvs.js';
@@ -60,12 +60,12 @@ function adjustment(
 function applyInjectionStatus(work: Working[]): void {
   for (const item of work) {
     const result = item.result;
-    if (result.kind !== 'priced' || result.rvu.status !== 'T') continue;
+    if (result.kind !== 'priced' || result.pfsStatus !== 'T') continue;
     const other = work.find(
       (o) =>
         o !== item &&
         o.result.kind === 'priced' &&
-        o.result.rvu.status === 'A' &&
+        o.result.pfsStatus === 'A' &&
         o.line.day === item.line.day &&
         o.line.provider === item.line.provider,
     );
@@ -74,7 +74,6 @@ function applyInjectionStatus(work: Working[]): void {
         kind: 'zero',
         reason: 'FS-STATUS-INJECTION',
         message: `${item.line.code} has status T: line ${other.line.lineNumber} (${other.line.code}) is payable under the fee schedule on the same date by the same provider, so the injection is bundled into it.`,
-        rvu: result.rvu,
         steps: result.steps,
         notices: result.notices,
       };
@@ -181,12 +180,12 @@ function buildLine(item: Working): PricedLine {
     regulation: REGULATIONS.lesserOf,
   });
   const feeSchedule = {
-    method: 'rbrvs' as const,
+    method: result.method,
     unitAmount: unitText,
     amount: amountText,
-    edition: result.rvu.edition.id,
+    edition: result.edition.id,
     setting: settingOf(line.placeOfService),
-    locality: { carrier: result.gpci.carrier, locality: result.gpci.locality, name: result.gpci.name },
+    locality: result.locality ?? null,
   };
   return pricedLine(
     line,
@@ -208,8 +207,8 @@ function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] 
   };
   for (const item of work) {
     if (item.placement.kind === 'found') for (const e of item.placement.editions) add(e);
-    if (item.result.kind !== 'unpriced' || item.result.rvu) add(item.result.rvu?.edition);
-    if (item.result.kind === 'priced') add(item.result.gpci.edition);
+    if (item.result.kind !== 'priced') add(item.result.rvu?.edition);
+    else for (const e of item.result.editions) add(e);
     for (const step of item.result.steps) {
       if (step.source) add(index.editionById(step.source.edition));
     }
@@ -255,7 +254,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     });
   }
   for (const line of bill.lines) {
-    if (!index.hasCode(line.code)) {
+    if (!knownCode(index, jurisdiction, line.code)) {
       errors.push({
         field: line.codeField,
         errorMessage: `${line.code} is not a code in any fee schedule edition we hold`,
@@ -313,6 +312,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       date: line.dateOfService,
       locality: { carrier: placement.entry.carrier, locality: placement.entry.locality },
       setting: settingOf(line.placeOfService),
+      rural: placement.entry.ruralIndicator !== '',
     });
   }
   applyInjectionStatus(work);

@@ -55,14 +55,15 @@ export interface UnpricedReason {
 }
 
 export interface FeeScheduleAmount {
-  readonly method: 'rbrvs';
+  readonly method: 'rbrvs' | 'state-table';
   /** The fee schedule amount for one unit. */
   readonly unitAmount: string;
   /** For all units. */
   readonly amount: string;
   readonly edition: string;
   readonly setting: 'facility' | 'non-facility';
-  readonly locality: { readonly carrier: string; readonly locality: string; readonly name: string };
+  /** The Medicare locality whose GPCIs priced it; null for a state table amount. */
+  readonly locality: { readonly carrier: string; readonly locality: string; readonly name: string } | null;
 }
 
 export interface PricedLine {

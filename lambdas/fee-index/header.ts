@@ -4,7 +4,14 @@
  * parsed at load; the records are read in place.
  */
 
-export type DatasetKind = 'pfs-rvu' | 'gpci' | 'zip5' | 'locality-county' | 'opps-cap' | 'anesthesia-cf';
+export type DatasetKind =
+  | 'pfs-rvu'
+  | 'gpci'
+  | 'zip5'
+  | 'locality-county'
+  | 'opps-cap'
+  | 'anesthesia-cf'
+  | 'state-table';
 
 export interface EditionSource {
   readonly file: string;

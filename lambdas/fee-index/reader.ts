@@ -14,6 +14,9 @@ import {
   MAGIC,
   OPPS_CAP_TABLE,
   RVU_TABLE,
+  STATE_ROW_BASES,
+  STATE_ROW_STATUSES,
+  STATE_TABLE,
   type TableLayout,
   ZIP5_TABLE,
 } from './schema.js';
@@ -104,6 +107,25 @@ export interface OppsCapEntry {
   readonly line: number;
 }
 
+/** A row of a state's professional fee table. */
+export interface StateTableEntry {
+  readonly code: string;
+  readonly modifier: string;
+  readonly qualifier: string;
+  readonly status: (typeof STATE_ROW_STATUSES)[number];
+  readonly basis: (typeof STATE_ROW_BASES)[number];
+  /** Amounts in cents, or null when the row has none. */
+  readonly nonFacility: number | null;
+  readonly facility: number | null;
+  readonly nonRural: number | null;
+  readonly rural: number | null;
+  readonly category: string;
+  readonly reference: string;
+  readonly file: string;
+  readonly line: number;
+  readonly edition: EditionInfo;
+}
+
 export interface AnesthesiaCfEntry {
   /** In ten-thousandths. */
   readonly conversionFactor: number;
@@ -191,6 +213,7 @@ const TABLE_LAYOUTS = {
   localityCounty: layout(LOCALITY_COUNTY_TABLE),
   oppsCap: layout(OPPS_CAP_TABLE),
   anesthesiaCf: layout(ANESTHESIA_CF_TABLE),
+  state: layout(STATE_TABLE),
 };
 
 const R = offsetsOf(
@@ -212,6 +235,10 @@ const L = offsetsOf(
 const O = offsetsOf(
   TABLE_LAYOUTS.oppsCap,
   OPPS_CAP_TABLE.fields.map((f) => f.name),
+);
+const S = offsetsOf(
+  TABLE_LAYOUTS.state,
+  STATE_TABLE.fields.map((f) => f.name),
 );
 const A = offsetsOf(
   TABLE_LAYOUTS.anesthesiaCf,
@@ -237,6 +264,8 @@ export class FeeIndex {
   private readonly localityCountyTable: Table;
   private readonly oppsCapTable: Table;
   private readonly anesthesiaCfTable: Table;
+  /** Absent in an index built before state tables were added. */
+  private readonly stateTable: Table | undefined;
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
@@ -290,6 +319,10 @@ export class FeeIndex {
       section(ANESTHESIA_CF_TABLE.name),
       TABLE_LAYOUTS.anesthesiaCf,
     );
+    const stateSection = this.header.sections.find((x) => x.name === STATE_TABLE.name);
+    this.stateTable = stateSection
+      ? new Table(bytes, this.bodyStart, section(STATE_TABLE.name), TABLE_LAYOUTS.state)
+      : undefined;
     const { offset, length } = this.header.strings;
     if (this.bodyStart + offset + length > bytes.length) {
       throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
@@ -638,6 +671,60 @@ export class FeeIndex {
   jurisdiction(id: string): Jurisdiction | undefined {
     this.jurisdictions();
     return this.registryById?.get(id.trim().toUpperCase());
+  }
+
+  /**
+   * The rows of a state table edition for a code + modifier (several for Alabama's qualifiers).
+   *
+   * @param edition - a state-table edition
+   * @param code - HCPCS code
+   * @param modifier - '' or a modifier
+   * @returns the rows, in file order
+   */
+  stateRows(edition: EditionInfo, code: string, modifier: string): StateTableEntry[] {
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    if (codeKey < 0 || modKey < 0 || !this.stateTable) return [];
+    const t = this.stateTable;
+    const cmp = (at: number) =>
+      t.u16(at, S.edition) - edition.index || t.u32(at, S.code) - codeKey || t.u16(at, S.modifier) - modKey;
+    const rows: StateTableEntry[] = [];
+    const amount = (at: number, offset: number) => {
+      const v = t.i32(at, offset);
+      return v < 0 ? null : v;
+    };
+    for (let i = t.lowerBound(cmp); i < t.count; i++) {
+      const at = i * t.size;
+      if (cmp(at) !== 0) break;
+      rows.push({
+        code,
+        modifier,
+        qualifier: this.string(t.u32(at, S.qualifier)),
+        status: STATE_ROW_STATUSES[t.u8(at, S.status)] ?? 'no-amount',
+        basis: STATE_ROW_BASES[t.u8(at, S.basis)] ?? 'none',
+        nonFacility: amount(at, S.nonFacility),
+        facility: amount(at, S.facility),
+        nonRural: amount(at, S.nonRural),
+        rural: amount(at, S.rural),
+        category: this.string(t.u32(at, S.category)),
+        reference: this.string(t.u32(at, S.reference)),
+        file: this.string(t.u32(at, S.file)),
+        line: t.u32(at, S.line),
+        edition,
+      });
+    }
+    return rows;
+  }
+
+  /** Whether a state table edition lists a code under any modifier. */
+  stateHasCode(edition: EditionInfo, code: string): boolean {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0 || !this.stateTable) return false;
+    const t = this.stateTable;
+    const i = t.lowerBound((at) => t.u16(at, S.edition) - edition.index || t.u32(at, S.code) - codeKey);
+    return (
+      i < t.count && t.u16(i * t.size, S.edition) === edition.index && t.u32(i * t.size, S.code) === codeKey
+    );
   }
 
   /** Number of records per section, for reports. */

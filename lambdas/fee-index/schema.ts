@@ -205,6 +205,45 @@ export const ANESTHESIA_CF_TABLE = {
   ],
 } as const satisfies TableSchema;
 
+/** The status of a state table row, as a number (index in this list). */
+export const STATE_ROW_STATUSES = [
+  'priced',
+  'by-report',
+  'by-agreement',
+  'bundled',
+  'not-established',
+  'see-other',
+  'facility-only',
+  'no-amount',
+] as const;
+
+/** Where a state table row's amount is, as a number (index in this list). */
+export const STATE_ROW_BASES = ['setting', 'single', 'rural', 'none'] as const;
+
+/** A state's professional fee table, one record per code + modifier (+ Alabama's qualifier) + edition. */
+export const STATE_TABLE = {
+  name: 'state-table',
+  key: ['edition', 'code', 'modifier', 'seq'],
+  fields: [
+    { name: 'edition', type: 'u16' },
+    { name: 'modifier', type: 'mod' },
+    { name: 'code', type: 'code' },
+    { name: 'seq', type: 'u16' },
+    { name: 'status', type: 'u8' },
+    { name: 'basis', type: 'u8' },
+    /** Amounts in cents; -1 = none. */
+    { name: 'nonFacility', type: 'i32' },
+    { name: 'facility', type: 'i32' },
+    { name: 'nonRural', type: 'i32' },
+    { name: 'rural', type: 'i32' },
+    { name: 'qualifier', type: 'str' },
+    { name: 'category', type: 'str' },
+    { name: 'reference', type: 'str' },
+    { name: 'file', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
 export const TABLES = [
   RVU_TABLE,
   GPCI_TABLE,

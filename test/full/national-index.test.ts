@@ -3,8 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
 import { importOppsCap } from '../../fee-data/import/opps-cap.js';
-import { importReferenceDirectory } from '../../fee-data/import/reference-dir.js';
 import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
+import { readDatasets } from '../../fee-data/load-datasets.js';
 import { referenceDataDir } from '../../fee-data/paths.js';
 import { lookupFee } from '../../lambdas/engine/fee-lookup.js';
 import { rbrvsFee } from '../../lambdas/engine/fee-schedules/rbrvs.js';
@@ -29,7 +29,7 @@ describe('the national index from the official files', () => {
       );
     }
     index = FeeIndex.fromBytes(
-      buildIndexBytes(importReferenceDirectory(dir), {
+      buildIndexBytes(readDatasets(dir).datasets, {
         builtFrom: 'official',
         jurisdictions: loadJurisdictions(),
       }),
@@ -44,6 +44,9 @@ describe('the national index from the official files', () => {
       'locality-county': 109,
       'opps-cap': 16_100,
       'anesthesia-cf': 109,
+      // AZ 14,965 + GA 12,188 + NC 20,164 + AL 10,435 + LA 1,891 (the state importers' counts)
+      'state-table': 59_643,
+      jurisdictions: 53,
     });
     expect(index.header.editions.map((e) => e.id)).toEqual([
       'pfs-rvu/2025',
@@ -54,6 +57,11 @@ describe('the national index from the official files', () => {
       'locality-county/2025',
       'opps-cap/2025',
       'anesthesia-cf/2025',
+      'state-table/AL-2024',
+      'state-table/AZ-2024',
+      'state-table/GA-2024',
+      'state-table/LA-RADIOLOGY-YEAR-UNKNOWN',
+      'state-table/NC-2025',
     ]);
   });
 
@@ -115,6 +123,16 @@ describe('the national index from the official files', () => {
       lookupFee(index, { jurisdiction: 'US-MEDICARE', code: '99213', date: '2025-03-04', zip: '19901' })
         .amount,
     ).toBe('88.82');
+  });
+
+  it('answers the state tables from the complete official files (SOURCES.md, values stated in the state files)', () => {
+    const at = (jurisdiction: string, code: string, zip: string, facility = false) =>
+      lookupFee(index, { jurisdiction, code, zip, date: '2025-03-04', facility }).amount;
+    expect(at('AZ', '27447', '85001', true)).toBe('2777.04');
+    expect(at('GA', '27447', '30301', true)).toBe('4935.80');
+    expect(at('NC', '72148', '27601')).toBe('345.36');
+    expect(at('AL', '99213', '35203')).toBe('84.14');
+    expect(at('LA', '72148', '70112')).toBe('1051.00');
   });
 
   it('prices the 2026 excerpt rows on 2026 GPCIs and CF 33.4009, and no other 2026 code', () => {

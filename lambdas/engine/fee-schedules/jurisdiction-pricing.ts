@@ -160,11 +160,171 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
       });
       return { ...withStep(result, step), notices: [...pastLatest, ...result.notices] };
     }
-    case 'state-table':
-      return unpriced(
-        'NO-EDITION',
-        `${j.name} prices from its own table, which this index does not hold yet.`,
-        jurisdictionStep(j, edition, `${j.name} (${j.id}): state fee table.`),
+    case 'state-table': {
+      const step = jurisdictionStep(
+        j,
+        edition,
+        `${j.name} (${j.id})${edition ? `, edition ${edition.id}` : ''}: ${j.name}'s own fee table.`,
       );
+      if (!edition) return unpriced('NO-EDITION', `We hold no ${j.name} fee table for ${query.date}.`, step);
+      const result = stateTableFee(index, j, edition, query, step);
+      return { ...result, notices: [...pastLatest, ...result.notices] };
+    }
   }
+}
+
+const PRICING_MODIFIERS = ['26', 'TC'];
+
+/** What a state table row without an amount means, for the unpriced message. */
+const ROW_MEANING: Readonly<Record<string, string>> = {
+  'by-report': 'is paid by report',
+  'by-agreement': 'is paid at usual and customary or by agreement',
+  'not-established': 'has no value established',
+  'see-other': 'refers to another entry',
+  'facility-only': 'lists hospital outpatient and ASC amounts only, no professional amount',
+  'no-amount': 'is listed without an amount',
+};
+
+function stateTableFee(
+  index: FeeIndex,
+  j: Jurisdiction,
+  edition: Edition,
+  query: RbrvsQuery,
+  step: ExplanationStep,
+): RbrvsResult {
+  const tableEdition = index.editionById(`state-table/${edition.id}`);
+  if (!tableEdition) {
+    return unpriced('NO-EDITION', `The ${j.name} table of ${edition.id} is not in this fee index.`, step);
+  }
+  const modifier = query.modifiers.find((m) => PRICING_MODIFIERS.includes(m)) ?? '';
+  const rows = index.stateRows(tableEdition, query.code, modifier);
+  if (rows.length === 0) {
+    const listed = index.stateHasCode(tableEdition, query.code);
+    const missing = j.billTypes.professional.missing;
+    if (!listed && missing) {
+      // A partial state table (Louisiana holds radiology only): the rest is priced on Medicare, and said.
+      const notice = `${j.name} (${j.id}): ${query.code} is not in the ${j.name} table we hold (${missing}); this line is priced on the Medicare Physician Fee Schedule.`;
+      return withStep(rbrvsFee(index, query), step, [notice]);
+    }
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'NOT-IN-EDITION',
+        message: listed
+          ? `The ${j.name} table (${tableEdition.label}) lists ${query.code} but not with modifier ${modifier || '(none)'}.`
+          : `The ${j.name} table (${tableEdition.label}) has no row for ${query.code}.`,
+      },
+      steps: [step],
+      notices: [],
+    };
+  }
+  const source = (row: (typeof rows)[number]) => ({
+    file: row.file,
+    line: row.line,
+    edition: tableEdition.id,
+  });
+  const what = `${query.code}${modifier ? `-${modifier}` : ''}`;
+  const bundled = rows.find((r) => r.status === 'bundled');
+  if (bundled) {
+    return {
+      kind: 'zero',
+      reason: 'FS-STATUS-BUNDLED',
+      message: `The ${j.name} table lists ${what} as a bundled code (no separate payment).`,
+      steps: [
+        step,
+        {
+          step: 'state-table',
+          text: `${bundled.file} line ${bundled.line}: bundled.`,
+          source: source(bundled),
+        },
+      ],
+      notices: [],
+    };
+  }
+  const amountOf = (row: (typeof rows)[number]): number | null => {
+    if (row.status !== 'priced') return null;
+    if (row.basis === 'rural') return query.rural ? row.rural : row.nonRural;
+    return query.setting === 'facility' ? row.facility : row.nonFacility;
+  };
+  const priced = rows.filter((r) => amountOf(r) !== null);
+  if (priced.length === 0) {
+    const row = rows[0] as (typeof rows)[number];
+    const meaning = ROW_MEANING[row.status] ?? 'has no amount';
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'BY-REPORT',
+        message: `The ${j.name} table (${row.file} line ${row.line}) says ${what} ${meaning}${row.reference ? ` (${row.reference})` : ''}: we do not guess an amount.`,
+      },
+      steps: [step],
+      notices: [],
+    };
+  }
+  const amounts = new Set(priced.map(amountOf));
+  if (amounts.size > 1) {
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'BY-REPORT',
+        message: `The ${j.name} table lists ${what} more than once with different amounts (${priced.map((r) => `${r.qualifier || '-'} ${formatCents(cents(amountOf(r) as number))} at line ${r.line}`).join('; ')}) and says nothing that tells them apart: we do not pick one.`,
+      },
+      steps: [step],
+      notices: [],
+    };
+  }
+  const row = priced[0] as (typeof rows)[number];
+  const unitAmount = cents(amountOf(row) as number);
+  const column =
+    row.basis === 'rural'
+      ? query.rural
+        ? 'rural'
+        : 'non-rural'
+      : row.basis === 'single'
+        ? 'single amount'
+        : query.setting;
+  return {
+    kind: 'priced',
+    unitAmount,
+    method: 'state-table',
+    edition: tableEdition,
+    editions: [tableEdition],
+    steps: [
+      step,
+      {
+        step: 'state-table',
+        text: `${tableEdition.label}: ${what}${row.category ? ` (${row.category})` : ''}, ${column} amount ${formatCents(unitAmount)}.`,
+        inputs: {
+          code: query.code,
+          modifier,
+          column,
+          amount: formatCents(unitAmount),
+          ...(row.qualifier ? { qualifier: row.qualifier } : {}),
+        },
+        result: formatCents(unitAmount),
+        source: source(row),
+        ...(edition.sources[0]
+          ? { regulation: { citation: edition.sources[0].citation, url: edition.sources[0].url ?? '' } }
+          : {}),
+      },
+    ],
+    notices: [],
+  };
+}
+
+/**
+ * Whether a code is one we can answer for in a jurisdiction: in any Medicare RVU edition, or in
+ * the jurisdiction's own table.
+ *
+ * @param index - the fee index
+ * @param j - the jurisdiction
+ * @param code - HCPCS code
+ * @returns true when some edition we hold lists it
+ */
+export function knownCode(index: FeeIndex, j: Jurisdiction | undefined, code: string): boolean {
+  if (index.hasCode(code)) return true;
+  if (j?.billTypes.professional.method !== 'state-table') return false;
+  return j.billTypes.professional.editions.some((e) => {
+    const table = index.editionById(`state-table/${e.id}`);
+    return table !== undefined && index.stateHasCode(table, code);
+  });
 }

@@ -25,10 +25,17 @@ export type ZipLocality =
  * @returns the carrier + locality with an explanation step, or why it cannot be placed
  */
 export function localityOfZip(index: FeeIndex, zip: string, date: string): ZipLocality {
-  const choice = index.editionFor('zip5', date);
+  // ZIP-to-locality crosswalks change rarely: a date before the first one we hold is placed with
+  // the earliest we hold, and the line says so.
+  const held = index.editions('zip5');
+  const found = index.editionFor('zip5', date);
+  const earliest = held[0];
+  const choice =
+    found ?? (earliest && date < earliest.effective ? { edition: earliest, pastLatest: false } : undefined);
   if (!choice) {
     return { kind: 'no-edition', message: `We hold no ZIP code to locality file for ${date}.` };
   }
+  const before = found === undefined;
   const entry = index.zip(zip, choice.edition);
   if (!entry) {
     return {
@@ -51,8 +58,10 @@ export function localityOfZip(index: FeeIndex, zip: string, date: string): ZipLo
       source: { file: entry.edition.source.file, line: entry.line, edition: entry.edition.id },
       regulation: REGULATIONS.zipLocality,
     },
-    ...(choice.pastLatest
-      ? { notice: `ZIP ${zip} placed with ${choice.edition.label}, the latest ZIP file we hold.` }
+    ...(choice.pastLatest || before
+      ? {
+          notice: `ZIP ${zip} placed with ${choice.edition.label}, the ${before ? 'earliest' : 'latest'} ZIP file we hold.`,
+        }
       : {}),
   };
 }

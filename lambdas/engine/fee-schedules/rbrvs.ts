@@ -30,6 +30,8 @@ export interface RbrvsQuery {
    * ten-thousandths, with what to say about it. Default: the CF on the RVU row.
    */
   readonly conversionFactor?: { readonly value: number; readonly description: string };
+  /** The ZIP is rural in the CMS ZIP file (state tables with rural rates read it). */
+  readonly rural?: boolean;
 }
 
 export type RbrvsResult =
@@ -37,8 +39,14 @@ export type RbrvsResult =
       readonly kind: 'priced';
       /** Fee schedule amount for one unit. */
       readonly unitAmount: Cents;
-      readonly rvu: RvuEntry;
-      readonly gpci: GpciEntry;
+      /** How it was priced, and on which edition. */
+      readonly method: 'rbrvs' | 'state-table';
+      readonly edition: EditionInfo;
+      /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
+      readonly pfsStatus?: string;
+      readonly locality?: { readonly carrier: string; readonly locality: string; readonly name: string };
+      /** Every edition read, for the bill's list of sources. */
+      readonly editions: readonly EditionInfo[];
       readonly steps: ExplanationStep[];
       readonly notices: string[];
     }
@@ -411,5 +419,15 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     });
     unitAmount = result;
   }
-  return { kind: 'priced', unitAmount, rvu, gpci, steps, notices };
+  return {
+    kind: 'priced',
+    unitAmount,
+    method: 'rbrvs',
+    edition,
+    pfsStatus: rvu.status,
+    locality: { carrier: gpci.carrier, locality: gpci.locality, name: gpci.name },
+    editions: [edition, gpci.edition],
+    steps,
+    notices,
+  };
 }

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Jurisdiction } from '../jurisdictions/schema.js';
+import type { AnyImportedDataset, ImportedDataset, StateTableRow } from './records.js';
+import type { AnyStateDataset, StateFeeDataset } from './records-state.js';
+
+/**
+ * Turns the state importers' professional tables into index data sets: one edition per state,
+ * dated by the state's jurisdiction file (the tables themselves state no effective date), with the
+ * rows flattened to what the engine reads. Anesthesia base units and inpatient DRG amounts are
+ * imported but not yet in the index.
+ *
+ * @param datasets - from importStateDirectory
+ * @param jurisdictions - the registry, for each state's state-table edition
+ * @returns one 'state-table' data set per state
+ */
+export function stateTableDatasets(
+  datasets: readonly AnyStateDataset[],
+  jurisdictions: readonly Jurisdiction[],
+): AnyImportedDataset[] {
+  return datasets
+    .filter((d): d is StateFeeDataset => d.dataset === 'state-table')
+    .map((d) => {
+      const j = jurisdictions.find((x) => x.id === d.state);
+      const edition =
+        j?.billTypes.professional.method === 'state-table' ? j.billTypes.professional.editions[0] : undefined;
+      if (!j || !edition) {
+        throw new Error(`${d.state}: the jurisdiction file has no state-table edition to date ${d.label}`);
+      }
+      const seen = new Map<string, number>();
+      const records: StateTableRow[] = d.records.map((r) => {
+        const key = `${r.code}|${r.modifier}`;
+        const seq = seen.get(key) ?? 0;
+        seen.set(key, seq + 1);
+        return {
+          state: r.state,
+          code: r.code,
+          modifier: r.modifier,
+          qualifier: r.qualifier ?? '',
+          status: r.status,
+          basis: r.basis,
+          nonFacility: r.nonFacility ?? '',
+          facility: r.facility ?? '',
+          nonRural: r.extra?.nonRuralRate ?? '',
+          rural: r.extra?.ruralRate ?? '',
+          category: r.category ?? '',
+          reference: r.reference ?? '',
+          file: r.file,
+          line: r.line,
+          seq,
+        };
+      });
+      const shas = d.sources.map((s) => s.sha256).join('');
+      const dataset: ImportedDataset<StateTableRow> & { dataset: 'state-table' } = {
+        dataset: 'state-table',
+        year: Number(edition.effective.slice(0, 4)),
+        label: `${j.name} ${d.label}`,
+        effective: edition.effective,
+        complete: d.complete,
+        source: {
+          file: d.sources.map((s) => s.file).join(' + '),
+          sha256: d.sources.length === 1 ? shas : createHash('sha256').update(shas).digest('hex'),
+          rows: d.sources.reduce((n, s) => n + s.rows, 0),
+        },
+        notes: [
+          ...(edition.effectiveStated
+            ? []
+            : [`${edition.id}: effective date inferred (${fee(edition.notes)}).`]),
+          ...d.notes,
+          ...Object.entries(d.dropped).map(([reason, n]) => `${n} row(s) not imported: ${reason}`),
+        ],
+        records,
+        partition: d.state,
+        editionId: `state-table/${edition.id}`,
+      };
+      return dataset;
+    });
+}
+
+function fee(notes: readonly string[] | undefined): string {
+  return (notes?.[0] ?? 'see the jurisdiction file').slice(0, 200);
+}
