@@ -5,6 +5,9 @@ import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from '../lamb
 import { dateOfDay, dayNumber } from '../lambdas/fee-index/header.js';
 import {
   ANESTHESIA_CF_TABLE,
+  CLFS_TABLE,
+  DME_RURAL_ZIP_TABLE,
+  DMEPOS_TABLE,
   encodeCode,
   FORMAT_VERSION,
   GLOBAL_DAYS_CODES,
@@ -13,6 +16,7 @@ import {
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
+  NADAC_TABLE,
   OPPS_CAP_TABLE,
   RVU_TABLE,
   STATE_ROW_BASES,
@@ -150,6 +154,8 @@ function keyComparator(schema: TableSchema): (a: Row, b: Row) => number {
   const encode = (field: (typeof keyFields)[number], value: string | number): number => {
     if (field.type === 'code') return encodeCode(String(value), 5);
     if (field.type === 'mod') return encodeCode(String(value), 2);
+    if (field.type === 'char2') return asciiChar2(String(value), schema.name);
+    if (field.type === 'char') return asciiChar(String(value), schema.name);
     return typeof value === 'number' ? value : scaleDecimal(String(value), field.scale ?? 0, schema.name);
   };
   return (a, b) => {
@@ -170,13 +176,17 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'opps-cap',
   'anesthesia-cf',
   'state-table',
+  'clfs',
+  'dmepos',
+  'dme-rural-zip',
+  'nadac',
 ];
 
 /**
  * Data sets that map places rather than price services: CMS publishes them quarterly and they rarely
  * change, so the earliest one we hold is applied from January 1 of its year, and says so.
  */
-const CROSSWALKS: ReadonlySet<DatasetKind> = new Set(['zip5', 'locality-county']);
+const CROSSWALKS: ReadonlySet<DatasetKind> = new Set(['zip5', 'locality-county', 'dme-rural-zip']);
 
 /**
  * Orders the data sets into editions: per kind by effective date; each edition runs until the day
@@ -311,6 +321,24 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
           rural: amount(r.rural),
         };
       });
+    case 'clfs':
+      return dataset.records.map((r) => ({ ...r, edition }));
+    case 'dmepos':
+      return dataset.records.map((r) => {
+        const where = `${dataset.source.file} line ${r.line}`;
+        const amount = (text: string) => (text === '' ? -1 : scaleDecimal(text, 2, where));
+        return { ...r, edition, nonRural: amount(r.nonRural), rural: amount(r.rural) };
+      });
+    case 'dme-rural-zip':
+      return dataset.records.map((r) => ({ ...r, zip: Number(r.zip), edition }));
+    case 'nadac':
+      return dataset.records.map(({ genericPerUnit: _g, genericEffectiveDate: _d, ...r }) => ({
+        ...r,
+        ndcHigh: Number(r.ndc.slice(0, 5)),
+        ndcLow: Number(r.ndc.slice(5)),
+        edition,
+        effective: r.effectiveDate,
+      }));
   }
 }
 
@@ -322,6 +350,10 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   'opps-cap': OPPS_CAP_TABLE,
   'anesthesia-cf': ANESTHESIA_CF_TABLE,
   'state-table': STATE_TABLE,
+  clfs: CLFS_TABLE,
+  dmepos: DMEPOS_TABLE,
+  'dme-rural-zip': DME_RURAL_ZIP_TABLE,
+  nadac: NADAC_TABLE,
 };
 
 export interface BuildOptions {
@@ -358,7 +390,7 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
           (d.editionId ?? edition.id) === edition.id,
       );
       if (!dataset) throw new IndexBuildError(`edition ${edition.id} lost its data set`);
-      rows.push(...rowsOf(dataset, edition.index));
+      for (const row of rowsOf(dataset, edition.index)) rows.push(row);
     }
     const compare = keyComparator(schema);
     rows.sort(compare);

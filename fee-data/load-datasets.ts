@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
+import { importNationalData } from './import/national-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
 import { stateTableDatasets } from './import/state-index.js';
@@ -32,7 +33,7 @@ export function readDatasets(dir: string): {
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { datasets: readSample(dir), builtFrom: 'sample' };
-  const datasets = importReferenceDirectory(dir);
+  const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir))
     datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));

@@ -4,7 +4,7 @@
  * components, injections and nerve blocks, orthopaedic and spine surgery, electrodiagnostics,
  * psychology), plus codes chosen for the status codes they carry in the RVU file (bundled,
  * carrier-priced, excluded, measurement, restricted, injections with status T, anesthesia, the
- * modifier 53 rows) and codes the OPPS cap file caps. At most 400 (issue #2). Codes only: the
+ * modifier 53 rows), codes the OPPS cap file caps, and DMEPOS items. At most 400 (issue #2). Codes only: the
  * repository never holds CPT descriptors.
  */
 export const SAMPLE_CODES: readonly string[] = [
@@ -368,4 +368,12 @@ export const SAMPLE_CODES: readonly string[] = [
   'J1100',
   'J1885',
   'J3301',
+  // DMEPOS (issue #3): a cane, a TENS unit, orthoses, a supply with a rural fee.
+  'A4221',
+  'E0100',
+  'E0114',
+  'E0730',
+  'L0650',
+  'L1832',
+  'L3908',
 ];

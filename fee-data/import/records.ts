@@ -6,6 +6,7 @@
  */
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
+import type { ClfsRecord, DmeRuralZipRecord, NadacRecord } from './records-national.js';
 
 /** The kinds of data set the index holds. */
 export type { DatasetKind };
@@ -181,4 +182,19 @@ export type AnyImportedDataset =
   | (ImportedDataset<LocalityCountyRecord> & { readonly dataset: 'locality-county' })
   | (ImportedDataset<OppsCapRecord> & { readonly dataset: 'opps-cap' })
   | (ImportedDataset<AnesthesiaCfRecord> & { readonly dataset: 'anesthesia-cf' })
-  | (ImportedDataset<StateTableRow> & { readonly dataset: 'state-table' });
+  | (ImportedDataset<StateTableRow> & { readonly dataset: 'state-table' })
+  | (ImportedDataset<ClfsRecord> & { readonly dataset: 'clfs' })
+  | (ImportedDataset<DmeposFlatRecord> & { readonly dataset: 'dmepos' })
+  | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
+  | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' });
+
+/** A DMEPOS fee for one state, as the index keeps it ('' when the file has none). */
+export interface DmeposFlatRecord {
+  readonly code: string;
+  readonly modifier: string;
+  readonly modifier2: string;
+  readonly state: string;
+  readonly nonRural: string;
+  readonly rural: string;
+  readonly line: number;
+}

@@ -114,6 +114,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   const notices: string[] = [];
   let locality: Locality;
   let rural = false;
+  let place: { zip?: string; state?: string } = {};
   if (query.zip !== undefined) {
     const placed = localityOfZip(index, query.zip, date);
     if (placed.kind !== 'found')
@@ -124,6 +125,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     if (placed.notice) notices.push(placed.notice);
     locality = { carrier: placed.entry.carrier, locality: placed.entry.locality };
     rural = placed.entry.ruralIndicator !== '';
+    place = { zip: placed.entry.zip, state: placed.entry.state };
   } else {
     const [carrier, loc] = (query.locality as string).split('-') as [string, string];
     locality = { carrier, locality: loc };
@@ -144,6 +146,8 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     date,
     locality,
     setting,
+    rural,
+    ...place,
   });
   steps.push(...result.steps);
   notices.push(...result.notices);

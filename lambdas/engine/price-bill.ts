@@ -313,6 +313,8 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       locality: { carrier: placement.entry.carrier, locality: placement.entry.locality },
       setting: settingOf(line.placeOfService),
       rural: placement.entry.ruralIndicator !== '',
+      zip: placement.entry.zip,
+      state: placement.entry.state,
     });
   }
   applyInjectionStatus(work);

@@ -11,7 +11,11 @@ export type DatasetKind =
   | 'locality-county'
   | 'opps-cap'
   | 'anesthesia-cf'
-  | 'state-table';
+  | 'state-table'
+  | 'clfs'
+  | 'dmepos'
+  | 'dme-rural-zip'
+  | 'nadac';
 
 export interface EditionSource {
   readonly file: string;

@@ -3,6 +3,9 @@ import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './heade
 import { dayNumber } from './header.js';
 import {
   ANESTHESIA_CF_TABLE,
+  CLFS_TABLE,
+  DME_RURAL_ZIP_TABLE,
+  DMEPOS_TABLE,
   decodeCode,
   encodeCode,
   FORMAT_VERSION,
@@ -12,6 +15,7 @@ import {
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
+  NADAC_TABLE,
   OPPS_CAP_TABLE,
   RVU_TABLE,
   STATE_ROW_BASES,
@@ -103,6 +107,33 @@ export interface OppsCapEntry {
   /** Prices in cents. */
   readonly facilityPrice: number;
   readonly nonFacilityPrice: number;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** A clinical lab fee schedule rate. */
+export interface ClfsEntry {
+  /** Cents. */
+  readonly rate: number;
+  readonly indicator: string;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** A DMEPOS fee for one state, in cents (null when the file has none). */
+export interface DmeposEntry {
+  readonly nonRural: number | null;
+  readonly rural: number | null;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** A NADAC weekly cost. */
+export interface NadacEntry {
+  /** Per pricing unit, in hundred-thousandths of a dollar (0.28527 → 28527). */
+  readonly perUnit: number;
+  readonly pricingUnit: string;
+  readonly effective: string;
   readonly edition: EditionInfo;
   readonly line: number;
 }
@@ -214,6 +245,10 @@ const TABLE_LAYOUTS = {
   oppsCap: layout(OPPS_CAP_TABLE),
   anesthesiaCf: layout(ANESTHESIA_CF_TABLE),
   state: layout(STATE_TABLE),
+  clfs: layout(CLFS_TABLE),
+  dmepos: layout(DMEPOS_TABLE),
+  dmeRural: layout(DME_RURAL_ZIP_TABLE),
+  nadac: layout(NADAC_TABLE),
 };
 
 const R = offsetsOf(
@@ -240,6 +275,22 @@ const S = offsetsOf(
   TABLE_LAYOUTS.state,
   STATE_TABLE.fields.map((f) => f.name),
 );
+const C = offsetsOf(
+  TABLE_LAYOUTS.clfs,
+  CLFS_TABLE.fields.map((f) => f.name),
+);
+const D = offsetsOf(
+  TABLE_LAYOUTS.dmepos,
+  DMEPOS_TABLE.fields.map((f) => f.name),
+);
+const DR = offsetsOf(
+  TABLE_LAYOUTS.dmeRural,
+  DME_RURAL_ZIP_TABLE.fields.map((f) => f.name),
+);
+const N = offsetsOf(
+  TABLE_LAYOUTS.nadac,
+  NADAC_TABLE.fields.map((f) => f.name),
+);
 const A = offsetsOf(
   TABLE_LAYOUTS.anesthesiaCf,
   ANESTHESIA_CF_TABLE.fields.map((f) => f.name),
@@ -264,8 +315,12 @@ export class FeeIndex {
   private readonly localityCountyTable: Table;
   private readonly oppsCapTable: Table;
   private readonly anesthesiaCfTable: Table;
-  /** Absent in an index built before state tables were added. */
+  /** Absent in an index built without them. */
   private readonly stateTable: Table | undefined;
+  private readonly clfsTable: Table | undefined;
+  private readonly dmeposTable: Table | undefined;
+  private readonly dmeRuralTable: Table | undefined;
+  private readonly nadacTable: Table | undefined;
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
@@ -323,6 +378,10 @@ export class FeeIndex {
     this.stateTable = stateSection
       ? new Table(bytes, this.bodyStart, section(STATE_TABLE.name), TABLE_LAYOUTS.state)
       : undefined;
+    this.clfsTable = this.optionalTable(CLFS_TABLE.name, TABLE_LAYOUTS.clfs);
+    this.dmeposTable = this.optionalTable(DMEPOS_TABLE.name, TABLE_LAYOUTS.dmepos);
+    this.dmeRuralTable = this.optionalTable(DME_RURAL_ZIP_TABLE.name, TABLE_LAYOUTS.dmeRural);
+    this.nadacTable = this.optionalTable(NADAC_TABLE.name, TABLE_LAYOUTS.nadac);
     const { offset, length } = this.header.strings;
     if (this.bodyStart + offset + length > bytes.length) {
       throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
@@ -725,6 +784,118 @@ export class FeeIndex {
     return (
       i < t.count && t.u16(i * t.size, S.edition) === edition.index && t.u32(i * t.size, S.code) === codeKey
     );
+  }
+
+  private optionalTable(name: string, table: TableLayout): Table | undefined {
+    const found = this.header.sections.find((x) => x.name === name);
+    return found ? new Table(this.bytes, this.bodyStart, found, table) : undefined;
+  }
+
+  /** The clinical lab fee schedule rate of a code + modifier in an edition. */
+  clfs(code: string, modifier: string, edition: EditionInfo): ClfsEntry | undefined {
+    const t = this.clfsTable;
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    if (!t || codeKey < 0 || modKey < 0) return undefined;
+    const cmp = (at: number) =>
+      t.u32(at, C.code) - codeKey || t.u16(at, C.modifier) - modKey || t.u16(at, C.edition) - edition.index;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    const at = i * t.size;
+    return { rate: t.u32(at, C.rate), indicator: t.char(at, C.indicator), edition, line: t.u32(at, C.line) };
+  }
+
+  /** The DMEPOS fee of a code + modifiers in a state and edition. */
+  dmepos(
+    code: string,
+    modifier: string,
+    modifier2: string,
+    state: string,
+    edition: EditionInfo,
+  ): DmeposEntry | undefined {
+    const t = this.dmeposTable;
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    const mod2Key = encodeCode(modifier2, 2);
+    if (!t || codeKey < 0 || modKey < 0 || mod2Key < 0 || state.length !== 2) return undefined;
+    const stateKey = state.charCodeAt(0) | (state.charCodeAt(1) << 8);
+    const cmp = (at: number) =>
+      t.u32(at, D.code) - codeKey ||
+      t.u16(at, D.modifier) - modKey ||
+      t.u16(at, D.modifier2) - mod2Key ||
+      t.u16(at, D.state) - stateKey ||
+      t.u16(at, D.edition) - edition.index;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    const at = i * t.size;
+    const amount = (offset: number) => {
+      const v = t.i32(at, offset);
+      return v < 0 ? null : v;
+    };
+    return { nonRural: amount(D.nonRural), rural: amount(D.rural), edition, line: t.u32(at, D.line) };
+  }
+
+  /** The modifiers (first, second) a DMEPOS code has rows for in an edition and state. */
+  dmeposModifiers(code: string, state: string, edition: EditionInfo): [string, string][] {
+    const t = this.dmeposTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return [];
+    const stateKey = state.charCodeAt(0) | (state.charCodeAt(1) << 8);
+    const out: [string, string][] = [];
+    for (let i = t.lowerBound((at) => t.u32(at, D.code) - codeKey); i < t.count; i++) {
+      const at = i * t.size;
+      if (t.u32(at, D.code) !== codeKey) break;
+      if (t.u16(at, D.state) === stateKey && t.u16(at, D.edition) === edition.index) {
+        out.push([decodeCode(t.u16(at, D.modifier), 2), decodeCode(t.u16(at, D.modifier2), 2)]);
+      }
+    }
+    return out;
+  }
+
+  /** Whether a ZIP is on the DMEPOS rural ZIP list of an edition (the line of the list when it is). */
+  dmeRuralZip(zip: string, edition: EditionInfo): number | undefined {
+    const t = this.dmeRuralTable;
+    if (!t || !/^\d{5}$/.test(zip)) return undefined;
+    const z = Number(zip);
+    const cmp = (at: number) => t.u32(at, DR.zip) - z || t.u16(at, DR.edition) - edition.index;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    return t.u32(i * t.size, DR.line);
+  }
+
+  /** The NADAC cost of an 11-digit NDC in an edition (week). */
+  nadac(ndc: string, edition: EditionInfo): NadacEntry | undefined {
+    const t = this.nadacTable;
+    if (!t || !/^\d{11}$/.test(ndc)) return undefined;
+    const high = Number(ndc.slice(0, 5));
+    const low = Number(ndc.slice(5));
+    const cmp = (at: number) =>
+      t.u32(at, N.ndcHigh) - high || t.u32(at, N.ndcLow) - low || t.u16(at, N.edition) - edition.index;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    const at = i * t.size;
+    return {
+      perUnit: t.u32(at, N.perUnit),
+      pricingUnit: t.char2(at, N.pricingUnit),
+      effective: this.string(t.u32(at, N.effective)),
+      edition,
+      line: t.u32(at, N.line),
+    };
+  }
+
+  /** Whether any edition of the lab fee schedule or the DMEPOS schedule lists a code. */
+  hasLabOrDmeCode(code: string): boolean {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return false;
+    for (const [t, offset] of [
+      [this.clfsTable, C.code],
+      [this.dmeposTable, D.code],
+    ] as const) {
+      if (!t) continue;
+      const i = t.lowerBound((at) => t.u32(at, offset) - codeKey);
+      if (i < t.count && t.u32(i * t.size, offset) === codeKey) return true;
+    }
+    return false;
   }
 
   /** Number of records per section, for reports. */

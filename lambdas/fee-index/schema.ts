@@ -244,6 +244,65 @@ export const STATE_TABLE = {
   ],
 } as const satisfies TableSchema;
 
+/** Clinical laboratory fee schedule: national limitation amounts by code + modifier + edition. */
+export const CLFS_TABLE = {
+  name: 'clfs',
+  key: ['code', 'modifier', 'edition'],
+  fields: [
+    { name: 'code', type: 'code' },
+    { name: 'modifier', type: 'mod' },
+    { name: 'edition', type: 'u16' },
+    { name: 'rate', type: 'u32', scale: 2 },
+    { name: 'indicator', type: 'char' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
+/** DMEPOS fees by code + modifiers + state + edition: non-rural and rural, in cents (-1 = none). */
+export const DMEPOS_TABLE = {
+  name: 'dmepos',
+  key: ['code', 'modifier', 'modifier2', 'state', 'edition'],
+  fields: [
+    { name: 'code', type: 'code' },
+    { name: 'modifier', type: 'mod' },
+    { name: 'modifier2', type: 'mod' },
+    { name: 'state', type: 'char2' },
+    { name: 'edition', type: 'u16' },
+    { name: 'nonRural', type: 'i32' },
+    { name: 'rural', type: 'i32' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
+/** ZIP codes on the DMEPOS rural ZIP list, by edition (quarter). */
+export const DME_RURAL_ZIP_TABLE = {
+  name: 'dme-rural-zip',
+  key: ['zip', 'edition'],
+  fields: [
+    { name: 'zip', type: 'u32' },
+    { name: 'edition', type: 'u16' },
+    { name: 'state', type: 'char2' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
+/** NADAC per-unit costs by NDC (11 digits, split in two numbers) + edition (week). */
+export const NADAC_TABLE = {
+  name: 'nadac',
+  key: ['ndcHigh', 'ndcLow', 'edition'],
+  fields: [
+    /** First five digits of the NDC (labeler). */
+    { name: 'ndcHigh', type: 'u32' },
+    /** Last six digits (product and package). */
+    { name: 'ndcLow', type: 'u32' },
+    { name: 'edition', type: 'u16' },
+    { name: 'pricingUnit', type: 'char2' },
+    { name: 'perUnit', type: 'u32', scale: 5 },
+    { name: 'effective', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
 export const TABLES = [
   RVU_TABLE,
   GPCI_TABLE,

@@ -46,8 +46,14 @@ describe('the national index from the official files', () => {
       'anesthesia-cf': 109,
       // AZ 14,965 + GA 12,188 + NC 20,164 + AL 10,435 + LA 1,891 (the state importers' counts)
       'state-table': 59_643,
+      // CLFS 2025 Q4 2,149 + 2026 Q3 2,206 rows (clfs importer counts)
+      clfs: 2_149 + 2_206,
+      'dme-rural-zip': 32_035,
+      nadac: 46,
       jurisdictions: 53,
     });
+    // DMEPOS: one record per code, modifiers and state with a fee, from 3,511 + 3,515 rows.
+    expect(index.counts().dmepos).toBeGreaterThan(300_000);
     expect(index.header.editions.map((e) => e.id)).toEqual([
       'pfs-rvu/2025',
       'pfs-rvu/2026',
@@ -62,6 +68,12 @@ describe('the national index from the official files', () => {
       'state-table/GA-2024',
       'state-table/LA-RADIOLOGY-YEAR-UNKNOWN',
       'state-table/NC-2025',
+      'clfs/2025',
+      'clfs/2026',
+      'dmepos/2025',
+      'dmepos/2026',
+      'dme-rural-zip/2026',
+      'nadac/2026',
     ]);
   });
 

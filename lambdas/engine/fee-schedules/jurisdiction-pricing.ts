@@ -2,7 +2,18 @@ import type { FeeIndex } from '../../fee-index/reader.js';
 import { type Edition, editionFor, type Jurisdiction } from '../jurisdictions.js';
 import { cents, formatCents, Money, roundToCents } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
-import { type RbrvsQuery, type RbrvsResult, rbrvsFee } from './rbrvs.js';
+import { labOrDmeFee } from './lab-and-dme.js';
+import { rbrvsFee as physicianFee, type RbrvsQuery, type RbrvsResult } from './rbrvs.js';
+
+/**
+ * Medicare's amount for a line: the physician fee schedule, or for a code it does not pay, the
+ * clinical lab or DMEPOS schedule.
+ */
+function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
+  const physician = physicianFee(index, query);
+  if (physician.kind === 'priced' || query.conversionFactor) return physician;
+  return labOrDmeFee(index, query) ?? physician;
+}
 
 /**
  * Prices one line by its jurisdiction's method (fee-data/jurisdictions): Medicare itself, Medicare
@@ -108,7 +119,7 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
         );
       }
       const medicare = rbrvsFee(index, query);
-      if (medicare.kind !== 'priced')
+      if (medicare.kind !== 'priced' || medicare.method !== 'rbrvs')
         return withStep(medicare, jurisdictionStep(j, edition, `${j.name}: ${factor.value} × Medicare.`));
       const amount = roundToCents(new Money(medicare.unitAmount).times(factor.value).div(100));
       const step: ExplanationStep = {
@@ -321,7 +332,7 @@ function stateTableFee(
  * @returns true when some edition we hold lists it
  */
 export function knownCode(index: FeeIndex, j: Jurisdiction | undefined, code: string): boolean {
-  if (index.hasCode(code)) return true;
+  if (index.hasCode(code) || index.hasLabOrDmeCode(code)) return true;
   if (j?.billTypes.professional.method !== 'state-table') return false;
   return j.billTypes.professional.editions.some((e) => {
     const table = index.editionById(`state-table/${e.id}`);

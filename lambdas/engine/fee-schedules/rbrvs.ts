@@ -32,6 +32,9 @@ export interface RbrvsQuery {
   readonly conversionFactor?: { readonly value: number; readonly description: string };
   /** The ZIP is rural in the CMS ZIP file (state tables with rural rates read it). */
   readonly rural?: boolean;
+  /** The five-digit ZIP and its state (DMEPOS fees are by state, rural by the DMEPOS ZIP list). */
+  readonly zip?: string;
+  readonly state?: string;
 }
 
 export type RbrvsResult =
@@ -40,7 +43,7 @@ export type RbrvsResult =
       /** Fee schedule amount for one unit. */
       readonly unitAmount: Cents;
       /** How it was priced, and on which edition. */
-      readonly method: 'rbrvs' | 'state-table';
+      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos';
       readonly edition: EditionInfo;
       /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
       readonly pfsStatus?: string;

@@ -1,0 +1,66 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { importClfs } from './clfs.js';
+import { importDmepos, importDmeRuralZip } from './dmepos.js';
+import { importNadac } from './nadac.js';
+import type { AnyImportedDataset, DmeposFlatRecord } from './records.js';
+import type { ClfsDataset, DmeposDataset, DmeRuralZipDataset, NadacDataset } from './records-national.js';
+
+/**
+ * The national data beyond the physician fee schedule that the index holds: the clinical lab fee
+ * schedule, DMEPOS fees by state with the rural ZIP list, and NADAC drug costs. (NCCI and MUE are
+ * imported by their importers and join the index with the edits that use them.)
+ */
+
+function files(dir: string, pattern: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** DMEPOS records are wide (a fee pair per state); the index keeps one record per state with a fee. */
+function flattenDmepos(d: DmeposDataset): AnyImportedDataset {
+  const records: DmeposFlatRecord[] = [];
+  for (const r of d.records) {
+    for (const [state, fee] of Object.entries(r.fees)) {
+      if (fee.nonRural === null && fee.rural === null) continue;
+      records.push({
+        code: r.code,
+        modifier: r.modifier,
+        modifier2: r.modifier2,
+        state,
+        nonRural: fee.nonRural ?? '',
+        rural: fee.rural === null || fee.rural === '0' ? '' : fee.rural,
+        line: r.line,
+      });
+    }
+  }
+  return { ...d, dataset: 'dmepos', records };
+}
+
+/**
+ * Imports the national files found in a reference directory (clfs/, dmepos/, nadac/).
+ *
+ * @param dir - laid out like ../shared/reference-data
+ * @returns the data sets, ready for the index
+ */
+export function importNationalData(dir: string): AnyImportedDataset[] {
+  const out: AnyImportedDataset[] = [];
+  for (const file of files(path.join(dir, 'clfs'), /CLFS.*\.csv$/i)) {
+    const d: ClfsDataset = importClfs(file);
+    out.push({ ...d, dataset: 'clfs' });
+  }
+  for (const file of files(path.join(dir, 'dmepos'), /^DMEPOS\d\d_.*\.csv$/i))
+    out.push(flattenDmepos(importDmepos(file)));
+  for (const file of files(path.join(dir, 'dmepos'), /^DME_Rural_ZIP.*\.csv$/i)) {
+    const d: DmeRuralZipDataset = importDmeRuralZip(file);
+    out.push({ ...d, dataset: 'dme-rural-zip' });
+  }
+  for (const file of files(path.join(dir, 'nadac'), /NADAC.*\.csv$/i)) {
+    const d: NadacDataset = importNadac(file);
+    out.push({ ...d, dataset: 'nadac' });
+  }
+  return out;
+}
