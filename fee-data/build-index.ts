@@ -8,6 +8,7 @@ import {
   CLFS_TABLE,
   DME_RURAL_ZIP_TABLE,
   DMEPOS_TABLE,
+  decodeCode,
   encodeCode,
   FORMAT_VERSION,
   GLOBAL_DAYS_CODES,
@@ -16,8 +17,13 @@ import {
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
+  MUE_TABLE,
   NADAC_TABLE,
   OPPS_CAP_TABLE,
+  PTP_DATES_TABLE,
+  PTP_DIRECTORY_TABLE,
+  PTP_PAIRS_TABLE,
+  PTP_RATIONALES_TABLE,
   RVU_TABLE,
   STATE_ROW_BASES,
   STATE_ROW_STATUSES,
@@ -27,6 +33,7 @@ import {
   ZIP5_TABLE,
 } from '../lambdas/fee-index/schema.js';
 import type { AnyImportedDataset } from './import/records.js';
+import type { PtpDataset } from './import/records-national.js';
 import type { Jurisdiction } from './jurisdictions/schema.js';
 
 /** Raised when imported records cannot be encoded (a value out of range, an unknown character). */
@@ -144,6 +151,106 @@ function encodeTable(table: TableLayout, rows: Row[], strings: StringTable): Uin
   return bytes;
 }
 
+/**
+ * Writes the NCCI PTP sections: a directory row per column 1 code of each edition pointing at its
+ * run of 8-byte pairs (sorted by column 2), the dates of dated editions' pairs, and the rationales.
+ */
+function writePtpSections(
+  ptp: readonly PtpDataset[],
+  editions: readonly EditionInfo[],
+  strings: StringTable,
+): { info: Omit<SectionInfo, 'offset'>; bytes: Uint8Array }[] {
+  const pairsLayout = layout(PTP_PAIRS_TABLE);
+  const total = ptp.reduce((n, p) => n + p.pairs.count, 0);
+  const pairs = new Uint8Array(total * pairsLayout.recordSize);
+  const view = new DataView(pairs.buffer);
+  const directory: Row[] = [];
+  const dates: Row[] = [];
+  const rationales: Row[] = [];
+  let next = 0;
+  const ordered = editions
+    .filter((e) => e.dataset === 'ncci-ptp')
+    .map((e) => ({
+      edition: e,
+      data: ptp.find(
+        (p) =>
+          p.source.sha256 === e.source.sha256 && p.form === (e.id.includes('undated') ? 'derived' : p.form),
+      ),
+    }));
+  for (const { edition, data } of ordered) {
+    if (!data) throw new IndexBuildError(`edition ${edition.id} lost its PTP table`);
+    const p = data.pairs;
+    // Sort the edition's pairs by column 1 then column 2 (the derived file is sorted; CMS's may not be).
+    const order = Array.from({ length: p.count }, (_, i) => i).sort(
+      (a, b) =>
+        (p.column1[a] as number) - (p.column1[b] as number) ||
+        (p.column2[a] as number) - (p.column2[b] as number),
+    );
+    p.rationales.forEach((text, index) => {
+      rationales.push({ edition: edition.index, index, text });
+    });
+    let runStart = next;
+    let runKey = -1;
+    for (const i of order) {
+      const column1 = p.column1[i] as number;
+      if (column1 !== runKey) {
+        if (runKey >= 0)
+          directory.push({
+            edition: edition.index,
+            column1: decodeCode(runKey, 5),
+            first: runStart,
+            count: next - runStart,
+          });
+        runKey = column1;
+        runStart = next;
+      }
+      const at = next * pairsLayout.recordSize;
+      view.setUint32(at + (pairsLayout.offsets.column2 as number), p.column2[i] as number, true);
+      view.setUint16(at + (pairsLayout.offsets.rationale as number), p.rationale[i] as number, true);
+      view.setUint8(at + (pairsLayout.offsets.modifierIndicator as number), p.modifierIndicator[i] as number);
+      view.setUint8(at + (pairsLayout.offsets.flags as number), p.inExistencePrior1996?.[i] ? 1 : 0);
+      if (p.effectiveDay && p.deletionDay) {
+        dates.push({
+          pair: next,
+          effectiveDay: p.effectiveDay[i] as number,
+          deletionDay: p.deletionDay[i] as number,
+        });
+      }
+      next++;
+    }
+    if (runKey >= 0)
+      directory.push({
+        edition: edition.index,
+        column1: decodeCode(runKey, 5),
+        first: runStart,
+        count: next - runStart,
+      });
+  }
+  const section = (schema: TableSchema, rows: Row[]) => {
+    const table = layout(schema);
+    rows.sort(keyComparator(schema));
+    const bytes = encodeTable(table, rows, strings);
+    return {
+      info: { name: schema.name, length: bytes.length, recordSize: table.recordSize, count: rows.length },
+      bytes,
+    };
+  };
+  return [
+    section(PTP_DIRECTORY_TABLE, directory),
+    {
+      info: {
+        name: PTP_PAIRS_TABLE.name,
+        length: pairs.length,
+        recordSize: pairsLayout.recordSize,
+        count: total,
+      },
+      bytes: pairs,
+    },
+    section(PTP_DATES_TABLE, dates),
+    section(PTP_RATIONALES_TABLE, rationales),
+  ];
+}
+
 /** Compares two rows by the schema's key, encoded as the reader will compare them. */
 function keyComparator(schema: TableSchema): (a: Row, b: Row) => number {
   const keyFields = schema.key.map((name) => {
@@ -180,6 +287,8 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'dmepos',
   'dme-rural-zip',
   'nadac',
+  'mue',
+  'ncci-ptp',
 ];
 
 /**
@@ -339,6 +448,8 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
         edition,
         effective: r.effectiveDate,
       }));
+    case 'mue':
+      return dataset.records.map((r) => ({ ...r, edition }));
   }
 }
 
@@ -354,6 +465,9 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   dmepos: DMEPOS_TABLE,
   'dme-rural-zip': DME_RURAL_ZIP_TABLE,
   nadac: NADAC_TABLE,
+  mue: MUE_TABLE,
+  // NCCI PTP pairs are written by writePtpSections, not as records (PTP_PAIRS_TABLE documents them).
+  'ncci-ptp': PTP_PAIRS_TABLE,
 };
 
 export interface BuildOptions {
@@ -364,6 +478,8 @@ export interface BuildOptions {
    * the data and the rules that use it ship and version together. Default: none.
    */
   readonly jurisdictions?: readonly Jurisdiction[];
+  /** NCCI PTP tables (their pairs travel as typed arrays, not records). Default: none. */
+  readonly ptp?: readonly PtpDataset[];
 }
 
 /**
@@ -374,11 +490,27 @@ export interface BuildOptions {
  * @returns the index bytes
  */
 export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options: BuildOptions): Uint8Array {
-  const editions = planEditions(datasets, options.builtFrom === 'sample');
+  const ptp = options.ptp ?? [];
+  // PTP tables take part in edition planning like any data set; their pairs are written apart.
+  const ptpAsDatasets = ptp.map(
+    (p) =>
+      ({
+        ...p,
+        dataset: 'ncci-ptp',
+        records: [],
+        partition: p.form,
+        editionId: `ncci-ptp/${p.form}-${p.year}`,
+      }) as unknown as AnyImportedDataset,
+  );
+  const editions = planEditions([...datasets, ...ptpAsDatasets], options.builtFrom === 'sample');
   const strings = new StringTable();
   const bodies: { info: Omit<SectionInfo, 'offset'>; bytes: Uint8Array }[] = [];
 
   for (const kind of DATASET_ORDER) {
+    if (kind === 'ncci-ptp') {
+      bodies.push(...writePtpSections(ptp, editions, strings));
+      continue;
+    }
     const schema = TABLE_OF[kind];
     const table = layout(schema);
     const rows: Row[] = [];

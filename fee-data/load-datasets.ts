@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
-import { importNationalData } from './import/national-index.js';
+import { importNationalData, importPtpTables } from './import/national-index.js';
 import type { AnyImportedDataset } from './import/records.js';
+import type { PtpDataset } from './import/records-national.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
 import { stateTableDatasets } from './import/state-index.js';
 import { importStateDirectory } from './import/state-tables.js';
@@ -30,14 +31,16 @@ export interface BuildReport {
 export function readDatasets(dir: string): {
   datasets: AnyImportedDataset[];
   builtFrom: 'official' | 'sample';
+  ptp: PtpDataset[];
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
-  if (existsSync(path.join(dir, 'manifest.json'))) return { datasets: readSample(dir), builtFrom: 'sample' };
+  if (existsSync(path.join(dir, 'manifest.json')))
+    return { datasets: readSample(dir), builtFrom: 'sample', ptp: [] };
   const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir))
     datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));
-  return { datasets, builtFrom: 'official' };
+  return { datasets, builtFrom: 'official', ptp: importPtpTables(dir) };
 }
 
 /**
@@ -49,9 +52,9 @@ export function readDatasets(dir: string): {
  */
 export function buildIndexFromDirectory(from: string, out: string): BuildReport {
   const t0 = performance.now();
-  const { datasets, builtFrom } = readDatasets(from);
+  const { datasets, builtFrom, ptp } = readDatasets(from);
   const t1 = performance.now();
-  const bytes = buildIndexBytes(datasets, { builtFrom, jurisdictions: loadJurisdictions() });
+  const bytes = buildIndexBytes(datasets, { builtFrom, jurisdictions: loadJurisdictions(), ptp });
   writeIndexFile(bytes, out);
   const t2 = performance.now();
   return {

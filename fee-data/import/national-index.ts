@@ -2,9 +2,18 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { importClfs } from './clfs.js';
 import { importDmepos, importDmeRuralZip } from './dmepos.js';
+import { importMue } from './mue.js';
 import { importNadac } from './nadac.js';
+import { importNcciPtp } from './ncci-ptp.js';
 import type { AnyImportedDataset, DmeposFlatRecord } from './records.js';
-import type { ClfsDataset, DmeposDataset, DmeRuralZipDataset, NadacDataset } from './records-national.js';
+import type {
+  ClfsDataset,
+  DmeposDataset,
+  DmeRuralZipDataset,
+  MueDataset,
+  NadacDataset,
+  PtpDataset,
+} from './records-national.js';
 
 /**
  * The national data beyond the physician fee schedule that the index holds: the clinical lab fee
@@ -62,5 +71,29 @@ export function importNationalData(dir: string): AnyImportedDataset[] {
     const d: NadacDataset = importNadac(file);
     out.push({ ...d, dataset: 'nadac' });
   }
+  const ncci = path.join(dir, 'ncci');
+  for (const file of [
+    ...files(ncci, /^mue.*\.csv$/i),
+    ...files(path.join(ncci, 'raw_format_excerpts'), /MUE.*\.csv$/i),
+  ]) {
+    const d: MueDataset = importMue(file);
+    // The undated derived table and a dated CMS file are not successive editions of each other.
+    out.push({ ...d, dataset: 'mue', partition: d.form, editionId: `mue/${d.form}-${d.year}` });
+  }
   return out;
+}
+
+/**
+ * Imports the NCCI PTP tables of a reference directory: the undated derived table and CMS's dated
+ * files (their pairs stay in typed arrays).
+ *
+ * @param dir - laid out like ../shared/reference-data
+ * @returns the tables
+ */
+export function importPtpTables(dir: string): PtpDataset[] {
+  const ncci = path.join(dir, 'ncci');
+  return [
+    ...files(ncci, /^ptp.*\.csv\.gz$/i),
+    ...files(path.join(ncci, 'raw_format_excerpts'), /^cci.*\.txt$/i),
+  ].map(importNcciPtp);
 }

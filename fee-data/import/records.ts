@@ -6,7 +6,7 @@
  */
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
-import type { ClfsRecord, DmeRuralZipRecord, NadacRecord } from './records-national.js';
+import type { ClfsRecord, DmeRuralZipRecord, MueRecord, NadacRecord } from './records-national.js';
 
 /** The kinds of data set the index holds. */
 export type { DatasetKind };
@@ -186,7 +186,8 @@ export type AnyImportedDataset =
   | (ImportedDataset<ClfsRecord> & { readonly dataset: 'clfs' })
   | (ImportedDataset<DmeposFlatRecord> & { readonly dataset: 'dmepos' })
   | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
-  | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' });
+  | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' })
+  | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' });
 
 /** A DMEPOS fee for one state, as the index keeps it ('' when the file has none). */
 export interface DmeposFlatRecord {

@@ -15,7 +15,9 @@ export type DatasetKind =
   | 'clfs'
   | 'dmepos'
   | 'dme-rural-zip'
-  | 'nadac';
+  | 'nadac'
+  | 'mue'
+  | 'ncci-ptp';
 
 export interface EditionSource {
   readonly file: string;

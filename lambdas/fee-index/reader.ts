@@ -1,6 +1,6 @@
 import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
-import { dayNumber } from './header.js';
+import { dateOfDay, dayNumber } from './header.js';
 import {
   ANESTHESIA_CF_TABLE,
   CLFS_TABLE,
@@ -15,8 +15,13 @@ import {
   LOCALITY_COUNTY_TABLE,
   layout,
   MAGIC,
+  MUE_TABLE,
   NADAC_TABLE,
   OPPS_CAP_TABLE,
+  PTP_DATES_TABLE,
+  PTP_DIRECTORY_TABLE,
+  PTP_PAIRS_TABLE,
+  PTP_RATIONALES_TABLE,
   RVU_TABLE,
   STATE_ROW_BASES,
   STATE_ROW_STATUSES,
@@ -107,6 +112,30 @@ export interface OppsCapEntry {
   /** Prices in cents. */
   readonly facilityPrice: number;
   readonly nonFacilityPrice: number;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** An NCCI procedure-to-procedure edit. */
+export interface PtpEdit {
+  readonly column1: string;
+  readonly column2: string;
+  /** 0 never bypassed, 1 bypassed by an allowed modifier, 9 not applicable. */
+  readonly modifierIndicator: number;
+  readonly rationale: string;
+  readonly inExistencePrior1996: boolean;
+  /** Dates for CMS's dated files; null for the undated table (treat as in force on every date). */
+  readonly effective: string | null;
+  readonly deletion: string | null;
+  readonly edition: EditionInfo;
+}
+
+/** A medically unlikely edit. */
+export interface MueEntry {
+  readonly mueValue: number;
+  /** 1 per line, 2 per day (policy), 3 per day (clinical). */
+  readonly mai: string;
+  readonly rationale: string;
   readonly edition: EditionInfo;
   readonly line: number;
 }
@@ -249,6 +278,11 @@ const TABLE_LAYOUTS = {
   dmepos: layout(DMEPOS_TABLE),
   dmeRural: layout(DME_RURAL_ZIP_TABLE),
   nadac: layout(NADAC_TABLE),
+  mue: layout(MUE_TABLE),
+  ptpDirectory: layout(PTP_DIRECTORY_TABLE),
+  ptpPairs: layout(PTP_PAIRS_TABLE),
+  ptpDates: layout(PTP_DATES_TABLE),
+  ptpRationales: layout(PTP_RATIONALES_TABLE),
 };
 
 const R = offsetsOf(
@@ -291,6 +325,26 @@ const N = offsetsOf(
   TABLE_LAYOUTS.nadac,
   NADAC_TABLE.fields.map((f) => f.name),
 );
+const M = offsetsOf(
+  TABLE_LAYOUTS.mue,
+  MUE_TABLE.fields.map((f) => f.name),
+);
+const PD = offsetsOf(
+  TABLE_LAYOUTS.ptpDirectory,
+  PTP_DIRECTORY_TABLE.fields.map((f) => f.name),
+);
+const PP = offsetsOf(
+  TABLE_LAYOUTS.ptpPairs,
+  PTP_PAIRS_TABLE.fields.map((f) => f.name),
+);
+const PT = offsetsOf(
+  TABLE_LAYOUTS.ptpDates,
+  PTP_DATES_TABLE.fields.map((f) => f.name),
+);
+const PR = offsetsOf(
+  TABLE_LAYOUTS.ptpRationales,
+  PTP_RATIONALES_TABLE.fields.map((f) => f.name),
+);
 const A = offsetsOf(
   TABLE_LAYOUTS.anesthesiaCf,
   ANESTHESIA_CF_TABLE.fields.map((f) => f.name),
@@ -321,6 +375,11 @@ export class FeeIndex {
   private readonly dmeposTable: Table | undefined;
   private readonly dmeRuralTable: Table | undefined;
   private readonly nadacTable: Table | undefined;
+  private readonly mueTable: Table | undefined;
+  private readonly ptpDirectory: Table | undefined;
+  private readonly ptpPairs: Table | undefined;
+  private readonly ptpDates: Table | undefined;
+  private readonly ptpRationales: Table | undefined;
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
@@ -382,6 +441,11 @@ export class FeeIndex {
     this.dmeposTable = this.optionalTable(DMEPOS_TABLE.name, TABLE_LAYOUTS.dmepos);
     this.dmeRuralTable = this.optionalTable(DME_RURAL_ZIP_TABLE.name, TABLE_LAYOUTS.dmeRural);
     this.nadacTable = this.optionalTable(NADAC_TABLE.name, TABLE_LAYOUTS.nadac);
+    this.mueTable = this.optionalTable(MUE_TABLE.name, TABLE_LAYOUTS.mue);
+    this.ptpDirectory = this.optionalTable(PTP_DIRECTORY_TABLE.name, TABLE_LAYOUTS.ptpDirectory);
+    this.ptpPairs = this.optionalTable(PTP_PAIRS_TABLE.name, TABLE_LAYOUTS.ptpPairs);
+    this.ptpDates = this.optionalTable(PTP_DATES_TABLE.name, TABLE_LAYOUTS.ptpDates);
+    this.ptpRationales = this.optionalTable(PTP_RATIONALES_TABLE.name, TABLE_LAYOUTS.ptpRationales);
     const { offset, length } = this.header.strings;
     if (this.bodyStart + offset + length > bytes.length) {
       throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
@@ -896,6 +960,85 @@ export class FeeIndex {
       if (i < t.count && t.u32(i * t.size, offset) === codeKey) return true;
     }
     return false;
+  }
+
+  /**
+   * The NCCI PTP edit of a column 1 / column 2 pair in one edition, if there is one.
+   *
+   * @param edition - an ncci-ptp edition
+   * @param column1 - the column 1 code
+   * @param column2 - the column 2 code
+   * @returns the edit, or undefined
+   */
+  ptpEdit(edition: EditionInfo, column1: string, column2: string): PtpEdit | undefined {
+    const dir = this.ptpDirectory;
+    const pairs = this.ptpPairs;
+    const key1 = encodeCode(column1, 5);
+    const key2 = encodeCode(column2, 5);
+    if (!dir || !pairs || key1 < 0 || key2 < 0) return undefined;
+    const d = dir.lowerBound(
+      (at) => dir.u16(at, PD.edition) - edition.index || dir.u32(at, PD.column1) - key1,
+    );
+    if (d >= dir.count) return undefined;
+    const dAt = d * dir.size;
+    if (dir.u16(dAt, PD.edition) !== edition.index || dir.u32(dAt, PD.column1) !== key1) return undefined;
+    const first = dir.u32(dAt, PD.first);
+    const count = dir.u32(dAt, PD.count);
+    let lo = first;
+    let hi = first + count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pairs.u32(mid * pairs.size, PP.column2) < key2) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= first + count || pairs.u32(lo * pairs.size, PP.column2) !== key2) return undefined;
+    const at = lo * pairs.size;
+    let effective: string | null = null;
+    let deletion: string | null = null;
+    const dates = this.ptpDates;
+    if (dates) {
+      const i = dates.lowerBound((x) => dates.u32(x, PT.pair) - lo);
+      if (i < dates.count && dates.u32(i * dates.size, PT.pair) === lo) {
+        effective = dateOfDay(dates.i32(i * dates.size, PT.effectiveDay));
+        const del = dates.i32(i * dates.size, PT.deletionDay);
+        deletion = del < 0 ? null : dateOfDay(del);
+      }
+    }
+    return {
+      column1,
+      column2,
+      modifierIndicator: pairs.u8(at, PP.modifierIndicator),
+      rationale: this.ptpRationale(edition, pairs.u16(at, PP.rationale)),
+      inExistencePrior1996: (pairs.u8(at, PP.flags) & 1) === 1,
+      effective,
+      deletion,
+      edition,
+    };
+  }
+
+  private ptpRationale(edition: EditionInfo, index: number): string {
+    const t = this.ptpRationales;
+    if (!t) return '';
+    const i = t.lowerBound((at) => t.u16(at, PR.edition) - edition.index || t.u16(at, PR.index) - index);
+    return i < t.count ? this.string(t.u32(i * t.size, PR.text)) : '';
+  }
+
+  /** The MUE of a code in an edition. */
+  mue(code: string, edition: EditionInfo): MueEntry | undefined {
+    const t = this.mueTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return undefined;
+    const cmp = (at: number) => t.u32(at, M.code) - codeKey || t.u16(at, M.edition) - edition.index;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    const at = i * t.size;
+    return {
+      mueValue: t.u32(at, M.mueValue),
+      mai: t.char(at, M.mai),
+      rationale: this.string(t.u32(at, M.rationale)),
+      edition,
+      line: t.u32(at, M.line),
+    };
   }
 
   /** Number of records per section, for reports. */

@@ -303,6 +303,74 @@ export const NADAC_TABLE = {
   ],
 } as const satisfies TableSchema;
 
+/**
+ * NCCI procedure-to-procedure edits, in four sections. The 2.1 million pairs take 8 bytes each:
+ * a directory row per column 1 code of an edition points at its run of pairs, sorted by column 2.
+ */
+export const PTP_DIRECTORY_TABLE = {
+  name: 'ncci-ptp-directory',
+  key: ['edition', 'column1'],
+  fields: [
+    { name: 'edition', type: 'u16' },
+    { name: 'column1', type: 'code' },
+    /** Index of the first pair of the run in `ncci-ptp-pairs`. */
+    { name: 'first', type: 'u32' },
+    { name: 'count', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
+/** One pair: the column 2 code and the edit's attributes (runs ordered by column 2, no key of their own). */
+export const PTP_PAIRS_TABLE = {
+  name: 'ncci-ptp-pairs',
+  key: [],
+  fields: [
+    { name: 'column2', type: 'code' },
+    /** Index into the edition's rationales (`ncci-ptp-rationales`). */
+    { name: 'rationale', type: 'u16' },
+    /** 0, 1 or 9. */
+    { name: 'modifierIndicator', type: 'u8' },
+    /** bit 0: in existence prior to 1996. */
+    { name: 'flags', type: 'u8' },
+  ],
+} as const satisfies TableSchema;
+
+/** Effective and deletion dates of the pairs of dated editions (CMS's files), by pair index. */
+export const PTP_DATES_TABLE = {
+  name: 'ncci-ptp-dates',
+  key: ['pair'],
+  fields: [
+    { name: 'pair', type: 'u32' },
+    /** Day numbers since 1970-01-01; deletion -1 when not deleted. */
+    { name: 'effectiveDay', type: 'i32' },
+    { name: 'deletionDay', type: 'i32' },
+  ],
+} as const satisfies TableSchema;
+
+/** The rationale texts of each edition. */
+export const PTP_RATIONALES_TABLE = {
+  name: 'ncci-ptp-rationales',
+  key: ['edition', 'index'],
+  fields: [
+    { name: 'edition', type: 'u16' },
+    { name: 'index', type: 'u16' },
+    { name: 'text', type: 'str' },
+  ],
+} as const satisfies TableSchema;
+
+/** Medically unlikely edits: units a code may be billed, by code + edition. */
+export const MUE_TABLE = {
+  name: 'mue',
+  key: ['code', 'edition'],
+  fields: [
+    { name: 'code', type: 'code' },
+    { name: 'edition', type: 'u16' },
+    { name: 'mai', type: 'char' },
+    { name: 'mueValue', type: 'u32' },
+    { name: 'rationale', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
 export const TABLES = [
   RVU_TABLE,
   GPCI_TABLE,

@@ -28,10 +28,12 @@ describe('the national index from the official files', () => {
         `reference data directory not found: ${dir} (set WCBR_REFERENCE_DATA or put ../shared beside the clone)`,
       );
     }
+    const read = readDatasets(dir);
     index = FeeIndex.fromBytes(
-      buildIndexBytes(readDatasets(dir).datasets, {
+      buildIndexBytes(read.datasets, {
         builtFrom: 'official',
         jurisdictions: loadJurisdictions(),
+        ptp: read.ptp,
       }),
     );
   });
@@ -50,6 +52,8 @@ describe('the national index from the official files', () => {
       clfs: 2_149 + 2_206,
       'dme-rural-zip': 32_035,
       nadac: 46,
+      // MUE: 15,095 derived + 15 from the CMS excerpt
+      mue: 15_110,
       jurisdictions: 53,
     });
     // DMEPOS: one record per code, modifiers and state with a fee, from 3,511 + 3,515 rows.
@@ -74,6 +78,10 @@ describe('the national index from the official files', () => {
       'dmepos/2026',
       'dme-rural-zip/2026',
       'nadac/2026',
+      'mue/cms-2026',
+      'mue/derived-2026',
+      'ncci-ptp/cms-2026',
+      'ncci-ptp/derived-2026',
     ]);
   });
 
@@ -145,6 +153,31 @@ describe('the national index from the official files', () => {
     expect(at('NC', '72148', '27601')).toBe('345.36');
     expect(at('AL', '99213', '35203')).toBe('84.14');
     expect(at('LA', '72148', '70112')).toBe('1051.00');
+  });
+
+  it('holds the 2.1 million NCCI PTP pairs and the MUEs, dated where CMS dates them', () => {
+    expect(index.counts()['ncci-ptp-pairs']).toBe(2_140_693 + 100);
+    const derived = index.editionById('ncci-ptp/derived-2026');
+    const cms = index.editionById('ncci-ptp/cms-2026');
+    if (!derived || !cms) throw new Error('PTP editions missing');
+    // ptp_practitioner_pairs_NODATES_incl_deleted_derived.csv.gz line 36: 0001A,99213,1 (undated)
+    expect(index.ptpEdit(derived, '0001A', '99213')).toMatchObject({
+      modifierIndicator: 1,
+      effective: null,
+      deletion: null,
+    });
+    // ccipra-v322r0-f1 excerpt line 22: 0001A 99213, effective 20220101, deleted 20231231, indicator 1
+    expect(index.ptpEdit(cms, '0001A', '99213')).toMatchObject({
+      modifierIndicator: 1,
+      effective: '2022-01-01',
+      deletion: '2023-12-31',
+      rationale: 'CPT Manual or CMS manual coding instruction',
+    });
+    expect(index.ptpEdit(derived, '99213', '0001A')).toBeUndefined();
+    // mue_practitioner_derived.csv line 2: 0001U, MUE 1, MAI 2
+    const mue = index.editionById('mue/derived-2026');
+    if (!mue) throw new Error('MUE edition missing');
+    expect(index.mue('0001U', mue)).toMatchObject({ mueValue: 1, mai: '2' });
   });
 
   it('prices the 2026 excerpt rows on 2026 GPCIs and CF 33.4009, and no other 2026 code', () => {
