@@ -95,6 +95,8 @@ function unpriced(
  */
 export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQuery): RbrvsResult {
   const professional = j.billTypes.professional;
+  // Medicare itself needs no registry edition: the fee index's own editions date its lines.
+  if (professional.method === 'medicare') return rbrvsFee(index, query);
   const choice = editionFor(j, query.date);
   const edition = choice?.edition;
   const pastLatest = choice?.pastLatest
