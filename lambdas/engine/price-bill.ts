@@ -8,6 +8,7 @@ import {
 } from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { BillValidationError, type FieldError } from './errors.js';
+import { drugFee } from './fee-schedules/drugs.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
@@ -254,7 +255,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     });
   }
   for (const line of bill.lines) {
-    if (!knownCode(index, jurisdiction, line.code)) {
+    if (!line.drug && !knownCode(index, jurisdiction, line.code)) {
       errors.push({
         field: line.codeField,
         errorMessage: `${line.code} is not a code in any fee schedule edition we hold`,
@@ -304,6 +305,10 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
         steps: [],
         notices: [],
       };
+      continue;
+    }
+    if (line.drug) {
+      item.result = drugFee(index, jurisdiction as Jurisdiction, line.drug, line.dateOfService);
       continue;
     }
     item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, {

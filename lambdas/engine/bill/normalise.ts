@@ -26,6 +26,8 @@ export interface NormalisedLine {
   readonly placeOfService: string;
   /** Rendering provider NPI, else the billing provider's, else '' (one provider). */
   readonly provider: string;
+  /** A drug line: NDC and quantity in the NDC's pricing unit. */
+  readonly drug?: { readonly ndc: string; readonly quantity: string };
 }
 
 export interface NormalisedBill {
@@ -75,6 +77,7 @@ function fromBill(input: unknown): NormalisedBill {
       charge: parseCents(line.charge),
       placeOfService: line.placeOfService ?? billPos,
       provider: line.renderingProviderNpi ?? renderingNpi,
+      ...(line.drug ? { drug: line.drug } : {}),
     };
   });
   checkLineNumbers(lines, errors);

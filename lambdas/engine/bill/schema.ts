@@ -73,6 +73,23 @@ export const BillLineSchema = v.looseObject({
   charge: money,
   placeOfService: v.optional(placeOfService),
   renderingProviderNpi: v.optional(shortText(10)),
+  drug: v.optional(
+    v.pipe(
+      v.object({
+        ndc: v.pipe(v.string(), v.regex(/^\d{11}$/, 'must be an 11-digit NDC (5-4-2, no dashes)')),
+        quantity: v.pipe(
+          v.string('send the quantity as a string, for example "30" or "2.5"'),
+          v.regex(
+            /^\d{1,6}(\.\d{1,3})?$/,
+            "must be a quantity in the NDC's pricing unit, at most three decimals",
+          ),
+        ),
+      }),
+      v.description(
+        "A drug dispensed: priced by NDC on NADAC per unit × quantity, plus the jurisdiction's dispensing fee.",
+      ),
+    ),
+  ),
 });
 
 const party = v.looseObject({

@@ -105,8 +105,6 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
       ]
     : [];
   switch (professional.method) {
-    case 'medicare':
-      return rbrvsFee(index, query);
     case 'medicare-fallback': {
       const notice = `${j.name} (${j.id}): we hold no ${j.name} schedule (${professional.missing ?? 'its own fee schedule'}); this line is priced on the Medicare Physician Fee Schedule.`;
       return withStep(rbrvsFee(index, query), jurisdictionStep(j, edition, notice), [notice]);

@@ -43,7 +43,7 @@ export type RbrvsResult =
       /** Fee schedule amount for one unit. */
       readonly unitAmount: Cents;
       /** How it was priced, and on which edition. */
-      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos';
+      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac';
       readonly edition: EditionInfo;
       /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
       readonly pfsStatus?: string;
