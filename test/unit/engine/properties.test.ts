@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
+import { parseCents } from '../../../lambdas/engine/money.js';
+import { priceBill } from '../../../lambdas/engine/price-bill.js';
+import { sampleIndex } from '../../support/fee-index.js';
+
+const index = sampleIndex();
+
+const line = fc.record({
+  code: fc.constantFrom(
+    '99213',
+    '97110',
+    '72148',
+    '73200',
+    '20610',
+    '96523',
+    '99080',
+    '64999',
+    '36415',
+    'E0114',
+    '0005F',
+  ),
+  modifiers: fc.subarray(['26', 'TC', 'RR', 'NU', '25'], { maxLength: 3 }),
+  dateOfService: fc.constantFrom(
+    '2019-03-01',
+    '2024-06-03',
+    '2025-03-04',
+    '2025-11-03',
+    '2026-02-02',
+    '2026-08-03',
+  ),
+  units: fc.integer({ min: 1, max: 5 }),
+  charge: fc.integer({ min: 0, max: 500_000 }).map((c) => (c / 100).toFixed(2)),
+  placeOfService: fc.constantFrom('11', '22', '02'),
+});
+const bill = fc.record({
+  jurisdiction: fc.constantFrom('US-MEDICARE', 'DE', 'HI', 'AZ', 'NC', 'LA', 'TX'),
+  zip: fc.constantFrom('19901', '94105', '96813', '85001', '27601', '70112', '77002', '57002'),
+  lines: fc.array(line, { minLength: 1, maxLength: 8 }),
+});
+
+describe('priced bills (properties)', () => {
+  it('never allow below zero or above the billed charge; withheld is billed less allowed; totals add up', () => {
+    fc.assert(
+      fc.property(bill, ({ jurisdiction, zip, lines }) => {
+        const priced = priceBill(index, normaliseBill({ jurisdiction, serviceFacility: { zip }, lines }));
+        let allowed = 0;
+        let withheld = 0;
+        let unpriced = 0;
+        for (const l of priced.lines) {
+          const billed = parseCents(l.billed);
+          if (l.allowed === null) {
+            expect(l.status).toBe('unpriced');
+            unpriced += billed;
+            continue;
+          }
+          const a = parseCents(l.allowed);
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(billed);
+          expect(parseCents(l.withheld ?? '')).toBe(billed - a);
+          expect(l.adjustments.reduce((n, x) => n + parseCents(x.amount), 0)).toBe(billed - a);
+          allowed += a;
+          withheld += billed - a;
+        }
+        expect(parseCents(priced.totals.allowed)).toBe(allowed);
+        expect(parseCents(priced.totals.withheld)).toBe(withheld);
+        expect(parseCents(priced.totals.unpricedBilled)).toBe(unpriced);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives every line the same result whatever the order of the lines', () => {
+    fc.assert(
+      fc.property(bill, fc.integer(), ({ jurisdiction, zip, lines }, seed) => {
+        const numbered = lines.map((l, i) => ({ ...l, lineNumber: i + 1 }));
+        const shuffled = [...numbered].sort(
+          (a, b) => ((a.lineNumber * 7919 + seed) % 13) - ((b.lineNumber * 7919 + seed) % 13),
+        );
+        const one = priceBill(
+          index,
+          normaliseBill({ jurisdiction, serviceFacility: { zip }, lines: numbered }),
+        );
+        const two = priceBill(
+          index,
+          normaliseBill({ jurisdiction, serviceFacility: { zip }, lines: shuffled }),
+        );
+        const byNumber = (p: typeof one) => Object.fromEntries(p.lines.map((l) => [l.lineNumber, l]));
+        expect(byNumber(two)).toEqual(byNumber(one));
+        expect(two.totals).toEqual(one.totals);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
