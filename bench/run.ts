@@ -109,12 +109,14 @@ async function benchHttp(indexFile: string): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack.js');
   const autocannon = (await import('autocannon')).default;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-'));
+  // Two API worker processes (this machine's two cores), as a deployment runs several Lambda instances.
   const stack = await startLocalStack({
     port: 0,
     cognitoPort: 0,
     stateDir,
     feeIndexPath: indexFile,
     quiet: true,
+    workers: 2,
   });
   try {
     const token = await stack.token('client');

@@ -173,7 +173,7 @@ export function parseLocalityCounty(bytes: Uint8Array, fileName: string): Locali
   return {
     dataset: 'locality-county',
     year,
-    label: `CY${year} locality–county crosswalk`,
+    label: `CY${year} locality-county crosswalk`,
     effective: `${year}-01-01`,
     complete: true,
     source: sourceInfo(fileName, bytes, records.length),

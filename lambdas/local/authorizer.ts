@@ -62,8 +62,9 @@ export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
 /**
  * A token whose signature and issuer checked out, kept until its `exp`: API Gateway caches an
- * authorizer's result for a token too. Only the signature check is skipped on a hit; expiry (by the
- * configured clock), token use, client and scopes are judged on every request.
+ * authorizer's result for a token too. A hit skips aws-jwt-verify (the RSA signature check and the
+ * issuer); expiry by the configured clock, token use, client and the route's scopes are judged on
+ * every request. Keyed by the whole token, so another signature over the same claims is a miss.
  */
 interface VerifiedToken {
   readonly payload: JwtPayload;

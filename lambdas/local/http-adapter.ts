@@ -223,7 +223,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const multiValueHeaders: Record<string, string[]> = {};
   // rawHeaders keeps the client's spelling of names, as API Gateway passes them on.
   const raw = req.rawHeaders;
-  let forwarded = 0; // which X-Forwarded-* headers the client sent (bits of FORWARDED)
+  let forwarded = 0; // which X-Forwarded-* headers the client sent (bits from forwardedBit)
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
@@ -394,7 +394,7 @@ function writeProxyResult(res: ServerResponse, requestId: string, result: APIGat
     res.writeHead(result.statusCode, headers);
     res.end(body);
   } else {
-    // The string goes to the socket as it is (encoded once, there): no intermediate Buffer.
+    // The string goes to the socket as it is and is encoded there: no intermediate Buffer.
     put('content-length', [String(Buffer.byteLength(result.body, 'utf8'))]);
     res.writeHead(result.statusCode, headers);
     res.end(result.body, 'utf8');

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
+import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
 import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-adapter.js';
 import type { Jwks } from './jwt.js';
@@ -42,6 +43,13 @@ export interface StartLocalStackOptions {
   readonly log?: ((entry: RequestLogEntry) => void) | undefined;
   /** cognito-local's own log; default `<stateDir>/cognito-local.log` (none when quiet). */
   readonly cognitoLogFile?: string | undefined;
+  /**
+   * API processes. 1 (default): the API is served in this process, next to cognito-local. More:
+   * that many node:cluster worker processes share the API port (this process keeps cognito-local
+   * and hands connections out), for load runs on several cores. Workers need the default handler
+   * loader and log sink: `loadHandler` and `log` cannot be combined with it.
+   */
+  readonly workers?: number | undefined;
 }
 
 export interface LocalStack {
@@ -50,6 +58,8 @@ export interface LocalStack {
   /** The user pool's issuer (`http://localhost:<cognitoPort>/<poolId>`). */
   readonly issuer: string;
   readonly state: LocalStackState;
+  /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
+  readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
   token(kind?: TokenKind, options?: TokenOptions): Promise<string>;
   /** The dev user's access, ID and refresh tokens (real MFA sign-in). */
@@ -130,6 +140,13 @@ async function userTokensFor(state: LocalStackState): Promise<UserTokens> {
  * the pool, points handlers at the fee index, and starts the local API Gateway.
  */
 export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new Error(`workers must be a whole number of at least 1 (got ${workers})`);
+  }
+  if (workers > 1 && (options.loadHandler !== undefined || options.log !== undefined)) {
+    throw new Error('loadHandler and log cannot cross into API worker processes: use workers: 1');
+  }
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const dataDir = join(stateDir, 'cognito');
   const host = options.host ?? '127.0.0.1';
@@ -145,21 +162,32 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     logFile: options.quiet ? undefined : (options.cognitoLogFile ?? join(stateDir, 'cognito-local.log')),
   });
   let api: Server | undefined;
+  let apiWorkers: ApiWorkers | undefined;
   try {
     const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
     const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
-    api = createApiServer({
-      routes: options.routes ?? ROUTES,
-      loadHandler: options.loadHandler,
-      auth: {
-        issuer: bootstrapped.issuer,
-        jwks,
-        allowedClientIds: new Set([bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId]),
-      },
-      quiet: options.quiet,
-      log: options.log,
-    });
-    const apiPort = await listen(api, port, host);
+    const routes = options.routes ?? ROUTES;
+    const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
+    let apiPort: number;
+    if (workers > 1) {
+      apiWorkers = await startApiWorkers(workers, {
+        routes,
+        auth: { issuer: bootstrapped.issuer, jwks, allowedClientIds },
+        port,
+        host,
+        quiet: options.quiet === true,
+      });
+      apiPort = apiWorkers.port;
+    } else {
+      api = createApiServer({
+        routes,
+        loadHandler: options.loadHandler,
+        auth: { issuer: bootstrapped.issuer, jwks, allowedClientIds: new Set(allowedClientIds) },
+        quiet: options.quiet,
+        log: options.log,
+      });
+      apiPort = await listen(api, port, host);
+    }
     const urlHost =
       host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     const url = `http://${urlHost}:${apiPort}`;
@@ -168,15 +196,18 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
     let stopping: Promise<void> | undefined;
     const apiServer = api;
+    const apiProcesses = apiWorkers;
     return {
       url,
       issuer: state.issuer,
       state,
+      apiPids: apiProcesses ? apiProcesses.pids : [process.pid],
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
         stopping ??= (async () => {
-          await closeServer(apiServer);
+          if (apiServer) await closeServer(apiServer);
+          if (apiProcesses) await apiProcesses.stop();
           await cognito.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
@@ -190,6 +221,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     };
   } catch (error) {
     if (api) await closeServer(api).catch(() => undefined);
+    if (apiWorkers) await apiWorkers.stop().catch(() => undefined);
     await cognito.stop().catch(() => undefined);
     throw error;
   }
