@@ -386,6 +386,7 @@ export class FeeIndex {
   private readonly dayCache = new Map<string, number>();
   private readonly editionsById = new Map<string, EditionInfo>();
   private readonly gpciCache = new Map<string, GpciEntry | null>();
+  private readonly rvuCache = new Map<string, RvuEntry | null>();
   private registry: Jurisdiction[] | undefined;
   private registryById: Map<string, Jurisdiction> | undefined;
   private readonly editionsByKind = new Map<
@@ -542,6 +543,17 @@ export class FeeIndex {
    * @returns the entry, or undefined when the edition has no row for it
    */
   rvu(code: string, modifier: string, edition: EditionInfo): RvuEntry | undefined {
+    // Bills repeat a small set of codes (office visits, therapy): keep the entries read, bounded.
+    const cacheKey = `${code}|${modifier}|${edition.index}`;
+    const cached = this.rvuCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readRvu(code, modifier, edition);
+    if (this.rvuCache.size >= 50_000) this.rvuCache.clear();
+    this.rvuCache.set(cacheKey, entry ?? null);
+    return entry;
+  }
+
+  private readRvu(code: string, modifier: string, edition: EditionInfo): RvuEntry | undefined {
     const codeKey = encodeCode(code, 5);
     const modKey = encodeCode(modifier, 2);
     if (codeKey < 0 || modKey < 0) return undefined;
@@ -561,7 +573,7 @@ export class FeeIndex {
     }
     const naFlags = t.u8(at, R.naFlags);
     const endo = t.u32(at, R.endoscopicBase);
-    return {
+    return Object.freeze({
       code,
       modifier,
       edition,
@@ -589,7 +601,7 @@ export class FeeIndex {
       endoscopicBase: endo === 0 ? '' : decodeCode(endo, 5),
       imagingFamily: t.char2(at, R.imagingFamily),
       line: t.u32(at, R.line),
-    };
+    });
   }
 
   /**

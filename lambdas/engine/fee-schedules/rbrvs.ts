@@ -97,6 +97,32 @@ function source(edition: EditionInfo, line: number) {
   return { file: edition.source.file, line, edition: edition.id };
 }
 
+interface RvuTexts {
+  readonly workRvu: string;
+  readonly mpRvu: string;
+  readonly nonFacilityPeRvu: string;
+  readonly facilityPeRvu: string;
+  readonly cfText: string;
+}
+
+/** RVU entries are shared per code (the index keeps them), so their printed values are too. */
+const rvuTextCache = new WeakMap<RvuEntry, RvuTexts>();
+
+function rvuTexts(rvu: RvuEntry): RvuTexts {
+  let texts = rvuTextCache.get(rvu);
+  if (!texts) {
+    texts = {
+      workRvu: hundredths(rvu.workRvu),
+      mpRvu: hundredths(rvu.mpRvu),
+      nonFacilityPeRvu: hundredths(rvu.nonFacilityPeRvu),
+      facilityPeRvu: hundredths(rvu.facilityPeRvu),
+      cfText: tenThousandths(rvu.conversionFactor),
+    };
+    rvuTextCache.set(rvu, texts);
+  }
+  return texts;
+}
+
 interface GpciExplanation {
   readonly workGpci: string;
   readonly peGpci: string;
@@ -264,11 +290,7 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
     };
   }
 
-  const workRvu = hundredths(rvu.workRvu);
-  const mpRvu = hundredths(rvu.mpRvu);
-  const nonFacilityPeRvu = hundredths(rvu.nonFacilityPeRvu);
-  const facilityPeRvu = hundredths(rvu.facilityPeRvu);
-  const cfText = tenThousandths(rvu.conversionFactor);
+  const { workRvu, mpRvu, nonFacilityPeRvu, facilityPeRvu, cfText } = rvuTexts(rvu);
   steps.push({
     step: 'relative-values',
     text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${workRvu}, non-facility PE RVU ${nonFacilityPeRvu}, facility PE RVU ${facilityPeRvu}, malpractice RVU ${mpRvu}, conversion factor ${cfText}.`,
