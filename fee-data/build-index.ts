@@ -25,6 +25,7 @@ import {
   PTP_PAIRS_TABLE,
   PTP_RATIONALES_TABLE,
   RVU_TABLE,
+  STATE_ANESTHESIA_TABLE,
   STATE_ROW_BASES,
   STATE_ROW_STATUSES,
   STATE_TABLE,
@@ -283,6 +284,7 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'opps-cap',
   'anesthesia-cf',
   'state-table',
+  'state-anesthesia',
   'clfs',
   'dmepos',
   'dme-rural-zip',
@@ -430,6 +432,13 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
           rural: amount(r.rural),
         };
       });
+    case 'state-anesthesia':
+      return dataset.records.map((r) => ({
+        ...r,
+        edition,
+        status: STATE_ROW_STATUSES.indexOf(r.status as (typeof STATE_ROW_STATUSES)[number]),
+        baseUnits: r.baseUnits === '' ? -1 : scaleDecimal(r.baseUnits, 2, `${r.file} line ${r.line}`),
+      }));
     case 'clfs':
       return dataset.records.map((r) => ({ ...r, edition }));
     case 'dmepos':
@@ -461,6 +470,7 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   'opps-cap': OPPS_CAP_TABLE,
   'anesthesia-cf': ANESTHESIA_CF_TABLE,
   'state-table': STATE_TABLE,
+  'state-anesthesia': STATE_ANESTHESIA_TABLE,
   clfs: CLFS_TABLE,
   dmepos: DMEPOS_TABLE,
   'dme-rural-zip': DME_RURAL_ZIP_TABLE,

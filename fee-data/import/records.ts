@@ -187,7 +187,20 @@ export type AnyImportedDataset =
   | (ImportedDataset<DmeposFlatRecord> & { readonly dataset: 'dmepos' })
   | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
   | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' })
-  | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' });
+  | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' })
+  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' });
+
+/** Anesthesia base units of a state's table, as the index keeps them. */
+export interface StateAnesthesiaRow {
+  readonly state: string;
+  readonly code: string;
+  /** priced, by-report, see-other. */
+  readonly status: string;
+  /** Base units as printed ('' unless priced). */
+  readonly baseUnits: string;
+  readonly file: string;
+  readonly line: number;
+}
 
 /** A DMEPOS fee for one state, as the index keeps it ('' when the file has none). */
 export interface DmeposFlatRecord {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Jurisdiction } from '../jurisdictions/schema.js';
-import type { AnyImportedDataset, ImportedDataset, StateTableRow } from './records.js';
-import type { AnyStateDataset, StateFeeDataset } from './records-state.js';
+import type { AnyImportedDataset, ImportedDataset, StateAnesthesiaRow, StateTableRow } from './records.js';
+import type { AnyStateDataset, StateAnesthesiaDataset, StateFeeDataset } from './records-state.js';
 
 /**
  * Turns the state importers' professional tables into index data sets: one edition per state,
@@ -14,6 +14,63 @@ import type { AnyStateDataset, StateFeeDataset } from './records-state.js';
  * @returns one 'state-table' data set per state
  */
 export function stateTableDatasets(
+  datasets: readonly AnyStateDataset[],
+  jurisdictions: readonly Jurisdiction[],
+): AnyImportedDataset[] {
+  return [...feeTables(datasets, jurisdictions), ...anesthesiaTables(datasets, jurisdictions)];
+}
+
+function stateEdition(jurisdictions: readonly Jurisdiction[], state: string, label: string) {
+  const j = jurisdictions.find((x) => x.id === state);
+  const edition =
+    j?.billTypes.professional.method === 'state-table' ? j.billTypes.professional.editions[0] : undefined;
+  if (!j || !edition)
+    throw new Error(`${state}: the jurisdiction file has no state-table edition to date ${label}`);
+  return { j, edition };
+}
+
+function combinedSource(d: AnyStateDataset) {
+  const shas = d.sources.map((s) => s.sha256).join('');
+  return {
+    file: d.sources.map((s) => s.file).join(' + '),
+    sha256: d.sources.length === 1 ? shas : createHash('sha256').update(shas).digest('hex'),
+    rows: d.sources.reduce((n, s) => n + s.rows, 0),
+  };
+}
+
+/** Anesthesia base units (AZ, GA), one edition per state dated like its fee table. */
+function anesthesiaTables(
+  datasets: readonly AnyStateDataset[],
+  jurisdictions: readonly Jurisdiction[],
+): AnyImportedDataset[] {
+  return datasets
+    .filter((d): d is StateAnesthesiaDataset => d.dataset === 'state-anesthesia')
+    .map((d) => {
+      const { j, edition } = stateEdition(jurisdictions, d.state, d.label);
+      const records: StateAnesthesiaRow[] = d.records.map((r) => ({
+        state: r.state,
+        code: r.code,
+        status: r.status,
+        baseUnits: r.baseUnits ?? '',
+        file: r.file,
+        line: r.line,
+      }));
+      return {
+        dataset: 'state-anesthesia' as const,
+        year: Number(edition.effective.slice(0, 4)),
+        label: `${j.name} anesthesia base units (${d.label})`,
+        effective: edition.effective,
+        complete: d.complete,
+        source: combinedSource(d),
+        notes: [...d.notes],
+        records,
+        partition: d.state,
+        editionId: `state-anesthesia/${edition.id}`,
+      };
+    });
+}
+
+function feeTables(
   datasets: readonly AnyStateDataset[],
   jurisdictions: readonly Jurisdiction[],
 ): AnyImportedDataset[] {

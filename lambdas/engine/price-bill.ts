@@ -320,6 +320,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       rural: placement.entry.ruralIndicator !== '',
       zip: placement.entry.zip,
       state: placement.entry.state,
+      ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
     });
   }
   applyInjectionStatus(work);

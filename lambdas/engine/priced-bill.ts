@@ -55,7 +55,7 @@ export interface UnpricedReason {
 }
 
 export interface FeeScheduleAmount {
-  readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac';
+  readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac' | 'anesthesia';
   /** The fee schedule amount for one unit. */
   readonly unitAmount: string;
   /** For all units. */

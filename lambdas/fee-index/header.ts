@@ -12,6 +12,7 @@ export type DatasetKind =
   | 'opps-cap'
   | 'anesthesia-cf'
   | 'state-table'
+  | 'state-anesthesia'
   | 'clfs'
   | 'dmepos'
   | 'dme-rural-zip'

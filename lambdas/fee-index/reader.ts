@@ -23,6 +23,7 @@ import {
   PTP_PAIRS_TABLE,
   PTP_RATIONALES_TABLE,
   RVU_TABLE,
+  STATE_ANESTHESIA_TABLE,
   STATE_ROW_BASES,
   STATE_ROW_STATUSES,
   STATE_TABLE,
@@ -275,6 +276,7 @@ const TABLE_LAYOUTS = {
   anesthesiaCf: layout(ANESTHESIA_CF_TABLE),
   state: layout(STATE_TABLE),
   clfs: layout(CLFS_TABLE),
+  stateAnesthesia: layout(STATE_ANESTHESIA_TABLE),
   dmepos: layout(DMEPOS_TABLE),
   dmeRural: layout(DME_RURAL_ZIP_TABLE),
   nadac: layout(NADAC_TABLE),
@@ -308,6 +310,10 @@ const O = offsetsOf(
 const S = offsetsOf(
   TABLE_LAYOUTS.state,
   STATE_TABLE.fields.map((f) => f.name),
+);
+const SA = offsetsOf(
+  TABLE_LAYOUTS.stateAnesthesia,
+  STATE_ANESTHESIA_TABLE.fields.map((f) => f.name),
 );
 const C = offsetsOf(
   TABLE_LAYOUTS.clfs,
@@ -372,6 +378,7 @@ export class FeeIndex {
   /** Absent in an index built without them. */
   private readonly stateTable: Table | undefined;
   private readonly clfsTable: Table | undefined;
+  private readonly stateAnesthesiaTable: Table | undefined;
   private readonly dmeposTable: Table | undefined;
   private readonly dmeRuralTable: Table | undefined;
   private readonly nadacTable: Table | undefined;
@@ -439,6 +446,10 @@ export class FeeIndex {
       ? new Table(bytes, this.bodyStart, section(STATE_TABLE.name), TABLE_LAYOUTS.state)
       : undefined;
     this.clfsTable = this.optionalTable(CLFS_TABLE.name, TABLE_LAYOUTS.clfs);
+    this.stateAnesthesiaTable = this.optionalTable(
+      STATE_ANESTHESIA_TABLE.name,
+      TABLE_LAYOUTS.stateAnesthesia,
+    );
     this.dmeposTable = this.optionalTable(DMEPOS_TABLE.name, TABLE_LAYOUTS.dmepos);
     this.dmeRuralTable = this.optionalTable(DME_RURAL_ZIP_TABLE.name, TABLE_LAYOUTS.dmeRural);
     this.nadacTable = this.optionalTable(NADAC_TABLE.name, TABLE_LAYOUTS.nadac);
@@ -849,6 +860,30 @@ export class FeeIndex {
       });
     }
     return rows;
+  }
+
+  /** A state's anesthesia base units for a code (state-anesthesia edition). */
+  stateAnesthesia(
+    edition: EditionInfo,
+    code: string,
+  ):
+    | { baseUnits: number | null; status: string; file: string; line: number; edition: EditionInfo }
+    | undefined {
+    const t = this.stateAnesthesiaTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return undefined;
+    const cmp = (at: number) => t.u16(at, SA.edition) - edition.index || t.u32(at, SA.code) - codeKey;
+    const i = t.lowerBound(cmp);
+    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
+    const at = i * t.size;
+    const base = t.i32(at, SA.baseUnits);
+    return {
+      baseUnits: base < 0 ? null : base,
+      status: STATE_ROW_STATUSES[t.u8(at, SA.status)] ?? 'no-amount',
+      file: this.string(t.u32(at, SA.file)),
+      line: t.u32(at, SA.line),
+      edition,
+    };
   }
 
   /** Whether a state table edition lists a code under any modifier. */

@@ -244,6 +244,22 @@ export const STATE_TABLE = {
   ],
 } as const satisfies TableSchema;
 
+/** Anesthesia base units of a state's table (AZ, GA), by edition + code. */
+export const STATE_ANESTHESIA_TABLE = {
+  name: 'state-anesthesia',
+  key: ['edition', 'code'],
+  fields: [
+    { name: 'edition', type: 'u16' },
+    { name: 'code', type: 'code' },
+    /** Index into STATE_ROW_STATUSES (priced, by-report, see-other). */
+    { name: 'status', type: 'u8' },
+    /** Base units × 100; -1 = none. */
+    { name: 'baseUnits', type: 'i32' },
+    { name: 'file', type: 'str' },
+    { name: 'line', type: 'u32' },
+  ],
+} as const satisfies TableSchema;
+
 /** Clinical laboratory fee schedule: national limitation amounts by code + modifier + edition. */
 export const CLFS_TABLE = {
   name: 'clfs',

@@ -48,6 +48,8 @@ describe('the national index from the official files', () => {
       'anesthesia-cf': 109,
       // AZ 14,965 + GA 12,188 + NC 20,164 + AL 10,435 + LA 1,891 (the state importers' counts)
       'state-table': 59_643,
+      // AZ 279 + GA 280 anesthesia base units
+      'state-anesthesia': 279 + 280,
       // CLFS 2025 Q4 2,149 + 2026 Q3 2,206 rows (clfs importer counts)
       clfs: 2_149 + 2_206,
       'dme-rural-zip': 32_035,
@@ -72,6 +74,8 @@ describe('the national index from the official files', () => {
       'state-table/GA-2024',
       'state-table/LA-RADIOLOGY-YEAR-UNKNOWN',
       'state-table/NC-2025',
+      'state-anesthesia/AZ-2024',
+      'state-anesthesia/GA-2024',
       'clfs/2025',
       'clfs/2026',
       'dmepos/2025',

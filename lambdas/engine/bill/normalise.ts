@@ -26,6 +26,8 @@ export interface NormalisedLine {
   readonly placeOfService: string;
   /** Rendering provider NPI, else the billing provider's, else '' (one provider). */
   readonly provider: string;
+  /** Anesthesia time in minutes. */
+  readonly anesthesiaMinutes?: number;
   /** A drug line: NDC and quantity in the NDC's pricing unit. */
   readonly drug?: { readonly ndc: string; readonly quantity: string };
 }
@@ -78,6 +80,7 @@ function fromBill(input: unknown): NormalisedBill {
       placeOfService: line.placeOfService ?? billPos,
       provider: line.renderingProviderNpi ?? renderingNpi,
       ...(line.drug ? { drug: line.drug } : {}),
+      ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
     };
   });
   checkLineNumbers(lines, errors);

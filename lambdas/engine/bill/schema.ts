@@ -73,6 +73,15 @@ export const BillLineSchema = v.looseObject({
   charge: money,
   placeOfService: v.optional(placeOfService),
   renderingProviderNpi: v.optional(shortText(10)),
+  anesthesiaMinutes: v.optional(
+    v.pipe(
+      v.number('must be a number of minutes'),
+      v.integer('must be whole minutes'),
+      v.minValue(0, 'must be 0 or more'),
+      v.maxValue(2880, 'must be at most 2880 (48 hours)'),
+      v.description('Anesthesia time in minutes (anesthesia codes): time units of 15 minutes.'),
+    ),
+  ),
   drug: v.optional(
     v.pipe(
       v.object({

@@ -178,7 +178,13 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
         `${j.name} (${j.id})${edition ? `, edition ${edition.id}` : ''}: ${j.name}'s own fee table.`,
       );
       if (!edition) return unpriced('NO-EDITION', `We hold no ${j.name} fee table for ${query.date}.`, step);
-      const result = stateTableFee(index, j, edition, query, step);
+      const anesthesia = index.editionById(`state-anesthesia/${edition.id}`);
+      const result =
+        anesthesia &&
+        serviceCategory(query.code) === 'anesthesia' &&
+        index.stateAnesthesia(anesthesia, query.code)
+          ? anesthesiaFee(index, j, edition, anesthesia, query, step)
+          : stateTableFee(index, j, edition, query, step);
       return { ...result, notices: [...pastLatest, ...result.notices] };
     }
   }
@@ -338,4 +344,65 @@ export function knownCode(index: FeeIndex, j: Jurisdiction | undefined, code: st
     const table = index.editionById(`state-table/${e.id}`);
     return table !== undefined && index.stateHasCode(table, code);
   });
+}
+
+/**
+ * Anesthesia under a state's table: (base units + time units) × the state's anesthesia conversion
+ * factor, a time unit being 15 minutes, as the state's schedule defines anesthesia payment.
+ */
+function anesthesiaFee(
+  index: FeeIndex,
+  j: Jurisdiction,
+  edition: Edition,
+  anesthesia: NonNullable<ReturnType<FeeIndex['editionById']>>,
+  query: RbrvsQuery,
+  step: ExplanationStep,
+): RbrvsResult {
+  const row = index.stateAnesthesia(anesthesia, query.code);
+  const factor = (edition.factors ?? []).find((f) => f.category === 'anesthesia');
+  if (!row || row.baseUnits === null || !factor) {
+    return unpriced(
+      row && row.baseUnits !== null ? 'NO-CONVERSION-FACTOR' : 'NO-EDITION',
+      row && row.baseUnits !== null
+        ? `We hold no ${j.name} anesthesia conversion factor for ${edition.id}.`
+        : `The ${j.name} anesthesia table lists ${query.code} without base units (${row?.status ?? 'absent'}): we do not guess.`,
+      step,
+    );
+  }
+  if (query.anesthesiaMinutes === undefined) {
+    return unpriced(
+      'NO-EDITION',
+      `${query.code} is anesthesia: send anesthesiaMinutes (the time) to price base units + time units.`,
+      step,
+    );
+  }
+  const base = new Money(row.baseUnits).div(100);
+  const timeUnits = new Money(query.anesthesiaMinutes).div(15);
+  const units = base.plus(timeUnits);
+  const amount = roundToCents(units.times(factor.value));
+  const text = formatCents(amount);
+  return {
+    kind: 'priced',
+    unitAmount: amount,
+    method: 'anesthesia',
+    edition: anesthesia,
+    editions: [anesthesia],
+    steps: [
+      step,
+      {
+        step: 'anesthesia',
+        text: `${anesthesia.label}: ${query.code} base ${base.toString()} units + ${query.anesthesiaMinutes} minutes ÷ 15 = ${timeUnits.toDecimalPlaces(4).toString()} time units; ${units.toDecimalPlaces(4).toString()} × ${factor.value} (${j.name} anesthesia conversion factor) = ${text} (rounded half up to cents).`,
+        inputs: {
+          baseUnits: base.toString(),
+          minutes: String(query.anesthesiaMinutes),
+          timeUnits: timeUnits.toDecimalPlaces(4).toString(),
+          conversionFactor: factor.value,
+        },
+        result: text,
+        source: { file: row.file, line: row.line, edition: anesthesia.id },
+        regulation: { citation: factor.source.citation, url: factor.source.url ?? '' },
+      },
+    ],
+    notices: [],
+  };
 }

@@ -35,6 +35,8 @@ export interface RbrvsQuery {
   /** The five-digit ZIP and its state (DMEPOS fees are by state, rural by the DMEPOS ZIP list). */
   readonly zip?: string;
   readonly state?: string;
+  /** Anesthesia time in minutes (anesthesia codes). */
+  readonly anesthesiaMinutes?: number;
 }
 
 export type RbrvsResult =
@@ -43,7 +45,7 @@ export type RbrvsResult =
       /** Fee schedule amount for one unit. */
       readonly unitAmount: Cents;
       /** How it was priced, and on which edition. */
-      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac';
+      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac' | 'anesthesia';
       readonly edition: EditionInfo;
       /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
       readonly pfsStatus?: string;
