@@ -99,11 +99,15 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
   if (professional.method === 'medicare') return rbrvsFee(index, query);
   const choice = editionFor(j, query.date);
   const edition = choice?.edition;
-  const pastLatest = choice?.pastLatest
-    ? [
-        `${query.date} is more than a year after ${edition?.id} took effect; it is the latest ${j.name} edition we hold.`,
-      ]
-    : [];
+  // An edition whose year no source states is dated 0001-01-01 in its file (Louisiana's table).
+  const yearUnknown = edition !== undefined && edition.effective.startsWith('0001-');
+  const pastLatest = yearUnknown
+    ? [`${j.name}'s table (${edition.id}) does not state its year; it is the only ${j.name} edition we hold.`]
+    : choice?.pastLatest
+      ? [
+          `${query.date} is more than a year after ${edition?.id} took effect; it is the latest ${j.name} edition we hold.`,
+        ]
+      : [];
   switch (professional.method) {
     case 'medicare-fallback': {
       const notice = `${j.name} (${j.id}): we hold no ${j.name} schedule (${professional.missing ?? 'its own fee schedule'}); this line is priced on the Medicare Physician Fee Schedule.`;
