@@ -66,7 +66,7 @@ const pricedLine = {
         {
           type: 'object',
           properties: {
-            method: { const: 'rbrvs' },
+            method: { enum: ['rbrvs', 'state-table', 'clfs', 'dmepos', 'nadac', 'anesthesia'] },
             unitAmount: money,
             amount: money,
             edition: { type: 'string' },
@@ -95,7 +95,10 @@ const pricedBill = {
   properties: {
     requestId: { type: 'string' },
     billId: { type: 'string' },
-    jurisdiction: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    jurisdiction: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, method: { type: 'string' } },
+    },
     billType: { const: 'professional' },
     location: { type: 'object', properties: { zip: { type: 'string' }, source: { type: 'string' } } },
     lines: { type: 'array', items: pricedLine },
@@ -291,6 +294,38 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         ProfessionalClaim: toJsonSchema(ProfessionalClaimSchema, { errorMode: 'ignore' }),
         PricedBill: pricedBill,
         FeeAnswer: feeAnswer,
+        JurisdictionList: {
+          type: 'object',
+          properties: {
+            requestId: { type: 'string' },
+            jurisdictions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  name: { type: 'string' },
+                  method: {
+                    enum: [
+                      'state-table',
+                      'rbrvs-state-cf',
+                      'percent-of-medicare',
+                      'medicare-fallback',
+                      'medicare',
+                    ],
+                  },
+                  missing: {
+                    type: 'string',
+                    description: 'What schedule we do not hold (medicare-fallback)',
+                  },
+                  editions: { type: 'array', items: { type: 'object' } },
+                  sources: { type: 'array', items: { type: 'object' } },
+                },
+                required: ['id', 'method', 'editions', 'sources'],
+              },
+            },
+          },
+        },
         Error: errorBody,
       },
     },
