@@ -162,7 +162,7 @@ describe('parsePtpCms on the v32.2r0 excerpt (CMS tab-separated form)', () => {
     const zipped = parseNcciPtp(gzipSync(utf8(lf(lines))), 'ccipra-v322r0-f1.txt.gz');
     expect(zipped.pairs).toEqual(ds.pairs);
     // A copyright line with a comma is still the CMS form.
-    lines[0] = 'CPT codes, descriptions and other data only are copyright 2025 American Medical Association.';
+    lines[0] = 'CPT codes, descriptions and other data only are copyright 2025 (the AMA notice, abridged).';
     expect(parseNcciPtp(utf8(lf(lines)), 'ccipra-v322r0-f1.txt').pairs).toEqual(ds.pairs);
   });
 });
