@@ -12,7 +12,7 @@ import { drugFee } from './fee-schedules/drugs.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
-import type { RbrvsResult } from './fee-schedules/rbrvs.js';
+import type { FeeResult } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
 import type {
@@ -26,7 +26,7 @@ import type {
 
 interface Working {
   readonly line: NormalisedLine;
-  result: RbrvsResult;
+  result: FeeResult;
   readonly placement: ZipLocality;
   /** Set by buildLine: the allowed amount and the reductions, in cents, for the totals. */
   allowed: Cents;

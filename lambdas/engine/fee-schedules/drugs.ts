@@ -2,7 +2,7 @@ import type { FeeIndex } from '../../fee-index/reader.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import { cents, formatCents, formatScaled, Money, roundToCents } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
-import type { RbrvsResult } from './rbrvs.js';
+import type { FeeResult } from './rbrvs.js';
 
 /**
  * Drugs by NDC: the NADAC (National Average Drug Acquisition Cost) per unit of the week in force
@@ -19,7 +19,7 @@ export function drugFee(
   j: Jurisdiction,
   drug: { readonly ndc: string; readonly quantity: string },
   date: string,
-): RbrvsResult {
+): FeeResult {
   const choice = index.editionFor('nadac', date);
   if (!choice) {
     const held = index.editions('nadac').map((e) => e.label);

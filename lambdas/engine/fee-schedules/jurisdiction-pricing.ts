@@ -3,13 +3,13 @@ import { type Edition, editionFor, type Jurisdiction } from '../jurisdictions.js
 import { cents, formatCents, Money, roundToCents } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
 import { labOrDmeFee } from './lab-and-dme.js';
-import { rbrvsFee as physicianFee, type RbrvsQuery, type RbrvsResult } from './rbrvs.js';
+import { type FeeResult, rbrvsFee as physicianFee, type RbrvsQuery } from './rbrvs.js';
 
 /**
  * Medicare's amount for a line: the physician fee schedule, or for a code it does not pay, the
  * clinical lab or DMEPOS schedule.
  */
-function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
+function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   const physician = physicianFee(index, query);
   if (physician.kind === 'priced' || query.conversionFactor) return physician;
   return labOrDmeFee(index, query) ?? physician;
@@ -73,7 +73,7 @@ function jurisdictionStep(j: Jurisdiction, edition: Edition | undefined, text: s
   };
 }
 
-function withStep(result: RbrvsResult, step: ExplanationStep, notices: readonly string[] = []): RbrvsResult {
+function withStep(result: FeeResult, step: ExplanationStep, notices: readonly string[] = []): FeeResult {
   return { ...result, steps: [step, ...result.steps], notices: [...notices, ...result.notices] };
 }
 
@@ -81,7 +81,7 @@ function unpriced(
   code: 'NO-EDITION' | 'NO-CONVERSION-FACTOR',
   message: string,
   step: ExplanationStep,
-): RbrvsResult {
+): FeeResult {
   return { kind: 'unpriced', reason: { code, message }, steps: [step], notices: [] };
 }
 
@@ -93,7 +93,7 @@ function unpriced(
  * @param query - the line's code, modifiers, date, locality, setting
  * @returns the priced, zero or unpriced result with the jurisdiction's step first
  */
-export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQuery): RbrvsResult {
+export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQuery): FeeResult {
   const professional = j.billTypes.professional;
   // Medicare itself needs no registry edition: the fee index's own editions date its lines.
   if (professional.method === 'medicare') return rbrvsFee(index, query);
@@ -212,7 +212,7 @@ function stateTableFee(
   edition: Edition,
   query: RbrvsQuery,
   step: ExplanationStep,
-): RbrvsResult {
+): FeeResult {
   const tableEdition = index.editionById(`state-table/${edition.id}`);
   if (!tableEdition) {
     return unpriced('NO-EDITION', `The ${j.name} table of ${edition.id} is not in this fee index.`, step);
@@ -361,7 +361,7 @@ function anesthesiaFee(
   anesthesia: NonNullable<ReturnType<FeeIndex['editionById']>>,
   query: RbrvsQuery,
   step: ExplanationStep,
-): RbrvsResult {
+): FeeResult {
   const row = index.stateAnesthesia(anesthesia, query.code);
   const factor = (edition.factors ?? []).find((f) => f.category === 'anesthesia');
   if (!row || row.baseUnits === null || !factor) {

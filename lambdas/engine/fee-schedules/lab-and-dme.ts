@@ -1,7 +1,7 @@
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { cents, formatCents } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
-import type { RbrvsQuery, RbrvsResult } from './rbrvs.js';
+import type { FeeResult, RbrvsQuery } from './rbrvs.js';
 
 /**
  * Medicare's other professional schedules, for codes the physician fee schedule does not pay:
@@ -27,7 +27,7 @@ const DMEPOS_REGULATION = {
  * @param query - the line (its ZIP and state for DMEPOS)
  * @returns the result, or undefined
  */
-export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult | undefined {
+export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | undefined {
   const clfsChoice = index.editionFor('clfs', query.date);
   if (clfsChoice) {
     const modifier = query.modifiers.find((m) => index.clfs(query.code, m, clfsChoice.edition)) ?? '';

@@ -39,7 +39,11 @@ export interface RbrvsQuery {
   readonly anesthesiaMinutes?: number;
 }
 
-export type RbrvsResult =
+/**
+ * What pricing one line gives, whatever the method (RBRVS, a state table, CLFS, DMEPOS, NADAC,
+ * anesthesia): an amount for one unit, a zero with its reason, or no amount and why.
+ */
+export type FeeResult =
   | {
       readonly kind: 'priced';
       /** Fee schedule amount for one unit. */
@@ -225,7 +229,7 @@ function gpciAdjustedSum(work: number, pe: number, mp: number, gpci: GpciEntry):
  * @returns the priced amount, a zero with its reason, or an unpriced result
  * @example rbrvsFee(index, { code: '99213', modifiers: [], date: '2025-03-04', locality: { carrier: '12102', locality: '01' }, setting: 'non-facility' })
  */
-export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): RbrvsResult {
+export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   const rvuChoice = index.editionFor('pfs-rvu', query.date);
