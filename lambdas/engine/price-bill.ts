@@ -141,7 +141,9 @@ function buildLine(item: Working): PricedLine {
   }
   if (result.kind === 'zero') {
     const adjustments =
-      line.charge === 0 ? [] : [adjustment(item, result.reason, line.charge, result.message)];
+      line.charge === 0
+        ? []
+        : [adjustment(item, result.reason, line.charge, result.message, result.regulation)];
     steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
     return pricedLine(line, billed, 'denied', null, '0.00', billed, adjustments, steps, notices);
   }

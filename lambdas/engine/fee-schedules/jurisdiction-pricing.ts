@@ -251,6 +251,9 @@ function stateTableFee(
       kind: 'zero',
       reason: 'FS-STATUS-BUNDLED',
       message: `The ${j.name} table lists ${what} as a bundled code (no separate payment).`,
+      ...(edition.sources[0]
+        ? { regulation: { citation: edition.sources[0].citation, url: edition.sources[0].url ?? '' } }
+        : {}),
       steps: [
         step,
         {

@@ -63,6 +63,8 @@ export type FeeResult =
       readonly kind: 'zero';
       readonly reason: InternalReasonCode;
       readonly message: string;
+      /** The rule behind the zero; default: the CMS RVU file documentation. */
+      readonly regulation?: { readonly citation: string; readonly url: string };
       readonly rvu?: RvuEntry;
       readonly steps: ExplanationStep[];
       readonly notices: string[];
