@@ -59,13 +59,35 @@ export function importNationalData(dir: string): AnyImportedDataset[] {
   const out: AnyImportedDataset[] = [];
   for (const file of files(path.join(dir, 'clfs'), /CLFS.*\.csv$/i)) {
     const d: ClfsDataset = importClfs(file);
-    out.push({ ...d, dataset: 'clfs' });
+    // A quarterly CLFS file carries the calendar year's rates (its rows' EFF_DATE is January 1 of
+    // the year for all but codes added later), so it prices the whole year, and says so.
+    const effective = `${d.year}-01-01`;
+    out.push({
+      ...d,
+      dataset: 'clfs',
+      effective,
+      notes: [
+        ...d.notes,
+        `${d.label} is applied to all of ${d.year}: its rates carry the year's EFF_DATE; earlier quarterly files of ${d.year} are not held.`,
+      ],
+    });
   }
   for (const file of files(path.join(dir, 'dmepos'), /^DMEPOS\d\d_.*\.csv$/i))
     out.push(flattenDmepos(importDmepos(file)));
   for (const file of files(path.join(dir, 'dmepos'), /^DME_Rural_ZIP.*\.csv$/i)) {
     const d: DmeRuralZipDataset = importDmeRuralZip(file);
-    out.push({ ...d, dataset: 'dme-rural-zip' });
+    // The list also names ZIPs of competitive bidding areas (LOCATION "Houston TX CBA"): only the
+    // rows marked RURAL take the rural fee.
+    const records = d.records.filter((r) => r.location === 'RURAL');
+    out.push({
+      ...d,
+      dataset: 'dme-rural-zip',
+      records,
+      notes: [
+        ...d.notes,
+        `${d.records.length - records.length} competitive bidding area rows are not rural and are left out.`,
+      ],
+    });
   }
   for (const file of files(path.join(dir, 'nadac'), /NADAC.*\.csv$/i)) {
     const d: NadacDataset = importNadac(file);

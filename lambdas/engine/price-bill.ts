@@ -65,8 +65,11 @@ function applyInjectionStatus(work: Working[]): void {
     const other = work.find(
       (o) =>
         o !== item &&
-        o.result.kind === 'priced' &&
-        o.result.pfsStatus === 'A' &&
+        // "any other services payable under the PFS": active codes, and carrier-priced or
+        // restricted codes, which the PFS pays by report.
+        (o.result.kind === 'priced'
+          ? o.result.pfsStatus === 'A'
+          : o.result.kind === 'unpriced' && (o.result.rvu?.status === 'C' || o.result.rvu?.status === 'R')) &&
         o.line.day === item.line.day &&
         o.line.provider === item.line.provider,
     );
@@ -148,9 +151,17 @@ function buildLine(item: Working): PricedLine {
     return pricedLine(line, billed, 'denied', null, '0.00', billed, adjustments, steps, notices);
   }
   const unitText = formatCents(result.unitAmount);
-  const amount = cents(result.unitAmount * line.units);
-  const amountText = line.units === 1 ? unitText : formatCents(amount);
-  if (line.units !== 1) {
+  // Anesthesia (time) and drugs (quantity) are priced for the whole line: units do not multiply them.
+  const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
+  const units = wholeLine ? 1 : line.units;
+  if (wholeLine && line.units !== 1) {
+    notices.push(
+      `Units (${line.units}) do not multiply a ${result.method === 'nadac' ? 'drug line: its quantity' : 'line priced by anesthesia time: its minutes'} already measure it.`,
+    );
+  }
+  const amount = cents(result.unitAmount * units);
+  const amountText = units === 1 ? unitText : formatCents(amount);
+  if (units !== 1) {
     steps.push({
       step: 'units',
       text: `${unitText} × ${line.units} units = ${amountText}.`,
@@ -351,7 +362,10 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   const withheldByBucket: Partial<Record<Bucket, string>> = {};
   for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
-  const notices = [...noticeSet];
+  const notices = [
+    'Bill review edits and payment rules (NCCI, MUE, global surgery, multiple procedure, bilateral, assistant and co-surgeon) are not applied yet: amounts are fee schedule amounts and the lesser of billed.',
+    ...noticeSet,
+  ];
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
     jurisdiction: {

@@ -52,7 +52,8 @@ describe('the national index from the official files', () => {
       'state-anesthesia': 279 + 280,
       // CLFS 2025 Q4 2,149 + 2026 Q3 2,206 rows (clfs importer counts)
       clfs: 2_149 + 2_206,
-      'dme-rural-zip': 32_035,
+      // the rows marked RURAL of the 32,035 (the others are competitive bidding areas)
+      'dme-rural-zip': 15_911,
       nadac: 46,
       // MUE: 15,095 derived + 15 from the CMS excerpt
       mue: 15_110,
@@ -182,6 +183,20 @@ describe('the national index from the official files', () => {
     const mue = index.editionById('mue/derived-2026');
     if (!mue) throw new Error('MUE edition missing');
     expect(index.mue('0001U', mue)).toMatchObject({ mueValue: 1, mai: '2' });
+  });
+
+  it('prices DMEPOS in the right state and rural column, and never denies what another schedule pays', () => {
+    const fee = (code: string, zip: string, date: string) =>
+      lookupFee(index, { jurisdiction: 'US-MEDICARE', code, zip, date });
+    // DMEPOS25_APR_full_states.csv line 156: A4595, TX (NR) 12.51, TX (R) 26.96. ZIP 77002 is on the
+    // rural ZIP list only as "Houston TX CBA" (line 30403): not rural.
+    expect(fee('A4595', '77002', '2025-06-16').amount).toBe('12.51');
+    // ZIP5: 63001 is state EM (eastern Missouri); line 370: A6575, MO (NR) 100.34.
+    expect(fee('A6575', '63001', '2025-06-16').amount).toBe('100.34');
+    // A0425 (ambulance) has status X on the PFS and no schedule we hold: unpriced, not denied.
+    expect(fee('A0425', '19901', '2025-06-16')).toMatchObject({ status: 'unpriced', amount: null });
+    // CLFS_2025_Q4V1.csv: 36415 00009.09 with EFF_DATE 20250101, so it prices June 2025 too.
+    expect(fee('36415', '19901', '2025-06-16').amount).toBe('9.09');
   });
 
   it('prices the 2026 excerpt rows on 2026 GPCIs and CF 33.4009, and no other 2026 code', () => {

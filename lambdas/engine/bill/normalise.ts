@@ -13,6 +13,8 @@ export interface NormalisedLine {
   readonly lineNumber: number;
   /** JSON path of the line in the request, e.g. "lines[2]". */
   readonly path: string;
+  /** Where the line number came from when not `${path}.lineNumber` (837P: assignedNumber). */
+  readonly lineNumberField?: string;
   readonly code: string;
   /** JSON path of the code in the request, for errors about it. */
   readonly codeField: string;
@@ -64,11 +66,12 @@ function fromBill(input: unknown): NormalisedBill {
   const billPos = bill.placeOfService ?? DEFAULT_PLACE_OF_SERVICE;
   const billingNpi = bill.billingProvider?.npi ?? '';
   const renderingNpi = bill.renderingProvider?.npi ?? billingNpi;
+  const defaults = defaultLineNumbers(bill.lines.map((l) => l.lineNumber));
   const lines = bill.lines.map((line, index): NormalisedLine => {
     const path = `lines[${index}]`;
     return {
       index,
-      lineNumber: line.lineNumber ?? index + 1,
+      lineNumber: line.lineNumber ?? (defaults.get(index) as number),
       path,
       code: line.code,
       codeField: `${path}.code`,
@@ -113,6 +116,9 @@ function fromClaim(input: unknown): NormalisedBill {
   const billing = billingIndex >= 0 ? providers[billingIndex] : undefined;
   const rendering = providers.find((p) => p.providerType === 'RenderingProvider');
   const claimPos = info.placeOfServiceCode ?? DEFAULT_PLACE_OF_SERVICE;
+  const defaults = defaultLineNumbers(
+    info.serviceLines.map((l) => (l.assignedNumber === undefined ? undefined : Number(l.assignedNumber))),
+  );
   const lines = info.serviceLines.map((line, index): NormalisedLine => {
     const path = `claimInformation.serviceLines[${index}]`;
     const d = line.serviceDate;
@@ -120,14 +126,23 @@ function fromClaim(input: unknown): NormalisedBill {
     const service = line.professionalService;
     return {
       index,
-      lineNumber: line.assignedNumber === undefined ? index + 1 : Number(line.assignedNumber),
+      lineNumber:
+        line.assignedNumber === undefined ? (defaults.get(index) as number) : Number(line.assignedNumber),
+      lineNumberField: `${path}.assignedNumber`,
       path,
       code: service.procedureCode,
       codeField: `${path}.professionalService.procedureCode`,
       modifiers: service.procedureModifiers ?? [],
       dateOfService: date,
       day: checkDate(date, `${path}.serviceDate`, errors),
-      units: service.serviceUnitCount === undefined ? 1 : Number(service.serviceUnitCount),
+      // 837P unit of measure MJ is minutes (anesthesia time); UN is units.
+      units:
+        service.serviceUnitCount === undefined || service.measurementUnit === 'MJ'
+          ? 1
+          : Number(service.serviceUnitCount),
+      ...(service.measurementUnit === 'MJ' && service.serviceUnitCount !== undefined
+        ? { anesthesiaMinutes: Number(service.serviceUnitCount) }
+        : {}),
       charge: parseCents(service.lineItemChargeAmount),
       placeOfService: service.placeOfServiceCode ?? claimPos,
       provider: line.renderingProvider?.npi ?? rendering?.npi ?? billing?.npi ?? '',
@@ -161,6 +176,29 @@ function fromClaim(input: unknown): NormalisedBill {
         : {}),
     lines,
   };
+}
+
+/**
+ * Line numbers for lines sent without one: their position, or the next number no line uses.
+ *
+ * @param given - each line's number as sent, undefined when none
+ * @returns the number to use for each line without one, by index
+ */
+function defaultLineNumbers(given: readonly (number | undefined)[]): Map<number, number> {
+  const used = new Set(given.filter((n): n is number => n !== undefined));
+  const out = new Map<number, number>();
+  let next = 1;
+  given.forEach((n, index) => {
+    if (n !== undefined) return;
+    let candidate = index + 1;
+    if (used.has(candidate)) {
+      while (used.has(next)) next++;
+      candidate = next;
+    }
+    used.add(candidate);
+    out.set(index, candidate);
+  });
+  return out;
 }
 
 function checkLineNumbers(lines: readonly NormalisedLine[], errors: FieldError[]): void {

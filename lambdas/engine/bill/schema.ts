@@ -156,7 +156,9 @@ export const ProfessionalClaimSchema = v.pipe(
       serviceLines: v.pipe(
         v.array(
           v.looseObject({
-            assignedNumber: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'must be a line number'))),
+            assignedNumber: v.optional(
+              v.pipe(v.string(), v.regex(/^[1-9]\d{0,3}$/, 'must be a line number, 1 or more')),
+            ),
             serviceDate: yyyymmdd,
             renderingProvider: v.optional(v.looseObject({ npi: v.optional(shortText(10)) })),
             professionalService: v.looseObject({

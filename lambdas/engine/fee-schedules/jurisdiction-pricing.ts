@@ -12,7 +12,23 @@ import { type FeeResult, rbrvsFee as physicianFee, type RbrvsQuery } from './rbr
 function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   const physician = physicianFee(index, query);
   if (physician.kind === 'priced' || query.conversionFactor) return physician;
-  return labOrDmeFee(index, query) ?? physician;
+  const other = labOrDmeFee(index, query);
+  if (other) return other;
+  // A statutory exclusion (status X: lab, ambulance, ...) or a code on the lab or DMEPOS schedule is
+  // paid under another schedule: when we hold none for the date (or the state), say so, never deny.
+  const status = physician.kind === 'zero' ? physician.rvu?.status : undefined;
+  if (physician.kind === 'zero' && (status === 'X' || index.hasLabOrDmeCode(query.code))) {
+    return {
+      kind: 'unpriced',
+      reason: {
+        code: 'EXCLUDED-FROM-PFS',
+        message: `${query.code} is paid outside the physician fee schedule${status ? ` (status ${status})` : ''}; we hold no ${index.hasLabOrDmeCode(query.code) ? 'lab or DMEPOS' : 'other'} schedule amount for it on ${query.date}${query.state ? '' : ' without the state of a ZIP'}.`,
+      },
+      steps: physician.steps,
+      notices: physician.notices,
+    };
+  }
+  return physician;
 }
 
 /**
@@ -123,7 +139,20 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
         );
       }
       const medicare = rbrvsFee(index, query);
-      if (medicare.kind !== 'priced' || medicare.method !== 'rbrvs')
+      const missingNotice = professional.missing ? [`${j.name} (${j.id}): ${professional.missing}`] : [];
+      if (medicare.kind === 'priced' && medicare.method !== 'rbrvs') {
+        const percent = new Money(factor.value).times(100).toString();
+        return withStep(
+          medicare,
+          jurisdictionStep(
+            j,
+            edition,
+            `${j.name}'s ${percent}% applies to the Medicare physician fee schedule; this line is priced on the ${medicare.method === 'clfs' ? 'clinical lab fee schedule' : 'DMEPOS fee schedule'} at 100%.`,
+          ),
+          missingNotice,
+        );
+      }
+      if (medicare.kind !== 'priced')
         return withStep(medicare, jurisdictionStep(j, edition, `${j.name}: ${factor.value} × Medicare.`));
       const amount = roundToCents(new Money(medicare.unitAmount).times(factor.value).div(100));
       const step: ExplanationStep = {
@@ -145,7 +174,7 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
           ...medicare.steps,
           step,
         ],
-        notices: [...pastLatest, ...medicare.notices],
+        notices: [...pastLatest, ...missingNotice, ...medicare.notices],
       };
     }
     case 'rbrvs-state-cf': {
@@ -217,7 +246,12 @@ function stateTableFee(
   if (!tableEdition) {
     return unpriced('NO-EDITION', `The ${j.name} table of ${edition.id} is not in this fee index.`, step);
   }
-  const modifier = query.modifiers.find((m) => PRICING_MODIFIERS.includes(m)) ?? '';
+  // The row of the first modifier the table prices the code with (26, TC, NU, RR, 53, ...),
+  // pricing modifiers first; else the code's own row.
+  const ordered = [...query.modifiers].sort(
+    (a, b) => Number(PRICING_MODIFIERS.includes(b)) - Number(PRICING_MODIFIERS.includes(a)),
+  );
+  const modifier = ordered.find((m) => index.stateRows(tableEdition, query.code, m).length > 0) ?? '';
   const rows = index.stateRows(tableEdition, query.code, modifier);
   if (rows.length === 0) {
     const listed = index.stateHasCode(tableEdition, query.code);

@@ -27,6 +27,12 @@ const DMEPOS_REGULATION = {
  * @param query - the line (its ZIP and state for DMEPOS)
  * @returns the result, or undefined
  */
+/**
+ * The CMS ZIP5 file splits Missouri and Kansas into east and west (EM, WM, EK, WK); DMEPOS fees are
+ * by state.
+ */
+const DMEPOS_STATE: Readonly<Record<string, string>> = { EM: 'MO', WM: 'MO', EK: 'KS', WK: 'KS' };
+
 export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | undefined {
   const clfsChoice = index.editionFor('clfs', query.date);
   if (clfsChoice) {
@@ -68,8 +74,9 @@ export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | und
     }
   }
   const dmeChoice = index.editionFor('dmepos', query.date);
-  if (!dmeChoice || !query.state) return undefined;
-  const rows = index.dmeposModifiers(query.code, query.state, dmeChoice.edition);
+  const state = query.state ? (DMEPOS_STATE[query.state] ?? query.state) : undefined;
+  if (!dmeChoice || !state) return undefined;
+  const rows = index.dmeposModifiers(query.code, state, dmeChoice.edition);
   if (rows.length === 0) return undefined;
   const wanted = rows.filter(
     ([m1, m2]) => (m1 === '' || query.modifiers.includes(m1)) && (m2 === '' || query.modifiers.includes(m2)),
@@ -91,7 +98,7 @@ export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | und
     };
   }
   const [m1, m2] = chosen;
-  const fee = index.dmepos(query.code, m1, m2, query.state, dmeChoice.edition);
+  const fee = index.dmepos(query.code, m1, m2, state, dmeChoice.edition);
   if (!fee) return undefined;
   const ruralChoice =
     index.editionFor('dme-rural-zip', query.date) ??
@@ -105,11 +112,11 @@ export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | und
   const steps: ExplanationStep[] = [
     {
       step: 'dmepos',
-      text: `${dmeChoice.edition.label}: ${what} in ${query.state}, ${rural ? 'rural' : 'non-rural'} fee ${formatCents(unitAmount)}${ruralLine !== undefined ? ` (ZIP ${query.zip} is on the DMEPOS rural ZIP list, line ${ruralLine})` : ''}.`,
+      text: `${dmeChoice.edition.label}: ${what} in ${state}, ${rural ? 'rural' : 'non-rural'} fee ${formatCents(unitAmount)}${ruralLine !== undefined ? ` (ZIP ${query.zip} is on the DMEPOS rural ZIP list, line ${ruralLine})` : ''}.`,
       inputs: {
         code: query.code,
         modifiers: [m1, m2].filter(Boolean).join(' '),
-        state: query.state,
+        state,
         rural: String(rural),
         fee: formatCents(unitAmount),
       },

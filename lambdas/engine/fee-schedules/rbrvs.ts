@@ -253,6 +253,15 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
       `${query.date} is after ${edition.year}; priced on ${edition.label}, the latest edition we hold, which stays in force until a newer one is loaded.`,
     );
   }
+  if (query.modifiers.includes('26') && query.modifiers.includes('TC')) {
+    return {
+      kind: 'zero',
+      reason: 'FS-MODIFIER-INVALID',
+      message: `Modifiers 26 and TC on one line contradict each other: bill the professional and technical components on separate lines, or neither for the global service.`,
+      steps,
+      notices,
+    };
+  }
   const modifier = pricingModifier(query.modifiers);
   const rvu = index.rvu(query.code, modifier, edition);
   if (!rvu && modifier === '53' && index.rvu(query.code, '', edition)) {
