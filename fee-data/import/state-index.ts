@@ -110,7 +110,7 @@ function feeTables(
       const dataset: ImportedDataset<StateTableRow> & { dataset: 'state-table' } = {
         dataset: 'state-table',
         year: Number(edition.effective.slice(0, 4)),
-        label: `${j.name} ${d.label}`,
+        label: edition.effectiveStated ? d.label : `${d.label}, dated ${edition.effective} by inference`,
         effective: edition.effective,
         complete: d.complete,
         source: {
@@ -121,7 +121,7 @@ function feeTables(
         notes: [
           ...(edition.effectiveStated
             ? []
-            : [`${edition.id}: effective date inferred (${fee(edition.notes)}).`]),
+            : [`${edition.id}: the effective date is inferred; see fee-data/jurisdictions/${j.id}.json for the reasoning.`]),
           ...d.notes,
           ...Object.entries(d.dropped).map(([reason, n]) => `${n} row(s) not imported: ${reason}`),
         ],
@@ -131,8 +131,4 @@ function feeTables(
       };
       return dataset;
     });
-}
-
-function fee(notes: readonly string[] | undefined): string {
-  return (notes?.[0] ?? 'see the jurisdiction file').slice(0, 200);
 }

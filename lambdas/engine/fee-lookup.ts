@@ -96,16 +96,18 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     (stateTable
       ? (j.billTypes.professional.editions.at(-1)?.effective as string)
       : (editions[editions.length - 1]?.effective as string));
-  if ((!stateTable && !index.editionFor('pfs-rvu', date)) || !editionFor(j, date)) {
-    const held = (
-      j.billTypes.professional.method === 'medicare'
-        ? index.editions('pfs-rvu').map((e) => ({ effective: e.effective, termination: e.termination }))
-        : j.billTypes.professional.editions
-    ).map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+  if (!editionFor(j, date)) {
+    const held = j.billTypes.professional.editions.map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+    throw new BillValidationError('The date is outside every edition we hold.', [
+      { field: 'date', errorMessage: `we hold no ${j.name} edition for ${date}; we hold ${held.join(', ')}` },
+    ]);
+  }
+  if (!stateTable && !index.editionFor('pfs-rvu', date)) {
+    const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
     throw new BillValidationError('The date is outside every edition we hold.', [
       {
         field: 'date',
-        errorMessage: `we hold no ${j.name} edition for ${date}; we hold ${held.join(', ')}`,
+        errorMessage: `${j.name} prices on Medicare relative values, and we hold none for ${date} (we hold ${held.join(', ')})`,
       },
     ]);
   }

@@ -62,17 +62,21 @@ function applyInjectionStatus(work: Working[]): void {
   for (const item of work) {
     const result = item.result;
     if (result.kind !== 'priced' || result.pfsStatus !== 'T') continue;
-    const other = work.find(
-      (o) =>
-        o !== item &&
-        // "any other services payable under the PFS": active codes, and carrier-priced or
-        // restricted codes, which the PFS pays by report.
-        (o.result.kind === 'priced'
-          ? o.result.pfsStatus === 'A'
-          : o.result.kind === 'unpriced' && (o.result.rvu?.status === 'C' || o.result.rvu?.status === 'R')) &&
-        o.line.day === item.line.day &&
-        o.line.provider === item.line.provider,
-    );
+    // The lowest-numbered such line is named, so the answer does not depend on the order of lines.
+    const other = work
+      .filter(
+        (o) =>
+          o !== item &&
+          // "any other services payable under the PFS": active codes, and carrier-priced or
+          // restricted codes, which the PFS pays by report.
+          (o.result.kind === 'priced'
+            ? o.result.pfsStatus === 'A'
+            : o.result.kind === 'unpriced' &&
+              (o.result.rvu?.status === 'C' || o.result.rvu?.status === 'R')) &&
+          o.line.day === item.line.day &&
+          o.line.provider === item.line.provider,
+      )
+      .sort((a, b) => a.line.lineNumber - b.line.lineNumber)[0];
     if (other) {
       item.result = {
         kind: 'zero',
@@ -127,7 +131,7 @@ function settingStep(placeOfService: string): ExplanationStep {
   };
 }
 
-function buildLine(item: Working): PricedLine {
+function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
@@ -182,7 +186,7 @@ function buildLine(item: Working): PricedLine {
         'FS-MAX',
         withheld,
         `Billed ${billed} is above the fee schedule amount ${amountText}; ${withheldText} withheld.`,
-        REGULATIONS.lesserOf,
+        lesserOf,
       ),
     );
   }
@@ -191,7 +195,7 @@ function buildLine(item: Working): PricedLine {
     text: `Lesser of billed ${billed} and fee schedule amount ${amountText}: ${allowedText}.`,
     inputs: { billed, feeScheduleAmount: amountText },
     result: allowedText,
-    regulation: REGULATIONS.lesserOf,
+    regulation: lesserOf,
   });
   const feeSchedule = {
     method: result.method,
@@ -212,6 +216,20 @@ function buildLine(item: Working): PricedLine {
     steps,
     notices,
   );
+}
+
+/**
+ * The rule behind paying the lesser of billed and fee: Medicare's for Medicare, the jurisdiction's
+ * own where its file sources one, and otherwise Medicare's rule said to be applied as such.
+ */
+function lesserOfRegulation(j: Jurisdiction): Regulation {
+  if (j.id === 'US-MEDICARE') return REGULATIONS.lesserOf;
+  const own = j.lesserOfBilled;
+  if (own?.value) return { citation: own.source.citation, url: own.source.url ?? REGULATIONS.lesserOf.url };
+  return {
+    citation: `${j.name}: the lesser of billed and the fee schedule amount; the sources we hold do not state ${j.name}'s own rule, so it is applied as Medicare applies it (42 CFR § 414.21)`,
+    url: REGULATIONS.lesserOf.url,
+  };
 }
 
 function editionsUsed(work: readonly Working[], index: FeeIndex): EditionUsed[] {
@@ -338,7 +356,8 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   applyInjectionStatus(work);
 
-  const lines = work.map(buildLine);
+  const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
+  const lines = work.map((item) => buildLine(item, lesserOf));
   let billed = 0;
   let allowed = 0;
   let unpricedBilled = 0;

@@ -50,7 +50,8 @@ export interface UnpricedReason {
     | 'ANESTHESIA'
     | 'NO-LOCALITY'
     | 'NO-CONVERSION-FACTOR'
-    | 'BY-REPORT';
+    | 'BY-REPORT'
+    | 'MODIFIER-REQUIRED';
   readonly message: string;
 }
 

@@ -259,7 +259,7 @@ function stateTableFee(
     if (!listed && missing) {
       // A partial state table (Louisiana holds radiology only): the rest is priced on Medicare, and said.
       const notice = `${j.name} (${j.id}): ${query.code} is not in the ${j.name} table we hold (${missing}); this line is priced on the Medicare Physician Fee Schedule.`;
-      return withStep(rbrvsFee(index, query), step, [notice]);
+      return withStep(rbrvsFee(index, query), jurisdictionStep(j, edition, notice), [notice]);
     }
     return {
       kind: 'unpriced',
@@ -338,7 +338,7 @@ function stateTableFee(
         ? 'rural'
         : 'non-rural'
       : row.basis === 'single'
-        ? 'single amount'
+        ? 'all-settings'
         : query.setting;
   return {
     kind: 'priced',

@@ -90,7 +90,7 @@ export function labOrDmeFee(index: FeeIndex, query: RbrvsQuery): FeeResult | und
     return {
       kind: 'unpriced',
       reason: {
-        code: 'NOT-IN-EDITION',
+        code: 'MODIFIER-REQUIRED',
         message: `${query.code} has DMEPOS fees by modifier (${rows.map(([a, b]) => [a, b].filter(Boolean).join('+') || 'none').join(', ')}); bill it with the modifier that says purchase new (NU), used (UE) or rental (RR).`,
       },
       steps: [],

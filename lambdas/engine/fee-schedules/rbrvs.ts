@@ -435,7 +435,7 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     const capRow = capEdition
       ? index.oppsCap(rvu.code, rvu.modifier, capEdition.edition, gpci.carrier, gpci.locality)
       : undefined;
-    let text = `OPPS cap: (${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci}) × ${tenThousandths(cf)} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
+    let text = `OPPS cap: [(${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci})] × ${tenThousandths(cf)} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
     let result = capped ? oppsAmount : unitAmount;
     if (capRow) {
       const filePrice = cents(facility ? capRow.facilityPrice : capRow.nonFacilityPrice);
