@@ -135,6 +135,16 @@ async function userTokensFor(state: LocalStackState): Promise<UserTokens> {
   }
 }
 
+/** Whether a process id is alive (signal 0 checks without signalling). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Starts cognito-local (in process) with the client-credentials token endpoint, bootstraps or reuses
  * the pool, points handlers at the fee index, and starts the local API Gateway.
@@ -151,6 +161,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   const dataDir = join(stateDir, 'cognito');
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
+  // One stack a state directory: a second start must not rewrite the state of a running one.
+  const previous = await readState(stateDir).catch(() => null);
+  if (previous?.api && previous.api.pid !== process.pid && processAlive(previous.api.pid)) {
+    throw new Error(
+      `The local stack already runs at ${previous.api.url} (process ${previous.api.pid}, state in ${stateDir}); stop it first, or start another with a different state directory`,
+    );
+  }
 
   // Before any handler module is imported: handlers read it at module scope, as in Lambda.
   process.env[FEE_INDEX_PATH_ENV] =
