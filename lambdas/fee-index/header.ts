@@ -1,5 +1,5 @@
 /**
- * The fee index header: a small JSON document (a few kB) at the start of the file naming every
+ * The fee index header: a small JSON document (tens of kB) at the start of the file naming every
  * edition, its source file and checksum, and where each table's records start. Only the header is
  * parsed at load; the records are read in place.
  */
