@@ -121,7 +121,9 @@ function feeTables(
         notes: [
           ...(edition.effectiveStated
             ? []
-            : [`${edition.id}: the effective date is inferred; see fee-data/jurisdictions/${j.id}.json for the reasoning.`]),
+            : [
+                `${edition.id}: the effective date is inferred; see fee-data/jurisdictions/${j.id}.json for the reasoning.`,
+              ]),
           ...d.notes,
           ...Object.entries(d.dropped).map(([reason, n]) => `${n} row(s) not imported: ${reason}`),
         ],

@@ -116,7 +116,7 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
   const choice = editionFor(j, query.date);
   const edition = choice?.edition;
   // An edition whose year no source states is dated 0001-01-01 in its file (Louisiana's table).
-  const yearUnknown = edition !== undefined && edition.effective.startsWith('0001-');
+  const yearUnknown = edition?.effective.startsWith('0001-') === true;
   const pastLatest = yearUnknown
     ? [`${j.name}'s table (${edition.id}) does not state its year; it is the only ${j.name} edition we hold.`]
     : choice?.pastLatest
