@@ -94,6 +94,8 @@ export interface ZipEntry {
   readonly locality: string;
   readonly state: string;
   readonly ruralIndicator: string;
+  /** The ZIP's locality depends on its +4 extension (CMS ZIP9 file). */
+  readonly plusFour: boolean;
   readonly edition: EditionInfo;
   readonly line: number;
 }
@@ -718,6 +720,7 @@ export class FeeIndex {
       locality: String(t.u8(at, Z.locality)).padStart(2, '0'),
       state: t.char2(at, Z.state),
       ruralIndicator: t.char(at, Z.ruralIndicator),
+      plusFour: t.char(at, Z.plusFourFlag) === '1',
       edition,
       line: t.u32(at, Z.line),
     };

@@ -157,6 +157,8 @@ export const ZIP5_TABLE = {
     { name: 'carrier', type: 'u32' },
     { name: 'state', type: 'char2' },
     { name: 'line', type: 'u32' },
+    /** '1' when the ZIP's locality depends on the +4 extension (CMS ZIP9 file). */
+    { name: 'plusFourFlag', type: 'char' },
   ],
 } as const satisfies TableSchema;
 

@@ -58,9 +58,20 @@ export function localityOfZip(index: FeeIndex, zip: string, date: string): ZipLo
       source: { file: entry.edition.source.file, line: entry.line, edition: entry.edition.id },
       regulation: REGULATIONS.zipLocality,
     },
-    ...(choice.pastLatest || before
+    ...(choice.pastLatest || before || entry.plusFour
       ? {
-          notice: `ZIP ${zip} placed with ${choice.edition.label}, the ${before ? 'earliest' : 'latest'} ZIP file we hold.`,
+          notice: [
+            ...(choice.pastLatest || before
+              ? [
+                  `ZIP ${zip} placed with ${choice.edition.label}, the ${before ? 'earliest' : 'latest'} ZIP file we hold.`,
+                ]
+              : []),
+            ...(entry.plusFour
+              ? [
+                  `ZIP ${zip} has localities by ZIP+4 in CMS's ZIP9 file, which we do not hold: priced on the ZIP5 locality ${entry.carrier}-${entry.locality}.`,
+                ]
+              : []),
+          ].join(' '),
         }
       : {}),
   };

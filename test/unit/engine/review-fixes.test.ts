@@ -86,3 +86,18 @@ describe('lines the first engine priced wrongly', () => {
     expect(priced.notices[0]).toMatch(/not applied yet/);
   });
 });
+
+describe('ZIP codes whose locality depends on the +4', () => {
+  it('prices on the ZIP5 locality and says the ZIP9 file is not held (ZIP5_OCT2025.txt line 2571: 90265, plus-four flag 1)', () => {
+    const answer = lookupFee(index, {
+      jurisdiction: 'US-MEDICARE',
+      code: '99213',
+      zip: '90265',
+      date: '2025-03-04',
+    });
+    expect(answer.status).toBe('priced');
+    expect(answer.notices).toContain(
+      "ZIP 90265 has localities by ZIP+4 in CMS's ZIP9 file, which we do not hold: priced on the ZIP5 locality 01182-18.",
+    );
+  });
+});
