@@ -23,6 +23,8 @@ import type {
   PricedBill,
   PricedLine,
 } from './priced-bill.js';
+import { type RuleTrace, runRules } from './rules/index.js';
+import type { BillRule, RuleDecision, RuleLine } from './rules/types.js';
 
 interface Working {
   readonly line: NormalisedLine;
@@ -31,6 +33,9 @@ interface Working {
   /** Set by buildLine: the allowed amount and the reductions, in cents, for the totals. */
   allowed: Cents;
   reductions: { readonly bucket: Bucket; readonly cents: Cents }[];
+  /** Set by the rules stage: reductions of the fee schedule amount and the trace. */
+  ruleDecisions: (RuleDecision & { rule: BillRule })[];
+  ruleTrace: RuleTrace[];
 }
 
 function adjustment(
@@ -39,11 +44,12 @@ function adjustment(
   amount: Cents,
   message: string,
   regulation: Regulation = REGULATIONS.rvuFile,
+  bucket: Bucket = 'feeSchedule',
 ): Adjustment {
   const code = REASON_CODES[reason];
-  item.reductions.push({ bucket: 'feeSchedule', cents: amount });
+  item.reductions.push({ bucket, cents: amount });
   return {
-    bucket: 'feeSchedule',
+    bucket,
     amount: formatCents(amount),
     internalCode: code.internalCode,
     groupCode: code.groupCode,
@@ -101,6 +107,7 @@ function pricedLine(
   explanation: ExplanationStep[],
   notices: string[],
   unpriced?: PricedLine['unpriced'],
+  rules: PricedLine['rules'] = [],
 ): PricedLine {
   const out: PricedLine = {
     lineNumber: line.lineNumber,
@@ -117,6 +124,7 @@ function pricedLine(
     adjustments,
     explanation,
     notices,
+    rules,
   };
   return unpriced ? { ...out, unpriced } : out;
 }
@@ -155,15 +163,12 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     return pricedLine(line, billed, 'denied', null, '0.00', billed, adjustments, steps, notices);
   }
   const unitText = formatCents(result.unitAmount);
-  // Anesthesia (time) and drugs (quantity) are priced for the whole line: units do not multiply them.
-  const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
-  const units = wholeLine ? 1 : line.units;
-  if (wholeLine && line.units !== 1) {
+  const { units, amount } = lineAmount(item);
+  if (units !== line.units) {
     notices.push(
       `Units (${line.units}) do not multiply a ${result.method === 'nadac' ? 'drug line: its quantity' : 'line priced by anesthesia time: its minutes'} already measure it.`,
     );
   }
-  const amount = cents(result.unitAmount * units);
   const amountText = units === 1 ? unitText : formatCents(amount);
   if (units !== 1) {
     steps.push({
@@ -173,27 +178,49 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
       result: amountText,
     });
   }
-  const allowed = cents(Math.min(line.charge, amount));
+  // Bill review rules reduce the fee schedule amount; then the lesser of billed and what is left.
+  const ruleCut = item.ruleDecisions.reduce((n, d) => n + d.reduction, 0);
+  const afterRules = cents(Math.max(0, amount - ruleCut));
+  const allowed = cents(Math.min(line.charge, afterRules));
   const withheld = cents(line.charge - allowed);
   const allowedText = formatCents(allowed);
   const withheldText = formatCents(withheld);
   item.allowed = allowed;
   const adjustments: Adjustment[] = [];
-  if (withheld > 0) {
+  const overFee = cents(Math.max(0, line.charge - amount));
+  if (overFee > 0) {
     adjustments.push(
       adjustment(
         item,
         'FS-MAX',
-        withheld,
-        `Billed ${billed} is above the fee schedule amount ${amountText}; ${withheldText} withheld.`,
+        overFee,
+        `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`,
         lesserOf,
       ),
     );
   }
+  // What the rules take from the payable amount, rule by rule, in the order they ran.
+  let byRules = Math.min(line.charge, amount) - allowed;
+  for (const d of item.ruleDecisions) {
+    const part = cents(Math.min(byRules, d.reduction));
+    byRules -= part;
+    if (part > 0 && d.reason) {
+      adjustments.push(adjustment(item, d.reason, part, d.message, d.rule.regulation, 'billReview'));
+    }
+  }
+  if (ruleCut > 0) {
+    steps.push({
+      step: 'rules',
+      text: `Bill review rules reduce the fee schedule amount ${amountText} by ${formatCents(cents(ruleCut))} to ${formatCents(afterRules)}.`,
+      inputs: { feeScheduleAmount: amountText, reduction: formatCents(cents(ruleCut)) },
+      result: formatCents(afterRules),
+    });
+  }
+  const payable = ruleCut > 0 ? formatCents(afterRules) : amountText;
   steps.push({
     step: 'lesser-of',
-    text: `Lesser of billed ${billed} and fee schedule amount ${amountText}: ${allowedText}.`,
-    inputs: { billed, feeScheduleAmount: amountText },
+    text: `Lesser of billed ${billed} and ${ruleCut > 0 ? 'the amount after bill review' : 'fee schedule amount'} ${payable}: ${allowedText}.`,
+    inputs: { billed, feeScheduleAmount: payable },
     result: allowedText,
     regulation: lesserOf,
   });
@@ -205,17 +232,43 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     setting: settingOf(line.placeOfService),
     locality: result.locality ?? null,
   };
+  const denied = allowed === 0 && item.ruleDecisions.some((d) => d.decision === 'denied');
   return pricedLine(
     line,
     billed,
-    'priced',
+    denied ? 'denied' : 'priced',
     feeSchedule,
     allowedText,
     withheldText,
     adjustments,
     steps,
     notices,
+    undefined,
+    item.ruleTrace,
   );
+}
+
+/** Units the amount counts and the fee schedule amount for the line (anesthesia and drugs: one). */
+function lineAmount(item: Working): { units: number; amount: Cents } {
+  const result = item.result;
+  if (result.kind !== 'priced') return { units: item.line.units, amount: cents(0) };
+  const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
+  const units = wholeLine ? 1 : item.line.units;
+  return { units, amount: cents(result.unitAmount * units) };
+}
+
+/** The bill review rules stage: runs on the lines priced so far, in the order of RULES. */
+function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction): void {
+  const priced = work.filter((item) => item.result.kind === 'priced');
+  const lines: RuleLine[] = priced.map((item) => {
+    const { units, amount } = lineAmount(item);
+    return { line: item.line, unitAmount: (item.result as { unitAmount: Cents }).unitAmount, amount, units };
+  });
+  const { decisions, traces } = runRules(lines, index, j);
+  priced.forEach((item, i) => {
+    item.ruleTrace = traces[i] ?? [];
+  });
+  for (const d of decisions) (priced[d.lineIndex] as Working).ruleDecisions.push(d);
 }
 
 /**
@@ -312,6 +365,8 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
         result: { kind: 'unpriced', reason: { code: 'NO-LOCALITY', message: '' }, steps: [], notices: [] },
         allowed: ZERO_CENTS,
         reductions: [],
+        ruleDecisions: [],
+        ruleTrace: [],
       });
     }
   }
@@ -356,6 +411,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   applyInjectionStatus(work);
 
+  applyRules(work, index, jurisdiction as Jurisdiction);
   const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
   const lines = work.map((item) => buildLine(item, lesserOf));
   let billed = 0;
@@ -382,7 +438,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   const withheldByBucket: Partial<Record<Bucket, string>> = {};
   for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
   const notices = [
-    'Bill review edits and payment rules (NCCI, MUE, global surgery, multiple procedure, bilateral, assistant and co-surgeon) are not applied yet: amounts are fee schedule amounts and the lesser of billed.',
+    'Bill review edits applied: duplicates, and MUE where the jurisdiction adopted it. Not applied yet: NCCI PTP, global surgery, multiple procedure, bilateral, assistant and co-surgeon rules, authorisation and frequency limits.',
     ...noticeSet,
   ];
   return {

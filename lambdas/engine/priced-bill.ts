@@ -84,6 +84,12 @@ export interface PricedLine {
   readonly unpriced?: UnpricedReason;
   readonly explanation: readonly ExplanationStep[];
   readonly notices: readonly string[];
+  /** Every bill review rule that looked at the line and what it decided, "no-change" included. */
+  readonly rules: readonly {
+    readonly rule: string;
+    readonly decision: 'no-change' | 'reduced' | 'denied' | 'flagged' | 'not-adopted';
+    readonly message?: string;
+  }[];
 }
 
 export interface EditionUsed {

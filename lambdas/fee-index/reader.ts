@@ -396,6 +396,7 @@ export class FeeIndex {
   private readonly editionsById = new Map<string, EditionInfo>();
   private readonly gpciCache = new Map<string, GpciEntry | null>();
   private readonly rvuCache = new Map<string, RvuEntry | null>();
+  private readonly mueCache = new Map<string, MueEntry | null>();
   private registry: Jurisdiction[] | undefined;
   private registryById: Map<string, Jurisdiction> | undefined;
   private readonly editionsByKind = new Map<
@@ -1075,6 +1076,16 @@ export class FeeIndex {
 
   /** The MUE of a code in an edition. */
   mue(code: string, edition: EditionInfo): MueEntry | undefined {
+    const cacheKey = `${code}|${edition.index}`;
+    const cached = this.mueCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readMue(code, edition);
+    if (this.mueCache.size >= 50_000) this.mueCache.clear();
+    this.mueCache.set(cacheKey, entry ?? null);
+    return entry;
+  }
+
+  private readMue(code: string, edition: EditionInfo): MueEntry | undefined {
     const t = this.mueTable;
     const codeKey = encodeCode(code, 5);
     if (!t || codeKey < 0) return undefined;

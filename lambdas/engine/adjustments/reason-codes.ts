@@ -76,6 +76,20 @@ export const REASON_CODES = {
     text: 'The code has no professional or technical component to bill with this modifier.',
     mappingSource: `${CARC_LIST}: 4, procedure code inconsistent with the modifier used`,
   },
+  'BR-DUPLICATE': {
+    internalCode: 'BR-DUPLICATE',
+    carc: '18',
+    groupCode: 'CO',
+    text: 'Exact duplicate of another line of the bill (same code, modifiers, date, units and provider).',
+    mappingSource: `${CARC_LIST}: 18, exact duplicate claim/service`,
+  },
+  'BR-MUE': {
+    internalCode: 'BR-MUE',
+    carc: '151',
+    groupCode: 'CO',
+    text: 'Units above the medically unlikely edit (MUE) for the code: reduced to the MUE.',
+    mappingSource: `${CARC_LIST}: 151, payment adjusted because the payer deems the information submitted does not support this many/frequency of services`,
+  },
 } as const satisfies Record<string, ReasonCode>;
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
@@ -108,6 +122,16 @@ export const REGULATIONS = {
     citation:
       'CMS National Physician Fee Schedule Relative Value File documentation, Attachment A (status, PC/TC indicators)',
     url: 'https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files',
+  },
+  duplicates: {
+    citation:
+      'X12 CARC 18 (exact duplicate claim/service); Medicare Claims Processing Manual, Chapter 1, § 120 (detection of duplicate claims)',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c01.pdf',
+  },
+  mue: {
+    citation:
+      'CMS National Correct Coding Initiative: Medically Unlikely Edits (MUE adjudication indicators 1, 2, 3)',
+    url: 'https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-medically-unlikely-edits',
   },
   zipLocality: {
     citation: 'CMS ZIP code to carrier locality file',

@@ -77,13 +77,13 @@ describe('lines the first engine priced wrongly', () => {
     expect(priced.lines.map((l) => l.lineNumber)).toEqual([2, 1]);
   });
 
-  it('says on every bill that edits and payment rules are not applied yet', () => {
+  it('says on every bill which edits and payment rules are applied and which are not yet', () => {
     const priced = price({
       jurisdiction: 'US-MEDICARE',
       serviceFacility: { zip: '19901' },
       lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
     });
-    expect(priced.notices[0]).toMatch(/not applied yet/);
+    expect(priced.notices[0]).toMatch(/applied: duplicates, and MUE.*Not applied yet: NCCI PTP/);
   });
 });
 

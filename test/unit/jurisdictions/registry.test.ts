@@ -338,10 +338,18 @@ describe('the facts we hold', () => {
   });
 
   it('what is not sourced stays null', () => {
-    for (const id of ['FL', 'NY', 'TX', 'CA', 'AZ', 'US-MEDICARE']) {
+    for (const id of ['FL', 'NY', 'TX', 'CA', 'AZ']) {
       const j = get(id);
       expect([j.mue, j.drugDispensingFee], id).toEqual([null, null]);
     }
+    expect(get('US-MEDICARE').drugDispensingFee).toBeNull();
+  });
+
+  it('Medicare applies its own NCCI edits (since 1996) and MUEs (since 2007), with CMS as the source', () => {
+    const m = get('US-MEDICARE');
+    expect(m.ncci).toMatchObject({ adopted: true, from: '1996-01-01' });
+    expect(m.mue).toMatchObject({ adopted: true, from: '2007-01-01' });
+    expect(m.mue?.source.url).toMatch(/^https:\/\/www\.cms\.gov\//);
   });
 });
 

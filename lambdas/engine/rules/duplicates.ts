@@ -1,0 +1,63 @@
+import { REGULATIONS } from '../adjustments/reason-codes.js';
+import { cents } from '../money.js';
+import type { BillRule, RuleDecision } from './types.js';
+
+/**
+ * Duplicates: a line that repeats another exactly (same code, modifiers in any order, date, units
+ * and provider) is denied (CARC 18); the lowest-numbered of them is kept. Lines of the same code and
+ * date that differ in modifiers or units are flagged for review without reduction.
+ */
+export const duplicatesRule: BillRule = {
+  id: 'duplicates',
+  title: 'Duplicate lines',
+  regulation: REGULATIONS.duplicates,
+  appliesTo: () => true,
+  run(lines) {
+    const decisions: RuleDecision[] = [];
+    // Group lines of one service (code, date, provider) by sorting; most groups hold one line.
+    const service = (l: (typeof lines)[number]) =>
+      `${l.line.code}|${l.line.dateOfService}|${l.line.provider}`;
+    const ordered = lines
+      .map((l, i) => ({ l, i, s: service(l) }))
+      .sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.l.line.lineNumber - b.l.line.lineNumber));
+    for (let start = 0; start < ordered.length; ) {
+      let end = start + 1;
+      while (end < ordered.length && ordered[end]?.s === ordered[start]?.s) end++;
+      const group = ordered.slice(start, end);
+      start = end;
+      if (group.length < 2) continue;
+      const exact = new Map<string, number>();
+      group.forEach(({ l, i }, position) => {
+        const line = l.line;
+        const modifiers =
+          line.modifiers.length < 2 ? (line.modifiers[0] ?? '') : [...line.modifiers].sort().join(',');
+        const key = `${modifiers}|${line.units}`;
+        const first = exact.get(key);
+        if (first !== undefined) {
+          decisions.push({
+            lineIndex: i,
+            decision: 'denied',
+            reduction: l.amount,
+            reason: 'BR-DUPLICATE',
+            message: `Line ${line.lineNumber} repeats line ${lines[first]?.line.lineNumber} exactly (${line.code}, same modifiers, date, units and provider): denied as a duplicate.`,
+          });
+          return;
+        }
+        exact.set(key, i);
+        if (position > 0) {
+          const numbers = group
+            .slice(0, position)
+            .map((g) => g.l.line.lineNumber)
+            .join(', ');
+          decisions.push({
+            lineIndex: i,
+            decision: 'flagged',
+            reduction: cents(0),
+            message: `Line ${line.lineNumber} has the code and date of line ${numbers} with other modifiers or units: a suspected duplicate, flagged for review, not reduced.`,
+          });
+        }
+      });
+    }
+    return decisions;
+  },
+};

@@ -1,0 +1,87 @@
+import type { FeeIndex } from '../../fee-index/reader.js';
+import type { Jurisdiction } from '../jurisdictions.js';
+import { duplicatesRule } from './duplicates.js';
+import { mueRule } from './mue.js';
+import type { BillRule, RuleDecision, RuleLine } from './types.js';
+
+/** The rules, in the order they run: edits first (duplicates, then units). */
+export const RULES: readonly BillRule[] = [duplicatesRule, mueRule];
+
+/** One rule's look at one line, for the line's trace. */
+export interface RuleTrace {
+  readonly rule: string;
+  readonly decision: 'no-change' | 'reduced' | 'denied' | 'flagged' | 'not-adopted';
+  readonly message?: string;
+}
+
+/** The two trace entries every rule makes most, shared (they are frozen). */
+const traceCache = new WeakMap<BillRule, { noChange: RuleTrace; notAdopted: RuleTrace }>();
+
+function traceOf(rule: BillRule): { noChange: RuleTrace; notAdopted: RuleTrace } {
+  let t = traceCache.get(rule);
+  if (!t) {
+    t = {
+      noChange: Object.freeze({ rule: rule.id, decision: 'no-change' as const }),
+      notAdopted: Object.freeze({ rule: rule.id, decision: 'not-adopted' as const }),
+    };
+    traceCache.set(rule, t);
+  }
+  return t;
+}
+
+/**
+ * Runs every rule over the priced lines in order, each on the amounts the earlier ones left.
+ *
+ * @param lines - priced lines (index positions are the caller's)
+ * @param index - the fee index
+ * @param j - the jurisdiction
+ * @returns per line: the reductions with their rule, and the trace of every rule that looked at it
+ */
+export function runRules(
+  lines: readonly RuleLine[],
+  index: FeeIndex,
+  j: Jurisdiction,
+): { decisions: (RuleDecision & { rule: BillRule })[]; traces: RuleTrace[][] } {
+  const traces: RuleTrace[][] = lines.map(() => []);
+  const decisions: (RuleDecision & { rule: BillRule })[] = [];
+  let current: readonly RuleLine[] = lines;
+  for (const rule of RULES) {
+    const { noChange, notAdopted } = traceOf(rule);
+    const positions: number[] = [];
+    const eligible: RuleLine[] = [];
+    current.forEach((l, i) => {
+      if (rule.appliesTo(j, l.line.dateOfService)) {
+        positions.push(i);
+        eligible.push(l);
+      } else {
+        traces[i]?.push(notAdopted);
+      }
+    });
+    const found = eligible.length > 0 ? rule.run(eligible, index) : [];
+    if (found.length === 0) {
+      for (const i of positions) traces[i]?.push(noChange);
+      continue;
+    }
+    const perLine: (RuleDecision & { rule: BillRule })[][] = current.map(() => []);
+    for (const d of found) {
+      const at = positions[d.lineIndex] as number;
+      const decision = { ...d, lineIndex: at, rule };
+      perLine[at]?.push(decision);
+      decisions.push(decision);
+    }
+    for (const i of positions) {
+      const mine = perLine[i] ?? [];
+      if (mine.length === 0) traces[i]?.push(noChange);
+      for (const d of mine) traces[i]?.push({ rule: rule.id, decision: d.decision, message: d.message });
+    }
+    // The next rule sees the amounts (and units) this one left.
+    current = current.map((l, i) => {
+      const cut = (perLine[i] ?? []).reduce((n, d) => n + d.reduction, 0);
+      if (cut === 0) return l;
+      const amount = Math.max(0, l.amount - cut) as typeof l.amount;
+      const units = l.unitAmount > 0 ? Math.round(amount / l.unitAmount) : 0;
+      return { ...l, amount, units };
+    });
+  }
+  return { decisions, traces };
+}

@@ -1,0 +1,106 @@
+import type { EditionInfo } from '../../fee-index/header.js';
+import type { FeeIndex, MueEntry } from '../../fee-index/reader.js';
+import { REGULATIONS } from '../adjustments/reason-codes.js';
+import { cents } from '../money.js';
+import type { BillRule, RuleDecision, RuleLine } from './types.js';
+
+/** The MUE editions of an index: dated CMS files first, then the undated table (kept per index). */
+const editionLists = new WeakMap<
+  FeeIndex,
+  { dated: readonly EditionInfo[]; undated: readonly EditionInfo[] }
+>();
+
+function mueFor(index: FeeIndex, code: string, date: string): MueEntry | undefined {
+  let lists = editionLists.get(index);
+  if (!lists) {
+    const all = index.editions('mue');
+    lists = {
+      dated: all.filter((e) => !e.id.includes('derived')),
+      undated: all.filter((e) => e.id.includes('derived')),
+    };
+    editionLists.set(index, lists);
+  }
+  // A dated CMS file in force on the date wins over the undated table.
+  for (const edition of lists.dated) {
+    if (edition.effective <= date && (edition.termination === null || date <= edition.termination)) {
+      const entry = index.mue(code, edition);
+      if (entry) return entry;
+    }
+  }
+  for (const edition of lists.undated) {
+    const entry = index.mue(code, edition);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * Medically unlikely edits: units above a code's MUE are reduced to it (CARC 151). MAI 1 applies
+ * per line; MAI 2 and 3 per date of service, over the lines of the code that day, the excess taken
+ * from the highest-numbered lines.
+ */
+export const mueRule: BillRule = {
+  id: 'mue',
+  title: 'Medically unlikely edits (units)',
+  regulation: REGULATIONS.mue,
+  appliesTo: (j, date) => j.mue?.adopted === true && (j.mue.from === undefined || j.mue.from <= date),
+  run(lines, index) {
+    const decisions: RuleDecision[] = [];
+    // Lines of one code on one day, found by sorting (no string keys): most groups hold one line.
+    const order = lines.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = (lines[a] as RuleLine).line;
+      const y = (lines[b] as RuleLine).line;
+      return x.code < y.code ? -1 : x.code > y.code ? 1 : x.day - y.day || x.lineNumber - y.lineNumber;
+    });
+    for (let start = 0; start < order.length; ) {
+      const head = (lines[order[start] as number] as RuleLine).line;
+      let end = start + 1;
+      let units = (lines[order[start] as number] as RuleLine).units;
+      while (end < order.length) {
+        const next = lines[order[end] as number] as RuleLine;
+        if (next.line.code !== head.code || next.line.day !== head.day) break;
+        units += next.units;
+        end++;
+      }
+      const first = start;
+      start = end;
+      const mue = mueFor(index, head.code, head.dateOfService);
+      if (!mue) continue;
+      if (mue.mai === '1') {
+        for (let k = first; k < end; k++) {
+          const i = order[k] as number;
+          const l = lines[i] as RuleLine;
+          const excess = l.units - mue.mueValue;
+          if (excess > 0) {
+            decisions.push({
+              lineIndex: i,
+              decision: 'reduced',
+              reduction: cents(l.unitAmount * excess),
+              reason: 'BR-MUE',
+              message: `${l.line.code}: ${l.units} units on line ${l.line.lineNumber}, MUE ${mue.mueValue} per line (MAI 1, ${mue.edition.label}): ${excess} unit(s) not paid.`,
+            });
+          }
+        }
+        continue;
+      }
+      let excess = units - mue.mueValue;
+      // MAI 2 and 3: the excess is taken from the highest-numbered lines of the day.
+      for (let k = end - 1; k >= first && excess > 0; k--) {
+        const i = order[k] as number;
+        const l = lines[i] as RuleLine;
+        const cut = Math.min(excess, l.units);
+        if (cut <= 0) continue;
+        excess -= cut;
+        decisions.push({
+          lineIndex: i,
+          decision: cut === l.units ? 'denied' : 'reduced',
+          reduction: cents(l.unitAmount * cut),
+          reason: 'BR-MUE',
+          message: `${l.line.code}: MUE ${mue.mueValue} per date of service (MAI ${mue.mai}, ${mue.edition.label}) on ${l.line.dateOfService}: ${cut} unit(s) of line ${l.line.lineNumber} not paid.`,
+        });
+      }
+    }
+    return decisions;
+  },
+};
