@@ -86,8 +86,21 @@ const pricedLine = {
     },
     explanation: { type: 'array', items: explanationStep },
     notices: { type: 'array', items: { type: 'string' } },
+    rules: {
+      type: 'array',
+      description: 'Every bill review rule that looked at the line and what it decided.',
+      items: {
+        type: 'object',
+        properties: {
+          rule: { type: 'string' },
+          decision: { enum: ['no-change', 'reduced', 'denied', 'flagged', 'not-adopted'] },
+          message: { type: 'string' },
+        },
+        required: ['rule', 'decision'],
+      },
+    },
   },
-  required: ['lineNumber', 'code', 'billed', 'status', 'allowed', 'adjustments', 'explanation'],
+  required: ['lineNumber', 'code', 'billed', 'status', 'allowed', 'adjustments', 'explanation', 'rules'],
 };
 
 const pricedBill = {
