@@ -44,7 +44,17 @@ export const duplicatesRule: BillRule = {
           return;
         }
         exact.set(key, i);
-        if (position > 0) {
+        // The professional and technical components of one service complement each other.
+        const component = (m: readonly string[]) => (m.includes('26') ? '26' : m.includes('TC') ? 'TC' : '');
+        const split = group
+          .slice(0, position)
+          .every(
+            (g) =>
+              component(g.l.line.modifiers) !== component(line.modifiers) &&
+              component(g.l.line.modifiers) !== '' &&
+              component(line.modifiers) !== '',
+          );
+        if (position > 0 && !split) {
           const numbers = group
             .slice(0, position)
             .map((g) => g.l.line.lineNumber)

@@ -46,20 +46,33 @@ export const mueRule: BillRule = {
   appliesTo: (j, date) => j.mue?.adopted === true && (j.mue.from === undefined || j.mue.from <= date),
   run(lines, index) {
     const decisions: RuleDecision[] = [];
-    // Lines of one code on one day, found by sorting (no string keys): most groups hold one line.
+    // Lines of one code and component on one day, found by sorting (no string keys); the
+    // professional (26) and technical (TC) components count apart, as MUEs apply to each.
+    const component = (l: RuleLine) =>
+      l.line.modifiers.includes('26') ? 1 : l.line.modifiers.includes('TC') ? 2 : 0;
     const order = lines.map((_, i) => i);
     order.sort((a, b) => {
-      const x = (lines[a] as RuleLine).line;
-      const y = (lines[b] as RuleLine).line;
-      return x.code < y.code ? -1 : x.code > y.code ? 1 : x.day - y.day || x.lineNumber - y.lineNumber;
+      const x = lines[a] as RuleLine;
+      const y = lines[b] as RuleLine;
+      return x.line.code < y.line.code
+        ? -1
+        : x.line.code > y.line.code
+          ? 1
+          : x.line.day - y.line.day || component(x) - component(y) || x.line.lineNumber - y.line.lineNumber;
     });
     for (let start = 0; start < order.length; ) {
-      const head = (lines[order[start] as number] as RuleLine).line;
+      const headLine = lines[order[start] as number] as RuleLine;
+      const head = headLine.line;
       let end = start + 1;
-      let units = (lines[order[start] as number] as RuleLine).units;
+      let units = headLine.units;
       while (end < order.length) {
         const next = lines[order[end] as number] as RuleLine;
-        if (next.line.code !== head.code || next.line.day !== head.day) break;
+        if (
+          next.line.code !== head.code ||
+          next.line.day !== head.day ||
+          component(next) !== component(headLine)
+        )
+          break;
         units += next.units;
         end++;
       }

@@ -72,3 +72,20 @@ describe('bill review rules', () => {
     });
   });
 });
+
+describe('professional and technical components', () => {
+  it('neither flags nor cuts 72148-26 and 72148-TC billed the same day (MUE 1 applies to each component)', () => {
+    // 72148-26 67.78 and -TC 119.66 in Delaware (price-bill.test.ts); MUE 1, MAI 3 (mue_practitioner_derived.csv line 7048)
+    const priced = bill([
+      { code: '72148', modifiers: ['26'], dateOfService: '2025-03-04', charge: '500.00' },
+      { code: '72148', modifiers: ['TC'], dateOfService: '2025-03-04', charge: '500.00' },
+    ]);
+    expect(priced.lines.map((l) => l.allowed)).toEqual(['67.78', '119.66']);
+    expect(priced.lines.flatMap((l) => l.rules.map((r) => r.decision))).toEqual([
+      'no-change',
+      'no-change',
+      'no-change',
+      'no-change',
+    ]);
+  });
+});
