@@ -644,20 +644,6 @@ export class FeeIndex {
     return i < t.count && t.u32(i * t.size, R.code) === codeKey;
   }
 
-  /** The modifiers with their own row for a code in an edition ('' for the global service). */
-  rvuModifiersOf(code: string, edition: EditionInfo): string[] {
-    const codeKey = encodeCode(code, 5);
-    if (codeKey < 0) return [];
-    const t = this.rvuTable;
-    const modifiers: string[] = [];
-    for (let i = t.lowerBound((at) => t.u32(at, R.code) - codeKey); i < t.count; i++) {
-      const at = i * t.size;
-      if (t.u32(at, R.code) !== codeKey) break;
-      if (t.u16(at, R.edition) === edition.index) modifiers.push(decodeCode(t.u16(at, R.modifier), 2));
-    }
-    return modifiers;
-  }
-
   /** GPCIs of a carrier + locality in one edition. */
   gpci(carrier: string, locality: string, edition: EditionInfo): GpciEntry | undefined {
     // There are ~110 localities an edition: every bill line asks for one, so keep them.

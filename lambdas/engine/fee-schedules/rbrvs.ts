@@ -338,11 +338,19 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   }
   const unpriced = UNPRICED_STATUS[rvu.status];
   if (unpriced) {
+    // Anesthesia: the locality's conversion factor is held (ANES file), CMS's base units are not.
+    const anesthesiaChoice = rvu.status === 'J' ? index.editionFor('anesthesia-cf', query.date) : undefined;
+    const anesthesiaCf = anesthesiaChoice
+      ? index.anesthesiaCf(query.locality.carrier, query.locality.locality, anesthesiaChoice.edition)
+      : undefined;
+    const held = anesthesiaCf
+      ? ` The locality's anesthesia conversion factor is ${tenThousandths(anesthesiaCf.conversionFactor)} (${anesthesiaCf.edition.source.file} line ${anesthesiaCf.line}), but CMS's base units are not in the data we hold.`
+      : '';
     return {
       kind: 'unpriced',
       reason: {
         code: unpriced.code,
-        message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${unpriced.meaning}.`,
+        message: `${rvu.code} has status ${rvu.status} in ${edition.label}: ${unpriced.meaning}.${held}`,
       },
       rvu,
       steps,

@@ -49,3 +49,18 @@ describe('anesthesia under a state table', () => {
     expect(anesthesia('AZ', '85001')).toMatchObject({ status: 'unpriced' });
   });
 });
+
+describe('anesthesia on Medicare', () => {
+  it('is unpriced without CMS base units, naming the locality CF it holds (Delaware 20.36, ANES2025.csv line 38)', () => {
+    const [line] = priceBill(
+      index,
+      normaliseBill({
+        jurisdiction: 'US-MEDICARE',
+        serviceFacility: { zip: '19901' },
+        lines: [{ code: '01400', dateOfService: '2025-03-04', charge: '2000.00', anesthesiaMinutes: 60 }],
+      }),
+    ).lines;
+    expect(line).toMatchObject({ status: 'unpriced', unpriced: { code: 'ANESTHESIA' } });
+    expect(line?.unpriced?.message).toContain('20.36 (ANES2025.csv line 38)');
+  });
+});
