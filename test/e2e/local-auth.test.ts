@@ -24,25 +24,8 @@ import {
 import { cognitoLocalJwks } from '../../lambdas/local/jwt.js';
 import { getTokenFromState, type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
 import { cognitoClient, totpCode } from '../../lambdas/local/tokens.js';
+import { stub } from './support/stub-route.js';
 import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
-
-const stub = (
-  id: string,
-  method: RouteDefinition['method'],
-  path: string,
-  entry: string,
-  scopes: RouteDefinition['scopes'],
-) =>
-  ({
-    id,
-    method,
-    path,
-    entry,
-    scopes,
-    usesFeeIndex: false,
-    hot: false,
-    summary: id,
-  }) satisfies RouteDefinition;
 
 const ROUTES: readonly RouteDefinition[] = [
   stub('StubPrice', 'POST', '/v1/bills/price', 'test/e2e/support/handlers/echo-claims.ts', [

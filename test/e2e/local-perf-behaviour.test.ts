@@ -16,25 +16,8 @@ import { type AuthorizerConfig, authorize } from '../../lambdas/local/authorizer
 import { createApiServer, type LambdaHandler } from '../../lambdas/local/http-adapter.js';
 import { cognitoLocalJwks } from '../../lambdas/local/jwt.js';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
+import { stub } from './support/stub-route.js';
 import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
-
-const stub = (
-  id: string,
-  method: RouteDefinition['method'],
-  path: string,
-  entry: string,
-  scopes: RouteDefinition['scopes'],
-) =>
-  ({
-    id,
-    method,
-    path,
-    entry,
-    scopes,
-    usesFeeIndex: false,
-    hot: false,
-    summary: id,
-  }) satisfies RouteDefinition;
 
 const ISSUER = 'http://localhost:9229/local_perfTest1';
 const CLIENT_ID = 'perfclient0000000000000000';
