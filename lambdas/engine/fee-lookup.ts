@@ -4,7 +4,7 @@ import { REASON_CODES } from './adjustments/reason-codes.js';
 import { BillValidationError, type FieldError, NotFoundError } from './errors.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip } from './fee-schedules/locality.js';
-import type { Locality } from './fee-schedules/rbrvs.js';
+import { heldRanges, type Locality } from './fee-schedules/rbrvs.js';
 import { editionFor } from './jurisdictions.js';
 import { formatCents } from './money.js';
 import type { ExplanationStep, UnpricedReason } from './priced-bill.js';
@@ -97,17 +97,17 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
       ? (j.billTypes.professional.editions.at(-1)?.effective as string)
       : (editions[editions.length - 1]?.effective as string));
   if (!editionFor(j, date)) {
-    const held = j.billTypes.professional.editions.map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+    const held = heldRanges(j.billTypes.professional.editions);
     throw new BillValidationError('The date is outside every edition we hold.', [
-      { field: 'date', errorMessage: `we hold no ${j.name} edition for ${date}; we hold ${held.join(', ')}` },
+      { field: 'date', errorMessage: `we hold no ${j.name} edition for ${date}; we hold ${held}` },
     ]);
   }
   if (!stateTable && !index.editionFor('pfs-rvu', date)) {
-    const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
+    const held = heldRanges(index.editions('pfs-rvu'));
     throw new BillValidationError('The date is outside every edition we hold.', [
       {
         field: 'date',
-        errorMessage: `${j.name} prices on Medicare relative values, and we hold none for ${date} (we hold ${held.join(', ')})`,
+        errorMessage: `${j.name} prices on Medicare relative values, and we hold none for ${date} (we hold ${held})`,
       },
     ]);
   }

@@ -12,7 +12,7 @@ import { drugFee } from './fee-schedules/drugs.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
-import type { FeeResult } from './fee-schedules/rbrvs.js';
+import { type FeeResult, noMedicareEdition } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
 import type {
@@ -375,19 +375,14 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   for (const item of work) {
     const { line, placement } = item;
     if (placement.kind !== 'found') {
-      const feeEdition = index.editionFor('pfs-rvu', line.dateOfService);
-      const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
       item.result = {
         kind: 'unpriced',
-        reason: feeEdition
+        reason: index.editionFor('pfs-rvu', line.dateOfService)
           ? {
               code: placement.kind === 'no-edition' ? 'NO-EDITION' : 'NO-LOCALITY',
               message: placement.message,
             }
-          : {
-              code: 'NO-EDITION',
-              message: `We hold no Medicare physician fee schedule edition for ${line.dateOfService} (we hold ${held.join(', ')}).`,
-            },
+          : noMedicareEdition(index, line.dateOfService),
         steps: [],
         notices: [],
       };

@@ -221,6 +221,19 @@ function gpciAdjustedSum(work: number, pe: number, mp: number, gpci: GpciEntry):
   return work * gpci.workGpci + pe * gpci.peGpci + mp * gpci.mpGpci;
 }
 
+/** Edition date ranges as an answer names them: "2025-01-01 to 2025-12-31, 2026-01-01 to open". */
+export function heldRanges(editions: readonly { effective: string; termination: string | null }[]): string {
+  return editions.map((e) => `${e.effective} to ${e.termination ?? 'open'}`).join(', ');
+}
+
+/** Why a date has no Medicare physician fee schedule amount: no RVU edition covers it. */
+export function noMedicareEdition(index: FeeIndex, date: string): UnpricedReason {
+  return {
+    code: 'NO-EDITION',
+    message: `We hold no Medicare physician fee schedule edition for ${date} (we hold ${heldRanges(index.editions('pfs-rvu'))}).`,
+  };
+}
+
 /**
  * The RBRVS amount for one unit: [(work RVU × work GPCI) + (PE RVU × PE GPCI) + (MP RVU × MP GPCI)]
  * × conversion factor, rounded half up to cents (42 CFR § 414.20; RVU file documentation), with
@@ -235,18 +248,7 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   const rvuChoice = index.editionFor('pfs-rvu', query.date);
-  if (!rvuChoice) {
-    const held = index.editions('pfs-rvu').map((e) => `${e.effective} to ${e.termination ?? 'open'}`);
-    return {
-      kind: 'unpriced',
-      reason: {
-        code: 'NO-EDITION',
-        message: `We hold no Medicare physician fee schedule edition for ${query.date} (we hold ${held.join(', ')}).`,
-      },
-      steps,
-      notices,
-    };
-  }
+  if (!rvuChoice) return { kind: 'unpriced', reason: noMedicareEdition(index, query.date), steps, notices };
   const edition = rvuChoice.edition;
   if (rvuChoice.pastLatest) {
     notices.push(
