@@ -12,8 +12,8 @@ import {
   decodeText,
   type FieldRule,
   field,
+  forEachDataRow,
   ImportError,
-  isBlankRow,
   padDigits,
   parseCsv,
   RULES,
@@ -79,16 +79,7 @@ export function parseAnesthesiaCf(bytes: Uint8Array, fileName: string): Anesthes
 
   const records: AnesthesiaCfRecord[] = [];
   const seen = new Map<string, number>();
-  let blankLine: number | undefined;
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r] as CsvRow;
-    if (isBlankRow(row)) {
-      blankLine ??= row.line;
-      continue;
-    }
-    if (blankLine !== undefined) {
-      throw new ImportError({ file: fileName, line: blankLine, column: 1 }, 'blank row inside the data');
-    }
+  forEachDataRow(rows, 1, fileName, (row) => {
     requireColumnCount(fileName, row, COLUMNS);
     const carrier = padDigits(field(fileName, row, 0, 'CONTRACTOR', RULES.carrier), 5);
     const locality = padDigits(field(fileName, row, 1, 'LOCALITY', RULES.locality), 2);
@@ -109,10 +100,7 @@ export function parseAnesthesiaCf(bytes: Uint8Array, fileName: string): Anesthes
     }
     seen.set(key, row.line);
     records.push(record);
-  }
-  if (records.length === 0) {
-    throw new ImportError({ file: fileName, line: 2, column: 1 }, 'no data rows after the header');
-  }
+  });
   requireFinalLineBreak(table, fileName);
 
   return {

@@ -18,7 +18,6 @@ import { dayNumber } from '../../lambdas/fee-index/header.js';
 import {
   blankRowsNote,
   findHeader,
-  forEachDataRow,
   isPartialFileName,
   type MueDataset,
   type MueRecord,
@@ -30,6 +29,7 @@ import {
   decodeText,
   type FieldRule,
   field,
+  forEachDataRow,
   ImportError,
   parseCsv,
   RULES,

@@ -13,7 +13,6 @@
 import {
   blankRowsNote,
   dateField,
-  forEachDataRow,
   isPartialFileName,
   MM_DD_YYYY,
   type NadacDataset,
@@ -26,6 +25,7 @@ import {
   decodeText,
   type FieldRule,
   field,
+  forEachDataRow,
   ImportError,
   padDigits,
   parseCsv,

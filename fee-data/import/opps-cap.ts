@@ -14,8 +14,8 @@ import {
   type CsvRow,
   decodeText,
   field,
+  forEachDataRow,
   ImportError,
-  isBlankRow,
   padDigits,
   parseCsv,
   RULES,
@@ -91,19 +91,7 @@ export function parseOppsCap(bytes: Uint8Array, fileName: string): OppsCapDatase
 
   const records: OppsCapRecord[] = [];
   const seen = new Map<string, number>();
-  const blankLines: number[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r] as CsvRow;
-    if (isBlankRow(row)) {
-      blankLines.push(row.line);
-      continue;
-    }
-    if (blankLines.length > 0) {
-      throw new ImportError(
-        { file: fileName, line: blankLines[0] as number, column: 1, columnName: 'HCPCS' },
-        'blank row inside the data (only trailing blank rows are skipped)',
-      );
-    }
+  const blankLines = forEachDataRow(rows, 1, fileName, (row) => {
     requireColumnCount(fileName, row, COLUMNS);
     const record: OppsCapRecord = {
       code: field(fileName, row, 0, 'HCPCS', RULES.hcpcs),
@@ -126,10 +114,7 @@ export function parseOppsCap(bytes: Uint8Array, fileName: string): OppsCapDatase
     }
     seen.set(key, row.line);
     records.push(record);
-  }
-  if (records.length === 0) {
-    throw new ImportError({ file: fileName, line: 2, column: 1 }, 'no data rows after the header');
-  }
+  });
   requireFinalLineBreak(table, fileName);
 
   const notes = [

@@ -18,8 +18,8 @@ import {
   decodeText,
   type FieldRule,
   field,
+  forEachDataRow,
   ImportError,
-  isBlankRow,
   parseCsv,
   RULES,
   readImportFile,
@@ -331,19 +331,9 @@ function readRecords(rows: readonly CsvRow[], start: number, layout: Layout, fil
   const hasPricingIndicator = reader.has('PRIC IND');
   const records: RvuRecord[] = [];
   const seen = new Map<string, number>();
-  let blankLine: number | undefined;
-
-  for (let r = start; r < rows.length; r++) {
-    const row = rows[r] as CsvRow;
-    if (isBlankRow(row)) {
-      blankLine ??= row.line;
-      continue;
-    }
-    if (blankLine !== undefined) {
-      // Blank lines are tolerated only at the end: one inside the data would hide a cut or a
-      // splice, and CMS never writes one.
-      throw new ImportError({ file, line: blankLine, column: 1 }, 'blank line inside the data rows');
-    }
+  // Blank lines are tolerated only at the end: one inside the data would hide a cut or a splice,
+  // and CMS never writes one.
+  forEachDataRow(rows, start, file, (row) => {
     requireColumnCount(file, row, layout.columns);
     reader.row = row;
 
@@ -406,13 +396,7 @@ function readRecords(rows: readonly CsvRow[], start: number, layout: Layout, fil
     }
     seen.set(key, row.line);
     records.push(record);
-  }
-  if (records.length === 0) {
-    throw new ImportError(
-      { file, line: (rows[start - 1]?.line ?? 0) + 1, column: 1 },
-      'no data rows after the header',
-    );
-  }
+  });
   return records;
 }
 

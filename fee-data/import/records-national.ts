@@ -17,7 +17,7 @@
  */
 import { dayNumber } from '../../lambdas/fee-index/header.js';
 import type { ImportedDataset } from './records.js';
-import { type CsvRow, type FieldRule, field, ImportError, isBlankRow } from './text.js';
+import { type CsvRow, type FieldRule, field, ImportError } from './text.js';
 
 /** The kinds of data set the national importers produce. */
 export type NationalDatasetKind = 'ncci-ptp' | 'mue' | 'clfs' | 'dmepos' | 'dme-rural-zip' | 'nadac';
@@ -337,50 +337,6 @@ export function findHeader(
     }
   }
   throw new ImportError({ file, line: 1, column: 1 }, `no header ${describe} in the first ${limit} lines`);
-}
-
-/**
- * Visits the data rows after a header. Blank rows at the end of the file are skipped (their
- * lines are returned so a note can say so); a blank row anywhere else is an error, since it would
- * hide a cut or a splice. A file with no data rows is an error.
- *
- * @param rows - the file's rows
- * @param start - index of the first data row
- * @param file - file name for errors
- * @param visit - called with each data row
- * @returns the lines of the skipped trailing blank rows
- * @throws ImportError for a blank row inside the data or no data rows at all
- */
-export function forEachDataRow(
-  rows: readonly CsvRow[],
-  start: number,
-  file: string,
-  visit: (row: CsvRow) => void,
-): number[] {
-  const blankLines: number[] = [];
-  let dataRows = 0;
-  for (let r = start; r < rows.length; r++) {
-    const row = rows[r] as CsvRow;
-    if (isBlankRow(row)) {
-      blankLines.push(row.line);
-      continue;
-    }
-    if (blankLines.length > 0) {
-      throw new ImportError(
-        { file, line: blankLines[0] as number, column: 1 },
-        'blank row inside the data (only blank rows at the end of the file are skipped)',
-      );
-    }
-    visit(row);
-    dataRows++;
-  }
-  if (dataRows === 0) {
-    throw new ImportError(
-      { file, line: (rows[start - 1]?.line ?? 0) + 1, column: 1 },
-      'no data rows after the header',
-    );
-  }
-  return blankLines;
 }
 
 /** The note for skipped trailing blank rows, or none. */

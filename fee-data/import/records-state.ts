@@ -22,8 +22,8 @@ import {
   decodeText,
   type FieldRule,
   field,
+  forEachDataRow,
   ImportError,
-  isBlankRow,
   parseCsv,
   RULES,
   requireColumnCount,
@@ -466,28 +466,12 @@ export function dataRows(
   columns: readonly string[],
 ): { rows: CsvRow[]; trailingBlankLines: number[] } {
   const rows: CsvRow[] = [];
-  const blank: number[] = [];
-  for (let r = firstData; r < table.rows.length; r++) {
-    const row = table.rows[r] as CsvRow;
-    if (isBlankRow(row)) {
-      blank.push(row.line);
-      continue;
-    }
-    if (blank.length > 0) {
-      throw new ImportError(
-        { file, line: blank[0] as number, column: 1 },
-        'blank row inside the data (only trailing blank rows are skipped)',
-      );
-    }
+  const trailingBlankLines = forEachDataRow(table.rows, firstData, file, (row) => {
     requireColumnCount(file, row, columns);
     rows.push(row);
-  }
-  if (rows.length === 0) {
-    const after = table.rows[firstData - 1]?.line ?? 0;
-    throw new ImportError({ file, line: after + 1, column: 1 }, 'no data rows after the header');
-  }
+  });
   requireFinalLineBreak(table, file);
-  return { rows, trailingBlankLines: blank };
+  return { rows, trailingBlankLines };
 }
 
 /** Adds one to a reason's count. */
