@@ -384,6 +384,56 @@ export function unroundedOf(amounts: Partial<Record<StateAmountField, Cents | un
   return any ? { unrounded } : {};
 }
 
+/** The fields of a record that a {@link combineCells} pair decides, apart from the amounts. */
+type PairFields = Pick<StateFeeRecord, 'status' | 'byReport' | 'basis' | 'nonFacility' | 'facility'> &
+  Partial<Pick<StateFeeRecord, 'reference' | 'extra' | 'unrounded'>>;
+
+/**
+ * A record's status and amounts from a non-facility and a facility cell ({@link combineCells}).
+ *
+ * @param pair - the combined cells, non-facility first
+ * @returns status, by-report flag, basis `setting` when priced, the two MARs, reference and unrounded
+ */
+export function settingPairFields(pair: CellPair): PairFields {
+  return {
+    ...pairStatus(pair, 'setting'),
+    nonFacility: pair.first?.amount ?? null,
+    facility: pair.second?.amount ?? null,
+    ...unroundedOf({ nonFacility: pair.first ?? undefined, facility: pair.second ?? undefined }),
+  };
+}
+
+/**
+ * A record's status and amounts from a non-rural and a rural cell ({@link combineCells}). Neither
+ * is a setting MAR, so both rates go to `extra` and the setting amounts stay null.
+ *
+ * @param pair - the combined cells, non-rural first
+ * @returns status, by-report flag, basis `rural` when priced, the two rates in extra, reference and unrounded
+ */
+export function ruralPairFields(pair: CellPair): PairFields {
+  return {
+    ...pairStatus(pair, 'rural'),
+    nonFacility: null,
+    facility: null,
+    ...(pair.first === null || pair.second === null
+      ? {}
+      : { extra: { nonRuralRate: pair.first.amount, ruralRate: pair.second.amount } }),
+    ...unroundedOf({ nonRuralRate: pair.first ?? undefined, ruralRate: pair.second ?? undefined }),
+  };
+}
+
+function pairStatus(
+  pair: CellPair,
+  basis: 'setting' | 'rural',
+): Pick<StateFeeRecord, 'status' | 'byReport' | 'basis' | 'reference'> {
+  return {
+    status: pair.status,
+    byReport: pair.status === 'by-report',
+    basis: pair.status === 'priced' ? basis : 'none',
+    ...(pair.reference === undefined ? {} : { reference: pair.reference }),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files and rows
 

@@ -34,14 +34,15 @@ import {
   plural,
   readAmountCell,
   readCsv,
+  ruralPairFields,
   SEE_OTHER,
   type StateAnesthesiaDataset,
   type StateAnesthesiaRecord,
   type StateFeeDataset,
   type StateFeeExtra,
   type StateFeeRecord,
+  settingPairFields,
   toCents,
-  unroundedOf,
 } from './records-state.js';
 import {
   type CsvRow,
@@ -435,14 +436,8 @@ function readRbrvsRow(
     return {
       ...base,
       category,
-      status: pair.status,
-      byReport: pair.status === 'by-report',
-      basis: pair.status === 'priced' ? 'setting' : 'none',
-      nonFacility: pair.first?.amount ?? null,
-      facility: pair.second?.amount ?? null,
-      ...(pair.reference === undefined ? {} : { reference: pair.reference }),
+      ...settingPairFields(pair),
       ...(Object.keys(extra).length === 0 ? {} : { extra }),
-      ...unroundedOf({ nonFacility: pair.first ?? undefined, facility: pair.second ?? undefined }),
       ...where,
     };
   }
@@ -458,16 +453,7 @@ function readRbrvsRow(
   );
   return {
     ...base,
-    status: pair.status,
-    byReport: pair.status === 'by-report',
-    basis: pair.status === 'priced' ? 'rural' : 'none',
-    nonFacility: null,
-    facility: null,
-    ...(pair.reference === undefined ? {} : { reference: pair.reference }),
-    ...(pair.first === null || pair.second === null
-      ? {}
-      : { extra: { nonRuralRate: pair.first.amount, ruralRate: pair.second.amount } }),
-    ...unroundedOf({ nonRuralRate: pair.first ?? undefined, ruralRate: pair.second ?? undefined }),
+    ...ruralPairFields(pair),
     ...where,
   };
 }

@@ -37,6 +37,7 @@ import {
   plural,
   readAmountCell,
   readCsv,
+  ruralPairFields,
   SEE_OTHER,
   type StateAnesthesiaDataset,
   type StateAnesthesiaRecord,
@@ -45,6 +46,7 @@ import {
   type StateFeeDataset,
   type StateFeeExtra,
   type StateFeeRecord,
+  settingPairFields,
   unroundedOf,
 } from './records-state.js';
 import {
@@ -477,13 +479,7 @@ function settingRow(sheet: Sheet, row: CsvRow): StateFeeRecord {
     state: 'GA',
     code,
     modifier,
-    status: pair.status,
-    byReport: pair.status === 'by-report',
-    basis: pair.status === 'priced' ? 'setting' : 'none',
-    nonFacility: pair.first?.amount ?? null,
-    facility: pair.second?.amount ?? null,
-    ...(pair.reference === undefined ? {} : { reference: pair.reference }),
-    ...unroundedOf({ nonFacility: pair.first ?? undefined, facility: pair.second ?? undefined }),
+    ...settingPairFields(pair),
     file: sheet.file.fileName,
     line: row.line,
   };
@@ -524,16 +520,7 @@ function transportationRow(sheet: Sheet, row: CsvRow): StateFeeRecord {
     code,
     modifier: '',
     category: sheet.name,
-    status: pair.status,
-    byReport: pair.status === 'by-report',
-    basis: pair.status === 'priced' ? 'rural' : 'none',
-    nonFacility: null,
-    facility: null,
-    ...(pair.reference === undefined ? {} : { reference: pair.reference }),
-    ...(pair.first === null || pair.second === null
-      ? {}
-      : { extra: { nonRuralRate: pair.first.amount, ruralRate: pair.second.amount } }),
-    ...unroundedOf({ nonRuralRate: pair.first ?? undefined, ruralRate: pair.second ?? undefined }),
+    ...ruralPairFields(pair),
     file: sheet.file.fileName,
     line: row.line,
   };

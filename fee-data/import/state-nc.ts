@@ -19,7 +19,7 @@ import {
   readCsv,
   type StateFeeDataset,
   type StateFeeRecord,
-  unroundedOf,
+  settingPairFields,
 } from './records-state.js';
 import {
   type CsvRow,
@@ -110,12 +110,7 @@ export function parseNc(bytes: Uint8Array, fileName: string): StateFeeDataset {
       code: match[1] as string,
       modifier: match[2] ?? '',
       category,
-      status: pair.status,
-      byReport: pair.status === 'by-report',
-      basis: pair.status === 'priced' ? 'setting' : 'none',
-      nonFacility: pair.first?.amount ?? null,
-      facility: pair.second?.amount ?? null,
-      ...unroundedOf({ nonFacility: pair.first ?? undefined, facility: pair.second ?? undefined }),
+      ...settingPairFields(pair),
       file: fileName,
       line: row.line,
     };
