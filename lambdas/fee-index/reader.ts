@@ -231,6 +231,17 @@ class Table {
     return lo;
   }
 
+  /**
+   * Byte offset of the record `compare` returns 0 for, or -1 when there is none (the table is
+   * sorted in `compare`'s order).
+   */
+  find(compare: (at: number) => number): number {
+    const i = this.lowerBound(compare);
+    if (i >= this.count) return -1;
+    const at = i * this.size;
+    return compare(at) === 0 ? at : -1;
+  }
+
   // Accessors take the field's byte offset (from `off`), resolved once per table at module load,
   // so the hot path does no property lookups by name.
   u8(at: number, offset: number): number {
@@ -572,19 +583,10 @@ export class FeeIndex {
     const modKey = encodeCode(modifier, 2);
     if (codeKey < 0 || modKey < 0) return undefined;
     const t = this.rvuTable;
-    const i = t.lowerBound(
-      (at) =>
-        t.u32(at, R.code) - codeKey || t.u16(at, R.modifier) - modKey || t.u16(at, R.edition) - edition.index,
-    );
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (
-      t.u32(at, R.code) !== codeKey ||
-      t.u16(at, R.modifier) !== modKey ||
-      t.u16(at, R.edition) !== edition.index
-    ) {
-      return undefined;
-    }
+    const cmp = (at: number) =>
+      t.u32(at, R.code) - codeKey || t.u16(at, R.modifier) - modKey || t.u16(at, R.edition) - edition.index;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     const naFlags = t.u8(at, R.naFlags);
     const endo = t.u32(at, R.endoscopicBase);
     return Object.freeze({
@@ -640,8 +642,7 @@ export class FeeIndex {
     const codeKey = encodeCode(code, 5);
     if (codeKey < 0) return false;
     const t = this.rvuTable;
-    const i = t.lowerBound((at) => t.u32(at, R.code) - codeKey);
-    return i < t.count && t.u32(i * t.size, R.code) === codeKey;
+    return t.find((at) => t.u32(at, R.code) - codeKey) >= 0;
   }
 
   /** GPCIs of a carrier + locality in one edition. */
@@ -659,13 +660,10 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.gpciTable;
-    const i = t.lowerBound(
-      (at) => t.u32(at, G.carrier) - c || t.u8(at, G.locality) - l || t.u16(at, G.edition) - edition.index,
-    );
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (t.u32(at, G.carrier) !== c || t.u8(at, G.locality) !== l || t.u16(at, G.edition) !== edition.index)
-      return undefined;
+    const cmp = (at: number) =>
+      t.u32(at, G.carrier) - c || t.u8(at, G.locality) - l || t.u16(at, G.edition) - edition.index;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return Object.freeze({
       carrier: String(c).padStart(5, '0'),
       locality: String(l).padStart(2, '0'),
@@ -697,10 +695,9 @@ export class FeeIndex {
     const z = Number(zip);
     if (!/^\d{5}$/.test(zip)) return undefined;
     const t = this.zipTable;
-    const i = t.lowerBound((at) => t.u32(at, Z.zip) - z || t.u16(at, Z.edition) - edition.index);
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (t.u32(at, Z.zip) !== z || t.u16(at, Z.edition) !== edition.index) return undefined;
+    const cmp = (at: number) => t.u32(at, Z.zip) - z || t.u16(at, Z.edition) - edition.index;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return {
       zip,
       carrier: String(t.u32(at, Z.carrier)).padStart(5, '0'),
@@ -718,13 +715,10 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.localityCountyTable;
-    const i = t.lowerBound(
-      (at) => t.u32(at, L.carrier) - c || t.u8(at, L.locality) - l || t.u16(at, L.edition) - edition.index,
-    );
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (t.u32(at, L.carrier) !== c || t.u8(at, L.locality) !== l || t.u16(at, L.edition) !== edition.index)
-      return undefined;
+    const cmp = (at: number) =>
+      t.u32(at, L.carrier) - c || t.u8(at, L.locality) - l || t.u16(at, L.edition) - edition.index;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return {
       carrier: String(c).padStart(5, '0'),
       locality: String(l).padStart(2, '0'),
@@ -756,10 +750,8 @@ export class FeeIndex {
       t.u16(at, O.edition) - edition.index ||
       t.u32(at, O.carrier) - c ||
       t.u8(at, O.locality) - l;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (cmp(at) !== 0) return undefined;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return {
       procedureStatus: t.char(at, O.procedureStatus),
       facilityPrice: t.u32(at, O.facilityPrice),
@@ -774,13 +766,10 @@ export class FeeIndex {
     const c = Number(carrier);
     const l = Number(locality);
     const t = this.anesthesiaCfTable;
-    const i = t.lowerBound(
-      (at) => t.u32(at, A.carrier) - c || t.u8(at, A.locality) - l || t.u16(at, A.edition) - edition.index,
-    );
-    if (i >= t.count) return undefined;
-    const at = i * t.size;
-    if (t.u32(at, A.carrier) !== c || t.u8(at, A.locality) !== l || t.u16(at, A.edition) !== edition.index)
-      return undefined;
+    const cmp = (at: number) =>
+      t.u32(at, A.carrier) - c || t.u8(at, A.locality) - l || t.u16(at, A.edition) - edition.index;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return { conversionFactor: t.u32(at, A.conversionFactor), edition, line: t.u32(at, A.line) };
   }
 
@@ -863,9 +852,8 @@ export class FeeIndex {
     const codeKey = encodeCode(code, 5);
     if (!t || codeKey < 0) return undefined;
     const cmp = (at: number) => t.u16(at, SA.edition) - edition.index || t.u32(at, SA.code) - codeKey;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    const at = i * t.size;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     const base = t.i32(at, SA.baseUnits);
     return {
       baseUnits: base < 0 ? null : base,
@@ -881,10 +869,7 @@ export class FeeIndex {
     const codeKey = encodeCode(code, 5);
     if (codeKey < 0 || !this.stateTable) return false;
     const t = this.stateTable;
-    const i = t.lowerBound((at) => t.u16(at, S.edition) - edition.index || t.u32(at, S.code) - codeKey);
-    return (
-      i < t.count && t.u16(i * t.size, S.edition) === edition.index && t.u32(i * t.size, S.code) === codeKey
-    );
+    return t.find((at) => t.u16(at, S.edition) - edition.index || t.u32(at, S.code) - codeKey) >= 0;
   }
 
   private optionalTable(name: string, table: TableLayout): Table | undefined {
@@ -900,9 +885,8 @@ export class FeeIndex {
     if (!t || codeKey < 0 || modKey < 0) return undefined;
     const cmp = (at: number) =>
       t.u32(at, C.code) - codeKey || t.u16(at, C.modifier) - modKey || t.u16(at, C.edition) - edition.index;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    const at = i * t.size;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return { rate: t.u32(at, C.rate), indicator: t.char(at, C.indicator), edition, line: t.u32(at, C.line) };
   }
 
@@ -926,9 +910,8 @@ export class FeeIndex {
       t.u16(at, D.modifier2) - mod2Key ||
       t.u16(at, D.state) - stateKey ||
       t.u16(at, D.edition) - edition.index;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    const at = i * t.size;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     const amount = (offset: number) => {
       const v = t.i32(at, offset);
       return v < 0 ? null : v;
@@ -959,9 +942,8 @@ export class FeeIndex {
     if (!t || !/^\d{5}$/.test(zip)) return undefined;
     const z = Number(zip);
     const cmp = (at: number) => t.u32(at, DR.zip) - z || t.u16(at, DR.edition) - edition.index;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    return t.u32(i * t.size, DR.line);
+    const at = t.find(cmp);
+    return at < 0 ? undefined : t.u32(at, DR.line);
   }
 
   /** The NADAC cost of an 11-digit NDC in an edition (week). */
@@ -972,9 +954,8 @@ export class FeeIndex {
     const low = Number(ndc.slice(5));
     const cmp = (at: number) =>
       t.u32(at, N.ndcHigh) - high || t.u32(at, N.ndcLow) - low || t.u16(at, N.edition) - edition.index;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    const at = i * t.size;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return {
       perUnit: t.u32(at, N.perUnit),
       pricingUnit: t.char2(at, N.pricingUnit),
@@ -993,8 +974,7 @@ export class FeeIndex {
       [this.dmeposTable, D.code],
     ] as const) {
       if (!t) continue;
-      const i = t.lowerBound((at) => t.u32(at, offset) - codeKey);
-      if (i < t.count && t.u32(i * t.size, offset) === codeKey) return true;
+      if (t.find((at) => t.u32(at, offset) - codeKey) >= 0) return true;
     }
     return false;
   }
@@ -1076,9 +1056,8 @@ export class FeeIndex {
     const codeKey = encodeCode(code, 5);
     if (!t || codeKey < 0) return undefined;
     const cmp = (at: number) => t.u32(at, M.code) - codeKey || t.u16(at, M.edition) - edition.index;
-    const i = t.lowerBound(cmp);
-    if (i >= t.count || cmp(i * t.size) !== 0) return undefined;
-    const at = i * t.size;
+    const at = t.find(cmp);
+    if (at < 0) return undefined;
     return {
       mueValue: t.u32(at, M.mueValue),
       mai: t.char(at, M.mai),
