@@ -190,18 +190,22 @@ function writePtpSections(
     p.rationales.forEach((text, index) => {
       rationales.push({ edition: edition.index, index, text });
     });
+    // One directory entry per run of pairs with the same column 1 code.
     let runStart = next;
     let runKey = -1;
+    const closeRun = () => {
+      if (runKey >= 0)
+        directory.push({
+          edition: edition.index,
+          column1: decodeCode(runKey, 5),
+          first: runStart,
+          count: next - runStart,
+        });
+    };
     for (const i of order) {
       const column1 = p.column1[i] as number;
       if (column1 !== runKey) {
-        if (runKey >= 0)
-          directory.push({
-            edition: edition.index,
-            column1: decodeCode(runKey, 5),
-            first: runStart,
-            count: next - runStart,
-          });
+        closeRun();
         runKey = column1;
         runStart = next;
       }
@@ -219,13 +223,7 @@ function writePtpSections(
       }
       next++;
     }
-    if (runKey >= 0)
-      directory.push({
-        edition: edition.index,
-        column1: decodeCode(runKey, 5),
-        first: runStart,
-        count: next - runStart,
-      });
+    closeRun();
   }
   const section = (schema: TableSchema, rows: Row[]) => {
     const table = layout(schema);
