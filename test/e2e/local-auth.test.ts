@@ -24,20 +24,11 @@ import {
 import { cognitoLocalJwks } from '../../lambdas/local/jwt.js';
 import { getTokenFromState, type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
 import { cognitoClient, totpCode } from '../../lambdas/local/tokens.js';
-import { stub } from './support/stub-route.js';
+import { ECHO_ROUTES, stub } from './support/stub-route.js';
 import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
 
 const ROUTES: readonly RouteDefinition[] = [
-  stub('StubPrice', 'POST', '/v1/bills/price', 'test/e2e/support/handlers/echo-claims.ts', [
-    SCOPES.billsPrice,
-  ]),
-  stub(
-    'StubFeeSchedule',
-    'GET',
-    '/v1/fee-schedules/{jurisdiction}/{code}',
-    'test/e2e/support/handlers/echo-claims.ts',
-    [SCOPES.feeSchedulesRead],
-  ),
+  ...ECHO_ROUTES,
   stub('StubHealth', 'GET', '/v1/health', 'test/e2e/support/handlers/public.ts', []),
   stub('StubThrows', 'POST', '/v1/throws', 'test/e2e/support/handlers/throws.ts', [SCOPES.billsPrice]),
 ];

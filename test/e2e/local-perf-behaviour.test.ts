@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RouteDefinition, SCOPES } from '../../lambdas/handlers/shared/routes.js';
+import { SCOPES } from '../../lambdas/handlers/shared/routes.js';
 import { type AuthorizerConfig, authorize } from '../../lambdas/local/authorizer.js';
 import { createApiServer, type LambdaHandler } from '../../lambdas/local/http-adapter.js';
 import { cognitoLocalJwks } from '../../lambdas/local/jwt.js';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
-import { stub } from './support/stub-route.js';
+import { ECHO_ROUTES, stub } from './support/stub-route.js';
 import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
 
 const ISSUER = 'http://localhost:9229/local_perfTest1';
@@ -263,18 +263,6 @@ describe('the default request log', () => {
 });
 
 describe('the API in cluster workers', () => {
-  const ROUTES: readonly RouteDefinition[] = [
-    stub('StubPrice', 'POST', '/v1/bills/price', 'test/e2e/support/handlers/echo-claims.ts', [
-      SCOPES.billsPrice,
-    ]),
-    stub(
-      'StubFeeSchedule',
-      'GET',
-      '/v1/fee-schedules/{jurisdiction}/{code}',
-      'test/e2e/support/handlers/echo-claims.ts',
-      [SCOPES.feeSchedulesRead],
-    ),
-  ];
   let stateDir: string;
   let stack: LocalStack | undefined;
 
@@ -305,7 +293,7 @@ describe('the API in cluster workers', () => {
       cognitoPort: 0,
       stateDir,
       quiet: true,
-      routes: ROUTES,
+      routes: ECHO_ROUTES,
       workers: 2,
       feeIndexPath: join(stateDir, 'no-index.bin'),
     });
