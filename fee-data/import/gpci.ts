@@ -10,6 +10,7 @@ import {
   decodeText,
   type FieldRule,
   field,
+  findHeader,
   ImportError,
   isBlankRow,
   padDigits,
@@ -77,7 +78,7 @@ export function parseGpci(bytes: Uint8Array, fileName: string): GpciDataset {
   requireNonEmpty(bytes, fileName);
   const table = parseCsv(decodeText(bytes).text, fileName);
   const rows = table.rows;
-  const headerIndex = findHeader(rows, fileName);
+  const headerIndex = findGpciHeader(rows, fileName);
   const year = readHeaderYear(rows[headerIndex] as CsvRow, fileName);
   checkTitleYear(rows.slice(0, headerIndex), year, fileName);
 
@@ -160,22 +161,15 @@ function isFootnoteRow(row: CsvRow): boolean {
   return first !== '' && !/^\d/.test(first) && row.cells.slice(1).every((cell) => cell.trim() === '');
 }
 
-function findHeader(rows: readonly CsvRow[], file: string): number {
-  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
-  for (let i = 0; i < limit; i++) {
-    const row = rows[i] as CsvRow;
-    const first = (row.cells[0] ?? '').trim();
-    if (HEADER[0]?.test(first)) return i;
-    if (RULES.carrier.pattern.test(first)) {
-      throw new ImportError(
-        { file, line: row.line, column: 1 },
-        'a locality row comes before the header row "Medicare Administrative Contractor (MAC),State,..." (the header is missing)',
-      );
-    }
-  }
-  throw new ImportError(
-    { file, line: 1, column: 1 },
-    `no header row starting "Medicare Administrative Contractor (MAC)" in the first ${HEADER_SEARCH_ROWS} lines`,
+function findGpciHeader(rows: readonly CsvRow[], file: string): number {
+  const first = (row: CsvRow) => (row.cells[0] ?? '').trim();
+  return findHeader(
+    rows,
+    file,
+    (row) => HEADER[0]?.test(first(row)) === true,
+    (row) => RULES.carrier.pattern.test(first(row)),
+    'row "Medicare Administrative Contractor (MAC),State,..."',
+    HEADER_SEARCH_ROWS,
   );
 }
 

@@ -17,7 +17,6 @@
 import { dayNumber } from '../../lambdas/fee-index/header.js';
 import {
   blankRowsNote,
-  findHeader,
   isPartialFileName,
   type MueDataset,
   type MueRecord,
@@ -29,6 +28,7 @@ import {
   decodeText,
   type FieldRule,
   field,
+  findHeader,
   forEachDataRow,
   ImportError,
   parseCsv,

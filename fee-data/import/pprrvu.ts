@@ -18,6 +18,7 @@ import {
   decodeText,
   type FieldRule,
   field,
+  findHeader,
   forEachDataRow,
   ImportError,
   parseCsv,
@@ -183,21 +184,17 @@ export function parsePprrvu(bytes: Uint8Array, fileName: string): RvuDataset {
 
 /** Finds the last line of the header, the one that starts `HCPCS,MOD,DESCRIPTION`. */
 function findHeaderRow(rows: readonly CsvRow[], file: string): number {
-  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
-  for (let i = 0; i < limit; i++) {
-    const row = rows[i] as CsvRow;
-    const first = row.cells.slice(0, 3).map((cell) => cell.trim().toUpperCase());
-    if (first[0] === 'HCPCS' && first[1] === 'MOD' && first[2] === 'DESCRIPTION') return i;
-    if (RULES.hcpcs.pattern.test(first[0] ?? '') && row.cells.length > 20) {
-      throw new ImportError(
-        { file, line: row.line, column: 1 },
-        'a data row comes before the header line that starts "HCPCS,MOD,DESCRIPTION" (the header is missing)',
-      );
-    }
-  }
-  throw new ImportError(
-    { file, line: 1, column: 1 },
-    `no header line starting "HCPCS,MOD,DESCRIPTION" in the first ${HEADER_SEARCH_ROWS} lines`,
+  const firstCells = (row: CsvRow) => row.cells.slice(0, 3).map((cell) => cell.trim().toUpperCase());
+  return findHeader(
+    rows,
+    file,
+    (row) => {
+      const [hcpcs, mod, description] = firstCells(row);
+      return hcpcs === 'HCPCS' && mod === 'MOD' && description === 'DESCRIPTION';
+    },
+    (row) => RULES.hcpcs.pattern.test(firstCells(row)[0] ?? '') && row.cells.length > 20,
+    'line that starts "HCPCS,MOD,DESCRIPTION"',
+    HEADER_SEARCH_ROWS,
   );
 }
 

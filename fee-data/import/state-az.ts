@@ -49,6 +49,7 @@ import {
   type CsvTable,
   type FieldRule,
   field,
+  findHeader,
   ImportError,
   RULES,
   readImportFile,
@@ -306,7 +307,7 @@ function parseMainSheet(file: NamedBytes): MainSheet {
   const { fileName, bytes } = file;
   const year = Number(MAIN_FILE.exec(fileName)?.[1]);
   const table = readCsv(bytes, fileName);
-  const headerIndex = findHeader(table, fileName);
+  const headerIndex = findCodeHeader(table, fileName);
   const conversionFactors: Record<string, string> = {};
   table.rows.slice(0, headerIndex).forEach((row, i) => {
     const name = (row.cells[0] ?? '').trim();
@@ -371,22 +372,15 @@ function parseMainSheet(file: NamedBytes): MainSheet {
 }
 
 /** Index of the header row (its first cell is "Code"); rejects a data row above it. */
-function findHeader(table: CsvTable, file: string): number {
-  const limit = Math.min(table.rows.length, 12);
-  for (let i = 0; i < limit; i++) {
-    const row = table.rows[i] as CsvRow;
-    const first = (row.cells[0] ?? '').trim();
-    if (headerText(first) === 'CODE') return i;
-    if (/^[A-Z0-9]{5}( [A-Z0-9]{2})?$/.test(first)) {
-      throw new ImportError(
-        { file, line: row.line, column: 1, columnName: 'CODE' },
-        'a data row comes before the header line that starts "Code,Category" (the header is missing)',
-      );
-    }
-  }
-  throw new ImportError(
-    { file, line: 1, column: 1 },
-    `no header line starting "Code" in the first ${limit} lines`,
+function findCodeHeader(table: CsvTable, file: string): number {
+  const first = (row: CsvRow) => (row.cells[0] ?? '').trim();
+  return findHeader(
+    table.rows,
+    file,
+    (row) => headerText(first(row)) === 'CODE',
+    (row) => /^[A-Z0-9]{5}( [A-Z0-9]{2})?$/.test(first(row)),
+    'line that starts "Code"',
+    12,
   );
 }
 
@@ -564,7 +558,7 @@ function checkSection(
 ): { rows: number; title?: string; titleLine?: string } {
   const { fileName, bytes } = file;
   const table = readCsv(bytes, fileName);
-  const headerIndex = findHeader(table, fileName);
+  const headerIndex = findCodeHeader(table, fileName);
   const preamble = readSectionPreamble(table, headerIndex, fileName, year);
   const columns = SECTION_COLUMNS(String(year).slice(2))[layout];
   checkHeaderRow(fileName, table.rows[headerIndex] as CsvRow, columns);
@@ -622,7 +616,7 @@ function readCategoryIII(
 ): { records: StateFeeRecord[]; title?: string; titleLine?: string } {
   const { fileName, bytes } = file;
   const table = readCsv(bytes, fileName);
-  const headerIndex = findHeader(table, fileName);
+  const headerIndex = findCodeHeader(table, fileName);
   const preamble = readSectionPreamble(table, headerIndex, fileName, year);
   const columns = SECTION_COLUMNS(String(year).slice(2)).rbrvs;
   checkHeaderRow(fileName, table.rows[headerIndex] as CsvRow, columns);
@@ -679,7 +673,7 @@ export function parseAzAnesthesia(
   year?: number,
 ): StateAnesthesiaDataset {
   const table = readCsv(bytes, fileName);
-  const headerIndex = findHeader(table, fileName);
+  const headerIndex = findCodeHeader(table, fileName);
   const preamble = readSectionPreamble(table, headerIndex, fileName, year);
   const sheetYear = year ?? preamble.year;
   checkHeaderRow(fileName, table.rows[headerIndex] as CsvRow, ANESTHESIA_COLUMNS);

@@ -260,6 +260,40 @@ export function requireFinalLineBreak(table: CsvTable, file: string): void {
   );
 }
 
+/**
+ * Finds a header row among the first rows of a file.
+ *
+ * @param rows - the file's rows
+ * @param file - file name for errors
+ * @param isHeader - recognises the header row
+ * @param isData - recognises a data row (one before the header means the header is missing)
+ * @param describe - the header as the error shows it
+ * @param limit - how many rows to look at
+ * @returns the header row's index
+ * @throws ImportError when a data row comes first or no header is found
+ */
+export function findHeader(
+  rows: readonly CsvRow[],
+  file: string,
+  isHeader: (row: CsvRow) => boolean,
+  isData: (row: CsvRow) => boolean,
+  describe: string,
+  limit = 20,
+): number {
+  const end = Math.min(rows.length, limit);
+  for (let i = 0; i < end; i++) {
+    const row = rows[i] as CsvRow;
+    if (isHeader(row)) return i;
+    if (isData(row)) {
+      throw new ImportError(
+        { file, line: row.line, column: 1 },
+        `a data row comes before the header ${describe} (the header is missing)`,
+      );
+    }
+  }
+  throw new ImportError({ file, line: 1, column: 1 }, `no header ${describe} in the first ${limit} lines`);
+}
+
 /** True when every cell of the row is empty or blank. */
 export function isBlankRow(row: CsvRow): boolean {
   return row.cells.every((cell) => cell.trim() === '');
