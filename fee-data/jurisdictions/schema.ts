@@ -74,6 +74,14 @@ export const JurisdictionSchema = v.object({
   /** NCCI procedure-to-procedure edits and MUEs: adopted, from when, with the source; null = not known. */
   ncci: v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
   mue: v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
+  /**
+   * Medicare's payment policies for professional services (global surgery, multiple procedure,
+   * bilateral, assistant, co- and team surgery, modifiers 52–56): adopted, from when, with the
+   * source; absent or null = not known, and the payment rules do not run.
+   */
+  paymentPolicies: v.optional(
+    v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
+  ),
   /** Payment is the lesser of the billed charge and the fee schedule amount. null = not known. */
   lesserOfBilled: v.nullable(v.object({ value: v.boolean(), source: SourceSchema })),
   /** Pharmacy dispensing fee in dollars, with its source; null = not known. */

@@ -24,7 +24,7 @@ import type {
   PricedLine,
 } from './priced-bill.js';
 import { type RuleTrace, runRules } from './rules/index.js';
-import type { BillRule, RuleDecision, RuleLine } from './rules/types.js';
+import type { BillRule, RuleContext, RuleDecision, RuleLine } from './rules/types.js';
 
 interface Working {
   readonly line: NormalisedLine;
@@ -36,7 +36,11 @@ interface Working {
   /** Set by the rules stage: reductions of the fee schedule amount and the trace. */
   ruleDecisions: (RuleDecision & { rule: BillRule })[];
   ruleTrace: RuleTrace[];
+  /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
+  query?: FeeQuery;
 }
+
+type FeeQuery = Parameters<typeof jurisdictionFee>[2];
 
 function adjustment(
   item: Working,
@@ -258,13 +262,34 @@ function lineAmount(item: Working): { units: number; amount: Cents } {
 }
 
 /** The bill review rules stage: runs on the lines priced so far, in the order of RULES. */
-function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction): void {
+function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: NormalisedBill): void {
   const priced = work.filter((item) => item.result.kind === 'priced');
+  const queries = new Map<NormalisedLine, FeeQuery>();
   const lines: RuleLine[] = priced.map((item) => {
     const { units, amount } = lineAmount(item);
-    return { line: item.line, unitAmount: (item.result as { unitAmount: Cents }).unitAmount, amount, units };
+    const result = item.result as Extract<FeeResult, { kind: 'priced' }>;
+    if (item.query) queries.set(item.line, item.query);
+    return {
+      line: item.line,
+      unitAmount: result.unitAmount,
+      amount,
+      units,
+      ...(result.rvu ? { rvu: result.rvu } : {}),
+      ...(result.pePart === undefined ? {} : { pePart: result.pePart }),
+    };
   });
-  const { decisions, traces } = runRules(lines, index, j);
+  const ctx: RuleContext = {
+    index,
+    jurisdiction: j,
+    bill,
+    feeOf(l, code, modifier) {
+      const query = queries.get(l.line);
+      if (!query) return undefined;
+      const other = jurisdictionFee(index, j, { ...query, code, modifiers: modifier ? [modifier] : [] });
+      return other.kind === 'priced' ? other.unitAmount : undefined;
+    },
+  };
+  const { decisions, traces } = runRules(lines, ctx);
   priced.forEach((item, i) => {
     item.ruleTrace = traces[i] ?? [];
   });
@@ -392,7 +417,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       item.result = drugFee(index, jurisdiction as Jurisdiction, line.drug, line.dateOfService);
       continue;
     }
-    item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, {
+    item.query = {
       code: line.code,
       modifiers: line.modifiers,
       date: line.dateOfService,
@@ -402,11 +427,12 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       zip: placement.entry.zip,
       state: placement.entry.state,
       ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
-    });
+    };
+    item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, item.query);
   }
   applyInjectionStatus(work);
 
-  applyRules(work, index, jurisdiction as Jurisdiction);
+  applyRules(work, index, jurisdiction as Jurisdiction, bill);
   const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
   const lines = work.map((item) => buildLine(item, lesserOf));
   let billed = 0;

@@ -133,6 +133,14 @@ export interface PtpEdit {
   readonly edition: EditionInfo;
 }
 
+/** The PTP edits of one column 1 code in one edition: a run of pairs sorted by column 2. */
+export interface PtpRun {
+  readonly edition: EditionInfo;
+  readonly column1: string;
+  readonly first: number;
+  readonly count: number;
+}
+
 /** A medically unlikely edit. */
 export interface MueEntry {
   readonly mueValue: number;
@@ -408,6 +416,7 @@ export class FeeIndex {
   private readonly gpciCache = new Map<string, GpciEntry | null>();
   private readonly rvuCache = new Map<string, RvuEntry | null>();
   private readonly mueCache = new Map<string, MueEntry | null>();
+  private readonly ptpRunCache = new Map<string, PtpRun | null>();
   private registry: Jurisdiction[] | undefined;
   private registryById: Map<string, Jurisdiction> | undefined;
   private readonly editionsByKind = new Map<
@@ -980,35 +989,50 @@ export class FeeIndex {
   }
 
   /**
-   * The NCCI PTP edit of a column 1 / column 2 pair in one edition, if there is one.
+   * The run of PTP edits whose column 1 is a code, in one edition: found once per line, then
+   * searched for each other line's code with {@link ptpEditIn}. Undefined when the code is column 1
+   * of no edit (most codes on most bills), so a bill's pairs cost one search per line.
    *
    * @param edition - an ncci-ptp edition
    * @param column1 - the column 1 code
-   * @param column2 - the column 2 code
-   * @returns the edit, or undefined
+   * @returns the run, or undefined
    */
-  ptpEdit(edition: EditionInfo, column1: string, column2: string): PtpEdit | undefined {
+  ptpRun(edition: EditionInfo, column1: string): PtpRun | undefined {
     const dir = this.ptpDirectory;
-    const pairs = this.ptpPairs;
+    if (!dir || !this.ptpPairs) return undefined;
+    const cacheKey = `${column1}|${edition.index}`;
+    const cached = this.ptpRunCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
     const key1 = encodeCode(column1, 5);
+    let run: PtpRun | undefined;
+    if (key1 >= 0) {
+      const at = dir.find((x) => dir.u16(x, PD.edition) - edition.index || dir.u32(x, PD.column1) - key1);
+      if (at >= 0) run = { edition, column1, first: dir.u32(at, PD.first), count: dir.u32(at, PD.count) };
+    }
+    if (this.ptpRunCache.size >= 50_000) this.ptpRunCache.clear();
+    this.ptpRunCache.set(cacheKey, run ?? null);
+    return run;
+  }
+
+  /**
+   * The edit of a column 2 code within a column 1 code's run.
+   *
+   * @param run - from {@link ptpRun}
+   * @param column2 - the column 2 code
+   * @returns the edit, or undefined when the pair is not an edit
+   */
+  ptpEditIn(run: PtpRun, column2: string): PtpEdit | undefined {
+    const pairs = this.ptpPairs;
     const key2 = encodeCode(column2, 5);
-    if (!dir || !pairs || key1 < 0 || key2 < 0) return undefined;
-    const d = dir.lowerBound(
-      (at) => dir.u16(at, PD.edition) - edition.index || dir.u32(at, PD.column1) - key1,
-    );
-    if (d >= dir.count) return undefined;
-    const dAt = d * dir.size;
-    if (dir.u16(dAt, PD.edition) !== edition.index || dir.u32(dAt, PD.column1) !== key1) return undefined;
-    const first = dir.u32(dAt, PD.first);
-    const count = dir.u32(dAt, PD.count);
-    let lo = first;
-    let hi = first + count;
+    if (!pairs || key2 < 0) return undefined;
+    let lo = run.first;
+    let hi = run.first + run.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (pairs.u32(mid * pairs.size, PP.column2) < key2) lo = mid + 1;
       else hi = mid;
     }
-    if (lo >= first + count || pairs.u32(lo * pairs.size, PP.column2) !== key2) return undefined;
+    if (lo >= run.first + run.count || pairs.u32(lo * pairs.size, PP.column2) !== key2) return undefined;
     const at = lo * pairs.size;
     let effective: string | null = null;
     let deletion: string | null = null;
@@ -1022,15 +1046,28 @@ export class FeeIndex {
       }
     }
     return {
-      column1,
+      column1: run.column1,
       column2,
       modifierIndicator: pairs.u8(at, PP.modifierIndicator),
-      rationale: this.ptpRationale(edition, pairs.u16(at, PP.rationale)),
+      rationale: this.ptpRationale(run.edition, pairs.u16(at, PP.rationale)),
       inExistencePrior1996: (pairs.u8(at, PP.flags) & 1) === 1,
       effective,
       deletion,
-      edition,
+      edition: run.edition,
     };
+  }
+
+  /**
+   * The NCCI PTP edit of a column 1 / column 2 pair in one edition, if there is one.
+   *
+   * @param edition - an ncci-ptp edition
+   * @param column1 - the column 1 code
+   * @param column2 - the column 2 code
+   * @returns the edit, or undefined
+   */
+  ptpEdit(edition: EditionInfo, column1: string, column2: string): PtpEdit | undefined {
+    const run = this.ptpRun(edition, column1);
+    return run ? this.ptpEditIn(run, column2) : undefined;
   }
 
   private ptpRationale(edition: EditionInfo, index: number): string {

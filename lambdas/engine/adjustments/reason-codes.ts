@@ -90,6 +90,85 @@ export const REASON_CODES = {
     text: 'Units above the medically unlikely edit (MUE) for the code: reduced to the MUE.',
     mappingSource: `${CARC_LIST}: 151, payment adjusted because the payer deems the information submitted does not support this many/frequency of services`,
   },
+  'BR-NCCI-PTP': {
+    internalCode: 'BR-NCCI-PTP',
+    carc: '236',
+    groupCode: 'CO',
+    text: 'NCCI procedure-to-procedure edit: the column 2 code is not paid with the column 1 code on the same date by the same provider.',
+    mappingSource: `${CARC_LIST}: 236, procedure or procedure/modifier combination not compatible with another procedure on the same day according to the National Correct Coding Initiative or workers' compensation state regulations`,
+  },
+  'BR-GLOBAL-SURGERY': {
+    internalCode: 'BR-GLOBAL-SURGERY',
+    carc: '97',
+    groupCode: 'CO',
+    rarc: 'M144',
+    text: 'Evaluation and management visit inside the global period of a surgery by the same provider: included in the surgery.',
+    mappingSource: `${CARC_LIST}: 97, included in the allowance for another service; RARC M144, pre-/post-operative care payment is included in the allowance for the surgery/procedure`,
+  },
+  'BR-MULTIPLE-PROCEDURE': {
+    internalCode: 'BR-MULTIPLE-PROCEDURE',
+    carc: '59',
+    groupCode: 'CO',
+    text: 'Multiple procedure payment reduction (surgery, endoscopy family, imaging, therapy, cardiovascular or ophthalmology diagnostics).',
+    mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
+  },
+  'BR-BILATERAL': {
+    internalCode: 'BR-BILATERAL',
+    carc: '59',
+    groupCode: 'CO',
+    text: 'Bilateral procedure: both sides paid together at the bilateral rate.',
+    mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
+  },
+  'BR-ASSISTANT': {
+    internalCode: 'BR-ASSISTANT',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Assistant at surgery: paid at the assistant percentage of the fee schedule amount.',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (the maximum for an assistant is a percentage of the surgeon's fee)`,
+  },
+  'BR-CO-SURGEON': {
+    internalCode: 'BR-CO-SURGEON',
+    carc: '45',
+    groupCode: 'CO',
+    text: "Co-surgeon: each surgeon paid 62.5% of the fee schedule amount.",
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (each co-surgeon's maximum is 62.5% of the fee)`,
+  },
+  'BR-SPLIT-CARE': {
+    internalCode: 'BR-SPLIT-CARE',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Surgical care only, postoperative management only or preoperative management only (modifier 54, 55 or 56): paid at that share of the fee.',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (the maximum is the share of the global fee for the part performed)`,
+  },
+  'BR-SURGEON-NOT-ALLOWED': {
+    internalCode: 'BR-SURGEON-NOT-ALLOWED',
+    carc: '54',
+    groupCode: 'CO',
+    text: 'The fee schedule does not pay an assistant, co-surgeon or team surgeon for this procedure.',
+    mappingSource: `${CARC_LIST}: 54, multiple physicians/assistants are not covered in this case`,
+  },
+  'BR-AUTH-MISSING': {
+    internalCode: 'BR-AUTH-MISSING',
+    carc: '197',
+    groupCode: 'CO',
+    text: 'The service needs prior authorisation and the line carries none.',
+    mappingSource: `${CARC_LIST}: 197, precertification/notification/authorization/pre-treatment absent`,
+  },
+  'BR-DOCUMENTATION-MISSING': {
+    internalCode: 'BR-DOCUMENTATION-MISSING',
+    carc: '252',
+    groupCode: 'CO',
+    rarc: 'M127',
+    text: 'The service needs documentation and none is attached to the line.',
+    mappingSource: `${CARC_LIST}: 252, an attachment/other documentation is required to adjudicate this claim/service; RARC M127, missing patient medical record for this service`,
+  },
+  'BR-FREQUENCY-LIMIT': {
+    internalCode: 'BR-FREQUENCY-LIMIT',
+    carc: '119',
+    groupCode: 'CO',
+    text: 'Visits beyond the number the jurisdiction allows per injury.',
+    mappingSource: `${CARC_LIST}: 119, benefit maximum for this time period or occurrence has been reached`,
+  },
 } as const satisfies Record<string, ReasonCode>;
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
@@ -132,6 +211,36 @@ export const REGULATIONS = {
     citation:
       'CMS National Correct Coding Initiative: Medically Unlikely Edits (MUE adjudication indicators 1, 2, 3)',
     url: 'https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-medically-unlikely-edits',
+  },
+  ncciPtp: {
+    citation:
+      'CMS National Correct Coding Initiative: procedure-to-procedure (PTP) edits and their modifier indicators (NCCI Policy Manual for Medicare Services, Chapter I, § E)',
+    url: 'https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-procedure-procedure-ptp-edits',
+  },
+  globalSurgery: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, §§ 40.1–40.4 (global surgery: components, global days, modifiers 24, 25, 57 and 79)',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  multipleProcedure: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 40.6 (multiple surgery and endoscopy), and the PFS Relative Value File documentation, MULT PROC indicators 2–7 (imaging, therapy, cardiovascular and ophthalmology reductions)',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  bilateral: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 40.7 (bilateral surgery), and the PFS Relative Value File documentation, BILAT SURG indicators 0–3 and 9',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  surgeons: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 20.4.3 (assistant at surgery, 16%), § 40.8 (co-surgeons 62.5%, team surgery by report), and the PFS Relative Value File documentation, ASST SURG, CO SURG and TEAM SURG indicators',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  splitCare: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 40.2 (split global care: modifiers 54, 55, 56), with the PRE OP, INTRA OP and POST OP shares of the PFS Relative Value File',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   zipLocality: {
     citation: 'CMS ZIP code to carrier locality file',

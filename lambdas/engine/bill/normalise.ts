@@ -2,7 +2,13 @@ import * as v from 'valibot';
 import { dayNumber } from '../../fee-index/header.js';
 import { BillValidationError, type FieldError } from '../errors.js';
 import { type Cents, parseCents } from '../money.js';
-import { BillSchema, fieldErrorsOf, ProfessionalClaimSchema } from './schema.js';
+import {
+  BillSchema,
+  fieldErrorsOf,
+  type PriorVisits,
+  ProfessionalClaimSchema,
+  type ReviewLists,
+} from './schema.js';
 
 /** Where the ZIP that places the bill came from. */
 export type ZipSource = 'serviceFacility' | 'billingProvider';
@@ -32,6 +38,10 @@ export interface NormalisedLine {
   readonly anesthesiaMinutes?: number;
   /** A drug line: NDC and quantity in the NDC's pricing unit. */
   readonly drug?: { readonly ndc: string; readonly quantity: string };
+  /** Prior authorisation number sent with the line. */
+  readonly priorAuthorization?: string;
+  /** Identifiers of the documents attached to the line (empty: none). */
+  readonly documentation: readonly string[];
 }
 
 export interface NormalisedBill {
@@ -42,6 +52,10 @@ export interface NormalisedBill {
   /** The ZIP (five digits) that places the services, and where it came from. */
   readonly zip?: { readonly zip: string; readonly source: ZipSource; readonly field: string };
   readonly lines: readonly NormalisedLine[];
+  /** Visits already paid for the injury, by category (frequency limits). */
+  readonly priorVisits: PriorVisits;
+  /** The customer's own prior authorisation and documentation lists. */
+  readonly review: ReviewLists;
 }
 
 /** Place of service when a bill gives none: 11, office (CMS place of service code set). */
@@ -84,6 +98,8 @@ function fromBill(input: unknown): NormalisedBill {
       provider: line.renderingProviderNpi ?? renderingNpi,
       ...(line.drug ? { drug: line.drug } : {}),
       ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
+      ...(line.priorAuthorization === undefined ? {} : { priorAuthorization: line.priorAuthorization }),
+      documentation: line.documentation ?? [],
     };
   });
   checkLineNumbers(lines, errors);
@@ -101,6 +117,8 @@ function fromBill(input: unknown): NormalisedBill {
         ? { zip: { zip: billingZip, source: 'billingProvider' as const, field: 'billingProvider.zip' } }
         : {}),
     lines,
+    priorVisits: bill.priorVisits ?? {},
+    review: bill.review ?? {},
   };
 }
 
@@ -146,6 +164,7 @@ function fromClaim(input: unknown): NormalisedBill {
       charge: parseCents(service.lineItemChargeAmount),
       placeOfService: service.placeOfServiceCode ?? claimPos,
       provider: line.renderingProvider?.npi ?? rendering?.npi ?? billing?.npi ?? '',
+      documentation: [],
     };
   });
   checkLineNumbers(lines, errors);
@@ -175,6 +194,8 @@ function fromClaim(input: unknown): NormalisedBill {
           }
         : {}),
     lines,
+    priorVisits: {},
+    review: {},
   };
 }
 

@@ -99,7 +99,65 @@ export const BillLineSchema = v.looseObject({
       ),
     ),
   ),
+  priorAuthorization: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'must not be empty'),
+      v.maxLength(50, 'must be at most 50 characters'),
+      v.description('The prior authorisation (or written authorisation) number for the service.'),
+    ),
+  ),
+  documentation: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))),
+      v.maxLength(20, 'at most 20 attachments a line'),
+      v.description('Identifiers of the documents attached for the line (reports, notes, invoices).'),
+    ),
+  ),
 });
+
+/** Visit categories a frequency limit counts (California Labor Code § 4604.5(c)(1) names these three). */
+export const VISIT_CATEGORIES = ['chiropractic', 'physicalTherapy', 'occupationalTherapy'] as const;
+export type VisitCategory = (typeof VISIT_CATEGORIES)[number];
+
+const visitCount = v.pipe(
+  v.number('must be a number of visits'),
+  v.integer('must be a whole number of visits'),
+  v.minValue(0, 'must be 0 or more'),
+  v.maxValue(9999, 'must be at most 9999'),
+);
+
+const PriorVisitsSchema = v.pipe(
+  v.strictObject(
+    {
+      chiropractic: v.optional(visitCount),
+      physicalTherapy: v.optional(visitCount),
+      occupationalTherapy: v.optional(visitCount),
+    },
+    'only chiropractic, physicalTherapy and occupationalTherapy visits are counted',
+  ),
+  v.description(
+    'Visits already paid for this injury before this bill, by category, for frequency limits (California Labor Code § 4604.5(c)(1)).',
+  ),
+);
+
+const codeList = v.pipe(v.array(code), v.maxLength(5000, 'at most 5000 codes'));
+
+const ReviewListSchema = v.object({
+  codes: codeList,
+  action: v.picklist(['deny', 'flag'], 'must be "deny" or "flag"'),
+});
+
+const ReviewSchema = v.pipe(
+  v.strictObject({
+    priorAuthorizationRequired: v.optional(ReviewListSchema),
+    documentationRequired: v.optional(ReviewListSchema),
+  }),
+  v.description(
+    "Your own lists of codes that need prior authorisation or documentation, and whether a line without it is denied or flagged; applied with the jurisdiction's lists.",
+  ),
+);
 
 const party = v.looseObject({
   npi: v.optional(shortText(10)),
@@ -123,6 +181,8 @@ export const BillSchema = v.pipe(
     serviceFacility: v.optional(party),
     billingProvider: v.optional(party),
     renderingProvider: v.optional(party),
+    priorVisits: v.optional(PriorVisitsSchema),
+    review: v.optional(ReviewSchema),
     lines: v.pipe(
       v.array(BillLineSchema, 'must be a list of service lines'),
       v.minLength(1, 'a bill needs at least one line'),
@@ -185,6 +245,8 @@ export const ProfessionalClaimSchema = v.pipe(
 );
 
 export type BillInput = v.InferOutput<typeof BillSchema>;
+export type PriorVisits = v.InferOutput<typeof PriorVisitsSchema>;
+export type ReviewLists = v.InferOutput<typeof ReviewSchema>;
 export type ProfessionalClaimInput = v.InferOutput<typeof ProfessionalClaimSchema>;
 
 /**

@@ -165,6 +165,9 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
       return {
         ...medicare,
         unitAmount: cents(amount),
+        ...(medicare.pePart === undefined
+          ? {}
+          : { pePart: roundToCents(new Money(medicare.pePart).times(factor.value).div(100)) }),
         steps: [
           jurisdictionStep(
             j,

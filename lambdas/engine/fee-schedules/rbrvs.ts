@@ -53,6 +53,10 @@ export type FeeResult =
       readonly edition: EditionInfo;
       /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
       readonly pfsStatus?: string;
+      /** The RVU row that priced it (payment policy indicators for the rules). */
+      readonly rvu?: RvuEntry;
+      /** Practice expense part of one unit, in cents (RBRVS): the therapy reduction takes half of it. */
+      readonly pePart?: Cents;
       readonly locality?: { readonly carrier: string; readonly locality: string; readonly name: string };
       /** Every edition read, for the bill's list of sources. */
       readonly editions: readonly EditionInfo[];
@@ -477,6 +481,8 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     method: 'rbrvs',
     edition,
     pfsStatus: rvu.status,
+    rvu,
+    pePart: roundToCents(product(pe * gpci.peGpci, cf).exact),
     locality: { carrier: gpci.carrier, locality: gpci.locality, name: gpci.name },
     editions: [edition, gpci.edition],
     steps,

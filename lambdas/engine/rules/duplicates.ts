@@ -10,6 +10,7 @@ import type { BillRule, RuleDecision } from './types.js';
 export const duplicatesRule: BillRule = {
   id: 'duplicates',
   title: 'Duplicate lines',
+  stage: 'edit',
   regulation: REGULATIONS.duplicates,
   appliesTo: () => true,
   run(lines) {

@@ -1,11 +1,20 @@
-import type { FeeIndex } from '../../fee-index/reader.js';
-import type { Jurisdiction } from '../jurisdictions.js';
 import { duplicatesRule } from './duplicates.js';
 import { mueRule } from './mue.js';
-import type { BillRule, RuleDecision, RuleLine } from './types.js';
+import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
-/** The rules, in the order they run: edits first (duplicates, then units). */
-export const RULES: readonly BillRule[] = [duplicatesRule, mueRule];
+/**
+ * The rules, in the order they run (docs/decisions/005-rule-order.md says why): edits first, each on
+ * what the earlier ones left (duplicates, NCCI PTP, units, global surgery, authorisation and
+ * documentation, frequency limits), then payment reductions (bilateral before multiple procedure
+ * ranking, then the surgeon's role: assistant, co- or team surgeon, split care). Lesser of billed
+ * is applied after all of them, by the caller.
+ */
+export const RULES: readonly BillRule[] = [
+  // Edits
+  duplicatesRule,
+  mueRule,
+  // Payment reductions
+];
 
 /** One rule's look at one line, for the line's trace. */
 export interface RuleTrace {
@@ -33,14 +42,12 @@ function traceOf(rule: BillRule): { noChange: RuleTrace; notAdopted: RuleTrace }
  * Runs every rule over the priced lines in order, each on the amounts the earlier ones left.
  *
  * @param lines - priced lines (index positions are the caller's)
- * @param index - the fee index
- * @param j - the jurisdiction
+ * @param ctx - the fee index, jurisdiction, bill settings and the pricing of other codes
  * @returns per line: the reductions with their rule, and the trace of every rule that looked at it
  */
 export function runRules(
   lines: readonly RuleLine[],
-  index: FeeIndex,
-  j: Jurisdiction,
+  ctx: RuleContext,
 ): { decisions: (RuleDecision & { rule: BillRule })[]; traces: RuleTrace[][] } {
   const traces: RuleTrace[][] = lines.map(() => []);
   const decisions: (RuleDecision & { rule: BillRule })[] = [];
@@ -50,14 +57,14 @@ export function runRules(
     const positions: number[] = [];
     const eligible: RuleLine[] = [];
     current.forEach((l, i) => {
-      if (rule.appliesTo(j, l.line.dateOfService)) {
+      if (rule.appliesTo(ctx.jurisdiction, l.line.dateOfService)) {
         positions.push(i);
         eligible.push(l);
       } else {
         traces[i]?.push(notAdopted);
       }
     });
-    const found = eligible.length > 0 ? rule.run(eligible, index) : [];
+    const found = eligible.length > 0 ? rule.run(eligible, ctx) : [];
     if (found.length === 0) {
       for (const i of positions) traces[i]?.push(noChange);
       continue;

@@ -42,9 +42,10 @@ function mueFor(index: FeeIndex, code: string, date: string): MueEntry | undefin
 export const mueRule: BillRule = {
   id: 'mue',
   title: 'Medically unlikely edits (units)',
+  stage: 'edit',
   regulation: REGULATIONS.mue,
   appliesTo: (j, date) => j.mue?.adopted === true && (j.mue.from === undefined || j.mue.from <= date),
-  run(lines, index) {
+  run(lines, { index }) {
     const decisions: RuleDecision[] = [];
     // Lines of one code and component on one day, found by sorting (no string keys); the
     // professional (26) and technical (TC) components count apart, as MUEs apply to each.

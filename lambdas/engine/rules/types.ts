@@ -1,6 +1,6 @@
-import type { FeeIndex } from '../../fee-index/reader.js';
+import type { FeeIndex, RvuEntry } from '../../fee-index/reader.js';
 import type { InternalReasonCode, Regulation } from '../adjustments/reason-codes.js';
-import type { NormalisedLine } from '../bill/normalise.js';
+import type { NormalisedBill, NormalisedLine } from '../bill/normalise.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import type { Cents } from '../money.js';
 
@@ -12,6 +12,27 @@ export interface RuleLine {
   readonly amount: Cents;
   /** Units the amount counts (anesthesia and drug lines count one). */
   readonly units: number;
+  /**
+   * The Medicare RVU row behind the line, when the physician fee schedule priced it (or the state
+   * method is built on it): the payment policy indicators (GLOB DAYS, MULT PROC, BILAT SURG,
+   * ASST SURG, CO-SURG, TEAM SURG, PRE/INTRA/POST OP, ENDO BASE) come from it.
+   */
+  readonly rvu?: RvuEntry;
+  /** The practice expense part of one unit's amount, in cents (RBRVS lines), for the therapy reduction. */
+  readonly pePart?: Cents;
+}
+
+/** What the rules may read besides the lines: all of it pure data or pure functions. */
+export interface RuleContext {
+  readonly index: FeeIndex;
+  readonly jurisdiction: Jurisdiction;
+  readonly bill: Pick<NormalisedBill, 'priorVisits' | 'review'>;
+  /**
+   * The fee schedule amount of one unit of another code (or component) priced exactly as a line
+   * was (same date, locality, setting, conversion factor): the endoscopy base code, the TC or PC of
+   * an imaging code. Undefined when that code has no fee there.
+   */
+  feeOf(line: RuleLine, code: string, modifier: '' | '26' | 'TC'): Cents | undefined;
 }
 
 /** What one rule decided for one line. Reductions are in cents of the fee schedule amount. */
@@ -21,6 +42,8 @@ export interface RuleDecision {
   readonly reduction: Cents;
   readonly reason?: InternalReasonCode;
   readonly message: string;
+  /** The regulation behind this decision when it is not the rule's own (a state's limit). */
+  readonly regulation?: Regulation;
 }
 
 /**
@@ -31,8 +54,10 @@ export interface RuleDecision {
 export interface BillRule {
   readonly id: string;
   readonly title: string;
+  /** Edits come before payment reductions (the order of RULES keeps it). */
+  readonly stage: 'edit' | 'payment';
   readonly regulation: Regulation;
   /** Whether the jurisdiction applies the rule on the date (its file says it adopted it). */
   appliesTo(j: Jurisdiction, date: string): boolean;
-  run(lines: readonly RuleLine[], index: FeeIndex): RuleDecision[];
+  run(lines: readonly RuleLine[], ctx: RuleContext): RuleDecision[];
 }
