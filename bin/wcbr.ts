@@ -198,7 +198,7 @@ function data(args: string[]): number {
   }
   if (sub === 'sample') {
     const from = path.resolve(values.from ?? referenceDataDir());
-    const { datasets, builtFrom } = readDatasets(from);
+    const { datasets, builtFrom, ptp } = readDatasets(from);
     if (builtFrom !== 'official')
       throw new UsageError(`${from} is a sample; give the directory of official files`);
     const codes = new Set(SAMPLE_CODES);
@@ -207,6 +207,15 @@ function data(args: string[]): number {
       (_dataset, record) => !('code' in record) || codes.has((record as { code: string }).code),
       SAMPLE_CODES,
       path.resolve(values.out ?? SAMPLE_DIR),
+      {
+        tables: ptp,
+        // An edit between two sample codes. CMS's dated file is held only as an excerpt whose
+        // column 1 codes are none of the sample's, so of it every edit naming a sample code is kept.
+        keep: (table, edit) =>
+          table.dated
+            ? codes.has(edit.column1) || codes.has(edit.column2)
+            : codes.has(edit.column1) && codes.has(edit.column2),
+      },
     );
     for (const d of manifest.datasets)
       process.stderr.write(`  ${d.file.padEnd(44)} ${String(d.rows).padStart(7)} rows of ${d.source.file}\n`);

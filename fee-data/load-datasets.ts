@@ -26,7 +26,7 @@ export interface BuildReport {
  * files laid out like ../shared/reference-data.
  *
  * @param dir - the directory
- * @returns the data sets and whether they are a sample
+ * @returns the data sets, the NCCI PTP tables, and whether they are a sample
  */
 export function readDatasets(dir: string): {
   datasets: AnyImportedDataset[];
@@ -34,8 +34,7 @@ export function readDatasets(dir: string): {
   ptp: PtpDataset[];
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
-  if (existsSync(path.join(dir, 'manifest.json')))
-    return { datasets: readSample(dir), builtFrom: 'sample', ptp: [] };
+  if (existsSync(path.join(dir, 'manifest.json'))) return { ...readSample(dir), builtFrom: 'sample' };
   const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir))

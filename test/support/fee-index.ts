@@ -11,10 +11,10 @@ let bytes: Uint8Array | undefined;
 
 /** The index built from fee-data/sample (the embedded default), once per test process. */
 export function sampleIndexBytes(): Uint8Array {
-  bytes ??= buildIndexBytes(readSample(SAMPLE_DIR), {
-    builtFrom: 'sample',
-    jurisdictions: loadJurisdictions(),
-  });
+  if (bytes === undefined) {
+    const { datasets, ptp } = readSample(SAMPLE_DIR);
+    bytes = buildIndexBytes(datasets, { builtFrom: 'sample', jurisdictions: loadJurisdictions(), ptp });
+  }
   return bytes;
 }
 
