@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { VISIT_CATEGORIES } from '../../lambdas/engine/bill/schema.js';
 
 /**
  * The schema of a jurisdiction file (`fee-data/jurisdictions/<ID>.json`, one a jurisdiction: the
@@ -57,6 +58,49 @@ export const BillTypeSchema = v.object({
   missing: v.optional(v.string()),
 });
 
+/** A source that must link to its publication: what a list or a limit of a jurisdiction rests on. */
+export const LinkedSourceSchema = v.object({
+  citation: v.pipe(v.string(), v.minLength(3)),
+  url: v.pipe(v.string(), v.url(), v.startsWith('https://')),
+  file: v.optional(v.string()),
+});
+
+/**
+ * Codes the jurisdiction requires prior authorisation (or documentation) for, and whether a line
+ * without it is denied or only flagged for review.
+ */
+export const ReviewListSchema = v.object({
+  codes: v.pipe(
+    v.array(v.pipe(v.string(), v.regex(/^[A-Z0-9]{5}$/, 'must be a five-character CPT or HCPCS code'))),
+    v.minLength(1),
+  ),
+  action: v.picklist(['deny', 'flag']),
+  source: LinkedSourceSchema,
+});
+
+/**
+ * A limit on visits of one category per injury (California Labor Code § 4604.5(c)(1): 24 each of
+ * chiropractic, occupational therapy and physical therapy). Which lines count toward a category is
+ * defined by the engine (lambdas/engine/rules/frequency-limits.ts, `visitCategoriesOf`).
+ */
+export const FrequencyLimitSchema = v.object({
+  category: v.picklist(VISIT_CATEGORIES),
+  maxVisits: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  per: v.literal('injury'),
+  /**
+   * Services on or after this date are limited. Bills carry no date of injury, so a limit the law
+   * dates by injury (California: injuries on or after January 1, 2004) is applied by date of service
+   * and the jurisdiction's `notes` say so.
+   */
+  from: v.optional(date),
+  /**
+   * A line carrying a prior authorisation is paid beyond the limit (the employer authorised more
+   * visits) and flagged for review; its visit still counts toward the limit.
+   */
+  exemptWithAuthorization: v.boolean(),
+  source: LinkedSourceSchema,
+});
+
 export const JurisdictionSchema = v.object({
   /** "AZ", "DC", "US-OWCP", "US-MEDICARE". */
   id: v.string(),
@@ -87,6 +131,23 @@ export const JurisdictionSchema = v.object({
   /** Pharmacy dispensing fee in dollars, with its source; null = not known. */
   drugDispensingFee: v.nullable(
     v.object({ value: v.pipe(v.string(), v.regex(/^\d+\.\d{2}$/)), source: SourceSchema }),
+  ),
+  /** The jurisdiction's own lists of codes that need prior authorisation or documentation. */
+  reviewLists: v.optional(
+    v.object({
+      priorAuthorizationRequired: v.optional(ReviewListSchema),
+      documentationRequired: v.optional(ReviewListSchema),
+    }),
+  ),
+  /** Visit limits per injury, at most one a category. */
+  frequencyLimits: v.optional(
+    v.pipe(
+      v.array(FrequencyLimitSchema),
+      v.check(
+        (limits) => new Set(limits.map((l) => l.category)).size === limits.length,
+        'at most one limit a category',
+      ),
+    ),
   ),
   notes: v.optional(v.array(v.string())),
 });

@@ -23,7 +23,9 @@ import type {
   PricedBill,
   PricedLine,
 } from './priced-bill.js';
-import { type RuleTrace, runRules } from './rules/index.js';
+import { bilateralBasis } from './rules/bilateral.js';
+import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
+import { adoptsPaymentPolicies } from './rules/payment-policy.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -38,6 +40,8 @@ interface Working {
   ruleTrace: RuleTrace[];
   /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
   query?: FeeQuery;
+  /** A line with modifier 50: its amount for both sides (bilateral payment basis). */
+  bilateral?: { amount: Cents; step: ExplanationStep; notice?: string };
 }
 
 type FeeQuery = Parameters<typeof jurisdictionFee>[2];
@@ -168,12 +172,15 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   }
   const unitText = formatCents(result.unitAmount);
   const { units, amount } = lineAmount(item);
-  if (units !== line.units) {
+  if (item.bilateral) {
+    steps.push(item.bilateral.step);
+    if (item.bilateral.notice) notices.push(item.bilateral.notice);
+  } else if (units !== line.units) {
     notices.push(
       `Units (${line.units}) do not multiply a ${result.method === 'nadac' ? 'drug line: its quantity' : 'line priced by anesthesia time: its minutes'} already measure it.`,
     );
   }
-  const amountText = units === 1 ? unitText : formatCents(amount);
+  const amountText = units === 1 && !item.bilateral ? unitText : formatCents(amount);
   if (units !== 1) {
     steps.push({
       step: 'units',
@@ -209,7 +216,9 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     const part = cents(Math.min(byRules, d.reduction));
     byRules -= part;
     if (part > 0 && d.reason) {
-      adjustments.push(adjustment(item, d.reason, part, d.message, d.rule.regulation, 'billReview'));
+      adjustments.push(
+        adjustment(item, d.reason, part, d.message, d.regulation ?? d.rule.regulation, 'billReview'),
+      );
     }
   }
   if (ruleCut > 0) {
@@ -252,10 +261,25 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   );
 }
 
+/**
+ * Lines billed with modifier 50 are priced for both sides before the rules (Medicare Claims
+ * Processing Manual, Chapter 12, § 40.7), where the jurisdiction applies Medicare's payment policies.
+ */
+function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
+  for (const item of work) {
+    const result = item.result;
+    if (result.kind !== 'priced' || !result.rvu || !item.line.modifiers.includes('50')) continue;
+    if (!adoptsPaymentPolicies(j, item.line.dateOfService)) continue;
+    const basis = bilateralBasis(result.rvu, result.unitAmount, item.line.units);
+    if (basis) item.bilateral = basis;
+  }
+}
+
 /** Units the amount counts and the fee schedule amount for the line (anesthesia and drugs: one). */
 function lineAmount(item: Working): { units: number; amount: Cents } {
   const result = item.result;
   if (result.kind !== 'priced') return { units: item.line.units, amount: cents(0) };
+  if (item.bilateral) return { units: 1, amount: item.bilateral.amount };
   const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
   const units = wholeLine ? 1 : item.line.units;
   return { units, amount: cents(result.unitAmount * units) };
@@ -431,6 +455,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, item.query);
   }
   applyInjectionStatus(work);
+  applyBilateralBasis(work, jurisdiction as Jurisdiction);
 
   applyRules(work, index, jurisdiction as Jurisdiction, bill);
   const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
@@ -459,7 +484,10 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   const withheldByBucket: Partial<Record<Bucket, string>> = {};
   for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
   const notices = [
-    'Bill review edits applied: duplicates, and MUE where the jurisdiction adopted it. Not applied yet: NCCI PTP, global surgery, multiple procedure, bilateral, assistant and co-surgeon rules, authorisation and frequency limits.',
+    rulesNotice(
+      jurisdiction as Jurisdiction,
+      bill.lines.map((l) => l.dateOfService),
+    ),
     ...noticeSet,
   ];
   return {

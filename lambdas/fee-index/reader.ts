@@ -417,6 +417,7 @@ export class FeeIndex {
   private readonly rvuCache = new Map<string, RvuEntry | null>();
   private readonly mueCache = new Map<string, MueEntry | null>();
   private readonly ptpRunCache = new Map<string, PtpRun | null>();
+  private readonly ptpRationaleCache = new Map<number, string>();
   private registry: Jurisdiction[] | undefined;
   private registryById: Map<string, Jurisdiction> | undefined;
   private readonly editionsByKind = new Map<
@@ -1019,11 +1020,11 @@ export class FeeIndex {
    *
    * @param run - from {@link ptpRun}
    * @param column2 - the column 2 code
+   * @param key2 - the code's key ({@link codeKey}), when the caller already has it
    * @returns the edit, or undefined when the pair is not an edit
    */
-  ptpEditIn(run: PtpRun, column2: string): PtpEdit | undefined {
+  ptpEditIn(run: PtpRun, column2: string, key2 = encodeCode(column2, 5)): PtpEdit | undefined {
     const pairs = this.ptpPairs;
-    const key2 = encodeCode(column2, 5);
     if (!pairs || key2 < 0) return undefined;
     let lo = run.first;
     let hi = run.first + run.count;
@@ -1071,10 +1072,21 @@ export class FeeIndex {
   }
 
   private ptpRationale(edition: EditionInfo, index: number): string {
+    // A handful of rationales per edition: read each once.
+    const cacheKey = edition.index * 65_536 + index;
+    const cached = this.ptpRationaleCache.get(cacheKey);
+    if (cached !== undefined) return cached;
     const t = this.ptpRationales;
     if (!t) return '';
     const i = t.lowerBound((at) => t.u16(at, PR.edition) - edition.index || t.u16(at, PR.index) - index);
-    return i < t.count ? this.string(t.u32(i * t.size, PR.text)) : '';
+    const text = i < t.count ? this.string(t.u32(i * t.size, PR.text)) : '';
+    this.ptpRationaleCache.set(cacheKey, text);
+    return text;
+  }
+
+  /** The key a code sorts by in the index (negative for a string that is not a code). */
+  codeKey(code: string): number {
+    return encodeCode(code, 5);
   }
 
   /** The MUE of a code in an edition. */

@@ -114,8 +114,13 @@ describe('the API through the local stack', () => {
       expect(many.status).toBe(200);
       const lines = many.body.lines as { code: string; status: string; allowed: string | null }[];
       expect(lines).toHaveLength(10);
-      // OPPSCAP_Oct2025.csv line 3797: 73200 in carrier 01112 locality 05 (ZIP 94105) = 202.67
-      expect(lines[3]).toMatchObject({ code: '73200', allowed: '202.67' });
+      // OPPSCAP_Oct2025.csv line 3797: 73200 in carrier 01112 locality 05 (ZIP 94105) = 202.67; it
+      // is the second imaging procedure of the day (after 72148), so its TC and PC are reduced (CARC 59).
+      expect(lines[3]).toMatchObject({ code: '73200', feeSchedule: { unitAmount: '202.67' } });
+      const imaging = lines[3] as unknown as { adjustments: { carc: string; bucket: string }[] };
+      expect(imaging.adjustments).toContainEqual(
+        expect.objectContaining({ carc: '59', bucket: 'billReview' }),
+      );
       const noEdition = await post('/v1/bills/price', example('no-edition.json'), userToken);
       expect((noEdition.body.lines as { status: string }[]).map((l) => l.status)).toEqual([
         'priced',

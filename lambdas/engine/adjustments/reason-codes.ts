@@ -130,7 +130,7 @@ export const REASON_CODES = {
     internalCode: 'BR-CO-SURGEON',
     carc: '45',
     groupCode: 'CO',
-    text: "Co-surgeon: each surgeon paid 62.5% of the fee schedule amount.",
+    text: 'Co-surgeon: each surgeon paid 62.5% of the fee schedule amount.',
     mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (each co-surgeon's maximum is 62.5% of the fee)`,
   },
   'BR-SPLIT-CARE': {
@@ -245,5 +245,20 @@ export const REGULATIONS = {
   zipLocality: {
     citation: 'CMS ZIP code to carrier locality file',
     url: 'https://www.cms.gov/medicare/payment/fee-schedules',
+  },
+  priorAuthorization: {
+    citation:
+      "X12 CARC 197 (precertification/notification/authorization/pre-treatment absent): the payer's own list of services that need prior authorisation",
+    url: 'https://x12.org/codes/claim-adjustment-reason-codes',
+  },
+  documentation: {
+    citation:
+      "X12 CARC 252 (an attachment/other documentation is required to adjudicate this claim/service) with RARC M127: the payer's own list of services that need documentation",
+    url: 'https://x12.org/codes/claim-adjustment-reason-codes',
+  },
+  frequencyLimits: {
+    citation:
+      "X12 CARC 119 (benefit maximum for this time period or occurrence has been reached): the jurisdiction's visit limit, cited on each decision",
+    url: 'https://x12.org/codes/claim-adjustment-reason-codes',
   },
 } as const satisfies Record<string, Regulation>;

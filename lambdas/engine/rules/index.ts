@@ -1,5 +1,13 @@
+import type { Jurisdiction } from '../jurisdictions.js';
+import { bilateralRule } from './bilateral.js';
 import { duplicatesRule } from './duplicates.js';
+import { frequencyLimitRule } from './frequency-limits.js';
+import { globalSurgeryRule } from './global-surgery.js';
 import { mueRule } from './mue.js';
+import { multipleProcedureRule } from './multiple-procedure.js';
+import { ncciPtpRule } from './ncci-ptp.js';
+import { documentationRule, priorAuthorizationRule } from './review-lists.js';
+import { surgeonsRule } from './surgeons.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -12,9 +20,33 @@ import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 export const RULES: readonly BillRule[] = [
   // Edits
   duplicatesRule,
+  ncciPtpRule,
   mueRule,
+  globalSurgeryRule,
+  priorAuthorizationRule,
+  documentationRule,
+  frequencyLimitRule,
   // Payment reductions
+  bilateralRule,
+  multipleProcedureRule,
+  surgeonsRule,
 ];
+
+/**
+ * The bill's notice on bill review: which rules the jurisdiction applies on the bill's dates and
+ * which it has not adopted (its file does not say it applies them).
+ *
+ * @param j - the jurisdiction
+ * @param dates - the bill's dates of service
+ */
+export function rulesNotice(j: Jurisdiction, dates: readonly string[]): string {
+  const applied: string[] = [];
+  const not: string[] = [];
+  for (const rule of RULES) {
+    (dates.some((d) => rule.appliesTo(j, d)) ? applied : not).push(rule.title);
+  }
+  return `Bill review rules applied for ${j.id}, in this order: ${applied.join('; ') || 'none'}.${not.length > 0 ? ` Not applied (not adopted by ${j.id} in the sources we hold, or not on these dates): ${not.join('; ')}.` : ''}`;
+}
 
 /** One rule's look at one line, for the line's trace. */
 export interface RuleTrace {

@@ -38,7 +38,8 @@ export interface RuleContext {
 /** What one rule decided for one line. Reductions are in cents of the fee schedule amount. */
 export interface RuleDecision {
   readonly lineIndex: number;
-  readonly decision: 'reduced' | 'denied' | 'flagged';
+  /** 'no-change' records why a rule that found something let the line through (a bypass modifier). */
+  readonly decision: 'reduced' | 'denied' | 'flagged' | 'no-change';
   readonly reduction: Cents;
   readonly reason?: InternalReasonCode;
   readonly message: string;

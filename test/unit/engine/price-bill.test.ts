@@ -126,9 +126,11 @@ describe('priceBill', () => {
           { code: '97110', dateOfService: '2025-03-05', charge: '80.00', units: 3 },
         ]),
       ).lines;
-      expect(above).toMatchObject({ allowed: '86.37', withheld: '33.63' });
+      // The fee schedule amount is 86.37; the therapy reduction (MULT PROC 5) then takes half the
+      // practice expense of units 2 and 3: 0.43 × 0.992 × 32.3465 = 13.80, half 6.90 each → 72.57.
+      expect(above).toMatchObject({ allowed: '72.57', withheld: '47.43' });
       expect(above?.feeSchedule).toMatchObject({ unitAmount: '28.79', amount: '86.37' });
-      expect(below).toMatchObject({ allowed: '80.00', withheld: '0.00', adjustments: [] });
+      expect(below).toMatchObject({ allowed: '72.57', withheld: '7.43' });
     });
 
     it('takes the locality from the billing provider ZIP when the bill has no service facility', () => {

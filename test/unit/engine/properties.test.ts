@@ -93,4 +93,100 @@ describe('priced bills (properties)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('no bill review rule raises a line above its fee schedule amount or below zero, and line order changes nothing', () => {
+    // Codes that trip every rule: surgery (MULT PROC 2, endoscopy families 3), imaging (4), therapy
+    // (5), visits inside global periods, NCCI pairs of the sample, MUEs; with the modifiers the rules read.
+    const reviewLine = fc.record({
+      code: fc.constantFrom(
+        '29877',
+        '29880',
+        '29881',
+        '29870',
+        '20610',
+        '64483',
+        '64484',
+        '10060',
+        '27447',
+        '22551',
+        '22552',
+        '72148',
+        '72146',
+        '73221',
+        '97110',
+        '97140',
+        '97530',
+        '99213',
+        '99214',
+        '99203',
+        'G0168',
+        '93000',
+      ),
+      modifiers: fc.subarray(
+        [
+          '26',
+          'TC',
+          '50',
+          'RT',
+          'LT',
+          '59',
+          'XU',
+          '25',
+          '24',
+          '57',
+          '79',
+          '80',
+          'AS',
+          '62',
+          '66',
+          '54',
+          '55',
+          '56',
+          '52',
+        ],
+        { maxLength: 3 },
+      ),
+      dateOfService: fc.constantFrom('2025-03-03', '2025-03-04', '2025-04-15', '2025-06-10'),
+      units: fc.integer({ min: 1, max: 4 }),
+      charge: fc.integer({ min: 0, max: 900_000 }).map((c) => (c / 100).toFixed(2)),
+      placeOfService: fc.constantFrom('11', '22'),
+      renderingProviderNpi: fc.constantFrom('1234567893', '1245319599'),
+      documentation: fc.constantFrom([], ['report-1']),
+    });
+    const reviewBill = fc
+      .array(reviewLine, { minLength: 1, maxLength: 12 })
+      .map((lines) => lines.map((l, i) => ({ ...l, lineNumber: i + 1 })))
+      .chain((lines) =>
+        fc.tuple(
+          fc.constant(lines),
+          fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }),
+        ),
+      );
+    fc.assert(
+      fc.property(reviewBill, ([lines, shuffled]) => {
+        const price = (ls: object[]) =>
+          priceBill(
+            index,
+            normaliseBill({ jurisdiction: 'US-MEDICARE', serviceFacility: { zip: '19901' }, lines: ls }),
+          );
+        const one = price(lines);
+        for (const l of one.lines) {
+          if (l.allowed === null || l.feeSchedule === null) continue;
+          const allowed = parseCents(l.allowed);
+          const fee = parseCents(l.feeSchedule.amount);
+          expect(allowed).toBeGreaterThanOrEqual(0);
+          expect(allowed).toBeLessThanOrEqual(Math.min(fee, parseCents(l.billed)));
+          const byRules = l.adjustments
+            .filter((a) => a.bucket === 'billReview')
+            .reduce((n, a) => n + parseCents(a.amount), 0);
+          expect(byRules).toBeLessThanOrEqual(Math.min(fee, parseCents(l.billed)));
+        }
+        const two = price(shuffled);
+        const byNumber = (p: typeof one) => Object.fromEntries(p.lines.map((l) => [l.lineNumber, l]));
+        expect(byNumber(two)).toEqual(byNumber(one));
+        expect(two.totals).toEqual(one.totals);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

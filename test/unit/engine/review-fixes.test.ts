@@ -77,13 +77,21 @@ describe('lines the first engine priced wrongly', () => {
     expect(priced.lines.map((l) => l.lineNumber)).toEqual([2, 1]);
   });
 
-  it('says on every bill which edits and payment rules are applied and which are not yet', () => {
+  it('says on every bill which edits and payment rules are applied, in order, and which are not', () => {
     const priced = price({
       jurisdiction: 'US-MEDICARE',
       serviceFacility: { zip: '19901' },
       lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
     });
-    expect(priced.notices[0]).toMatch(/applied: duplicates, and MUE.*Not applied yet: NCCI PTP/);
+    expect(priced.notices[0]).toMatch(
+      /applied for US-MEDICARE, in this order: Duplicate lines; NCCI procedure-to-procedure edits; Medically unlikely edits \(units\); Global surgery.*Multiple procedure payment reductions.*Not applied.*Frequency/,
+    );
+    const delaware = price({
+      jurisdiction: 'DE',
+      serviceFacility: { zip: '19901' },
+      lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
+    });
+    expect(delaware.notices[0]).toMatch(/applied for DE, in this order: Duplicate lines;.*Not applied.*NCCI/);
   });
 });
 

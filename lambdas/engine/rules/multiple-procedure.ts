@@ -1,0 +1,326 @@
+import { REGULATIONS } from '../adjustments/reason-codes.js';
+import { type Cents, cents } from '../money.js';
+import { adoptsPaymentPolicies, dollars, percentOf, sessions } from './payment-policy.js';
+import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
+
+/** One procedure (a unit of a line, or an endoscopy family) in a ranking. */
+interface Ranked {
+  /** The lines it pays, with each one's share of the value. */
+  readonly parts: readonly { readonly lineIndex: number; readonly value: Cents }[];
+  /** What it is ranked by. */
+  readonly value: Cents;
+  readonly lineNumber: number;
+  readonly unit: number;
+  readonly label: string;
+}
+
+/** Lines' reductions and the reasons, collected per line. */
+class Cuts {
+  private readonly byLine = new Map<number, { reduction: number; notes: string[] }>();
+
+  add(lineIndex: number, reduction: number, note: string): void {
+    if (reduction <= 0) return;
+    const entry = this.byLine.get(lineIndex) ?? { reduction: 0, notes: [] };
+    entry.reduction += reduction;
+    entry.notes.push(note);
+    this.byLine.set(lineIndex, entry);
+  }
+
+  decisions(lines: readonly RuleLine[]): RuleDecision[] {
+    return [...this.byLine].map(([lineIndex, { reduction, notes }]) => {
+      const l = lines[lineIndex] as RuleLine;
+      const cut = cents(Math.min(reduction, l.amount));
+      return {
+        lineIndex,
+        decision: cut === l.amount ? 'denied' : 'reduced',
+        reduction: cut,
+        reason: 'BR-MULTIPLE-PROCEDURE',
+        message: `Line ${l.line.lineNumber} (${l.line.code}): ${notes.join(' ')} ${dollars(cut)} withheld.`,
+      };
+    });
+  }
+}
+
+const ORDINAL = ['first', 'second', 'third', 'fourth', 'fifth'];
+
+function ordinal(n: number): string {
+  return ORDINAL[n - 1] ?? `${n}th`;
+}
+
+/**
+ * Ranks procedures by value (highest first; ties by line number, then unit) and gives every one
+ * after the first the cut `reduce` names.
+ */
+function rank(
+  items: Ranked[],
+  cuts: Cuts,
+  what: string,
+  reduce: (value: Cents) => Cents,
+  rule: string,
+  byReportAfter?: number,
+): void {
+  if (items.length < 2) return;
+  items.sort((a, b) => b.value - a.value || a.lineNumber - b.lineNumber || a.unit - b.unit);
+  const top = items[0] as Ranked;
+  items.forEach((item, position) => {
+    if (position === 0) return;
+    for (const part of item.parts) {
+      const cut = reduce(part.value);
+      const beyond =
+        byReportAfter !== undefined && position >= byReportAfter
+          ? ` Procedures after the ${ordinal(byReportAfter)} are priced by report under § 40.6; paid here at the same 50% and left for review.`
+          : '';
+      cuts.add(
+        part.lineIndex,
+        cut,
+        `${item.label} ranks ${ordinal(position + 1)} of ${items.length} ${what} on this date by this provider (the first is ${top.label}, ${dollars(top.value)}); ${rule}: ${dollars(cut)} of ${dollars(part.value)}.${beyond}`,
+      );
+    }
+  });
+}
+
+/**
+ * RT and LT lines of one code (one unit each) that the bilateral rule paid as a pair: the first line
+ * maps to the second, the second to -1.
+ */
+function bilateralPairs(lines: readonly RuleLine[], group: readonly number[]): Map<number, number> {
+  const pairs = new Map<number, number>();
+  const right = new Map<string, number>();
+  const side = (l: RuleLine, m: string) => l.line.modifiers.includes(m) && l.units === 1;
+  for (const i of group) {
+    const l = lines[i] as RuleLine;
+    if (side(l, 'RT') && !side(l, 'LT') && !right.has(l.line.code)) right.set(l.line.code, i);
+  }
+  for (const i of group) {
+    const l = lines[i] as RuleLine;
+    if (!side(l, 'LT') || side(l, 'RT') || l.rvu?.bilateralSurgery !== '1') continue;
+    const r = right.get(l.line.code);
+    if (r === undefined || pairs.has(r)) continue;
+    const [first, second] = (lines[r] as RuleLine).line.lineNumber < l.line.lineNumber ? [r, i] : [i, r];
+    pairs.set(first, second);
+    pairs.set(second, -1);
+  }
+  return pairs;
+}
+
+/** A line's current amount of one unit (after the rules before this one). */
+function perUnit(l: RuleLine): Cents {
+  return cents(l.units > 0 ? Math.round(l.amount / l.units) : 0);
+}
+
+function unitLabel(l: RuleLine, unit: number): string {
+  return l.units > 1
+    ? `unit ${unit + 1} of line ${l.line.lineNumber}`
+    : `line ${l.line.lineNumber} (${l.line.code})`;
+}
+
+/**
+ * Surgery (MULT PROC 2) and endoscopy (3): endoscopies of one family (same ENDO BASE) are paid as
+ * the highest in full plus, for each other, its fee minus the base endoscopy's fee; the family then
+ * counts as one procedure. Procedures are ranked by fee schedule amount: 100% for the highest, 50%
+ * for each other (Medicare Claims Processing Manual, Chapter 12, § 40.6).
+ */
+function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: RuleContext, cuts: Cuts): void {
+  const items: Ranked[] = [];
+  const families = new Map<string, number[]>();
+  // A bilateral procedure billed RT and LT on two lines is one procedure at its bilateral value (§ 40.7).
+  const sides = bilateralPairs(lines, group);
+  for (const i of group) {
+    const l = lines[i] as RuleLine;
+    const indicator = l.rvu?.multipleProcedure;
+    if (l.amount === 0) continue;
+    const pairedWith = sides.get(i);
+    if (indicator === '2' && pairedWith !== undefined) {
+      if (pairedWith < 0) continue; // the second line of a pair: ranked with the first
+      const other = lines[pairedWith] as RuleLine;
+      items.push({
+        parts: [
+          { lineIndex: i, value: l.amount },
+          { lineIndex: pairedWith, value: other.amount },
+        ],
+        value: cents(l.amount + other.amount),
+        lineNumber: l.line.lineNumber,
+        unit: 0,
+        label: `the bilateral procedure of lines ${l.line.lineNumber} and ${other.line.lineNumber} (${l.line.code}, RT and LT)`,
+      });
+    } else if (indicator === '2') {
+      const value = perUnit(l);
+      for (let u = 0; u < l.units; u++) {
+        items.push({
+          parts: [{ lineIndex: i, value }],
+          value,
+          lineNumber: l.line.lineNumber,
+          unit: u,
+          label: unitLabel(l, u),
+        });
+      }
+    } else if (indicator === '3') {
+      const base = l.rvu?.endoscopicBase || l.line.code;
+      const family = families.get(base) ?? [];
+      family.push(i);
+      families.set(base, family);
+    }
+  }
+  for (const [base, members] of families) {
+    members.sort(
+      (a, b) =>
+        (lines[b] as RuleLine).amount - (lines[a] as RuleLine).amount ||
+        (lines[a] as RuleLine).line.lineNumber - (lines[b] as RuleLine).line.lineNumber,
+    );
+    const parts: { lineIndex: number; value: Cents }[] = [];
+    const head = lines[members[0] as number] as RuleLine;
+    let baseFee: Cents | undefined;
+    members.forEach((i, position) => {
+      const l = lines[i] as RuleLine;
+      if (position === 0) {
+        parts.push({ lineIndex: i, value: l.amount });
+        return;
+      }
+      baseFee ??= ctx.feeOf(l, base, '');
+      if (baseFee === undefined) {
+        parts.push({ lineIndex: i, value: l.amount });
+        return;
+      }
+      const paid = cents(Math.max(0, l.amount - baseFee * l.units));
+      cuts.add(
+        i,
+        l.amount - paid,
+        `endoscopy of the ${base} family with line ${head.line.lineNumber} (${head.line.code}, the highest valued, paid in full); paid its fee less the base endoscopy ${base} (${dollars(baseFee)}): ${dollars(paid)}.`,
+      );
+      parts.push({ lineIndex: i, value: paid });
+    });
+    const value = cents(parts.reduce((n, p) => n + p.value, 0));
+    items.push({
+      parts,
+      value,
+      lineNumber: head.line.lineNumber,
+      unit: 0,
+      label:
+        members.length > 1
+          ? `the ${base} endoscopy family (lines ${members.map((i) => (lines[i] as RuleLine).line.lineNumber).join(', ')})`
+          : unitLabel(head, 0),
+    });
+  }
+  rank(items, cuts, 'procedures', (v) => cents(v - percentOf(v, '50')), 'paid at 50% (multiple surgery)', 5);
+}
+
+/**
+ * Diagnostic imaging (MULT PROC 4): the technical component of every procedure after the highest
+ * is paid at 50%, the professional component at 95%; cardiovascular (6) and ophthalmology (7)
+ * diagnostics: the technical component after the highest at 75% and 80% (PFS Relative Value File
+ * documentation). A global line is split into its TC and PC by their own fees.
+ */
+function diagnostics(
+  lines: readonly RuleLine[],
+  group: readonly number[],
+  ctx: RuleContext,
+  cuts: Cuts,
+  indicator: '4' | '6' | '7',
+): void {
+  const tcCut = { '4': '50', '6': '25', '7': '20' }[indicator];
+  const pcCut = indicator === '4' ? '5' : undefined;
+  const name = {
+    '4': 'diagnostic imaging',
+    '6': 'diagnostic cardiovascular',
+    '7': 'diagnostic ophthalmology',
+  }[indicator];
+  const technical: Ranked[] = [];
+  const professional: Ranked[] = [];
+  for (const i of group) {
+    const l = lines[i] as RuleLine;
+    if (l.rvu?.multipleProcedure !== indicator || l.amount === 0) continue;
+    const unit = perUnit(l);
+    let tc: Cents;
+    if (l.line.modifiers.includes('TC')) tc = unit;
+    else if (l.line.modifiers.includes('26')) tc = cents(0);
+    else {
+      const fee = ctx.feeOf(l, l.line.code, 'TC');
+      tc = fee === undefined ? cents(0) : cents(Math.min(fee, unit));
+    }
+    const pc = cents(unit - tc);
+    for (let u = 0; u < l.units; u++) {
+      const base = { lineNumber: l.line.lineNumber, unit: u };
+      if (tc > 0) {
+        technical.push({
+          ...base,
+          parts: [{ lineIndex: i, value: tc }],
+          value: tc,
+          label: `the TC of ${unitLabel(l, u)}`,
+        });
+      }
+      if (pc > 0 && pcCut) {
+        professional.push({
+          ...base,
+          parts: [{ lineIndex: i, value: pc }],
+          value: pc,
+          label: `the PC of ${unitLabel(l, u)}`,
+        });
+      }
+    }
+  }
+  rank(
+    technical,
+    cuts,
+    `${name} technical components`,
+    (v) => percentOf(v, tcCut),
+    `${tcCut}% of the TC withheld`,
+  );
+  if (pcCut) {
+    rank(
+      professional,
+      cuts,
+      `${name} professional components`,
+      (v) => percentOf(v, pcCut),
+      `${pcCut}% of the PC withheld`,
+    );
+  }
+}
+
+/**
+ * Therapy (MULT PROC 5): full payment for the unit with the highest practice expense, and 50% of
+ * the practice expense withheld from every other unit and procedure of the day (PFS Relative Value
+ * File documentation, MULT PROC indicator 5; 50% since April 1, 2013).
+ */
+function therapy(lines: readonly RuleLine[], group: readonly number[], cuts: Cuts): void {
+  const items: Ranked[] = [];
+  for (const i of group) {
+    const l = lines[i] as RuleLine;
+    if (l.rvu?.multipleProcedure !== '5' || l.amount === 0 || l.pePart === undefined) continue;
+    for (let u = 0; u < l.units; u++) {
+      items.push({
+        parts: [{ lineIndex: i, value: l.pePart }],
+        value: l.pePart,
+        lineNumber: l.line.lineNumber,
+        unit: u,
+        label: `the PE of ${unitLabel(l, u)}`,
+      });
+    }
+  }
+  rank(items, cuts, 'therapy units', (v) => percentOf(v, '50'), 'half of its practice expense withheld');
+}
+
+/**
+ * Multiple procedure payment reductions by the MULT PROC indicator of the PFS Relative Value File,
+ * among the lines of one date and provider: 2 (surgery), 3 (endoscopy families), 4 (diagnostic
+ * imaging), 5 (therapy), 6 (cardiovascular) and 7 (ophthalmology) diagnostics. Ranking is by fee
+ * schedule amount after bilateral pricing; modifier 51 is accepted but not required.
+ */
+export const multipleProcedureRule: BillRule = {
+  id: 'multiple-procedure',
+  title: 'Multiple procedure payment reductions',
+  stage: 'payment',
+  regulation: REGULATIONS.multipleProcedure,
+  appliesTo: adoptsPaymentPolicies,
+  run(lines, ctx) {
+    const cuts = new Cuts();
+    for (const group of sessions(lines)) {
+      if (group.length < 2 && (lines[group[0] as number] as RuleLine).units < 2) continue;
+      surgery(lines, group, ctx, cuts);
+      diagnostics(lines, group, ctx, cuts, '4');
+      diagnostics(lines, group, ctx, cuts, '6');
+      diagnostics(lines, group, ctx, cuts, '7');
+      therapy(lines, group, cuts);
+    }
+    return cuts.decisions(lines);
+  },
+};

@@ -1,0 +1,140 @@
+import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
+import { cents } from '../money.js';
+import { adoptsPaymentPolicies, dollars, percentOf } from './payment-policy.js';
+import type { BillRule, RuleDecision } from './types.js';
+
+/** Assistant at surgery: 16% of the fee for a physician (80, 81, 82), 85% of that for AS. */
+const ASSISTANT: Record<string, string> = { '80': '16', '81': '16', '82': '16', AS: '13.6' };
+
+/**
+ * The surgeon's role, after the multiple procedure ranking (the percentages apply to what it
+ * left): assistants at surgery (80/81/82 at 16%, AS at 13.6%, by the ASST SURG indicator), co-
+ * surgeons (62 at 62.5% each, by CO SURG), team surgery (66, by report, by TEAM SURG), split global
+ * care (54, 55, 56 at the PRE OP, INTRA OP and POST OP shares) and reduced services (52, by report).
+ */
+export const surgeonsRule: BillRule = {
+  id: 'surgeons',
+  title: "Surgeon's role: assistant, co-surgeon, team surgery, split care",
+  stage: 'payment',
+  regulation: REGULATIONS.surgeons,
+  appliesTo: adoptsPaymentPolicies,
+  run(lines) {
+    const decisions: RuleDecision[] = [];
+    lines.forEach((l, lineIndex) => {
+      const rvu = l.rvu;
+      if (!rvu || l.amount === 0) return;
+      const m = l.line.modifiers;
+      const name = `Line ${l.line.lineNumber} (${l.line.code})`;
+      const documented = l.line.documentation.length > 0;
+      const deny = (message: string, reason: RuleDecision['reason'] = 'BR-SURGEON-NOT-ALLOWED') =>
+        decisions.push({ lineIndex, decision: 'denied', reduction: l.amount, reason, message });
+      const pay = (
+        percent: string,
+        reason: RuleDecision['reason'],
+        message: string,
+        regulation: Regulation = REGULATIONS.surgeons,
+      ) => {
+        const paid = percentOf(l.amount, percent);
+        decisions.push({
+          lineIndex,
+          decision: 'reduced',
+          reduction: cents(l.amount - paid),
+          reason,
+          message: `${message} ${dollars(l.amount)} × ${percent}% = ${dollars(paid)}.`,
+          regulation,
+        });
+      };
+      const flag = (message: string) =>
+        decisions.push({ lineIndex, decision: 'flagged', reduction: cents(0), message });
+
+      const assistant = m.find((x) => x in ASSISTANT);
+      if (assistant) {
+        const indicator = rvu.assistantSurgery;
+        const percent = ASSISTANT[assistant] as string;
+        if (indicator === '1' || indicator === '9') {
+          deny(
+            `${name}: ASST SURG indicator ${indicator} (${indicator === '1' ? 'statutory payment restriction: assistants may not be paid' : 'the assistant concept does not apply'}); the assistant at surgery (${assistant}) is not paid.`,
+          );
+        } else if (indicator === '0' && !documented) {
+          deny(
+            `${name}: ASST SURG indicator 0: an assistant at surgery (${assistant}) is paid only with documentation of medical necessity, and none is attached.`,
+            'BR-DOCUMENTATION-MISSING',
+          );
+        } else if (indicator === '0' || indicator === '2') {
+          pay(
+            percent,
+            'BR-ASSISTANT',
+            `${name}: assistant at surgery (${assistant}, ASST SURG indicator ${indicator}${indicator === '0' ? ', documentation attached' : ''}) is paid ${percent}% of the fee schedule amount${assistant === 'AS' ? ' (85% of 16% for a non-physician practitioner)' : ''}:`,
+          );
+        }
+        return;
+      }
+      if (m.includes('62')) {
+        const indicator = rvu.coSurgeons;
+        if (indicator === '0' || indicator === '9') {
+          deny(
+            `${name}: CO SURG indicator ${indicator} (${indicator === '0' ? 'co-surgeons not permitted' : 'the co-surgeon concept does not apply'}); modifier 62 is not paid.`,
+          );
+        } else if (indicator === '1' && !documented) {
+          deny(
+            `${name}: CO SURG indicator 1: co-surgeons are paid only with documentation establishing the need for two surgeons, and none is attached.`,
+            'BR-DOCUMENTATION-MISSING',
+          );
+        } else if (indicator === '1' || indicator === '2') {
+          pay(
+            '62.5',
+            'BR-CO-SURGEON',
+            `${name}: co-surgeon (62, CO SURG indicator ${indicator}) is paid 62.5% of the fee schedule amount:`,
+          );
+        }
+        return;
+      }
+      if (m.includes('66')) {
+        const indicator = rvu.teamSurgery;
+        if (indicator === '0' || indicator === '9') {
+          deny(
+            `${name}: TEAM SURG indicator ${indicator} (${indicator === '0' ? 'team surgeons not permitted' : 'the team surgery concept does not apply'}); modifier 66 is not paid.`,
+          );
+        } else if (indicator === '1' && !documented) {
+          deny(
+            `${name}: TEAM SURG indicator 1: team surgery is paid only with documentation establishing the need for a team, and none is attached.`,
+            'BR-DOCUMENTATION-MISSING',
+          );
+        } else {
+          flag(
+            `${name}: team surgery (66, TEAM SURG indicator ${indicator}) is priced by report; the amount shown is one surgeon's fee schedule amount, for review.`,
+          );
+        }
+        return;
+      }
+      const split = m.find((x) => x === '54' || x === '55' || x === '56');
+      if (split) {
+        const shares = { '54': rvu.preOp + rvu.intraOp, '55': rvu.postOp, '56': rvu.preOp }[split];
+        const part = {
+          '54': 'surgical care only: PRE OP + INTRA OP',
+          '55': 'postoperative management only: POST OP',
+          '56': 'preoperative management only: PRE OP',
+        }[split];
+        if (rvu.preOp + rvu.intraOp + rvu.postOp === 0) {
+          flag(
+            `${name}: modifier ${split} (${part}), but the RVU file gives no global surgery shares for the code: for review.`,
+          );
+          return;
+        }
+        pay(
+          String(shares),
+          'BR-SPLIT-CARE',
+          `${name}: modifier ${split}, ${part} share of ${shares}% (PRE OP ${rvu.preOp}%, INTRA OP ${rvu.intraOp}%, POST OP ${rvu.postOp}%; RVU file line ${rvu.line}):`,
+          REGULATIONS.splitCare,
+        );
+        return;
+      }
+      if (m.includes('52')) {
+        flag(
+          `${name}: modifier 52 (reduced services) is priced by report: the fee schedule amount is shown in full, for review.`,
+        );
+      }
+    });
+    return decisions;
+  },
+};
