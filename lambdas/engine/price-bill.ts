@@ -298,8 +298,9 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
       unitAmount: result.unitAmount,
       amount,
       units,
-      ...(result.rvu ? { rvu: result.rvu } : {}),
-      ...(result.pePart === undefined ? {} : { pePart: result.pePart }),
+      // Every rule line has the same fields, set or not: one object shape for the rules to read.
+      rvu: result.rvu,
+      pePart: result.pePart,
     };
   });
   const ctx: RuleContext = {

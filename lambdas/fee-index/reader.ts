@@ -1020,11 +1020,11 @@ export class FeeIndex {
    *
    * @param run - from {@link ptpRun}
    * @param column2 - the column 2 code
-   * @param key2 - the code's key ({@link codeKey}), when the caller already has it
    * @returns the edit, or undefined when the pair is not an edit
    */
-  ptpEditIn(run: PtpRun, column2: string, key2 = encodeCode(column2, 5)): PtpEdit | undefined {
+  ptpEditIn(run: PtpRun, column2: string): PtpEdit | undefined {
     const pairs = this.ptpPairs;
+    const key2 = encodeCode(column2, 5);
     if (!pairs || key2 < 0) return undefined;
     let lo = run.first;
     let hi = run.first + run.count;
@@ -1082,11 +1082,6 @@ export class FeeIndex {
     const text = i < t.count ? this.string(t.u32(i * t.size, PR.text)) : '';
     this.ptpRationaleCache.set(cacheKey, text);
     return text;
-  }
-
-  /** The key a code sorts by in the index (negative for a string that is not a code). */
-  codeKey(code: string): number {
-    return encodeCode(code, 5);
   }
 
   /** The MUE of a code in an edition. */

@@ -82,7 +82,7 @@ describe('multiple surgery (MULT PROC 2)', () => {
     const lines = ruleLines([on('35201', { units: 2 })], ['922.90'], [{ rvu: rvu('35201') }]);
     const decisions = multipleProcedureRule.run(lines, ruleContext(index, 'US-MEDICARE'));
     expect(decisions).toMatchObject([{ lineIndex: 0, reduction: 46145, reason: 'BR-MULTIPLE-PROCEDURE' }]);
-    expect(decisions[0]?.message).toContain('unit 2 of line 1 ranks second of 2');
+    expect(decisions[0]?.message).toContain('one of its units ranks second of 2 procedures');
   });
 });
 

@@ -25,6 +25,8 @@ export function ruleLines(
       unitAmount,
       amount: cents(unitAmount * line.units),
       units: line.units,
+      rvu: undefined,
+      pePart: undefined,
       ...extra[i],
     };
   });

@@ -1,6 +1,6 @@
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { cents } from '../money.js';
-import type { BillRule, RuleDecision } from './types.js';
+import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
  * Duplicates: a line that repeats another exactly (same code, modifiers in any order, date, units
@@ -16,14 +16,24 @@ export const duplicatesRule: BillRule = {
   run(lines) {
     const decisions: RuleDecision[] = [];
     // Group lines of one service (code, date, provider) by sorting; most groups hold one line.
-    const service = (l: (typeof lines)[number]) =>
-      `${l.line.code}|${l.line.dateOfService}|${l.line.provider}`;
+    const compare = (x: RuleLine, y: RuleLine) => {
+      const a = x.line;
+      const b = y.line;
+      if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+      if (a.day !== b.day) return a.day - b.day;
+      if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
+      return 0;
+    };
     const ordered = lines
-      .map((l, i) => ({ l, i, s: service(l) }))
-      .sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.l.line.lineNumber - b.l.line.lineNumber));
+      .map((l, i) => ({ l, i }))
+      .sort((a, b) => compare(a.l, b.l) || a.l.line.lineNumber - b.l.line.lineNumber);
     for (let start = 0; start < ordered.length; ) {
       let end = start + 1;
-      while (end < ordered.length && ordered[end]?.s === ordered[start]?.s) end++;
+      while (
+        end < ordered.length &&
+        compare((ordered[end] as { l: RuleLine }).l, (ordered[start] as { l: RuleLine }).l) === 0
+      )
+        end++;
       const group = ordered.slice(start, end);
       start = end;
       if (group.length < 2) continue;

@@ -83,42 +83,57 @@ export function runRules(
 ): { decisions: (RuleDecision & { rule: BillRule })[]; traces: RuleTrace[][] } {
   const traces: RuleTrace[][] = lines.map(() => []);
   const decisions: (RuleDecision & { rule: BillRule })[] = [];
+  const dates = [...new Set(lines.map((l) => l.line.dateOfService))];
   let current: readonly RuleLine[] = lines;
   for (const rule of RULES) {
     const { noChange, notAdopted } = traceOf(rule);
-    const positions: number[] = [];
-    const eligible: RuleLine[] = [];
-    current.forEach((l, i) => {
-      if (rule.appliesTo(ctx.jurisdiction, l.line.dateOfService)) {
-        positions.push(i);
-        eligible.push(l);
-      } else {
-        traces[i]?.push(notAdopted);
-      }
-    });
+    // Whether the rule applies is a matter of the date: asked once per date of the bill.
+    const onDate = dates.filter((d) => rule.appliesTo(ctx.jurisdiction, d));
+    let positions: number[];
+    let eligible: readonly RuleLine[];
+    if (onDate.length === dates.length) {
+      positions = current.map((_, i) => i);
+      eligible = current;
+    } else {
+      positions = [];
+      const some: RuleLine[] = [];
+      current.forEach((l, i) => {
+        if (onDate.includes(l.line.dateOfService)) {
+          positions.push(i);
+          some.push(l);
+        } else {
+          traces[i]?.push(notAdopted);
+        }
+      });
+      eligible = some;
+    }
     const found = eligible.length > 0 ? rule.run(eligible, ctx) : [];
     if (found.length === 0) {
       for (const i of positions) traces[i]?.push(noChange);
       continue;
     }
-    const perLine: (RuleDecision & { rule: BillRule })[][] = current.map(() => []);
+    const cut = new Array<number>(current.length).fill(0);
+    const touched = new Set<number>();
     for (const d of found) {
       const at = positions[d.lineIndex] as number;
-      const decision = { ...d, lineIndex: at, rule };
-      perLine[at]?.push(decision);
-      decisions.push(decision);
+      decisions.push({ ...d, lineIndex: at, rule });
+      cut[at] = (cut[at] ?? 0) + d.reduction;
+      touched.add(at);
+      traces[at]?.push({ rule: rule.id, decision: d.decision, message: d.message });
     }
-    for (const i of positions) {
-      const mine = perLine[i] ?? [];
-      if (mine.length === 0) traces[i]?.push(noChange);
-      for (const d of mine) traces[i]?.push({ rule: rule.id, decision: d.decision, message: d.message });
-    }
-    // The next rule sees the amounts (and units) this one left.
+    for (const i of positions) if (!touched.has(i)) traces[i]?.push(noChange);
+    // The next rule sees the amounts this one left; an edit that takes units away (MUE, a denial)
+    // leaves fewer units, a payment reduction leaves the units billed.
     current = current.map((l, i) => {
-      const cut = (perLine[i] ?? []).reduce((n, d) => n + d.reduction, 0);
-      if (cut === 0) return l;
-      const amount = Math.max(0, l.amount - cut) as typeof l.amount;
-      const units = l.unitAmount > 0 ? Math.round(amount / l.unitAmount) : 0;
+      const c = cut[i] ?? 0;
+      if (c === 0) return l;
+      const amount = Math.max(0, l.amount - c) as typeof l.amount;
+      const units =
+        rule.stage === 'payment' && amount > 0
+          ? l.units
+          : l.unitAmount > 0
+            ? Math.round(amount / l.unitAmount)
+            : 0;
       return { ...l, amount, units };
     });
   }

@@ -3,6 +3,16 @@ import { type Cents, cents } from '../money.js';
 import { adoptsPaymentPolicies, dollars, percentOf, sessions } from './payment-policy.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
+/** The MULT PROC indicators that reduce payment. */
+const INDICATORS = new Set(['2', '3', '4', '5', '6', '7']);
+
+/** Per diagnostic family: the TC and PC shares withheld after the first, and its name. */
+const DIAGNOSTIC = {
+  '4': { tcCut: '50', pcCut: '5', name: 'diagnostic imaging' },
+  '6': { tcCut: '25', pcCut: undefined, name: 'diagnostic cardiovascular' },
+  '7': { tcCut: '20', pcCut: undefined, name: 'diagnostic ophthalmology' },
+} as const;
+
 /** One procedure (a unit of a line, or an endoscopy family) in a ranking. */
 interface Ranked {
   /** The lines it pays, with each one's share of the value. */
@@ -11,7 +21,8 @@ interface Ranked {
   readonly value: Cents;
   readonly lineNumber: number;
   readonly unit: number;
-  readonly label: string;
+  /** An endoscopy family ranked as one procedure: how messages name it. */
+  readonly family?: string;
 }
 
 /** Lines' reductions and the reasons, collected per line. */
@@ -47,11 +58,28 @@ function ordinal(n: number): string {
   return ORDINAL[n - 1] ?? `${n}th`;
 }
 
+/** "second", "second and third", "second to sixth". */
+function ordinals(positions: readonly number[]): string {
+  const first = positions[0] as number;
+  const last = positions[positions.length - 1] as number;
+  if (positions.length === 1) return ordinal(first);
+  if (positions.length === 2) return `${ordinal(first)} and ${ordinal(last)}`;
+  return `${ordinal(first)} to ${ordinal(last)}`;
+}
+
+/** How a message names a procedure of the ranking. */
+function nameOf(lines: readonly RuleLine[], item: Ranked): string {
+  if (item.family) return item.family;
+  const l = lines[item.parts[0]?.lineIndex as number] as RuleLine;
+  return `line ${l.line.lineNumber} (${l.line.code}${l.units > 1 ? `, unit ${item.unit + 1}` : ''})`;
+}
+
 /**
  * Ranks procedures by value (highest first; ties by line number, then unit) and gives every one
- * after the first the cut `reduce` names.
+ * after the first the cut `reduce` names; one note per line, however many of its units rank.
  */
 function rank(
+  lines: readonly RuleLine[],
   items: Ranked[],
   cuts: Cuts,
   what: string,
@@ -62,21 +90,39 @@ function rank(
   if (items.length < 2) return;
   items.sort((a, b) => b.value - a.value || a.lineNumber - b.lineNumber || a.unit - b.unit);
   const top = items[0] as Ranked;
-  items.forEach((item, position) => {
-    if (position === 0) return;
+  const perLine = new Map<number, { positions: number[]; cut: number; value: number; family?: string }>();
+  for (let position = 1; position < items.length; position++) {
+    const item = items[position] as Ranked;
     for (const part of item.parts) {
-      const cut = reduce(part.value);
-      const beyond =
-        byReportAfter !== undefined && position >= byReportAfter
-          ? ` Procedures after the ${ordinal(byReportAfter)} are priced by report under § 40.6; paid here at the same 50% and left for review.`
-          : '';
-      cuts.add(
-        part.lineIndex,
-        cut,
-        `${item.label} ranks ${ordinal(position + 1)} of ${items.length} ${what} on this date by this provider (the first is ${top.label}, ${dollars(top.value)}); ${rule}: ${dollars(cut)} of ${dollars(part.value)}.${beyond}`,
-      );
+      let entry = perLine.get(part.lineIndex);
+      if (!entry) {
+        entry = { positions: [], cut: 0, value: 0, ...(item.family ? { family: item.family } : {}) };
+        perLine.set(part.lineIndex, entry);
+      }
+      entry.positions.push(position + 1);
+      entry.cut += reduce(part.value);
+      entry.value += part.value;
     }
-  });
+  }
+  const first = `${nameOf(lines, top)}, ${dollars(top.value)}`;
+  for (const [lineIndex, e] of perLine) {
+    const subject = e.family
+      ? `as part of ${e.family}, it`
+      : e.positions.length > 1
+        ? `${e.positions.length} of its units`
+        : (lines[lineIndex] as RuleLine).units > 1
+          ? 'one of its units'
+          : 'it';
+    const beyond =
+      byReportAfter !== undefined && e.positions.some((p) => p > byReportAfter)
+        ? ` Procedures after the ${ordinal(byReportAfter)} are priced by report under § 40.6; paid here at the same 50% and left for review.`
+        : '';
+    cuts.add(
+      lineIndex,
+      e.cut,
+      `${subject} rank${e.positions.length > 1 ? '' : 's'} ${ordinals(e.positions)} of ${items.length} ${what} on this date by this provider (the first is ${first}); ${rule}: ${dollars(e.cut)} of ${dollars(e.value)}.${beyond}`,
+    );
+  }
 }
 
 /**
@@ -108,12 +154,6 @@ function perUnit(l: RuleLine): Cents {
   return cents(l.units > 0 ? Math.round(l.amount / l.units) : 0);
 }
 
-function unitLabel(l: RuleLine, unit: number): string {
-  return l.units > 1
-    ? `unit ${unit + 1} of line ${l.line.lineNumber}`
-    : `line ${l.line.lineNumber} (${l.line.code})`;
-}
-
 /**
  * Surgery (MULT PROC 2) and endoscopy (3): endoscopies of one family (same ENDO BASE) are paid as
  * the highest in full plus, for each other, its fee minus the base endoscopy's fee; the family then
@@ -141,7 +181,7 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
         value: cents(l.amount + other.amount),
         lineNumber: l.line.lineNumber,
         unit: 0,
-        label: `the bilateral procedure of lines ${l.line.lineNumber} and ${other.line.lineNumber} (${l.line.code}, RT and LT)`,
+        family: `the bilateral procedure of lines ${l.line.lineNumber} and ${other.line.lineNumber} (${l.line.code}, RT and LT)`,
       });
     } else if (indicator === '2') {
       const value = perUnit(l);
@@ -151,7 +191,6 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
           value,
           lineNumber: l.line.lineNumber,
           unit: u,
-          label: unitLabel(l, u),
         });
       }
     } else if (indicator === '3') {
@@ -195,13 +234,22 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
       value,
       lineNumber: head.line.lineNumber,
       unit: 0,
-      label:
-        members.length > 1
-          ? `the ${base} endoscopy family (lines ${members.map((i) => (lines[i] as RuleLine).line.lineNumber).join(', ')})`
-          : unitLabel(head, 0),
+      ...(members.length > 1
+        ? {
+            family: `the ${base} endoscopy family (lines ${members.map((i) => (lines[i] as RuleLine).line.lineNumber).join(', ')})`,
+          }
+        : {}),
     });
   }
-  rank(items, cuts, 'procedures', (v) => cents(v - percentOf(v, '50')), 'paid at 50% (multiple surgery)', 5);
+  rank(
+    lines,
+    items,
+    cuts,
+    'procedures',
+    (v) => cents(v - percentOf(v, '50')),
+    'paid at 50% (multiple surgery)',
+    5,
+  );
 }
 
 /**
@@ -217,13 +265,7 @@ function diagnostics(
   cuts: Cuts,
   indicator: '4' | '6' | '7',
 ): void {
-  const tcCut = { '4': '50', '6': '25', '7': '20' }[indicator];
-  const pcCut = indicator === '4' ? '5' : undefined;
-  const name = {
-    '4': 'diagnostic imaging',
-    '6': 'diagnostic cardiovascular',
-    '7': 'diagnostic ophthalmology',
-  }[indicator];
+  const { tcCut, pcCut, name } = DIAGNOSTIC[indicator];
   const technical: Ranked[] = [];
   const professional: Ranked[] = [];
   for (const i of group) {
@@ -245,7 +287,6 @@ function diagnostics(
           ...base,
           parts: [{ lineIndex: i, value: tc }],
           value: tc,
-          label: `the TC of ${unitLabel(l, u)}`,
         });
       }
       if (pc > 0 && pcCut) {
@@ -253,25 +294,26 @@ function diagnostics(
           ...base,
           parts: [{ lineIndex: i, value: pc }],
           value: pc,
-          label: `the PC of ${unitLabel(l, u)}`,
         });
       }
     }
   }
   rank(
+    lines,
     technical,
     cuts,
     `${name} technical components`,
     (v) => percentOf(v, tcCut),
-    `${tcCut}% of the TC withheld`,
+    `${tcCut}% of the technical component withheld`,
   );
   if (pcCut) {
     rank(
+      lines,
       professional,
       cuts,
       `${name} professional components`,
       (v) => percentOf(v, pcCut),
-      `${pcCut}% of the PC withheld`,
+      `${pcCut}% of the professional component withheld`,
     );
   }
 }
@@ -292,11 +334,17 @@ function therapy(lines: readonly RuleLine[], group: readonly number[], cuts: Cut
         value: l.pePart,
         lineNumber: l.line.lineNumber,
         unit: u,
-        label: `the PE of ${unitLabel(l, u)}`,
       });
     }
   }
-  rank(items, cuts, 'therapy units', (v) => percentOf(v, '50'), 'half of its practice expense withheld');
+  rank(
+    lines,
+    items,
+    cuts,
+    'therapy units',
+    (v) => percentOf(v, '50'),
+    'half of its practice expense withheld',
+  );
 }
 
 /**
@@ -313,13 +361,26 @@ export const multipleProcedureRule: BillRule = {
   appliesTo: adoptsPaymentPolicies,
   run(lines, ctx) {
     const cuts = new Cuts();
+    // Only lines with a MULT PROC indicator of 2–7 and something left to pay take part.
+    const taking = lines.filter((l) => l.amount > 0 && INDICATORS.has(l.rvu?.multipleProcedure ?? ''));
+    if (taking.length === 0 || (taking.length === 1 && (taking[0] as RuleLine).units < 2)) return [];
     for (const group of sessions(lines)) {
-      if (group.length < 2 && (lines[group[0] as number] as RuleLine).units < 2) continue;
-      surgery(lines, group, ctx, cuts);
-      diagnostics(lines, group, ctx, cuts, '4');
-      diagnostics(lines, group, ctx, cuts, '6');
-      diagnostics(lines, group, ctx, cuts, '7');
-      therapy(lines, group, cuts);
+      const present = new Set<string>();
+      let units = 0;
+      for (const i of group) {
+        const l = lines[i] as RuleLine;
+        const indicator = l.rvu?.multipleProcedure ?? '';
+        if (l.amount > 0 && INDICATORS.has(indicator)) {
+          present.add(indicator === '3' ? '2' : indicator);
+          units += l.units;
+        }
+      }
+      if (units < 2) continue;
+      if (present.has('2')) surgery(lines, group, ctx, cuts);
+      if (present.has('4')) diagnostics(lines, group, ctx, cuts, '4');
+      if (present.has('6')) diagnostics(lines, group, ctx, cuts, '6');
+      if (present.has('7')) diagnostics(lines, group, ctx, cuts, '7');
+      if (present.has('5')) therapy(lines, group, cuts);
     }
     return cuts.decisions(lines);
   },

@@ -91,9 +91,17 @@ function cacheOf(index: FeeIndex): PtpCache {
 interface Runs {
   readonly dated: readonly PtpRun[];
   readonly undated: readonly PtpRun[];
+  /** The edits found with each column 2 code, whatever the date (bills repeat pairs): bounded. */
+  readonly found: Map<string, Found>;
 }
 
-const NO_RUNS: Runs = { dated: [], undated: [] };
+/** A pair's edit in the first dated file that holds it, and in the undated table. */
+interface Found {
+  readonly dated: PtpEdit | undefined;
+  readonly undated: PtpEdit | undefined;
+}
+
+const NO_RUNS: Runs = { dated: [], undated: [], found: new Map() };
 
 /** A code's runs as column 1 (kept per index, bounded: bills repeat a small set of codes). */
 function runsOf(index: FeeIndex, code: string): Runs {
@@ -118,7 +126,7 @@ function readRuns(index: FeeIndex, { dated, undated }: PtpCache, code: string): 
     const run = index.ptpRun(e, code);
     if (run) u.push(run);
   }
-  return d.length === 0 && u.length === 0 ? NO_RUNS : { dated: d, undated: u };
+  return d.length === 0 && u.length === 0 ? NO_RUNS : { dated: d, undated: u, found: new Map() };
 }
 
 /**
@@ -127,25 +135,30 @@ function readRuns(index: FeeIndex, { dated, undated }: PtpCache, code: string): 
  * dates, so they answer for past dates too); only a pair no dated file holds falls to the undated
  * table, which is treated as in force on every date.
  */
-function editFor(
-  index: FeeIndex,
-  runs: Runs,
-  column2: string,
-  key2: number,
-  date: string,
-): PtpEdit | undefined {
-  for (const run of runs.dated) {
-    const edit = index.ptpEditIn(run, column2, key2);
-    if (!edit) continue;
+function editFor(index: FeeIndex, runs: Runs, column2: string, date: string): PtpEdit | undefined {
+  let found = runs.found.get(column2);
+  if (!found) {
+    let dated: PtpEdit | undefined;
+    for (const run of runs.dated) {
+      dated = index.ptpEditIn(run, column2);
+      if (dated) break;
+    }
+    let undated: PtpEdit | undefined;
+    for (const run of runs.undated) {
+      undated = index.ptpEditIn(run, column2);
+      if (undated) break;
+    }
+    found = { dated, undated };
+    if (runs.found.size >= 2_000) runs.found.clear();
+    runs.found.set(column2, found);
+  }
+  const edit = found.dated;
+  if (edit) {
     const inForce =
       edit.effective !== null && edit.effective <= date && (edit.deletion === null || date <= edit.deletion);
     return inForce ? edit : undefined;
   }
-  for (const run of runs.undated) {
-    const edit = index.ptpEditIn(run, column2, key2);
-    if (edit) return edit;
-  }
-  return undefined;
+  return found.undated;
 }
 
 /**
@@ -178,7 +191,6 @@ export const ncciPtpRule: BillRule = {
         x.lineNumber - y.lineNumber
       );
     });
-    const keys = new Map<string, number>();
     for (let start = 0; start < order.length; ) {
       const head = at(order[start] as number).line;
       let end = start + 1;
@@ -207,13 +219,7 @@ export const ncciPtpRule: BillRule = {
             second.line.code === first.line.code
           )
             continue;
-          const code2 = second.line.code;
-          let key2 = keys.get(code2);
-          if (key2 === undefined) {
-            key2 = index.codeKey(code2);
-            keys.set(code2, key2);
-          }
-          const edit = editFor(index, runs, code2, key2, first.line.dateOfService);
+          const edit = editFor(index, runs, second.line.code, first.line.dateOfService);
           if (!edit || edit.modifierIndicator === 9) continue;
           const pair = `${edit.column1}/${edit.column2}`;
           const where = `line ${first.line.lineNumber} (${first.line.code}) on ${first.line.dateOfService} by the same provider`;

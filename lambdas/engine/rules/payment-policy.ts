@@ -18,8 +18,22 @@ export function adoptsPaymentPolicies(j: Jurisdiction, date: string): boolean {
  * @param percent - "50", "62.5", "13.6"
  */
 export function percentOf(amount: Cents, percent: string): Cents {
-  return roundToCents(new Money(amount).times(percent).div(10_000));
+  let p = percents.get(percent);
+  if (!p) {
+    const [whole = '', fraction = ''] = percent.split('.');
+    p = { value: Number(whole + fraction), scale: fraction.length };
+    if (!/^\d+(\.\d+)?$/.test(percent) || !Number.isSafeInteger(p.value))
+      throw new RangeError(`not a percentage: "${percent}"`);
+    percents.set(percent, p);
+  }
+  // cents × percent / 100 = dollars × 10^-4: exact in integers, rounded once by roundToCents.
+  const product = amount * p.value;
+  if (!Number.isSafeInteger(product)) return roundToCents(new Money(amount).times(percent).div(10_000));
+  return roundToCents({ value: product, scale: 4 + p.scale });
 }
+
+/** Percentages read once: "62.5" → 625 × 10^-1. */
+const percents = new Map<string, { value: number; scale: number }>();
 
 /** The key of a line's day and provider: rules that compare lines compare lines of one key. */
 export function sessionOf(l: RuleLine): string {

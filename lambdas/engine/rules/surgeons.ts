@@ -6,6 +6,9 @@ import type { BillRule, RuleDecision } from './types.js';
 /** Assistant at surgery: 16% of the fee for a physician (80, 81, 82), 85% of that for AS. */
 const ASSISTANT: Record<string, string> = { '80': '16', '81': '16', '82': '16', AS: '13.6' };
 
+/** The modifiers this rule reads; lines without any are left alone at once. */
+const ROLE_MODIFIERS = new Set(['80', '81', '82', 'AS', '62', '66', '54', '55', '56', '52']);
+
 /**
  * The surgeon's role, after the multiple procedure ranking (the percentages apply to what it
  * left): assistants at surgery (80/81/82 at 16%, AS at 13.6%, by the ASST SURG indicator), co-
@@ -22,8 +25,8 @@ export const surgeonsRule: BillRule = {
     const decisions: RuleDecision[] = [];
     lines.forEach((l, lineIndex) => {
       const rvu = l.rvu;
-      if (!rvu || l.amount === 0) return;
       const m = l.line.modifiers;
+      if (!rvu || l.amount === 0 || !m.some((x) => ROLE_MODIFIERS.has(x))) return;
       const name = `Line ${l.line.lineNumber} (${l.line.code})`;
       const documented = l.line.documentation.length > 0;
       const deny = (message: string, reason: RuleDecision['reason'] = 'BR-SURGEON-NOT-ALLOWED') =>

@@ -17,9 +17,9 @@ export interface RuleLine {
    * method is built on it): the payment policy indicators (GLOB DAYS, MULT PROC, BILAT SURG,
    * ASST SURG, CO-SURG, TEAM SURG, PRE/INTRA/POST OP, ENDO BASE) come from it.
    */
-  readonly rvu?: RvuEntry;
+  readonly rvu: RvuEntry | undefined;
   /** The practice expense part of one unit's amount, in cents (RBRVS lines), for the therapy reduction. */
-  readonly pePart?: Cents;
+  readonly pePart: Cents | undefined;
 }
 
 /** What the rules may read besides the lines: all of it pure data or pure functions. */

@@ -51,7 +51,7 @@ function ruleLines(specs: LineSpec[]): RuleLine[] {
   });
   return bill.lines.map((line, i) => {
     const amount = cents(specs[i]?.amount ?? 5000);
-    return { line, unitAmount: amount, amount, units: 1 };
+    return { line, unitAmount: amount, amount, units: 1, rvu: undefined, pePart: undefined };
   });
 }
 

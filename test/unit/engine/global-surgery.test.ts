@@ -207,7 +207,8 @@ describe('global surgery rule', () => {
         unitAmount: cents(10_000),
         amount: cents(10_000),
         units: 1,
-        ...(rvus[i] ? { rvu: rvus[i] } : {}),
+        rvu: rvus[i],
+        pePart: undefined,
       }));
 
     it('flags, without reducing, a visit after a procedure whose period the payer sets (YYY)', () => {

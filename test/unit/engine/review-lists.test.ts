@@ -204,6 +204,8 @@ describe("the jurisdiction's lists (rules run directly)", () => {
     unitAmount: cents(10000),
     amount: cents(10000),
     units: 1,
+    rvu: undefined,
+    pePart: undefined,
   };
   const ctx = (j: Jurisdiction, review: RuleContext['bill']['review'] = {}): RuleContext => ({
     index,
