@@ -26,7 +26,7 @@ import type {
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
 import { adoptsPaymentPolicies } from './rules/payment-policy.js';
-import type { BillRule, RuleContext, RuleDecision, RuleLine } from './rules/types.js';
+import type { AppliedDecision, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
   readonly line: NormalisedLine;
@@ -36,7 +36,7 @@ interface Working {
   allowed: Cents;
   reductions: { readonly bucket: Bucket; readonly cents: Cents }[];
   /** Set by the rules stage: reductions of the fee schedule amount and the trace. */
-  ruleDecisions: (RuleDecision & { rule: BillRule })[];
+  ruleDecisions: AppliedDecision[];
   ruleTrace: RuleTrace[];
   /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
   query?: FeeQuery;

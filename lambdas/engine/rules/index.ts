@@ -8,7 +8,7 @@ import { multipleProcedureRule } from './multiple-procedure.js';
 import { ncciPtpRule } from './ncci-ptp.js';
 import { documentationRule, priorAuthorizationRule } from './review-lists.js';
 import { surgeonsRule } from './surgeons.js';
-import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
+import type { AppliedDecision, BillRule, RuleContext, RuleLine } from './types.js';
 
 /**
  * The rules, in the order they run (docs/decisions/005-rule-order.md says why): edits first, each on
@@ -80,19 +80,25 @@ function traceOf(rule: BillRule): { noChange: RuleTrace; notAdopted: RuleTrace }
 export function runRules(
   lines: readonly RuleLine[],
   ctx: RuleContext,
-): { decisions: (RuleDecision & { rule: BillRule })[]; traces: RuleTrace[][] } {
+): { decisions: AppliedDecision[]; traces: RuleTrace[][] } {
   const traces: RuleTrace[][] = lines.map(() => []);
-  const decisions: (RuleDecision & { rule: BillRule })[] = [];
+  const decisions: AppliedDecision[] = [];
   const dates = [...new Set(lines.map((l) => l.line.dateOfService))];
+  const all = lines.map((_, i) => i);
   let current: readonly RuleLine[] = lines;
   for (const rule of RULES) {
     const { noChange, notAdopted } = traceOf(rule);
     // Whether the rule applies is a matter of the date: asked once per date of the bill.
-    const onDate = dates.filter((d) => rule.appliesTo(ctx.jurisdiction, d));
+    const onDate =
+      dates.length === 1
+        ? rule.appliesTo(ctx.jurisdiction, dates[0] as string)
+          ? dates
+          : []
+        : dates.filter((d) => rule.appliesTo(ctx.jurisdiction, d));
     let positions: number[];
     let eligible: readonly RuleLine[];
     if (onDate.length === dates.length) {
-      positions = current.map((_, i) => i);
+      positions = all;
       eligible = current;
     } else {
       positions = [];
@@ -112,16 +118,27 @@ export function runRules(
       for (const i of positions) traces[i]?.push(noChange);
       continue;
     }
-    const cut = new Array<number>(current.length).fill(0);
-    const touched = new Set<number>();
+    const cut = new Float64Array(current.length);
+    const touched = new Uint8Array(current.length);
+    let anyCut = false;
     for (const d of found) {
       const at = positions[d.lineIndex] as number;
-      decisions.push({ ...d, lineIndex: at, rule });
-      cut[at] = (cut[at] ?? 0) + d.reduction;
-      touched.add(at);
+      decisions.push({
+        lineIndex: at,
+        decision: d.decision,
+        reduction: d.reduction,
+        reason: d.reason,
+        message: d.message,
+        regulation: d.regulation,
+        rule,
+      });
+      cut[at] = (cut[at] as number) + d.reduction;
+      if (d.reduction > 0) anyCut = true;
+      touched[at] = 1;
       traces[at]?.push({ rule: rule.id, decision: d.decision, message: d.message });
     }
-    for (const i of positions) if (!touched.has(i)) traces[i]?.push(noChange);
+    for (const i of positions) if (touched[i] === 0) traces[i]?.push(noChange);
+    if (!anyCut) continue;
     // The next rule sees the amounts this one left; an edit that takes units away (MUE, a denial)
     // leaves fewer units, a payment reduction leaves the units billed.
     current = current.map((l, i) => {
@@ -134,7 +151,7 @@ export function runRules(
           : l.unitAmount > 0
             ? Math.round(amount / l.unitAmount)
             : 0;
-      return { ...l, amount, units };
+      return { line: l.line, unitAmount: l.unitAmount, amount, units, rvu: l.rvu, pePart: l.pePart };
     });
   }
   return { decisions, traces };

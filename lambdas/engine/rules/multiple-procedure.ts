@@ -281,20 +281,10 @@ function diagnostics(
     }
     const pc = cents(unit - tc);
     for (let u = 0; u < l.units; u++) {
-      const base = { lineNumber: l.line.lineNumber, unit: u };
-      if (tc > 0) {
-        technical.push({
-          ...base,
-          parts: [{ lineIndex: i, value: tc }],
-          value: tc,
-        });
-      }
+      const lineNumber = l.line.lineNumber;
+      if (tc > 0) technical.push({ parts: [{ lineIndex: i, value: tc }], value: tc, lineNumber, unit: u });
       if (pc > 0 && pcCut) {
-        professional.push({
-          ...base,
-          parts: [{ lineIndex: i, value: pc }],
-          value: pc,
-        });
+        professional.push({ parts: [{ lineIndex: i, value: pc }], value: pc, lineNumber, unit: u });
       }
     }
   }

@@ -48,6 +48,20 @@ export interface RuleDecision {
 }
 
 /**
+ * A rule's decision as the engine keeps it: the line's position in the bill, every field present
+ * (one object shape, whatever the rule), and the rule that made it.
+ */
+export interface AppliedDecision {
+  readonly lineIndex: number;
+  readonly decision: RuleDecision['decision'];
+  readonly reduction: Cents;
+  readonly reason: InternalReasonCode | undefined;
+  readonly message: string;
+  readonly regulation: Regulation | undefined;
+  readonly rule: BillRule;
+}
+
+/**
  * A bill review rule: a pure function of the priced lines that returns decisions, never changing
  * anything itself. Rules run in the order of `RULES` (lambdas/engine/rules/index.ts), each on the
  * amounts the rules before it left.
