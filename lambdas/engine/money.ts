@@ -104,8 +104,11 @@ export const MONEY_PATTERN = /^\d{1,9}(\.\d{1,2})?$/;
  * @returns whole cents
  */
 export function parseCents(text: string): Cents {
-  const [whole = '0', fraction = ''] = text.split('.');
-  return cents(Number(whole) * 100 + Number(fraction.padEnd(2, '0')));
+  const dot = text.indexOf('.');
+  if (dot < 0) return cents(Number(text) * 100);
+  const fraction = text.slice(dot + 1);
+  const whole = dot === 0 ? 0 : Number(text.slice(0, dot));
+  return cents(whole * 100 + (fraction.length === 1 ? Number(fraction) * 10 : Number(fraction)));
 }
 
 /**

@@ -451,7 +451,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       rural: placement.entry.ruralIndicator !== '',
       zip: placement.entry.zip,
       state: placement.entry.state,
-      ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
+      anesthesiaMinutes: line.anesthesiaMinutes,
     };
     item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, item.query);
   }

@@ -2,7 +2,9 @@ import * as v from 'valibot';
 import { dayNumber } from '../../fee-index/header.js';
 import { BillValidationError, type FieldError } from '../errors.js';
 import { type Cents, parseCents } from '../money.js';
+import { fastParseBill } from './fast-bill.js';
 import {
+  type BillInput,
   BillSchema,
   fieldErrorsOf,
   type PriorVisits,
@@ -20,7 +22,7 @@ export interface NormalisedLine {
   /** JSON path of the line in the request, e.g. "lines[2]". */
   readonly path: string;
   /** Where the line number came from when not `${path}.lineNumber` (837P: assignedNumber). */
-  readonly lineNumberField?: string;
+  readonly lineNumberField: string | undefined;
   readonly code: string;
   /** JSON path of the code in the request, for errors about it. */
   readonly codeField: string;
@@ -35,11 +37,11 @@ export interface NormalisedLine {
   /** Rendering provider NPI, else the billing provider's, else '' (one provider). */
   readonly provider: string;
   /** Anesthesia time in minutes. */
-  readonly anesthesiaMinutes?: number;
+  readonly anesthesiaMinutes: number | undefined;
   /** A drug line: NDC and quantity in the NDC's pricing unit. */
-  readonly drug?: { readonly ndc: string; readonly quantity: string };
+  readonly drug: { readonly ndc: string; readonly quantity: string } | undefined;
   /** Prior authorisation number sent with the line. */
-  readonly priorAuthorization?: string;
+  readonly priorAuthorization: string | undefined;
   /** Identifiers of the documents attached to the line (empty: none). */
   readonly documentation: readonly string[];
 }
@@ -65,17 +67,24 @@ function zip5(zip: string | undefined): string | undefined {
   return zip === undefined ? undefined : zip.slice(0, 5);
 }
 
-function checkDate(date: string, field: string, errors: FieldError[]): number {
+function checkDate(date: string, path: string, name: string, errors: FieldError[]): number {
   const day = dayNumber(date);
-  if (Number.isNaN(day)) errors.push({ field, errorMessage: `${date} is not a real calendar date` });
+  if (Number.isNaN(day))
+    errors.push({ field: `${path}.${name}`, errorMessage: `${date} is not a real calendar date` });
   return day;
 }
 
-function fromBill(input: unknown): NormalisedBill {
+/** The bill through the schema itself: field errors for what it refuses. */
+function schemaBill(input: unknown): BillInput {
   const parsed = v.safeParse(BillSchema, input);
   if (!parsed.success)
     throw new BillValidationError('The bill has fields we cannot accept.', fieldErrorsOf(parsed.issues));
-  const bill = parsed.output;
+  return parsed.output;
+}
+
+function fromBill(input: unknown, fast: boolean): NormalisedBill {
+  // The fast path takes well-formed bills; anything else goes to the schema, which names the errors.
+  const bill = (fast ? fastParseBill(input) : undefined) ?? schemaBill(input);
   const errors: FieldError[] = [];
   const billPos = bill.placeOfService ?? DEFAULT_PLACE_OF_SERVICE;
   const billingNpi = bill.billingProvider?.npi ?? '';
@@ -86,19 +95,21 @@ function fromBill(input: unknown): NormalisedBill {
     return {
       index,
       lineNumber: line.lineNumber ?? (defaults.get(index) as number),
+      lineNumberField: undefined,
       path,
       code: line.code,
       codeField: `${path}.code`,
       modifiers: line.modifiers ?? [],
       dateOfService: line.dateOfService,
-      day: checkDate(line.dateOfService, `${path}.dateOfService`, errors),
+      day: checkDate(line.dateOfService, path, 'dateOfService', errors),
       units: line.units ?? 1,
       charge: parseCents(line.charge),
       placeOfService: line.placeOfService ?? billPos,
       provider: line.renderingProviderNpi ?? renderingNpi,
-      ...(line.drug ? { drug: line.drug } : {}),
-      ...(line.anesthesiaMinutes === undefined ? {} : { anesthesiaMinutes: line.anesthesiaMinutes }),
-      ...(line.priorAuthorization === undefined ? {} : { priorAuthorization: line.priorAuthorization }),
+      // Every line has every field, set or not: one object shape for the stages that read them.
+      drug: line.drug,
+      anesthesiaMinutes: line.anesthesiaMinutes,
+      priorAuthorization: line.priorAuthorization,
       documentation: line.documentation ?? [],
     };
   });
@@ -152,18 +163,21 @@ function fromClaim(input: unknown): NormalisedBill {
       codeField: `${path}.professionalService.procedureCode`,
       modifiers: service.procedureModifiers ?? [],
       dateOfService: date,
-      day: checkDate(date, `${path}.serviceDate`, errors),
+      day: checkDate(date, path, 'serviceDate', errors),
       // 837P unit of measure MJ is minutes (anesthesia time); UN is units.
       units:
         service.serviceUnitCount === undefined || service.measurementUnit === 'MJ'
           ? 1
           : Number(service.serviceUnitCount),
-      ...(service.measurementUnit === 'MJ' && service.serviceUnitCount !== undefined
-        ? { anesthesiaMinutes: Number(service.serviceUnitCount) }
-        : {}),
       charge: parseCents(service.lineItemChargeAmount),
       placeOfService: service.placeOfServiceCode ?? claimPos,
       provider: line.renderingProvider?.npi ?? rendering?.npi ?? billing?.npi ?? '',
+      drug: undefined,
+      anesthesiaMinutes:
+        service.measurementUnit === 'MJ' && service.serviceUnitCount !== undefined
+          ? Number(service.serviceUnitCount)
+          : undefined,
+      priorAuthorization: undefined,
       documentation: [],
     };
   });
@@ -199,13 +213,16 @@ function fromClaim(input: unknown): NormalisedBill {
   };
 }
 
+const NO_DEFAULTS: ReadonlyMap<number, number> = new Map();
+
 /**
  * Line numbers for lines sent without one: their position, or the next number no line uses.
  *
  * @param given - each line's number as sent, undefined when none
  * @returns the number to use for each line without one, by index
  */
-function defaultLineNumbers(given: readonly (number | undefined)[]): Map<number, number> {
+function defaultLineNumbers(given: readonly (number | undefined)[]): ReadonlyMap<number, number> {
+  if (!given.includes(undefined)) return NO_DEFAULTS;
   const used = new Set(given.filter((n): n is number => n !== undefined));
   const out = new Map<number, number>();
   let next = 1;
@@ -253,5 +270,16 @@ export function normaliseBill(input: unknown): NormalisedBill {
       { field: '(body)', errorMessage: 'must be a JSON object' },
     ]);
   }
-  return 'claimInformation' in input ? fromClaim(input) : fromBill(input);
+  return 'claimInformation' in input ? fromClaim(input) : fromBill(input, true);
+}
+
+/**
+ * {@link normaliseBill} through the Valibot schema only, never the fast path: the reference the
+ * fast path is tested against.
+ */
+export function normaliseBillBySchema(input: unknown): NormalisedBill {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || 'claimInformation' in input) {
+    return normaliseBill(input);
+  }
+  return fromBill(input, false);
 }

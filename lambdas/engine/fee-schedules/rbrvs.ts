@@ -36,7 +36,7 @@ export interface RbrvsQuery {
   readonly zip?: string;
   readonly state?: string;
   /** Anesthesia time in minutes (anesthesia codes). */
-  readonly anesthesiaMinutes?: number;
+  readonly anesthesiaMinutes?: number | undefined;
 }
 
 /**
