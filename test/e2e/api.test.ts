@@ -171,7 +171,16 @@ describe('the API through the local stack', () => {
         '/v1/health',
         '/v1/jurisdictions',
         '/v1/jurisdictions/{id}',
+        '/v1/reason-codes',
       ]);
+      const catalogue = await get('/v1/reason-codes', userToken);
+      expect(catalogue.status).toBe(200);
+      const codes = catalogue.body.reasonCodes as { internalCode: string; carc: string; rarc?: string }[];
+      expect(codes).toContainEqual(expect.objectContaining({ internalCode: 'BR-NCCI-PTP', carc: '236' }));
+      expect(codes).toContainEqual(
+        expect.objectContaining({ internalCode: 'BR-GLOBAL-SURGERY', carc: '97', rarc: 'M144' }),
+      );
+      expect((await get('/v1/reason-codes')).status).toBe(401);
       const list = await get('/v1/jurisdictions', userToken);
       const ids = (list.body.jurisdictions as { id: string }[]).map((j) => j.id);
       expect(ids).toHaveLength(53);

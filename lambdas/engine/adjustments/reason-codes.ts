@@ -173,6 +173,23 @@ export const REASON_CODES = {
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
 
+/**
+ * The catalogue as the API lists it (`GET /v1/reason-codes`): every internal code with its group
+ * code, CARC, RARC where one fits, our own short wording and why the CARC fits, sorted by code.
+ */
+export function reasonCodeCatalogue(): ReasonCode[] {
+  return (Object.values(REASON_CODES) as ReasonCode[])
+    .map((c) => ({
+      internalCode: c.internalCode,
+      groupCode: c.groupCode,
+      carc: c.carc,
+      ...(c.rarc ? { rarc: c.rarc } : {}),
+      text: c.text,
+      mappingSource: c.mappingSource,
+    }))
+    .sort((a, b) => (a.internalCode < b.internalCode ? -1 : 1));
+}
+
 /** The regulation links the engine cites, in one place. */
 export const REGULATIONS = {
   lesserOf: {

@@ -269,6 +269,14 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         },
         ...errorResponses([401, 403, 404, 422]),
       };
+    } else if (route.id === 'ListReasonCodes') {
+      operation.responses = {
+        '200': {
+          description: 'The catalogue',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ReasonCodeList' } } },
+        },
+        ...errorResponses([401, 403]),
+      };
     } else {
       operation.responses = {
         '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -335,6 +343,27 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
                   sources: { type: 'array', items: { type: 'object' } },
                 },
                 required: ['id', 'method', 'editions', 'sources'],
+              },
+            },
+          },
+        },
+        ReasonCodeList: {
+          type: 'object',
+          properties: {
+            requestId: { type: 'string' },
+            reasonCodes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  internalCode: { type: 'string' },
+                  groupCode: { enum: ['CO', 'PR', 'OA', 'PI'] },
+                  carc: { type: 'string', description: 'X12 claim adjustment reason code' },
+                  rarc: { type: 'string', description: 'X12 remittance advice remark code' },
+                  text: { type: 'string', description: 'Our own short wording' },
+                  mappingSource: { type: 'string', description: 'Why the CARC (and RARC) fit' },
+                },
+                required: ['internalCode', 'groupCode', 'carc', 'text', 'mappingSource'],
               },
             },
           },

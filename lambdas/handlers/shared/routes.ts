@@ -91,6 +91,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'One jurisdiction file, whole',
   },
   {
+    id: 'ListReasonCodes',
+    method: 'GET',
+    path: '/v1/reason-codes',
+    entry: 'lambdas/handlers/list-reason-codes/handler.ts',
+    scopes: [SCOPES.feeSchedulesRead, SCOPES.billsPrice],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'The reason code catalogue: internal codes with their CARC, group code, RARC and sources',
+  },
+  {
     id: 'Health',
     method: 'GET',
     path: '/v1/health',
