@@ -112,6 +112,16 @@ export function parseCents(text: string): Cents {
 }
 
 /**
+ * Parses an amount this API wrote, sign included ("-44.41", a bucket's change), into cents.
+ *
+ * @param text - two decimals, optionally negative
+ * @returns whole cents
+ */
+export function parseSignedCents(text: string): Cents {
+  return text.startsWith('-') ? cents(-parseCents(text.slice(1))) : parseCents(text);
+}
+
+/**
  * Formats a non-negative integer that holds a decimal scaled by 10^scale, exactly, without
  * trailing zeros beyond `minDecimals` ("27458000000", 10, 0 → "2.7458").
  *

@@ -14,14 +14,16 @@ import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import { type FeeResult, noMedicareEdition } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
-import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
-import type {
-  Adjustment,
-  Bucket,
-  EditionUsed,
-  ExplanationStep,
-  PricedBill,
-  PricedLine,
+import { type Cents, cents, formatCents, parseCents, parseSignedCents, ZERO_CENTS } from './money.js';
+import {
+  type Adjustment,
+  BUCKETS,
+  type Bucket,
+  type Buckets,
+  type EditionUsed,
+  type ExplanationStep,
+  type PricedBill,
+  type PricedLine,
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
@@ -130,11 +132,38 @@ function pricedLine(
     allowed,
     withheld,
     adjustments,
+    buckets: status === 'unpriced' ? null : bucketsOf(line.charge, adjustments),
     explanation,
     notices,
     rules,
   };
   return unpriced ? { ...out, unpriced } : out;
+}
+
+/**
+ * A line's buckets from its adjustments: the fee schedule bucket is the charge less what the fee
+ * schedule withheld; each other bucket is less what it withheld (so they sum to allowed).
+ */
+function bucketsOf(charge: Cents, adjustments: readonly Adjustment[]): Buckets {
+  const held: Record<Bucket, number> = {
+    feeSchedule: charge,
+    billReview: 0,
+    ppo: 0,
+    ur: 0,
+    negotiated: 0,
+    adjuster: 0,
+    customer: 0,
+  };
+  for (const a of adjustments) held[a.bucket] -= parseCents(a.amount);
+  return {
+    feeSchedule: formatCents(cents(held.feeSchedule)),
+    billReview: formatCents(cents(held.billReview)),
+    ppo: formatCents(cents(held.ppo)),
+    ur: formatCents(cents(held.ur)),
+    negotiated: formatCents(cents(held.negotiated)),
+    adjuster: formatCents(cents(held.adjuster)),
+    customer: formatCents(cents(held.customer)),
+  };
 }
 
 function settingStep(placeOfService: string): ExplanationStep {
@@ -484,6 +513,11 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   const withheldByBucket: Partial<Record<Bucket, string>> = {};
   for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
+  const bucketTotals = Object.fromEntries(BUCKETS.map((b) => [b, 0])) as Record<Bucket, number>;
+  for (const line of lines) {
+    if (!line.buckets) continue;
+    for (const b of BUCKETS) bucketTotals[b] += parseSignedCents(line.buckets[b]);
+  }
   const notices = [
     rulesNotice(
       jurisdiction as Jurisdiction,
@@ -506,6 +540,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       allowed: formatCents(cents(allowed)),
       withheld: formatCents(cents(billed - unpricedBilled - allowed)),
       withheldByBucket,
+      buckets: Object.fromEntries(BUCKETS.map((b) => [b, formatCents(cents(bucketTotals[b]))])) as Buckets,
       unpricedBilled: formatCents(cents(unpricedBilled)),
       lines: lines.length,
       pricedLines: priced,

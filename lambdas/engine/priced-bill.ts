@@ -4,8 +4,25 @@ import type { GroupCode, Regulation } from './adjustments/reason-codes.js';
  * The shape of a priced bill, as the API returns it. Money is a string with two decimals.
  */
 
-/** The parts of a line's allowance; this issue fills `feeSchedule` and `billReview`. */
+/** The parts of a line's allowance, in the order they apply. */
 export type Bucket = 'feeSchedule' | 'billReview' | 'ppo' | 'ur' | 'negotiated' | 'adjuster' | 'customer';
+
+export const BUCKETS: readonly Bucket[] = [
+  'feeSchedule',
+  'billReview',
+  'ppo',
+  'ur',
+  'negotiated',
+  'adjuster',
+  'customer',
+];
+
+/**
+ * A line's allowance by bucket: `feeSchedule` holds the fee schedule allowance (the billed charge
+ * less what the fee schedule withheld), every later bucket its change to it (bill review reductions
+ * are negative); the buckets sum to the line's allowed amount.
+ */
+export type Buckets = Readonly<Record<Bucket, string>>;
 
 /** One reduction of a line, with every code an explanation of review needs. */
 export interface Adjustment {
@@ -81,6 +98,8 @@ export interface PricedLine {
   readonly allowed: string | null;
   readonly withheld: string | null;
   readonly adjustments: readonly Adjustment[];
+  /** Null when the line is unpriced. */
+  readonly buckets: Buckets | null;
   readonly unpriced?: UnpricedReason;
   readonly explanation: readonly ExplanationStep[];
   readonly notices: readonly string[];
@@ -108,6 +127,8 @@ export interface BillTotals {
   /** Billed less allowed over priced and denied lines. */
   readonly withheld: string;
   readonly withheldByBucket: Readonly<Partial<Record<Bucket, string>>>;
+  /** The lines' buckets summed (priced and denied lines): they sum to `allowed`. */
+  readonly buckets: Buckets;
   /** Billed amount of unpriced lines (not in `allowed` or `withheld`). */
   readonly unpricedBilled: string;
   readonly lines: number;

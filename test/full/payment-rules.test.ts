@@ -103,6 +103,15 @@ describe('diagnostic imaging (MULT PROC 4)', () => {
     // 0.07) = 67.78, global 187.12. The second: 50% of 119.34 = 59.67 and 5% of 67.78 = 3.39 withheld.
     const priced = price([on('72148'), on('72146')]);
     expect(priced.lines.map((l) => l.allowed)).toEqual(['187.44', '124.06']);
+    // Buckets: the fee schedule allowance 187.12, the bill review change -63.06; the bill's totals
+    // repeat them: 187.44 + 187.12 = 374.56 and -63.06, which sum to the allowed 311.50.
+    expect(priced.lines[1]?.buckets).toMatchObject({
+      feeSchedule: '187.12',
+      billReview: '-63.06',
+      ppo: '0.00',
+    });
+    expect(priced.totals.buckets).toMatchObject({ feeSchedule: '374.56', billReview: '-63.06' });
+    expect(priced.totals.allowed).toBe('311.50');
     expect(billReview(priced.lines[1])).toEqual([['59', '63.06']]);
   });
 });

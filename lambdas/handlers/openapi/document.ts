@@ -46,6 +46,25 @@ const adjustment = {
   required: ['bucket', 'amount', 'internalCode', 'groupCode', 'carc', 'message', 'regulation'],
 };
 
+const signedMoney = {
+  type: 'string',
+  pattern: '^-?\\d+\\.\\d{2}$',
+  description: 'US dollars, two decimals; negative for a reduction.',
+};
+
+const buckets = {
+  type: 'object',
+  description:
+    'The allowance by bucket: feeSchedule holds the fee schedule allowance (billed less what the fee schedule withheld), each later bucket its change (reductions negative); they sum to allowed.',
+  properties: Object.fromEntries(
+    ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'].map((b) => [
+      b,
+      signedMoney,
+    ]),
+  ),
+  required: ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'],
+};
+
 const pricedLine = {
   type: 'object',
   properties: {
@@ -80,6 +99,9 @@ const pricedLine = {
     allowed: nullableMoney,
     withheld: nullableMoney,
     adjustments: { type: 'array', items: adjustment },
+    buckets: {
+      anyOf: [buckets, { type: 'null' }],
+    },
     unpriced: {
       type: 'object',
       properties: { code: { type: 'string' }, message: { type: 'string' } },
@@ -122,6 +144,7 @@ const pricedBill = {
         allowed: money,
         withheld: money,
         withheldByBucket: { type: 'object', additionalProperties: money },
+        buckets,
         unpricedBilled: money,
         lines: { type: 'integer' },
         pricedLines: { type: 'integer' },

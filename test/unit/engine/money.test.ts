@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  cents,
   formatCents,
   formatScaled,
   MONEY_PATTERN,
   Money,
   parseCents,
+  parseSignedCents,
   roundToCents,
 } from '../../../lambdas/engine/money.js';
 
@@ -66,6 +68,18 @@ describe('money', () => {
       expect(formatScaled(130, 2, 2)).toBe('1.30');
       expect(formatScaled(10_000, 4, 1)).toBe('1.0');
       expect(formatScaled(5, 4, 1)).toBe('0.0005');
+    });
+  });
+
+  describe('parseSignedCents', () => {
+    it('reads what formatCents writes, negative amounts included', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), (n) => {
+          expect(parseSignedCents(formatCents(cents(n)))).toBe(n);
+        }),
+      );
+      expect(parseSignedCents('-0.01')).toBe(-1);
+      expect(parseSignedCents('-44.41')).toBe(-4441);
     });
   });
 });

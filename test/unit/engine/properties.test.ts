@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
-import { parseCents } from '../../../lambdas/engine/money.js';
+import { parseCents, parseSignedCents } from '../../../lambdas/engine/money.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
 import { sampleIndex } from '../../support/fee-index.js';
 
@@ -60,10 +60,15 @@ describe('priced bills (properties)', () => {
           expect(a).toBeLessThanOrEqual(billed);
           expect(parseCents(l.withheld ?? '')).toBe(billed - a);
           expect(l.adjustments.reduce((n, x) => n + parseCents(x.amount), 0)).toBe(billed - a);
+          // The buckets hold the allowance: they sum to allowed.
+          expect(Object.values(l.buckets ?? {}).reduce((n, x) => n + parseSignedCents(x), 0)).toBe(a);
           allowed += a;
           withheld += billed - a;
         }
         expect(parseCents(priced.totals.allowed)).toBe(allowed);
+        expect(Object.values(priced.totals.buckets).reduce((n, x) => n + parseSignedCents(x), 0)).toBe(
+          allowed,
+        );
         expect(parseCents(priced.totals.withheld)).toBe(withheld);
         expect(parseCents(priced.totals.unpricedBilled)).toBe(unpriced);
       }),
