@@ -7,14 +7,16 @@ import {
   type Regulation,
 } from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
+import { distribute } from './distribute.js';
 import { BillValidationError, type FieldError } from './errors.js';
+import { applicationOrder, type ExternalValue, signedPercentOf } from './external-values.js';
 import { drugFee } from './fee-schedules/drugs.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import { type FeeResult, noMedicareEdition } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
-import { type Cents, cents, formatCents, parseCents, parseSignedCents, ZERO_CENTS } from './money.js';
+import { type Cents, cents, formatCents, parseSignedCents, ZERO_CENTS } from './money.js';
 import {
   type Adjustment,
   BUCKETS,
@@ -27,7 +29,7 @@ import {
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
-import { adoptsPaymentPolicies } from './rules/payment-policy.js';
+import { adoptsPaymentPolicies, percentOf } from './rules/payment-policy.js';
 import type { AppliedDecision, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -44,6 +46,12 @@ interface Working {
   query?: FeeQuery;
   /** A line with modifier 50: its amount for both sides (bilateral payment basis). */
   bilateral?: { amount: Cents; step: ExplanationStep; notice?: string };
+  /** External values for the line: its own and its share of the bill's. */
+  values: ExternalValue[];
+  /** An override or single value: the line skips the fee schedule and bill review rules. */
+  exclusive?: ExternalValue;
+  /** Fee schedule values set before the rules: the amount the rules act on, and why. */
+  before?: { amount: Cents; step: ExplanationStep; value: ExternalValue };
 }
 
 type FeeQuery = Parameters<typeof jurisdictionFee>[2];
@@ -154,7 +162,7 @@ function bucketsOf(charge: Cents, adjustments: readonly Adjustment[]): Buckets {
     adjuster: 0,
     customer: 0,
   };
-  for (const a of adjustments) held[a.bucket] -= parseCents(a.amount);
+  for (const a of adjustments) held[a.bucket] -= parseSignedCents(a.amount);
   return {
     feeSchedule: formatCents(cents(held.feeSchedule)),
     billReview: formatCents(cents(held.billReview)),
@@ -188,6 +196,12 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   for (const step of result.steps) steps.push(step);
   for (const notice of result.notices) notices.push(notice);
   const billed = formatCents(line.charge);
+  if (item.exclusive) return buildExclusive(item, item.exclusive, billed, steps, notices);
+  if (result.kind !== 'priced' && item.values.length > 0) {
+    notices.push(
+      `Line ${line.lineNumber} has no fee schedule allowance, so ${item.values.map((v) => v.field).join(', ')} could not be applied to it (an override or single value prices such a line).`,
+    );
+  }
   if (result.kind === 'unpriced') {
     return pricedLine(line, billed, 'unpriced', null, null, null, [], steps, notices, result.reason);
   }
@@ -218,29 +232,36 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
       result: amountText,
     });
   }
+  // A fee schedule value set before the rules (an external value) is the amount the rules act on.
+  const fee = item.before ? item.before.amount : amount;
+  const feeText = formatCents(fee);
+  if (item.before) steps.push(item.before.step);
   // Bill review rules reduce the fee schedule amount; then the lesser of billed and what is left.
   const ruleCut = item.ruleDecisions.reduce((n, d) => n + d.reduction, 0);
-  const afterRules = cents(Math.max(0, amount - ruleCut));
-  const allowed = cents(Math.min(line.charge, afterRules));
-  const withheld = cents(line.charge - allowed);
-  const allowedText = formatCents(allowed);
-  const withheldText = formatCents(withheld);
-  item.allowed = allowed;
+  const afterRules = cents(Math.max(0, fee - ruleCut));
+  const payable = cents(Math.min(line.charge, afterRules));
   const adjustments: Adjustment[] = [];
-  const overFee = cents(Math.max(0, line.charge - amount));
+  const overFee = cents(Math.max(0, line.charge - fee));
   if (overFee > 0) {
     adjustments.push(
-      adjustment(
-        item,
-        'FS-MAX',
-        overFee,
-        `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`,
-        lesserOf,
-      ),
+      item.before
+        ? externalAdjustment(
+            item,
+            item.before.value,
+            overFee,
+            `Billed ${billed} is above the fee schedule value ${feeText} set by ${item.before.value.source} (${item.before.value.field}); ${formatCents(overFee)} withheld.`,
+          )
+        : adjustment(
+            item,
+            'FS-MAX',
+            overFee,
+            `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`,
+            lesserOf,
+          ),
     );
   }
   // What the rules take from the payable amount, rule by rule, in the order they ran.
-  let byRules = Math.min(line.charge, amount) - allowed;
+  let byRules = Math.min(line.charge, fee) - payable;
   for (const d of item.ruleDecisions) {
     const part = cents(Math.min(byRules, d.reduction));
     byRules -= part;
@@ -253,19 +274,22 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   if (ruleCut > 0) {
     steps.push({
       step: 'rules',
-      text: `Bill review rules reduce the fee schedule amount ${amountText} by ${formatCents(cents(ruleCut))} to ${formatCents(afterRules)}.`,
-      inputs: { feeScheduleAmount: amountText, reduction: formatCents(cents(ruleCut)) },
+      text: `Bill review rules reduce the fee schedule amount ${feeText} by ${formatCents(cents(ruleCut))} to ${formatCents(afterRules)}.`,
+      inputs: { feeScheduleAmount: feeText, reduction: formatCents(cents(ruleCut)) },
       result: formatCents(afterRules),
     });
   }
-  const payable = ruleCut > 0 ? formatCents(afterRules) : amountText;
+  const payableText = ruleCut > 0 ? formatCents(afterRules) : feeText;
   steps.push({
     step: 'lesser-of',
-    text: `Lesser of billed ${billed} and ${ruleCut > 0 ? 'the amount after bill review' : 'fee schedule amount'} ${payable}: ${allowedText}.`,
-    inputs: { billed, feeScheduleAmount: payable },
-    result: allowedText,
+    text: `Lesser of billed ${billed} and ${ruleCut > 0 ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
+    inputs: { billed, feeScheduleAmount: payableText },
+    result: formatCents(payable),
     regulation: lesserOf,
   });
+  // External values after the rules, in their documented order; never below zero or above billed.
+  const allowed = applyAfterValues(item, payable, line.charge, adjustments, steps, false);
+  item.allowed = allowed;
   const feeSchedule = {
     method: result.method,
     unitAmount: unitText,
@@ -280,14 +304,234 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     billed,
     denied ? 'denied' : 'priced',
     feeSchedule,
-    allowedText,
-    withheldText,
+    formatCents(allowed),
+    formatCents(cents(line.charge - allowed)),
     adjustments,
     steps,
     notices,
     undefined,
     item.ruleTrace,
   );
+}
+
+/** An adjustment an external value makes: its own reason codes and source, no regulation. */
+function externalAdjustment(item: Working, value: ExternalValue, amount: Cents, message: string): Adjustment {
+  item.reductions.push({ bucket: value.bucket, cents: amount });
+  return {
+    bucket: value.bucket,
+    amount: formatCents(amount),
+    internalCode: value.reason.internalCode,
+    groupCode: value.reason.groupCode,
+    carc: value.reason.carc,
+    ...(value.reason.rarc === undefined ? {} : { rarc: value.reason.rarc }),
+    ...(value.reason.stateCode === undefined ? {} : { stateCode: value.reason.stateCode }),
+    message,
+    source: value.source,
+  };
+}
+
+/** What a value changes the running allowance by, before the limits. */
+function changeOf(value: ExternalValue, running: Cents): number {
+  if (value.mode === 'replace') {
+    const target = value.amount ?? percentOf(running, value.percent as string);
+    return target - running;
+  }
+  return value.amount ?? signedPercentOf(running, value.percent as string);
+}
+
+/**
+ * Applies the line's external values after the rules (not `before`, not the override itself), in
+ * their documented order, each as an adjustment in its bucket. A value never takes the allowance
+ * below zero nor, unless the line is overridden, above the billed charge (the lesser of billed).
+ *
+ * @returns the allowed amount
+ */
+function applyAfterValues(
+  item: Working,
+  start: Cents,
+  charge: Cents,
+  adjustments: Adjustment[],
+  steps: ExplanationStep[],
+  overridden: boolean,
+): Cents {
+  let running: number = start;
+  for (const value of applicationOrder(item.values)) {
+    if (value.when === 'before' || value === item.exclusive) continue;
+    const wanted = changeOf(value, cents(running));
+    const ceiling = overridden ? Number.POSITIVE_INFINITY : charge - running;
+    const change = Math.min(Math.max(wanted, -running), Math.max(ceiling, 0));
+    const how = value.amount !== undefined ? formatCents(value.amount) : `${value.percent}%`;
+    const limited =
+      change === wanted
+        ? ''
+        : change > wanted
+          ? ' (limited: the allowance cannot go below zero)'
+          : ` (limited: the allowance cannot exceed billed ${formatCents(charge)})`;
+    const text = `${value.source} (${value.field}): ${value.mode} ${how} in ${value.bucket}: ${formatCents(cents(running))} → ${formatCents(cents(running + change))}${limited}.`;
+    steps.push({
+      step: 'external-value',
+      text,
+      inputs: { bucket: value.bucket, mode: value.mode, value: how, source: value.source },
+      result: formatCents(cents(running + change)),
+    });
+    if (change !== 0) adjustments.push(externalAdjustment(item, value, cents(-change), text));
+    running += change;
+  }
+  return cents(running);
+}
+
+/**
+ * A line an override or single value prices: the fee schedule and bill review rules do not run on
+ * it; the value's bucket holds the amount (or the percent of billed), and for an override the
+ * line's other values still apply after it.
+ */
+function buildExclusive(
+  item: Working,
+  value: ExternalValue,
+  billed: string,
+  steps: ExplanationStep[],
+  notices: string[],
+): PricedLine {
+  const { line, result } = item;
+  const amount = value.amount ?? percentOf(line.charge, value.percent as string);
+  const how =
+    value.amount !== undefined ? formatCents(value.amount) : `${value.percent}% of billed ${billed}`;
+  const text = `${value.source} (${value.field}): ${value.mode} ${how} in ${value.bucket}; ${value.mode === 'single' ? 'the whole allowance in this bucket, nothing in the others' : 'no fee schedule or bill review rules run on the line'}: ${formatCents(amount)}.`;
+  steps.push({
+    step: 'external-value',
+    text,
+    inputs: { bucket: value.bucket, mode: value.mode, value: how, source: value.source },
+    result: formatCents(amount),
+  });
+  const adjustments: Adjustment[] = [];
+  if (value.bucket === 'feeSchedule') {
+    if (line.charge !== amount)
+      adjustments.push(externalAdjustment(item, value, cents(line.charge - amount), text));
+  } else {
+    // The fee schedule bucket holds nothing; the value's bucket holds the whole allowance.
+    if (line.charge !== 0) {
+      adjustments.push(
+        externalAdjustment(
+          item,
+          { ...value, bucket: 'feeSchedule' },
+          line.charge,
+          `${value.source} (${value.field}): the fee schedule allowance is not used; the allowance is in ${value.bucket}.`,
+        ),
+      );
+    }
+    if (amount !== 0) adjustments.push(externalAdjustment(item, value, cents(-amount), text));
+  }
+  const allowed =
+    value.mode === 'override'
+      ? applyAfterValues(item, amount, line.charge, adjustments, steps, true)
+      : amount;
+  item.allowed = allowed;
+  const feeSchedule =
+    result.kind === 'priced'
+      ? {
+          method: result.method,
+          unitAmount: formatCents(result.unitAmount),
+          amount: formatCents(lineAmount(item).amount),
+          edition: result.edition.id,
+          setting: settingOf(line.placeOfService),
+          locality: result.locality ?? null,
+        }
+      : null;
+  if (result.kind !== 'priced') {
+    notices.push(
+      `Line ${line.lineNumber} is priced by ${value.source} (${value.field}), not by the fee schedule.`,
+    );
+  }
+  return pricedLine(
+    line,
+    billed,
+    'priced',
+    feeSchedule,
+    formatCents(allowed),
+    formatCents(cents(line.charge - allowed)),
+    adjustments,
+    steps,
+    notices,
+    undefined,
+    [
+      {
+        rule: 'all',
+        decision: 'no-change',
+        message: `Not run: ${value.mode} by ${value.source} (${value.field}).`,
+      },
+    ],
+  );
+}
+
+/**
+ * Gives each line its external values: its own, and its share of the bill's (amounts split by
+ * billed charge over the lines that can take them, exact to the cent, ties to the lower line
+ * number; percentages apply to each). Marks override and single lines, and applies fee schedule
+ * values set before the rules.
+ *
+ * @returns notices for the bill (values that could not be applied, or only in part)
+ */
+function resolveValues(work: Working[], bill: NormalisedBill): string[] {
+  const notices: string[] = [];
+  for (const item of work) item.values = [...item.line.externalValues];
+  for (const { value, targets } of bill.externalValues) {
+    const exclusive = value.mode === 'override' || value.mode === 'single';
+    const eligible = targets
+      .filter((i) => exclusive || work[i]?.result.kind === 'priced')
+      .sort((a, b) => (work[a] as Working).line.lineNumber - (work[b] as Working).line.lineNumber);
+    const left = targets
+      .filter((i) => !eligible.includes(i))
+      .map((i) => (work[i] as Working).line.lineNumber)
+      .sort((a, b) => a - b);
+    if (eligible.length === 0) {
+      notices.push(
+        `${value.field} (${value.source}) was not applied: none of its lines has a fee schedule allowance.`,
+      );
+      continue;
+    }
+    if (left.length > 0) {
+      notices.push(
+        `${value.field} (${value.source}) was applied to the lines with a fee schedule allowance only, not to line(s) ${left.join(', ')}.`,
+      );
+    }
+    const shares =
+      value.amount === undefined
+        ? undefined
+        : distribute(
+            value.amount,
+            eligible.map((i) => (work[i] as Working).line.charge),
+          );
+    eligible.forEach((i, k) => {
+      (work[i] as Working).values.push(shares ? { ...value, amount: shares[k] as Cents } : value);
+    });
+  }
+  for (const item of work) {
+    item.exclusive = item.values.find((v) => v.mode === 'override' || v.mode === 'single');
+    if (item.exclusive || item.result.kind !== 'priced') continue;
+    const befores = applicationOrder(item.values.filter((v) => v.when === 'before'));
+    if (befores.length === 0) continue;
+    const start = lineAmount(item).amount;
+    let amount: number = start;
+    const texts: string[] = [];
+    for (const v of befores) {
+      const next = Math.max(0, amount + changeOf(v, cents(amount)));
+      texts.push(
+        `${v.source} (${v.field}): ${v.mode} ${v.amount !== undefined ? formatCents(v.amount) : `${v.percent}%`} → ${formatCents(cents(next))}`,
+      );
+      amount = next;
+    }
+    item.before = {
+      amount: cents(amount),
+      value: befores[befores.length - 1] as ExternalValue,
+      step: {
+        step: 'external-value',
+        text: `Fee schedule value set before the rules: ${formatCents(start)}; ${texts.join('; ')}.`,
+        inputs: { feeScheduleAmount: formatCents(start) },
+        result: formatCents(cents(amount)),
+      },
+    };
+  }
+  return notices;
 }
 
 /**
@@ -308,15 +552,15 @@ function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
 function lineAmount(item: Working): { units: number; amount: Cents } {
   const result = item.result;
   if (result.kind !== 'priced') return { units: item.line.units, amount: cents(0) };
-  if (item.bilateral) return { units: 1, amount: item.bilateral.amount };
+  if (item.bilateral) return { units: 1, amount: item.before?.amount ?? item.bilateral.amount };
   const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
   const units = wholeLine ? 1 : item.line.units;
-  return { units, amount: cents(result.unitAmount * units) };
+  return { units, amount: item.before?.amount ?? cents(result.unitAmount * units) };
 }
 
 /** The bill review rules stage: runs on the lines priced so far, in the order of RULES. */
 function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: NormalisedBill): void {
-  const priced = work.filter((item) => item.result.kind === 'priced');
+  const priced = work.filter((item) => item.result.kind === 'priced' && !item.exclusive);
   const queries = new Map<NormalisedLine, FeeQuery>();
   const lines: RuleLine[] = priced.map((item) => {
     const { units, amount } = lineAmount(item);
@@ -446,6 +690,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
         reductions: [],
         ruleDecisions: [],
         ruleTrace: [],
+        values: [],
       });
     }
   }
@@ -486,6 +731,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   applyInjectionStatus(work);
   applyBilateralBasis(work, jurisdiction as Jurisdiction);
+  const valueNotices = resolveValues(work, bill);
 
   applyRules(work, index, jurisdiction as Jurisdiction, bill);
   const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
@@ -523,6 +769,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       jurisdiction as Jurisdiction,
       bill.lines.map((l) => l.dateOfService),
     ),
+    ...valueNotices,
     ...noticeSet,
   ];
   return {

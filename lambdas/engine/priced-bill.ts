@@ -27,14 +27,19 @@ export type Buckets = Readonly<Record<Bucket, string>>;
 /** One reduction of a line, with every code an explanation of review needs. */
 export interface Adjustment {
   readonly bucket: Bucket;
-  /** Amount withheld, positive, "57.53". */
+  /** Amount withheld, "57.53"; negative ("-10.00") when an external value raised the allowance. */
   readonly amount: string;
   readonly internalCode: string;
   readonly groupCode: GroupCode;
   readonly carc: string;
   readonly rarc?: string;
+  /** A state's own reason code, where the value or rule carries one. */
+  readonly stateCode?: string;
   readonly message: string;
-  readonly regulation: Regulation;
+  /** The regulation behind a fee schedule or bill review adjustment (external values have a source instead). */
+  readonly regulation?: Regulation;
+  /** Where an external value came from, as the request named it. */
+  readonly source?: string;
 }
 
 /** Where a number came from: the official file and its physical line. */

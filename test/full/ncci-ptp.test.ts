@@ -55,7 +55,7 @@ describe('NCCI procedure-to-procedure edits on the full table', () => {
     expect(trace?.message).toContain('97140/97530');
     expect(trace?.message).toContain('Mutually exclusive procedures');
     expect(trace?.message).toContain('undated');
-    expect(priced.lines[1]?.adjustments[1]?.regulation.citation).toContain(
+    expect(priced.lines[1]?.adjustments[1]?.regulation?.citation).toContain(
       'National Correct Coding Initiative',
     );
   });

@@ -18,6 +18,39 @@ const ZIP = /^\d{5}(-?\d{4})?$/;
 const NDC = /^\d{11}$/;
 const QUANTITY = /^\d{1,6}(\.\d{1,3})?$/;
 
+/**
+ * The schema's fields this path reads (or, for external values, hands to the schema). A test keeps
+ * these lists equal to the schema's, so a field added to the schema cannot be dropped here.
+ */
+export const FAST_BILL_KEYS = [
+  'billId',
+  'jurisdiction',
+  'billType',
+  'placeOfService',
+  'serviceFacility',
+  'billingProvider',
+  'renderingProvider',
+  'priorVisits',
+  'review',
+  'externalValues',
+  'lines',
+] as const;
+export const FAST_LINE_KEYS = [
+  'lineNumber',
+  'code',
+  'modifiers',
+  'dateOfService',
+  'units',
+  'charge',
+  'placeOfService',
+  'renderingProviderNpi',
+  'anesthesiaMinutes',
+  'drug',
+  'priorAuthorization',
+  'externalValues',
+  'documentation',
+] as const;
+
 /** Signals "not the fast path": the caller falls back to the schema. */
 class Fallback extends Error {}
 const FALLBACK = new Fallback();
@@ -82,6 +115,8 @@ function reviewList(value: unknown): { codes: string[]; action: 'deny' | 'flag' 
 
 function line(value: unknown): BillInput['lines'][number] {
   const o = object(value);
+  // External values are rare and rich: the schema reads them.
+  if (o.externalValues !== undefined) throw FALLBACK;
   const out: Dict = {};
   if (o.lineNumber !== undefined) out.lineNumber = integer(o.lineNumber, 1, 9999);
   out.code = upper(o.code, CODE);
@@ -124,6 +159,7 @@ function line(value: unknown): BillInput['lines'][number] {
 export function fastParseBill(input: unknown): BillInput | undefined {
   try {
     const o = object(input);
+    if (o.externalValues !== undefined) throw FALLBACK;
     const out: Dict = {};
     if (o.billId !== undefined) out.billId = maxText(o.billId, 64);
     const jurisdiction = str(o.jurisdiction).trim().toUpperCase();

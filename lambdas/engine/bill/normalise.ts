@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { dayNumber } from '../../fee-index/header.js';
 import { BillValidationError, type FieldError } from '../errors.js';
+import { type BillValue, checkExternalValues, type ExternalValue } from '../external-values.js';
 import { type Cents, parseCents } from '../money.js';
 import { fastParseBill } from './fast-bill.js';
 import {
@@ -44,6 +45,8 @@ export interface NormalisedLine {
   readonly priorAuthorization: string | undefined;
   /** Identifiers of the documents attached to the line (empty: none). */
   readonly documentation: readonly string[];
+  /** The line's own external values (bill-level ones are in the bill). */
+  readonly externalValues: readonly ExternalValue[];
 }
 
 export interface NormalisedBill {
@@ -58,6 +61,8 @@ export interface NormalisedBill {
   readonly priorVisits: PriorVisits;
   /** The customer's own prior authorisation and documentation lists. */
   readonly review: ReviewLists;
+  /** Bill-level external values with the lines they are for. */
+  readonly externalValues: readonly BillValue[];
 }
 
 /** Place of service when a bill gives none: 11, office (CMS place of service code set). */
@@ -111,9 +116,25 @@ function fromBill(input: unknown, fast: boolean): NormalisedBill {
       anesthesiaMinutes: line.anesthesiaMinutes,
       priorAuthorization: line.priorAuthorization,
       documentation: line.documentation ?? [],
+      externalValues: NO_VALUES,
     };
   });
   checkLineNumbers(lines, errors);
+  let withValues = lines;
+  let billValues: BillValue[] = [];
+  if (bill.externalValues !== undefined || bill.lines.some((l) => l.externalValues !== undefined)) {
+    const checked = checkExternalValues(
+      bill.externalValues,
+      lines.map((l, i) => ({
+        lineNumber: l.lineNumber,
+        path: l.path,
+        values: bill.lines[i]?.externalValues,
+      })),
+      errors,
+    );
+    billValues = checked.bill;
+    withValues = lines.map((l, i) => ({ ...l, externalValues: checked.perLine[i] ?? NO_VALUES }));
+  }
   if (errors.length > 0) throw new BillValidationError('The bill has fields we cannot accept.', errors);
   const facilityZip = zip5(bill.serviceFacility?.zip);
   const billingZip = zip5(bill.billingProvider?.zip);
@@ -127,9 +148,10 @@ function fromBill(input: unknown, fast: boolean): NormalisedBill {
       : billingZip !== undefined
         ? { zip: { zip: billingZip, source: 'billingProvider' as const, field: 'billingProvider.zip' } }
         : {}),
-    lines,
+    lines: withValues,
     priorVisits: bill.priorVisits ?? {},
     review: bill.review ?? {},
+    externalValues: billValues,
   };
 }
 
@@ -179,6 +201,7 @@ function fromClaim(input: unknown): NormalisedBill {
           : undefined,
       priorAuthorization: undefined,
       documentation: [],
+      externalValues: NO_VALUES,
     };
   });
   checkLineNumbers(lines, errors);
@@ -210,10 +233,12 @@ function fromClaim(input: unknown): NormalisedBill {
     lines,
     priorVisits: {},
     review: {},
+    externalValues: [],
   };
 }
 
 const NO_DEFAULTS: ReadonlyMap<number, number> = new Map();
+const NO_VALUES: readonly ExternalValue[] = Object.freeze([]);
 
 /**
  * Line numbers for lines sent without one: their position, or the next number no line uses.

@@ -50,6 +50,69 @@ const zip = v.pipe(
 
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
 
+/** The buckets a line's allowance is held in, in the order they apply. */
+export const BUCKET_NAMES = [
+  'feeSchedule',
+  'billReview',
+  'ppo',
+  'ur',
+  'negotiated',
+  'adjuster',
+  'customer',
+] as const;
+
+const ExternalReasonSchema = v.object({
+  groupCode: v.picklist(['CO', 'PR', 'OA', 'PI'], 'must be CO, PR, OA or PI'),
+  carc: v.pipe(v.string(), v.regex(/^[A-Z]?\d{1,3}$/, 'must be an X12 claim adjustment reason code')),
+  rarc: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Z]{1,2}\d{1,4}$/, 'must be an X12 remittance advice remark code')),
+  ),
+  internalCode: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Z0-9][A-Z0-9-]{0,29}$/, 'must be upper-case letters, digits and dashes')),
+  ),
+  stateCode: v.optional(shortText(20)),
+});
+
+/**
+ * A value from outside the fee schedule (a PPO contract, a utilization review decision, a
+ * negotiated rate, an adjuster's decision, your own) and how to apply it. See docs/decisions/006.
+ */
+export const ExternalValueSchema = v.pipe(
+  v.object({
+    bucket: v.picklist(BUCKET_NAMES, `must be one of ${BUCKET_NAMES.join(', ')}`),
+    mode: v.picklist(['override', 'replace', 'add', 'single'], 'must be override, replace, add or single'),
+    amount: v.optional(
+      v.pipe(
+        v.string('send money as a string, for example "100.00"'),
+        v.regex(
+          /^-?\d{1,9}(\.\d{1,2})?$/,
+          'must be an amount like "100.00" (negative only to add a reduction)',
+        ),
+      ),
+    ),
+    percent: v.optional(
+      v.pipe(
+        v.string('send a percentage as a string, for example "-10"'),
+        v.regex(/^-?\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like "-10" or "90"'),
+      ),
+    ),
+    when: v.optional(v.picklist(['before', 'after'], 'must be before or after (the rules)')),
+    source: v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(200)),
+    reason: ExternalReasonSchema,
+    lineNumbers: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1))),
+        v.minLength(1, 'name at least one line'),
+      ),
+    ),
+  }),
+  v.description(
+    'override: force the bucket to the amount (or percent of billed), no fee schedule or bill review rules on the line; replace: set the allowance after the bucket to the amount (or percent of the allowance before it); add: add the amount (negative: a reduction) or percent of the allowance before it; single: the whole allowance in this bucket, nothing in the others. when: before (fee schedule bucket only: the rules then act on the value) or after the rules (default).',
+  ),
+);
+
+const externalValues = v.pipe(v.array(ExternalValueSchema), v.maxLength(50, 'at most 50 values'));
+
 export const BillLineSchema = v.looseObject({
   lineNumber: v.optional(
     v.pipe(
@@ -108,6 +171,7 @@ export const BillLineSchema = v.looseObject({
       v.description('The prior authorisation (or written authorisation) number for the service.'),
     ),
   ),
+  externalValues: v.optional(externalValues),
   documentation: v.optional(
     v.pipe(
       v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))),
@@ -183,6 +247,7 @@ export const BillSchema = v.pipe(
     renderingProvider: v.optional(party),
     priorVisits: v.optional(PriorVisitsSchema),
     review: v.optional(ReviewSchema),
+    externalValues: v.optional(externalValues),
     lines: v.pipe(
       v.array(BillLineSchema, 'must be a list of service lines'),
       v.minLength(1, 'a bill needs at least one line'),
@@ -247,6 +312,7 @@ export const ProfessionalClaimSchema = v.pipe(
 export type BillInput = v.InferOutput<typeof BillSchema>;
 export type PriorVisits = v.InferOutput<typeof PriorVisitsSchema>;
 export type ReviewLists = v.InferOutput<typeof ReviewSchema>;
+export type ExternalValueInput = v.InferOutput<typeof ExternalValueSchema>;
 export type ProfessionalClaimInput = v.InferOutput<typeof ProfessionalClaimSchema>;
 
 /**

@@ -35,15 +35,21 @@ const adjustment = {
   description: 'One reduction, with every code an explanation of review needs.',
   properties: {
     bucket: { enum: ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'] },
-    amount: money,
+    amount: {
+      type: 'string',
+      pattern: '^-?\\d+\\.\\d{2}$',
+      description: 'Withheld, two decimals; negative when an external value raised the allowance.',
+    },
     internalCode: { type: 'string' },
     groupCode: { enum: ['CO', 'PR', 'OA', 'PI'] },
     carc: { type: 'string', description: 'X12 claim adjustment reason code' },
     rarc: { type: 'string', description: 'X12 remittance advice remark code' },
+    stateCode: { type: 'string', description: "A state's own reason code, where one applies" },
     message: { type: 'string' },
     regulation,
+    source: { type: 'string', description: 'Where an external value came from, as the request named it' },
   },
-  required: ['bucket', 'amount', 'internalCode', 'groupCode', 'carc', 'message', 'regulation'],
+  required: ['bucket', 'amount', 'internalCode', 'groupCode', 'carc', 'message'],
 };
 
 const signedMoney = {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { fastParseBill } from '../../../lambdas/engine/bill/fast-bill.js';
+import { FAST_BILL_KEYS, FAST_LINE_KEYS, fastParseBill } from '../../../lambdas/engine/bill/fast-bill.js';
 import { normaliseBill, normaliseBillBySchema } from '../../../lambdas/engine/bill/normalise.js';
-import { BillSchema } from '../../../lambdas/engine/bill/schema.js';
+import { BillLineSchema, BillSchema } from '../../../lambdas/engine/bill/schema.js';
 import { BillValidationError } from '../../../lambdas/engine/errors.js';
 
 /*
@@ -146,6 +146,27 @@ describe('the fast path of the bill schema', () => {
     );
     // The generators must reach the fast path often enough for the check to mean something.
     expect(fast).toBeGreaterThan(100);
+  });
+
+  it('knows every field of the schema (a new field cannot be dropped by the fast path)', () => {
+    const billEntries = (BillSchema.pipe[0] as { entries: object }).entries;
+    expect([...FAST_BILL_KEYS].sort()).toEqual(Object.keys(billEntries).sort());
+    expect([...FAST_LINE_KEYS].sort()).toEqual(Object.keys(BillLineSchema.entries).sort());
+  });
+
+  it('leaves bills with external values to the schema', () => {
+    const value = {
+      bucket: 'ppo',
+      mode: 'add',
+      percent: '-10',
+      source: 'PPO contract',
+      reason: { groupCode: 'CO', carc: '45' },
+    };
+    const line = { code: '99213', dateOfService: '2025-03-04', charge: '150.00' };
+    expect(fastParseBill({ jurisdiction: 'DE', lines: [line], externalValues: [value] })).toBeUndefined();
+    expect(
+      fastParseBill({ jurisdiction: 'DE', lines: [{ ...line, externalValues: [value] }] }),
+    ).toBeUndefined();
   });
 
   it('takes a typical bill', () => {
