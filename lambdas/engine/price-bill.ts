@@ -16,16 +16,15 @@ import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import { type FeeResult, noMedicareEdition } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
-import { type Cents, cents, formatCents, parseSignedCents, ZERO_CENTS } from './money.js';
-import {
-  type Adjustment,
-  BUCKETS,
-  type Bucket,
-  type Buckets,
-  type EditionUsed,
-  type ExplanationStep,
-  type PricedBill,
-  type PricedLine,
+import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
+import type {
+  Adjustment,
+  Bucket,
+  Buckets,
+  EditionUsed,
+  ExplanationStep,
+  PricedBill,
+  PricedLine,
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
@@ -43,18 +42,21 @@ interface Working {
   ruleDecisions: AppliedDecision[];
   ruleTrace: RuleTrace[];
   /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
-  query?: FeeQuery;
+  query: FeeQuery | undefined;
   /** A line with modifier 50: its amount for both sides (bilateral payment basis). */
-  bilateral?: { amount: Cents; step: ExplanationStep; notice?: string };
+  bilateral: { amount: Cents; step: ExplanationStep; notice?: string } | undefined;
   /** External values for the line: its own and its share of the bill's. */
   values: ExternalValue[];
   /** An override or single value: the line skips the fee schedule and bill review rules. */
-  exclusive?: ExternalValue;
+  exclusive: ExternalValue | undefined;
   /** Fee schedule values set before the rules: the amount the rules act on, and why. */
-  before?: { amount: Cents; step: ExplanationStep; value: ExternalValue };
+  before: { amount: Cents; step: ExplanationStep; value: ExternalValue } | undefined;
 }
 
 type FeeQuery = Parameters<typeof jurisdictionFee>[2];
+
+/** Shared by the lines without values (frozen: nothing may add to it). */
+const NO_EXTERNAL_VALUES = Object.freeze([]) as unknown as ExternalValue[];
 
 function adjustment(
   item: Working,
@@ -122,6 +124,7 @@ function pricedLine(
   allowed: string | null,
   withheld: string | null,
   adjustments: Adjustment[],
+  buckets: Buckets | null,
   explanation: ExplanationStep[],
   notices: string[],
   unpriced?: PricedLine['unpriced'],
@@ -140,7 +143,7 @@ function pricedLine(
     allowed,
     withheld,
     adjustments,
-    buckets: status === 'unpriced' ? null : bucketsOf(line.charge, adjustments),
+    buckets,
     explanation,
     notices,
     rules,
@@ -148,30 +151,35 @@ function pricedLine(
   return unpriced ? { ...out, unpriced } : out;
 }
 
+/** Cents as money, with the common zero written once. */
+function money(value: number): string {
+  return value === 0 ? '0.00' : formatCents(cents(value));
+}
+
 /**
- * A line's buckets from its adjustments: the fee schedule bucket is the charge less what the fee
- * schedule withheld; each other bucket is less what it withheld (so they sum to allowed).
+ * Buckets from what each bucket withheld: the fee schedule bucket is the charge less its
+ * withholding, every other bucket less its own (so they sum to allowed).
  */
-function bucketsOf(charge: Cents, adjustments: readonly Adjustment[]): Buckets {
-  const held: Record<Bucket, number> = {
-    feeSchedule: charge,
-    billReview: 0,
-    ppo: 0,
-    ur: 0,
-    negotiated: 0,
-    adjuster: 0,
-    customer: 0,
-  };
-  for (const a of adjustments) held[a.bucket] -= parseSignedCents(a.amount);
+function bucketsFrom(charge: number, withheld: (bucket: Bucket) => number): Buckets {
   return {
-    feeSchedule: formatCents(cents(held.feeSchedule)),
-    billReview: formatCents(cents(held.billReview)),
-    ppo: formatCents(cents(held.ppo)),
-    ur: formatCents(cents(held.ur)),
-    negotiated: formatCents(cents(held.negotiated)),
-    adjuster: formatCents(cents(held.adjuster)),
-    customer: formatCents(cents(held.customer)),
+    feeSchedule: money(charge - withheld('feeSchedule')),
+    billReview: money(-withheld('billReview')),
+    ppo: money(-withheld('ppo')),
+    ur: money(-withheld('ur')),
+    negotiated: money(-withheld('negotiated')),
+    adjuster: money(-withheld('adjuster')),
+    customer: money(-withheld('customer')),
   };
+}
+
+/** A line's buckets from the reductions its adjustments recorded. */
+function bucketsOf(item: Working): Buckets {
+  const reductions = item.reductions;
+  return bucketsFrom(item.line.charge, (bucket) => {
+    let n = 0;
+    for (const r of reductions) if (r.bucket === bucket) n += r.cents;
+    return n;
+  });
 }
 
 function settingStep(placeOfService: string): ExplanationStep {
@@ -203,7 +211,7 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     );
   }
   if (result.kind === 'unpriced') {
-    return pricedLine(line, billed, 'unpriced', null, null, null, [], steps, notices, result.reason);
+    return pricedLine(line, billed, 'unpriced', null, null, null, [], null, steps, notices, result.reason);
   }
   if (result.kind === 'zero') {
     const adjustments =
@@ -211,7 +219,18 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
         ? []
         : [adjustment(item, result.reason, line.charge, result.message, result.regulation)];
     steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
-    return pricedLine(line, billed, 'denied', null, '0.00', billed, adjustments, steps, notices);
+    return pricedLine(
+      line,
+      billed,
+      'denied',
+      null,
+      '0.00',
+      billed,
+      adjustments,
+      bucketsOf(item),
+      steps,
+      notices,
+    );
   }
   const unitText = formatCents(result.unitAmount);
   const { units, amount } = lineAmount(item);
@@ -307,6 +326,7 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     formatCents(allowed),
     formatCents(cents(line.charge - allowed)),
     adjustments,
+    bucketsOf(item),
     steps,
     notices,
     undefined,
@@ -354,6 +374,7 @@ function applyAfterValues(
   steps: ExplanationStep[],
   overridden: boolean,
 ): Cents {
+  if (item.values.length === 0) return start;
   let running: number = start;
   for (const value of applicationOrder(item.values)) {
     if (value.when === 'before' || value === item.exclusive) continue;
@@ -450,6 +471,7 @@ function buildExclusive(
     formatCents(allowed),
     formatCents(cents(line.charge - allowed)),
     adjustments,
+    bucketsOf(item),
     steps,
     notices,
     undefined,
@@ -473,6 +495,9 @@ function buildExclusive(
  */
 function resolveValues(work: Working[], bill: NormalisedBill): string[] {
   const notices: string[] = [];
+  if (bill.externalValues.length === 0 && work.every((item) => item.line.externalValues.length === 0)) {
+    return notices;
+  }
   for (const item of work) item.values = [...item.line.externalValues];
   for (const { value, targets } of bill.externalValues) {
     const exclusive = value.mode === 'override' || value.mode === 'single';
@@ -690,7 +715,12 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
         reductions: [],
         ruleDecisions: [],
         ruleTrace: [],
-        values: [],
+        // Every working line has every field from the start: one object shape.
+        query: undefined,
+        bilateral: undefined,
+        values: NO_EXTERNAL_VALUES,
+        exclusive: undefined,
+        before: undefined,
       });
     }
   }
@@ -759,11 +789,6 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
   }
   const withheldByBucket: Partial<Record<Bucket, string>> = {};
   for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
-  const bucketTotals = Object.fromEntries(BUCKETS.map((b) => [b, 0])) as Record<Bucket, number>;
-  for (const line of lines) {
-    if (!line.buckets) continue;
-    for (const b of BUCKETS) bucketTotals[b] += parseSignedCents(line.buckets[b]);
-  }
   const notices = [
     rulesNotice(
       jurisdiction as Jurisdiction,
@@ -787,7 +812,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
       allowed: formatCents(cents(allowed)),
       withheld: formatCents(cents(billed - unpricedBilled - allowed)),
       withheldByBucket,
-      buckets: Object.fromEntries(BUCKETS.map((b) => [b, formatCents(cents(bucketTotals[b]))])) as Buckets,
+      buckets: bucketsFrom(billed - unpricedBilled, (bucket) => byBucket.get(bucket) ?? 0),
       unpricedBilled: formatCents(cents(unpricedBilled)),
       lines: lines.length,
       pricedLines: priced,
