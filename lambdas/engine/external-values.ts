@@ -1,7 +1,7 @@
 import type { ExternalValueInput } from './bill/schema.js';
 import type { FieldError } from './errors.js';
 import { type Cents, cents, parseCents } from './money.js';
-import type { Bucket } from './priced-bill.js';
+import { BUCKETS, type Bucket } from './priced-bill.js';
 import { percentOf } from './rules/payment-policy.js';
 
 /**
@@ -42,17 +42,6 @@ export interface BillValue {
   readonly value: ExternalValue;
   readonly targets: readonly number[];
 }
-
-/** The order buckets apply in. */
-export const BUCKET_ORDER: readonly Bucket[] = [
-  'feeSchedule',
-  'billReview',
-  'ppo',
-  'ur',
-  'negotiated',
-  'adjuster',
-  'customer',
-];
 
 function signedCents(text: string): Cents {
   return text.startsWith('-') ? cents(-parseCents(text.slice(1))) : parseCents(text);
@@ -196,7 +185,7 @@ export function checkExternalValues(
  */
 export function applicationOrder(values: readonly ExternalValue[]): ExternalValue[] {
   const rank = (v: ExternalValue) => [
-    BUCKET_ORDER.indexOf(v.bucket),
+    BUCKETS.indexOf(v.bucket),
     v.mode === 'replace' ? 0 : 1,
     v.amount !== undefined ? 0 : 1,
     v.billLevel ? 1 : 0,

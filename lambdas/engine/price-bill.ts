@@ -309,14 +309,7 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   // External values after the rules, in their documented order; never below zero or above billed.
   const allowed = applyAfterValues(item, payable, line.charge, adjustments, steps, false);
   item.allowed = allowed;
-  const feeSchedule = {
-    method: result.method,
-    unitAmount: unitText,
-    amount: amountText,
-    edition: result.edition.id,
-    setting: settingOf(line.placeOfService),
-    locality: result.locality ?? null,
-  };
+  const feeSchedule = feeScheduleOf(item, result, unitText, amountText);
   const denied = allowed === 0 && item.ruleDecisions.some((d) => d.decision === 'denied');
   return pricedLine(
     line,
@@ -332,6 +325,23 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     undefined,
     item.ruleTrace,
   );
+}
+
+/** The fee schedule amount a line shows: how, on which edition, where. */
+function feeScheduleOf(
+  item: Working,
+  result: Extract<FeeResult, { kind: 'priced' }>,
+  unitAmount: string,
+  amount: string,
+): NonNullable<PricedLine['feeSchedule']> {
+  return {
+    method: result.method,
+    unitAmount,
+    amount,
+    edition: result.edition.id,
+    setting: settingOf(item.line.placeOfService),
+    locality: result.locality ?? null,
+  };
 }
 
 /** An adjustment an external value makes: its own reason codes and source, no regulation. */
@@ -449,14 +459,7 @@ function buildExclusive(
   item.allowed = allowed;
   const feeSchedule =
     result.kind === 'priced'
-      ? {
-          method: result.method,
-          unitAmount: formatCents(result.unitAmount),
-          amount: formatCents(lineAmount(item).amount),
-          edition: result.edition.id,
-          setting: settingOf(line.placeOfService),
-          locality: result.locality ?? null,
-        }
+      ? feeScheduleOf(item, result, formatCents(result.unitAmount), formatCents(lineAmount(item).amount))
       : null;
   if (result.kind !== 'priced') {
     notices.push(

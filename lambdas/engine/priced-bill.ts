@@ -5,9 +5,7 @@ import type { GroupCode, Regulation } from './adjustments/reason-codes.js';
  */
 
 /** The parts of a line's allowance, in the order they apply. */
-export type Bucket = 'feeSchedule' | 'billReview' | 'ppo' | 'ur' | 'negotiated' | 'adjuster' | 'customer';
-
-export const BUCKETS: readonly Bucket[] = [
+export const BUCKETS = [
   'feeSchedule',
   'billReview',
   'ppo',
@@ -15,7 +13,9 @@ export const BUCKETS: readonly Bucket[] = [
   'negotiated',
   'adjuster',
   'customer',
-];
+] as const;
+
+export type Bucket = (typeof BUCKETS)[number];
 
 /**
  * A line's allowance by bucket: `feeSchedule` holds the fee schedule allowance (the billed charge

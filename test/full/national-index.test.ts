@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildIndexBytes } from '../../fee-data/build-index.js';
 import { importOppsCap } from '../../fee-data/import/opps-cap.js';
-import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
-import { readDatasets } from '../../fee-data/load-datasets.js';
 import { referenceDataDir } from '../../fee-data/paths.js';
 import { lookupFee } from '../../lambdas/engine/fee-lookup.js';
 import { rbrvsFee } from '../../lambdas/engine/fee-schedules/rbrvs.js';
 import { formatCents } from '../../lambdas/engine/money.js';
-import { FeeIndex } from '../../lambdas/fee-index/reader.js';
+import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
+import { nationalIndex } from '../support/national-index.js';
 
 /*
  * Full size: the index built from every official Medicare file in ../shared/reference-data, and
@@ -23,20 +20,8 @@ describe('the national index from the official files', () => {
   let index: FeeIndex;
 
   beforeAll(() => {
-    if (!existsSync(dir)) {
-      throw new Error(
-        `reference data directory not found: ${dir} (set WCBR_REFERENCE_DATA or put ../shared beside the clone)`,
-      );
-    }
-    const read = readDatasets(dir);
-    index = FeeIndex.fromBytes(
-      buildIndexBytes(read.datasets, {
-        builtFrom: 'official',
-        jurisdictions: loadJurisdictions(),
-        ptp: read.ptp,
-      }),
-    );
-  });
+    index = nationalIndex();
+  }, 60_000);
 
   it('holds every row of every file we import', () => {
     expect(index.counts()).toMatchObject({

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { FieldError } from '../errors.js';
 import { MONEY_PATTERN } from '../money.js';
+import { BUCKETS } from '../priced-bill.js';
 
 /**
  * The two bill shapes `POST /v1/bills/price` accepts, as Valibot schemas. They check shape and
@@ -50,17 +51,6 @@ const zip = v.pipe(
 
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
 
-/** The buckets a line's allowance is held in, in the order they apply. */
-export const BUCKET_NAMES = [
-  'feeSchedule',
-  'billReview',
-  'ppo',
-  'ur',
-  'negotiated',
-  'adjuster',
-  'customer',
-] as const;
-
 const ExternalReasonSchema = v.object({
   groupCode: v.picklist(['CO', 'PR', 'OA', 'PI'], 'must be CO, PR, OA or PI'),
   carc: v.pipe(v.string(), v.regex(/^[A-Z]?\d{1,3}$/, 'must be an X12 claim adjustment reason code')),
@@ -79,7 +69,7 @@ const ExternalReasonSchema = v.object({
  */
 export const ExternalValueSchema = v.pipe(
   v.object({
-    bucket: v.picklist(BUCKET_NAMES, `must be one of ${BUCKET_NAMES.join(', ')}`),
+    bucket: v.picklist(BUCKETS, `must be one of ${BUCKETS.join(', ')}`),
     mode: v.picklist(['override', 'replace', 'add', 'single'], 'must be override, replace, add or single'),
     amount: v.optional(
       v.pipe(

@@ -1,5 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
+import { BUCKETS } from '../../engine/priced-bill.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
 import { RESOURCE_SERVER_ID, ROUTES, SCOPE_DESCRIPTIONS } from '../shared/routes.js';
 
@@ -34,7 +35,7 @@ const adjustment = {
   type: 'object',
   description: 'One reduction, with every code an explanation of review needs.',
   properties: {
-    bucket: { enum: ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'] },
+    bucket: { enum: [...BUCKETS] },
     amount: {
       type: 'string',
       pattern: '^-?\\d+\\.\\d{2}$',
@@ -62,13 +63,8 @@ const buckets = {
   type: 'object',
   description:
     'The allowance by bucket: feeSchedule holds the fee schedule allowance (billed less what the fee schedule withheld), each later bucket its change (reductions negative); they sum to allowed.',
-  properties: Object.fromEntries(
-    ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'].map((b) => [
-      b,
-      signedMoney,
-    ]),
-  ),
-  required: ['feeSchedule', 'billReview', 'ppo', 'ur', 'negotiated', 'adjuster', 'customer'],
+  properties: Object.fromEntries(BUCKETS.map((b) => [b, signedMoney])),
+  required: [...BUCKETS],
 };
 
 const pricedLine = {

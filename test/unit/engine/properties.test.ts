@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
 import { parseCents, parseSignedCents } from '../../../lambdas/engine/money.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
+import { BUCKETS } from '../../../lambdas/engine/priced-bill.js';
 import { sampleIndex } from '../../support/fee-index.js';
 
 const index = sampleIndex();
@@ -197,15 +198,7 @@ describe('priced bills (properties)', () => {
 
   it('with external values: buckets sum to allowed, allowed stays within zero and billed unless overridden, line order changes nothing', () => {
     const reason = { groupCode: 'CO', carc: '45' };
-    const bucket = fc.constantFrom(
-      'feeSchedule',
-      'billReview',
-      'ppo',
-      'ur',
-      'negotiated',
-      'adjuster',
-      'customer',
-    );
+    const bucket = fc.constantFrom(...BUCKETS);
     const money = (min: number, max: number) =>
       fc.integer({ min, max }).map((c) => (c < 0 ? `-${(-c / 100).toFixed(2)}` : (c / 100).toFixed(2)));
     const amountOrPercent = (negative: boolean) =>
