@@ -622,6 +622,21 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
   for (const d of decisions) (priced[d.lineIndex] as Working).ruleDecisions.push(d);
 }
 
+/** The bill's first and last dates of service, and its received date when it has one. */
+function serviceDates(bill: NormalisedBill): PricedBill['dates'] {
+  let first = bill.lines[0]?.dateOfService ?? '';
+  let last = first;
+  for (const line of bill.lines) {
+    if (line.dateOfService < first) first = line.dateOfService;
+    if (line.dateOfService > last) last = line.dateOfService;
+  }
+  return {
+    firstService: first,
+    lastService: last,
+    ...(bill.receivedDate === undefined ? {} : { received: bill.receivedDate }),
+  };
+}
+
 /**
  * The rule behind paying the lesser of billed and fee: Medicare's for Medicare, the jurisdiction's
  * own where its file sources one, and otherwise Medicare's rule said to be applied as such.
@@ -809,6 +824,8 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     },
     billType: 'professional',
     location: { zip: (zip as NonNullable<typeof zip>).zip, source: (zip as NonNullable<typeof zip>).source },
+    parties: bill.parties,
+    dates: serviceDates(bill),
     lines,
     totals: {
       billed: formatCents(cents(billed)),

@@ -1,4 +1,5 @@
 import type { GroupCode, Regulation } from './adjustments/reason-codes.js';
+import type { Parties } from './bill/normalise.js';
 
 /**
  * The shape of a priced bill, as the API returns it. Money is a string with two decimals.
@@ -150,6 +151,10 @@ export interface PricedBill {
     readonly zip: string;
     readonly source: 'serviceFacility' | 'billingProvider';
   };
+  /** Payer and providers as the bill named them (no patient data), for the explanation of review. */
+  readonly parties: Parties;
+  /** The first and last dates of service, and when the bill was received if it says. */
+  readonly dates: { readonly firstService: string; readonly lastService: string; readonly received?: string };
   readonly lines: readonly PricedLine[];
   readonly totals: BillTotals;
   readonly editions: readonly EditionUsed[];

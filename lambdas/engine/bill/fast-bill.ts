@@ -30,6 +30,8 @@ export const FAST_BILL_KEYS = [
   'serviceFacility',
   'billingProvider',
   'renderingProvider',
+  'payer',
+  'receivedDate',
   'priorVisits',
   'review',
   'externalValues',
@@ -171,6 +173,14 @@ export function fastParseBill(input: unknown): BillInput | undefined {
     if (o.serviceFacility !== undefined) out.serviceFacility = party(o.serviceFacility);
     if (o.billingProvider !== undefined) out.billingProvider = party(o.billingProvider);
     if (o.renderingProvider !== undefined) out.renderingProvider = party(o.renderingProvider);
+    if (o.payer !== undefined) {
+      const p = object(o.payer);
+      const payer: Dict = {};
+      if (p.name !== undefined) payer.name = maxText(p.name, 200);
+      if (p.id !== undefined) payer.id = maxText(p.id, 50);
+      out.payer = payer;
+    }
+    if (o.receivedDate !== undefined) out.receivedDate = matching(o.receivedDate, DATE);
     if (o.priorVisits !== undefined) {
       const p = object(o.priorVisits);
       onlyKeys(p, ['chiropractic', 'physicalTherapy', 'occupationalTherapy']);

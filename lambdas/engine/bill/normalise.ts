@@ -63,6 +63,41 @@ export interface NormalisedBill {
   readonly review: ReviewLists;
   /** Bill-level external values with the lines they are for. */
   readonly externalValues: readonly BillValue[];
+  /** Who pays and who billed, as sent (no patient data), for the explanation of review. */
+  readonly parties: Parties;
+  readonly receivedDate?: string;
+}
+
+/** The parties of a bill the priced bill repeats: identifiers of organisations, never of patients. */
+export interface Parties {
+  readonly payer?: { readonly name?: string; readonly id?: string };
+  readonly billingProvider?: Party;
+  readonly renderingProvider?: Party;
+  readonly serviceFacility?: Party;
+}
+
+export interface Party {
+  readonly npi?: string;
+  readonly taxId?: string;
+  readonly name?: string;
+  readonly zip?: string;
+}
+
+function optionalParty<K extends keyof Parties>(key: K, party: Party | undefined): Partial<Record<K, Party>> {
+  return party === undefined ? {} : ({ [key]: party } as Partial<Record<K, Party>>);
+}
+
+/** The fields of a party we repeat (a loose object may carry anything else). */
+function partyOf(
+  p: { npi?: string; taxId?: string; name?: string; zip?: string } | undefined,
+): Party | undefined {
+  if (!p) return undefined;
+  return {
+    ...(p.npi === undefined ? {} : { npi: p.npi }),
+    ...(p.taxId === undefined ? {} : { taxId: p.taxId }),
+    ...(p.name === undefined ? {} : { name: p.name }),
+    ...(p.zip === undefined ? {} : { zip: p.zip }),
+  };
 }
 
 /** Place of service when a bill gives none: 11, office (CMS place of service code set). */
@@ -152,6 +187,20 @@ function fromBill(input: unknown, fast: boolean): NormalisedBill {
     priorVisits: bill.priorVisits ?? {},
     review: bill.review ?? {},
     externalValues: billValues,
+    parties: {
+      ...(bill.payer === undefined
+        ? {}
+        : {
+            payer: {
+              ...(bill.payer.name === undefined ? {} : { name: bill.payer.name }),
+              ...(bill.payer.id === undefined ? {} : { id: bill.payer.id }),
+            },
+          }),
+      ...optionalParty('billingProvider', partyOf(bill.billingProvider)),
+      ...optionalParty('renderingProvider', partyOf(bill.renderingProvider)),
+      ...optionalParty('serviceFacility', partyOf(bill.serviceFacility)),
+    },
+    ...(bill.receivedDate === undefined ? {} : { receivedDate: bill.receivedDate }),
   };
 }
 
@@ -234,6 +283,13 @@ function fromClaim(input: unknown): NormalisedBill {
     priorVisits: {},
     review: {},
     externalValues: [],
+    parties: {
+      ...optionalParty('billingProvider', billing?.npi === undefined ? undefined : { npi: billing.npi }),
+      ...optionalParty(
+        'renderingProvider',
+        rendering?.npi === undefined ? undefined : { npi: rendering.npi },
+      ),
+    },
   };
 }
 

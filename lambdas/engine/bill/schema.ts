@@ -220,6 +220,11 @@ const party = v.looseObject({
   taxId: v.optional(shortText(20)),
 });
 
+const payer = v.pipe(
+  v.looseObject({ name: v.optional(shortText(200)), id: v.optional(shortText(50)) }),
+  v.description('Who pays the bill (passed through to the priced bill for the explanation of review).'),
+);
+
 export const BillSchema = v.pipe(
   v.looseObject({
     billId: v.optional(v.pipe(shortText(64), v.description('Your reference for the bill; echoed back.'))),
@@ -235,6 +240,8 @@ export const BillSchema = v.pipe(
     serviceFacility: v.optional(party),
     billingProvider: v.optional(party),
     renderingProvider: v.optional(party),
+    payer: v.optional(payer),
+    receivedDate: v.optional(v.pipe(isoDate, v.description('When the bill was received (passed through).'))),
     priorVisits: v.optional(PriorVisitsSchema),
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),

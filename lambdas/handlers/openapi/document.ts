@@ -127,6 +127,16 @@ const pricedLine = {
   required: ['lineNumber', 'code', 'billed', 'status', 'allowed', 'adjustments', 'explanation', 'rules'],
 };
 
+const party = {
+  type: 'object',
+  properties: {
+    npi: { type: 'string' },
+    taxId: { type: 'string' },
+    name: { type: 'string' },
+    zip: { type: 'string' },
+  },
+};
+
 const pricedBill = {
   type: 'object',
   properties: {
@@ -138,6 +148,26 @@ const pricedBill = {
     },
     billType: { const: 'professional' },
     location: { type: 'object', properties: { zip: { type: 'string' }, source: { type: 'string' } } },
+    parties: {
+      type: 'object',
+      description:
+        'Payer and providers as the bill named them, for the explanation of review (organisations only: the API takes no patient data).',
+      properties: {
+        payer: { type: 'object', properties: { name: { type: 'string' }, id: { type: 'string' } } },
+        billingProvider: party,
+        renderingProvider: party,
+        serviceFacility: party,
+      },
+    },
+    dates: {
+      type: 'object',
+      properties: {
+        firstService: { type: 'string', format: 'date' },
+        lastService: { type: 'string', format: 'date' },
+        received: { type: 'string', format: 'date' },
+      },
+      required: ['firstService', 'lastService'],
+    },
     lines: { type: 'array', items: pricedLine },
     totals: {
       type: 'object',

@@ -311,3 +311,24 @@ describe('impossible or conflicting instructions (422, field named)', () => {
     );
   });
 });
+
+describe('everything an explanation of review needs', () => {
+  it('repeats the payer and providers, and the dates, without another call', () => {
+    const priced = price({
+      payer: { name: 'Acme Insurance', id: 'ACME-1' },
+      receivedDate: '2025-03-20',
+      billingProvider: { npi: '1234567893', taxId: '123456789', name: 'Dover Clinic', zip: '19901' },
+      lines: [visit(), visit({ dateOfService: '2025-03-11', code: '99214' })],
+    });
+    expect(priced.parties).toEqual({
+      payer: { name: 'Acme Insurance', id: 'ACME-1' },
+      billingProvider: { npi: '1234567893', taxId: '123456789', name: 'Dover Clinic', zip: '19901' },
+      serviceFacility: { zip: '19901' },
+    });
+    expect(priced.dates).toEqual({
+      firstService: '2025-03-04',
+      lastService: '2025-03-11',
+      received: '2025-03-20',
+    });
+  });
+});
