@@ -2,6 +2,7 @@ import type { ExternalValueInput } from './bill/schema.js';
 import type { FieldError } from './errors.js';
 import { type Cents, cents, parseCents } from './money.js';
 import { BUCKETS, type Bucket } from './priced-bill.js';
+import { RULES } from './rules/index.js';
 import { percentOf } from './rules/payment-policy.js';
 
 /**
@@ -28,7 +29,9 @@ export interface ExternalValue {
   readonly amount: Cents | undefined;
   /** A signed decimal ("-10", "90"); undefined when the value is an amount. */
   readonly percent: string | undefined;
-  readonly when: 'before' | 'after';
+  readonly when: 'before' | 'during' | 'after';
+  /** With `during`: the id of the rule the value applies just before. */
+  readonly rule: string | undefined;
   readonly source: string;
   readonly reason: ExternalReason;
   /** JSON path of the value in the request. */
@@ -36,6 +39,9 @@ export interface ExternalValue {
   /** A bill-level value (its amount is this line's share). */
   readonly billLevel: boolean;
 }
+
+/** The ids of the bill review rules a value can apply during. */
+const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
 /** A bill-level value and the lines it is for (indexes into the bill's lines). */
 export interface BillValue {
@@ -73,6 +79,15 @@ function checkValue(
   if (input.when === 'before' && input.bucket !== 'feeSchedule') {
     err('.when', 'only a fee schedule value can be applied before the rules (they act on it)');
   }
+  if (input.when === 'during' && input.bucket !== 'feeSchedule' && input.bucket !== 'billReview') {
+    err('.when', 'only a fee schedule or bill review value can be applied during the rules');
+  }
+  if (input.when === 'during' && (input.rule === undefined || !RULE_IDS.includes(input.rule))) {
+    err('.rule', `during needs the id of a bill review rule: ${RULE_IDS.join(', ')}`);
+  }
+  if (input.rule !== undefined && input.when !== 'during') {
+    err('.rule', 'rule goes with when: "during"');
+  }
   if (input.lineNumbers !== undefined && !billLevel) {
     err('.lineNumbers', 'lineNumbers is for bill-level values; this value is on a line already');
   }
@@ -83,6 +98,7 @@ function checkValue(
     amount: input.amount === undefined ? undefined : signedCents(input.amount),
     percent: input.percent,
     when: input.when ?? 'after',
+    rule: input.rule,
     source: input.source,
     reason: {
       groupCode: input.reason.groupCode,
@@ -163,7 +179,7 @@ export function checkExternalValues(
     }
     const replaced = new Map<string, ExternalValue>();
     for (const v of all.filter((x) => x.mode === 'replace')) {
-      const key = `${v.bucket}|${v.when}`;
+      const key = `${v.bucket}|${v.when}|${v.rule ?? ''}`;
       const first = replaced.get(key);
       if (first) {
         errors.push({

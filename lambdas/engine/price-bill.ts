@@ -29,7 +29,7 @@ import type {
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
 import { adoptsPaymentPolicies, percentOf } from './rules/payment-policy.js';
-import type { AppliedDecision, RuleContext, RuleLine } from './rules/types.js';
+import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
   readonly line: NormalisedLine;
@@ -255,10 +255,6 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
   const fee = item.before ? item.before.amount : amount;
   const feeText = formatCents(fee);
   if (item.before) steps.push(item.before.step);
-  // Bill review rules reduce the fee schedule amount; then the lesser of billed and what is left.
-  const ruleCut = item.ruleDecisions.reduce((n, d) => n + d.reduction, 0);
-  const afterRules = cents(Math.max(0, fee - ruleCut));
-  const payable = cents(Math.min(line.charge, afterRules));
   const adjustments: Adjustment[] = [];
   const overFee = cents(Math.max(0, line.charge - fee));
   if (overFee > 0) {
@@ -279,29 +275,41 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
           ),
     );
   }
-  // What the rules take from the payable amount, rule by rule, in the order they ran.
-  let byRules = Math.min(line.charge, fee) - payable;
+  // The rules (and values applied during them) move the fee schedule amount one decision at a time;
+  // each is charged with what it moved the payable amount (the lesser of billed and the running
+  // amount), so the parts add up to the fee schedule allowance less what is payable.
+  let running: number = fee;
+  let clamped = Math.min(line.charge, fee);
   for (const d of item.ruleDecisions) {
-    const part = cents(Math.min(byRules, d.reduction));
-    byRules -= part;
-    if (part > 0 && d.reason) {
+    const next = Math.max(0, running - d.reduction);
+    const nextClamped = Math.min(line.charge, next);
+    const part = clamped - nextClamped;
+    running = next;
+    clamped = nextClamped;
+    if (part === 0) continue;
+    if (d.external) adjustments.push(externalAdjustment(item, d.external, cents(part), d.message));
+    else if (d.reason) {
       adjustments.push(
-        adjustment(item, d.reason, part, d.message, d.regulation ?? d.rule.regulation, 'billReview'),
+        adjustment(item, d.reason, cents(part), d.message, d.regulation ?? d.rule.regulation, 'billReview'),
       );
     }
   }
-  if (ruleCut > 0) {
+  const afterRules = cents(running);
+  const payable = cents(clamped);
+  const moved = afterRules !== fee;
+  if (moved) {
+    const change = fee - afterRules;
     steps.push({
       step: 'rules',
-      text: `Bill review rules reduce the fee schedule amount ${feeText} by ${formatCents(cents(ruleCut))} to ${formatCents(afterRules)}.`,
-      inputs: { feeScheduleAmount: feeText, reduction: formatCents(cents(ruleCut)) },
+      text: `Bill review rules${item.ruleDecisions.some((d) => d.external) ? ' and the values applied during them' : ''} ${change > 0 ? `reduce the fee schedule amount ${feeText} by ${formatCents(cents(change))}` : `raise the fee schedule amount ${feeText} by ${formatCents(cents(-change))}`} to ${formatCents(afterRules)}.`,
+      inputs: { feeScheduleAmount: feeText, reduction: formatCents(cents(change)) },
       result: formatCents(afterRules),
     });
   }
-  const payableText = ruleCut > 0 ? formatCents(afterRules) : feeText;
+  const payableText = moved ? formatCents(afterRules) : feeText;
   steps.push({
     step: 'lesser-of',
-    text: `Lesser of billed ${billed} and ${ruleCut > 0 ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
+    text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
     inputs: { billed, feeScheduleAmount: payableText },
     result: formatCents(payable),
     regulation: lesserOf,
@@ -325,6 +333,21 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     undefined,
     item.ruleTrace,
   );
+}
+
+/**
+ * What values applied during the rules (just before `ruleId`) do to a running amount, one after
+ * the other (a percentage is of the amount at its turn), never below zero.
+ */
+function duringChanges(values: readonly ExternalValue[], start: Cents, ruleId: string): DuringChange[] {
+  let amount: number = start;
+  return values.map((value) => {
+    const change = Math.max(changeOf(value, cents(amount)), -amount);
+    const how = value.amount !== undefined ? formatCents(value.amount) : `${value.percent}%`;
+    const message = `${value.source} (${value.field}): ${value.mode} ${how} in ${value.bucket} before the ${ruleId} rule: ${formatCents(cents(amount))} → ${formatCents(cents(amount + change))}.`;
+    amount += change;
+    return { value, change, message };
+  });
 }
 
 /** The fee schedule amount a line shows: how, on which edition, where. */
@@ -370,7 +393,7 @@ function changeOf(value: ExternalValue, running: Cents): number {
 }
 
 /**
- * Applies the line's external values after the rules (not `before`, not the override itself), in
+ * Applies the line's external values after the rules (not those before or during them, not the override), in
  * their documented order, each as an adjustment in its bucket. A value never takes the allowance
  * below zero nor, unless the line is overridden, above the billed charge (the lesser of billed).
  *
@@ -387,7 +410,7 @@ function applyAfterValues(
   if (item.values.length === 0) return start;
   let running: number = start;
   for (const value of applicationOrder(item.values)) {
-    if (value.when === 'before' || value === item.exclusive) continue;
+    if (value.when !== 'after' || value === item.exclusive) continue;
     const wanted = changeOf(value, cents(running));
     const ceiling = overridden ? Number.POSITIVE_INFINITY : charge - running;
     const change = Math.min(Math.max(wanted, -running), Math.max(ceiling, 0));
@@ -615,7 +638,24 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
       return other.kind === 'priced' ? other.unitAmount : undefined;
     },
   };
-  const { decisions, traces } = runRules(lines, ctx);
+  // External values set to apply during the rules, by position among the rule lines.
+  const during = new Map<number, ExternalValue[]>();
+  priced.forEach((item, i) => {
+    const values = item.values.filter((v) => v.when === 'during');
+    if (values.length > 0) during.set(i, applicationOrder(values));
+  });
+  const { decisions, traces } = runRules(
+    lines,
+    ctx,
+    during.size === 0
+      ? undefined
+      : (rule, l, i) =>
+          duringChanges(
+            (during.get(i) ?? []).filter((v) => v.rule === rule.id),
+            l.amount,
+            rule.id,
+          ),
+  );
   priced.forEach((item, i) => {
     item.ruleTrace = traces[i] ?? [];
   });

@@ -86,7 +86,15 @@ export const ExternalValueSchema = v.pipe(
         v.regex(/^-?\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like "-10" or "90"'),
       ),
     ),
-    when: v.optional(v.picklist(['before', 'after'], 'must be before or after (the rules)')),
+    when: v.optional(
+      v.picklist(['before', 'during', 'after'], 'must be before, during (with rule) or after (the rules)'),
+    ),
+    rule: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^[a-z-]{1,40}$/, 'must be the id of a bill review rule, for example "multiple-procedure"'),
+      ),
+    ),
     source: v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(200)),
     reason: ExternalReasonSchema,
     lineNumbers: v.optional(
@@ -97,7 +105,7 @@ export const ExternalValueSchema = v.pipe(
     ),
   }),
   v.description(
-    'override: force the bucket to the amount (or percent of billed), no fee schedule or bill review rules on the line; replace: set the allowance after the bucket to the amount (or percent of the allowance before it); add: add the amount (negative: a reduction) or percent of the allowance before it; single: the whole allowance in this bucket, nothing in the others. when: before (fee schedule bucket only: the rules then act on the value) or after the rules (default).',
+    'override: force the bucket to the amount (or percent of billed), no fee schedule or bill review rules on the line; replace: set the allowance after the bucket to the amount (or percent of the allowance before it); add: add the amount (negative: a reduction) or percent of the allowance before it; single: the whole allowance in this bucket, nothing in the others. when: before (fee schedule bucket only: the rules then act on the value), during (with rule: just before that bill review rule runs; fee schedule or bill review bucket) or after the rules (default).',
   ),
 );
 

@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '../jurisdictions.js';
+import type { Cents } from '../money.js';
 import { bilateralRule } from './bilateral.js';
 import { duplicatesRule } from './duplicates.js';
 import { frequencyLimitRule } from './frequency-limits.js';
@@ -8,7 +9,7 @@ import { multipleProcedureRule } from './multiple-procedure.js';
 import { ncciPtpRule } from './ncci-ptp.js';
 import { documentationRule, priorAuthorizationRule } from './review-lists.js';
 import { surgeonsRule } from './surgeons.js';
-import type { AppliedDecision, BillRule, RuleContext, RuleLine } from './types.js';
+import type { AppliedDecision, BillRule, DuringChange, RuleContext, RuleLine } from './types.js';
 
 /**
  * The rules, in the order they run (docs/decisions/005-rule-order.md says why): edits first, each on
@@ -80,6 +81,7 @@ function traceOf(rule: BillRule): { noChange: RuleTrace; notAdopted: RuleTrace }
 export function runRules(
   lines: readonly RuleLine[],
   ctx: RuleContext,
+  during?: (rule: BillRule, line: RuleLine, position: number) => readonly DuringChange[],
 ): { decisions: AppliedDecision[]; traces: RuleTrace[][] } {
   const traces: RuleTrace[][] = lines.map(() => []);
   const decisions: AppliedDecision[] = [];
@@ -88,6 +90,41 @@ export function runRules(
   let current: readonly RuleLine[] = lines;
   for (const rule of RULES) {
     const { noChange, notAdopted } = traceOf(rule);
+    // External values set to apply just before this rule change the running amounts first.
+    if (during) {
+      current = current.map((l, i) => {
+        const changes = during(rule, l, i);
+        if (changes.length === 0) return l;
+        let amount: number = l.amount;
+        for (const c of changes) {
+          const change = Math.max(c.change, -amount);
+          amount += change;
+          decisions.push({
+            lineIndex: i,
+            decision: change < 0 ? 'reduced' : 'no-change',
+            reduction: -change as Cents,
+            reason: undefined,
+            message: c.message,
+            regulation: undefined,
+            rule,
+            external: c.value,
+          });
+          traces[i]?.push({
+            rule: 'external-value',
+            decision: change < 0 ? 'reduced' : 'no-change',
+            message: c.message,
+          });
+        }
+        return {
+          line: l.line,
+          unitAmount: l.unitAmount,
+          amount: amount as Cents,
+          units: l.units,
+          rvu: l.rvu,
+          pePart: l.pePart,
+        };
+      });
+    }
     // Whether the rule applies is a matter of the date: asked once per date of the bill.
     const onDate =
       dates.length === 1
@@ -131,6 +168,7 @@ export function runRules(
         message: d.message,
         regulation: d.regulation,
         rule,
+        external: undefined,
       });
       cut[at] = (cut[at] as number) + d.reduction;
       if (d.reduction > 0) anyCut = true;

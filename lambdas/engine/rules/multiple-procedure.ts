@@ -52,7 +52,18 @@ class Cuts {
   }
 }
 
-const ORDINAL = ['first', 'second', 'third', 'fourth', 'fifth'];
+const ORDINAL = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+];
 
 function ordinal(n: number): string {
   return ORDINAL[n - 1] ?? `${n}th`;

@@ -1,6 +1,7 @@
 import type { FeeIndex, RvuEntry } from '../../fee-index/reader.js';
 import type { InternalReasonCode, Regulation } from '../adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from '../bill/normalise.js';
+import type { ExternalValue } from '../external-values.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import type { Cents } from '../money.js';
 
@@ -59,6 +60,16 @@ export interface AppliedDecision {
   readonly message: string;
   readonly regulation: Regulation | undefined;
   readonly rule: BillRule;
+  /** An external value applied during the rules (just before `rule`), not a rule's own decision. */
+  readonly external: ExternalValue | undefined;
+}
+
+/** What an external value applied during the rules does to one line's running amount. */
+export interface DuringChange {
+  readonly value: ExternalValue;
+  /** Signed: negative lowers the amount. */
+  readonly change: number;
+  readonly message: string;
 }
 
 /**

@@ -154,6 +154,43 @@ describe('external values (the seed examples)', () => {
     ]);
   });
 
+  it('applies a value during the rules, just before the rule it names', () => {
+    // 97110 × 8 = 8 × 28.79 = 230.32 (billed 300.00: 69.68 over the fee schedule). MUE 6 (MAI 3,
+    // mue_practitioner_derived.csv line 10188) runs first: 2 units, 57.58, not paid → 172.74. Then
+    // the customer's 10% off, during the multiple-procedure rule: 10% of 172.74 = 17.27 → 155.47.
+    // Then the therapy reduction: half the practice expense (13.80 / 2 = 6.90) of units 2–6, 34.50
+    // → 120.97.
+    const [line] = price({
+      lines: [
+        {
+          code: '97110',
+          units: 8,
+          dateOfService: '2025-03-04',
+          charge: '300.00',
+          externalValues: [
+            {
+              bucket: 'billReview',
+              mode: 'add',
+              percent: '-10',
+              when: 'during',
+              rule: 'multiple-procedure',
+              source: 'customer program',
+              reason: { groupCode: 'CO', carc: '45', internalCode: 'CUST-10' },
+            },
+          ],
+        },
+      ],
+    }).lines;
+    expect(line?.allowed).toBe('120.97');
+    expect(line?.adjustments.map((a) => [a.internalCode, a.amount])).toEqual([
+      ['FS-MAX', '69.68'],
+      ['BR-MUE', '57.58'],
+      ['CUST-10', '17.27'],
+      ['BR-MULTIPLE-PROCEDURE', '34.50'],
+    ]);
+    expect(line?.rules.map((r) => r.rule)).toContain('external-value');
+  });
+
   it('overrides the fee schedule: the rules do not run on the line, and the override may exceed billed', () => {
     // 99213 and 20610 on one day: NCCI edit 20610/99213 (indicator 1) would deny 99213; overridden
     // at 160.00 (above its 150.00 charge, as the override says), nothing touches it.
@@ -300,6 +337,22 @@ describe('impossible or conflicting instructions (422, field named)', () => {
         ],
       }),
     ).toEqual([expect.objectContaining({ field: 'lines[0].externalValues[1]' })]);
+  });
+
+  it('during needs a rule that exists, and only on the fee schedule or bill review bucket', () => {
+    expect(errorsOf({ lines: [visit({ externalValues: [v({ when: 'during' })] })] })[0]?.field).toBe(
+      'lines[0].externalValues[0].when',
+    );
+    expect(
+      errorsOf({
+        lines: [
+          visit({ externalValues: [v({ bucket: 'billReview', when: 'during', rule: 'no-such-rule' })] }),
+        ],
+      }),
+    ).toEqual([expect.objectContaining({ field: 'lines[0].externalValues[0].rule' })]);
+    expect(errorsOf({ lines: [visit({ externalValues: [v({ rule: 'mue' })] })] })[0]?.field).toBe(
+      'lines[0].externalValues[0].rule',
+    );
   });
 
   it('bad shapes are field errors from the schema', () => {

@@ -206,20 +206,38 @@ describe('priced bills (properties)', () => {
         money(negative ? -20_000 : 0, 40_000).map((amount) => ({ amount })),
         fc.integer({ min: negative ? -100 : 0, max: 100 }).map((p) => ({ percent: String(p) })),
       );
+    /** A value with a `when` its bucket allows: before on the fee schedule, during on it or bill review. */
+    const timed = (b: string, mode: string, v: object, when: string, rule: string) => {
+      const ok =
+        when === 'after' ||
+        (when === 'before' && b === 'feeSchedule') ||
+        (when === 'during' && (b === 'feeSchedule' || b === 'billReview'));
+      return {
+        bucket: b,
+        mode,
+        ...v,
+        when: ok ? when : 'after',
+        ...(ok && when === 'during' ? { rule } : {}),
+      };
+    };
     const value = fc
       .oneof(
-        fc.tuple(bucket, amountOrPercent(true), fc.constantFrom('after', 'before')).map(([b, v, when]) => ({
-          bucket: b,
-          mode: 'add',
-          ...v,
-          when: b === 'feeSchedule' ? when : 'after',
-        })),
-        fc.tuple(bucket, amountOrPercent(false), fc.constantFrom('after', 'before')).map(([b, v, when]) => ({
-          bucket: b,
-          mode: 'replace',
-          ...v,
-          when: b === 'feeSchedule' ? when : 'after',
-        })),
+        fc
+          .tuple(
+            bucket,
+            amountOrPercent(true),
+            fc.constantFrom('after', 'before', 'during'),
+            fc.constantFrom('mue', 'multiple-procedure', 'surgeons'),
+          )
+          .map(([b, v, when, rule]) => timed(b, 'add', v, when, rule)),
+        fc
+          .tuple(
+            bucket,
+            amountOrPercent(false),
+            fc.constantFrom('after', 'before', 'during'),
+            fc.constantFrom('mue', 'multiple-procedure', 'surgeons'),
+          )
+          .map(([b, v, when, rule]) => timed(b, 'replace', v, when, rule)),
         fc
           .tuple(bucket, amountOrPercent(false), fc.constantFrom('override', 'single'))
           .map(([b, v, mode]) => ({ bucket: b, mode, ...v })),
