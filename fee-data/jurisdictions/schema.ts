@@ -132,6 +132,13 @@ export const JurisdictionSchema = v.object({
   drugDispensingFee: v.nullable(
     v.object({ value: v.pipe(v.string(), v.regex(/^\d+\.\d{2}$/)), source: SourceSchema }),
   ),
+  /**
+   * Bill types on which a PPO (network) value may not pay below the fee schedule allowance, with the
+   * source; absent = no such rule in the sources we hold.
+   */
+  ppoBelowFeeSchedule: v.optional(
+    v.object({ forbiddenFor: v.array(v.picklist(['professional', 'medical-legal'])), source: SourceSchema }),
+  ),
   /** The jurisdiction's own lists of codes that need prior authorisation or documentation. */
   reviewLists: v.optional(
     v.object({

@@ -192,7 +192,7 @@ function settingStep(placeOfService: string): ExplanationStep {
   };
 }
 
-function buildLine(item: Working, lesserOf: Regulation): PricedLine {
+function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
@@ -314,8 +314,17 @@ function buildLine(item: Working, lesserOf: Regulation): PricedLine {
     result: formatCents(payable),
     regulation: lesserOf,
   });
-  // External values after the rules, in their documented order; never below zero or above billed.
-  const allowed = applyAfterValues(item, payable, line.charge, adjustments, steps, false);
+  // External values after the rules, in their documented order; never below zero or above billed,
+  // nor a PPO value below the fee schedule allowance where the jurisdiction forbids it.
+  const allowed = applyAfterValues(
+    item,
+    payable,
+    line.charge,
+    adjustments,
+    steps,
+    false,
+    ppoFloor(j, payable),
+  );
   item.allowed = allowed;
   const feeSchedule = feeScheduleOf(item, result, unitText, amountText);
   const denied = allowed === 0 && item.ruleDecisions.some((d) => d.decision === 'denied');
@@ -392,6 +401,13 @@ function changeOf(value: ExternalValue, running: Cents): number {
   return value.amount ?? signedPercentOf(running, value.percent as string);
 }
 
+/** Where the jurisdiction forbids a PPO to pay below the fee schedule on this bill type: the floor. */
+function ppoFloor(j: Jurisdiction, payable: Cents): { amount: Cents; citation: string } | undefined {
+  const rule = j.ppoBelowFeeSchedule;
+  if (!rule?.forbiddenFor.includes('professional')) return undefined;
+  return { amount: payable, citation: rule.source.citation };
+}
+
 /**
  * Applies the line's external values after the rules (not those before or during them, not the override), in
  * their documented order, each as an adjustment in its bucket. A value never takes the allowance
@@ -406,6 +422,7 @@ function applyAfterValues(
   adjustments: Adjustment[],
   steps: ExplanationStep[],
   overridden: boolean,
+  ppoFloor?: { amount: Cents; citation: string },
 ): Cents {
   if (item.values.length === 0) return start;
   let running: number = start;
@@ -413,13 +430,16 @@ function applyAfterValues(
     if (value.when !== 'after' || value === item.exclusive) continue;
     const wanted = changeOf(value, cents(running));
     const ceiling = overridden ? Number.POSITIVE_INFINITY : charge - running;
-    const change = Math.min(Math.max(wanted, -running), Math.max(ceiling, 0));
+    const floor = value.bucket === 'ppo' && ppoFloor ? Math.min(ppoFloor.amount, running) : 0;
+    const change = Math.min(Math.max(wanted, floor - running), Math.max(ceiling, 0));
     const how = value.amount !== undefined ? formatCents(value.amount) : `${value.percent}%`;
     const limited =
       change === wanted
         ? ''
         : change > wanted
-          ? ' (limited: the allowance cannot go below zero)'
+          ? floor > 0
+            ? ` (limited: a PPO may not pay below the fee schedule allowance ${formatCents(cents(floor))} here, ${ppoFloor?.citation})`
+            : ' (limited: the allowance cannot go below zero)'
           : ` (limited: the allowance cannot exceed billed ${formatCents(charge)})`;
     const text = `${value.source} (${value.field}): ${value.mode} ${how} in ${value.bucket}: ${formatCents(cents(running))} → ${formatCents(cents(running + change))}${limited}.`;
     steps.push({
@@ -823,7 +843,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
 
   applyRules(work, index, jurisdiction as Jurisdiction, bill);
   const lesserOf = lesserOfRegulation(jurisdiction as Jurisdiction);
-  const lines = work.map((item) => buildLine(item, lesserOf));
+  const lines = work.map((item) => buildLine(item, lesserOf, jurisdiction as Jurisdiction));
   let billed = 0;
   let allowed = 0;
   let unpricedBilled = 0;

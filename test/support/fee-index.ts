@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
 import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
+import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
 import { SAMPLE_DIR } from '../../fee-data/paths.js';
 import { readSample } from '../../fee-data/sample.js';
 import { FeeIndex } from '../../lambdas/fee-index/reader.js';
@@ -16,6 +17,17 @@ export function sampleIndexBytes(): Uint8Array {
     bytes = buildIndexBytes(datasets, { builtFrom: 'sample', jurisdictions: loadJurisdictions(), ptp });
   }
   return bytes;
+}
+
+/**
+ * The sample index built with jurisdiction files changed by the test (for rules no real file
+ * exercises yet); the change is the test's input, not a fact about the jurisdiction.
+ */
+export function sampleIndexWith(change: (j: Jurisdiction) => Jurisdiction): FeeIndex {
+  const { datasets, ptp } = readSample(SAMPLE_DIR);
+  return FeeIndex.fromBytes(
+    buildIndexBytes(datasets, { builtFrom: 'sample', jurisdictions: loadJurisdictions().map(change), ptp }),
+  );
 }
 
 /** The sample index opened in memory. */

@@ -4,7 +4,7 @@ import { BillValidationError } from '../../../lambdas/engine/errors.js';
 import { parseSignedCents } from '../../../lambdas/engine/money.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
 import type { PricedLine } from '../../../lambdas/engine/priced-bill.js';
-import { sampleIndex } from '../../support/fee-index.js';
+import { sampleIndex, sampleIndexWith } from '../../support/fee-index.js';
 
 /*
  * The examples of the external values paragraphs of ../shared/seeds/000_ded1df985f5b4492.txt, each
@@ -362,6 +362,35 @@ describe('impossible or conflicting instructions (422, field named)', () => {
     expect(errorsOf({ lines: [visit({ externalValues: [v({ reason: { carc: '45' } })] })] })[0]?.field).toBe(
       'lines[0].externalValues[0].reason.groupCode',
     );
+  });
+});
+
+describe('a jurisdiction that forbids a PPO to pay below the fee schedule', () => {
+  it('limits a PPO discount to the fee schedule allowance and says why; other buckets are not limited', () => {
+    // Test input: US-MEDICARE made to forbid it on professional bills (California's rule, 8 CCR
+    // § 9789.30(d), is for medical-legal bills, which we do not price yet).
+    const strict = sampleIndexWith((j) =>
+      j.id === 'US-MEDICARE'
+        ? { ...j, ppoBelowFeeSchedule: { forbiddenFor: ['professional'], source: { citation: 'test rule' } } }
+        : j,
+    );
+    const bill = (bucket: string) =>
+      priceBill(
+        strict,
+        normaliseBill({
+          jurisdiction: 'US-MEDICARE',
+          serviceFacility: { zip: '19901' },
+          lines: [
+            visit({ externalValues: [{ bucket, mode: 'add', percent: '-10', source: 'network', reason }] }),
+          ],
+        }),
+      ).lines[0];
+    // 99213: 88.82; a 10% PPO discount would be 8.88, but the PPO may not go below 88.82.
+    const ppo = bill('ppo');
+    expect(ppo?.allowed).toBe('88.82');
+    expect(ppo?.explanation.at(-1)?.text).toContain('may not pay below the fee schedule allowance 88.82');
+    // The same discount in the customer bucket is not a PPO's: 88.82 − 8.88 = 79.94.
+    expect(bill('customer')?.allowed).toBe('79.94');
   });
 });
 
