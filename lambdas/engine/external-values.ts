@@ -1,9 +1,8 @@
 import type { ExternalValueInput } from './bill/schema.js';
 import type { FieldError } from './errors.js';
-import { type Cents, cents, parseCents } from './money.js';
+import { type Cents, parseSignedCents, percentOf, signedPercentOf } from './money.js';
 import { BUCKETS, type Bucket } from './priced-bill.js';
 import { RULES } from './rules/index.js';
-import { percentOf } from './rules/payment-policy.js';
 
 /**
  * External values (PPO, UR, negotiated, adjuster, customer): checked here when the bill is
@@ -49,10 +48,6 @@ export interface BillValue {
   readonly targets: readonly number[];
 }
 
-function signedCents(text: string): Cents {
-  return text.startsWith('-') ? cents(-parseCents(text.slice(1))) : parseCents(text);
-}
-
 /** Checks one value as sent; undefined (with field errors) when it cannot be applied. */
 function checkValue(
   input: ExternalValueInput,
@@ -95,7 +90,7 @@ function checkValue(
   return {
     bucket: input.bucket,
     mode: input.mode,
-    amount: input.amount === undefined ? undefined : signedCents(input.amount),
+    amount: input.amount === undefined ? undefined : parseSignedCents(input.amount),
     percent: input.percent,
     when: input.when ?? 'after',
     rule: input.rule,
@@ -218,9 +213,11 @@ export function applicationOrder(values: readonly ExternalValue[]): ExternalValu
     .map((x) => x.v);
 }
 
-/** A signed percentage of an amount in cents, rounded half up (away from zero) once. */
-export function signedPercentOf(amount: Cents, percent: string): Cents {
-  const negative = percent.startsWith('-');
-  const magnitude = percentOf(cents(Math.abs(amount)), negative ? percent.slice(1) : percent);
-  return cents((negative ? -1 : 1) * (amount < 0 ? -1 : 1) * magnitude);
+/** What a value changes the running allowance by, before the limits. */
+export function changeOf(value: ExternalValue, running: Cents): number {
+  if (value.mode === 'replace') {
+    const target = value.amount ?? percentOf(running, value.percent as string);
+    return target - running;
+  }
+  return value.amount ?? signedPercentOf(running, value.percent as string);
 }

@@ -140,3 +140,34 @@ export function formatScaled(value: number, scale: number, minDecimals = 0): str
   fraction = fraction.slice(0, end);
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+/**
+ * A percentage of an amount in cents, rounded half up to cents by the one money rounding function.
+ *
+ * @param amount - cents
+ * @param percent - "50", "62.5", "13.6"
+ */
+export function percentOf(amount: Cents, percent: string): Cents {
+  let p = percents.get(percent);
+  if (!p) {
+    const [whole = '', fraction = ''] = percent.split('.');
+    p = { value: Number(whole + fraction), scale: fraction.length };
+    if (!/^\d+(\.\d+)?$/.test(percent) || !Number.isSafeInteger(p.value))
+      throw new RangeError(`not a percentage: "${percent}"`);
+    percents.set(percent, p);
+  }
+  // cents × percent / 100 = dollars × 10^-4: exact in integers, rounded once by roundToCents.
+  const product = amount * p.value;
+  if (!Number.isSafeInteger(product)) return roundToCents(new Money(amount).times(percent).div(10_000));
+  return roundToCents({ value: product, scale: 4 + p.scale });
+}
+
+/** Percentages read once: "62.5" → 625 × 10^-1. */
+const percents = new Map<string, { value: number; scale: number }>();
+
+/** A signed percentage ("-10") of an amount in cents, rounded half up (away from zero) once. */
+export function signedPercentOf(amount: Cents, percent: string): Cents {
+  const negative = percent.startsWith('-');
+  const magnitude = percentOf(cents(Math.abs(amount)), negative ? percent.slice(1) : percent);
+  return cents((negative ? -1 : 1) * (amount < 0 ? -1 : 1) * magnitude);
+}

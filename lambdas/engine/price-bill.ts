@@ -9,14 +9,14 @@ import {
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { distribute } from './distribute.js';
 import { BillValidationError, type FieldError } from './errors.js';
-import { applicationOrder, type ExternalValue, signedPercentOf } from './external-values.js';
+import { applicationOrder, changeOf, type ExternalValue } from './external-values.js';
 import { drugFee } from './fee-schedules/drugs.js';
 import { jurisdictionFee, knownCode } from './fee-schedules/jurisdiction-pricing.js';
 import { localityOfZip, type ZipLocality } from './fee-schedules/locality.js';
 import { settingOf } from './fee-schedules/place-of-service.js';
 import { type FeeResult, noMedicareEdition } from './fee-schedules/rbrvs.js';
 import type { Jurisdiction } from './jurisdictions.js';
-import { type Cents, cents, formatCents, ZERO_CENTS } from './money.js';
+import { type Cents, cents, formatCents, percentOf, ZERO_CENTS } from './money.js';
 import type {
   Adjustment,
   Bucket,
@@ -28,7 +28,7 @@ import type {
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
-import { adoptsPaymentPolicies, percentOf } from './rules/payment-policy.js';
+import { adoptsPaymentPolicies } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -390,15 +390,6 @@ function externalAdjustment(item: Working, value: ExternalValue, amount: Cents, 
     message,
     source: value.source,
   };
-}
-
-/** What a value changes the running allowance by, before the limits. */
-function changeOf(value: ExternalValue, running: Cents): number {
-  if (value.mode === 'replace') {
-    const target = value.amount ?? percentOf(running, value.percent as string);
-    return target - running;
-  }
-  return value.amount ?? signedPercentOf(running, value.percent as string);
 }
 
 /** Where the jurisdiction forbids a PPO to pay below the fee schedule on this bill type: the floor. */

@@ -1,5 +1,5 @@
 import { MONEY_PATTERN } from '../money.js';
-import type { BillInput } from './schema.js';
+import { type BillInput, PATTERNS, VISIT_CATEGORIES } from './schema.js';
 
 /**
  * The fast path of the bill schema: accepts exactly what `BillSchema` accepts, with the same
@@ -10,13 +10,15 @@ import type { BillInput } from './schema.js';
  * case cheap; a property test checks the two agree on random valid and broken bills.
  */
 
-const CODE = /^[A-Z0-9]{5}$/;
-const MODIFIER = /^[A-Z0-9]{2}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const POS = /^\d{2}$/;
-const ZIP = /^\d{5}(-?\d{4})?$/;
-const NDC = /^\d{11}$/;
-const QUANTITY = /^\d{1,6}(\.\d{1,3})?$/;
+const {
+  code: CODE,
+  modifier: MODIFIER,
+  date: DATE,
+  placeOfService: POS,
+  zip: ZIP,
+  ndc: NDC,
+  quantity: QUANTITY,
+} = PATTERNS;
 
 /**
  * The schema's fields this path reads (or, for external values, hands to the schema). A test keeps
@@ -183,9 +185,9 @@ export function fastParseBill(input: unknown): BillInput | undefined {
     if (o.receivedDate !== undefined) out.receivedDate = matching(o.receivedDate, DATE);
     if (o.priorVisits !== undefined) {
       const p = object(o.priorVisits);
-      onlyKeys(p, ['chiropractic', 'physicalTherapy', 'occupationalTherapy']);
+      onlyKeys(p, VISIT_CATEGORIES);
       const visits: Dict = {};
-      for (const key of ['chiropractic', 'physicalTherapy', 'occupationalTherapy']) {
+      for (const key of VISIT_CATEGORIES) {
         if (p[key] !== undefined) visits[key] = integer(p[key], 0, 9999);
       }
       out.priorVisits = visits;

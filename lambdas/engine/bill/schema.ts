@@ -10,6 +10,19 @@ import { BUCKETS } from '../priced-bill.js';
  * Objects are loose: customers send whole claims and we ignore what we do not use.
  */
 
+/**
+ * The formats the schema checks, shared with the fast path (fast-bill.ts) so the two cannot differ.
+ */
+export const PATTERNS = {
+  code: /^[A-Z0-9]{5}$/,
+  modifier: /^[A-Z0-9]{2}$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  placeOfService: /^\d{2}$/,
+  zip: /^\d{5}(-?\d{4})?$/,
+  ndc: /^\d{11}$/,
+  quantity: /^\d{1,6}(\.\d{1,3})?$/,
+} as const;
+
 const money = v.pipe(
   v.string('send money as a string, for example "150.00"'),
   v.regex(MONEY_PATTERN, 'must be an amount like "150.00": digits, at most two decimals, no sign'),
@@ -20,7 +33,7 @@ const code = v.pipe(
   v.string(),
   v.trim(),
   v.toUpperCase(),
-  v.regex(/^[A-Z0-9]{5}$/, 'must be a five-character CPT or HCPCS code'),
+  v.regex(PATTERNS.code, 'must be a five-character CPT or HCPCS code'),
   v.description('CPT or HCPCS Level II code.'),
 );
 
@@ -28,24 +41,24 @@ const modifier = v.pipe(
   v.string(),
   v.trim(),
   v.toUpperCase(),
-  v.regex(/^[A-Z0-9]{2}$/, 'must be a two-character modifier'),
+  v.regex(PATTERNS.modifier, 'must be a two-character modifier'),
 );
 
 const isoDate = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
+  v.regex(PATTERNS.date, 'must be a date as YYYY-MM-DD'),
   v.description('Date as YYYY-MM-DD.'),
 );
 
 const placeOfService = v.pipe(
   v.string(),
-  v.regex(/^\d{2}$/, 'must be a two-digit CMS place of service code'),
+  v.regex(PATTERNS.placeOfService, 'must be a two-digit CMS place of service code'),
   v.description('CMS place of service code (two digits).'),
 );
 
 const zip = v.pipe(
   v.string(),
-  v.regex(/^\d{5}(-?\d{4})?$/, 'must be a ZIP code (five digits, or ZIP+4)'),
+  v.regex(PATTERNS.zip, 'must be a ZIP code (five digits, or ZIP+4)'),
   v.description('ZIP or ZIP+4.'),
 );
 
@@ -146,13 +159,10 @@ export const BillLineSchema = v.looseObject({
   drug: v.optional(
     v.pipe(
       v.object({
-        ndc: v.pipe(v.string(), v.regex(/^\d{11}$/, 'must be an 11-digit NDC (5-4-2, no dashes)')),
+        ndc: v.pipe(v.string(), v.regex(PATTERNS.ndc, 'must be an 11-digit NDC (5-4-2, no dashes)')),
         quantity: v.pipe(
           v.string('send the quantity as a string, for example "30" or "2.5"'),
-          v.regex(
-            /^\d{1,6}(\.\d{1,3})?$/,
-            "must be a quantity in the NDC's pricing unit, at most three decimals",
-          ),
+          v.regex(PATTERNS.quantity, "must be a quantity in the NDC's pricing unit, at most three decimals"),
         ),
       }),
       v.description(

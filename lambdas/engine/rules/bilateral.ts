@@ -1,8 +1,8 @@
 import type { RvuEntry } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
-import { type Cents, cents, formatCents } from '../money.js';
+import { type Cents, cents, formatCents, percentOf } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
-import { adoptsPaymentPolicies, dollars, percentOf, sessions } from './payment-policy.js';
+import { adoptsPaymentPolicies, sessions } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -111,7 +111,7 @@ export const bilateralRule: BillRule = {
             decision: 'reduced',
             reduction: cut,
             reason: 'BR-BILATERAL',
-            message: `Bilateral procedure on ${pair}: BILAT SURG indicator 1 pays both sides at 150% of one side, so line ${second.line.lineNumber} is paid at 50%: ${dollars(cut)} withheld.`,
+            message: `Bilateral procedure on ${pair}: BILAT SURG indicator 1 pays both sides at 150% of one side, so line ${second.line.lineNumber} is paid at 50%: ${formatCents(cents(cut))} withheld.`,
           });
         } else {
           decisions.push({

@@ -1,25 +1,11 @@
-import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex, MueEntry } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { cents } from '../money.js';
+import { ncciEditions } from './ncci-editions.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
-/** The MUE editions of an index: dated CMS files first, then the undated table (kept per index). */
-const editionLists = new WeakMap<
-  FeeIndex,
-  { dated: readonly EditionInfo[]; undated: readonly EditionInfo[] }
->();
-
 function mueFor(index: FeeIndex, code: string, date: string): MueEntry | undefined {
-  let lists = editionLists.get(index);
-  if (!lists) {
-    const all = index.editions('mue');
-    lists = {
-      dated: all.filter((e) => !e.id.includes('derived')),
-      undated: all.filter((e) => e.id.includes('derived')),
-    };
-    editionLists.set(index, lists);
-  }
+  const lists = ncciEditions(index, 'mue');
   // A dated CMS file in force on the date wins over the undated table.
   for (const edition of lists.dated) {
     if (edition.effective <= date && (edition.termination === null || date <= edition.termination)) {

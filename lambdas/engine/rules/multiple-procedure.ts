@@ -1,6 +1,6 @@
 import { REGULATIONS } from '../adjustments/reason-codes.js';
-import { type Cents, cents } from '../money.js';
-import { adoptsPaymentPolicies, dollars, percentOf, sessions } from './payment-policy.js';
+import { type Cents, cents, formatCents, percentOf } from '../money.js';
+import { adoptsPaymentPolicies, sessions } from './payment-policy.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
 /** The MULT PROC indicators that reduce payment. */
@@ -46,7 +46,7 @@ class Cuts {
         decision: cut === l.amount ? 'denied' : 'reduced',
         reduction: cut,
         reason: 'BR-MULTIPLE-PROCEDURE',
-        message: `Line ${l.line.lineNumber} (${l.line.code}): ${notes.join(' ')} ${dollars(cut)} withheld.`,
+        message: `Line ${l.line.lineNumber} (${l.line.code}): ${notes.join(' ')} ${formatCents(cents(cut))} withheld.`,
       };
     });
   }
@@ -115,7 +115,7 @@ function rank(
       entry.value += part.value;
     }
   }
-  const first = `${nameOf(lines, top)}, ${dollars(top.value)}`;
+  const first = `${nameOf(lines, top)}, ${formatCents(cents(top.value))}`;
   for (const [lineIndex, e] of perLine) {
     const subject = e.family
       ? `as part of ${e.family}, it`
@@ -131,7 +131,7 @@ function rank(
     cuts.add(
       lineIndex,
       e.cut,
-      `${subject} rank${e.positions.length > 1 ? '' : 's'} ${ordinals(e.positions)} of ${items.length} ${what} on this date by this provider (the first is ${first}); ${rule}: ${dollars(e.cut)} of ${dollars(e.value)}.${beyond}`,
+      `${subject} rank${e.positions.length > 1 ? '' : 's'} ${ordinals(e.positions)} of ${items.length} ${what} on this date by this provider (the first is ${first}); ${rule}: ${formatCents(cents(e.cut))} of ${formatCents(cents(e.value))}.${beyond}`,
     );
   }
 }
@@ -235,7 +235,7 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
       cuts.add(
         i,
         l.amount - paid,
-        `endoscopy of the ${base} family with line ${head.line.lineNumber} (${head.line.code}, the highest valued, paid in full); paid its fee less the base endoscopy ${base} (${dollars(baseFee)}): ${dollars(paid)}.`,
+        `endoscopy of the ${base} family with line ${head.line.lineNumber} (${head.line.code}, the highest valued, paid in full); paid its fee less the base endoscopy ${base} (${formatCents(cents(baseFee))}): ${formatCents(cents(paid))}.`,
       );
       parts.push({ lineIndex: i, value: paid });
     });

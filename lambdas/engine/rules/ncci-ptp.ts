@@ -1,7 +1,8 @@
-import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex, PtpEdit, PtpRun } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { cents } from '../money.js';
+import { type NcciEditions, ncciEditions } from './ncci-editions.js';
+import { sessions } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -62,30 +63,8 @@ function bypassOf(a: readonly string[], b: readonly string[]): string | undefine
   return siteA !== siteB ? (siteA || siteB).split(',')[0] : undefined;
 }
 
-/** Per index: its PTP editions (dated CMS files newest first, then the undated table) and runs by code. */
-interface PtpCache {
-  readonly dated: readonly EditionInfo[];
-  readonly undated: readonly EditionInfo[];
-  readonly runs: Map<string, Runs>;
-}
-
-const caches = new WeakMap<FeeIndex, PtpCache>();
-
-function cacheOf(index: FeeIndex): PtpCache {
-  let cache = caches.get(index);
-  if (!cache) {
-    const all = index.editions('ncci-ptp');
-    cache = {
-      dated: all
-        .filter((e) => !e.id.includes('derived'))
-        .sort((x, y) => (x.effective < y.effective ? 1 : -1)),
-      undated: all.filter((e) => e.id.includes('derived')),
-      runs: new Map(),
-    };
-    caches.set(index, cache);
-  }
-  return cache;
-}
+/** A code's PTP runs as column 1, kept per index (bounded: bills repeat a small set of codes). */
+const runCaches = new WeakMap<FeeIndex, Map<string, Runs>>();
 
 /** A line's PTP runs as column 1: one per edition that has the code as column 1. */
 interface Runs {
@@ -105,17 +84,21 @@ const NO_RUNS: Runs = { dated: [], undated: [], found: new Map() };
 
 /** A code's runs as column 1 (kept per index, bounded: bills repeat a small set of codes). */
 function runsOf(index: FeeIndex, code: string): Runs {
-  const cache = cacheOf(index);
-  let runs = cache.runs.get(code);
+  let cache = runCaches.get(index);
+  if (!cache) {
+    cache = new Map();
+    runCaches.set(index, cache);
+  }
+  let runs = cache.get(code);
   if (!runs) {
-    runs = readRuns(index, cache, code);
-    if (cache.runs.size >= 20_000) cache.runs.clear();
-    cache.runs.set(code, runs);
+    runs = readRuns(index, ncciEditions(index, 'ncci-ptp'), code);
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(code, runs);
   }
   return runs;
 }
 
-function readRuns(index: FeeIndex, { dated, undated }: PtpCache, code: string): Runs {
+function readRuns(index: FeeIndex, { dated, undated }: NcciEditions, code: string): Runs {
   const d: PtpRun[] = [];
   const u: PtpRun[] = [];
   for (const e of dated) {
@@ -179,28 +162,9 @@ export const ncciPtpRule: BillRule = {
   appliesTo: (j, date) => j.ncci?.adopted === true && (j.ncci.from === undefined || j.ncci.from <= date),
   run(lines, { index }) {
     const decisions: RuleDecision[] = [];
-    // Lines of one day and provider, in line-number order, found by sorting.
-    const order = lines.map((_, i) => i);
     const at = (i: number) => lines[i] as RuleLine;
-    order.sort((a, b) => {
-      const x = at(a).line;
-      const y = at(b).line;
-      return (
-        x.day - y.day ||
-        (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : 0) ||
-        x.lineNumber - y.lineNumber
-      );
-    });
-    for (let start = 0; start < order.length; ) {
-      const head = at(order[start] as number).line;
-      let end = start + 1;
-      while (end < order.length) {
-        const next = at(order[end] as number).line;
-        if (next.day !== head.day || next.provider !== head.provider) break;
-        end++;
-      }
-      const group = order.slice(start, end);
-      start = end;
+    // Lines of one day and provider, in line-number order.
+    for (const group of sessions(lines)) {
       if (group.length < 2) continue;
       // Line denied → the line whose code denied it.
       const deniedBy = new Map<number, number>();

@@ -1,6 +1,6 @@
 import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
-import { cents } from '../money.js';
-import { adoptsPaymentPolicies, dollars, percentOf } from './payment-policy.js';
+import { cents, formatCents, percentOf } from '../money.js';
+import { adoptsPaymentPolicies } from './payment-policy.js';
 import type { BillRule, RuleDecision } from './types.js';
 
 /** Assistant at surgery: 16% of the fee for a physician (80, 81, 82), 85% of that for AS. */
@@ -43,7 +43,7 @@ export const surgeonsRule: BillRule = {
           decision: 'reduced',
           reduction: cents(l.amount - paid),
           reason,
-          message: `${message} ${dollars(l.amount)} × ${percent}% = ${dollars(paid)}.`,
+          message: `${message} ${formatCents(cents(l.amount))} × ${percent}% = ${formatCents(cents(paid))}.`,
           regulation,
         });
       };

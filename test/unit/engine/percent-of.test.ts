@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cents } from '../../../lambdas/engine/money.js';
-import { percentOf } from '../../../lambdas/engine/rules/payment-policy.js';
+import { cents, percentOf } from '../../../lambdas/engine/money.js';
 
 describe('percentOf', () => {
   it('takes a percentage of cents exactly and rounds half up once', () => {
