@@ -5,6 +5,7 @@ import {
   REASON_CODES,
   REGULATIONS,
   type Regulation,
+  stateCodeOf,
 } from './adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from './bill/normalise.js';
 import { distribute } from './distribute.js';
@@ -58,8 +59,10 @@ type FeeQuery = Parameters<typeof jurisdictionFee>[2];
 /** Shared by the lines without values (frozen: nothing may add to it). */
 const NO_EXTERNAL_VALUES = Object.freeze([]) as unknown as ExternalValue[];
 
+/** An adjustment of a rule or the fee schedule; with the state's own code where one is mapped. */
 function adjustment(
   item: Working,
+  jurisdictionId: string,
   reason: InternalReasonCode,
   amount: Cents,
   message: string,
@@ -67,6 +70,7 @@ function adjustment(
   bucket: Bucket = 'feeSchedule',
 ): Adjustment {
   const code = REASON_CODES[reason];
+  const stateCode = stateCodeOf(reason, jurisdictionId);
   item.reductions.push({ bucket, cents: amount });
   return {
     bucket,
@@ -75,6 +79,7 @@ function adjustment(
     groupCode: code.groupCode,
     carc: code.carc,
     ...('rarc' in code ? { rarc: code.rarc } : {}),
+    ...(stateCode === undefined ? {} : { stateCode }),
     message,
     regulation,
   };
@@ -217,7 +222,7 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
     const adjustments =
       line.charge === 0
         ? []
-        : [adjustment(item, result.reason, line.charge, result.message, result.regulation)];
+        : [adjustment(item, j.id, result.reason, line.charge, result.message, result.regulation)];
     steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
     return pricedLine(
       line,
@@ -268,6 +273,7 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
           )
         : adjustment(
             item,
+            j.id,
             'FS-MAX',
             overFee,
             `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`,
@@ -290,7 +296,15 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
     if (d.external) adjustments.push(externalAdjustment(item, d.external, cents(part), d.message));
     else if (d.reason) {
       adjustments.push(
-        adjustment(item, d.reason, cents(part), d.message, d.regulation ?? d.rule.regulation, 'billReview'),
+        adjustment(
+          item,
+          j.id,
+          d.reason,
+          cents(part),
+          d.message,
+          d.regulation ?? d.rule.regulation,
+          'billReview',
+        ),
       );
     }
   }

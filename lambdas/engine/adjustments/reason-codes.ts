@@ -12,6 +12,15 @@ export interface Regulation {
   readonly url: string;
 }
 
+/** A state's own reason code for one of our internal codes, with the publication that maps it. */
+export interface StateReasonCode {
+  /** The state's code, "G1". */
+  readonly code: string;
+  /** The issue the state's code names, as the source titles it. */
+  readonly issue: string;
+  readonly source: Regulation;
+}
+
 export interface ReasonCode {
   readonly internalCode: string;
   readonly carc: string;
@@ -21,9 +30,27 @@ export interface ReasonCode {
   readonly text: string;
   /** Why this CARC fits (the source of the mapping). */
   readonly mappingSource: string;
+  /**
+   * The state's own code by jurisdiction id ("CA"), only where a state publication maps our reason
+   * to one; every adjustment with this internal code on a bill of that jurisdiction carries it.
+   */
+  readonly stateCodes?: Readonly<Record<string, StateReasonCode>>;
 }
 
 const CARC_LIST = 'X12 CARC list';
+
+/**
+ * California DWC Medical Billing and Payment Guide, Appendix B (Standard Explanation of Review),
+ * 1.0 "California DWC Bill Adjustment Reason Code / CARC / RARC Matrix Crosswalk". We read only its
+ * first rows (GENERAL, G1 to G3), on a third-party copy of the guide; the DWC codes for our other
+ * reasons (duplicates, NCCI, MUE, global surgery, authorisation, documentation, multiple procedure,
+ * frequency limits...) are in rows we could not read, so none is mapped.
+ */
+const CA_DWC_CROSSWALK: Regulation = {
+  citation:
+    'California DWC Medical Billing and Payment Guide, Appendix B, 1.0 California DWC Bill Adjustment Reason Code / CARC / RARC Matrix Crosswalk, GENERAL, G1 (read on a third-party copy of the guide)',
+  url: 'https://vdocuments.site/10-california-dwc-bill-adjustment-reason-code-carc-rarc.html',
+};
 
 export const REASON_CODES = {
   'FS-MAX': {
@@ -32,6 +59,15 @@ export const REASON_CODES = {
     groupCode: 'CO',
     text: 'Billed charge is above the fee schedule amount; paid at the fee schedule amount.',
     mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable`,
+    stateCodes: {
+      // The crosswalk pairs G1 with CARC W1 (workers' compensation jurisdictional fee schedule
+      // adjustment); we still send CARC 45 with it.
+      CA: {
+        code: 'G1',
+        issue: "Provider's charge exceeds fee schedule allowance",
+        source: CA_DWC_CROSSWALK,
+      },
+    },
   },
   'FS-STATUS-BUNDLED': {
     internalCode: 'FS-STATUS-BUNDLED',
@@ -174,6 +210,15 @@ export const REASON_CODES = {
 export type InternalReasonCode = keyof typeof REASON_CODES;
 
 /**
+ * The state's own code for an internal reason on a bill of that jurisdiction, where a state
+ * publication maps one (REASON_CODES[...].stateCodes); undefined elsewhere.
+ */
+export function stateCodeOf(reason: InternalReasonCode, jurisdictionId: string): string | undefined {
+  const code: ReasonCode = REASON_CODES[reason];
+  return code.stateCodes?.[jurisdictionId]?.code;
+}
+
+/**
  * The catalogue as the API lists it (`GET /v1/reason-codes`): every internal code with its group
  * code, CARC, RARC where one fits, our own short wording and why the CARC fits, sorted by code.
  */
@@ -186,6 +231,7 @@ export function reasonCodeCatalogue(): ReasonCode[] {
       ...(c.rarc ? { rarc: c.rarc } : {}),
       text: c.text,
       mappingSource: c.mappingSource,
+      ...(c.stateCodes ? { stateCodes: c.stateCodes } : {}),
     }))
     .sort((a, b) => (a.internalCode < b.internalCode ? -1 : 1));
 }

@@ -417,6 +417,22 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
                   rarc: { type: 'string', description: 'X12 remittance advice remark code' },
                   text: { type: 'string', description: 'Our own short wording' },
                   mappingSource: { type: 'string', description: 'Why the CARC (and RARC) fit' },
+                  stateCodes: {
+                    type: 'object',
+                    description:
+                      "A state's own reason code by jurisdiction id, where a state publication maps this reason to one (California's DWC bill adjustment reason codes); adjustments on that jurisdiction's bills carry it as stateCode",
+                    additionalProperties: {
+                      type: 'object',
+                      properties: {
+                        code: { type: 'string' },
+                        issue: { type: 'string' },
+                        source: {
+                          type: 'object',
+                          properties: { citation: { type: 'string' }, url: { type: 'string' } },
+                        },
+                      },
+                    },
+                  },
                 },
                 required: ['internalCode', 'groupCode', 'carc', 'text', 'mappingSource'],
               },

@@ -5,17 +5,17 @@ import { sampleIndex } from '../../support/fee-index.js';
 
 /*
  * NADAC_asof_2026-04-29_SAMPLE_first_rows.csv line 9: NDC 00904756160, 0.06444 per EA, effective
- * 04/22/2026, as of 04/29/2026. No jurisdiction file states a dispensing fee we could source
- * (fee-data/jurisdictions: drugDispensingFee is null everywhere), so none is added.
+ * 04/22/2026, as of 04/29/2026. Florida's file states no dispensing fee (drugDispensingFee null), so
+ * none is added there; Texas's states $4.00 per prescription (TX.json, 28 TAC §134.503(c)(1)).
  */
 const index = sampleIndex();
 
-function drugBill(date: string, ndc = '00904756160', quantity = '60') {
+function drugBill(date: string, ndc = '00904756160', quantity = '60', jurisdiction = 'FL', zip = '33101') {
   return priceBill(
     index,
     normaliseBill({
-      jurisdiction: 'FL',
-      serviceFacility: { zip: '33101' },
+      jurisdiction,
+      serviceFacility: { zip },
       lines: [{ code: 'J3490', dateOfService: date, charge: '20.00', drug: { ndc, quantity } }],
     }),
   ).lines[0];
@@ -35,6 +35,18 @@ describe('drugs by NDC', () => {
       quantity: '60',
     });
     expect(line?.notices.some((n) => n.includes('no dispensing fee is stated'))).toBe(true);
+  });
+
+  it("adds Texas's $4.00 dispensing fee per prescription: 3.87 + 4.00 = 7.87", () => {
+    // 0.06444 × 60 = 3.8664 → 3.87 (NADAC), + $4.00 (28 TAC §134.503(c)(1)(A)-(B)) = 7.87.
+    const line = drugBill('2026-05-04', '00904756160', '60', 'TX', '77002');
+    expect(line).toMatchObject({ status: 'priced', allowed: '7.87', feeSchedule: { method: 'nadac' } });
+    expect(line?.explanation.find((s) => s.step === 'dispensing-fee')).toMatchObject({
+      inputs: { dispensingFee: '4.00' },
+      result: '7.87',
+      regulation: { citation: expect.stringContaining('28 TAC §134.503') },
+    });
+    expect(line?.notices.some((n) => n.includes('no dispensing fee is stated'))).toBe(false);
   });
 
   it('does not price a date before the week we hold, nor an NDC the sample week lacks', () => {

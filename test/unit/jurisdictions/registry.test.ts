@@ -338,11 +338,20 @@ describe('the facts we hold', () => {
   });
 
   it('what is not sourced stays null', () => {
-    for (const id of ['FL', 'NY', 'TX', 'CA', 'AZ']) {
+    for (const id of ['FL', 'NY', 'CA', 'AZ']) {
       const j = get(id);
       expect([j.mue, j.drugDispensingFee], id).toEqual([null, null]);
     }
+    expect(get('TX').mue).toBeNull();
     expect(get('US-MEDICARE').drugDispensingFee).toBeNull();
+  });
+
+  it('Texas adds a $4.00 dispensing fee per prescription, citing 28 TAC §134.503 on the Secretary of State site', () => {
+    const fee = get('TX').drugDispensingFee;
+    expect(fee?.value).toBe('4.00');
+    expect(fee?.source.citation).toContain('28 TAC §134.503(c)(1)(A)-(B)');
+    expect(fee?.source.url).toMatch(/^https:\/\/texreg\.sos\.state\.tx\.us\/.*ti=28&pt=2&ch=134&rl=503$/);
+    expect(get('TX').notes?.some((n) => n.includes('parenteral') && n.includes('NADAC'))).toBe(true);
   });
 
   it('Medicare applies its own NCCI edits (since 1996) and MUEs (since 2007), with CMS as the source', () => {
