@@ -15,6 +15,22 @@ export interface EncryptionContext {
   readonly sequence: string;
 }
 
+/**
+ * The context of one stored sequence, with the sequence written the one way every caller writes it.
+ *
+ * @param tenant - from the caller's token
+ * @param controlNumber - the bill's control number
+ * @param sequence - the Recon sequence
+ * @returns the encryption context
+ */
+export function reconEncryptionContext(
+  tenant: string,
+  controlNumber: string,
+  sequence: number,
+): EncryptionContext {
+  return { tenant, controlNumber, sequence: String(sequence) };
+}
+
 /** A fresh data key: the plaintext for one encryption, and the same key encrypted under the master key. */
 export interface DataKey {
   /** 32 bytes (AES-256); zero it after use. */

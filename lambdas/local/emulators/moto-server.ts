@@ -1,0 +1,91 @@
+/**
+ * moto's server mode as a child process: a real KMS API (CreateKey, GenerateDataKey, Decrypt with
+ * encryption-context checks) for the adapter tests, and for a local stack that wants KMS rather
+ * than the local key file. Nothing on npm emulates KMS (ENVIRONMENT.md).
+ */
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import {
+  checkPrerequisite,
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  freePort,
+  type RunningEmulator,
+  startGuardedProcess,
+} from './dynamodb-local.js';
+
+/** Options of {@link startMotoServer}. */
+export interface StartMotoServerOptions {
+  /**
+   * Port to listen on.
+   *
+   * @default 0 (a free port, chosen here)
+   */
+  readonly port?: number | undefined;
+  /**
+   * Interface to bind (moto's `-H`), also the endpoint's host.
+   *
+   * @default '127.0.0.1'
+   */
+  readonly host?: string | undefined;
+  /**
+   * How long to wait for the first KMS ListKeys answer, in milliseconds (moto imports every
+   * service's models at start, several seconds on a busy machine).
+   *
+   * @default 30000
+   */
+  readonly startTimeoutMs?: number | undefined;
+  /**
+   * The Python command.
+   *
+   * @default 'python3'
+   */
+  readonly python?: string | undefined;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts `python3 -m moto.server` with state in memory.
+ *
+ * @param options - port (0: a free one), host, start timeout, python command
+ * @returns its endpoint and a stop function
+ * @throws Error naming moto as the missing prerequisite when python3 or moto (with its server
+ *   extras) cannot be imported
+ */
+export async function startMotoServer(options: StartMotoServerOptions = {}): Promise<RunningEmulator> {
+  const python = options.python ?? 'python3';
+  // moto.server, not moto: the server extras (flask, flask-cors) are a separate install.
+  await checkPrerequisite(
+    python,
+    ['-c', 'import moto.server'],
+    `missing prerequisite: moto (the Python package, with its server extras, run by ${python}) to emulate KMS; ` +
+      "install it with: python3 -m pip install 'moto[server]'",
+  );
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ? options.port : await freePort(host);
+  const endpoint = `http://${host}:${port}`;
+  const client = new KMSClient({
+    endpoint,
+    region: EMULATOR_REGION,
+    credentials: EMULATOR_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  try {
+    return await startGuardedProcess({
+      name: 'moto server',
+      command: python,
+      args: ['-m', 'moto.server', '-H', host, '-p', String(port)],
+      endpoint,
+      port,
+      probe: async () => {
+        await client.send(new ListKeysCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
+        return true;
+      },
+      startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      // Unbuffered, so a failed start's traceback reaches the error message.
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The emulator processes behind the adapter tests and the local stack: a missing prerequisite is
+ * named, and no emulator outlives its stop() or the process that started it (even SIGKILLed).
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { startDynamoDbLocal } from '../../lambdas/local/emulators/dynamodb-local.js';
+import { startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Whether any process of the group led by `pgid` is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+describe('emulators', () => {
+  describe('missing prerequisites', () => {
+    it('names Java when the java command cannot be run', async () => {
+      await expect(startDynamoDbLocal({ java: '/nonexistent/bin/java' })).rejects.toThrow(
+        /missing prerequisite: Java \(the java command\) to run DynamoDB Local/,
+      );
+    });
+
+    it('names moto when python3 cannot be run', async () => {
+      await expect(startMotoServer({ python: '/nonexistent/bin/python3' })).rejects.toThrow(
+        /missing prerequisite: moto/,
+      );
+    });
+
+    it('names moto when python3 cannot import it', async () => {
+      // `false` runs and fails, as a python3 without moto does.
+      await expect(startMotoServer({ python: 'false' })).rejects.toThrow(/missing prerequisite: moto/);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('stops DynamoDB Local and moto with every process of their groups', async () => {
+      const [dynamo, moto] = await Promise.all([startDynamoDbLocal(), startMotoServer()]);
+      expect(dynamo.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(groupAlive(dynamo.pid) && groupAlive(moto.pid)).toBe(true);
+
+      await Promise.all([dynamo.stop(), moto.stop(), dynamo.stop()]);
+
+      expect(groupAlive(dynamo.pid)).toBe(false);
+      expect(groupAlive(moto.pid)).toBe(false);
+    });
+
+    it('takes DynamoDB Local down with a parent that is SIGKILLed', async () => {
+      // Prepare: a Node process (running TypeScript through tsx) that starts DynamoDB Local.
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+      const module = new URL('../../lambdas/local/emulators/dynamodb-local.ts', import.meta.url).href;
+      const parent = spawn(
+        process.execPath,
+        [
+          '--import',
+          tsx,
+          '--input-type=module',
+          '-e',
+          `const { startDynamoDbLocal } = await import(${JSON.stringify(module)});
+           const emulator = await startDynamoDbLocal();
+           console.log(JSON.stringify({ pid: emulator.pid }));
+           setInterval(() => {}, 1000);`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      );
+      const pid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        parent.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /\{"pid":(\d+)\}/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        parent.once('exit', (code) =>
+          reject(new Error(`the parent exited (${code}) before DynamoDB Local started`)),
+        );
+      });
+      expect(groupAlive(pid)).toBe(true);
+
+      // Act: no exit handler runs on SIGKILL; only the guard's stdin pipe is left to notice.
+      parent.kill('SIGKILL');
+
+      // Assess
+      const gone = await until(() => !groupAlive(pid), 15_000);
+      if (!gone) process.kill(-pid, 'SIGKILL');
+      expect(gone).toBe(true);
+    });
+  });
+});
