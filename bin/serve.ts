@@ -22,13 +22,23 @@ export async function serve(args: string[]): Promise<number> {
       'cognito-port': { type: 'string' },
       index: { type: 'string' },
       quiet: { type: 'boolean' },
+      'no-recon': { type: 'boolean' },
+      'recon-keys': { type: 'string' },
     },
   });
+  const reconKeys = values['recon-keys'] ?? process.env.WCBR_RECON_KEYS ?? 'kms';
+  if (reconKeys !== 'kms' && reconKeys !== 'local') {
+    throw new Error(
+      `--recon-keys must be kms (moto's KMS) or local (a local master key file), not ${reconKeys}`,
+    );
+  }
+  const reconOn = values['no-recon'] !== true && process.env.WCBR_RECON !== 'off';
   const stack = await startLocalStack({
     port: Number(values.port ?? process.env.PORT ?? 3000),
     cognitoPort: Number(values['cognito-port'] ?? process.env.WCBR_COGNITO_PORT ?? 9229),
     feeIndexPath: values.index ?? DEFAULT_INDEX_FILE,
     quiet: values.quiet === true,
+    recon: reconOn ? { keys: reconKeys } : false,
   });
   const token = await stack.token('user');
   const example = 'examples/bills/office-visit.json';
@@ -46,6 +56,13 @@ export async function serve(args: string[]): Promise<number> {
       `  curl -s -X POST ${stack.url}/v1/bills/price -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/json' --data @${example}`,
       'Look up a fee:',
       `  curl -s "${stack.url}/v1/fee-schedules/US-MEDICARE/99213?date=2025-03-04&zip=19901" -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
+      ...(stack.recon
+        ? [
+            `Submit a Recon (DynamoDB Local at ${stack.recon.dynamoDbEndpoint}, ${stack.recon.kmsEndpoint ? `moto KMS at ${stack.recon.kmsEndpoint}` : 'local key provider'}):`,
+            `  curl -s -X POST ${stack.url}/v1/recons -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/json' --data @examples/recons/sequence-1.json`,
+            `  curl -s ${stack.url}/v1/recons/EXAMPLE-CN-1 -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
+          ]
+        : ['Recon is off (--no-recon or WCBR_RECON=off): its routes answer 404.']),
       '',
       'Press Ctrl+C to stop.',
       '',

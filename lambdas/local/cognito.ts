@@ -56,6 +56,7 @@ import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { GROUP_SCOPES, SCOPES } from '../handlers/shared/routes.js';
+import { TENANT_GROUP_PREFIX } from '../handlers/shared/tenant.js';
 import { DEFAULT_COGNITO_PORT } from './paths.js';
 import { type LocalStackState, readState, STATE_VERSION, writeState } from './state.js';
 import { clientCredentialsGrant } from './token-endpoint.js';
@@ -265,6 +266,15 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions): Prom
 export const LOCAL_POOL_NAME = 'wcbr-local';
 export const DEV_USER_EMAIL = 'dev-reviewer@example.com';
 export const DEV_USER_GROUP = 'bill-reviewers';
+/**
+ * The dev user's other groups: Recon (write, read, delete) and the local tenant, so the printed
+ * token can use every route. A person's tenant is their one `tenant-<id>` group (shared/tenant.ts).
+ */
+export const DEV_USER_EXTRA_GROUPS = [
+  'recon-reviewers',
+  'recon-stewards',
+  `${TENANT_GROUP_PREFIX}local`,
+] as const;
 /** Access tokens live an hour, as the deployed clients are configured. */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 
@@ -332,13 +342,14 @@ async function converge(
   const UserPoolId = state.userPoolId;
   const existing = await client.send(new ListGroupsCommand({ UserPoolId }));
   const have = new Set((existing.Groups ?? []).map((g) => g.GroupName));
-  for (const GroupName of Object.keys(GROUP_SCOPES)) {
+  for (const GroupName of [...Object.keys(GROUP_SCOPES), ...DEV_USER_EXTRA_GROUPS]) {
     if (!have.has(GroupName)) {
+      const scopes = GROUP_SCOPES[GroupName];
       await client.send(
         new CreateGroupCommand({
           UserPoolId,
           GroupName,
-          Description: `Scopes: ${(GROUP_SCOPES[GroupName] ?? []).join(' ')}`,
+          Description: scopes ? `Scopes: ${scopes.join(' ')}` : 'Tenant of its members (Recon)',
         }),
       );
     }
@@ -346,14 +357,12 @@ async function converge(
   const memberOf = await client.send(
     new AdminListGroupsForUserCommand({ UserPoolId, Username: state.devUser.email }),
   );
-  if (!(memberOf.Groups ?? []).some((g) => g.GroupName === state.devUser.group)) {
-    await client.send(
-      new AdminAddUserToGroupCommand({
-        UserPoolId,
-        Username: state.devUser.email,
-        GroupName: state.devUser.group,
-      }),
-    );
+  for (const GroupName of [state.devUser.group, ...DEV_USER_EXTRA_GROUPS]) {
+    if (!(memberOf.Groups ?? []).some((g) => g.GroupName === GroupName)) {
+      await client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId, Username: state.devUser.email, GroupName }),
+      );
+    }
   }
   const scopes = machineScopes();
   const machine = await client.send(
@@ -560,7 +569,8 @@ export async function bootstrapCognito(options: BootstrapOptions): Promise<Local
         updatedAt: new Date().toISOString(),
       });
     } else {
-      state = await createFresh(client, cognito);
+      // The fresh pool gets the same groups and memberships a reused one converges to.
+      state = await converge(client, await createFresh(client, cognito));
     }
     await writeState(stateDir, state);
     return state;

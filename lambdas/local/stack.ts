@@ -12,6 +12,7 @@ import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './
 import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-adapter.js';
 import type { Jwks } from './jwt.js';
 import { DEFAULT_COGNITO_PORT, DEFAULT_FEE_INDEX_PATH, DEFAULT_STATE_DIR } from './paths.js';
+import { type ReconBackends, startReconBackends } from './recon-stack.js';
 import { type LocalStackState, readState, writeState } from './state.js';
 import { cognitoClient, fetchClientCredentialsToken, loginWithTotp, type UserTokens } from './tokens.js';
 
@@ -50,6 +51,12 @@ export interface StartLocalStackOptions {
    * loader and log sink: `loadHandler` and `log` cannot be combined with it.
    */
   readonly workers?: number | undefined;
+  /**
+   * Recon: start DynamoDB Local and moto's KMS (`{keys: 'kms'}`, what `npm start` does) or DynamoDB
+   * Local with the local key provider (`{keys: 'local'}`), and serve the Recon routes. Off (the
+   * default for tests that do not need it): the Recon routes are not served (404).
+   */
+  readonly recon?: false | { readonly keys?: 'kms' | 'local' } | undefined;
 }
 
 export interface LocalStack {
@@ -58,6 +65,12 @@ export interface LocalStack {
   /** The user pool's issuer (`http://localhost:<cognitoPort>/<poolId>`). */
   readonly issuer: string;
   readonly state: LocalStackState;
+  /** The Recon backends' endpoints, when Recon is on. */
+  readonly recon?: {
+    readonly dynamoDbEndpoint: string;
+    readonly kmsEndpoint?: string;
+    readonly environment: Readonly<Record<string, string>>;
+  };
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -173,6 +186,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   process.env[FEE_INDEX_PATH_ENV] =
     options.feeIndexPath ?? process.env[FEE_INDEX_PATH_ENV] ?? DEFAULT_FEE_INDEX_PATH;
 
+  let recon: ReconBackends | undefined;
+  if (options.recon) {
+    recon = await startReconBackends({ keys: options.recon.keys, stateDir });
+    // Before any handler module is imported (or a worker forked): they read it at module scope.
+    Object.assign(process.env, recon.environment);
+  }
+
   const cognito = await startCognitoLocal({
     dataDir,
     port: options.cognitoPort ?? DEFAULT_COGNITO_PORT,
@@ -183,7 +203,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   try {
     const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
     const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
-    const routes = options.routes ?? ROUTES;
+    const routes = (options.routes ?? ROUTES).filter(
+      (route) => recon !== undefined || (route.workflow === undefined && route.recon === undefined),
+    );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     let apiPort: number;
     if (workers > 1) {
@@ -214,11 +236,21 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     let stopping: Promise<void> | undefined;
     const apiServer = api;
     const apiProcesses = apiWorkers;
+    const reconBackends = recon;
     return {
       url,
       issuer: state.issuer,
       state,
       apiPids: apiProcesses ? apiProcesses.pids : [process.pid],
+      ...(recon
+        ? {
+            recon: {
+              dynamoDbEndpoint: recon.dynamoDbEndpoint,
+              ...(recon.kmsEndpoint ? { kmsEndpoint: recon.kmsEndpoint } : {}),
+              environment: recon.environment,
+            },
+          }
+        : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
@@ -226,6 +258,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           if (apiServer) await closeServer(apiServer);
           if (apiProcesses) await apiProcesses.stop();
           await cognito.stop();
+          await reconBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -240,6 +273,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     if (api) await closeServer(api).catch(() => undefined);
     if (apiWorkers) await apiWorkers.stop().catch(() => undefined);
     await cognito.stop().catch(() => undefined);
+    await recon?.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -5,11 +5,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
+import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
 import { PricingFunction } from '../constructs/pricing-function.js';
+import { ReconWorkflow } from '../constructs/recon-workflow.js';
 
 /** Properties of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -21,6 +24,10 @@ export interface ApiStackProps extends StackProps {
   readonly logEncryptionKey: IKey;
   /** Audit bucket and its key (stateful stack). */
   readonly audit: { readonly bucket: IBucket; readonly key: IKey };
+  /** The Recon table and its keys (stateful stack). */
+  readonly reconStore: ReconDataStore;
+  /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
+  readonly reconRetention: { readonly days: number; readonly tenants: Readonly<Record<string, number>> };
   /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
   readonly auditedFunctions?: readonly IFunction[];
   /** Home region: its trail records management events of all regions and global services. */
@@ -67,6 +74,8 @@ export class ApiStack extends Stack {
   public readonly feeIndex: FeeIndexLayer;
   /** The region's trail. */
   public readonly auditTrail: AuditTrail;
+  /** The Recon workflow (POST /v1/recons). */
+  public readonly reconWorkflow: ReconWorkflow | undefined;
 
   /**
    * @param scope - the app
@@ -80,26 +89,50 @@ export class ApiStack extends Stack {
     this.feeIndex = new FeeIndexLayer(this, 'FeeIndex', {
       ...(props.feeIndexFile === undefined ? {} : { indexFile: props.feeIndexFile }),
     });
+    const reconEnvironment = {
+      [RECON_ENV.retentionDays]: String(props.reconRetention.days),
+      [RECON_ENV.tenantRetentionDays]: JSON.stringify(props.reconRetention.tenants),
+    };
     const functions = new Map<string, PricingFunction>();
+    const integrations = new Map<string, ReconWorkflow['integration']>();
+    let reconWorkflow: ReconWorkflow | undefined;
     for (const route of routes) {
-      functions.set(
-        route.id,
-        new PricingFunction(this, route.id, {
+      if (route.workflow) {
+        reconWorkflow = new ReconWorkflow(this, route.id, {
           route,
+          dataStore: props.reconStore,
           logEncryptionKey: props.logEncryptionKey,
           feeIndexLayer: this.feeIndex.layer,
+          environment: reconEnvironment,
           memorySize: props.memorySize,
-          provisionedConcurrency: route.hot ? props.provisionedConcurrency : 0,
           reservedConcurrency: props.reservedConcurrency,
           logRetention: props.logRetention,
-        }),
-      );
+        });
+        integrations.set(route.id, reconWorkflow.integration);
+        continue;
+      }
+      const fn = new PricingFunction(this, route.id, {
+        route,
+        logEncryptionKey: props.logEncryptionKey,
+        feeIndexLayer: this.feeIndex.layer,
+        memorySize: props.memorySize,
+        provisionedConcurrency: route.hot ? props.provisionedConcurrency : 0,
+        reservedConcurrency: props.reservedConcurrency,
+        logRetention: props.logRetention,
+      });
+      if (route.recon) {
+        const environment = { ...reconEnvironment, ...props.reconStore.grantRecon(fn.function, route.recon) };
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
+      functions.set(route.id, fn);
     }
     this.functions = functions;
+    this.reconWorkflow = reconWorkflow;
 
     this.api = new Api(this, 'Api', {
       routes,
       targets: new Map([...functions].map(([id, fn]) => [id, fn.invokeTarget])),
+      integrations,
       userPool: props.userPool,
       logEncryptionKey: props.logEncryptionKey,
       stageName: props.stageName,
@@ -119,6 +152,7 @@ export class ApiStack extends Stack {
     });
     this.auditTrail.addLambdaDataEvents([
       ...[...functions.values()].map((fn) => fn.function),
+      ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
       ...(props.auditedFunctions ?? []),
     ]);
 

@@ -3,6 +3,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
+import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
 
 /** Properties of {@link StatefulStack}. */
@@ -17,7 +18,7 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What one region keeps when everything else is redeployed: the log and audit keys, the audit
- * bucket, and the user pool with its clients. Every resource is retained on deletion, the stack has
+ * bucket, the user pool with its clients, and the Recon table with its keys. Every resource is retained on deletion, the stack has
  * termination protection, and test/infra/stateful-stack.test.ts pins the logical ids so that a
  * refactoring cannot replace them by accident.
  */
@@ -28,6 +29,8 @@ export class StatefulStack extends Stack {
   public readonly auditStore: AuditTrailStore;
   /** The user pool, its clients and the pre-token-generation trigger. */
   public readonly auth: Auth;
+  /** The Recon table and its two keys (the only PHI the product stores). */
+  public readonly reconStore: ReconDataStore;
 
   /**
    * @param scope - the app
@@ -49,10 +52,13 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.reconStore = new ReconDataStore(this, 'ReconStore', { removalPolicy: RemovalPolicy.RETAIN });
+
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'MachineClientId', { value: this.auth.machineClient.userPoolClientId });
     new CfnOutput(this, 'PeopleClientId', { value: this.auth.peopleClient.userPoolClientId });
     new CfnOutput(this, 'TokenEndpoint', { value: this.auth.tokenEndpoint });
     new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
+    new CfnOutput(this, 'ReconTableName', { value: this.reconStore.table.tableName });
   }
 }

@@ -54,6 +54,18 @@ export interface StageConfig {
    * singleton, needed for execution logging). Turn it on for exactly one stage per account.
    */
   readonly manageApiGatewayAccount: boolean;
+  /**
+   * Days a Recon is kept before DynamoDB TTL removes it, unless the tenant has its own period.
+   *
+   * @default 2557 (seven years)
+   */
+  readonly reconRetentionDays: number;
+  /**
+   * Tenants' own retention periods in days, by tenant id (their contracts say how long).
+   *
+   * @default {}
+   */
+  readonly reconTenantRetentionDays: Readonly<Record<string, number>>;
 }
 
 /** A stage configuration that does not make sense, with the field at fault. */
@@ -131,9 +143,28 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
   if (typeof manageApiGatewayAccount !== 'boolean') {
     throw new StageConfigError(`stages.${name}.manageApiGatewayAccount must be true or false`);
   }
+  const reconRetentionDays =
+    raw.reconRetentionDays === undefined ? 2557 : positiveInteger(raw, 'reconRetentionDays', name);
+  const tenantsRaw = raw.reconTenantRetentionDays ?? {};
+  if (!isRecord(tenantsRaw)) {
+    throw new StageConfigError(`stages.${name}.reconTenantRetentionDays must be an object of tenant → days`);
+  }
+  const reconTenantRetentionDays: Record<string, number> = {};
+  for (const tenant of Object.keys(tenantsRaw)) {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(tenant)) {
+      throw new StageConfigError(`stages.${name}.reconTenantRetentionDays: "${tenant}" is not a tenant id`);
+    }
+    reconTenantRetentionDays[tenant] = positiveInteger(
+      tenantsRaw,
+      tenant,
+      `${name}.reconTenantRetentionDays`,
+    );
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
+    reconRetentionDays,
+    reconTenantRetentionDays,
     regions,
     memorySize,
     provisionedConcurrency,

@@ -51,6 +51,8 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       userPool: stateful.auth.userPool,
       logEncryptionKey: stateful.logKey.key,
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
+      reconStore: stateful.reconStore,
+      reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       auditedFunctions: [stateful.auth.preTokenGeneration.function],
       isHomeRegion: index === 0,
       memorySize: config.memorySize,

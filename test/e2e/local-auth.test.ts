@@ -331,7 +331,12 @@ describe('authorizer', () => {
     expect(String(result.json.scope).split(' ')).toEqual(
       expect.arrayContaining(['aws.cognito.signin.user.admin', SCOPES.billsPrice, SCOPES.feeSchedulesRead]),
     );
-    expect(result.json.groups).toBe('bill-reviewers');
+    expect(String(result.json.groups).split(',')).toEqual([
+      'bill-reviewers',
+      'recon-reviewers',
+      'recon-stewards',
+      'tenant-local',
+    ]);
     expect(result.json.exp).toMatch(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
     // The bare token, without "Bearer", as API Gateway also accepts it.
     expect((await call('POST', '/v1/bills/price', token, { body: '{}', raw: true })).status).toBe(200);

@@ -31,6 +31,11 @@ function methodOf(routeId: string): Resource {
   return found[0] as Resource;
 }
 
+/** Routes served by one function each (the Recon submission is a state machine of several). */
+const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
+/** The task functions of workflow routes. */
+const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
+
 /** Logical id of the function (and of its alias) of a route. */
 function functionIdOf(routeId: string): { fn: string; alias: string } {
   const route = ROUTES.find((r) => r.id === routeId);
@@ -124,7 +129,7 @@ describe('API stack', () => {
     });
 
     it('invokes the live alias of each route function', () => {
-      for (const route of ROUTES) {
+      for (const route of FUNCTION_ROUTES) {
         const { alias } = functionIdOf(route.id);
         expect(methodOf(route.id).Properties.Integration).toEqual({
           Type: 'AWS_PROXY',
@@ -315,7 +320,7 @@ describe('API stack', () => {
   });
 
   describe('functions', () => {
-    it.each(ROUTES.map((r) => [r.id, r] as const))(
+    it.each(FUNCTION_ROUTES.map((r) => [r.id, r] as const))(
       '%s runs on nodejs22.x, arm64, traced, with source maps and its own encrypted log group',
       (_, route) => {
         const { fn } = functionIdOf(route.id);
@@ -354,7 +359,7 @@ describe('API stack', () => {
 
     it('gives every route function a live alias, without provisioned concurrency when the stage has none', () => {
       expect(synthesized.config.provisionedConcurrency).toBe(0);
-      for (const route of ROUTES) {
+      for (const route of FUNCTION_ROUTES) {
         const { alias } = functionIdOf(route.id);
         const props = (resources(template, 'AWS::Lambda::Alias')[alias] as Resource).Properties;
         expect(props.Name).toBe('live');
@@ -417,7 +422,7 @@ describe('API stack', () => {
           .filter((d) => d.Type === 'AWS::Lambda::Function');
         const values = lambda.flatMap((d) => d.Values);
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        expect(fnIds).toHaveLength(ROUTES.length);
+        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length);
         expect(values).toEqual(
           expect.arrayContaining([
             ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -428,7 +433,7 @@ describe('API stack', () => {
             },
           ]),
         );
-        expect(values).toHaveLength(ROUTES.length + 1);
+        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
       }
     });
   });
@@ -447,7 +452,7 @@ describe('API stack with provisioned concurrency', () => {
 
   it('puts the provisioned concurrency on the live alias of the hot routes only', () => {
     const aliases = Object.values(tunedTemplate.findResources('AWS::Lambda::Alias')) as Resource[];
-    expect(aliases).toHaveLength(ROUTES.length);
+    expect(aliases).toHaveLength(FUNCTION_ROUTES.length);
     const withPc = aliases.filter((a) => a.Properties.ProvisionedConcurrencyConfig !== undefined);
     expect(withPc).toHaveLength(ROUTES.filter((r) => r.hot).length);
     for (const alias of withPc) {

@@ -19,8 +19,28 @@ const VALID = {
 describe('parseStageConfig', () => {
   it('accepts a complete stage and keeps its values', () => {
     const config = parseStageConfig('test', VALID);
-    expect(config).toEqual({ name: 'test', ...VALID });
+    expect(config).toEqual({
+      name: 'test',
+      reconRetentionDays: 2557,
+      reconTenantRetentionDays: {},
+      ...VALID,
+    });
     expect(config.account).toBeUndefined();
+  });
+
+  it('takes a Recon retention and per-tenant retention periods', () => {
+    const config = parseStageConfig('test', {
+      ...VALID,
+      reconRetentionDays: 365,
+      reconTenantRetentionDays: { 'acme-tpa': 2557 },
+    });
+    expect(config).toMatchObject({ reconRetentionDays: 365, reconTenantRetentionDays: { 'acme-tpa': 2557 } });
+    expect(() => parseStageConfig('test', { ...VALID, reconTenantRetentionDays: { 'a b': 30 } })).toThrow(
+      /not a tenant id/,
+    );
+    expect(() => parseStageConfig('test', { ...VALID, reconTenantRetentionDays: { acme: 0 } })).toThrow(
+      /reconTenantRetentionDays/,
+    );
   });
 
   it('accepts an explicit account id', () => {

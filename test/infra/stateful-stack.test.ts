@@ -61,6 +61,11 @@ describe('stateful stack', () => {
       AuthPeopleClient4F5FA4DE: 'AWS::Cognito::UserPoolClient',
       AuthGroupbillreviewers51B8D0A5: 'AWS::Cognito::UserPoolGroup',
       AuthGroupfeeschedulereaders3B730668: 'AWS::Cognito::UserPoolGroup',
+      AuthGroupreconreviewersA485BE34: 'AWS::Cognito::UserPoolGroup',
+      AuthGroupreconstewards6B9EDB59: 'AWS::Cognito::UserPoolGroup',
+      ReconStoreTableKeyF3BB0670: 'AWS::KMS::Key',
+      ReconStorePhiKey22C48F87: 'AWS::KMS::Key',
+      ReconStore0518F8E3: 'AWS::DynamoDB::GlobalTable',
     };
 
     it('keeps the logical ids of keys, buckets, the user pool and its clients in every region', () => {
@@ -76,12 +81,53 @@ describe('stateful stack', () => {
     });
 
     it('retains the data-holding resources when they leave the stack', () => {
-      for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Cognito::UserPool']) {
+      for (const type of [
+        'AWS::KMS::Key',
+        'AWS::S3::Bucket',
+        'AWS::Cognito::UserPool',
+        'AWS::DynamoDB::GlobalTable',
+      ]) {
         const all = template.findResources(type);
         expect(Object.keys(all).length).toBeGreaterThan(0);
         for (const resource of Object.values(all)) {
           expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
         }
+      }
+    });
+  });
+
+  describe('Recon table', () => {
+    it('is encrypted with its own customer-managed key, with point-in-time recovery, deletion protection and TTL', () => {
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': ['ReconStoreTableKeyF3BB0670', 'Arn'] } },
+          }),
+        ],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'byTenant',
+            Projection: Match.objectLike({ ProjectionType: 'INCLUDE' }),
+          }),
+        ],
+      });
+    });
+
+    it('keeps the PHI data-key key apart from the table key, both rotated yearly', () => {
+      for (const id of ['ReconStoreTableKeyF3BB0670', 'ReconStorePhiKey22C48F87']) {
+        expect(template.toJSON().Resources[id].Properties).toMatchObject({
+          EnableKeyRotation: true,
+          RotationPeriodInDays: 365,
+        });
       }
     });
   });

@@ -2,6 +2,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
 import { BUCKETS } from '../../engine/priced-bill.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
+import { ReconSubmissionSchema } from '../recon-tasks/schema.js';
 import { RESOURCE_SERVER_ID, ROUTES, SCOPE_DESCRIPTIONS } from '../shared/routes.js';
 
 const money = { type: 'string', pattern: '^\\d+\\.\\d{2}$', examples: ['92.47'] };
@@ -254,6 +255,7 @@ const errorResponses = (codes: number[]) =>
             401: 'Missing or invalid access token',
             403: 'The token lacks the scope',
             404: 'Not found',
+            409: 'Conflicts with what is stored (a Recon sequence at or below the latest with other content; latestSequence names it)',
             413: 'Body over 10 MB',
             422: 'Field errors',
           }[code] ?? 'Error',
@@ -324,6 +326,87 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         },
         ...errorResponses([401, 403, 404, 422]),
       };
+    } else if (route.id === 'SubmitRecon') {
+      operation.description =
+        'Prices the bill, loads the latest stored sequence of its control number, computes the delta and stores the new sequence (the bill as sent, patient and claim data included, envelope-encrypted). The same sequence with the same content answers the stored result (200, outcome "replayed"); a sequence at or below the latest with other content is 409; a gap is accepted and recorded in missingSequences. A Recon carries at most about 45 fully explained lines (413 beyond).';
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: '#/components/schemas/ReconFields' },
+                {
+                  oneOf: [
+                    { $ref: '#/components/schemas/Bill' },
+                    { $ref: '#/components/schemas/ProfessionalClaim' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      };
+      operation.responses = {
+        '201': {
+          description:
+            'Stored: the priced bill, the delta against the previous latest sequence and the history',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ReconAnswer' } } },
+        },
+        '200': {
+          description: 'A resubmission: the stored result',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ReconAnswer' } } },
+        },
+        ...errorResponses([400, 401, 403, 409, 413, 422]),
+      };
+    } else if (route.id === 'GetRecon' || route.id === 'GetReconSequence' || route.id === 'DeleteRecon') {
+      operation.parameters = [
+        {
+          name: 'controlNumber',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+        },
+        ...(route.id === 'GetReconSequence'
+          ? [
+              {
+                name: 'sequence',
+                in: 'path',
+                required: true,
+                schema: { type: 'integer', minimum: 1, maximum: 9999 },
+              },
+            ]
+          : []),
+        ...(route.id === 'GetRecon'
+          ? [
+              {
+                name: 'limit',
+                in: 'query',
+                required: false,
+                schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+              },
+              {
+                name: 'pageToken',
+                in: 'query',
+                required: false,
+                schema: { type: 'string' },
+                description: 'nextPageToken of the previous page',
+              },
+            ]
+          : []),
+      ];
+      operation.responses = {
+        '200': {
+          description:
+            route.id === 'GetRecon'
+              ? 'The latest sequence with its totals and delta, and a page of the stored sequences newest first (clear data only)'
+              : route.id === 'GetReconSequence'
+                ? 'One stored sequence, decrypted: the bill as sent, its priced form and its delta'
+                : 'Deleted: every sequence and the pointer, with the encrypted data keys stored in them',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        ...errorResponses([400, 401, 403, 404]),
+      };
     } else if (route.id === 'ListReasonCodes') {
       operation.responses = {
         '200': {
@@ -369,6 +452,42 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         Bill: toJsonSchema(BillSchema, { errorMode: 'ignore' }),
         ProfessionalClaim: toJsonSchema(ProfessionalClaimSchema, { errorMode: 'ignore' }),
         PricedBill: pricedBill,
+        ReconFields: toJsonSchema(ReconSubmissionSchema, { errorMode: 'ignore' }),
+        ReconAnswer: {
+          type: 'object',
+          properties: {
+            requestId: { type: 'string' },
+            controlNumber: { type: 'string' },
+            sequence: { type: 'integer' },
+            outcome: { enum: ['stored', 'replayed'] },
+            storedAt: { type: 'string', format: 'date-time' },
+            missingSequences: {
+              type: 'array',
+              items: { type: 'integer' },
+              description: 'Sequences skipped before this one',
+            },
+            priced: { $ref: '#/components/schemas/PricedBill' },
+            delta: {
+              type: 'object',
+              description:
+                'Against the previous latest sequence: per line (matched by line number where the service is the same, then by code, date and modifiers) and per bucket; total is signed (positive: additional amount due; negative: overpayment)',
+              properties: {
+                againstSequence: { type: ['integer', 'null'] },
+                total: { type: 'string' },
+                direction: { enum: ['additional-payment', 'overpayment', 'no-change'] },
+                additionalAmountDue: { type: 'string' },
+                overpayment: { type: 'string' },
+                lines: { type: 'array', items: { type: 'object' } },
+                counts: { type: 'object' },
+                totals: { type: 'object' },
+              },
+            },
+            history: {
+              type: 'object',
+              properties: { latestSequence: { type: 'integer' }, sequencesStored: { type: 'integer' } },
+            },
+          },
+        },
         FeeAnswer: feeAnswer,
         JurisdictionList: {
           type: 'object',

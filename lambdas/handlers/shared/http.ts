@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BillValidationError, type FieldError, NotFoundError } from '../../engine/errors.js';
 import { logFailure, logRequest } from './logger.js';
+import { InvalidPageTokenError } from './recon-ports.js';
 
 /** Largest body accepted, as API Gateway's REST payload limit: 10 MB. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -14,6 +15,42 @@ export class MalformedJsonError extends Error {
 /** The body is over {@link MAX_BODY_BYTES}: answered 413. */
 export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
+}
+
+/** A request that is well-formed but not allowed for this caller (no tenant, say): answered 403. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+/** A query parameter or path part that cannot be used: answered 400 with the field named. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+  readonly errors: readonly FieldError[];
+
+  constructor(message: string, errors: readonly FieldError[]) {
+    super(message);
+    this.errors = errors;
+  }
+}
+
+/**
+ * The request conflicts with what is stored (a Recon sequence at or below the latest with other
+ * content): answered 409, with what the caller needs to recover (the latest sequence).
+ */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  readonly errors: readonly FieldError[];
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    message: string,
+    errors: readonly FieldError[],
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.errors = errors;
+    this.details = details;
+  }
 }
 
 /** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
@@ -50,9 +87,85 @@ function errorResponse(
   developerMessage: string,
   errors: readonly FieldError[],
   requestId: string,
+  details: Readonly<Record<string, unknown>> = {},
 ): APIGatewayProxyResult {
   const body: ErrorBody = { statusCode, userMessage, developerMessage, errors, requestId };
-  return jsonResponse(statusCode, body, requestId);
+  return jsonResponse(statusCode, { ...body, ...details }, requestId);
+}
+
+/**
+ * The HTTP answer to an error, by class: 400 malformed JSON or a bad parameter, 403, 404, 409,
+ * 413, 422 field errors; anything else is a generic 500 with the request id, never a stack trace
+ * (and is logged by name). Shared by the handler middleware and the Recon workflow's tasks, so an
+ * error reads the same whichever path it took.
+ *
+ * @param error - what was thrown
+ * @param requestId - the request id
+ * @returns the proxy result
+ */
+export function errorResult(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (error instanceof MalformedJsonError) {
+    return errorResponse(400, 'The request body is not valid JSON.', error.message, [], requestId);
+  }
+  if (error instanceof BadRequestError) {
+    return errorResponse(
+      400,
+      'Some parameters cannot be used; see errors.',
+      error.message,
+      error.errors,
+      requestId,
+    );
+  }
+  if (error instanceof InvalidPageTokenError) {
+    return errorResponse(
+      400,
+      'The page token was not issued for this listing.',
+      error.message,
+      [
+        {
+          field: 'pageToken',
+          errorMessage: 'use the nextPageToken of the previous page of the same listing',
+        },
+      ],
+      requestId,
+    );
+  }
+  if (error instanceof PayloadTooLargeError) {
+    return errorResponse(413, 'The request is too large.', error.message, [], requestId);
+  }
+  if (error instanceof BillValidationError) {
+    return errorResponse(
+      422,
+      'Some fields cannot be accepted; see errors.',
+      error.message,
+      error.errors,
+      requestId,
+    );
+  }
+  if (error instanceof ForbiddenError) {
+    return errorResponse(403, 'This operation is not allowed for your token.', error.message, [], requestId);
+  }
+  if (error instanceof NotFoundError) {
+    return errorResponse(404, 'Not found.', error.message, error.errors, requestId);
+  }
+  if (error instanceof ConflictError) {
+    return errorResponse(
+      409,
+      'This conflicts with what is stored; see errors.',
+      error.message,
+      error.errors,
+      requestId,
+      error.details,
+    );
+  }
+  logFailure(requestId, error);
+  return errorResponse(
+    500,
+    'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
+    'Internal error.',
+    [],
+    requestId,
+  );
 }
 
 /** Handler events after {@link jsonBody}: the parsed body. */
@@ -134,37 +247,7 @@ export function httpErrors(
     onError: (request) => {
       const { error, event, context } = request;
       const requestId = requestIdOf(event, context);
-      let response: APIGatewayProxyResult;
-      if (error instanceof MalformedJsonError) {
-        response = errorResponse(400, 'The request body is not valid JSON.', error.message, [], requestId);
-      } else if (error instanceof PayloadTooLargeError) {
-        response = errorResponse(
-          413,
-          'The request is too large (10 MB at most).',
-          error.message,
-          [],
-          requestId,
-        );
-      } else if (error instanceof BillValidationError) {
-        response = errorResponse(
-          422,
-          'Some fields cannot be accepted; see errors.',
-          error.message,
-          error.errors,
-          requestId,
-        );
-      } else if (error instanceof NotFoundError) {
-        response = errorResponse(404, 'Not found.', error.message, error.errors, requestId);
-      } else {
-        logFailure(requestId, error);
-        response = errorResponse(
-          500,
-          'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
-          'Internal error.',
-          [],
-          requestId,
-        );
-      }
+      const response = errorResult(error, requestId);
       request.response = response;
       log(event, context, response.statusCode, {
         errorName: error?.name ?? 'Error',

@@ -11,6 +11,9 @@ export const RESOURCE_SERVER_ID = 'wcbr';
 export const SCOPES = {
   billsPrice: `${RESOURCE_SERVER_ID}/bills:price`,
   feeSchedulesRead: `${RESOURCE_SERVER_ID}/fee-schedules:read`,
+  reconsWrite: `${RESOURCE_SERVER_ID}/recons:write`,
+  reconsRead: `${RESOURCE_SERVER_ID}/recons:read`,
+  reconsDelete: `${RESOURCE_SERVER_ID}/recons:delete`,
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
@@ -19,6 +22,9 @@ export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 export const SCOPE_DESCRIPTIONS: ReadonlyArray<{ readonly name: string; readonly description: string }> = [
   { name: 'bills:price', description: 'Price bills' },
   { name: 'fee-schedules:read', description: 'Read fee schedule amounts' },
+  { name: 'recons:write', description: 'Submit Recon sequences (stores PHI)' },
+  { name: 'recons:read', description: 'Read stored Recons, decrypted' },
+  { name: 'recons:delete', description: 'Delete a Recon and every sequence of it' },
 ];
 
 /**
@@ -30,7 +36,35 @@ export const SCOPE_DESCRIPTIONS: ReadonlyArray<{ readonly name: string; readonly
 export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
   'bill-reviewers': [SCOPES.billsPrice, SCOPES.feeSchedulesRead],
   'fee-schedule-readers': [SCOPES.feeSchedulesRead],
+  'recon-reviewers': [SCOPES.reconsWrite, SCOPES.reconsRead],
+  'recon-stewards': [SCOPES.reconsRead, SCOPES.reconsDelete],
 };
+
+/** What a Recon route does with the Recon table and its key: its function gets that much access. */
+export type ReconAccess = 'read' | 'write' | 'delete';
+
+/** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
+export interface WorkflowTask {
+  /** The Task state's name in the ASL. */
+  readonly state: string;
+  /** The ASL placeholder of the function's ARN (definitionSubstitutions). */
+  readonly substitution: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly usesFeeIndex: boolean;
+  readonly recon?: ReconAccess;
+}
+
+/**
+ * A route served by a synchronous Express state machine instead of one function: API Gateway starts
+ * the execution (StartSyncExecution) and maps its output to the HTTP answer; locally the same ASL
+ * runs in aws-local-stepfunctions with the same task modules.
+ */
+export interface WorkflowRoute {
+  /** The ASL file, relative to the repository root. */
+  readonly definition: string;
+  readonly tasks: readonly WorkflowTask[];
+}
 
 export interface RouteDefinition {
   /** Stable id, used for construct ids and operationIds. */
@@ -38,8 +72,15 @@ export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** API Gateway resource path, with `{param}` placeholders. */
   readonly path: string;
-  /** Handler module, relative to the repository root; it exports `handler`. */
+  /**
+   * Handler module, relative to the repository root; it exports `handler`. For a workflow route it
+   * is the local stand-in for API Gateway's Step Functions integration (CDK does not deploy it).
+   */
   readonly entry: string;
+  /** Served by a state machine (see {@link WorkflowRoute}). */
+  readonly workflow?: WorkflowRoute;
+  /** The function reads or writes the Recon table. */
+  readonly recon?: ReconAccess;
   /** Scopes any one of which authorises the call; empty means no authentication (health only). */
   readonly scopes: readonly Scope[];
   /** The function reads the fee index (gets the layer). */
@@ -101,6 +142,81 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'The reason code catalogue: internal codes with their CARC, group code, RARC and sources',
   },
   {
+    id: 'SubmitRecon',
+    method: 'POST',
+    path: '/v1/recons',
+    entry: 'lambdas/local/recon-route.ts',
+    workflow: {
+      definition: 'lambdas/workflows/recon.asl.json',
+      tasks: [
+        {
+          state: 'Price',
+          substitution: 'PriceFunctionArn',
+          entry: 'lambdas/handlers/recon-tasks/price.ts',
+          usesFeeIndex: true,
+        },
+        {
+          state: 'LoadLatest',
+          substitution: 'LoadLatestFunctionArn',
+          entry: 'lambdas/handlers/recon-tasks/load-latest.ts',
+          usesFeeIndex: false,
+          recon: 'read',
+        },
+        {
+          state: 'Delta',
+          substitution: 'DeltaFunctionArn',
+          entry: 'lambdas/handlers/recon-tasks/delta.ts',
+          usesFeeIndex: false,
+        },
+        {
+          state: 'Write',
+          substitution: 'WriteFunctionArn',
+          entry: 'lambdas/handlers/recon-tasks/write.ts',
+          usesFeeIndex: false,
+          recon: 'write',
+        },
+      ],
+    },
+    scopes: [SCOPES.reconsWrite],
+    usesFeeIndex: false,
+    hot: false,
+    summary:
+      'Submit a Recon sequence: price it, compute the delta against the latest stored sequence, store it',
+  },
+  {
+    id: 'GetRecon',
+    method: 'GET',
+    path: '/v1/recons/{controlNumber}',
+    entry: 'lambdas/handlers/get-recon/handler.ts',
+    recon: 'read',
+    scopes: [SCOPES.reconsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'The latest sequence of a Recon with its totals, and its stored sequences (paged)',
+  },
+  {
+    id: 'GetReconSequence',
+    method: 'GET',
+    path: '/v1/recons/{controlNumber}/sequences/{sequence}',
+    entry: 'lambdas/handlers/get-recon-sequence/handler.ts',
+    recon: 'read',
+    scopes: [SCOPES.reconsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'One stored sequence, decrypted: the bill as sent, its priced form and its delta',
+  },
+  {
+    id: 'DeleteRecon',
+    method: 'DELETE',
+    path: '/v1/recons/{controlNumber}',
+    entry: 'lambdas/handlers/delete-recon/handler.ts',
+    recon: 'delete',
+    scopes: [SCOPES.reconsDelete],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'Delete a Recon: every sequence and the encrypted data keys stored with them',
+  },
+  {
     id: 'Health',
     method: 'GET',
     path: '/v1/health',
@@ -115,7 +231,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/openapi.json',
     entry: 'lambdas/handlers/openapi/handler.ts',
-    scopes: [SCOPES.billsPrice, SCOPES.feeSchedulesRead],
+    scopes: [SCOPES.billsPrice, SCOPES.feeSchedulesRead, SCOPES.reconsWrite, SCOPES.reconsRead],
     usesFeeIndex: false,
     hot: false,
     summary: 'The OpenAPI 3.1 description of this API',

@@ -1,0 +1,19 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { reconDependencies } from '../shared/recon-deps.js';
+import { reconTarget, sequenceFromPath } from '../shared/recon-request.js';
+import { getSequence } from '../shared/recon-service.js';
+
+const deps = reconDependencies();
+
+/** GET /v1/recons/{controlNumber}/sequences/{sequence}: one stored sequence, decrypted. */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, LoggedContext>()
+  .use(httpErrors('GetReconSequence'))
+  .handler(async (event, context) => {
+    const requestId = requestIdOf(event, context);
+    const { tenant, controlNumber } = reconTarget(event);
+    const sequence = sequenceFromPath(event.pathParameters?.sequence);
+    const stored = await getSequence(deps, tenant, controlNumber, sequence);
+    return jsonResponse(200, { requestId, ...stored }, requestId);
+  });

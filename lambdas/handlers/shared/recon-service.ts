@@ -1,0 +1,442 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { normaliseBill } from '../../engine/bill/normalise.js';
+import { NotFoundError } from '../../engine/errors.js';
+import { priceBill } from '../../engine/price-bill.js';
+import type { PricedBill } from '../../engine/priced-bill.js';
+import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
+import type { FeeIndex } from '../../fee-index/reader.js';
+import { parseReconFields } from '../recon-tasks/schema.js';
+import {
+  ConflictError,
+  errorResult,
+  ForbiddenError,
+  jsonResponse,
+  MalformedJsonError,
+  PayloadTooLargeError,
+} from './http.js';
+import type {
+  DataKeyProvider,
+  EncryptionContext,
+  LatestPointer,
+  ReconStore,
+  SealedBox,
+  StoredSequence,
+} from './recon-ports.js';
+import { reconEncryptionContext } from './recon-ports.js';
+import { type TokenClaims, tenantOf } from './tenant.js';
+
+/**
+ * The Recon use cases, one function per workflow task and per read/delete operation. They take the
+ * ports (store, data keys, clock) as arguments and never build an adapter: the task handlers and
+ * route handlers are the composition roots.
+ */
+
+/** Seals and opens JSON with a data key provider (lambdas/adapters/envelope.ts implements it). */
+export interface Envelope {
+  sealJson(provider: DataKeyProvider, context: EncryptionContext, value: unknown): Promise<SealedBox>;
+  openJson(provider: DataKeyProvider, context: EncryptionContext, box: SealedBox): Promise<unknown>;
+}
+
+/** What the Recon tasks need besides the fee index. */
+export interface ReconDependencies {
+  readonly store: ReconStore;
+  readonly keys: DataKeyProvider;
+  readonly envelope: Envelope;
+  /** Days a tenant's Recons are kept before DynamoDB TTL removes them. */
+  readonly retentionDays: (tenant: string) => number;
+  readonly now: () => Date;
+}
+
+/** How the API hands a submission to the workflow (the API Gateway request template builds the same). */
+export interface ReconWorkflowInput {
+  readonly requestId: string;
+  /** The body as sent, base64 (so that no mapping template has to escape it). */
+  readonly body: string;
+  readonly claims: TokenClaims;
+}
+
+/** The HTTP answer a workflow ends with: the API Gateway response template maps it as is. */
+export interface WorkflowResponse {
+  readonly statusCode: number;
+  /** The JSON body, already serialised. */
+  readonly body: string;
+}
+
+/** The state the workflow carries between tasks. */
+export interface ReconState {
+  readonly requestId: string;
+  readonly tenant: string;
+  readonly controlNumber: string;
+  readonly sequence: number;
+  /** The body as sent (patient and claim data included), to be sealed. */
+  readonly bill: unknown;
+  readonly priced: PricedBill;
+  /** Times the write found the latest pointer moved and the workflow loaded it again. */
+  readonly attempt: number;
+  readonly prior?: { readonly sequence: number; readonly priced: PricedBill } | null;
+  readonly pointer?: LatestPointer | null;
+  readonly missingSequences?: readonly number[];
+  readonly delta?: ReconDelta;
+  readonly response?: WorkflowResponse;
+}
+
+/** What is sealed in a stored sequence. */
+interface SealedContent {
+  readonly bill: unknown;
+  readonly priced: PricedBill;
+  readonly delta: ReconDelta;
+  readonly storedAt: string;
+  readonly missingSequences: readonly number[];
+}
+
+/**
+ * The largest priced Recon the workflow carries. Step Functions passes at most 256 KiB between
+ * states and returns at most that from a synchronous Express execution; the state holds the bill
+ * as sent, its priced form and the delta, so the priced form is held to 180,000 bytes (about 45
+ * fully explained lines). Larger bills are refused with a 413 that says so, never cut short.
+ */
+export const MAX_PRICED_RECON_BYTES = 180_000;
+
+/** How often a write that found the latest pointer moved loads it again before answering 409. */
+export const MAX_WRITE_ATTEMPTS = 5;
+
+function respond(result: APIGatewayProxyResult): WorkflowResponse {
+  return { statusCode: result.statusCode, body: result.body };
+}
+
+/**
+ * JSON with object keys sorted: two submissions with the same content compare equal whatever order
+ * their keys came in.
+ *
+ * @param value - any JSON value
+ * @returns the canonical text
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Task 1: reads the caller's tenant from the token, parses and checks the submission, and prices
+ * the bill. Every refusal is an answer (400, 403, 413, 422), never a failed execution.
+ *
+ * @param index - the fee index
+ * @param input - the workflow input
+ * @returns the state for the next task, or one with `response` set
+ */
+export function priceSubmission(
+  index: FeeIndex,
+  input: ReconWorkflowInput,
+): ReconState | { response: WorkflowResponse } {
+  const requestId = input.requestId;
+  try {
+    const tenant = tenantOf(input.claims);
+    if (tenant === null) {
+      throw new ForbiddenError(
+        'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
+      );
+    }
+    const text = Buffer.from(input.body ?? '', 'base64').toString('utf8');
+    if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw new MalformedJsonError(`The body is not valid JSON: ${(error as Error).message}`);
+    }
+    const { controlNumber, sequence } = parseReconFields(body);
+    const priced = priceBill(index, normaliseBill(body));
+    const pricedBytes = Buffer.byteLength(JSON.stringify(priced), 'utf8');
+    if (pricedBytes > MAX_PRICED_RECON_BYTES) {
+      throw new PayloadTooLargeError(
+        `The priced Recon is ${pricedBytes} bytes; a Recon carries at most ${MAX_PRICED_RECON_BYTES} (about 45 explained lines). Split the bill or price it with POST /v1/bills/price.`,
+      );
+    }
+    return { requestId, tenant, controlNumber, sequence, bill: body, priced, attempt: 0 };
+  } catch (error) {
+    return { response: respond(errorResult(error, requestId)) };
+  }
+}
+
+function historyOf(pointer: LatestPointer | null, sequence: number) {
+  return pointer
+    ? { latestSequence: pointer.sequence, sequencesStored: pointer.count }
+    : { latestSequence: sequence, sequencesStored: 1 };
+}
+
+function conflict(state: ReconState, latest: number, why: string): WorkflowResponse {
+  return respond(
+    errorResult(
+      new ConflictError(
+        `Sequence ${state.sequence} of ${state.controlNumber}: ${why}`,
+        [{ field: 'sequence', errorMessage: `${why}; the latest stored sequence is ${latest}` }],
+        { latestSequence: latest },
+      ),
+      state.requestId,
+    ),
+  );
+}
+
+/**
+ * Task 2: loads the latest stored sequence. The same sequence with the same content is a
+ * resubmission and gets the stored answer back; a sequence at or below the latest with other
+ * content is a 409 naming the latest; otherwise the prior priced bill comes along for the delta.
+ *
+ * @param deps - store, keys, envelope
+ * @param state - from the price task
+ * @returns the state with `prior`, or with `response`
+ */
+export async function loadLatest(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+  const { tenant, controlNumber, sequence } = state;
+  const latest = await deps.store.getLatest(tenant, controlNumber);
+  if (latest && sequence <= latest.pointer.sequence) {
+    const stored =
+      sequence === latest.pointer.sequence
+        ? latest.item
+        : await deps.store.getSequence(tenant, controlNumber, sequence);
+    if (!stored) {
+      return {
+        ...state,
+        response: conflict(state, latest.pointer.sequence, 'it was skipped and the bill has moved on'),
+      };
+    }
+    const content = await openContent(deps, tenant, controlNumber, stored);
+    if (canonicalJson(content.bill) !== canonicalJson(state.bill)) {
+      return {
+        ...state,
+        response: conflict(state, latest.pointer.sequence, 'a different bill is already stored under it'),
+      };
+    }
+    const body = {
+      requestId: state.requestId,
+      controlNumber,
+      sequence,
+      outcome: 'replayed',
+      storedAt: content.storedAt,
+      missingSequences: content.missingSequences,
+      priced: content.priced,
+      delta: content.delta,
+      history: historyOf(latest.pointer, sequence),
+    };
+    return { ...state, response: respond(jsonResponse(200, body, state.requestId)) };
+  }
+  const from = latest ? latest.pointer.sequence + 1 : 1;
+  const missingSequences: number[] = [];
+  for (let n = from; n < sequence; n += 1) missingSequences.push(n);
+  const prior = latest
+    ? {
+        sequence: latest.pointer.sequence,
+        priced: (await openContent(deps, tenant, controlNumber, latest.item)).priced,
+      }
+    : null;
+  return { ...state, prior, pointer: latest?.pointer ?? null, missingSequences };
+}
+
+async function openContent(
+  deps: Pick<ReconDependencies, 'keys' | 'envelope'>,
+  tenant: string,
+  controlNumber: string,
+  item: StoredSequence,
+): Promise<SealedContent> {
+  const context = reconEncryptionContext(tenant, controlNumber, item.sequence);
+  return (await deps.envelope.openJson(deps.keys, context, item.sealed)) as SealedContent;
+}
+
+/**
+ * Task 3: the delta against the prior sequence (pure). The prior priced bill leaves the state here.
+ *
+ * @param state - from the load task
+ * @returns the state with `delta`
+ */
+export function computeDelta(state: ReconState): ReconState {
+  const { prior, ...rest } = state;
+  return { ...rest, delta: reconDelta(prior?.priced ?? null, state.priced, prior?.sequence ?? null) };
+}
+
+/**
+ * Task 4: seals the bill, its priced form and the delta, and writes the sequence and the latest
+ * pointer in one conditional transaction. When another writer moved the pointer first, nothing is
+ * written and the workflow loads the latest again (up to {@link MAX_WRITE_ATTEMPTS} times).
+ *
+ * @param deps - store, keys, envelope, retention, clock
+ * @param state - from the delta task
+ * @returns the state with `response` (201 on a write), or with a higher `attempt` to load again
+ */
+export async function writeSequence(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+  const { tenant, controlNumber, sequence, priced } = state;
+  const delta = state.delta as ReconDelta;
+  const missingSequences = state.missingSequences ?? [];
+  const now = deps.now();
+  const storedAt = now.toISOString();
+  const content: SealedContent = { bill: state.bill, priced, delta, storedAt, missingSequences };
+  const sealed = await deps.envelope.sealJson(
+    deps.keys,
+    reconEncryptionContext(tenant, controlNumber, sequence),
+    content,
+  );
+  const item: StoredSequence = {
+    sequence,
+    storedAt,
+    jurisdiction: priced.jurisdiction.id,
+    lines: priced.lines.length,
+    codes: [...new Set(priced.lines.map((line) => line.code))],
+    totals: {
+      billed: priced.totals.billed,
+      allowed: priced.totals.allowed,
+      withheld: priced.totals.withheld,
+      buckets: priced.totals.buckets,
+    },
+    delta: { againstSequence: delta.againstSequence, total: delta.total, direction: delta.direction },
+    missingSequences,
+    sealed,
+  };
+  const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays(tenant) * 86_400;
+  const pointer = state.pointer ?? null;
+  const outcome = await deps.store.putSequence(
+    tenant,
+    controlNumber,
+    item,
+    pointer?.sequence ?? null,
+    expiresAt,
+  );
+  if (outcome !== 'written') {
+    if (state.attempt + 1 >= MAX_WRITE_ATTEMPTS) {
+      return {
+        ...state,
+        response: conflict(
+          state,
+          pointer?.sequence ?? 0,
+          'other submissions kept moving the latest sequence; send it again',
+        ),
+      };
+    }
+    const { delta: _delta, prior: _prior, ...rest } = state;
+    return { ...rest, attempt: state.attempt + 1 };
+  }
+  const body = {
+    requestId: state.requestId,
+    controlNumber,
+    sequence,
+    outcome: 'stored',
+    storedAt,
+    missingSequences,
+    priced,
+    delta,
+    history: { latestSequence: sequence, sequencesStored: (pointer?.count ?? 0) + 1 },
+  };
+  return { ...state, response: respond(jsonResponse(201, body, state.requestId)) };
+}
+
+/** The clear summary of a stored sequence, as the listing shows it. */
+function summaryOf(item: StoredSequence) {
+  return {
+    sequence: item.sequence,
+    storedAt: item.storedAt,
+    jurisdiction: item.jurisdiction,
+    lines: item.lines,
+    codes: item.codes,
+    totals: item.totals,
+    delta: item.delta,
+    missingSequences: item.missingSequences,
+  };
+}
+
+/**
+ * `GET /v1/recons/{controlNumber}`: the latest sequence with its totals and a page of the stored
+ * sequences, newest first (clear data only: nothing is decrypted).
+ *
+ * @param store - the Recon store
+ * @param tenant - the caller's tenant
+ * @param controlNumber - the control number
+ * @param page - limit and page token
+ * @returns the latest summary and the page
+ * @throws NotFoundError when the tenant has no Recon under it
+ */
+export async function getRecon(
+  store: ReconStore,
+  tenant: string,
+  controlNumber: string,
+  page: { readonly limit: number; readonly pageToken?: string | undefined },
+) {
+  const latest = await store.getLatest(tenant, controlNumber);
+  if (!latest) throw notFound(controlNumber);
+  const sequences = await store.listSequences(tenant, controlNumber, page);
+  return {
+    controlNumber,
+    latest: summaryOf(latest.item),
+    sequencesStored: latest.pointer.count,
+    updatedAt: latest.pointer.updatedAt,
+    sequences: sequences.items.map(summaryOf),
+    ...(sequences.nextPageToken === undefined ? {} : { nextPageToken: sequences.nextPageToken }),
+  };
+}
+
+/**
+ * `GET /v1/recons/{controlNumber}/sequences/{n}`: one stored sequence, decrypted.
+ *
+ * @param deps - store, keys, envelope
+ * @param tenant - the caller's tenant
+ * @param controlNumber - the control number
+ * @param sequence - the sequence
+ * @returns the bill as sent, its priced form and its delta
+ * @throws NotFoundError when it is not stored
+ */
+export async function getSequence(
+  deps: Pick<ReconDependencies, 'store' | 'keys' | 'envelope'>,
+  tenant: string,
+  controlNumber: string,
+  sequence: number,
+) {
+  const [item, latest] = await Promise.all([
+    deps.store.getSequence(tenant, controlNumber, sequence),
+    deps.store.getLatest(tenant, controlNumber),
+  ]);
+  if (!item) throw notFound(controlNumber, sequence);
+  const content = await openContent(deps, tenant, controlNumber, item);
+  return {
+    controlNumber,
+    sequence,
+    latest: latest?.pointer.sequence === sequence,
+    storedAt: content.storedAt,
+    missingSequences: content.missingSequences,
+    bill: content.bill,
+    priced: content.priced,
+    delta: content.delta,
+  };
+}
+
+/**
+ * `DELETE /v1/recons/{controlNumber}`: every sequence and the pointer, with the encrypted data keys
+ * stored in them, so nothing of the Recon can be read again.
+ *
+ * @param store - the Recon store
+ * @param tenant - the caller's tenant
+ * @param controlNumber - the control number
+ * @returns how many items were deleted
+ * @throws NotFoundError when there was nothing to delete
+ */
+export async function deleteRecon(store: ReconStore, tenant: string, controlNumber: string) {
+  const deletedItems = await store.deleteControlNumber(tenant, controlNumber);
+  if (deletedItems === 0) throw notFound(controlNumber);
+  return { controlNumber, deleted: true, deletedItems };
+}
+
+function notFound(controlNumber: string, sequence?: number): NotFoundError {
+  return new NotFoundError(
+    sequence === undefined
+      ? `No Recon under control number ${controlNumber}.`
+      : `No sequence ${sequence} under control number ${controlNumber}.`,
+    [
+      {
+        field: sequence === undefined ? 'controlNumber' : 'sequence',
+        errorMessage: 'nothing is stored under it for your tenant',
+      },
+    ],
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * `POST /v1/recons` locally: what API Gateway's StartSyncExecution integration does in AWS (see
+ * lib/constructs/recon-workflow.ts). It builds the execution input the request template builds
+ * (request id, the body base64, the authorizer's claims), runs the Recon workflow, and maps the
+ * output as the response template does: the workflow's `{statusCode, body}`, or a generic 500 with
+ * the request id when the execution fails.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { errorResult, jsonResponse } from '../handlers/shared/http.js';
+import { logRequest } from '../handlers/shared/logger.js';
+import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
+import { ROUTES } from '../handlers/shared/routes.js';
+import { createLocalWorkflow, type LocalWorkflow } from './recon-workflow.js';
+
+const route = ROUTES.find((r) => r.id === 'SubmitRecon');
+if (!route?.workflow) throw new Error('the route table has no SubmitRecon workflow');
+let workflow: Promise<LocalWorkflow> | undefined;
+
+/** The execution failed after its retries: API Gateway's response template answers 500. */
+class ReconExecutionError extends Error {
+  override readonly name = 'ReconExecutionError';
+}
+
+/**
+ * The local stand-in for the API Gateway → Step Functions integration.
+ *
+ * @param event - the REST proxy event the local adapter built
+ * @param context - the Lambda-like context
+ * @returns the HTTP answer
+ */
+export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+  const started = performance.now();
+  workflow ??= createLocalWorkflow(route?.workflow as NonNullable<typeof route>['workflow'] & object);
+  const body = event.body ?? '';
+  const input = {
+    requestId,
+    body: event.isBase64Encoded ? body : Buffer.from(body, 'utf8').toString('base64'),
+    claims: (event.requestContext?.authorizer as { claims?: unknown } | null | undefined)?.claims ?? {},
+  };
+  let result: APIGatewayProxyResult;
+  try {
+    const output = (await (await workflow)(input)) as WorkflowResponse;
+    result = { ...jsonResponse(output.statusCode, null, requestId), body: output.body };
+  } catch (error) {
+    result = errorResult(new ReconExecutionError((error as Error).name), requestId);
+  }
+  logRequest({
+    requestId,
+    route: 'SubmitRecon',
+    statusCode: result.statusCode,
+    latencyMs: Math.round((performance.now() - started) * 100) / 100,
+  });
+  return result;
+}

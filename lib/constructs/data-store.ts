@@ -1,0 +1,149 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  Billing,
+  type ITableV2,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import {
+  RECON_PARTITION_KEY,
+  RECON_SORT_KEY,
+  RECON_TENANT_INDEX,
+  RECON_TENANT_INDEX_NON_KEY_ATTRIBUTES,
+  RECON_TENANT_INDEX_PARTITION_KEY,
+  RECON_TENANT_INDEX_SORT_KEY,
+  RECON_TTL_ATTRIBUTE,
+} from '../../lambdas/adapters/recon-store-dynamodb.js';
+import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
+import type { ReconAccess } from '../../lambdas/handlers/shared/routes.js';
+
+/** Properties of {@link ReconDataStore}. */
+export interface ReconDataStoreProps {
+  /**
+   * What happens to the table and its keys when they leave the stack: Recons are PHI a customer
+   * must keep for years, so by default they outlive any stack change.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Where Recons live: one DynamoDB table (tenant + control number partition, sequence sort key, the
+ * latest pointer beside the sequences, a sparse tenant index for the export, TTL on `expiresAt` for
+ * each tenant's retention) with point-in-time recovery and deletion protection, encrypted with a
+ * customer-managed KMS key; and a second customer-managed key that only encrypts the data keys of
+ * the application's envelope encryption of PHI (the bill as sent, the priced bill, the delta). Two
+ * keys so that reading the table's clear totals never implies being able to read PHI.
+ */
+export class ReconDataStore extends Construct {
+  /** The Recon table. */
+  public readonly table: ITableV2;
+  /** Encrypts the table at rest (DynamoDB server-side encryption). */
+  public readonly tableKey: Key;
+  /** Encrypts the data keys of the PHI envelopes (GenerateDataKey/Decrypt with the Recon's context). */
+  public readonly phiKey: Key;
+
+  /**
+   * @param scope - parent construct
+   * @param id - construct id
+   * @param props - options
+   */
+  public constructor(scope: Construct, id: string, props: ReconDataStoreProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.tableKey = new Key(this, 'TableKey', {
+      description: 'Encrypts the Recon table at rest',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy,
+    });
+    this.phiKey = new Key(this, 'PhiKey', {
+      description:
+        'Encrypts the data keys that envelope-encrypt Recon PHI (tenant, control number and sequence as context)',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy,
+    });
+    this.table = new TableV2(this, 'Resource', {
+      partitionKey: { name: RECON_PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: RECON_SORT_KEY, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.tableKey),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: RECON_TTL_ATTRIBUTE,
+      removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: RECON_TENANT_INDEX,
+          partitionKey: { name: RECON_TENANT_INDEX_PARTITION_KEY, type: AttributeType.STRING },
+          sortKey: { name: RECON_TENANT_INDEX_SORT_KEY, type: AttributeType.STRING },
+          // The index lists control numbers with their pointers; it never holds sealed PHI.
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...RECON_TENANT_INDEX_NON_KEY_ATTRIBUTES],
+        },
+      ],
+    });
+  }
+
+  /**
+   * What a Recon function needs: the table name and PHI key in its environment, and IAM for its
+   * access level. `read` may read items and decrypt data keys; `write` also writes and generates
+   * data keys; `delete` may query and delete items but never decrypt. KMS use is limited to
+   * requests whose encryption context names a tenant, a control number and a sequence.
+   *
+   * @param grantee - the function's role
+   * @param access - read, write or delete
+   * @returns the environment variables to set
+   */
+  public grantRecon(grantee: IGrantable, access: ReconAccess): Record<string, string> {
+    const kmsActions =
+      access === 'write' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : access === 'read' ? ['kms:Decrypt'] : [];
+    // Named actions on the table itself (no index, no wildcard): the functions never read the
+    // tenant index, which only the export uses.
+    const tableActions = {
+      read: ['dynamodb:GetItem', 'dynamodb:Query'],
+      write: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      delete: ['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    }[access];
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: tableActions, resources: [this.table.tableArn] }),
+    );
+    this.tableKey.grant(
+      grantee,
+      ...(access === 'write'
+        ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
+        : ['kms:Decrypt', 'kms:DescribeKey']),
+    );
+    if (kmsActions.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: kmsActions,
+          resources: [this.phiKey.keyArn],
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'kms:EncryptionContextKeys': ['tenant', 'controlNumber', 'sequence'],
+            },
+            Null: { 'kms:EncryptionContextKeys': 'false' },
+          },
+        }),
+      );
+    }
+    return {
+      [RECON_ENV.tableName]: this.table.tableName,
+      ...(access === 'delete' ? {} : { [RECON_ENV.kmsKeyId]: this.phiKey.keyArn }),
+    };
+  }
+}

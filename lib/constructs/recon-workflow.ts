@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AwsIntegration, PassthroughBehavior } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  FEE_INDEX_PATH_ENV,
+  LAMBDA_FEE_INDEX_PATH,
+  type RouteDefinition,
+} from '../../lambdas/handlers/shared/routes.js';
+import { REPO_ROOT } from '../repo-root.js';
+import type { ReconDataStore } from './data-store.js';
+import { ManagedPolicyRole } from './managed-policy-role.js';
+import { NodeFunction } from './node-function.js';
+
+/** The generic 500 body, as the handlers answer it (lambdas/handlers/shared/http.ts). */
+const FAILED_BODY =
+  '{"statusCode":500,"userMessage":"Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.","developerMessage":"Internal error.","errors":[],"requestId":"$context.requestId"}';
+
+/**
+ * The execution input, as lambdas/local/recon-route.ts builds it: the request id, the body as sent
+ * (base64, so no escaping can change it) and the claims the Cognito authorizer verified. Claim values
+ * are escaped twice: once for the inner JSON document, once for the string that carries it.
+ */
+export function reconRequestTemplate(stateMachineArn: string): string {
+  const claim = (name: string) =>
+    `\\"${name}\\":\\"$util.escapeJavaScript($util.escapeJavaScript($context.authorizer.claims['${name}']))\\"`;
+  const claims = ['username', 'client_id', 'cognito:groups', 'scope', 'token_use'].map(claim).join(',');
+  return [
+    '{',
+    `"stateMachineArn":"${stateMachineArn}",`,
+    '"name":"$context.requestId",',
+    `"input":"{\\"requestId\\":\\"$context.requestId\\",\\"body\\":\\"$util.base64Encode($input.body)\\",\\"claims\\":{${claims}}}"`,
+    '}',
+  ].join('\n');
+}
+
+/**
+ * The execution's answer as the HTTP answer: the workflow ends with `{statusCode, body}`; a failed or
+ * timed-out execution is the generic 500 with the request id, never its error or cause.
+ */
+export const RECON_RESPONSE_TEMPLATE = [
+  "#if($input.path('$.status') == 'SUCCEEDED')",
+  "#set($out = $util.parseJson($input.path('$.output')))",
+  '#set($context.responseOverride.status = $out.statusCode)',
+  '$out.body',
+  '#else',
+  '#set($context.responseOverride.status = 500)',
+  FAILED_BODY,
+  '#end',
+].join('\n');
+
+/** Properties of {@link ReconWorkflow}. */
+export interface ReconWorkflowProps {
+  /** The workflow route of the route table (its ASL file and tasks). */
+  readonly route: RouteDefinition;
+  /** The Recon table and keys (stateful stack). */
+  readonly dataStore: ReconDataStore;
+  /** Key of the function and state machine log groups. */
+  readonly logEncryptionKey: IKey;
+  /** The fee index layer (the price task reads it). */
+  readonly feeIndexLayer: ILayerVersion;
+  /** Environment every Recon function gets (retention settings). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Memory of the task functions, in MB.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Reserved concurrency of each task function.
+   *
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Log retention.
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * `POST /v1/recons`: an Express state machine whose definition is the ASL file of the route table
+ * (the same file the local stack runs), one function per task with exactly the Recon access its task
+ * needs, and the API Gateway integration that starts it synchronously (StartSyncExecution) and maps
+ * its output to the HTTP answer. Execution logs carry no execution data: the state holds PHI.
+ */
+export class ReconWorkflow extends Construct {
+  /** The state machine. */
+  public readonly stateMachine: StateMachine;
+  /** Task functions by state name. */
+  public readonly functions: ReadonlyMap<string, NodeFunction>;
+  /** The API Gateway integration that runs it. */
+  public readonly integration: AwsIntegration;
+
+  /**
+   * @param scope - parent construct
+   * @param id - construct id
+   * @param props - route, data store, sizing
+   */
+  public constructor(scope: Construct, id: string, props: ReconWorkflowProps) {
+    super(scope, id);
+    const workflow = props.route.workflow;
+    if (!workflow) throw new Error(`${this.node.path}: route ${props.route.id} has no workflow`);
+
+    const functions = new Map<string, NodeFunction>();
+    const substitutions: Record<string, string> = {};
+    for (const task of workflow.tasks) {
+      const fn = new NodeFunction(this, task.state, {
+        entry: task.entry,
+        description: `${props.route.method} ${props.route.path}, task ${task.state}`,
+        logEncryptionKey: props.logEncryptionKey,
+        ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
+        ...(props.reservedConcurrency === undefined
+          ? {}
+          : { reservedConcurrency: props.reservedConcurrency }),
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+        ...(task.usesFeeIndex ? { layers: [props.feeIndexLayer] } : {}),
+        environment: {
+          ...props.environment,
+          ...(task.usesFeeIndex ? { [FEE_INDEX_PATH_ENV]: LAMBDA_FEE_INDEX_PATH } : {}),
+        },
+      });
+      if (task.recon) {
+        for (const [name, value] of Object.entries(props.dataStore.grantRecon(fn.function, task.recon))) {
+          fn.function.addEnvironment(name, value);
+        }
+      }
+      functions.set(task.state, fn);
+      substitutions[task.substitution] = fn.function.functionArn;
+    }
+    this.functions = functions;
+
+    const logs = new LogGroup(this, 'Logs', {
+      encryptionKey: props.logEncryptionKey,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const machineRole = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      description: 'Runs the Recon workflow: invokes its task functions, writes its logs and traces',
+    });
+    this.stateMachine = new StateMachine(this, 'Resource', {
+      role: machineRole,
+      stateMachineType: StateMachineType.EXPRESS,
+      definitionBody: DefinitionBody.fromString(readFileSync(join(REPO_ROOT, workflow.definition), 'utf8')),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      // ALL events, but never the execution data: inputs and outputs hold the bill as sent.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      comment: 'Recon: price, load latest, delta, transactional write, respond',
+    });
+    // The ASL names the unqualified functions: invoking them is all the machine may do with them.
+    machineRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...functions.values()].map((fn) => fn.function.functionArn),
+      }),
+    );
+    Validations.of(machineRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments and related) and the CloudWatch Logs delivery actions Step Functions logging needs (logs:CreateLogDelivery and related) have no resource-level permissions; invocation is limited to the four task functions.',
+    });
+
+    const role = new ManagedPolicyRole(this, 'ApiRole', {
+      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Lets API Gateway start the Recon workflow synchronously',
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['states:StartSyncExecution'],
+        resources: [this.stateMachine.stateMachineArn],
+      }),
+    );
+    this.integration = new AwsIntegration({
+      service: 'states',
+      action: 'StartSyncExecution',
+      integrationHttpMethod: 'POST',
+      options: {
+        credentialsRole: role,
+        passthroughBehavior: PassthroughBehavior.NEVER,
+        requestTemplates: { 'application/json': reconRequestTemplate(this.stateMachine.stateMachineArn) },
+        integrationResponses: [
+          {
+            statusCode: '200',
+            responseTemplates: { 'application/json': RECON_RESPONSE_TEMPLATE },
+            responseParameters: {
+              'method.response.header.x-request-id': 'context.requestId',
+              'method.response.header.cache-control': "'no-store'",
+            },
+          },
+          {
+            // Step Functions refused the call itself (throttled, or an internal error).
+            selectionPattern: '[45]\\d{2}',
+            statusCode: '500',
+            responseTemplates: { 'application/json': FAILED_BODY },
+            responseParameters: { 'method.response.header.x-request-id': 'context.requestId' },
+          },
+        ],
+      },
+    });
+  }
+}
