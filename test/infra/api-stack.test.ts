@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_FEE_INDEX_PATH, ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { ACCESS_LOG_FIELDS } from '../../lib/constructs/api.js';
+import { REPO_ROOT } from '../../lib/repo-root.js';
 import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -378,6 +381,53 @@ describe('API stack', () => {
           expect(managed, id).not.toContain('iam::aws:policy');
         }
       }
+    });
+  });
+
+  describe('Recon workflow', () => {
+    it('is an Express state machine whose definition is the ASL file, logging no execution data', () => {
+      const machines = Object.values(resources(template, 'AWS::StepFunctions::StateMachine'));
+      expect(machines).toHaveLength(1);
+      const props = (machines[0] as Resource).Properties;
+      expect(props).toMatchObject({
+        StateMachineType: 'EXPRESS',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      });
+      const asl = JSON.parse(readFileSync(join(REPO_ROOT, 'lambdas/workflows/recon.asl.json'), 'utf8'));
+      expect(Object.keys(props.DefinitionSubstitutions as object).sort()).toEqual(
+        WORKFLOW_TASKS.map((t) => t.substitution).sort(),
+      );
+      const definition = JSON.stringify(props.DefinitionString);
+      for (const state of Object.keys(asl.States)) expect(definition).toContain(`\\"${state}\\"`);
+    });
+
+    it('is started synchronously by API Gateway with the body base64 and the verified claims', () => {
+      const integration = methodOf('SubmitRecon').Properties.Integration as Record<string, unknown>;
+      expect(integration).toMatchObject({
+        Type: 'AWS',
+        IntegrationHttpMethod: 'POST',
+        PassthroughBehavior: 'NEVER',
+      });
+      expect(JSON.stringify(integration.Uri)).toContain('states:action/StartSyncExecution');
+      const template_ = JSON.stringify(
+        (integration.RequestTemplates as Record<string, unknown>)['application/json'],
+      );
+      expect(template_).toContain('$util.base64Encode($input.body)');
+      expect(template_).toContain("$context.authorizer.claims['cognito:groups']");
+    });
+
+    it('gives each function only its Recon access: KMS only with the Recon encryption context, none to delete', () => {
+      const policies = JSON.stringify(resources(template, 'AWS::IAM::ManagedPolicy'));
+      expect(policies).toContain('"kms:EncryptionContextKeys":["tenant","controlNumber","sequence"]');
+      const statements = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).flatMap(
+        (p) =>
+          ((p as Resource).Properties.PolicyDocument as { Statement: { Action: string | string[] }[] })
+            .Statement,
+      );
+      const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+      expect(actions).not.toContain('dynamodb:*');
+      expect(actions).not.toContain('dynamodb:Scan');
     });
   });
 
