@@ -230,7 +230,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const urlHost =
       host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     const url = `http://${urlHost}:${apiPort}`;
-    const state: LocalStackState = { ...bootstrapped, api: { url, pid: process.pid } };
+    const state: LocalStackState = {
+      ...bootstrapped,
+      api: { url, pid: process.pid },
+      ...(recon ? { recon: { environment: recon.environment } } : {}),
+    };
     await writeState(stateDir, state);
 
     let stopping: Promise<void> | undefined;
@@ -262,7 +266,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
-            const { api: _stopped, ...rest } = current;
+            const { api: _stopped, recon: _recon, ...rest } = current;
             await writeState(stateDir, { ...rest, updatedAt: new Date().toISOString() });
           }
         })();

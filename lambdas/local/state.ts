@@ -40,6 +40,8 @@ export interface LocalStackState {
   };
   /** Set while a stack runs: its API URL and process id. */
   readonly api?: { readonly url: string; readonly pid: number };
+  /** Set while a stack with Recon runs: the Recon environment (local endpoints, table, key) for `wcbr recons`. */
+  readonly recon?: { readonly environment: Readonly<Record<string, string>> };
   readonly updatedAt: string;
 }
 
