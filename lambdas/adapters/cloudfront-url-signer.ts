@@ -1,0 +1,129 @@
+import { createPrivateKey } from 'node:crypto';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CloudfrontSignerAlgorithm, getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import type { SmartBillLinker } from '../handlers/shared/smartbill-ports.js';
+
+/** The signing key could not be loaded or is not an RSA private key. Never carries the key itself. */
+export class SigningKeyError extends Error {
+  override readonly name = 'SigningKeyError';
+}
+
+/** Options of {@link CloudFrontUrlSigner}. */
+export interface CloudFrontUrlSignerOptions {
+  /**
+   * Where pages are served: `https://d111111abcdef8.cloudfront.net` (the distribution's domain),
+   * an alternate domain, or locally the edge's `http://127.0.0.1:<port>`. A bare host name is taken
+   * as `https://<host>`. A trailing slash is ignored.
+   */
+  readonly baseUrl: string;
+  /** The CloudFront public key id in the distribution's trusted key group (`SmartBillSite.publicKey.publicKeyId`). */
+  readonly keyPairId: string;
+  /** The matching RSA private key, PEM (from {@link loadSigningKeyFromSecretsManager}). */
+  readonly privateKeyPem: string;
+  /**
+   * Hash of the signature. CloudFront accepts SHA1 (the classic format) and, with a
+   * `Hash-Algorithm=SHA256` parameter, SHA256.
+   *
+   * @default 'SHA1'
+   */
+  readonly algorithm?: CloudfrontSignerAlgorithm;
+}
+
+/**
+ * SmartBill links as CloudFront signed URLs with a canned policy (one resource, an expiry, no IP or
+ * start condition), made by the AWS SDK's own signer so that the format is CloudFront's.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-canned-policy.html
+ */
+export class CloudFrontUrlSigner implements SmartBillLinker {
+  readonly #baseUrl: string;
+  readonly #keyPairId: string;
+  readonly #privateKeyPem: string;
+  readonly #algorithm: CloudfrontSignerAlgorithm;
+
+  /**
+   * @param options - where pages are served and the key pair that signs
+   */
+  public constructor(options: CloudFrontUrlSignerOptions) {
+    const base = /^[a-z]+:\/\//i.test(options.baseUrl) ? options.baseUrl : `https://${options.baseUrl}`;
+    this.#baseUrl = base.replace(/\/+$/, '');
+    this.#keyPairId = options.keyPairId;
+    this.#privateKeyPem = options.privateKeyPem;
+    this.#algorithm = options.algorithm ?? 'SHA1';
+  }
+
+  /**
+   * @param key - the stored page's key (`smartbills/<token>.html`)
+   * @param expiresAt - when the link stops working (rounded to the second, as the policy holds it)
+   * @returns `<baseUrl>/<key>?Expires=…&Signature=…&Key-Pair-Id=…`
+   */
+  public signedUrl(key: string, expiresAt: Date): string {
+    return getSignedUrl({
+      url: `${this.#baseUrl}/${key.replace(/^\/+/, '')}`,
+      keyPairId: this.#keyPairId,
+      privateKey: this.#privateKeyPem,
+      dateLessThan: expiresAt,
+      algorithm: this.#algorithm,
+    });
+  }
+}
+
+/**
+ * Checks that a PEM is an RSA private key, so that a wrong secret fails when it is loaded (cold
+ * start) rather than on the first page.
+ *
+ * @param pem - the candidate
+ * @param source - where it came from, for the error message
+ * @returns the PEM unchanged
+ */
+export function assertRsaPrivateKeyPem(pem: string, source: string): string {
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    throw new SigningKeyError(`${source} does not hold a PEM private key`);
+  }
+  if (type !== 'rsa') throw new SigningKeyError(`${source} holds a ${type} key; CloudFront signs with RSA`);
+  return pem;
+}
+
+/**
+ * Reads the CloudFront signing key from Secrets Manager. The secret's string is the PEM itself, or
+ * JSON with a `privateKey` field holding it. Call it once per execution environment and keep the
+ * promise at module scope (the handler is the composition root); on a rejection build a new one.
+ *
+ * @param client - injected Secrets Manager client
+ * @param secretId - the secret's ARN or name
+ * @returns the private key PEM
+ */
+export async function loadSigningKeyFromSecretsManager(
+  client: SecretsManagerClient,
+  secretId: string,
+): Promise<string> {
+  let secret: string | undefined;
+  try {
+    secret = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    throw new SigningKeyError(
+      `cannot read the SmartBill signing key from Secrets Manager (${(error as Error).name})`,
+      { cause: error },
+    );
+  }
+  if (secret === undefined || secret.trim() === '') {
+    throw new SigningKeyError('the SmartBill signing key secret has no SecretString');
+  }
+  let pem = secret.trim();
+  if (pem.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(pem);
+    } catch {
+      throw new SigningKeyError('the SmartBill signing key secret is neither a PEM nor JSON');
+    }
+    const field = (parsed as { privateKey?: unknown }).privateKey;
+    if (typeof field !== 'string') {
+      throw new SigningKeyError('the SmartBill signing key secret has no string field "privateKey"');
+    }
+    pem = field;
+  }
+  return assertRsaPrivateKeyPem(pem, 'the SmartBill signing key secret');
+}

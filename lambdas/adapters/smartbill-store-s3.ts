@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  SMARTBILL_CACHE_CONTROL,
+  SMARTBILL_CONTENT_TYPE,
+  SMARTBILL_KEY_PATTERN,
+  SMARTBILL_KEY_PREFIX,
+  type SmartBillStore,
+} from '../handlers/shared/smartbill-ports.js';
+
+/** Random bytes in a key: 192 bits, 32 base64url characters (no padding). */
+const KEY_BYTES = 24;
+
+/** Options of {@link S3SmartBillStore}. */
+export interface S3SmartBillStoreOptions {
+  /** Injected client (in Lambda, built once at module scope; locally, pointed at s3rver). */
+  readonly client: S3Client;
+  /** The SmartBill bucket (the `SmartBillSite` construct's bucket name). */
+  readonly bucketName: string;
+  /**
+   * KMS key (id or ARN) to encrypt each page with (SSE-KMS). When absent, no encryption header is
+   * sent and the bucket's default encryption applies (in AWS the same key; s3rver has none).
+   */
+  readonly kmsKeyId?: string | undefined;
+}
+
+/**
+ * Creates a new page key: {@link SMARTBILL_KEY_PREFIX}, 24 bytes from the CSPRNG in base64url,
+ * `.html`. The key is the page's only secret besides the signature, so it comes from
+ * `crypto.randomBytes`, never from a bill field, a time or a counter.
+ *
+ * @returns a key matching {@link SMARTBILL_KEY_PATTERN}
+ */
+export function newSmartBillKey(): string {
+  return `${SMARTBILL_KEY_PREFIX}${randomBytes(KEY_BYTES).toString('base64url')}.html`;
+}
+
+/**
+ * The SmartBill store on S3: one object per page under an unguessable key, sent with the headers
+ * CloudFront passes to the viewer (content type, no caching) and encrypted with the site's KMS key.
+ */
+export class S3SmartBillStore implements SmartBillStore {
+  readonly #client: S3Client;
+  readonly #bucketName: string;
+  readonly #kmsKeyId: string | undefined;
+
+  /**
+   * @param options - client, bucket and optional KMS key
+   */
+  public constructor(options: S3SmartBillStoreOptions) {
+    this.#client = options.client;
+    this.#bucketName = options.bucketName;
+    this.#kmsKeyId = options.kmsKeyId;
+  }
+
+  /**
+   * Writes the page under a new key.
+   *
+   * @param html - the complete page
+   * @returns the key it was stored under
+   */
+  public async put(html: string): Promise<{ readonly key: string }> {
+    const key = newSmartBillKey();
+    await this.#client.send(
+      new PutObjectCommand({
+        Bucket: this.#bucketName,
+        Key: key,
+        Body: html,
+        ContentType: SMARTBILL_CONTENT_TYPE,
+        CacheControl: SMARTBILL_CACHE_CONTROL,
+        ...(this.#kmsKeyId === undefined
+          ? {}
+          : {
+              ServerSideEncryption: 'aws:kms' as const,
+              SSEKMSKeyId: this.#kmsKeyId,
+              // One KMS call per bucket key period instead of one per page; the bucket enables it too.
+              BucketKeyEnabled: true,
+            }),
+      }),
+    );
+    return { key };
+  }
+
+  /**
+   * Reads a page.
+   *
+   * @param key - a key from {@link put}; anything else is reported as absent without asking S3
+   * @returns the page, or null when there is no such object
+   */
+  public async get(key: string): Promise<string | null> {
+    if (!SMARTBILL_KEY_PATTERN.test(key)) return null;
+    try {
+      const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucketName, Key: key }));
+      return (await out.Body?.transformToString('utf-8')) ?? null;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,410 @@
+import { createPublicKey } from 'node:crypto';
+import { Annotations, Aws, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachedMethods,
+  CachePolicy,
+  Distribution,
+  type GeoRestriction,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  KeyGroup,
+  PriceClass,
+  PublicKey,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Effect, Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_SMARTBILL_RETENTION_DAYS,
+  DEFAULT_SMARTBILL_URL_TTL_DAYS,
+  SMARTBILL_CACHE_CONTROL,
+  SMARTBILL_CONTENT_SECURITY_POLICY,
+  SMARTBILL_KEY_PREFIX,
+} from '../../lambdas/handlers/shared/smartbill-ports.js';
+
+/**
+ * How long a signed SmartBill URL is valid unless the stage says otherwise (issue 7: 30 days). The
+ * construct does not use it: the pricing Lambda signs, so pass it to the function's environment.
+ */
+export const DEFAULT_SIGNED_URL_TTL = Duration.days(DEFAULT_SMARTBILL_URL_TTL_DAYS);
+
+/** Properties of {@link SmartBillSite}. */
+export interface SmartBillSiteProps {
+  /**
+   * The public part of the CloudFront signing key pair, PEM (`-----BEGIN PUBLIC KEY-----`, RSA 2048),
+   * read from configuration by the stage. The private part stays in Secrets Manager; a private key
+   * passed here is refused at synth.
+   */
+  readonly publicKeyPem: string;
+  /**
+   * Key that encrypts the pages (SSE-KMS). A key passed in must be a `Key` of the same stack, so that
+   * the CloudFront statement can be added to its policy.
+   *
+   * @default a new customer-managed key with yearly rotation
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Days a page is kept (lifecycle expiry of the current version).
+   *
+   * @default 90
+   */
+  readonly retentionDays?: number;
+  /**
+   * Days an expired or overwritten page's data is kept as a noncurrent version before S3 removes it.
+   *
+   * @default 1
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
+   * Bucket that receives the S3 server access logs of the page bucket and the CloudFront standard
+   * logs. CloudFront standard logging needs ACLs, so a bucket passed in must have
+   * `ObjectOwnership.OBJECT_WRITER` or `BUCKET_OWNER_PREFERRED`.
+   *
+   * @default a new SSE-S3 bucket
+   */
+  readonly accessLogsBucket?: IBucket;
+  /**
+   * Days the access logs are kept, when the construct creates their bucket.
+   *
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * What happens to the key and buckets when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Edge locations that serve the pages.
+   *
+   * @default PriceClass.PRICE_CLASS_100 (North America and Europe)
+   */
+  readonly priceClass?: PriceClass;
+  /**
+   * Countries allowed or denied at the edge.
+   *
+   * @default none (acknowledged: see the AwsSolutions-CFR1 reason)
+   */
+  readonly geoRestriction?: GeoRestriction;
+  /**
+   * ARN of a WAFv2 web ACL (scope CLOUDFRONT, created in us-east-1) in front of the distribution.
+   *
+   * @default none (acknowledged: see the AwsSolutions-CFR2 reason)
+   */
+  readonly webAclArn?: string;
+  /**
+   * An alternate domain for the pages, with its ACM certificate (us-east-1). With it the viewer
+   * policy is TLSv1.2_2021.
+   *
+   * @default the distribution's `*.cloudfront.net` domain and certificate
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
+  /**
+   * The distribution's id, once it exists. The key policy statement CloudFront needs must name
+   * every distribution of the account on the first deployment (the key cannot refer to a
+   * distribution that refers to a bucket that refers to the key); with this id a deny statement
+   * narrows it to this distribution, as the CloudFront documentation's policy does.
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#create-oac-overview-s3
+   *
+   * @default none: any distribution of this account may use the key through S3 (the bucket
+   * policy still admits this distribution only)
+   */
+  readonly distributionId?: string;
+}
+
+/**
+ * Where SmartBill pages are kept and how they reach a browser (issue 7, item 3): a private,
+ * versioned, SSL-only S3 bucket encrypted with a customer-managed KMS key, whose pages expire after
+ * the retention; a CloudFront distribution that reads it through origin access control and serves
+ * a page only for a URL signed with the key pair in its trusted key group, never caches it, and
+ * adds security headers; server access logs and CloudFront logs in a log bucket.
+ */
+export class SmartBillSite extends Construct {
+  /** The page bucket. */
+  public readonly bucket: Bucket;
+  /** The key that encrypts the pages. */
+  public readonly key: IKey;
+  /** The distribution; its domain name is the signer's base URL (`https://<domainName>`). */
+  public readonly distribution: Distribution;
+  /** The public key of the trusted key group; its `publicKeyId` is the signed URLs' `Key-Pair-Id`. */
+  public readonly publicKey: PublicKey;
+  /** The trusted key group. */
+  public readonly keyGroup: KeyGroup;
+  /** The bucket of the access logs (created here unless passed in). */
+  public readonly accessLogsBucket: IBucket;
+  /** The domain viewers use: the alternate domain when given, else the distribution's. */
+  public readonly domainName: string;
+
+  /**
+   * @param scope - parent construct
+   * @param id - construct id
+   * @param props - public key, retention and delivery options
+   */
+  public constructor(scope: Construct, id: string, props: SmartBillSiteProps) {
+    super(scope, id);
+    assertPublicKeyPem(props.publicKeyPem);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.key =
+      props.encryptionKey ??
+      new Key(this, 'Key', {
+        description: 'Encrypts the SmartBill pages of the bill review API',
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(365),
+        removalPolicy,
+      });
+
+    if (props.accessLogsBucket === undefined) {
+      // S3 server access logs go only to SSE-S3 buckets, and CloudFront standard logs need ACLs
+      // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html).
+      const logs = new Bucket(this, 'AccessLogs', {
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        versioned: true,
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: ObjectOwnership.OBJECT_WRITER,
+        lifecycleRules: [
+          {
+            expiration: Duration.days(props.accessLogRetentionDays ?? 365),
+            noncurrentVersionExpiration: Duration.days(30),
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
+        removalPolicy,
+      });
+      Validations.of(logs).acknowledge(
+        {
+          id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+          reason:
+            'Destination of S3 server access logs, which S3 delivers only to buckets with SSE-S3 default encryption (SSE-KMS destinations are not supported). It holds request metadata of the SmartBill bucket and distribution, no page content (CloudFront log lines do carry signed query strings: read access to this bucket is access to unexpired links, which still need the bill total).',
+        },
+        {
+          id: 'HIPAA.Security-S3BucketReplicationEnabled',
+          reason:
+            'Access logs of short-lived SmartBill pages, in the same region as the pages they describe: a replica would outlive the pages it is about. Versioned and retained on stack deletion.',
+        },
+      );
+      this.accessLogsBucket = logs;
+    } else {
+      this.accessLogsBucket = props.accessLogsBucket;
+    }
+
+    const retention = props.retentionDays ?? DEFAULT_SMARTBILL_RETENTION_DAYS;
+    this.bucket = new Bucket(this, 'Resource', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'smartbill-bucket/',
+      lifecycleRules: [
+        {
+          id: 'ExpirePages',
+          expiration: Duration.days(retention),
+          // Versioning keeps an overwritten or expired page recoverable for a short while only: a
+          // page past its retention must not live on as a noncurrent version.
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        // The delete markers that expiry leaves behind, once their noncurrent versions are gone.
+        { id: 'RemoveDeleteMarkers', expiredObjectDeleteMarker: true },
+      ],
+      removalPolicy,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason:
+        'SmartBill pages are derived data (pricing the bill again renders a new page and link) and expire after the retention; a replica in another region would double the copies of what a page holds without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
+    });
+
+    this.publicKey = new PublicKey(this, 'PublicKey', {
+      encodedKey: props.publicKeyPem,
+      comment: 'Verifies SmartBill signed URLs; the private key is in Secrets Manager',
+    });
+    this.keyGroup = new KeyGroup(this, 'KeyGroup', {
+      items: [this.publicKey],
+      comment: 'Signers of SmartBill URLs',
+    });
+
+    const responseHeaders = new ResponseHeadersPolicy(this, 'ResponseHeaders', {
+      comment: 'SmartBill pages: no caching, no framing, no sniffing, no referrer',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: SMARTBILL_CONTENT_SECURITY_POLICY, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          // Also on each object; repeated here so that no origin response can make a browser keep a page.
+          { header: 'Cache-Control', value: SMARTBILL_CACHE_CONTROL, override: true },
+          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()', override: true },
+        ],
+      },
+      // S3 would tell the viewer which KMS key encrypts the page and its version id.
+      removeHeaders: [
+        'x-amz-server-side-encryption',
+        'x-amz-server-side-encryption-aws-kms-key-id',
+        'x-amz-server-side-encryption-bucket-key-enabled',
+        'x-amz-version-id',
+      ],
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'SmartBill pages (signed URLs only)',
+      defaultBehavior: {
+        // Reads the bucket as the CloudFront service principal, for this distribution only (the
+        // bucket policy names its ARN); no other path into the bucket exists.
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachedMethods: CachedMethods.CACHE_GET_HEAD,
+        // A request without a valid signature from the key group is refused at the edge (403).
+        trustedKeyGroups: [this.keyGroup],
+        // Nothing is cached, and no query string, header or cookie reaches S3: CloudFront checks the
+        // signature parameters itself.
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        responseHeadersPolicy: responseHeaders,
+        // CachingDisabled does not put Accept-Encoding in the cache key, so CloudFront could not compress.
+        compress: false,
+      },
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.accessLogsBucket,
+      logFilePrefix: 'smartbill-distribution/',
+      logIncludesCookies: false,
+      ...(props.geoRestriction === undefined ? {} : { geoRestriction: props.geoRestriction }),
+      ...(props.webAclArn === undefined ? {} : { webAclId: props.webAclArn }),
+      ...(props.customDomain === undefined
+        ? {}
+        : {
+            domainNames: [props.customDomain.domainName],
+            certificate: props.customDomain.certificate,
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
+    });
+    this.domainName = props.customDomain?.domainName ?? this.distribution.distributionDomainName;
+
+    // withOriginAccessControl adds to the key policy an Allow for cloudfront.amazonaws.com with
+    // `AWS:SourceArn` = any distribution of this account (it cannot name this one: see the
+    // `distributionId` prop). With the id known, a Deny narrows it to this distribution.
+    // CDK warns about that wildcard on the key's parent (this construct, or the owner of a key passed in).
+    const keyOwner = this.key.node.scope ?? this;
+    if (props.distributionId === undefined) {
+      Annotations.of(keyOwner).acknowledgeWarning(
+        '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+        'Known: the key policy names every distribution of the account until the `distributionId` prop is set after the first deployment; the bucket policy admits this distribution only.',
+      );
+    } else {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'DenyOtherCloudFrontDistributions',
+          effect: Effect.DENY,
+          principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+          actions: ['kms:*'],
+          resources: ['*'],
+          conditions: {
+            StringNotEquals: {
+              'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${props.distributionId}`,
+            },
+          },
+        }),
+      );
+      Annotations.of(keyOwner).acknowledgeWarning(
+        '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+        'The deny statement DenyOtherCloudFrontDistributions limits the key to this distribution.',
+      );
+    }
+
+    if (props.geoRestriction === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'A SmartBill link is opened by providers, adjusters and injured workers wherever they are (travel, cross-border care); every page needs a valid signature and the bill total, so a country list would refuse legitimate viewers without protecting the page. Set geoRestriction to restrict.',
+      });
+    }
+    if (props.webAclArn === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'Every request without a valid signature from the trusted key group is refused by CloudFront before the origin, there is no form or API behind the distribution, and nothing is cached; a web ACL (us-east-1, CLOUDFRONT scope) can be attached with webAclArn.',
+      });
+    }
+    if (props.customDomain === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The distribution uses its *.cloudfront.net domain and certificate, for which CloudFront fixes the security policy (TLSv1 minimum, TLS 1.2/1.3 negotiated by current browsers) and no minimum can be set; a custom domain with its certificate gets TLSv1.2_2021.',
+      });
+    }
+  }
+
+  /**
+   * Lets the grantee (the pricing function) write pages: `s3:PutObject` on the page prefix only
+   * (no read, list or delete), and `kms:GenerateDataKey` on the key, which is all SSE-KMS needs for
+   * a single-part upload (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+   *
+   * @param grantee - the principal that stores pages
+   * @returns the S3 grant
+   */
+  public grantPut(grantee: IGrantable): Grant {
+    const put = Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${SMARTBILL_KEY_PREFIX}*`)],
+    });
+    this.key.grant(grantee, 'kms:GenerateDataKey');
+    return put;
+  }
+}
+
+/**
+ * Refuses at synth anything but an RSA public key PEM (a private key in configuration would be
+ * a leak the stack must not deploy). A token (value resolved at deploy time) is let through.
+ *
+ * @param pem - the configured public key
+ */
+function assertPublicKeyPem(pem: string): void {
+  if (Token.isUnresolved(pem)) return;
+  if (/PRIVATE KEY/.test(pem)) {
+    throw new Error('SmartBillSite: publicKeyPem holds a private key; configure the public part only');
+  }
+  if (!pem.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new Error('SmartBillSite: publicKeyPem must be a "-----BEGIN PUBLIC KEY-----" PEM');
+  }
+  let type: string | undefined;
+  try {
+    type = createPublicKey(pem).asymmetricKeyType;
+  } catch {
+    throw new Error('SmartBillSite: publicKeyPem is not a readable public key');
+  }
+  if (type !== 'rsa')
+    throw new Error(`SmartBillSite: publicKeyPem is a ${type} key; CloudFront needs RSA 2048`);
+}

@@ -1,0 +1,318 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../fee-data/paths.js';
+import { PAGE_MESSAGES, renderSmartBill } from '../../lambdas/smartbill/render.js';
+import { freshSaltAndIv } from '../../lambdas/smartbill/seal.js';
+import { AMOUNT_CASES } from '../unit/smartbill/amount-cases.js';
+import { PATIENT_STRINGS, testPricedBill } from '../unit/smartbill/fixture.js';
+import { leaves } from '../unit/smartbill/page-parts.js';
+
+/*
+ * The SmartBill page in a real browser: Debian's Chromium driven by playwright-core, the page
+ * served from a local node:http server on 127.0.0.1 (a secure context, as the CloudFront https URL
+ * is, so WebCrypto is there). PBKDF2 with 600,000 iterations takes a noticeable moment in the
+ * browser: the test waits for the page's answer, it never sleeps.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const TOTAL = '2825.00';
+
+const priced = testPricedBill();
+let server: Server;
+let browser: Browser;
+let pageUrl: string;
+const requested: string[] = [];
+
+/** The bill's details that must not be readable before the amount: codes, amounts, dates, ids. */
+const secrets = [
+  ...new Set(
+    leaves(priced)
+      .map((l) => l.text)
+      .filter(
+        (t) => /^-?\d+\.\d{2}$/.test(t) || (t.length >= 5 && !['priced', 'unpriced', 'rules'].includes(t)),
+      ),
+  ),
+];
+
+async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy|Refused to/.test(message.text()))
+      problems.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => requested.push(request.url()));
+  const response = await page.goto(pageUrl);
+  expect(response?.status()).toBe(200);
+  return { page, problems };
+}
+
+/** Types an amount, submits it with the keyboard and waits until the page has answered. */
+async function enter(page: Page, typed: string): Promise<void> {
+  await page.getByLabel('Total charge on the bill').fill(typed);
+  await page.getByLabel('Total charge on the bill').press('Enter');
+  // The page clears its message when the form is submitted, so this waits for this attempt's answer.
+  await page
+    .locator('#details:not([hidden]), #gate-error:not(:empty)')
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * The accessibility checks we can make without axe, run in the page once the details are shown.
+ * Browser JavaScript in a string: the project's TypeScript has no DOM library.
+ */
+const AUDIT = String.raw`(() => {
+  const issues = [];
+  // Every form control has a label.
+  for (const c of document.querySelectorAll('input, select, textarea')) {
+    if (c.labels.length === 0 && !c.getAttribute('aria-label')) issues.push('unlabelled ' + c.id);
+  }
+  // Every table has a caption and header cells with a scope.
+  const tables = Array.from(document.querySelectorAll('table'));
+  for (const t of tables) {
+    const name = t.caption ? t.caption.textContent.trim() : '';
+    if (!name) issues.push('table without caption');
+    const ths = Array.from(t.querySelectorAll('th'));
+    if (ths.length === 0) issues.push('table without th: ' + name);
+    if (ths.some((th) => !['row', 'col'].includes(th.getAttribute('scope')))) issues.push('th without scope: ' + name);
+  }
+  // One h1, and headings never skip a level.
+  const levels = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map((h) => Number(h.tagName[1]));
+  if (levels.filter((l) => l === 1).length !== 1) issues.push('not exactly one h1');
+  levels.forEach((l, i) => {
+    if (i > 0 && l > levels[i - 1] + 1) issues.push('heading jumps from h' + levels[i - 1] + ' to h' + l);
+  });
+  // No images of any kind.
+  if (document.querySelectorAll('img, svg, canvas, picture, object, embed, iframe').length > 0) issues.push('image');
+  // Buttons and links have names.
+  for (const el of document.querySelectorAll('a, button')) {
+    if (!el.innerText.trim()) issues.push('unnamed ' + el.tagName);
+  }
+  // Text contrast at least 4.5:1 (WCAG 2 relative luminance) against the background behind it.
+  const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+  const lin = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] !== 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  let checked = 0;
+  let lowest = 21;
+  const texts = 'h1, h2, h3, h4, p, li, th, td, caption, a, button, label, data, strong';
+  for (const e of document.querySelectorAll(texts)) {
+    if (!e.innerText.trim() || e.offsetParent === null) continue;
+    const fg = luminance(rgb(getComputedStyle(e).color));
+    const bg = luminance(background(e));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    checked++;
+    lowest = Math.min(lowest, ratio);
+    if (ratio < 4.5) issues.push('contrast ' + ratio.toFixed(2) + ' on ' + e.tagName + ' ' + e.innerText.slice(0, 30));
+  }
+  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  return { issues, tables: tables.length, checked, lowest, overflow, headings: levels.length };
+})()`;
+
+interface AuditReport {
+  readonly issues: string[];
+  readonly tables: number;
+  readonly checked: number;
+  readonly lowest: number;
+  readonly overflow: number;
+  readonly headings: number;
+}
+
+async function activeId(page: Page): Promise<unknown> {
+  return page.evaluate('document.activeElement && document.activeElement.id');
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `missing prerequisite: chromium (Debian package chromium at ${CHROMIUM}); install it with apt-get install chromium`,
+    );
+  }
+  const html = await renderSmartBill(priced, {
+    ...freshSaltAndIv(),
+    generatedAt: '2026-11-22T10:00:00.000Z',
+    expiresAt: '2026-12-22T10:00:00.000Z',
+  });
+  server = createServer((request, response) => {
+    if (request.url === '/b/smartbill.html') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(html);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/b/smartbill.html`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+describe('the SmartBill page in Chromium', () => {
+  it('shows nothing of the bill, refuses a wrong amount, then shows every line for the right one', async () => {
+    expect(priced.totals.billed).toBe(TOTAL); // the amounts typed below are forms of it
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const { page, problems } = await openPage(context);
+
+    // Before the amount: a title, a paragraph, a labelled input and a button, nothing else.
+    const visible = await page.locator('body').innerText();
+    const domText = String(
+      await page.evaluate(`(() => {
+        const clone = document.body.cloneNode(true);
+        clone.querySelector('#smartbill-sealed')?.remove();
+        return clone.textContent;
+      })()`),
+    );
+    const aria = await page.locator('body').ariaSnapshot();
+    const fullText = await page.content();
+    for (const secret of secrets) {
+      expect(visible, secret).not.toContain(secret);
+      expect(domText, secret).not.toContain(secret);
+      expect(aria, secret).not.toContain(secret);
+      if (/^-?\d+\.\d{2}$/.test(secret)) expect(fullText, secret).not.toContain(secret); // not even in base64
+    }
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await page.locator('h2, h3, table, a').count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: 'Total charge on the bill' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Show the bill' }).isVisible()).toBe(true);
+    expect(await page.locator('#details').isHidden()).toBe(true);
+
+    // Not an amount: the page asks for dollars and cents at once.
+    await enter(page, 'abc');
+    expect(await page.locator('#gate-error').innerText()).toBe(PAGE_MESSAGES.format);
+
+    // A wrong amount: the refusal, in an alert, and nothing revealed.
+    await enter(page, '$2,825.01');
+    expect(await page.getByRole('alert').innerText()).toBe(
+      "That amount does not match this bill's total charge.",
+    );
+    expect(await page.locator('#details').isHidden()).toBe(true);
+    expect(await page.locator('#details').innerHTML()).toBe('');
+    expect(await page.getByLabel('Total charge on the bill').getAttribute('aria-invalid')).toBe('true');
+    expect(await activeId(page)).toBe('amount');
+
+    // The right amount, typed as the bill prints it.
+    await enter(page, '$2,825.00');
+    expect(await page.locator('#details').isVisible()).toBe(true);
+    expect(await page.locator('#gate').isHidden()).toBe(true);
+    expect(await activeId(page)).toBe('sb-summary');
+
+    // Every line's allowed amount equals the JSON's.
+    const shown = await page.$$eval('section.line', (sections) =>
+      sections.map((s) => {
+        const cell = s.querySelector('td[data-field="allowed"]');
+        const data = cell?.querySelector('data');
+        return {
+          value: data ? data.getAttribute('value') : null,
+          text: (cell as { innerText: string } | null)?.innerText,
+        };
+      }),
+    );
+    expect(shown).toHaveLength(priced.lines.length);
+    priced.lines.forEach((line, i) => {
+      expect(shown[i]?.value, `line ${line.lineNumber}`).toBe(line.allowed);
+      if (line.allowed === null) expect(shown[i]?.text).toBe('Not priced');
+    });
+    const totalAllowed = await page.locator('td[data-field="allowed"] data').first().getAttribute('value');
+    expect(totalAllowed).toBe(priced.totals.allowed);
+
+    // Regulation links are live links with their addresses.
+    for (const [i, line] of priced.lines.entries()) {
+      const hrefs = await page
+        .locator(`#sb-line-${i + 1} td[data-field="regulation"] a`)
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs).toEqual(line.adjustments.filter((a) => a.regulation).map((a) => a.regulation?.url));
+    }
+    expect(await page.locator('a[href^="https://www.ecfr.gov/"]').count()).toBeGreaterThan(5);
+    // The rules that made no change are shown too.
+    expect(await page.locator('#sb-line-6 td', { hasText: /^No change$/ }).count()).toBeGreaterThan(5);
+
+    // No patient identifier on the revealed page either.
+    const revealed = await page.locator('body').innerText();
+    for (const s of PATIENT_STRINGS) expect(revealed).not.toContain(s);
+
+    // Printing hides the form and the print button.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#sb-print').isHidden()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    // The page asked for nothing but itself (no scripts, fonts or images from anywhere).
+    expect(new Set(requested)).toEqual(new Set([pageUrl]));
+    await context.close();
+  });
+
+  it('normalises typed amounts in the page exactly as the server does (the shared table)', async () => {
+    const context = await browser.newContext();
+    const { page } = await openPage(context);
+    // normaliseTypedAmount is a function declaration in the page's classic script: a global.
+    const typed = JSON.stringify(AMOUNT_CASES.map(([t]) => t));
+    const results = await page.evaluate(`${typed}.map((t) => normaliseTypedAmount(t))`);
+    expect(results).toEqual(AMOUNT_CASES.map(([, normalised]) => normalised));
+    await context.close();
+  });
+
+  it('passes the accessibility checks we can make without axe, and fits a phone', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const { page, problems } = await openPage(context);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    // Focus is visible on the input when reached with the keyboard.
+    await page.keyboard.press('Tab');
+    const focus = (await page.evaluate(`(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, outline: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+    })()`)) as { id: string; outline: string; width: number };
+    expect(focus).toMatchObject({ id: 'amount' });
+    expect(focus.outline).not.toBe('none');
+    expect(focus.width).toBeGreaterThanOrEqual(2);
+
+    await enter(page, ' 2825.00 ');
+    expect(await page.locator('#details').isVisible()).toBe(true);
+
+    const report = (await page.evaluate(AUDIT)) as AuditReport;
+    expect(report.issues).toEqual([]);
+    expect(report.tables).toBeGreaterThan(priced.lines.length * 3);
+    expect(report.checked).toBeGreaterThan(100);
+    expect(report.lowest).toBeGreaterThanOrEqual(4.5);
+    // Readable on a phone: nothing wider than the screen (the wide table scrolls inside its region).
+    expect(report.overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
