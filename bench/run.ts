@@ -196,6 +196,34 @@ async function benchBundle(indexFile: string): Promise<void> {
   record('(d) pricing Lambda init (import + index load)', init, 'ms', '<= 150', init <= 150);
 }
 
+/** Recon submissions through the local workflow (DynamoDB Local, moto KMS, the ASL run locally). */
+async function benchReconSubmissions(indexFile: string): Promise<void> {
+  const { benchRecon } = await import('./recon.js');
+  const run = await benchRecon({ indexFile });
+  record(
+    '(e) Recon submissions through the local workflow',
+    Math.round(run.submissionsPerSecond * 10) / 10,
+    '/s',
+    'report',
+    true,
+  );
+  record('(e) Recon submission p50 / p99', run.p50Ms, 'ms', `report (p99 ${run.p99Ms} ms)`, true);
+  record('(e) Recon errors', run.errors, 'count', '0', run.errors === 0);
+}
+
+/** Render (PBKDF2 600,000 iterations included) and store a 50-line SmartBill in s3rver. */
+async function benchSmartBill(indexFile: string): Promise<void> {
+  const { benchSmartBillPage } = await import('./smartbill.js');
+  const run = await benchSmartBillPage(indexFile);
+  record(
+    '(f) SmartBill render + store, 50 lines',
+    run.totalMs,
+    'ms',
+    `report (render ${run.renderMs} ms, store ${run.storeMs} ms, ${run.kilobytes} kB)`,
+    true,
+  );
+}
+
 /**
  * Runs every benchmark on the full national index built from the official files.
  *
@@ -219,6 +247,8 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   benchIndex(indexFile);
   if (!values['skip-http']) await benchHttp(indexFile);
   await benchBundle(indexFile);
+  if (!values['skip-http']) await benchReconSubmissions(indexFile);
+  await benchSmartBill(indexFile);
   const out = path.join(REPO_ROOT, 'bench', 'results.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

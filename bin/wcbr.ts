@@ -24,7 +24,11 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data verify [--index FILE]              check the index checksum and list its editions
   wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
-  wcbr serve                                   run the API locally (what npm start runs)
+  wcbr serve [--no-recon] [--recon-keys kms|local]
+                                               run the API locally (what npm start runs)
+  wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE]
+                                               a tenant's Recons, HIPAA Safe Harbor de-identified (JSON lines)
+  wcbr smartbill FILE|- [--out PATH]           render the SmartBill page of a priced bill JSON
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench                                   run the benchmarks (npm run bench)
 `;
@@ -284,6 +288,14 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       const { token } = await import('./serve.js');
       return token(args);
+    }
+    case 'recons': {
+      const { reconsCommand } = await import('../lambdas/local/recon-export-cli.js');
+      return reconsCommand(args);
+    }
+    case 'smartbill': {
+      const { smartbillCommand } = await import('../lambdas/smartbill/cli.js');
+      return smartbillCommand(args);
     }
     case 'bench': {
       const { runBenchmarks } = await import('../bench/run.js');
