@@ -290,6 +290,8 @@ async function main(argv: string[]): Promise<number> {
       return token(args);
     }
     case 'recons': {
+      // The AWS SDK warns on Node 20 at every call; the local tools run on Node 20 by design.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
       const { reconsCommand } = await import('../lambdas/local/recon-export-cli.js');
       return reconsCommand(args);
     }

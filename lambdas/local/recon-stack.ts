@@ -6,7 +6,7 @@
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { loadOrCreateLocalMasterKey } from '../adapters/local-data-keys.js';
 import { ensureReconTable } from '../adapters/recon-store-dynamodb.js';
 import { RECON_ENV } from '../handlers/shared/recon-deps.js';
@@ -16,7 +16,7 @@ import {
   type RunningEmulator,
   startDynamoDbLocal,
 } from './emulators/dynamodb-local.js';
-import { startMotoServer } from './emulators/moto-server.js';
+import { createMotoKmsKey, startMotoServer } from './emulators/moto-server.js';
 
 /** The local Recon table's name. */
 export const LOCAL_RECON_TABLE = 'wcbr-recons';
@@ -88,15 +88,7 @@ export async function startReconBackends(options: ReconBackendOptions): Promise<
     if (moto) {
       const kms = new KMSClient(clientConfig(moto.endpoint));
       try {
-        const created = await kms.send(
-          new CreateKeyCommand({
-            KeySpec: 'SYMMETRIC_DEFAULT',
-            KeyUsage: 'ENCRYPT_DECRYPT',
-            Description: 'wcbr local Recon PHI key',
-          }),
-        );
-        const keyId = created.KeyMetadata?.Arn;
-        if (keyId === undefined) throw new Error('moto CreateKey answered without a key ARN');
+        const keyId = (await createMotoKmsKey(kms, 'wcbr local Recon PHI key')).arn;
         environment[RECON_ENV.kmsKeyId] = keyId;
         environment[RECON_ENV.kmsEndpoint] = moto.endpoint;
       } finally {

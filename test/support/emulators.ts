@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ensureReconTable } from '../../lambdas/adapters/recon-store-dynamodb.js';
 import {
@@ -13,7 +13,7 @@ import {
   EMULATOR_REGION,
   startDynamoDbLocal,
 } from '../../lambdas/local/emulators/dynamodb-local.js';
-import { startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
+import { createMotoKmsKey, startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
 
 // The SDK's notice about Node 20 would otherwise print in every test file that builds a client.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -126,16 +126,7 @@ export interface MotoKmsFixture {
 }
 
 async function createSymmetricKey(client: KMSClient): Promise<string> {
-  const answer = await client.send(
-    new CreateKeyCommand({
-      KeySpec: 'SYMMETRIC_DEFAULT',
-      KeyUsage: 'ENCRYPT_DECRYPT',
-      Description: 'wcbr test key',
-    }),
-  );
-  const keyId = answer.KeyMetadata?.KeyId;
-  if (keyId === undefined) throw new Error('moto CreateKey answered without a key id');
-  return keyId;
+  return (await createMotoKmsKey(client, 'wcbr test key')).keyId;
 }
 
 /**

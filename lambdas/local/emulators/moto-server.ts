@@ -3,7 +3,7 @@
  * encryption-context checks) for the adapter tests, and for a local stack that wants KMS rather
  * than the local key file. Nothing on npm emulates KMS (ENVIRONMENT.md).
  */
-import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import {
   checkPrerequisite,
   EMULATOR_CREDENTIALS,
@@ -88,4 +88,29 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Creates a symmetric encrypt/decrypt KMS key in moto (the local and test stand-in for the PHI key).
+ *
+ * @param client - a KMS client pointed at moto
+ * @param description - the key's description
+ * @returns the key's ARN and id
+ */
+export async function createMotoKmsKey(
+  client: KMSClient,
+  description: string,
+): Promise<{ readonly arn: string; readonly keyId: string }> {
+  const answer = await client.send(
+    new CreateKeyCommand({
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      Description: description,
+    }),
+  );
+  const arn = answer.KeyMetadata?.Arn;
+  const keyId = answer.KeyMetadata?.KeyId;
+  if (arn === undefined || keyId === undefined)
+    throw new Error('moto CreateKey answered without a key ARN and id');
+  return { arn, keyId };
 }
