@@ -12,8 +12,9 @@ import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
 import { ROUTES } from '../handlers/shared/routes.js';
 import { createLocalWorkflow, type LocalWorkflow } from './recon-workflow.js';
 
-const route = ROUTES.find((r) => r.id === 'SubmitRecon');
-if (!route?.workflow) throw new Error('the route table has no SubmitRecon workflow');
+const reconWorkflow = ROUTES.find((r) => r.id === 'SubmitRecon')?.workflow;
+if (!reconWorkflow) throw new Error('the route table has no SubmitRecon workflow');
+const definition = reconWorkflow;
 let workflow: Promise<LocalWorkflow> | undefined;
 
 /** The execution failed after its retries: API Gateway's response template answers 500. */
@@ -31,7 +32,7 @@ class ReconExecutionError extends Error {
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   const requestId = event.requestContext?.requestId ?? context.awsRequestId;
   const started = performance.now();
-  workflow ??= createLocalWorkflow(route?.workflow as NonNullable<typeof route>['workflow'] & object);
+  workflow ??= createLocalWorkflow(definition);
   const body = event.body ?? '';
   const input = {
     requestId,
