@@ -24,6 +24,8 @@ export async function serve(args: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       'no-recon': { type: 'boolean' },
       'recon-keys': { type: 'string' },
+      'no-smartbill': { type: 'boolean' },
+      'smartbill-port': { type: 'string' },
     },
   });
   const reconKeys = values['recon-keys'] ?? process.env.WCBR_RECON_KEYS ?? 'kms';
@@ -33,12 +35,16 @@ export async function serve(args: string[]): Promise<number> {
     );
   }
   const reconOn = values['no-recon'] !== true && process.env.WCBR_RECON !== 'off';
+  const smartBillOn = values['no-smartbill'] !== true && process.env.WCBR_SMARTBILL !== 'off';
   const stack = await startLocalStack({
     port: Number(values.port ?? process.env.PORT ?? 3000),
     cognitoPort: Number(values['cognito-port'] ?? process.env.WCBR_COGNITO_PORT ?? 9229),
     feeIndexPath: values.index ?? DEFAULT_INDEX_FILE,
     quiet: values.quiet === true,
     recon: reconOn ? { keys: reconKeys } : false,
+    smartBill: smartBillOn
+      ? { edgePort: Number(values['smartbill-port'] ?? process.env.WCBR_SMARTBILL_PORT ?? 3001) }
+      : false,
   });
   const token = await stack.token('user');
   const example = 'examples/bills/office-visit.json';
@@ -54,6 +60,12 @@ export async function serve(args: string[]): Promise<number> {
       '',
       'Price a bill:',
       `  curl -s -X POST ${stack.url}/v1/bills/price -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/json' --data @${example}`,
+      ...(stack.smartBill
+        ? [
+            `  Every priced bill carries smartBill.url, a signed link served by the local edge at ${stack.smartBill.edgeUrl} (pages in s3rver at ${stack.smartBill.s3Endpoint});`,
+            '  open it in a browser and type the bill\'s total charge ("qrCode": true in the bill adds smartBill.qrCodeSvg).',
+          ]
+        : ['  SmartBill is off (--no-smartbill or WCBR_SMARTBILL=off): priced bills carry no link.']),
       'Look up a fee:',
       `  curl -s "${stack.url}/v1/fee-schedules/US-MEDICARE/99213?date=2025-03-04&zip=19901" -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
       ...(stack.recon

@@ -61,6 +61,19 @@ export class S3SmartBillStore implements SmartBillStore {
    */
   public async put(html: string): Promise<{ readonly key: string }> {
     const key = newSmartBillKey();
+    await this.putAt(key, html);
+    return { key };
+  }
+
+  /**
+   * Writes the page under a key made before with {@link newSmartBillKey}.
+   *
+   * @param key - the page's key
+   * @param html - the complete page
+   * @throws TypeError when the key is not a SmartBill key (nothing is written)
+   */
+  public async putAt(key: string, html: string): Promise<void> {
+    if (!SMARTBILL_KEY_PATTERN.test(key)) throw new TypeError('not a SmartBill page key');
     await this.#client.send(
       new PutObjectCommand({
         Bucket: this.#bucketName,
@@ -78,7 +91,6 @@ export class S3SmartBillStore implements SmartBillStore {
             }),
       }),
     );
-    return { key };
   }
 
   /**

@@ -13,6 +13,7 @@ import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-
 import type { Jwks } from './jwt.js';
 import { DEFAULT_COGNITO_PORT, DEFAULT_FEE_INDEX_PATH, DEFAULT_STATE_DIR } from './paths.js';
 import { type ReconBackends, startReconBackends } from './recon-stack.js';
+import { type SmartBillBackends, startSmartBillBackends } from './smartbill-stack.js';
 import { type LocalStackState, readState, writeState } from './state.js';
 import { cognitoClient, fetchClientCredentialsToken, loginWithTotp, type UserTokens } from './tokens.js';
 
@@ -57,6 +58,15 @@ export interface StartLocalStackOptions {
    * default for tests that do not need it): the Recon routes are not served (404).
    */
   readonly recon?: false | { readonly keys?: 'kms' | 'local' } | undefined;
+  /**
+   * SmartBill: start s3rver and the local edge, and give every priced bill its signed link (what
+   * `npm start` does). Off (the default for tests that do not need it): priced bills carry no
+   * `smartBill`, as a bare handler does.
+   */
+  readonly smartBill?:
+    | false
+    | { readonly edgePort?: number | undefined; readonly urlTtlDays?: number | undefined }
+    | undefined;
 }
 
 export interface LocalStack {
@@ -71,6 +81,8 @@ export interface LocalStack {
     readonly kmsEndpoint?: string;
     readonly environment: Readonly<Record<string, string>>;
   };
+  /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
+  readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -192,6 +204,20 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     // Before any handler module is imported (or a worker forked): they read it at module scope.
     Object.assign(process.env, recon.environment);
   }
+  let smartBill: SmartBillBackends | undefined;
+  if (options.smartBill) {
+    try {
+      smartBill = await startSmartBillBackends({
+        stateDir,
+        edgePort: options.smartBill.edgePort,
+        urlTtlDays: options.smartBill.urlTtlDays,
+      });
+    } catch (error) {
+      await recon?.stop().catch(() => undefined);
+      throw error;
+    }
+    Object.assign(process.env, smartBill.environment);
+  }
 
   const cognito = await startCognitoLocal({
     dataDir,
@@ -241,6 +267,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const apiServer = api;
     const apiProcesses = apiWorkers;
     const reconBackends = recon;
+    const smartBillBackends = smartBill;
     return {
       url,
       issuer: state.issuer,
@@ -255,6 +282,15 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
             },
           }
         : {}),
+      ...(smartBill
+        ? {
+            smartBill: {
+              edgeUrl: smartBill.edgeUrl,
+              s3Endpoint: smartBill.s3Endpoint,
+              store: smartBill.store,
+            },
+          }
+        : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
@@ -263,6 +299,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           if (apiProcesses) await apiProcesses.stop();
           await cognito.stop();
           await reconBackends?.stop();
+          await smartBillBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -278,6 +315,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     if (apiWorkers) await apiWorkers.stop().catch(() => undefined);
     await cognito.stop().catch(() => undefined);
     await recon?.stop().catch(() => undefined);
+    await smartBill?.stop().catch(() => undefined);
     throw error;
   }
 }

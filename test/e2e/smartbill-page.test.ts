@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../fee-data/paths.js';
 import { PAGE_MESSAGES, renderSmartBill } from '../../lambdas/smartbill/render.js';
 import { freshSaltAndIv } from '../../lambdas/smartbill/seal.js';
 import { AMOUNT_CASES } from '../unit/smartbill/amount-cases.js';
 import { PATIENT_STRINGS, testPricedBill } from '../unit/smartbill/fixture.js';
 import { leaves } from '../unit/smartbill/page-parts.js';
+import { ARTIFACTS, enterAmount as enter, launchChromium, shownAllowedAmounts } from './support/browser.js';
 
 /*
  * The SmartBill page in a real browser: Debian's Chromium driven by playwright-core, the page
@@ -18,8 +17,6 @@ import { leaves } from '../unit/smartbill/page-parts.js';
  * browser: the test waits for the page's answer, it never sleeps.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const TOTAL = '2825.00';
 
 const priced = testPricedBill();
@@ -51,17 +48,6 @@ async function openPage(context: BrowserContext): Promise<{ page: Page; problems
   const response = await page.goto(pageUrl);
   expect(response?.status()).toBe(200);
   return { page, problems };
-}
-
-/** Types an amount, submits it with the keyboard and waits until the page has answered. */
-async function enter(page: Page, typed: string): Promise<void> {
-  await page.getByLabel('Total charge on the bill').fill(typed);
-  await page.getByLabel('Total charge on the bill').press('Enter');
-  // The page clears its message when the form is submitted, so this waits for this attempt's answer.
-  await page
-    .locator('#details:not([hidden]), #gate-error:not(:empty)')
-    .first()
-    .waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /**
@@ -136,11 +122,6 @@ async function activeId(page: Page): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `missing prerequisite: chromium (Debian package chromium at ${CHROMIUM}); install it with apt-get install chromium`,
-    );
-  }
   const html = await renderSmartBill(priced, {
     ...freshSaltAndIv(),
     generatedAt: '2026-11-22T10:00:00.000Z',
@@ -156,19 +137,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/b/smartbill.html`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -226,16 +195,7 @@ describe('the SmartBill page in Chromium', () => {
     expect(await activeId(page)).toBe('sb-summary');
 
     // Every line's allowed amount equals the JSON's.
-    const shown = await page.$$eval('section.line', (sections) =>
-      sections.map((s) => {
-        const cell = s.querySelector('td[data-field="allowed"]');
-        const data = cell?.querySelector('data');
-        return {
-          value: data ? data.getAttribute('value') : null,
-          text: (cell as { innerText: string } | null)?.innerText,
-        };
-      }),
-    );
+    const shown = await shownAllowedAmounts(page);
     expect(shown).toHaveLength(priced.lines.length);
     priced.lines.forEach((line, i) => {
       expect(shown[i]?.value, `line ${line.lineNumber}`).toBe(line.allowed);

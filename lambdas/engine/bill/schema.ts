@@ -238,6 +238,11 @@ const party = v.looseObject({
   taxId: v.optional(shortText(20)),
 });
 
+const qrCode = v.pipe(
+  v.boolean('must be true or false'),
+  v.description('Also answer the SmartBill link as an SVG QR code (`smartBill.qrCodeSvg`).'),
+);
+
 const payer = v.pipe(
   v.looseObject({ name: v.optional(shortText(200)), id: v.optional(shortText(50)) }),
   v.description('Who pays the bill (passed through to the priced bill for the explanation of review).'),
@@ -263,6 +268,7 @@ export const BillSchema = v.pipe(
     priorVisits: v.optional(PriorVisitsSchema),
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),
+    qrCode: v.optional(qrCode),
     lines: v.pipe(
       v.array(BillLineSchema, 'must be a list of service lines'),
       v.minLength(1, 'a bill needs at least one line'),
@@ -280,6 +286,7 @@ const claimAddress = v.looseObject({ postalCode: v.optional(zip) });
 export const ProfessionalClaimSchema = v.pipe(
   v.looseObject({
     controlNumber: v.optional(shortText(64)),
+    qrCode: v.optional(qrCode),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     providers: v.optional(
       v.array(

@@ -201,6 +201,20 @@ const pricedBill = {
       },
     },
     notices: { type: 'array', items: { type: 'string' } },
+    smartBill: {
+      type: 'object',
+      description:
+        "The bill's SmartBill page: every line's computation and the rules behind it, opened by typing the bill's total charge. The link is signed and works until `expiresAt`; the page is stored a fraction of a second after the answer (until then the link answers 404). POST /v1/bills/price only.",
+      properties: {
+        url: { type: 'string', format: 'uri' },
+        expiresAt: { type: 'string', format: 'date-time' },
+        qrCodeSvg: {
+          type: 'string',
+          description: 'The link as an SVG QR code, when the request said `"qrCode": true`.',
+        },
+      },
+      required: ['url', 'expiresAt'],
+    },
   },
   required: ['requestId', 'jurisdiction', 'lines', 'totals', 'editions'],
 };

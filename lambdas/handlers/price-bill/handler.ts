@@ -11,17 +11,29 @@ import {
   type ParsedBodyEvent,
   requestIdOf,
 } from '../shared/http.js';
+import { logFailure } from '../shared/logger.js';
+import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
+import type { SmartBillLink } from '../shared/smartbill-service.js';
 
 const index = openFeeIndex();
+/** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
+const smartBills = smartBillLinksFrom(process.env);
+
+/** Told to the client when the page could not be prepared; the bill is priced all the same. */
+export const SMARTBILL_UNAVAILABLE_NOTICE =
+  'The SmartBill page could not be prepared for this answer; price the bill again for a link.';
 
 interface BillEvent extends ParsedBodyEvent {
   bill?: NormalisedBill;
+  /** The request's `qrCode` (validated with the bill). */
+  qrCode?: boolean;
 }
 
 /** Validates the parsed body into a normalised bill (422 with every field error). */
 const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error, LoggedContext> = {
   before: (request) => {
     request.event.bill = normaliseBill(request.event.parsedBody);
+    request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
     request.context.logDetails = {
       lines: request.event.bill.lines.length,
       jurisdiction: request.event.bill.jurisdiction,
@@ -30,7 +42,10 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
   },
 };
 
-/** POST /v1/bills/price: every line priced, with its adjustments and explanation. */
+/**
+ * POST /v1/bills/price: every line priced, with its adjustments and explanation, and the signed
+ * link to its SmartBill page (rendered while the answer travels; see smartbill-ports.ts).
+ */
 export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedContext>()
   .use(httpErrors('PriceBill'))
   .use(jsonBody())
@@ -38,5 +53,18 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const priced = priceBill(index, event.bill as NormalisedBill);
-    return jsonResponse(200, { requestId, ...priced }, requestId);
+    if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
+    let smartBill: SmartBillLink;
+    try {
+      smartBill = await smartBills.link(priced, { qrCode: event.qrCode === true });
+    } catch (error) {
+      // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
+      logFailure(requestId, error);
+      return jsonResponse(
+        200,
+        { requestId, ...priced, notices: [...priced.notices, SMARTBILL_UNAVAILABLE_NOTICE] },
+        requestId,
+      );
+    }
+    return jsonResponse(200, { requestId, ...priced, smartBill }, requestId);
   });

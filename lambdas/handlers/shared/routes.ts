@@ -81,6 +81,8 @@ export interface RouteDefinition {
   readonly workflow?: WorkflowRoute;
   /** The function reads or writes the Recon table. */
   readonly recon?: ReconAccess;
+  /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
+  readonly smartBill?: true;
   /** Scopes any one of which authorises the call; empty means no authentication (health only). */
   readonly scopes: readonly Scope[];
   /** The function reads the fee index (gets the layer). */
@@ -90,12 +92,16 @@ export interface RouteDefinition {
   readonly summary: string;
 }
 
+/** The SmartBill renderer: not a route, invoked asynchronously by the routes with `smartBill`. */
+export const SMARTBILL_RENDERER_ENTRY = 'lambdas/handlers/render-smartbill/handler.ts';
+
 export const ROUTES: readonly RouteDefinition[] = [
   {
     id: 'PriceBill',
     method: 'POST',
     path: '/v1/bills/price',
     entry: 'lambdas/handlers/price-bill/handler.ts',
+    smartBill: true,
     scopes: [SCOPES.billsPrice],
     usesFeeIndex: true,
     hot: true,

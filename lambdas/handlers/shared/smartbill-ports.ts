@@ -1,3 +1,5 @@
+import type { PricedBill } from '../../engine/priced-bill.js';
+
 /**
  * The ports the SmartBill delivery declares (STYLE.md, layering): where a rendered page is stored,
  * and how a stored page becomes a link. Adapters in `lambdas/adapters/` implement them with an
@@ -49,6 +51,13 @@ export interface SmartBillStore {
    */
   put(html: string): Promise<{ readonly key: string }>;
   /**
+   * Stores one rendered page under a key chosen before (the link is signed while the page renders).
+   *
+   * @param key - a key from `newSmartBillKey()` (matches {@link SMARTBILL_KEY_PATTERN})
+   * @param html - the complete page
+   */
+  putAt(key: string, html: string): Promise<void>;
+  /**
    * Reads a stored page (the local edge serves it; in AWS CloudFront reads the bucket itself).
    *
    * @param key - a key returned by {@link put}
@@ -65,4 +74,31 @@ export interface SmartBillLinker {
    * @returns an absolute signed URL
    */
   signedUrl(key: string, expiresAt: Date): string;
+}
+
+/**
+ * One page to render: the priced bill (which carries no patient data), the key its link already
+ * names, and the dates the page shows.
+ */
+export interface SmartBillRenderJob {
+  readonly key: string;
+  readonly priced: PricedBill;
+  /** ISO 8601 instant the bill was priced. */
+  readonly generatedAt: string;
+  /** ISO 8601 instant the link stops working. */
+  readonly expiresAt: string;
+}
+
+/**
+ * Hands a page over to be rendered and stored. The key derivation costs about 150 ms of CPU
+ * (PBKDF2, 600,000 iterations), so the pricing answer does not wait for it: in AWS a renderer
+ * function is invoked asynchronously, locally the page is rendered in the background of the same
+ * process. The link works once the page is stored, a fraction of a second later.
+ */
+export interface SmartBillPublisher {
+  /**
+   * @param job - what to render
+   * @returns once the job is handed over (not rendered)
+   */
+  publish(job: SmartBillRenderJob): Promise<void>;
 }

@@ -1,0 +1,28 @@
+import { decodeRenderEvent } from '../../adapters/smartbill-publisher-lambda.js';
+import { logRequest } from '../shared/logger.js';
+import { smartBillStoreFrom } from '../shared/smartbill-deps.js';
+import { renderAndStore } from '../shared/smartbill-service.js';
+
+const store = smartBillStoreFrom(process.env);
+
+/**
+ * The SmartBill renderer (invoked asynchronously by the pricing function, one event a page):
+ * renders the page under PBKDF2 and stores it under the key the link already names. A thrown
+ * error makes Lambda retry the event twice, then send it to the failure destination.
+ *
+ * @param event - a render event (`encodeRenderEvent`)
+ * @param context - Lambda context (its request id goes to the log line)
+ */
+export async function handler(event: unknown, context: { readonly awsRequestId: string }): Promise<void> {
+  const started = performance.now();
+  const job = decodeRenderEvent(event);
+  await renderAndStore(store, job);
+  logRequest({
+    requestId: context.awsRequestId,
+    route: 'RenderSmartBill',
+    statusCode: 201,
+    latencyMs: Math.round(performance.now() - started),
+    lines: job.priced.lines.length,
+    jurisdiction: job.priced.jurisdiction.id,
+  });
+}

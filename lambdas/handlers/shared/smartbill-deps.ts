@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  assertRsaPrivateKeyPem,
+  CloudFrontUrlSigner,
+  loadSigningKeyFromSecretsManager,
+} from '../../adapters/cloudfront-url-signer.js';
+import { BackgroundSmartBillPublisher } from '../../adapters/smartbill-publisher-background.js';
+import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lambda.js';
+import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
+import type { PricedBill } from '../../engine/priced-bill.js';
+import { logFailure } from './logger.js';
+import {
+  DEFAULT_SMARTBILL_URL_TTL_DAYS,
+  type SmartBillLinker,
+  type SmartBillPublisher,
+  type SmartBillRenderJob,
+} from './smartbill-ports.js';
+import { linkSmartBill, renderAndStore, type SmartBillLink } from './smartbill-service.js';
+
+/**
+ * The SmartBill composition root of the pricing handler and the renderer function: adapters built
+ * once per process from the environment CDK (or the local stack) sets.
+ */
+
+/** Environment variables the SmartBill code reads. */
+export const SMARTBILL_ENV = {
+  /** Where pages are served: the distribution's `https://…` or the local edge. Unset: no SmartBill. */
+  baseUrl: 'SMARTBILL_BASE_URL',
+  /** The CloudFront public key id of the trusted key group (the signed URLs' `Key-Pair-Id`). */
+  keyPairId: 'SMARTBILL_KEY_PAIR_ID',
+  /** The Secrets Manager secret (name or ARN) that holds the signing key's private part (AWS). */
+  signingKeySecretId: 'SMARTBILL_SIGNING_KEY_SECRET_ID',
+  /** Instead of the secret: the local signing key file (`npm start`; JSON with `privateKeyPem`). */
+  signingKeyFile: 'SMARTBILL_SIGNING_KEY_FILE',
+  /** Days a link is valid (default 30). */
+  urlTtlDays: 'SMARTBILL_URL_TTL_DAYS',
+  /** The renderer function (AWS). Unset: pages are rendered in the background of this process. */
+  rendererFunction: 'SMARTBILL_RENDERER_FUNCTION',
+  /** The page bucket and its key (renderer; pricing function for pages too large to hand over). */
+  bucketName: 'SMARTBILL_BUCKET',
+  kmsKeyId: 'SMARTBILL_KMS_KEY_ID',
+  /** Local S3 endpoint (s3rver) and the credentials it takes; unset in AWS (the role signs). */
+  s3Endpoint: 'WCBR_S3_ENDPOINT',
+  s3AccessKeyId: 'WCBR_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'WCBR_S3_SECRET_ACCESS_KEY',
+} as const;
+
+/** A SmartBill setting missing or unusable: the function cannot start. */
+export class SmartBillConfigError extends Error {
+  override readonly name = 'SmartBillConfigError';
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new SmartBillConfigError(`${name} is not set`);
+  return value;
+}
+
+function urlTtlDays(env: NodeJS.ProcessEnv): number {
+  const raw = env[SMARTBILL_ENV.urlTtlDays];
+  if (raw === undefined || raw === '') return DEFAULT_SMARTBILL_URL_TTL_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 365) {
+    throw new SmartBillConfigError(
+      `${SMARTBILL_ENV.urlTtlDays} must be a whole number of days from 1 to 365`,
+    );
+  }
+  return days;
+}
+
+/**
+ * The page store the environment names: S3 (in AWS the function's role; locally s3rver with its
+ * fixed credentials, which the local stack puts in the environment).
+ *
+ * @param env - the environment
+ * @returns the store
+ */
+export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
+  const endpoint = env[SMARTBILL_ENV.s3Endpoint];
+  const kmsKeyId = env[SMARTBILL_ENV.kmsKeyId];
+  const local = endpoint
+    ? {
+        endpoint,
+        forcePathStyle: true,
+        credentials: {
+          accessKeyId: required(env, SMARTBILL_ENV.s3AccessKeyId),
+          secretAccessKey: required(env, SMARTBILL_ENV.s3SecretAccessKey),
+        },
+      }
+    : {};
+  return new S3SmartBillStore({
+    client: new S3Client(local),
+    bucketName: required(env, SMARTBILL_ENV.bucketName),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+  });
+}
+
+function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
+  const secretId = env[SMARTBILL_ENV.signingKeySecretId];
+  if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
+  const file = env[SMARTBILL_ENV.signingKeyFile];
+  if (!file) {
+    throw new SmartBillConfigError(
+      `set ${SMARTBILL_ENV.signingKeySecretId} (Secrets Manager) or ${SMARTBILL_ENV.signingKeyFile} (local key file)`,
+    );
+  }
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { privateKeyPem?: unknown };
+  if (typeof parsed.privateKeyPem !== 'string') {
+    throw new SmartBillConfigError(`${SMARTBILL_ENV.signingKeyFile} has no privateKeyPem`);
+  }
+  return Promise.resolve(assertRsaPrivateKeyPem(parsed.privateKeyPem, SMARTBILL_ENV.signingKeyFile));
+}
+
+/** Renders and stores before returning: the fallback for a page too large to hand over. */
+function inlinePublisher(env: NodeJS.ProcessEnv): SmartBillPublisher {
+  let store: S3SmartBillStore | undefined;
+  return {
+    publish: async (job: SmartBillRenderJob) => {
+      store ??= smartBillStoreFrom(env);
+      await renderAndStore(store, job);
+    },
+  };
+}
+
+function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
+  const functionName = env[SMARTBILL_ENV.rendererFunction];
+  if (functionName) {
+    return new LambdaSmartBillPublisher({
+      client: new LambdaClient({}),
+      functionName,
+      oversize: inlinePublisher(env),
+    });
+  }
+  const store = smartBillStoreFrom(env);
+  return new BackgroundSmartBillPublisher({
+    run: (job) => renderAndStore(store, job),
+    // The key is the page's capability and the bill is not for logs: the error's name only.
+    onError: (error) => logFailure('smartbill-render', error),
+  });
+}
+
+/** What the pricing handler uses. */
+export interface SmartBillLinks {
+  /**
+   * @param priced - the priced bill
+   * @param options - `qrCode` as the request asked
+   * @returns the link for the answer's `smartBill`
+   */
+  link(priced: PricedBill, options: { readonly qrCode?: boolean }): Promise<SmartBillLink>;
+}
+
+/**
+ * The SmartBill links of a pricing function, or null when this deployment has no SmartBill
+ * (`SMARTBILL_BASE_URL` unset: a bare handler test). The signing key is read on first use and kept;
+ * a failed read is tried again on the next bill.
+ *
+ * @param env - default process.env
+ * @returns the links, or null
+ * @throws SmartBillConfigError when SmartBill is configured incompletely
+ */
+export function smartBillLinksFrom(env: NodeJS.ProcessEnv = process.env): SmartBillLinks | null {
+  const baseUrl = env[SMARTBILL_ENV.baseUrl];
+  if (baseUrl === undefined || baseUrl === '') return null;
+  const keyPairId = required(env, SMARTBILL_ENV.keyPairId);
+  const ttl = urlTtlDays(env);
+  const publisher = publisherFrom(env);
+  let linker: Promise<SmartBillLinker> | undefined;
+  const linkerOnce = (): Promise<SmartBillLinker> => {
+    linker ??= signingKeyFrom(env).then(
+      (privateKeyPem) => new CloudFrontUrlSigner({ baseUrl, keyPairId, privateKeyPem }),
+    );
+    linker.catch(() => {
+      linker = undefined;
+    });
+    return linker;
+  };
+  return {
+    link: async (priced, options) =>
+      linkSmartBill(
+        {
+          linker: await linkerOnce(),
+          publisher,
+          newKey: newSmartBillKey,
+          urlTtlDays: ttl,
+          now: () => new Date(),
+        },
+        priced,
+        options,
+      ),
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * SmartBill through the local stack, as `npm start` runs it (issue 7): a bill priced over HTTP
+ * answers a signed link; the page is rendered in the background, stored in s3rver and served only
+ * by the local edge, which checks the signature with the key group's public key as CloudFront
+ * does. Chromium opens the link from the priced answer, is refused a wrong amount and shows every
+ * line's allowed amount equal to the JSON's for the right one.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
+import {
+  DEFAULT_SMARTBILL_URL_TTL_DAYS,
+  SMARTBILL_KEY_PATTERN,
+} from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { LOCAL_SIGNING_KEY_FILE, type LocalSigningKey } from '../../lambdas/local/edge.js';
+import type { LocalStack } from '../../lambdas/local/stack.js';
+import { startLocalStack } from '../../lambdas/local/stack.js';
+import { PAGE_MESSAGES } from '../../lambdas/smartbill/render.js';
+import { sampleIndexFile } from '../support/fee-index.js';
+import { PATIENT_STRINGS, testBillInput } from '../unit/smartbill/fixture.js';
+import { ARTIFACTS, enterAmount, launchChromium, shownAllowedAmounts } from './support/browser.js';
+
+interface PricedAnswer {
+  readonly totals: { readonly billed: string; readonly allowed: string };
+  readonly lines: ReadonlyArray<{
+    readonly lineNumber: number;
+    readonly allowed: string | null;
+    readonly billed: string;
+  }>;
+  readonly notices: readonly string[];
+  readonly smartBill?: { readonly url: string; readonly expiresAt: string; readonly qrCodeSvg?: string };
+}
+
+let stack: LocalStack;
+let token: string;
+let browser: Browser;
+let stateDir: string;
+
+async function price(
+  body: unknown,
+): Promise<{ status: number; body: PricedAnswer & Record<string, unknown> }> {
+  const response = await fetch(`${stack.url}/v1/bills/price`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as PricedAnswer & Record<string, unknown> };
+}
+
+/** Fetches a link until the page is stored (it is rendered after the answer), at most 20 s. */
+async function fetchWhenStored(url: string): Promise<Response> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await fetch(url);
+    if (response.status !== 404 || Date.now() > deadline) return response;
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function keyOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+beforeAll(async () => {
+  process.env.WCBR_LOG = 'off';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-smartbill-e2e-'));
+  stack = await startLocalStack({
+    port: 0,
+    cognitoPort: 0,
+    stateDir,
+    feeIndexPath: sampleIndexFile(),
+    quiet: true,
+    smartBill: { edgePort: 0 },
+  });
+  token = await stack.token('user');
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('SmartBill through the local stack', () => {
+  let answer: PricedAnswer;
+  let link: string;
+
+  beforeAll(async () => {
+    const priced = await price({ ...testBillInput(), qrCode: true });
+    expect(priced.status).toBe(200);
+    answer = priced.body;
+    link = answer.smartBill?.url ?? '';
+  });
+
+  it('answers a signed link on the edge, its expiry 30 days out, and a QR code when asked', async () => {
+    expect(answer.smartBill).toBeDefined();
+    const url = new URL(link);
+    expect(url.origin).toBe(stack.smartBill?.edgeUrl);
+    expect(keyOf(link)).toMatch(SMARTBILL_KEY_PATTERN);
+    expect([...url.searchParams.keys()].sort()).toEqual(['Expires', 'Key-Pair-Id', 'Signature']);
+    const expiresAt = Date.parse(answer.smartBill?.expiresAt ?? '');
+    expect(Number(url.searchParams.get('Expires'))).toBe(expiresAt / 1000);
+    const days = (expiresAt - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(DEFAULT_SMARTBILL_URL_TTL_DAYS - 0.01);
+    expect(days).toBeLessThanOrEqual(DEFAULT_SMARTBILL_URL_TTL_DAYS);
+    expect(answer.smartBill?.qrCodeSvg).toMatch(
+      /^<svg role="img" aria-label="QR code of the SmartBill link" /,
+    );
+
+    // Without "qrCode": no QR code; each bill its own page.
+    const plain = await price(testBillInput());
+    expect(plain.body.smartBill?.qrCodeSvg).toBeUndefined();
+    expect(keyOf(plain.body.smartBill?.url ?? '')).not.toBe(keyOf(link));
+  });
+
+  it('refuses a qrCode that is not true or false, field by field', async () => {
+    const refused = await price({ ...testBillInput(), qrCode: 'yes' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'qrCode', errorMessage: 'must be true or false' }),
+      ]),
+    );
+  });
+
+  it('stores a page with none of the patient identifiers and no amount in plain text', async () => {
+    const served = await fetchWhenStored(link);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(served.headers.get('cache-control')).toBe('private, no-store, max-age=0');
+    const html = await served.text();
+    const stored = await stack.smartBill?.store.get(keyOf(link));
+    expect(stored).toBe(html);
+    for (const identifier of PATIENT_STRINGS) expect(html).not.toContain(identifier);
+    const amounts = new Set([
+      answer.totals.billed,
+      answer.totals.allowed,
+      ...answer.lines.flatMap((l) => [l.billed, ...(l.allowed === null ? [] : [l.allowed])]),
+    ]);
+    for (const amount of amounts) expect(html, amount).not.toContain(amount);
+  });
+
+  it('refuses tampered, expired and unsigned links with 403', async () => {
+    await fetchWhenStored(link);
+    const url = new URL(link);
+    const status = async (href: string) => {
+      const response = await fetch(href);
+      await response.arrayBuffer();
+      return response.status;
+    };
+    expect(await status(link)).toBe(200);
+
+    const unsigned = `${url.origin}${url.pathname}`;
+    expect(await status(unsigned)).toBe(403);
+
+    const signature = url.searchParams.get('Signature') ?? '';
+    const flipped = new URL(link);
+    flipped.searchParams.set('Signature', `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
+    expect(await status(flipped.href)).toBe(403);
+
+    const later = new URL(link);
+    later.searchParams.set('Expires', String(Number(url.searchParams.get('Expires')) + 86_400));
+    expect(await status(later.href)).toBe(403);
+
+    const otherPage = new URL(link);
+    otherPage.pathname = `/smartbills/${'A'.repeat(32)}.html`;
+    expect(await status(otherPage.href)).toBe(403);
+
+    // Signed with the stack's own key, correctly, but already expired.
+    const key = JSON.parse(
+      readFileSync(path.join(stateDir, LOCAL_SIGNING_KEY_FILE), 'utf8'),
+    ) as LocalSigningKey;
+    const signer = new CloudFrontUrlSigner({
+      baseUrl: url.origin,
+      keyPairId: key.keyPairId,
+      privateKeyPem: key.privateKeyPem,
+    });
+    expect(await status(signer.signedUrl(keyOf(link), new Date(Date.now() + 60_000)))).toBe(200);
+    expect(await status(signer.signedUrl(keyOf(link), new Date(Date.now() - 1_000)))).toBe(403);
+  });
+
+  it('opens in Chromium from the priced answer: nothing shown, a wrong amount refused, every line as the JSON', async () => {
+    await fetchWhenStored(link);
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    const response = await page.goto(link);
+    expect(response?.status()).toBe(200);
+
+    const before = await page.locator('body').innerText();
+    for (const amount of [answer.totals.billed, answer.totals.allowed]) expect(before).not.toContain(amount);
+    expect(await page.locator('#details').isHidden()).toBe(true);
+
+    await enterAmount(page, '1.00');
+    expect(await page.getByRole('alert').innerText()).toBe(PAGE_MESSAGES.mismatch);
+    expect(await page.locator('#details').innerHTML()).toBe('');
+
+    const typed = `$${Number(answer.totals.billed).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+    await enterAmount(page, typed);
+    expect(await page.locator('#details').isVisible()).toBe(true);
+    const shown = await shownAllowedAmounts(page);
+    expect(shown.map((s) => s.value)).toEqual(answer.lines.map((l) => l.allowed));
+    const revealed = await page.locator('body').innerText();
+    for (const identifier of PATIENT_STRINGS) expect(revealed).not.toContain(identifier);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-signed-url.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
