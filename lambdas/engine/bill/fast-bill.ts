@@ -37,6 +37,7 @@ export const FAST_BILL_KEYS = [
   'priorVisits',
   'review',
   'externalValues',
+  'qrCode',
   'lines',
 ] as const;
 export const FAST_LINE_KEYS = [
@@ -201,6 +202,10 @@ export function fastParseBill(input: unknown): BillInput | undefined {
       if (r.documentationRequired !== undefined)
         review.documentationRequired = reviewList(r.documentationRequired);
       out.review = review;
+    }
+    if (o.qrCode !== undefined) {
+      if (typeof o.qrCode !== 'boolean') throw FALLBACK;
+      out.qrCode = o.qrCode;
     }
     if (!Array.isArray(o.lines) || o.lines.length < 1 || o.lines.length > 999) throw FALLBACK;
     out.lines = o.lines.map(line);

@@ -110,6 +110,7 @@ const billArb = fc.record(
         fc.constant({ other: { codes: [], action: 'deny' } }),
       ),
     ),
+    qrCode: maybe(mostly(fc.boolean(), fc.constantFrom('yes', 1, null))),
     lines: mostly(fc.array(lineArb, { minLength: 1, maxLength: 4 }), fc.constantFrom([], 'none')),
   },
   { requiredKeys: ['jurisdiction', 'lines'] },
