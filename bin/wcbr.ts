@@ -24,11 +24,12 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data verify [--index FILE]              check the index checksum and list its editions
   wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
-  wcbr serve [--no-recon] [--recon-keys kms|local]
+  wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N]
                                                run the API locally (what npm start runs)
   wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE]
                                                a tenant's Recons, HIPAA Safe Harbor de-identified (JSON lines)
   wcbr smartbill FILE|- [--out PATH]           render the SmartBill page of a priced bill JSON
+  wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench                                   run the benchmarks (npm run bench)
 `;
@@ -296,6 +297,10 @@ async function main(argv: string[]): Promise<number> {
       return reconsCommand(args);
     }
     case 'smartbill': {
+      if (args[0] === 'keys') {
+        const { smartbillKeysCommand } = await import('./smartbill-keys.js');
+        return smartbillKeysCommand(args.slice(1));
+      }
       const { smartbillCommand } = await import('../lambdas/smartbill/cli.js');
       return smartbillCommand(args);
     }

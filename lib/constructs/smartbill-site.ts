@@ -125,6 +125,45 @@ export interface SmartBillSiteProps {
    * policy still admits this distribution only)
    */
   readonly distributionId?: string;
+  /**
+   * The page bucket's name. A name the writers can compute ({@link smartBillBucketName}) lets a
+   * stack in another deployment unit grant `s3:PutObject` on the page prefix without a cross-stack
+   * export of the bucket.
+   *
+   * @default a name CloudFormation generates
+   */
+  readonly bucketName?: string;
+}
+
+/**
+ * The page bucket's name of a stage in the deploying account and region:
+ * `wcbr-<stage>-smartbills-<account>-<region>` (S3 names are global, hence account and region).
+ *
+ * @param stage - the stage name (lower-case letters and digits)
+ * @returns the name, with the account and region as CloudFormation pseudo parameters
+ */
+export function smartBillBucketName(stage: string): string {
+  return `wcbr-${stage}-smartbills-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/**
+ * Lets a principal write SmartBill pages: `s3:PutObject` on the page prefix only (no read, list or
+ * delete), and `kms:GenerateDataKey` on the key, which is all SSE-KMS needs for a single-part
+ * upload (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+ *
+ * @param grantee - the principal that stores pages
+ * @param bucket - the page bucket
+ * @param key - the key that encrypts the pages
+ * @returns the S3 grant
+ */
+export function grantSmartBillPut(grantee: IGrantable, bucket: IBucket, key: IKey): Grant {
+  const put = Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:PutObject'],
+    resourceArns: [bucket.arnForObjects(`${SMARTBILL_KEY_PREFIX}*`)],
+  });
+  key.grant(grantee, 'kms:GenerateDataKey');
+  return put;
 }
 
 /**
@@ -207,6 +246,7 @@ export class SmartBillSite extends Construct {
 
     const retention = props.retentionDays ?? DEFAULT_SMARTBILL_RETENTION_DAYS;
     this.bucket = new Bucket(this, 'Resource', {
+      ...(props.bucketName === undefined ? {} : { bucketName: props.bucketName }),
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
@@ -367,21 +407,13 @@ export class SmartBillSite extends Construct {
   }
 
   /**
-   * Lets the grantee (the pricing function) write pages: `s3:PutObject` on the page prefix only
-   * (no read, list or delete), and `kms:GenerateDataKey` on the key, which is all SSE-KMS needs for
-   * a single-part upload (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+   * Lets the grantee write pages ({@link grantSmartBillPut}).
    *
    * @param grantee - the principal that stores pages
    * @returns the S3 grant
    */
   public grantPut(grantee: IGrantable): Grant {
-    const put = Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:PutObject'],
-      resourceArns: [this.bucket.arnForObjects(`${SMARTBILL_KEY_PREFIX}*`)],
-    });
-    this.key.grant(grantee, 'kms:GenerateDataKey');
-    return put;
+    return grantSmartBillPut(grantee, this.bucket, this.key);
   }
 }
 

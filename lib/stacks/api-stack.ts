@@ -13,6 +13,8 @@ import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
 import { PricingFunction } from '../constructs/pricing-function.js';
 import { ReconWorkflow } from '../constructs/recon-workflow.js';
+import { SmartBillRenderer } from '../constructs/smartbill-renderer.js';
+import type { SmartBillSite } from '../constructs/smartbill-site.js';
 
 /** Properties of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -28,6 +30,12 @@ export interface ApiStackProps extends StackProps {
   readonly reconStore: ReconDataStore;
   /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
   readonly reconRetention: { readonly days: number; readonly tenants: Readonly<Record<string, number>> };
+  /** SmartBill: the site (stateful stack), the signing key secret's name and the links' lifetime. */
+  readonly smartBill: {
+    readonly site: SmartBillSite;
+    readonly signingKeySecretName: string;
+    readonly urlTtlDays: number;
+  };
   /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
   readonly auditedFunctions?: readonly IFunction[];
   /** Home region: its trail records management events of all regions and global services. */
@@ -76,6 +84,8 @@ export class ApiStack extends Stack {
   public readonly auditTrail: AuditTrail;
   /** The Recon workflow (POST /v1/recons). */
   public readonly reconWorkflow: ReconWorkflow | undefined;
+  /** The SmartBill renderer and its dead-letter queue. */
+  public readonly smartBillRenderer: SmartBillRenderer;
 
   /**
    * @param scope - the app
@@ -93,6 +103,15 @@ export class ApiStack extends Stack {
       [RECON_ENV.retentionDays]: String(props.reconRetention.days),
       [RECON_ENV.tenantRetentionDays]: JSON.stringify(props.reconRetention.tenants),
     };
+    this.smartBillRenderer = new SmartBillRenderer(this, 'SmartBillRenderer', {
+      site: props.smartBill.site,
+      stage: props.stageName,
+      signingKeySecretName: props.smartBill.signingKeySecretName,
+      urlTtlDays: props.smartBill.urlTtlDays,
+      logEncryptionKey: props.logEncryptionKey,
+      logRetention: props.logRetention,
+      reservedConcurrency: props.reservedConcurrency,
+    });
     const functions = new Map<string, PricingFunction>();
     const integrations = new Map<string, ReconWorkflow['integration']>();
     let reconWorkflow: ReconWorkflow | undefined;
@@ -124,6 +143,7 @@ export class ApiStack extends Stack {
         const environment = { ...reconEnvironment, ...props.reconStore.grantRecon(fn.function, route.recon) };
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
+      if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       functions.set(route.id, fn);
     }
     this.functions = functions;
@@ -153,6 +173,7 @@ export class ApiStack extends Stack {
     this.auditTrail.addLambdaDataEvents([
       ...[...functions.values()].map((fn) => fn.function),
       ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
+      this.smartBillRenderer.renderer.function,
       ...(props.auditedFunctions ?? []),
     ]);
 

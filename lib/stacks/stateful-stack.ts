@@ -5,6 +5,7 @@ import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
 import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
+import { SmartBillSite, smartBillBucketName } from '../constructs/smartbill-site.js';
 
 /** Properties of {@link StatefulStack}. */
 export interface StatefulStackProps extends StackProps {
@@ -14,11 +15,17 @@ export interface StatefulStackProps extends StackProps {
   readonly auditLogRetentionDays: number;
   /** Retention of the trigger function's logs. */
   readonly logRetention: RetentionDays;
+  /** SmartBill: the signing key pair's public part and the pages' retention in days. */
+  readonly smartBill: {
+    readonly stage: string;
+    readonly publicKeyPem: string;
+    readonly retentionDays: number;
+  };
 }
 
 /**
  * What one region keeps when everything else is redeployed: the log and audit keys, the audit
- * bucket, the user pool with its clients, and the Recon table with its keys. Every resource is retained on deletion, the stack has
+ * bucket, the user pool with its clients, and the Recon table with its keys, and the SmartBill bucket with its distribution. Every resource is retained on deletion, the stack has
  * termination protection, and test/infra/stateful-stack.test.ts pins the logical ids so that a
  * refactoring cannot replace them by accident.
  */
@@ -31,6 +38,8 @@ export class StatefulStack extends Stack {
   public readonly auth: Auth;
   /** The Recon table and its two keys (the only PHI the product stores). */
   public readonly reconStore: ReconDataStore;
+  /** The SmartBill bucket, its key and the signed-URL distribution. */
+  public readonly smartBillSite: SmartBillSite;
 
   /**
    * @param scope - the app
@@ -53,6 +62,12 @@ export class StatefulStack extends Stack {
     });
 
     this.reconStore = new ReconDataStore(this, 'ReconStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.smartBillSite = new SmartBillSite(this, 'SmartBill', {
+      publicKeyPem: props.smartBill.publicKeyPem,
+      retentionDays: props.smartBill.retentionDays,
+      bucketName: smartBillBucketName(props.smartBill.stage),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'MachineClientId', { value: this.auth.machineClient.userPoolClientId });
@@ -60,5 +75,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenEndpoint', { value: this.auth.tokenEndpoint });
     new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
     new CfnOutput(this, 'ReconTableName', { value: this.reconStore.table.tableName });
+    new CfnOutput(this, 'SmartBillDomain', { value: this.smartBillSite.domainName });
+    new CfnOutput(this, 'SmartBillKeyPairId', { value: this.smartBillSite.publicKey.publicKeyId });
   }
 }

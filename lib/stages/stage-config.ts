@@ -1,4 +1,8 @@
 import type { Node } from 'constructs';
+import {
+  DEFAULT_SMARTBILL_RETENTION_DAYS,
+  DEFAULT_SMARTBILL_URL_TTL_DAYS,
+} from '../../lambdas/handlers/shared/smartbill-ports.js';
 
 /** Log retention values CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = new Set([
@@ -66,6 +70,23 @@ export interface StageConfig {
    * @default {}
    */
   readonly reconTenantRetentionDays: Readonly<Record<string, number>>;
+  /** SmartBill pages: the signing key pair and how long links and pages last. */
+  readonly smartBill: SmartBillConfig;
+}
+
+/** `stages.<name>.smartBill`. */
+export interface SmartBillConfig {
+  /**
+   * The public part of the CloudFront signing key pair (RSA 2048, `-----BEGIN PUBLIC KEY-----`).
+   * Required to synthesize the stage; `wcbr smartbill keys` makes a pair and says where each part goes.
+   */
+  readonly publicKeyPem?: string;
+  /** Secrets Manager secret (name) that holds the private part; created by the operator, read at run time. */
+  readonly signingKeySecretName: string;
+  /** Days a signed link is valid. @default 30 */
+  readonly urlTtlDays: number;
+  /** Days a page is kept before S3 expires it. @default 90 */
+  readonly retentionDays: number;
 }
 
 /** A stage configuration that does not make sense, with the field at fault. */
@@ -160,9 +181,47 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
       `${name}.reconTenantRetentionDays`,
     );
   }
+  const smartBillRaw = raw.smartBill ?? {};
+  if (!isRecord(smartBillRaw)) throw new StageConfigError(`stages.${name}.smartBill must be an object`);
+  const publicKeyPem = smartBillRaw.publicKeyPem;
+  if (
+    publicKeyPem !== undefined &&
+    (typeof publicKeyPem !== 'string' || !publicKeyPem.includes('-----BEGIN PUBLIC KEY-----'))
+  ) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.publicKeyPem must be a "-----BEGIN PUBLIC KEY-----" PEM`,
+    );
+  }
+  const signingKeySecretName = smartBillRaw.signingKeySecretName ?? `wcbr/${name}/smartbill-signing-key`;
+  if (typeof signingKeySecretName !== 'string' || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(signingKeySecretName)) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.signingKeySecretName must be a Secrets Manager secret name`,
+    );
+  }
+  const smartBill: SmartBillConfig = {
+    ...(publicKeyPem === undefined ? {} : { publicKeyPem }),
+    signingKeySecretName,
+    urlTtlDays:
+      smartBillRaw.urlTtlDays === undefined
+        ? DEFAULT_SMARTBILL_URL_TTL_DAYS
+        : positiveInteger(smartBillRaw, 'urlTtlDays', `${name}.smartBill`),
+    retentionDays:
+      smartBillRaw.retentionDays === undefined
+        ? DEFAULT_SMARTBILL_RETENTION_DAYS
+        : positiveInteger(smartBillRaw, 'retentionDays', `${name}.smartBill`),
+  };
+  if (smartBill.urlTtlDays > 365) {
+    throw new StageConfigError(`stages.${name}.smartBill.urlTtlDays must be at most 365`);
+  }
+  if (smartBill.retentionDays < smartBill.urlTtlDays) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.retentionDays (${smartBill.retentionDays}) must be at least urlTtlDays (${smartBill.urlTtlDays}): a link must not outlive its page`,
+    );
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
+    smartBill,
     reconRetentionDays,
     reconTenantRetentionDays,
     regions,

@@ -2,7 +2,7 @@ import { type App, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ApiStack } from '../stacks/api-stack.js';
 import { StatefulStack } from '../stacks/stateful-stack.js';
-import type { StageConfig } from './stage-config.js';
+import { type StageConfig, StageConfigError } from './stage-config.js';
 
 /** The two stacks of one region. */
 export interface RegionalStacks {
@@ -34,15 +34,22 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
   Tags.of(app).add('application', 'wc-bill-review');
   Tags.of(app).add('stage', config.name);
   const logRetention = config.logRetentionDays as RetentionDays;
+  const { publicKeyPem } = config.smartBill;
+  if (publicKeyPem === undefined) {
+    throw new StageConfigError(
+      `stages.${config.name}.smartBill.publicKeyPem is not set: run \`npx wcbr smartbill keys --stage ${config.name}\`, put the public key it prints there and the private key in the Secrets Manager secret ${config.smartBill.signingKeySecretName} of each region (the command prints both steps)`,
+    );
+  }
 
   return config.regions.map((region, index) => {
     const env = { region, ...(config.account === undefined ? {} : { account: config.account }) };
     const stateful = new StatefulStack(app, `Wcbr-${config.name}-Stateful-${region}`, {
       env,
-      description: `Bill review API (${config.name}): keys, audit bucket, user pool`,
+      description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site`,
       cognitoDomainPrefix: config.cognitoDomainPrefix,
       auditLogRetentionDays: config.auditLogRetentionDays,
       logRetention,
+      smartBill: { stage: config.name, publicKeyPem, retentionDays: config.smartBill.retentionDays },
     });
     const api = new ApiStack(app, `Wcbr-${config.name}-Api-${region}`, {
       env,
@@ -53,6 +60,11 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
       reconStore: stateful.reconStore,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
+      smartBill: {
+        site: stateful.smartBillSite,
+        signingKeySecretName: config.smartBill.signingKeySecretName,
+        urlTtlDays: config.smartBill.urlTtlDays,
+      },
       auditedFunctions: [stateful.auth.preTokenGeneration.function],
       isHomeRegion: index === 0,
       memorySize: config.memorySize,

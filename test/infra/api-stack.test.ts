@@ -431,6 +431,83 @@ describe('API stack', () => {
     });
   });
 
+  describe('SmartBill', () => {
+    function rendererId(): string {
+      const ids = Object.entries(resources(template, 'AWS::Lambda::Function'))
+        .filter(([, r]) => String(r.Properties.Description).startsWith('Renders and stores SmartBill pages'))
+        .map(([id]) => id);
+      expect(ids).toHaveLength(1);
+      return ids[0] as string;
+    }
+    function policyOf(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+      const fn = resources(template, 'AWS::Lambda::Function')[functionId] as Resource;
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const role = resources(template, 'AWS::IAM::Role')[roleId] as Resource;
+      const policies = resources(template, 'AWS::IAM::ManagedPolicy');
+      return ((role.Properties.ManagedPolicyArns ?? []) as { Ref?: string }[])
+        .flatMap((arn) =>
+          arn.Ref !== undefined && policies[arn.Ref] !== undefined ? [policies[arn.Ref] as Resource] : [],
+        )
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+              .Statement,
+        );
+    }
+    const has = <S extends { Action: string | string[] }>(statements: S[], action: string): S[] =>
+      statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).includes(action));
+
+    it('gives the pricing function the link settings: distribution domain, key pair id, secret, lifetime, renderer', () => {
+      const { fn } = functionIdOf('PriceBill');
+      const env = (
+        (resources(template, 'AWS::Lambda::Function')[fn] as Resource).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(env.SMARTBILL_SIGNING_KEY_SECRET_ID).toBe(synthesized.config.smartBill.signingKeySecretName);
+      expect(env.SMARTBILL_URL_TTL_DAYS).toBe(String(synthesized.config.smartBill.urlTtlDays));
+      expect(env.SMARTBILL_RENDERER_FUNCTION).toEqual({ Ref: rendererId() });
+      expect(JSON.stringify(env.SMARTBILL_BASE_URL)).toMatch(
+        /^\{"Fn::Join":\["",\["https:\/\/",.*SmartBillDistribution\w*DomainName/,
+      );
+      expect(JSON.stringify(env.SMARTBILL_KEY_PAIR_ID)).toMatch(/SmartBill\w*PublicKey/);
+      expect(env.SMARTBILL_BUCKET).toBeDefined();
+      // No private key anywhere in the template.
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/PRIVATE KEY/);
+    });
+
+    it('lets the pricing function invoke the renderer (unqualified only), read the secret and put pages', () => {
+      const statements = policyOf(functionIdOf('PriceBill').fn);
+      expect(has(statements, 'lambda:InvokeFunction').map((st) => st.Resource)).toEqual([
+        { 'Fn::GetAtt': [rendererId(), 'Arn'] },
+      ]);
+      expect(JSON.stringify(has(statements, 'secretsmanager:GetSecretValue'))).toContain(
+        `secret:${synthesized.config.smartBill.signingKeySecretName}-??????`,
+      );
+      expect(JSON.stringify(has(statements, 's3:PutObject'))).toContain('/smartbills/*');
+      expect(has(statements, 's3:GetObject')).toEqual([]);
+      expect(has(statements, 's3:DeleteObject')).toEqual([]);
+    });
+
+    it('renders asynchronously with two retries and a dead-letter queue; the renderer only puts pages', () => {
+      const id = rendererId();
+      const renderer = resources(template, 'AWS::Lambda::Function')[id] as Resource;
+      expect(renderer.Properties.DeadLetterConfig).toEqual({
+        TargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: 'alias/aws/sqs' });
+      const statements = policyOf(id);
+      expect(JSON.stringify(has(statements, 's3:PutObject'))).toContain('/smartbills/*');
+      expect(has(statements, 'secretsmanager:GetSecretValue')).toEqual([]);
+      expect(has(statements, 'lambda:InvokeFunction')).toEqual([]);
+    });
+  });
+
   describe('audit trail', () => {
     it('validates log files, encrypts with the audit key and delivers to the audit bucket and CloudWatch Logs', () => {
       for (const t of [template, secondRegion]) {
@@ -472,7 +549,8 @@ describe('API stack', () => {
           .filter((d) => d.Type === 'AWS::Lambda::Function');
         const values = lambda.flatMap((d) => d.Values);
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length);
+        // + the SmartBill renderer
+        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
         expect(values).toEqual(
           expect.arrayContaining([
             ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -483,7 +561,7 @@ describe('API stack', () => {
             },
           ]),
         );
-        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
+        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2);
       }
     });
   });
@@ -520,9 +598,13 @@ describe('API stack with provisioned concurrency', () => {
     }
   });
 
-  it('sizes the functions from the stage', () => {
+  it('sizes the functions from the stage (the SmartBill renderer has one full vCPU for PBKDF2)', () => {
     for (const fn of Object.values(tunedTemplate.findResources('AWS::Lambda::Function')) as Resource[]) {
-      expect(fn.Properties).toMatchObject({ MemorySize: 2048, ReservedConcurrentExecutions: 25 });
+      const renderer = String(fn.Properties.Description).startsWith('Renders and stores SmartBill pages');
+      expect(fn.Properties).toMatchObject({
+        MemorySize: renderer ? 1769 : 2048,
+        ReservedConcurrentExecutions: 25,
+      });
     }
   });
 });

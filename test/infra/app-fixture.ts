@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,14 @@ import { type StageConfig, stageConfigFromContext } from '../../lib/stages/stage
 export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
   readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'),
 ).context;
+
+/**
+ * The SmartBill public key the synth tests configure (cdk.json has none: each deployment makes its
+ * own pair with `wcbr smartbill keys`). Its private part is discarded.
+ */
+export const TEST_SMARTBILL_PUBLIC_KEY_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
 
 /** A synthesized app, built exactly as bin/app.ts builds it, in a temporary directory. */
 export interface SynthesizedApp {
@@ -50,7 +59,14 @@ export function synthApp(options: SynthOptions = {}): SynthesizedApp {
     context: {
       ...CDK_JSON_CONTEXT,
       stage: 'dev',
-      stages: { ...stages, dev: { ...stages.dev, ...options.stage } },
+      stages: {
+        ...stages,
+        dev: {
+          ...stages.dev,
+          smartBill: { ...(stages.dev?.smartBill as object), publicKeyPem: TEST_SMARTBILL_PUBLIC_KEY_PEM },
+          ...options.stage,
+        },
+      },
     },
   });
   const config = stageConfigFromContext(app.node);

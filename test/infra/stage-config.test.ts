@@ -23,6 +23,12 @@ describe('parseStageConfig', () => {
       name: 'test',
       reconRetentionDays: 2557,
       reconTenantRetentionDays: {},
+      // SmartBill defaults: the 30-day links and 90-day retention.
+      smartBill: {
+        signingKeySecretName: 'wcbr/test/smartbill-signing-key',
+        urlTtlDays: 30,
+        retentionDays: 90,
+      },
       ...VALID,
     });
     expect(config.account).toBeUndefined();

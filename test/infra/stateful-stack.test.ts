@@ -66,6 +66,9 @@ describe('stateful stack', () => {
       ReconStoreTableKeyF3BB0670: 'AWS::KMS::Key',
       ReconStorePhiKey22C48F87: 'AWS::KMS::Key',
       ReconStore0518F8E3: 'AWS::DynamoDB::GlobalTable',
+      SmartBillKey1B14ADBA: 'AWS::KMS::Key',
+      SmartBillE48CB256: 'AWS::S3::Bucket',
+      SmartBillAccessLogsF0798230: 'AWS::S3::Bucket',
     };
 
     it('keeps the logical ids of keys, buckets, the user pool and its clients in every region', () => {
