@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
 import { REPO_ROOT } from '../lib/repo-root.js';
-import { parseStageConfig } from '../lib/stages/stage-config.js';
+import { type StageConfig, StageConfigError, stageConfigNamed } from '../lib/stages/stage-config.js';
 
 const USAGE = 'usage: wcbr smartbill keys --stage NAME [--out DIR]\n';
 
@@ -17,7 +17,7 @@ const USAGE = 'usage: wcbr smartbill keys --stage NAME [--out DIR]\n';
  * once it is stored.
  *
  * @param args - the arguments after `smartbill keys`
- * @returns the exit code (2: wrong usage or unknown stage)
+ * @returns the exit code (2: wrong usage, or a stage that is unknown or misconfigured)
  */
 export function smartbillKeysCommand(args: string[]): number {
   let values: { stage?: string | undefined; out?: string | undefined };
@@ -31,18 +31,17 @@ export function smartbillKeysCommand(args: string[]): number {
     process.stderr.write(USAGE);
     return 2;
   }
-  const stages = (
-    JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-      context: { stages: Record<string, unknown> };
-    }
-  ).context.stages;
-  if (!(values.stage in stages)) {
-    process.stderr.write(
-      `wcbr smartbill keys: stage ${values.stage} is not in cdk.json (known: ${Object.keys(stages).join(', ')})\n`,
-    );
+  let config: StageConfig;
+  try {
+    const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+      context?: { stages?: unknown };
+    };
+    config = stageConfigNamed(cdkJson.context?.stages, values.stage);
+  } catch (error) {
+    if (!(error instanceof StageConfigError)) throw error;
+    process.stderr.write(`wcbr smartbill keys: ${error.message}\n`);
     return 2;
   }
-  const config = parseStageConfig(values.stage, stages[values.stage]);
   const dir = values.out ?? path.join(DEFAULT_STATE_DIR, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

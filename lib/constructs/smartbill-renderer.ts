@@ -89,7 +89,8 @@ export class SmartBillRenderer extends Construct {
   #pagesArnAsNagShowsIt(): string {
     const stack = Stack.of(this);
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    return `arn:${partition}:s3:::wcbr-${this.#props.stage}-smartbills-<AWS::AccountId>-<AWS::Region>`;
+    const bucket = smartBillBucketName(this.#props.stage, '<AWS::AccountId>', '<AWS::Region>');
+    return `arn:${partition}:s3:::${bucket}`;
   }
 
   #grantPut(fn: IFunction): void {

@@ -140,10 +140,16 @@ export interface SmartBillSiteProps {
  * `wcbr-<stage>-smartbills-<account>-<region>` (S3 names are global, hence account and region).
  *
  * @param stage - the stage name (lower-case letters and digits)
- * @returns the name, with the account and region as CloudFormation pseudo parameters
+ * @param account - default the deploying account (a CloudFormation pseudo parameter)
+ * @param region - default the deploying region (a CloudFormation pseudo parameter)
+ * @returns the name
  */
-export function smartBillBucketName(stage: string): string {
-  return `wcbr-${stage}-smartbills-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export function smartBillBucketName(
+  stage: string,
+  account: string = Aws.ACCOUNT_ID,
+  region: string = Aws.REGION,
+): string {
+  return `wcbr-${stage}-smartbills-${account}-${region}`;
 }
 
 /**

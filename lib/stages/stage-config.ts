@@ -2,6 +2,7 @@ import type { Node } from 'constructs';
 import {
   DEFAULT_SMARTBILL_RETENTION_DAYS,
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
+  MAX_SMARTBILL_URL_TTL_DAYS,
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
 
 /** Log retention values CloudWatch Logs accepts, in days. */
@@ -210,8 +211,10 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
         ? DEFAULT_SMARTBILL_RETENTION_DAYS
         : positiveInteger(smartBillRaw, 'retentionDays', `${name}.smartBill`),
   };
-  if (smartBill.urlTtlDays > 365) {
-    throw new StageConfigError(`stages.${name}.smartBill.urlTtlDays must be at most 365`);
+  if (smartBill.urlTtlDays > MAX_SMARTBILL_URL_TTL_DAYS) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.urlTtlDays must be at most ${MAX_SMARTBILL_URL_TTL_DAYS}`,
+    );
   }
   if (smartBill.retentionDays < smartBill.urlTtlDays) {
     throw new StageConfigError(
@@ -249,8 +252,19 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
  */
 export function stageConfigFromContext(node: Node): StageConfig {
   const name = node.tryGetContext('stage') ?? 'dev';
-  const stages = node.tryGetContext('stages');
   if (typeof name !== 'string') throw new StageConfigError('context "stage" must be a string');
+  return stageConfigNamed(node.tryGetContext('stages'), name);
+}
+
+/**
+ * Picks one stage out of the `stages` context (cdk.json) and checks it.
+ *
+ * @param stages - the value of the `stages` context
+ * @param name - the stage wanted
+ * @returns that stage's configuration
+ * @throws StageConfigError when the stage is not configured or its values are wrong
+ */
+export function stageConfigNamed(stages: unknown, name: string): StageConfig {
   if (!isRecord(stages) || !(name in stages)) {
     const known = isRecord(stages) ? Object.keys(stages).join(', ') : 'none';
     throw new StageConfigError(

@@ -14,6 +14,7 @@ import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from './logger.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
+  MAX_SMARTBILL_URL_TTL_DAYS,
   type SmartBillLinker,
   type SmartBillPublisher,
   type SmartBillRenderJob,
@@ -63,9 +64,9 @@ function urlTtlDays(env: NodeJS.ProcessEnv): number {
   const raw = env[SMARTBILL_ENV.urlTtlDays];
   if (raw === undefined || raw === '') return DEFAULT_SMARTBILL_URL_TTL_DAYS;
   const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1 || days > 365) {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_SMARTBILL_URL_TTL_DAYS) {
     throw new SmartBillConfigError(
-      `${SMARTBILL_ENV.urlTtlDays} must be a whole number of days from 1 to 365`,
+      `${SMARTBILL_ENV.urlTtlDays} must be a whole number of days from 1 to ${MAX_SMARTBILL_URL_TTL_DAYS}`,
     );
   }
   return days;

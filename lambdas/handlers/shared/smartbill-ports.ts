@@ -20,6 +20,9 @@ export const SMARTBILL_KEY_PATTERN = /^smartbills\/[A-Za-z0-9_-]{32}\.html$/;
 /** How long a signed SmartBill link is valid unless configured otherwise (issue 7: 30 days). */
 export const DEFAULT_SMARTBILL_URL_TTL_DAYS = 30;
 
+/** Longest a signed link may be valid, in days: checked in the stage config and again at start-up. */
+export const MAX_SMARTBILL_URL_TTL_DAYS = 365;
+
 /** How long a stored page is kept unless configured otherwise (issue 7: 90 days). */
 export const DEFAULT_SMARTBILL_RETENTION_DAYS = 90;
 
