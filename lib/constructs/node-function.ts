@@ -13,9 +13,10 @@ import { ManagedPolicyRole } from './managed-policy-role.js';
 
 /**
  * ESM bundles have no `require`; a few CommonJS dependencies still call it for Node built-ins.
- * esbuild's own shim looks for a global `require`, so the banner provides one.
+ * esbuild's own shim looks for a global `require`, so the banner provides one (the bench's bundle
+ * takes it too, so it measures what is deployed).
  */
-const REQUIRE_BANNER =
+export const REQUIRE_BANNER =
   "import { createRequire as __wcbrCreateRequire } from 'node:module'; const require = __wcbrCreateRequire(import.meta.url);";
 
 /** The Lambda runtime of every function of the project (see the `AwsSolutions-L1` acknowledgement). */
