@@ -2,6 +2,30 @@ import type { Jurisdiction } from '../jurisdictions.js';
 import type { RuleLine } from './types.js';
 
 /**
+ * Medicare policies a jurisdiction may adopt one by one (its file records each with its source):
+ * the payment policies of the Claims Processing Manual ch. 12 § 40 and the NCCI edit families.
+ */
+export type MedicarePolicy =
+  | 'global-surgery'
+  | 'multiple-procedure'
+  | 'bilateral'
+  | 'surgeons'
+  | 'ncci-ptp'
+  | 'ncci-add-on'
+  | 'mue';
+
+/**
+ * Whether a jurisdiction applies one of Medicare's policies on a date: its file says so. Today every
+ * payment policy follows the `paymentPolicies` family switch and the NCCI families follow `ncci` and
+ * `mue`; a jurisdiction file may record each policy apart (issue 14, item 8).
+ */
+export function adoptsPolicy(j: Jurisdiction, policy: MedicarePolicy, date: string): boolean {
+  const p =
+    policy === 'ncci-ptp' || policy === 'ncci-add-on' ? j.ncci : policy === 'mue' ? j.mue : j.paymentPolicies;
+  return p?.adopted === true && (p.from === undefined || p.from <= date);
+}
+
+/**
  * Whether a jurisdiction applies Medicare's payment policies (global surgery, multiple procedure,
  * bilateral, assistant, co- and team surgery, split care) on a date: its file says so.
  */
