@@ -117,7 +117,20 @@ export const JurisdictionSchema = v.object({
   }),
   /** NCCI procedure-to-procedure edits and MUEs: adopted, from when, with the source; null = not known. */
   ncci: v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
-  mue: v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
+  mue: v.nullable(
+    v.object({
+      adopted: v.boolean(),
+      from: v.optional(date),
+      source: SourceSchema,
+      /**
+       * The jurisdiction's own source says it pays units up to the MUE (the units over it are not
+       * paid, the rest are). Absent: CMS's adjudication, which denies the line (MAI 1) or every line
+       * of the code on the date (MAI 2 and 3) whose units exceed the MUE (NCCI Policy Manual for
+       * Medicare Services, ch. I § V).
+       */
+      paysUpToLimit: v.optional(v.object({ value: v.boolean(), source: LinkedSourceSchema })),
+    }),
+  ),
   /**
    * Medicare's payment policies for professional services (global surgery, multiple procedure,
    * bilateral, assistant, co- and team surgery, modifiers 52–56): adopted, from when, with the

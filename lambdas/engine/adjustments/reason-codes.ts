@@ -123,8 +123,11 @@ export const REASON_CODES = {
     internalCode: 'BR-MUE',
     carc: '151',
     groupCode: 'CO',
-    text: 'Units above the medically unlikely edit (MUE) for the code: reduced to the MUE.',
-    mappingSource: `${CARC_LIST}: 151, payment adjusted because the payer deems the information submitted does not support this many/frequency of services`,
+    rarc: 'N362',
+    text: 'Units above the medically unlikely edit (MUE) for the code: the line is denied (every line of the code on the date, for a date of service MUE).',
+    // CMS's NCCI documentation names no CARC or RARC for MUE denials; Medicare contractors pair
+    // RARC N362 with them (Noridian JF Part B reason code guidance; MACs differ on the CARC).
+    mappingSource: `${CARC_LIST}: 151, payment adjusted because the payer deems the information submitted does not support this many/frequency of services; X12 RARC list: N362, the number of days or units of service exceeds our acceptable maximum, as Noridian (a Medicare contractor) pairs it with MUE denials: https://med.noridianmedicare.com/web/jfb/topics/claim-submission/reason-code-guidance/mue-service-exceeds-max`,
   },
   'BR-NCCI-PTP': {
     internalCode: 'BR-NCCI-PTP',
@@ -272,7 +275,7 @@ export const REGULATIONS = {
   },
   mue: {
     citation:
-      'CMS National Correct Coding Initiative: Medically Unlikely Edits (MUE adjudication indicators 1, 2, 3)',
+      'CMS National Correct Coding Initiative: Medically Unlikely Edits (MUE adjudication indicators 1, 2, 3); NCCI Policy Manual for Medicare Services, Chapter I, § V',
     url: 'https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-medically-unlikely-edits',
   },
   ncciPtp: {

@@ -155,8 +155,8 @@ describe('external values (the seed examples)', () => {
   });
 
   it('applies a value during the rules, just before the rule it names', () => {
-    // 97110 × 8 = 8 × 28.79 = 230.32 (billed 300.00: 69.68 over the fee schedule). MUE 6 (MAI 3,
-    // mue_practitioner_derived.csv line 10188) runs first: 2 units, 57.58, not paid → 172.74. Then
+    // 97110 × 6 = 6 × 28.79 = 172.74 (billed 300.00: 127.26 over the fee schedule), at its MUE of 6
+    // (MAI 3, mue_practitioner_derived.csv line 10188), which runs first and takes nothing. Then
     // the customer's 10% off, during the multiple-procedure rule: 10% of 172.74 = 17.27 → 155.47.
     // Then the therapy reduction: half the practice expense (13.80 / 2 = 6.90) of units 2–6, 34.50
     // → 120.97.
@@ -164,7 +164,7 @@ describe('external values (the seed examples)', () => {
       lines: [
         {
           code: '97110',
-          units: 8,
+          units: 6,
           dateOfService: '2025-03-04',
           charge: '300.00',
           externalValues: [
@@ -183,8 +183,7 @@ describe('external values (the seed examples)', () => {
     }).lines;
     expect(line?.allowed).toBe('120.97');
     expect(line?.adjustments.map((a) => [a.internalCode, a.amount])).toEqual([
-      ['FS-MAX', '69.68'],
-      ['BR-MUE', '57.58'],
+      ['FS-MAX', '127.26'],
       ['CUST-10', '17.27'],
       ['BR-MULTIPLE-PROCEDURE', '34.50'],
     ]);

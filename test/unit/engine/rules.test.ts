@@ -44,14 +44,18 @@ describe('bill review rules', () => {
   });
 
   describe('MUE', () => {
-    it('reduces units over a date-of-service MUE (99213: MUE 2, MAI 3) from the highest-numbered line, CARC 151', () => {
-      // 3 units of 99213 in one day against an MUE of 2: one unit (88.82) of line 2 is not paid.
+    it('denies every line of the code that day over a date-of-service MUE (99213: MUE 2, MAI 3), CARC 151', () => {
+      // 3 units of 99213 in one day against an MUE of 2: CMS denies both lines whole (NCCI Policy
+      // Manual, ch. I § V), it does not pay two units: 177.64 (2 × 88.82) and 88.82 not paid.
       const priced = bill([
         { code: '99213', dateOfService: '2025-03-04', charge: '200.00', units: 2 },
         { code: '99213', modifiers: ['25'], dateOfService: '2025-03-04', charge: '150.00' },
       ]);
-      expect(priced.lines[0]).toMatchObject({ allowed: '177.64' });
+      expect(priced.lines[0]).toMatchObject({ allowed: '0.00', status: 'denied' });
       expect(priced.lines[1]).toMatchObject({ allowed: '0.00', status: 'denied' });
+      expect(priced.lines[0]?.adjustments).toContainEqual(
+        expect.objectContaining({ carc: '151', amount: '177.64', bucket: 'billReview' }),
+      );
       expect(priced.lines[1]?.adjustments).toContainEqual(
         expect.objectContaining({ carc: '151', amount: '88.82', bucket: 'billReview' }),
       );
