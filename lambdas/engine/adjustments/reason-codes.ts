@@ -144,6 +144,29 @@ export const REASON_CODES = {
     text: 'Evaluation and management visit inside the global period of a surgery by the same provider: included in the surgery.',
     mappingSource: `${CARC_LIST}: 97, included in the allowance for another service; RARC M144, pre-/post-operative care payment is included in the allowance for the surgery/procedure`,
   },
+  'BR-GLOBAL-PROCEDURE': {
+    internalCode: 'BR-GLOBAL-PROCEDURE',
+    carc: '97',
+    groupCode: 'CO',
+    rarc: 'M144',
+    text: 'Procedure by the same provider inside the postoperative period of a surgery (GLOB DAYS 010 or 090) without modifier 58, 78 or 79: included in the surgery.',
+    mappingSource: `${CARC_LIST}: 97, included in the allowance for another service; RARC M144, pre-/post-operative care payment is included in the allowance for the surgery/procedure`,
+  },
+  'BR-RETURN-TO-OR': {
+    internalCode: 'BR-RETURN-TO-OR',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Unplanned return to the operating room for a related procedure (modifier 78): paid the intra-operative share of the fee.',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (the maximum for a return to the operating room is the intra-operative share of the global fee)`,
+  },
+  'BR-ADD-ON-NO-PRIMARY': {
+    internalCode: 'BR-ADD-ON-NO-PRIMARY',
+    carc: '107',
+    groupCode: 'CO',
+    rarc: 'N122',
+    text: 'Add-on code (GLOB DAYS ZZZ) without a paid primary procedure by the same provider on the same date.',
+    mappingSource: `${CARC_LIST}: 107, the related or qualifying claim/service was not identified on this claim; RARC N122, add-on code cannot be billed by itself (CMS's add-on code edit page names no CARC: these are the X12 codes whose wording fits)`,
+  },
   'BR-MULTIPLE-PROCEDURE': {
     internalCode: 'BR-MULTIPLE-PROCEDURE',
     carc: '59',
@@ -287,6 +310,21 @@ export const REGULATIONS = {
     citation:
       'Medicare Claims Processing Manual, Chapter 12, §§ 40.1–40.4 (global surgery: components, global days, modifiers 24, 25, 57 and 79)',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  globalSurgeryProcedures: {
+    citation:
+      "Medicare Claims Processing Manual, Chapter 12, § 40.1 (the global package includes the surgeon's care of complications that need no return to the operating room; staged, unrelated and return-trip procedures are not included) and § 40.2 (modifiers 58, 78 and 79), with GLOB DAYS of the PFS Relative Value File documentation",
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  returnToOperatingRoom: {
+    citation:
+      'Medicare Claims Processing Manual, Chapter 12, § 40.4 (a return trip to the operating room billed with modifier 78 is paid the intra-operative value of the code; a 000-day code, which has no intra-operative share, in full; no new postoperative period), with the INTRA OP percentage of the PFS Relative Value File',
+    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
+  },
+  addOnCodes: {
+    citation:
+      'CMS, Medicare NCCI Add-on Code Edits (an add-on code is paid only when a primary procedure is also eligible for payment to the same practitioner for the same patient on the same date of service); NCCI Policy Manual for Medicare Services, Chapter I (add-on codes); PFS Relative Value File documentation, GLOB DAYS ZZZ',
+    url: 'https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-add-code-edits',
   },
   multipleProcedure: {
     citation:

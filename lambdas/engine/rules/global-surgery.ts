@@ -11,7 +11,7 @@ import type { BillRule, RuleDecision, RuleLine } from './types.js';
  * out, so in doubt the rule pays. 99024 (postoperative follow-up) falls outside the range on
  * purpose: its status B already makes the fee schedule pay nothing for it.
  */
-function isVisit(code: string): boolean {
+export function isVisit(code: string): boolean {
   return code >= '99202' && code <= '99499' && /^\d{5}$/.test(code);
 }
 
@@ -19,7 +19,7 @@ function isVisit(code: string): boolean {
 type Part = 'before' | 'day' | 'after';
 
 /** A surgery line's global window, in day numbers (inclusive), from its GLOB DAYS. */
-interface Surgery {
+export interface Surgery {
   readonly rule: RuleLine;
   /** GLOB DAYS as in the RVU file: 090, 010, 000, or YYY (the payer sets the period). */
   readonly globalDays: '090' | '010' | '000' | 'YYY';
@@ -41,13 +41,20 @@ const PERIODS = {
  * apply), ZZZ (an add-on inside the primary service's period) and a blank open none. A surgery
  * billed for one part of the global package (modifiers 54, 55, 56; § 40.2) opens only that part:
  * 54 (surgical care only) and 56 (preoperative care only) stop at the day of surgery, 55
- * (postoperative care only) starts the day after.
+ * (postoperative care only) starts the day after. A return to the operating room for a related
+ * procedure (modifier 78) opens none: it is paid its intra-operative value only and the original
+ * surgery's postoperative period goes on, not a new one (Medicare Claims Processing Manual,
+ * Chapter 12, § 40.4; 58 and 79 do start a new period, so those lines open theirs).
+ *
+ * @param rule - a priced line with its RVU row
+ * @returns the line's global window in day numbers, or undefined when it opens none
  */
-function surgeryOf(rule: RuleLine): Surgery | undefined {
+export function surgeryOf(rule: RuleLine): Surgery | undefined {
   const globalDays = rule.rvu?.globalDays;
   if (globalDays !== '090' && globalDays !== '010' && globalDays !== '000' && globalDays !== 'YYY')
     return undefined;
   const { line } = rule;
+  if (line.modifiers.includes('78')) return undefined;
   const period = PERIODS[globalDays];
   const postOnly = line.modifiers.includes('55');
   const preOnly = line.modifiers.includes('54') || line.modifiers.includes('56');

@@ -1,5 +1,6 @@
 import type { Jurisdiction } from '../jurisdictions.js';
 import type { Cents } from '../money.js';
+import { addOnCodesRule } from './add-on-codes.js';
 import { bilateralRule } from './bilateral.js';
 import { duplicatesRule } from './duplicates.js';
 import { frequencyLimitRule } from './frequency-limits.js';
@@ -7,29 +8,36 @@ import { globalSurgeryRule } from './global-surgery.js';
 import { mueRule } from './mue.js';
 import { multipleProcedureRule } from './multiple-procedure.js';
 import { ncciPtpRule } from './ncci-ptp.js';
+import { proceduresInGlobalPeriodRule, returnToOperatingRoomRule } from './procedures-in-global-period.js';
 import { documentationRule, priorAuthorizationRule } from './review-lists.js';
 import { surgeonsRule } from './surgeons.js';
 import type { AppliedDecision, BillRule, DuringChange, RuleContext, RuleLine } from './types.js';
 
 /**
  * The rules, in the order they run (docs/decisions/005-rule-order.md says why): edits first, each on
- * what the earlier ones left (duplicates, NCCI PTP, units, global surgery, authorisation and
- * documentation, frequency limits), then payment reductions (bilateral before multiple procedure
- * ranking, then the surgeon's role: assistant, co- or team surgeon, split care). Lesser of billed
- * is applied after all of them, by the caller.
+ * what the earlier ones left (duplicates, NCCI PTP, units, procedures in another surgery's global
+ * period before the visits in it, so that a bundled procedure opens no period for visits,
+ * authorisation and documentation, frequency limits, and add-on codes last, as an add-on is paid
+ * only with a primary that every other edit left payable), then payment reductions (bilateral
+ * before multiple procedure ranking, then the intra-operative value of a return to the operating
+ * room and the surgeon's role: assistant, co- or team surgeon, split care). Lesser of billed is
+ * applied after all of them, by the caller.
  */
 export const RULES: readonly BillRule[] = [
   // Edits
   duplicatesRule,
   ncciPtpRule,
   mueRule,
+  proceduresInGlobalPeriodRule,
   globalSurgeryRule,
   priorAuthorizationRule,
   documentationRule,
   frequencyLimitRule,
+  addOnCodesRule,
   // Payment reductions
   bilateralRule,
   multipleProcedureRule,
+  returnToOperatingRoomRule,
   surgeonsRule,
 ];
 

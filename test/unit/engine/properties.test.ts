@@ -102,7 +102,8 @@ describe('priced bills (properties)', () => {
 
   it('no bill review rule raises a line above its fee schedule amount or below zero, and line order changes nothing', () => {
     // Codes that trip every rule: surgery (MULT PROC 2, endoscopy families 3), imaging (4), therapy
-    // (5), visits inside global periods, NCCI pairs of the sample, MUEs; with the modifiers the rules read.
+    // (5), visits and procedures inside global periods, add-ons (ZZZ) with and without a primary,
+    // NCCI pairs of the sample, MUEs; with the modifiers the rules read.
     const reviewLine = fc.record({
       code: fc.constantFrom(
         '29877',
@@ -140,6 +141,8 @@ describe('priced bills (properties)', () => {
           '25',
           '24',
           '57',
+          '58',
+          '78',
           '79',
           '80',
           'AS',

@@ -84,7 +84,7 @@ describe('lines the first engine priced wrongly', () => {
       lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
     });
     expect(priced.notices[0]).toMatch(
-      /applied for US-MEDICARE, in this order: Duplicate lines; NCCI procedure-to-procedure edits; Medically unlikely edits \(units\); Global surgery.*Multiple procedure payment reductions.*Not applied.*Frequency/,
+      /applied for US-MEDICARE, in this order: Duplicate lines; NCCI procedure-to-procedure edits; Medically unlikely edits \(units\); Procedures in another surgery's global period; Global surgery.*; Add-on codes without their primary procedure; Bilateral.*Multiple procedure payment reductions; Return to the operating room.*Not applied.*Frequency/,
     );
     const delaware = price({
       jurisdiction: 'DE',
