@@ -29,7 +29,7 @@ import type {
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
-import { adoptsPaymentPolicies } from './rules/payment-policy.js';
+import { adoptsPolicy, stateNumber } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -618,8 +618,13 @@ function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
   for (const item of work) {
     const result = item.result;
     if (result.kind !== 'priced' || !result.rvu || !item.line.modifiers.includes('50')) continue;
-    if (!adoptsPaymentPolicies(j, item.line.dateOfService)) continue;
-    const basis = bilateralBasis(result.rvu, result.unitAmount, item.line.units);
+    if (!adoptsPolicy(j, 'bilateral', item.line.dateOfService)) continue;
+    const basis = bilateralBasis(
+      result.rvu,
+      result.unitAmount,
+      item.line.units,
+      stateNumber(j, 'bilateral', 'bilateralPercent', item.line.dateOfService),
+    );
     if (basis) item.bilateral = basis;
   }
 }

@@ -2,6 +2,7 @@ import type { FeeIndex, MueEntry } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { cents } from '../money.js';
 import { ncciEditions } from './ncci-editions.js';
+import { adoptsPolicy } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 function mueFor(index: FeeIndex, code: string, date: string): MueEntry | undefined {
@@ -30,7 +31,7 @@ export const mueRule: BillRule = {
   title: 'Medically unlikely edits (units)',
   stage: 'edit',
   regulation: REGULATIONS.mue,
-  appliesTo: (j, date) => j.mue?.adopted === true && (j.mue.from === undefined || j.mue.from <= date),
+  appliesTo: (j, date) => adoptsPolicy(j, 'mue', date),
   run(lines, { index }) {
     const decisions: RuleDecision[] = [];
     // Lines of one code and component on one day, found by sorting (no string keys); the
