@@ -148,6 +148,11 @@ function stateNumber<T extends v.GenericSchema>(value: T) {
 export const PolicyParametersSchema = v.strictObject({
   /** multiple-procedure: percent of the fee paid for each surgical procedure after the highest (Medicare: 50). */
   multipleSurgeryPercent: v.optional(stateNumber(percent)),
+  /**
+   * multiple-procedure: true where the state's clause speaks of surgical procedures only, so Medicare's
+   * imaging, therapy, cardiovascular and ophthalmology reductions (MULT PROC 4–7) are not applied.
+   */
+  surgeryOnly: v.optional(stateNumber(v.literal(true))),
   /** bilateral: percent of one side's fee paid for both sides of a BILAT SURG 1 procedure (Medicare: 150). */
   bilateralPercent: v.optional(stateNumber(percent)),
   /** surgeons: an assistant at surgery, modifiers 80, 81, 82 (Medicare: 16). */
@@ -170,6 +175,7 @@ export type PolicyParameter = keyof PolicyParameters;
 /** The policy each state number belongs to: a file may give it only under that policy. */
 export const POLICY_PARAMETERS: Readonly<Record<PolicyParameter, MedicarePolicy>> = {
   multipleSurgeryPercent: 'multiple-procedure',
+  surgeryOnly: 'multiple-procedure',
   bilateralPercent: 'bilateral',
   assistantPercent: 'surgeons',
   nonPhysicianAssistantPercent: 'surgeons',

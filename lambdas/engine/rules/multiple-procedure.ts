@@ -382,6 +382,9 @@ export const multipleProcedureRule: BillRule = {
       }
       if (units < 2) continue;
       if (present.has('2')) surgery(lines, group, ctx, cuts);
+      // A state whose clause names surgical procedures only adopts no imaging or therapy reductions.
+      const day = (lines[group[0] as number] as RuleLine).line.dateOfService;
+      if (stateNumber(ctx.jurisdiction, 'multiple-procedure', 'surgeryOnly', day)) continue;
       if (present.has('4')) diagnostics(lines, group, ctx, cuts, '4');
       if (present.has('6')) diagnostics(lines, group, ctx, cuts, '6');
       if (present.has('7')) diagnostics(lines, group, ctx, cuts, '7');
