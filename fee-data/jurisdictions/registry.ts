@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
-import { type Jurisdiction, JurisdictionSchema } from './schema.js';
+import {
+  type Jurisdiction,
+  JurisdictionSchema,
+  MEDICARE_POLICIES,
+  POLICY_PARAMETERS,
+  type PolicyParameter,
+} from './schema.js';
 
 /** This folder: where the jurisdiction files live. */
 export const JURISDICTIONS_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -74,7 +80,38 @@ export function parseJurisdictionFile(file: string, text: string): Jurisdiction 
     throw new JurisdictionFileError(file, 'id', `is "${j.id}" but the file is named for "${expected}"`);
   }
   checkEditions(file, 'billTypes.professional.editions', j.billTypes.professional.editions);
+  checkPolicies(file, j);
   return j;
+}
+
+/**
+ * Each recorded policy: a real `from` date, and state numbers only under the policy they belong to
+ * and only where the policy is adopted (a number for a policy the state does not apply is a mistake).
+ */
+function checkPolicies(file: string, j: Jurisdiction): void {
+  for (const policy of MEDICARE_POLICIES) {
+    const p = j.policies?.[policy];
+    if (p === undefined) continue;
+    const at = `policies.${policy}`;
+    if (p.from !== undefined && !isCalendarDate(p.from))
+      throw new JurisdictionFileError(file, `${at}.from`, 'is not a date');
+    for (const name of Object.keys(p.parameters ?? {}) as PolicyParameter[]) {
+      if (POLICY_PARAMETERS[name] !== policy) {
+        throw new JurisdictionFileError(
+          file,
+          `${at}.parameters.${name}`,
+          `belongs to ${POLICY_PARAMETERS[name]}, not ${policy}`,
+        );
+      }
+      if (!p.adopted) {
+        throw new JurisdictionFileError(
+          file,
+          `${at}.parameters.${name}`,
+          'is given for a policy not adopted',
+        );
+      }
+    }
+  }
 }
 
 /** Editions in order of effective date, each ending before the next begins. */

@@ -101,6 +101,107 @@ export const FrequencyLimitSchema = v.object({
   source: LinkedSourceSchema,
 });
 
+/**
+ * The Medicare policies a jurisdiction may adopt one by one: the payment policies of the Medicare
+ * Claims Processing Manual, Chapter 12, § 40 (global surgery § 40.1–40.4, multiple procedure § 40.6,
+ * bilateral § 40.7, assistant, co- and team surgeons § 20.4.3 and § 40.8) and the NCCI edit families
+ * (procedure-to-procedure edits, add-on code edits, medically unlikely edits).
+ */
+export const MEDICARE_POLICIES = [
+  'global-surgery',
+  'multiple-procedure',
+  'bilateral',
+  'surgeons',
+  'ncci-ptp',
+  'ncci-add-on',
+  'mue',
+] as const;
+
+export type MedicarePolicy = (typeof MEDICARE_POLICIES)[number];
+
+/**
+ * What a policy adoption (or a state's own number) rests on: the clause that says so, where it is
+ * (rule number, section or page), and a public https link to it.
+ */
+export const PolicySourceSchema = v.object({
+  /** "Ala. Admin. Code r. 480-5-5-.15, Bill Screening". */
+  citation: v.pipe(v.string(), v.minLength(3)),
+  url: v.pipe(v.string(), v.url(), v.startsWith('https://')),
+  /** Where in the source the clause is: "(2)(c)", "§ 134.203(a)(5)", "Section 1, page 3". */
+  section: v.pipe(v.string(), v.minLength(1)),
+});
+
+const percent = v.pipe(
+  v.string(),
+  v.regex(/^\d+(\.\d+)?$/, 'must be a percentage as a decimal string, such as "62.5"'),
+);
+
+/** A state's own number where its rule differs from Medicare's, with the clause that sets it. */
+function stateNumber<T extends v.GenericSchema>(value: T) {
+  return v.object({ value, source: PolicySourceSchema });
+}
+
+/**
+ * A state's own numbers for the policies it adopts with changes. Each belongs to one policy (see
+ * {@link POLICY_PARAMETERS}); absent means Medicare's number applies.
+ */
+export const PolicyParametersSchema = v.strictObject({
+  /** multiple-procedure: percent of the fee paid for each surgical procedure after the highest (Medicare: 50). */
+  multipleSurgeryPercent: v.optional(stateNumber(percent)),
+  /**
+   * multiple-procedure: true where the state's clause speaks of surgical procedures only, so Medicare's
+   * imaging, therapy, cardiovascular and ophthalmology reductions (MULT PROC 4–7) are not applied.
+   */
+  surgeryOnly: v.optional(stateNumber(v.literal(true))),
+  /** bilateral: percent of one side's fee paid for both sides of a BILAT SURG 1 procedure (Medicare: 150). */
+  bilateralPercent: v.optional(stateNumber(percent)),
+  /** surgeons: an assistant at surgery, modifiers 80, 81, 82 (Medicare: 16). */
+  assistantPercent: v.optional(stateNumber(percent)),
+  /** surgeons: an assistant at surgery who is not a physician, modifier AS (Medicare: 13.6). */
+  nonPhysicianAssistantPercent: v.optional(stateNumber(percent)),
+  /** surgeons: each co-surgeon, modifier 62 (Medicare: 62.5). */
+  coSurgeonPercent: v.optional(stateNumber(percent)),
+  /** global-surgery: postoperative days of a GLOB DAYS 090 code (Medicare: 90). */
+  majorFollowUpDays: v.optional(stateNumber(v.pipe(v.number(), v.integer(), v.minValue(0)))),
+  /** global-surgery: postoperative days of a GLOB DAYS 010 code (Medicare: 10). */
+  minorFollowUpDays: v.optional(stateNumber(v.pipe(v.number(), v.integer(), v.minValue(0)))),
+  /** global-surgery: whether the day before a 090 surgery is in its period (Medicare: yes). */
+  preoperativeDay: v.optional(stateNumber(v.boolean())),
+});
+
+export type PolicyParameters = v.InferOutput<typeof PolicyParametersSchema>;
+export type PolicyParameter = keyof PolicyParameters;
+
+/** The policy each state number belongs to: a file may give it only under that policy. */
+export const POLICY_PARAMETERS: Readonly<Record<PolicyParameter, MedicarePolicy>> = {
+  multipleSurgeryPercent: 'multiple-procedure',
+  surgeryOnly: 'multiple-procedure',
+  bilateralPercent: 'bilateral',
+  assistantPercent: 'surgeons',
+  nonPhysicianAssistantPercent: 'surgeons',
+  coSurgeonPercent: 'surgeons',
+  majorFollowUpDays: 'global-surgery',
+  minorFollowUpDays: 'global-surgery',
+  preoperativeDay: 'global-surgery',
+};
+
+/**
+ * One policy as a jurisdiction's sources record it: adopted or not, from when, on what clause, and
+ * the state's own numbers where they differ from Medicare's. A policy the sources we read do not
+ * speak to has no entry at all (unknown, so the rule does not run): an entry always has a source.
+ */
+export const PolicyAdoptionSchema = v.object({
+  adopted: v.boolean(),
+  /** The first date of service the adoption covers; absent: every date. */
+  from: v.optional(date),
+  source: PolicySourceSchema,
+  parameters: v.optional(PolicyParametersSchema),
+  /** What the clause says that the engine does not model, and anything read that bears on it. */
+  notes: v.optional(v.array(v.string())),
+});
+
+export type PolicyAdoption = v.InferOutput<typeof PolicyAdoptionSchema>;
+
 export const JurisdictionSchema = v.object({
   /** "AZ", "DC", "US-OWCP", "US-MEDICARE". */
   id: v.string(),
@@ -138,6 +239,23 @@ export const JurisdictionSchema = v.object({
    */
   paymentPolicies: v.optional(
     v.nullable(v.object({ adopted: v.boolean(), from: v.optional(date), source: SourceSchema })),
+  ),
+  /**
+   * Each Medicare policy as the jurisdiction's own ground rules record it (issue 14, item 8). An
+   * entry here decides for its policy; a policy without one falls back to its family switch above
+   * (`ncci` for ncci-ptp and ncci-add-on, `mue` for mue, `paymentPolicies` for the four payment
+   * policies), and without either the rule does not run.
+   */
+  policies: v.optional(
+    v.strictObject({
+      'global-surgery': v.optional(PolicyAdoptionSchema),
+      'multiple-procedure': v.optional(PolicyAdoptionSchema),
+      bilateral: v.optional(PolicyAdoptionSchema),
+      surgeons: v.optional(PolicyAdoptionSchema),
+      'ncci-ptp': v.optional(PolicyAdoptionSchema),
+      'ncci-add-on': v.optional(PolicyAdoptionSchema),
+      mue: v.optional(PolicyAdoptionSchema),
+    }),
   ),
   /** Payment is the lesser of the billed charge and the fee schedule amount. null = not known. */
   lesserOfBilled: v.nullable(v.object({ value: v.boolean(), source: SourceSchema })),

@@ -1,5 +1,5 @@
 import type { EditionInfo } from '../fee-index/header.js';
-import type { FeeIndex } from '../fee-index/reader.js';
+import type { FeeIndex, RvuEntry } from '../fee-index/reader.js';
 import {
   type InternalReasonCode,
   REASON_CODES,
@@ -29,7 +29,7 @@ import type {
 } from './priced-bill.js';
 import { bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
-import { adoptsPaymentPolicies } from './rules/payment-policy.js';
+import { adoptsPaymentPolicies, adoptsPolicy, stateNumber } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -614,14 +614,37 @@ function resolveValues(work: Working[], bill: NormalisedBill): string[] {
  * Lines billed with modifier 50 are priced for both sides before the rules (Medicare Claims
  * Processing Manual, Chapter 12, § 40.7), where the jurisdiction applies Medicare's payment policies.
  */
-function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
+function applyBilateralBasis(work: Working[], index: FeeIndex, j: Jurisdiction): void {
   for (const item of work) {
     const result = item.result;
-    if (result.kind !== 'priced' || !result.rvu || !item.line.modifiers.includes('50')) continue;
-    if (!adoptsPaymentPolicies(j, item.line.dateOfService)) continue;
-    const basis = bilateralBasis(result.rvu, result.unitAmount, item.line.units);
+    if (result.kind !== 'priced' || !item.line.modifiers.includes('50')) continue;
+    if (!adoptsPolicy(j, 'bilateral', item.line.dateOfService)) continue;
+    const rvu = policyIndicators(index, j, item);
+    if (!rvu) continue;
+    const basis = bilateralBasis(
+      rvu,
+      result.unitAmount,
+      item.line.units,
+      stateNumber(j, 'bilateral', 'bilateralPercent', item.line.dateOfService),
+    );
     if (basis) item.bilateral = basis;
   }
+}
+
+/**
+ * The Medicare RVU row whose payment policy indicators (GLOB DAYS, MULT PROC, BILAT SURG, ASST/CO/TEAM
+ * SURG) the rules read for a line. A line the physician fee schedule priced carries its own; a line a
+ * state's own table priced carries none, so where the state adopts one of Medicare's payment policies
+ * on the date the row of the Medicare edition for that date is looked up: the state rules refer to
+ * Medicare's indicators (Ala. Admin. Code r. 480-5-5-.15(1): "codes which have been assigned a 90-day
+ * global period by Medicare"). Elsewhere nothing changes.
+ */
+function policyIndicators(index: FeeIndex, j: Jurisdiction, item: Working): RvuEntry | undefined {
+  const result = item.result;
+  if (result.kind !== 'priced') return undefined;
+  if (result.rvu || !adoptsPaymentPolicies(j, item.line.dateOfService)) return result.rvu;
+  const edition = index.editionFor('pfs-rvu', item.line.dateOfService)?.edition;
+  return edition ? index.rvu(item.line.code, '', edition) : undefined;
 }
 
 /** Units the amount counts and the fee schedule amount for the line (anesthesia and drugs: one). */
@@ -648,7 +671,7 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
       amount,
       units,
       // Every rule line has the same fields, set or not: one object shape for the rules to read.
-      rvu: result.rvu,
+      rvu: policyIndicators(index, j, item),
       pePart: result.pePart,
     };
   });
@@ -843,7 +866,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
     item.result = jurisdictionFee(index, jurisdiction as Jurisdiction, item.query);
   }
   applyInjectionStatus(work);
-  applyBilateralBasis(work, jurisdiction as Jurisdiction);
+  applyBilateralBasis(work, index, jurisdiction as Jurisdiction);
   const valueNotices = resolveValues(work, bill);
 
   applyRules(work, index, jurisdiction as Jurisdiction, bill);

@@ -2,7 +2,7 @@ import type { RvuEntry } from '../../fee-index/reader.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { type Cents, cents, formatCents, percentOf } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
-import { adoptsPaymentPolicies, sessions } from './payment-policy.js';
+import { adoptsPolicy, type StateNumber, sessions, stateNumber } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -34,15 +34,25 @@ const MODIFIER_50_SHARE: Record<string, { percent: string; meaning: string }> = 
  *
  * @param rvu - the RVU row that priced the line
  * @param unitAmount - the fee for one side
+ * @param state - the state's own percentage for BILAT SURG 1, where its ground rules set one
+ *   (Alabama: 180%); the step then cites the state's clause
  * @returns the amount and its explanation step, or undefined when the line has no BILAT SURG value
  */
 export function bilateralBasis(
   rvu: RvuEntry,
   unitAmount: Cents,
   units: number,
+  state?: StateNumber<string>,
 ): { amount: Cents; step: ExplanationStep; notice?: string } | undefined {
-  const share = MODIFIER_50_SHARE[rvu.bilateralSurgery];
-  if (!share) return undefined;
+  const medicare = MODIFIER_50_SHARE[rvu.bilateralSurgery];
+  if (!medicare) return undefined;
+  const share =
+    state && rvu.bilateralSurgery === '1'
+      ? {
+          percent: state.value,
+          meaning: `indicator 1: both sides are paid at ${state.value}% of the fee for one side (the state's rate, ${state.regulation.citation})`,
+        }
+      : medicare;
   const amount = percentOf(unitAmount, share.percent);
   return {
     amount,
@@ -55,7 +65,7 @@ export function bilateralBasis(
         unitAmount: formatCents(unitAmount),
       },
       result: formatCents(amount),
-      regulation: REGULATIONS.bilateral,
+      regulation: share === medicare ? REGULATIONS.bilateral : (state as StateNumber<string>).regulation,
     },
     ...(units === 1
       ? {}
@@ -77,8 +87,8 @@ export const bilateralRule: BillRule = {
   title: 'Bilateral procedures',
   stage: 'payment',
   regulation: REGULATIONS.bilateral,
-  appliesTo: adoptsPaymentPolicies,
-  run(lines) {
+  appliesTo: (j, date) => adoptsPolicy(j, 'bilateral', date),
+  run(lines, ctx) {
     const decisions: RuleDecision[] = [];
     for (const group of sessions(lines)) {
       const right = new Map<string, number>();
@@ -105,13 +115,23 @@ export const bilateralRule: BillRule = {
         if (second.amount === 0) continue;
         const pair = `lines ${first.line.lineNumber} and ${second.line.lineNumber} (${left.line.code}, RT and LT)`;
         if (indicator === '1') {
-          const cut = cents(second.amount - percentOf(second.amount, '50'));
+          // 150% for both sides (§ 40.7), or the state's own percentage: the second side pays the rest.
+          const state = stateNumber(
+            ctx.jurisdiction,
+            'bilateral',
+            'bilateralPercent',
+            second.line.dateOfService,
+          );
+          const both = state?.value ?? '150';
+          const secondShare = String(Number(both) - 100);
+          const cut = cents(second.amount - percentOf(second.amount, secondShare));
           decisions.push({
             lineIndex: secondIndex,
             decision: 'reduced',
             reduction: cut,
             reason: 'BR-BILATERAL',
-            message: `Bilateral procedure on ${pair}: BILAT SURG indicator 1 pays both sides at 150% of one side, so line ${second.line.lineNumber} is paid at 50%: ${formatCents(cents(cut))} withheld.`,
+            message: `Bilateral procedure on ${pair}: BILAT SURG indicator 1 pays both sides at ${both}% of one side${state ? ` (the state's rate, ${state.regulation.citation})` : ''}, so line ${second.line.lineNumber} is paid at ${secondShare}%: ${formatCents(cents(cut))} withheld.`,
+            ...(state ? { regulation: state.regulation } : {}),
           });
         } else {
           decisions.push({

@@ -1,6 +1,8 @@
 import { dateOfDay } from '../../fee-index/header.js';
-import { REGULATIONS } from '../adjustments/reason-codes.js';
+import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
+import type { Jurisdiction } from '../jurisdictions.js';
 import { cents } from '../money.js';
+import { adoptsPolicy, stateNumber } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -25,6 +27,10 @@ export interface Surgery {
   readonly globalDays: '090' | '010' | '000' | 'YYY';
   readonly first: number;
   readonly last: number;
+  /** Postoperative days of the period (Medicare's, or the state's own). */
+  readonly postDays: number;
+  /** Where the state's own global rule set (or left silent) the period: said and cited on the line. */
+  readonly state?: { readonly note: string; readonly regulation?: Regulation };
 }
 
 /** Postoperative days and whether the day before surgery is in the period, by GLOB DAYS. */
@@ -49,18 +55,63 @@ const PERIODS = {
  * @param rule - a priced line with its RVU row
  * @returns the line's global window in day numbers, or undefined when it opens none
  */
-export function surgeryOf(rule: RuleLine): Surgery | undefined {
+export function surgeryOf(rule: RuleLine, j: Jurisdiction): Surgery | undefined {
   const globalDays = rule.rvu?.globalDays;
   if (globalDays !== '090' && globalDays !== '010' && globalDays !== '000' && globalDays !== 'YYY')
     return undefined;
   const { line } = rule;
   if (line.modifiers.includes('78')) return undefined;
-  const period = PERIODS[globalDays];
+  const { state, ...period } = periodOf(globalDays, j, line.dateOfService);
   const postOnly = line.modifiers.includes('55');
   const preOnly = line.modifiers.includes('54') || line.modifiers.includes('56');
   const first = postOnly ? line.day + 1 : period.dayBefore ? line.day - 1 : line.day;
   const last = preOnly ? line.day : line.day + period.postDays;
-  return first <= last ? { rule, globalDays, first, last } : undefined;
+  return first <= last
+    ? { rule, globalDays, first, last, postDays: period.postDays, ...(state ? { state } : {}) }
+    : undefined;
+}
+
+/**
+ * The period of a GLOB DAYS value in a jurisdiction: Medicare's (PERIODS), with the follow-up days
+ * and the preoperative day the state's own ground rules set for the global surgery policy it adopts
+ * (Ala. Admin. Code r. 480-5-5-.15(1): six weeks after a 090 surgery, services before it paid). Where
+ * the state sets numbers but none for this GLOB DAYS, Medicare's apply and the line says so.
+ */
+function periodOf(
+  globalDays: keyof typeof PERIODS,
+  j: Jurisdiction,
+  date: string,
+): { dayBefore: boolean; postDays: number; state?: Surgery['state'] } {
+  const medicare = PERIODS[globalDays];
+  if (globalDays !== '090' && globalDays !== '010') return medicare;
+  const days = stateNumber(
+    j,
+    'global-surgery',
+    globalDays === '090' ? 'majorFollowUpDays' : 'minorFollowUpDays',
+    date,
+  );
+  const before = globalDays === '090' ? stateNumber(j, 'global-surgery', 'preoperativeDay', date) : undefined;
+  if (days || before) {
+    const regulation = (days ?? before)?.regulation as Regulation;
+    return {
+      dayBefore: before ? before.value : medicare.dayBefore,
+      postDays: days ? days.value : medicare.postDays,
+      state: {
+        note: `${j.id}'s period for GLOB DAYS ${globalDays}: ${days ? `${days.value} days after surgery` : `Medicare's ${medicare.postDays} days after surgery`}${before && !before.value ? ', the day before surgery not included' : ''} (${regulation.citation})`,
+        regulation,
+      },
+    };
+  }
+  const own = j.policies?.['global-surgery'];
+  if (own?.parameters !== undefined && adoptsPolicy(j, 'global-surgery', date)) {
+    return {
+      ...medicare,
+      state: {
+        note: `${j.id}'s global surgery rule (${own.source.citation}, ${own.source.section}) sets no period for GLOB DAYS ${globalDays}: Medicare's ${medicare.postDays} days applied`,
+      },
+    };
+  }
+  return medicare;
 }
 
 /**
@@ -118,14 +169,12 @@ export const globalSurgeryRule: BillRule = {
   title: 'Global surgery (visits in the global period)',
   stage: 'edit',
   regulation: REGULATIONS.globalSurgery,
-  appliesTo: (j, date) =>
-    j.paymentPolicies?.adopted === true &&
-    (j.paymentPolicies.from === undefined || j.paymentPolicies.from <= date),
-  run(lines) {
+  appliesTo: (j, date) => adoptsPolicy(j, 'global-surgery', date),
+  run(lines, ctx) {
     const byProvider = new Map<string, Surgery[]>();
     for (const l of lines) {
       if (l.amount <= 0 || isVisit(l.line.code)) continue;
-      const surgery = surgeryOf(l);
+      const surgery = surgeryOf(l, ctx.jurisdiction);
       if (!surgery) continue;
       const list = byProvider.get(l.line.provider);
       if (list) list.push(surgery);
@@ -151,7 +200,7 @@ export const globalSurgeryRule: BillRule = {
           continue;
         }
         const surgery = s.rule.line;
-        const days = Number(s.globalDays);
+        const days = s.postDays;
         decisions.push({
           lineIndex: i,
           decision: 'denied',
@@ -160,8 +209,9 @@ export const globalSurgeryRule: BillRule = {
           message:
             `Line ${line.lineNumber} (${line.code}, ${line.dateOfService}) is an E/M visit by the same provider as surgery ` +
             `line ${surgery.lineNumber} (${surgery.code}, ${surgery.dateOfService}), ${when(part, line.day - surgery.day)}, ` +
-            `inside its ${days}-day global period (GLOB DAYS ${s.globalDays}, ${dateOfDay(s.first)} to ${dateOfDay(s.last)}): ` +
+            `inside its ${days}-day global period (GLOB DAYS ${s.globalDays}, ${dateOfDay(s.first)} to ${dateOfDay(s.last)}${s.state ? `; ${s.state.note}` : ''}): ` +
             `included in the surgery's payment and denied; ${modifierHint(s.globalDays, part)}.`,
+          ...(s.state?.regulation ? { regulation: s.state.regulation } : {}),
         });
         return;
       }

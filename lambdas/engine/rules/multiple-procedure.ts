@@ -1,6 +1,6 @@
 import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { type Cents, cents, formatCents, percentOf } from '../money.js';
-import { adoptsPaymentPolicies, sessions } from './payment-policy.js';
+import { adoptsPolicy, sessions, stateNumber } from './payment-policy.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
 /** The MULT PROC indicators that reduce payment. */
@@ -252,13 +252,17 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
         : {}),
     });
   }
+  // 50% after the highest (§ 40.6), or the state's own percentage where its ground rules set one.
+  const date = (lines[group[0] as number] as RuleLine).line.dateOfService;
+  const state = stateNumber(ctx.jurisdiction, 'multiple-procedure', 'multipleSurgeryPercent', date);
+  const paid = state?.value ?? '50';
   rank(
     lines,
     items,
     cuts,
     'procedures',
-    (v) => cents(v - percentOf(v, '50')),
-    'paid at 50% (multiple surgery)',
+    (v) => cents(v - percentOf(v, paid)),
+    `paid at ${paid}% (multiple surgery${state ? `, ${state.regulation.citation}` : ''})`,
     5,
   );
 }
@@ -359,7 +363,7 @@ export const multipleProcedureRule: BillRule = {
   title: 'Multiple procedure payment reductions',
   stage: 'payment',
   regulation: REGULATIONS.multipleProcedure,
-  appliesTo: adoptsPaymentPolicies,
+  appliesTo: (j, date) => adoptsPolicy(j, 'multiple-procedure', date),
   run(lines, ctx) {
     const cuts = new Cuts();
     // Only lines with a MULT PROC indicator of 2–7 and something left to pay take part.
@@ -378,6 +382,9 @@ export const multipleProcedureRule: BillRule = {
       }
       if (units < 2) continue;
       if (present.has('2')) surgery(lines, group, ctx, cuts);
+      // A state whose clause names surgical procedures only adopts no imaging or therapy reductions.
+      const day = (lines[group[0] as number] as RuleLine).line.dateOfService;
+      if (stateNumber(ctx.jurisdiction, 'multiple-procedure', 'surgeryOnly', day)) continue;
       if (present.has('4')) diagnostics(lines, group, ctx, cuts, '4');
       if (present.has('6')) diagnostics(lines, group, ctx, cuts, '6');
       if (present.has('7')) diagnostics(lines, group, ctx, cuts, '7');

@@ -1,37 +1,110 @@
+import type {
+  MedicarePolicy,
+  PolicyAdoption,
+  PolicyParameter,
+  PolicyParameters,
+} from '../../../fee-data/jurisdictions/schema.js';
+import type { Regulation } from '../adjustments/reason-codes.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import type { RuleLine } from './types.js';
 
-/**
- * Medicare policies a jurisdiction may adopt one by one (its file records each with its source):
- * the payment policies of the Claims Processing Manual ch. 12 § 40 and the NCCI edit families.
- */
-export type MedicarePolicy =
-  | 'global-surgery'
-  | 'multiple-procedure'
-  | 'bilateral'
-  | 'surgeons'
-  | 'ncci-ptp'
-  | 'ncci-add-on'
-  | 'mue';
+export type { MedicarePolicy };
+
+/** How a policy's adoption is recorded: the family switches every jurisdiction file has had. */
+type FamilySwitch = NonNullable<Jurisdiction['ncci']>;
+
+/** The family switch a policy falls back to when the file records nothing for it on its own. */
+function familyOf(j: Jurisdiction, policy: MedicarePolicy): FamilySwitch | null | undefined {
+  if (policy === 'ncci-ptp' || policy === 'ncci-add-on') return j.ncci;
+  if (policy === 'mue') return j.mue;
+  return j.paymentPolicies;
+}
 
 /**
- * Whether a jurisdiction applies one of Medicare's policies on a date: its file says so. Today every
- * payment policy follows the `paymentPolicies` family switch and the NCCI families follow `ncci` and
- * `mue`; a jurisdiction file may record each policy apart (issue 14, item 8).
+ * The record that decides whether a jurisdiction applies a policy: its own entry under `policies`
+ * (a state's ground rules read policy by policy, issue 14 item 8), else the family switch (`ncci`,
+ * `mue`, `paymentPolicies`), else nothing: not known, and the rule does not run.
+ *
+ * @param j - the jurisdiction
+ * @param policy - the policy asked about
+ * @returns the record and where it came from, or undefined when the sources we hold do not say
+ */
+export function policyRecord(
+  j: Jurisdiction,
+  policy: MedicarePolicy,
+):
+  | { readonly kind: 'policy'; readonly record: PolicyAdoption }
+  | { readonly kind: 'family'; readonly record: FamilySwitch }
+  | undefined {
+  const own = j.policies?.[policy];
+  if (own !== undefined) return { kind: 'policy', record: own };
+  const family = familyOf(j, policy);
+  return family ? { kind: 'family', record: family } : undefined;
+}
+
+/**
+ * Whether a jurisdiction applies one of Medicare's policies on a date: its file says so, policy by
+ * policy where its ground rules were read that way, else by the policy's family switch. Absent or
+ * not adopted, or a date before the adoption, means the rule does not run (decision 005: we never
+ * extend Medicare's rules to a state whose sources do not adopt them).
+ *
+ * @param j - the jurisdiction
+ * @param policy - global-surgery, multiple-procedure, bilateral, surgeons, ncci-ptp, ncci-add-on or mue
+ * @param date - the date of service, YYYY-MM-DD
+ * @returns true when the policy is adopted and in force on the date
+ * @example adoptsPolicy(alabama, 'bilateral', '2024-06-03') // true: Ala. Admin. Code r. 480-5-5-.15(2)(c)
  */
 export function adoptsPolicy(j: Jurisdiction, policy: MedicarePolicy, date: string): boolean {
-  const p =
-    policy === 'ncci-ptp' || policy === 'ncci-add-on' ? j.ncci : policy === 'mue' ? j.mue : j.paymentPolicies;
+  const p = policyRecord(j, policy)?.record;
   return p?.adopted === true && (p.from === undefined || p.from <= date);
 }
 
 /**
- * Whether a jurisdiction applies Medicare's payment policies (global surgery, multiple procedure,
- * bilateral, assistant, co- and team surgery, split care) on a date: its file says so.
+ * Whether a jurisdiction applies any of Medicare's four payment policies (global surgery, multiple
+ * procedure, bilateral, surgeons) on a date. Kept for callers that ask about the family as a whole;
+ * a rule asks {@link adoptsPolicy} for its own policy.
  */
 export function adoptsPaymentPolicies(j: Jurisdiction, date: string): boolean {
-  const p = j.paymentPolicies;
-  return p?.adopted === true && (p.from === undefined || p.from <= date);
+  return (['global-surgery', 'multiple-procedure', 'bilateral', 'surgeons'] as const).some((p) =>
+    adoptsPolicy(j, p, date),
+  );
+}
+
+/** A state's own number for a policy it adopts with changes, and the clause that sets it. */
+export interface StateNumber<T> {
+  readonly value: T;
+  /** The state's clause, as a line's regulation: citation with its section, and the link. */
+  readonly regulation: Regulation;
+}
+
+type ValueOf<K extends PolicyParameter> = NonNullable<PolicyParameters[K]>['value'];
+
+/**
+ * A state's own number for one policy parameter (an assistant surgeon's percentage, a bilateral
+ * percentage, the follow-up days of a global period), where the jurisdiction adopts the policy on the
+ * date with that number. Undefined means Medicare's number applies (the rule's own constant).
+ *
+ * @param j - the jurisdiction
+ * @param name - the parameter (each belongs to one policy: POLICY_PARAMETERS in the schema)
+ * @param policy - the policy the parameter belongs to
+ * @param date - the date of service
+ * @returns the value and the state's regulation to cite on the line, or undefined
+ * @example stateNumber(alabama, 'bilateral', 'bilateralPercent', '2024-06-03')?.value // "180"
+ */
+export function stateNumber<K extends PolicyParameter>(
+  j: Jurisdiction,
+  policy: MedicarePolicy,
+  name: K,
+  date: string,
+): StateNumber<ValueOf<K>> | undefined {
+  if (!adoptsPolicy(j, policy, date)) return undefined;
+  const own = j.policies?.[policy];
+  const p = own?.parameters?.[name];
+  if (p === undefined) return undefined;
+  return {
+    value: p.value as ValueOf<K>,
+    regulation: { citation: `${p.source.citation}, ${p.source.section}`, url: p.source.url },
+  };
 }
 
 /**

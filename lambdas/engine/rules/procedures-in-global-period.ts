@@ -1,5 +1,6 @@
 import { dateOfDay } from '../../fee-index/header.js';
 import { REGULATIONS } from '../adjustments/reason-codes.js';
+import type { Jurisdiction } from '../jurisdictions.js';
 import { cents, formatCents, percentOf } from '../money.js';
 import { isVisit, type Surgery, surgeryOf } from './global-surgery.js';
 import { adoptsPolicy } from './payment-policy.js';
@@ -63,9 +64,10 @@ function isProcedure(l: RuleLine): boolean {
  * is named, so the result does not depend on line order. Cost: O(n log n + procedures × periods).
  *
  * @param lines - the rule lines
+ * @param j - the jurisdiction (its global periods, where it sets its own)
  * @returns for each procedure line inside a period: the period and the modifier that takes it out
  */
-export function proceduresInPeriods(lines: readonly RuleLine[]): Map<number, InPeriod> {
+export function proceduresInPeriods(lines: readonly RuleLine[], j: Jurisdiction): Map<number, InPeriod> {
   const found = new Map<number, InPeriod>();
   const byProvider = new Map<string, number[]>();
   lines.forEach((l, i) => {
@@ -97,7 +99,7 @@ export function proceduresInPeriods(lines: readonly RuleLine[]): Map<number, InP
       const modifier = OUT_OF_PACKAGE.find((m) => line.modifiers.includes(m));
       if (period) found.set(i, { period, modifier });
       if (period && !modifier) continue;
-      const surgery = surgeryOf(lines[i] as RuleLine);
+      const surgery = surgeryOf(lines[i] as RuleLine, j);
       const own = surgery && postoperative(surgery);
       if (own) pending.push(own);
     }
@@ -139,9 +141,9 @@ export const proceduresInGlobalPeriodRule: BillRule = {
   stage: 'edit',
   regulation: REGULATIONS.globalSurgeryProcedures,
   appliesTo: (j, date) => adoptsPolicy(j, 'global-surgery', date),
-  run(lines) {
+  run(lines, { jurisdiction }) {
     const decisions: RuleDecision[] = [];
-    for (const [i, { period, modifier }] of proceduresInPeriods(lines)) {
+    for (const [i, { period, modifier }] of proceduresInPeriods(lines, jurisdiction)) {
       const l = lines[i] as RuleLine;
       const { line } = l;
       const name = `Line ${line.lineNumber} (${line.code}, ${line.dateOfService}) is a procedure (GLOB DAYS ${l.rvu?.globalDays}) by the same provider as ${where(line, period)}`;
@@ -184,9 +186,9 @@ export const returnToOperatingRoomRule: BillRule = {
   stage: 'payment',
   regulation: REGULATIONS.returnToOperatingRoom,
   appliesTo: (j, date) => adoptsPolicy(j, 'global-surgery', date),
-  run(lines) {
+  run(lines, { jurisdiction }) {
     if (!lines.some((l) => l.line.modifiers.includes('78'))) return [];
-    const periods = proceduresInPeriods(lines);
+    const periods = proceduresInPeriods(lines, jurisdiction);
     const decisions: RuleDecision[] = [];
     lines.forEach((l, lineIndex) => {
       const rvu = l.rvu;

@@ -1,10 +1,30 @@
 import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
 import { cents, formatCents, percentOf } from '../money.js';
-import { adoptsPaymentPolicies } from './payment-policy.js';
+import { adoptsPolicy, type StateNumber, stateNumber } from './payment-policy.js';
 import type { BillRule, RuleDecision } from './types.js';
 
 /** Assistant at surgery: 16% of the fee for a physician (80, 81, 82), 85% of that for AS. */
 const ASSISTANT: Record<string, string> = { '80': '16', '81': '16', '82': '16', AS: '13.6' };
+
+/** Each co-surgeon (62): 62.5% of the fee (Claims Processing Manual, Chapter 12, § 40.8). */
+const CO_SURGEON = '62.5';
+
+/**
+ * The percentage a role is paid at on a line: the state's own where its ground rules set one for
+ * the surgeons policy it adopts (cited on the line), else Medicare's.
+ */
+function rolePercent(
+  medicare: string,
+  state: StateNumber<string> | undefined,
+): { percent: string; regulation: Regulation; whose: string } {
+  return state
+    ? {
+        percent: state.value,
+        regulation: state.regulation,
+        whose: ` (the state's rate, ${state.regulation.citation})`,
+      }
+    : { percent: medicare, regulation: REGULATIONS.surgeons, whose: '' };
+}
 
 /** The modifiers this rule reads; lines without any are left alone at once. */
 const ROLE_MODIFIERS = new Set(['80', '81', '82', 'AS', '62', '66', '54', '55', '56', '52']);
@@ -14,14 +34,16 @@ const ROLE_MODIFIERS = new Set(['80', '81', '82', 'AS', '62', '66', '54', '55', 
  * left): assistants at surgery (80/81/82 at 16%, AS at 13.6%, by the ASST SURG indicator), co-
  * surgeons (62 at 62.5% each, by CO SURG), team surgery (66, by report, by TEAM SURG), split global
  * care (54, 55, 56 at the PRE OP, INTRA OP and POST OP shares) and reduced services (52, by report).
+ * Where a state adopts the surgeons policy with its own assistant or co-surgeon percentage (its file's
+ * `policies.surgeons.parameters`), the line is paid at the state's percentage and cites its clause.
  */
 export const surgeonsRule: BillRule = {
   id: 'surgeons',
   title: "Surgeon's role: assistant, co-surgeon, team surgery, split care",
   stage: 'payment',
   regulation: REGULATIONS.surgeons,
-  appliesTo: adoptsPaymentPolicies,
-  run(lines) {
+  appliesTo: (j, date) => adoptsPolicy(j, 'surgeons', date),
+  run(lines, ctx) {
     const decisions: RuleDecision[] = [];
     lines.forEach((l, lineIndex) => {
       const rvu = l.rvu;
@@ -53,7 +75,14 @@ export const surgeonsRule: BillRule = {
       const assistant = m.find((x) => x in ASSISTANT);
       if (assistant) {
         const indicator = rvu.assistantSurgery;
-        const percent = ASSISTANT[assistant] as string;
+        const date = l.line.dateOfService;
+        const rate = rolePercent(
+          ASSISTANT[assistant] as string,
+          assistant === 'AS'
+            ? stateNumber(ctx.jurisdiction, 'surgeons', 'nonPhysicianAssistantPercent', date)
+            : stateNumber(ctx.jurisdiction, 'surgeons', 'assistantPercent', date),
+        );
+        const percent = rate.percent;
         if (indicator === '1' || indicator === '9') {
           deny(
             `${name}: ASST SURG indicator ${indicator} (${indicator === '1' ? 'statutory payment restriction: assistants may not be paid' : 'the assistant concept does not apply'}); the assistant at surgery (${assistant}) is not paid.`,
@@ -67,7 +96,8 @@ export const surgeonsRule: BillRule = {
           pay(
             percent,
             'BR-ASSISTANT',
-            `${name}: assistant at surgery (${assistant}, ASST SURG indicator ${indicator}${indicator === '0' ? ', documentation attached' : ''}) is paid ${percent}% of the fee schedule amount${assistant === 'AS' ? ' (85% of 16% for a non-physician practitioner)' : ''}:`,
+            `${name}: assistant at surgery (${assistant}, ASST SURG indicator ${indicator}${indicator === '0' ? ', documentation attached' : ''}) is paid ${percent}% of the fee schedule amount${rate.whose || (assistant === 'AS' ? ' (85% of 16% for a non-physician practitioner)' : '')}:`,
+            rate.regulation,
           );
         }
         return;
@@ -84,10 +114,15 @@ export const surgeonsRule: BillRule = {
             'BR-DOCUMENTATION-MISSING',
           );
         } else if (indicator === '1' || indicator === '2') {
+          const rate = rolePercent(
+            CO_SURGEON,
+            stateNumber(ctx.jurisdiction, 'surgeons', 'coSurgeonPercent', l.line.dateOfService),
+          );
           pay(
-            '62.5',
+            rate.percent,
             'BR-CO-SURGEON',
-            `${name}: co-surgeon (62, CO SURG indicator ${indicator}) is paid 62.5% of the fee schedule amount:`,
+            `${name}: co-surgeon (62, CO SURG indicator ${indicator}) is paid ${rate.percent}% of the fee schedule amount${rate.whose}:`,
+            rate.regulation,
           );
         }
         return;
