@@ -101,7 +101,7 @@ function applyInjectionStatus(work: Working[]): void {
           // "any other services payable under the PFS": active codes, and carrier-priced or
           // restricted codes, which the PFS pays by report.
           (o.result.kind === 'priced'
-            ? o.result.pfsStatus === 'A'
+            ? o.result.pfsStatus === 'A' || o.result.pfsStatus === 'R'
             : o.result.kind === 'unpriced' &&
               (o.result.rvu?.status === 'C' || o.result.rvu?.status === 'R')) &&
           o.line.day === item.line.day &&

@@ -197,10 +197,6 @@ const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; m
     code: 'CARRIER-PRICED',
     meaning: 'carrier-priced: the contractor prices it by report (individual consideration)',
   },
-  R: {
-    code: 'RESTRICTED',
-    meaning: 'restricted coverage: covered only in unusual circumstances and then priced by the contractor',
-  },
   E: {
     code: 'EXCLUDED-FROM-PFS',
     meaning:
@@ -208,6 +204,18 @@ const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; m
   },
   J: { code: 'ANESTHESIA', meaning: 'anesthesia service: priced by base and time units, not RVUs' },
 };
+
+/**
+ * Status R in the RVU file documentation (Attachment A): "Restricted Coverage. Special coverage
+ * instructions apply. If covered, the service is contractor priced." The same documentation (Status
+ * Code field) says "Only RVUs associated with status codes of "A", "R", or "T", are used for
+ * Medicare payment"; CMS's 2025 Delaware payment file lists 97026 (status R) at $6.76, its RVU
+ * amount (issue 14; that file is not among the files we hold). So a status R code is priced from
+ * its RVUs where the file publishes any for the setting, and otherwise left to the contractor
+ * (unpriced), as the definition says.
+ */
+const RESTRICTED =
+  'restricted coverage (RVU file documentation, Attachment A: "Special coverage instructions apply. If covered, the service is contractor priced.")';
 
 /**
  * The modifier whose RVU row prices the line: 26 (professional component) or TC (technical
@@ -363,7 +371,25 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
       notices,
     };
   }
-  if (rvu.status !== 'A' && rvu.status !== 'T') {
+  const facility = query.setting === 'facility';
+  const pe = facility ? rvu.facilityPeRvu : rvu.nonFacilityPeRvu;
+  if (rvu.status === 'R') {
+    if (rvu.workRvu + pe + rvu.mpRvu === 0) {
+      return {
+        kind: 'unpriced',
+        reason: {
+          code: 'RESTRICTED',
+          message: `${rvu.code} has status R in ${edition.label}: ${RESTRICTED}; the file publishes no ${query.setting} RVUs for it, so the contractor prices it by report.`,
+        },
+        rvu,
+        steps,
+        notices,
+      };
+    }
+    notices.push(
+      `${rvu.code} has status R in ${edition.label}: ${RESTRICTED}. The file publishes RVUs for it, and the documentation says RVUs of status A, R and T codes are used for Medicare payment, so it is priced from them; coverage is restricted: check that the special coverage instructions are met.`,
+    );
+  } else if (rvu.status !== 'A' && rvu.status !== 'T') {
     return {
       kind: 'unpriced',
       reason: {
@@ -400,8 +426,6 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     );
   }
 
-  const facility = query.setting === 'facility';
-  const pe = facility ? rvu.facilityPeRvu : rvu.nonFacilityPeRvu;
   const na = facility ? rvu.facilityNa : rvu.nonFacilityNa;
   if (na) {
     notices.push(
