@@ -27,7 +27,7 @@ import type {
   PricedBill,
   PricedLine,
 } from './priced-bill.js';
-import { bilateralBasis } from './rules/bilateral.js';
+import { type BilateralBasis, bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
 import { adoptsPaymentPolicies } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
@@ -44,8 +44,8 @@ interface Working {
   ruleTrace: RuleTrace[];
   /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
   query: FeeQuery | undefined;
-  /** A line with modifier 50: its amount for both sides (bilateral payment basis). */
-  bilateral: { amount: Cents; step: ExplanationStep; notice?: string } | undefined;
+  /** A line priced for both sides (modifier 50, RT and LT, or 2 units): its bilateral payment basis. */
+  bilateral: BilateralBasis | undefined;
   /** External values for the line: its own and its share of the bill's. */
   values: ExternalValue[];
   /** An override or single value: the line skips the fee schedule and bill review rules. */
@@ -611,16 +611,20 @@ function resolveValues(work: Working[], bill: NormalisedBill): string[] {
 }
 
 /**
- * Lines billed with modifier 50 are priced for both sides before the rules (Medicare Claims
- * Processing Manual, Chapter 12, § 40.7), where the jurisdiction applies Medicare's payment policies.
+ * Lines that report both sides (modifier 50, RT and LT on one line, 2 units of a BILAT SURG 1–3
+ * code) are priced for both sides before the rules (Medicare Claims Processing Manual, Chapter 12,
+ * § 40.7), where the jurisdiction applies Medicare's payment policies.
  */
 function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
   for (const item of work) {
     const result = item.result;
-    if (result.kind !== 'priced' || !result.rvu || !item.line.modifiers.includes('50')) continue;
+    if (result.kind !== 'priced' || !result.rvu) continue;
+    const { modifiers, units } = item.line;
+    if (units < 2 && !modifiers.includes('50') && !modifiers.includes('LT')) continue;
     if (!adoptsPaymentPolicies(j, item.line.dateOfService)) continue;
-    const basis = bilateralBasis(result.rvu, result.unitAmount, item.line.units);
-    if (basis) item.bilateral = basis;
+    const basis = bilateralBasis(result.rvu, result.unitAmount, modifiers, units);
+    if (basis?.kind === 'both-sides') item.bilateral = basis;
+    else if (basis) item.result = { ...result, steps: [...result.steps, basis.step] };
   }
 }
 
@@ -646,10 +650,12 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
       line: item.line,
       unitAmount: result.unitAmount,
       amount,
-      units,
+      units: item.bilateral ? item.bilateral.ruleUnits : units,
       // Every rule line has the same fields, set or not: one object shape for the rules to read.
       rvu: result.rvu,
       pePart: result.pePart,
+      peReducedUnit: result.peReducedUnit,
+      bilateral: item.bilateral !== undefined,
     };
   });
   const ctx: RuleContext = {
