@@ -29,7 +29,7 @@ import type {
 } from './priced-bill.js';
 import { type BilateralBasis, bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
-import { adoptsPaymentPolicies } from './rules/payment-policy.js';
+import { adoptsPolicy } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
 interface Working {
@@ -613,7 +613,7 @@ function resolveValues(work: Working[], bill: NormalisedBill): string[] {
 /**
  * Lines that report both sides (modifier 50, RT and LT on one line, 2 units of a BILAT SURG 1–3
  * code) are priced for both sides before the rules (Medicare Claims Processing Manual, Chapter 12,
- * § 40.7), where the jurisdiction applies Medicare's payment policies.
+ * § 40.7), where the jurisdiction applies Medicare's bilateral policy.
  */
 function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
   for (const item of work) {
@@ -621,7 +621,7 @@ function applyBilateralBasis(work: Working[], j: Jurisdiction): void {
     if (result.kind !== 'priced' || !result.rvu) continue;
     const { modifiers, units } = item.line;
     if (units < 2 && !modifiers.includes('50') && !modifiers.includes('LT')) continue;
-    if (!adoptsPaymentPolicies(j, item.line.dateOfService)) continue;
+    if (!adoptsPolicy(j, 'bilateral', item.line.dateOfService)) continue;
     const basis = bilateralBasis(result.rvu, result.unitAmount, modifiers, units);
     if (basis?.kind === 'both-sides') item.bilateral = basis;
     else if (basis) item.result = { ...result, steps: [...result.steps, basis.step] };
