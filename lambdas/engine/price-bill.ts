@@ -27,7 +27,7 @@ import type {
   PricedBill,
   PricedLine,
 } from './priced-bill.js';
-import { bilateralBasis } from './rules/bilateral.js';
+import { type BilateralBasis, bilateralBasis } from './rules/bilateral.js';
 import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
 import { adoptsPaymentPolicies, adoptsPolicy, stateNumber } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
@@ -44,8 +44,8 @@ interface Working {
   ruleTrace: RuleTrace[];
   /** How the line was priced by jurisdictionFee (the rules price related codes the same way). */
   query: FeeQuery | undefined;
-  /** A line with modifier 50: its amount for both sides (bilateral payment basis). */
-  bilateral: { amount: Cents; step: ExplanationStep; notice?: string } | undefined;
+  /** A line priced for both sides (modifier 50, RT and LT, or 2 units): its bilateral payment basis. */
+  bilateral: BilateralBasis | undefined;
   /** External values for the line: its own and its share of the bill's. */
   values: ExternalValue[];
   /** An override or single value: the line skips the fee schedule and bill review rules. */
@@ -101,7 +101,7 @@ function applyInjectionStatus(work: Working[]): void {
           // "any other services payable under the PFS": active codes, and carrier-priced or
           // restricted codes, which the PFS pays by report.
           (o.result.kind === 'priced'
-            ? o.result.pfsStatus === 'A'
+            ? o.result.pfsStatus === 'A' || o.result.pfsStatus === 'R'
             : o.result.kind === 'unpriced' &&
               (o.result.rvu?.status === 'C' || o.result.rvu?.status === 'R')) &&
           o.line.day === item.line.day &&
@@ -611,23 +611,28 @@ function resolveValues(work: Working[], bill: NormalisedBill): string[] {
 }
 
 /**
- * Lines billed with modifier 50 are priced for both sides before the rules (Medicare Claims
- * Processing Manual, Chapter 12, § 40.7), where the jurisdiction applies Medicare's payment policies.
+ * Lines that report both sides (modifier 50, RT and LT on one line, 2 units of a BILAT SURG 1–3
+ * code) are priced for both sides before the rules (Medicare Claims Processing Manual, Chapter 12,
+ * § 40.7), where the jurisdiction applies Medicare's bilateral policy.
  */
 function applyBilateralBasis(work: Working[], index: FeeIndex, j: Jurisdiction): void {
   for (const item of work) {
     const result = item.result;
-    if (result.kind !== 'priced' || !item.line.modifiers.includes('50')) continue;
+    if (result.kind !== 'priced') continue;
+    const { modifiers, units } = item.line;
+    if (units < 2 && !modifiers.includes('50') && !modifiers.includes('LT')) continue;
     if (!adoptsPolicy(j, 'bilateral', item.line.dateOfService)) continue;
     const rvu = policyIndicators(index, j, item);
     if (!rvu) continue;
     const basis = bilateralBasis(
       rvu,
       result.unitAmount,
-      item.line.units,
+      modifiers,
+      units,
       stateNumber(j, 'bilateral', 'bilateralPercent', item.line.dateOfService),
     );
-    if (basis) item.bilateral = basis;
+    if (basis?.kind === 'both-sides') item.bilateral = basis;
+    else if (basis) item.result = { ...result, steps: [...result.steps, basis.step] };
   }
 }
 
@@ -669,10 +674,12 @@ function applyRules(work: Working[], index: FeeIndex, j: Jurisdiction, bill: Nor
       line: item.line,
       unitAmount: result.unitAmount,
       amount,
-      units,
+      units: item.bilateral ? item.bilateral.ruleUnits : units,
       // Every rule line has the same fields, set or not: one object shape for the rules to read.
       rvu: policyIndicators(index, j, item),
       pePart: result.pePart,
+      peReducedUnit: result.peReducedUnit,
+      bilateral: item.bilateral !== undefined,
     };
   });
   const ctx: RuleContext = {

@@ -168,6 +168,10 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
         ...(medicare.pePart === undefined
           ? {}
           : { pePart: roundToCents(new Money(medicare.pePart).times(factor.value).div(100)) }),
+        // The therapy unit after the first is the state's percentage of Medicare's reduced unit.
+        ...(medicare.peReducedUnit === undefined
+          ? {}
+          : { peReducedUnit: roundToCents(new Money(medicare.peReducedUnit).times(factor.value).div(100)) }),
         steps: [
           jurisdictionStep(
             j,

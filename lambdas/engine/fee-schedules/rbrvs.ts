@@ -55,8 +55,13 @@ export type FeeResult =
       readonly pfsStatus?: string;
       /** The RVU row that priced it (payment policy indicators for the rules). */
       readonly rvu?: RvuEntry;
-      /** Practice expense part of one unit, in cents (RBRVS): the therapy reduction takes half of it. */
+      /** Practice expense part of one unit, in cents (RBRVS): therapy units are ranked by it. */
       readonly pePart?: Cents;
+      /**
+       * One unit priced with 50% of its PE RVU, rounded once (RBRVS, MULT PROC 5 only): what a
+       * therapy unit after the first is paid (see {@link peReducedUnit}).
+       */
+      readonly peReducedUnit?: Cents;
       readonly locality?: { readonly carrier: string; readonly locality: string; readonly name: string };
       /** Every edition read, for the bill's list of sources. */
       readonly editions: readonly EditionInfo[];
@@ -197,10 +202,6 @@ const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; m
     code: 'CARRIER-PRICED',
     meaning: 'carrier-priced: the contractor prices it by report (individual consideration)',
   },
-  R: {
-    code: 'RESTRICTED',
-    meaning: 'restricted coverage: covered only in unusual circumstances and then priced by the contractor',
-  },
   E: {
     code: 'EXCLUDED-FROM-PFS',
     meaning:
@@ -208,6 +209,18 @@ const UNPRICED_STATUS: Readonly<Record<string, { code: UnpricedReason['code']; m
   },
   J: { code: 'ANESTHESIA', meaning: 'anesthesia service: priced by base and time units, not RVUs' },
 };
+
+/**
+ * Status R in the RVU file documentation (Attachment A): "Restricted Coverage. Special coverage
+ * instructions apply. If covered, the service is contractor priced." The same documentation (Status
+ * Code field) says "Only RVUs associated with status codes of "A", "R", or "T", are used for
+ * Medicare payment"; CMS's 2025 Delaware payment file lists 97026 (status R) at $6.76, its RVU
+ * amount (issue 14; that file is not among the files we hold). So a status R code is priced from
+ * its RVUs where the file publishes any for the setting, and otherwise left to the contractor
+ * (unpriced), as the definition says.
+ */
+const RESTRICTED =
+  'restricted coverage (RVU file documentation, Attachment A: "Special coverage instructions apply. If covered, the service is contractor priced.")';
 
 /**
  * The modifier whose RVU row prices the line: 26 (professional component) or TC (technical
@@ -223,6 +236,30 @@ function pricingModifier(modifiers: readonly string[]): string {
 function gpciAdjustedSum(work: number, pe: number, mp: number, gpci: GpciEntry): number {
   // RVUs (hundredths) × GPCIs (ten-thousandths) are integers well below 2^53, so this sum is exact.
   return work * gpci.workGpci + pe * gpci.peGpci + mp * gpci.mpGpci;
+}
+
+/**
+ * One unit of a therapy code (MULT PROC 5) priced with 50% of its practice expense, as one price:
+ * [(work RVU × work GPCI) + (50% × PE RVU × PE GPCI) + (MP RVU × MP GPCI)] × CF, rounded half up
+ * once on the unrounded product (decision 001), not the full fee less a PE amount rounded twice.
+ * The 50% is the RVU file documentation's MULT PROC indicator 5 ("Subject to 50% of the practice
+ * expense component for certain therapy services") and the Medicare Claims Processing Manual,
+ * Chapter 5, § 10.7 (multiple procedure payment reduction for therapy services).
+ *
+ * @param rvu - the RVU row
+ * @param pe - its PE RVU for the line's setting, in hundredths
+ * @param gpci - the locality's GPCIs
+ * @param cf - the conversion factor, in ten-thousandths
+ * @returns the reduced unit amount in cents
+ */
+function peReducedUnit(rvu: RvuEntry, pe: number, gpci: GpciEntry, cf: number): Cents {
+  // Twice the reduced GPCI-adjusted RVUs is an integer (scale 10^6), so the product stays exact:
+  // (doubled / 2) × CF at scale 10^10 is doubled × CF × 5 at scale 10^11.
+  const doubled = 2 * rvu.workRvu * gpci.workGpci + pe * gpci.peGpci + 2 * rvu.mpRvu * gpci.mpGpci;
+  const p = doubled * cf * 5;
+  return roundToCents(
+    Number.isSafeInteger(p) ? { value: p, scale: 11 } : new Money(doubled).times(cf).div(2e10),
+  );
 }
 
 /** Edition date ranges as an answer names them: "2025-01-01 to 2025-12-31, 2026-01-01 to open". */
@@ -363,7 +400,25 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
       notices,
     };
   }
-  if (rvu.status !== 'A' && rvu.status !== 'T') {
+  const facility = query.setting === 'facility';
+  const pe = facility ? rvu.facilityPeRvu : rvu.nonFacilityPeRvu;
+  if (rvu.status === 'R') {
+    if (rvu.workRvu + pe + rvu.mpRvu === 0) {
+      return {
+        kind: 'unpriced',
+        reason: {
+          code: 'RESTRICTED',
+          message: `${rvu.code} has status R in ${edition.label}: ${RESTRICTED}; the file publishes no ${query.setting} RVUs for it, so the contractor prices it by report.`,
+        },
+        rvu,
+        steps,
+        notices,
+      };
+    }
+    notices.push(
+      `${rvu.code} has status R in ${edition.label}: ${RESTRICTED}. The file publishes RVUs for it, and the documentation says RVUs of status A, R and T codes are used for Medicare payment, so it is priced from them; coverage is restricted: check that the special coverage instructions are met.`,
+    );
+  } else if (rvu.status !== 'A' && rvu.status !== 'T') {
     return {
       kind: 'unpriced',
       reason: {
@@ -400,8 +455,6 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     );
   }
 
-  const facility = query.setting === 'facility';
-  const pe = facility ? rvu.facilityPeRvu : rvu.nonFacilityPeRvu;
   const na = facility ? rvu.facilityNa : rvu.nonFacilityNa;
   if (na) {
     notices.push(
@@ -483,6 +536,7 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     pfsStatus: rvu.status,
     rvu,
     pePart: roundToCents(product(pe * gpci.peGpci, cf).exact),
+    ...(rvu.multipleProcedure === '5' ? { peReducedUnit: peReducedUnit(rvu, pe, gpci, cf) } : {}),
     locality: { carrier: gpci.carrier, locality: gpci.locality, name: gpci.name },
     editions: [edition, gpci.edition],
     steps,

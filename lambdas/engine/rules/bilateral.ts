@@ -6,10 +6,12 @@ import { adoptsPolicy, type StateNumber, sessions, stateNumber } from './payment
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
- * BILAT SURG indicators (PFS Relative Value File documentation; Medicare Claims Processing Manual,
- * Chapter 12, § 40.7): what one line with modifier 50 is paid, as a share of one side's fee.
+ * BILAT SURG indicators (PFS Relative Value File documentation, BILAT SURG field; Medicare Claims
+ * Processing Manual, Chapter 12, § 40.7): what one line reporting both sides is paid, as a share of
+ * one side's fee. The documentation names the ways both sides are reported: modifier 50 (every
+ * indicator), RT and LT (0, 1, 2, 3) and "a 2 in the units field" (1, 2, 3).
  */
-const MODIFIER_50_SHARE: Record<string, { percent: string; meaning: string }> = {
+const BOTH_SIDES_SHARE: Record<string, { percent: string; meaning: string }> = {
   '0': {
     percent: '100',
     meaning:
@@ -27,51 +29,138 @@ const MODIFIER_50_SHARE: Record<string, { percent: string; meaning: string }> = 
   '9': { percent: '100', meaning: 'indicator 9: the bilateral concept does not apply; paid as one service' },
 };
 
+/** A line priced for both sides before the rules (§ 40.7: before any multiple procedure rule). */
+export interface BilateralBasis {
+  readonly kind: 'both-sides';
+  /** The fee schedule amount for both sides, counted as one procedure. */
+  readonly amount: Cents;
+  /**
+   * Units the rules count: 1 for modifier 50 (one line for both sides), the units billed for RT and
+   * LT on one line or 2 units (what MUE counts).
+   */
+  readonly ruleUnits: number;
+  readonly step: ExplanationStep;
+  readonly notice?: string;
+}
+
+/** A line that could look bilateral but is not read so, and why (an explanation step). */
+export interface BilateralNote {
+  readonly kind: 'not-bilateral';
+  readonly step: ExplanationStep;
+}
+
+function noteStep(rvu: RvuEntry, text: string): BilateralNote {
+  return {
+    kind: 'not-bilateral',
+    step: {
+      step: 'bilateral',
+      text,
+      inputs: { bilateralSurgery: rvu.bilateralSurgery },
+      regulation: REGULATIONS.bilateral,
+    },
+  };
+}
+
 /**
- * The fee schedule amount of a line billed with modifier 50, before the bill review rules (the
- * bilateral adjustment is applied before multiple procedure ranking, § 40.7): one line for both
- * sides, counted as one unit.
+ * How a line that reports both sides on itself is priced before the bill review rules (the
+ * bilateral adjustment comes before multiple procedure ranking, § 40.7, and the RVU file
+ * documentation for indicators 1 and 3): modifier 50; RT and LT on one line; or, without either,
+ * 2 units of a BILAT SURG 1, 2 or 3 code, which the documentation reads as both sides ("a 2 in the
+ * units field"). Such a line is counted as one procedure. Lines that are not read as bilateral but
+ * could look so get a note saying why.
  *
  * @param rvu - the RVU row that priced the line
  * @param unitAmount - the fee for one side
+ * @param modifiers - the line's modifiers
+ * @param units - the units billed
+ * @returns the both-sides amount and its step, a note, or undefined when nothing applies
  * @param state - the state's own percentage for BILAT SURG 1, where its ground rules set one
  *   (Alabama: 180%); the step then cites the state's clause
- * @returns the amount and its explanation step, or undefined when the line has no BILAT SURG value
+ * @example bilateralBasis(rvu64483, cents(23506), [], 2) // 150%: 352.59, counted as one procedure
  */
 export function bilateralBasis(
   rvu: RvuEntry,
   unitAmount: Cents,
+  modifiers: readonly string[],
   units: number,
   state?: StateNumber<string>,
-): { amount: Cents; step: ExplanationStep; notice?: string } | undefined {
-  const medicare = MODIFIER_50_SHARE[rvu.bilateralSurgery];
+): BilateralBasis | BilateralNote | undefined {
+  const indicator = rvu.bilateralSurgery;
+  const fifty = modifiers.includes('50');
+  const right = modifiers.includes('RT');
+  const left = modifiers.includes('LT');
+  if (!fifty && !(right && left) && units < 2) return undefined;
+  const medicare = BOTH_SIDES_SHARE[indicator];
   if (!medicare) return undefined;
   const share =
-    state && rvu.bilateralSurgery === '1'
+    state && indicator === '1'
       ? {
           percent: state.value,
           meaning: `indicator 1: both sides are paid at ${state.value}% of the fee for one side (the state's rate, ${state.regulation.citation})`,
         }
       : medicare;
+  const code = rvu.code;
+  let how: string;
+  let ruleUnits = units;
+  let notice: string | undefined;
+  if (fifty) {
+    how = 'Modifier 50 (both sides on one line)';
+    ruleUnits = 1;
+    if (units !== 1) {
+      notice = `${code} with modifier 50 reports both sides on one line as one unit; the ${units} units billed are priced as one (Medicare Claims Processing Manual, Chapter 12, § 40.7).`;
+    }
+  } else if (right && left) {
+    if (indicator === '9') {
+      return noteStep(
+        rvu,
+        `${code} carries RT and LT on one line, but BILAT SURG indicator 9 says the bilateral concept does not apply (RVU file documentation): priced by its ${units} unit(s) as billed.`,
+      );
+    }
+    how = 'RT and LT on one line (both sides, as the RVU file documentation reads RT and LT)';
+    if (units > 2) {
+      notice = `${code} with RT and LT on one line reports both sides; the ${units} units billed are priced as one bilateral procedure (RVU file documentation, BILAT SURG; § 40.7).`;
+    }
+  } else {
+    // Units only: the documentation reads "a 2 in the units field" as both sides for 1, 2 and 3.
+    if (indicator === '9') return undefined;
+    if (indicator === '0') {
+      return noteStep(
+        rvu,
+        `${units} units of ${code} without modifier 50: BILAT SURG indicator 0 (the 150% adjustment does not apply); the RVU file documentation names modifier 50 and RT and LT for indicator 0, and is silent on units, so the units are priced as ${units} services.`,
+      );
+    }
+    if (right || left) {
+      return noteStep(
+        rvu,
+        `${units} units of ${code} with ${right ? 'RT' : 'LT'} only: both on one side, so not read as bilateral (BILAT SURG ${indicator}); priced as ${units} services.`,
+      );
+    }
+    if (units > 2) {
+      return noteStep(
+        rvu,
+        `${units} units of ${code} without modifier 50: the RVU file documentation reads "a 2 in the units field" as both sides (BILAT SURG ${indicator}) and is silent on more, so they are not read as bilateral; each unit is priced and ranked as its own procedure.`,
+      );
+    }
+    how = `Read as bilateral from its units: 2 units of ${code} without modifier 50, which the RVU file documentation reads as both sides ("a 2 in the units field")`;
+    notice = `2 units of ${code} without modifier 50 (BILAT SURG ${indicator}) were read as one bilateral procedure from the units and priced at ${share.percent}% of one side; CMS asks for modifier 50 with 1 unit (Medicare Claims Processing Manual, Chapter 12, § 40.7).`;
+  }
   const amount = percentOf(unitAmount, share.percent);
   return {
+    kind: 'both-sides',
     amount,
+    ruleUnits,
     step: {
       step: 'bilateral',
-      text: `Modifier 50 (both sides on one line), BILAT SURG ${share.meaning}: ${formatCents(unitAmount)} × ${share.percent}% = ${formatCents(amount)}.`,
+      text: `${how}, BILAT SURG ${share.meaning}: ${formatCents(unitAmount)} × ${share.percent}% = ${formatCents(amount)}, counted as one procedure in the multiple procedure ranking.`,
       inputs: {
-        bilateralSurgery: rvu.bilateralSurgery,
+        bilateralSurgery: indicator,
         percent: share.percent,
         unitAmount: formatCents(unitAmount),
       },
       result: formatCents(amount),
       regulation: share === medicare ? REGULATIONS.bilateral : (state as StateNumber<string>).regulation,
     },
-    ...(units === 1
-      ? {}
-      : {
-          notice: `${rvu.code} with modifier 50 reports both sides on one line as one unit; the ${units} units billed are priced as one (Medicare Claims Processing Manual, Chapter 12, § 40.7).`,
-        }),
+    ...(notice === undefined ? {} : { notice }),
   };
 }
 

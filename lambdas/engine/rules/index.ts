@@ -130,6 +130,8 @@ export function runRules(
           units: l.units,
           rvu: l.rvu,
           pePart: l.pePart,
+          peReducedUnit: l.peReducedUnit,
+          bilateral: l.bilateral,
         };
       });
     }
@@ -197,7 +199,16 @@ export function runRules(
           : l.unitAmount > 0
             ? Math.round(amount / l.unitAmount)
             : 0;
-      return { line: l.line, unitAmount: l.unitAmount, amount, units, rvu: l.rvu, pePart: l.pePart };
+      return {
+        line: l.line,
+        unitAmount: l.unitAmount,
+        amount,
+        units,
+        rvu: l.rvu,
+        pePart: l.pePart,
+        peReducedUnit: l.peReducedUnit,
+        bilateral: l.bilateral,
+      };
     });
   }
   return { decisions, traces };

@@ -1,5 +1,5 @@
 import { REGULATIONS } from '../adjustments/reason-codes.js';
-import { type Cents, cents, formatCents, percentOf } from '../money.js';
+import { type Cents, cents, formatCents, Money, percentOf, roundToCents } from '../money.js';
 import { adoptsPolicy, sessions, stateNumber } from './payment-policy.js';
 import type { BillRule, RuleContext, RuleDecision, RuleLine } from './types.js';
 
@@ -78,11 +78,21 @@ function ordinals(positions: readonly number[]): string {
   return `${ordinal(first)} to ${ordinal(last)}`;
 }
 
+/**
+ * How many procedures a line counts in a ranking: a line priced for both sides (modifier 50, RT and
+ * LT, or 2 units of a BILAT SURG 1–3 code) is one bilateral procedure (§ 40.7: the bilateral
+ * adjustment comes before the multiple procedure rules), any other line one per unit.
+ */
+function procedures(l: RuleLine): number {
+  return l.bilateral ? 1 : l.units;
+}
+
 /** How a message names a procedure of the ranking. */
 function nameOf(lines: readonly RuleLine[], item: Ranked): string {
   if (item.family) return item.family;
   const l = lines[item.parts[0]?.lineIndex as number] as RuleLine;
-  return `line ${l.line.lineNumber} (${l.line.code}${l.units > 1 ? `, unit ${item.unit + 1}` : ''})`;
+  const which = l.bilateral ? ', bilateral' : procedures(l) > 1 ? `, unit ${item.unit + 1}` : '';
+  return `line ${l.line.lineNumber} (${l.line.code}${which})`;
 }
 
 /**
@@ -94,8 +104,8 @@ function rank(
   items: Ranked[],
   cuts: Cuts,
   what: string,
-  reduce: (value: Cents) => Cents,
-  rule: string,
+  reduce: (value: Cents, lineIndex: number) => Cents,
+  rule: string | ((lineIndex: number) => string),
   byReportAfter?: number,
 ): void {
   if (items.length < 2) return;
@@ -111,7 +121,7 @@ function rank(
         perLine.set(part.lineIndex, entry);
       }
       entry.positions.push(position + 1);
-      entry.cut += reduce(part.value);
+      entry.cut += reduce(part.value, part.lineIndex);
       entry.value += part.value;
     }
   }
@@ -121,9 +131,11 @@ function rank(
       ? `as part of ${e.family}, it`
       : e.positions.length > 1
         ? `${e.positions.length} of its units`
-        : (lines[lineIndex] as RuleLine).units > 1
+        : procedures(lines[lineIndex] as RuleLine) > 1
           ? 'one of its units'
-          : 'it';
+          : (lines[lineIndex] as RuleLine).bilateral
+            ? 'the bilateral procedure'
+            : 'it';
     const beyond =
       byReportAfter !== undefined && e.positions.some((p) => p > byReportAfter)
         ? ` Procedures after the ${ordinal(byReportAfter)} are priced by report under § 40.6; paid here at the same 50% and left for review.`
@@ -131,7 +143,7 @@ function rank(
     cuts.add(
       lineIndex,
       e.cut,
-      `${subject} rank${e.positions.length > 1 ? '' : 's'} ${ordinals(e.positions)} of ${items.length} ${what} on this date by this provider (the first is ${first}); ${rule}: ${formatCents(cents(e.cut))} of ${formatCents(cents(e.value))}.${beyond}`,
+      `${subject} rank${e.positions.length > 1 ? '' : 's'} ${ordinals(e.positions)} of ${items.length} ${what} on this date by this provider (the first is ${first}); ${typeof rule === 'string' ? rule : rule(lineIndex)}: ${formatCents(cents(e.cut))} of ${formatCents(cents(e.value))}.${beyond}`,
     );
   }
 }
@@ -160,9 +172,10 @@ function bilateralPairs(lines: readonly RuleLine[], group: readonly number[]): M
   return pairs;
 }
 
-/** A line's current amount of one unit (after the rules before this one). */
+/** A line's current amount of one procedure (after the rules before this one). */
 function perUnit(l: RuleLine): Cents {
-  return cents(l.units > 0 ? Math.round(l.amount / l.units) : 0);
+  const n = procedures(l);
+  return cents(n > 0 ? Math.round(l.amount / n) : 0);
 }
 
 /**
@@ -196,7 +209,7 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
       });
     } else if (indicator === '2') {
       const value = perUnit(l);
-      for (let u = 0; u < l.units; u++) {
+      for (let u = 0; u < procedures(l); u++) {
         items.push({
           parts: [{ lineIndex: i, value }],
           value,
@@ -231,7 +244,7 @@ function surgery(lines: readonly RuleLine[], group: readonly number[], ctx: Rule
         parts.push({ lineIndex: i, value: l.amount });
         return;
       }
-      const paid = cents(Math.max(0, l.amount - baseFee * l.units));
+      const paid = cents(Math.max(0, l.amount - baseFee * procedures(l)));
       cuts.add(
         i,
         l.amount - paid,
@@ -292,10 +305,15 @@ function diagnostics(
     else if (l.line.modifiers.includes('26')) tc = cents(0);
     else {
       const fee = ctx.feeOf(l, l.line.code, 'TC');
-      tc = fee === undefined ? cents(0) : cents(Math.min(fee, unit));
+      // A bilateral line holds the TC of both sides in the share its amount holds of one side's fee.
+      const sidesTc =
+        fee !== undefined && l.bilateral && l.unitAmount > 0
+          ? roundToCents(new Money(fee).times(l.amount).div(l.unitAmount).div(100))
+          : fee;
+      tc = sidesTc === undefined ? cents(0) : cents(Math.min(sidesTc, unit));
     }
     const pc = cents(unit - tc);
-    for (let u = 0; u < l.units; u++) {
+    for (let u = 0; u < procedures(l); u++) {
       const lineNumber = l.line.lineNumber;
       if (tc > 0) technical.push({ parts: [{ lineIndex: i, value: tc }], value: tc, lineNumber, unit: u });
       if (pc > 0 && pcCut) {
@@ -324,18 +342,25 @@ function diagnostics(
 }
 
 /**
- * Therapy (MULT PROC 5): full payment for the unit with the highest practice expense, and 50% of
- * the practice expense withheld from every other unit and procedure of the day (PFS Relative Value
- * File documentation, MULT PROC indicator 5; 50% since April 1, 2013).
+ * Therapy (MULT PROC 5): full payment for the unit with the highest practice expense; every other
+ * unit and procedure of the day is paid its reduced unit price, one price computed with 50% of its
+ * PE RVU and rounded once (`peReducedUnit`, priced with the line), so each withholds its full unit
+ * price less the reduced one (PFS Relative Value File documentation, MULT PROC indicator 5: "Subject
+ * to 50% of the practice expense component for certain therapy services"; Medicare Claims
+ * Processing Manual, Chapter 5, § 10.7; 50% since April 1, 2013). Ranked by the PE part of a unit.
  */
 function therapy(lines: readonly RuleLine[], group: readonly number[], cuts: Cuts): void {
   const items: Ranked[] = [];
+  const withheld = new Map<number, Cents>();
   for (const i of group) {
     const l = lines[i] as RuleLine;
-    if (l.rvu?.multipleProcedure !== '5' || l.amount === 0 || l.pePart === undefined) continue;
-    for (let u = 0; u < l.units; u++) {
+    if (l.rvu?.multipleProcedure !== '5' || l.amount === 0) continue;
+    if (l.pePart === undefined || l.peReducedUnit === undefined) continue;
+    withheld.set(i, cents(Math.max(0, l.unitAmount - l.peReducedUnit)));
+    const unit = perUnit(l);
+    for (let u = 0; u < procedures(l); u++) {
       items.push({
-        parts: [{ lineIndex: i, value: l.pePart }],
+        parts: [{ lineIndex: i, value: unit }],
         value: l.pePart,
         lineNumber: l.line.lineNumber,
         unit: u,
@@ -346,9 +371,12 @@ function therapy(lines: readonly RuleLine[], group: readonly number[], cuts: Cut
     lines,
     items,
     cuts,
-    'therapy units',
-    (v) => percentOf(v, '50'),
-    'half of its practice expense withheld',
+    'therapy units (by practice expense)',
+    (value, i) => cents(Math.min(value, withheld.get(i) ?? 0)),
+    (i) => {
+      const l = lines[i] as RuleLine;
+      return `paid at its reduced unit price ${formatCents(l.peReducedUnit as Cents)} ([(work RVU × work GPCI) + (50% × PE RVU × PE GPCI) + (MP RVU × MP GPCI)] × CF, rounded once), so ${formatCents(l.unitAmount)} − ${formatCents(l.peReducedUnit as Cents)} = ${formatCents(withheld.get(i) ?? cents(0))} withheld a reduced unit`;
+    },
   );
 }
 
@@ -368,7 +396,7 @@ export const multipleProcedureRule: BillRule = {
     const cuts = new Cuts();
     // Only lines with a MULT PROC indicator of 2–7 and something left to pay take part.
     const taking = lines.filter((l) => l.amount > 0 && INDICATORS.has(l.rvu?.multipleProcedure ?? ''));
-    if (taking.length === 0 || (taking.length === 1 && (taking[0] as RuleLine).units < 2)) return [];
+    if (taking.length === 0 || (taking.length === 1 && procedures(taking[0] as RuleLine) < 2)) return [];
     for (const group of sessions(lines)) {
       const present = new Set<string>();
       let units = 0;
@@ -377,7 +405,7 @@ export const multipleProcedureRule: BillRule = {
         const indicator = l.rvu?.multipleProcedure ?? '';
         if (l.amount > 0 && INDICATORS.has(indicator)) {
           present.add(indicator === '3' ? '2' : indicator);
-          units += l.units;
+          units += procedures(l);
         }
       }
       if (units < 2) continue;

@@ -19,8 +19,19 @@ export interface RuleLine {
    * ASST SURG, CO-SURG, TEAM SURG, PRE/INTRA/POST OP, ENDO BASE) come from it.
    */
   readonly rvu: RvuEntry | undefined;
-  /** The practice expense part of one unit's amount, in cents (RBRVS lines), for the therapy reduction. */
+  /** The practice expense part of one unit's amount, in cents (RBRVS lines): the therapy ranking reads it. */
   readonly pePart: Cents | undefined;
+  /**
+   * One unit priced with 50% of its PE RVU and rounded once (RBRVS lines with MULT PROC 5): what a
+   * therapy unit after the first is paid. Optional so that rule lines built elsewhere need not name it.
+   */
+  readonly peReducedUnit?: Cents | undefined;
+  /**
+   * The line is priced for both sides on one line (modifier 50, RT and LT on one line, or 2 units of
+   * a BILAT SURG 1, 2 or 3 code): `amount` is the bilateral amount and a ranking counts the line as
+   * one procedure, whatever its `units` (the units billed, which MUE counts). Optional as above.
+   */
+  readonly bilateral?: boolean;
 }
 
 /** What the rules may read besides the lines: all of it pure data or pure functions. */
