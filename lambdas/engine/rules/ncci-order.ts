@@ -14,9 +14,11 @@ import { type Cents, formatCents, formatScaled } from '../money.js';
  *    anesthesia" edits bundle the monitoring and preparation services into the anesthesia care, so
  *    the anesthesia code (00100–01999) is column 1; "Anesthesia service included in surgical
  *    procedure" edits bundle the anesthesia the operating physician gives into the procedure (ch. I
- *    and ch. II: Medicare does not pay the surgeon separately for it), so the anesthesia code is
- *    column 2. Where neither or both codes are anesthesia codes the rationale does not say, and the
- *    steps below decide.
+ *    and ch. II: Medicare does not pay the surgeon separately for it), so the anesthesia service is
+ *    column 2: an anesthesia code, or an injection the table edits as anesthesia (epidural and
+ *    intrathecal 62310–62327, nerve blocks 64400–64530, retrobulbar and Tenon 67500–67515,
+ *    0228T–0231T, moderate sedation 99151–99157). Where neither or both codes are such services
+ *    the rationale does not say, and the steps below decide.
  * 2. An evaluation and management service (CPT 99202–99499) against any other service is column 2:
  *    the E/M work of a procedure's day is part of the procedure's payment, and a separate E/M is
  *    paid only with modifier 25 or 57 (NCCI Policy Manual ch. I, E&M services, and ch. XI; Claims
@@ -70,6 +72,23 @@ export function isEvaluationAndManagement(code: string): boolean {
 /** Whether a code is a CPT anesthesia code (00100–01999). */
 export function isAnesthesia(code: string): boolean {
   return code.length === 5 && code >= '00100' && code <= '01999' && /^\d{5}$/.test(code);
+}
+
+/**
+ * Whether a code is an anesthesia service in the sense of the "Anesthesia service included in
+ * surgical procedure" edits: an anesthesia code, or a block, injection or sedation code that those
+ * edits put in column 2 when the operating physician gives it (NCCI Policy Manual ch. II).
+ */
+export function isAnesthesiaService(code: string): boolean {
+  if (isAnesthesia(code)) return true;
+  if (/^\d{5}$/.test(code))
+    return (
+      (code >= '62310' && code <= '62327') ||
+      (code >= '64400' && code <= '64530') ||
+      (code >= '67500' && code <= '67515') ||
+      (code >= '99151' && code <= '99157')
+    );
+  return code >= '0228T' && code <= '0231T' && /^\d{4}T$/.test(code);
 }
 
 /** A code's RVUs in one setting, in hundredths, with the row they come from. */
@@ -161,22 +180,24 @@ function codeOrder(
     column2,
     basis: `${why}; ${NOT_CMS_ORDER}`,
   });
-  const anLo = isAnesthesia(lo.code);
-  const anHi = isAnesthesia(hi.code);
-  if (anLo !== anHi) {
-    const [an, other] = anLo ? [lo.code, hi.code] : [hi.code, lo.code];
-    if (rationale === ANESTHESIA_MONITORING)
-      return ordered(
-        an,
-        other,
-        `rationale "${rationale}": the anesthesia code ${an} is column 1 and the preparation or monitoring service ${other} column 2 (NCCI Policy Manual ch. II)`,
-      );
-    if (rationale === ANESTHESIA_IN_PROCEDURE)
-      return ordered(
-        other,
-        an,
-        `rationale "${rationale}": the anesthesia code ${an} is column 2 of the procedure ${other} (NCCI Policy Manual ch. I and ch. II)`,
-      );
+  if (rationale === ANESTHESIA_MONITORING && isAnesthesia(lo.code) !== isAnesthesia(hi.code)) {
+    const [an, other] = isAnesthesia(lo.code) ? [lo.code, hi.code] : [hi.code, lo.code];
+    return ordered(
+      an,
+      other,
+      `column order inferred: rationale "${rationale}", so the anesthesia code ${an} is column 1 and the preparation or monitoring service ${other} column 2 (NCCI Policy Manual ch. II)`,
+    );
+  }
+  if (
+    rationale === ANESTHESIA_IN_PROCEDURE &&
+    isAnesthesiaService(lo.code) !== isAnesthesiaService(hi.code)
+  ) {
+    const [an, other] = isAnesthesiaService(lo.code) ? [lo.code, hi.code] : [hi.code, lo.code];
+    return ordered(
+      other,
+      an,
+      `column order inferred: rationale "${rationale}", so the anesthesia service ${an} is column 2 of the procedure ${other} (NCCI Policy Manual ch. I and ch. II)`,
+    );
   }
   const emLo = isEvaluationAndManagement(lo.code);
   const emHi = isEvaluationAndManagement(hi.code);
@@ -185,7 +206,7 @@ function codeOrder(
     return ordered(
       other,
       em,
-      `${em} is an evaluation and management service reported with ${other}, so it is column 2 (NCCI Policy Manual ch. I and ch. XI; Claims Processing Manual ch. 12 § 40.1)`,
+      `column order inferred: ${em} is an evaluation and management service reported with ${other}, so it is column 2 (NCCI Policy Manual ch. I and ch. XI; Claims Processing Manual ch. 12 § 40.1)`,
     );
   }
   const vLo = edition
