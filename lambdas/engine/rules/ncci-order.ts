@@ -23,17 +23,20 @@ import { type Cents, formatCents, formatScaled } from '../money.js';
  *    the E/M work of a procedure's day is part of the procedure's payment, and a separate E/M is
  *    paid only with modifier 25 or 57 (NCCI Policy Manual ch. I, E&M services, and ch. XI; Claims
  *    Processing Manual ch. 12 § 40.1). Modifiers 25 and 57 are bypass modifiers of the rule.
- * 3. A "Mutually exclusive procedures" edit: CMS's description of its mutually exclusive edits puts
- *    the code with the higher work RVU in column 2 (the code paid is the one with the lower work
- *    RVU); the current Policy Manual does not restate which code of such a pair is column 1, so this
- *    is the only source we hold. Equal work RVUs fall to step 4.
- * 4. Otherwise column 1 is the more comprehensive code and column 2 its component (NCCI Policy
- *    Manual ch. I, introduction: column 2 is the less comprehensive code; § on "more extensive
- *    procedure" and "separate procedure" edits), measured as CMS values services: the total RVU
- *    (work + practice expense of the line's setting, facility or non-facility by place of service,
- *    + malpractice) of the global row in the RVU edition in force on the date. The lower total is
- *    column 2; equal totals, the lower work RVU; equal work too, the code that sorts higher is column
- *    2 (a fixed tie-break no CMS source gives, so that the answer never depends on line order).
+ * 3. A "Mutually exclusive procedures" edit: CMS described its mutually exclusive edits as putting
+ *    the code with the higher work RVU in column 2 (of two services that exclude each other, the
+ *    lower-valued one is paid). We hold that description only as copied from CMS's NCCI pages by
+ *    third parties; the current Policy Manual does not say which code of such a pair is column 1
+ *    (source silent), and the line's message says so. Equal work RVUs fall to step 4.
+ * 4. Otherwise column 1 is the more comprehensive code and column 2 its component or the less
+ *    extensive procedure (NCCI Policy Manual ch. I, on column one/column two edits and on its
+ *    "more extensive procedure" and "separate procedure" edits). The manual gives no measure of
+ *    which code is more comprehensive (source silent); we take the one CMS values services by: the
+ *    total RVU (work + practice expense of the line's setting, facility or non-facility by place
+ *    of service, as the line was priced, + malpractice) of the code's global row in the RVU edition
+ *    in force on the date. The lower total is column 2; equal totals, the lower work RVU; equal
+ *    work too, the code that sorts higher is column 2 (a fixed tie-break no CMS source gives, so
+ *    that the answer never depends on line order).
  * 5. When a code has no RVU row in that edition, or a row with no RVUs (lab, drug and status X/I/J
  *    codes), RVUs cannot compare the two: the fee schedule amounts of one unit the two lines were
  *    priced at (each from its own official schedule, CLFS for a lab code) are compared instead, the
@@ -220,39 +223,43 @@ function codeOrder(
     return { byAmount: `column order inferred: ${missing.join(' and ')}` };
   }
   const source = edition as EditionInfo;
-  const rows = `${source.label}, ${source.source.file} lines ${vLo.line} and ${vHi.line}`;
+  const rows = `${source.source.file} line ${vLo.line} (${lo.code}), line ${vHi.line} (${hi.code}); ${source.label}`;
   const settings =
     lo.setting === hi.setting ? lo.setting : `${lo.setting} for ${lo.code}, ${hi.setting} for ${hi.code}`;
   const rvu = (n: number) => formatScaled(n, 2, 2);
   const pick = (
     loIsColumn2: boolean,
+    cite: string,
     why: (c2: string, c1: string, v2: CodeValue, v1: CodeValue) => string,
   ) => {
     const [c2, c1, v2, v1] = loIsColumn2 ? [lo.code, hi.code, vLo, vHi] : [hi.code, lo.code, vHi, vLo];
-    return ordered(c1, c2, `column order inferred: ${why(c2, c1, v2, v1)} (${rows})`);
+    return ordered(c1, c2, `column order inferred: ${why(c2, c1, v2, v1)} (${cite}; ${rows})`);
   };
   if (rationale === MUTUALLY_EXCLUSIVE && vLo.work !== vHi.work)
     return pick(
       vLo.work > vHi.work,
+      "CMS's description of its mutually exclusive edits; the Policy Manual does not say which code is column 1",
       (c2, c1, v2, v1) =>
-        `mutually exclusive edit, the code with the higher work RVU is column 2 (CMS's description of its mutually exclusive edits; the Policy Manual is silent): ${c2} work RVU ${rvu(v2.work)} > ${c1} ${rvu(v1.work)}`,
+        `mutually exclusive edit, the code with the higher work RVU is column 2: ${c2} work RVU ${rvu(v2.work)} > ${c1} ${rvu(v1.work)}`,
     );
   if (vLo.total !== vHi.total)
     return pick(
       vLo.total < vHi.total,
+      'NCCI Policy Manual ch. I',
       (c2, c1, v2, v1) =>
-        `${c2} total ${settings} RVU ${rvu(v2.total)} < ${c1} ${rvu(v1.total)}, the less comprehensive code is column 2 (NCCI Policy Manual ch. I)`,
+        `${c2} total ${settings} RVU ${rvu(v2.total)} < ${c1} ${rvu(v1.total)}, the less comprehensive code is column 2`,
     );
   if (vLo.work !== vHi.work)
     return pick(
       vLo.work < vHi.work,
+      'a tie-break of ours: no CMS source orders codes of equal value',
       (c2, c1, v2, v1) =>
-        `equal total ${settings} RVUs (${rvu(v2.total)}); ${c2} work RVU ${rvu(v2.work)} < ${c1} ${rvu(v1.work)}, so ${c2} is taken as the less comprehensive (column 2) code`,
+        `equal total ${settings} RVUs (${rvu(v2.total)}); ${c2} work RVU ${rvu(v2.work)} < ${c1} ${rvu(v1.work)}, so ${c2} is taken as column 2`,
     );
   return pick(
     false,
-    (c2) =>
-      `equal total and work RVUs; ${c2}, the code that sorts higher, is taken as column 2 (a fixed tie-break no CMS source gives)`,
+    'a fixed tie-break of ours: no CMS source orders codes of equal value',
+    (c2) => `equal total and work RVUs; ${c2}, the code that sorts higher, is taken as column 2`,
   );
 }
 

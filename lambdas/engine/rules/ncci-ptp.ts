@@ -3,7 +3,7 @@ import { REGULATIONS } from '../adjustments/reason-codes.js';
 import { cents } from '../money.js';
 import { type NcciEditions, ncciEditions } from './ncci-editions.js';
 import { inferColumnOrder, type OrderSide } from './ncci-order.js';
-import { sessions } from './payment-policy.js';
+import { adoptsPolicy, sessions } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 /**
@@ -211,7 +211,7 @@ export const ncciPtpRule: BillRule = {
   title: 'NCCI procedure-to-procedure edits',
   stage: 'edit',
   regulation: REGULATIONS.ncciPtp,
-  appliesTo: (j, date) => j.ncci?.adopted === true && (j.ncci.from === undefined || j.ncci.from <= date),
+  appliesTo: (j, date) => adoptsPolicy(j, 'ncci-ptp', date),
   run(lines, { index }) {
     const decisions: RuleDecision[] = [];
     const at = (i: number) => lines[i] as RuleLine;
