@@ -244,6 +244,60 @@ describe('NCCI column order of pairs only the undated table holds (issue 14, ite
   });
 });
 
+describe('where RVUs cannot order a pair, and the anesthesia rationales', () => {
+  // Undated table line 2007938: 80048,82565,1,Laboratory panel. Both are status X without RVUs in
+  // PPRRVU2025_Oct.csv (lines 9405 and 9977); CLFS_2025_Q4V1.csv line 562: 80048 8.46, line 1096:
+  // 82565 5.12. The panel is the comprehensive code (CMS: 80048 over 82565).
+  it('compares the fee schedule amounts the lines were priced at, and says so', () => {
+    for (const reverse of [false, true]) {
+      const lines = [line('80048'), line('82565')];
+      const priced = price(reverse ? lines.reverse() : lines, '11');
+      const panel = priced.lines.find((l) => l.code === '80048');
+      const creatinine = priced.lines.find((l) => l.code === '82565');
+      expect(panel?.allowed).toBe('8.46');
+      expect(creatinine?.adjustments.at(-1)).toMatchObject({ carc: '236', amount: '5.12' });
+      const message = creatinine?.rules.find((r) => r.rule === 'ncci-ptp')?.message;
+      expect(message).toContain('80048 has no RVUs in RVU25D (October 2025 release) (status X, line 9405)');
+      expect(message).toContain('82565 $5.12 < 80048 $8.46');
+    }
+  });
+
+  it('falls to a fixed, stated tie-break when the amounts are equal too', () => {
+    const lines = ruleLines(
+      [
+        { code: '82565', dateOfService: '2025-03-04', charge: '20.00' },
+        { code: '80048', dateOfService: '2025-03-04', charge: '20.00' },
+      ],
+      ['5.00', '5.00'],
+    );
+    const decisions = ncciPtpRule.run(lines, ruleContext(index, 'US-MEDICARE'));
+    expect(decisions).toEqual([expect.objectContaining({ lineIndex: 0, decision: 'denied' })]);
+    expect(decisions[0]?.message).toContain('82565, the code that sorts higher, is taken as column 2');
+  });
+
+  // Amounts are the test's inputs: the order the rule infers is what is checked.
+  it.each([
+    // Undated line 50231: 00670,36600,1,Standard preparation/monitoring services for anesthesia.
+    // 00670 has no RVUs (status J, PPRRVU line 99); 36600 has (line 4411): the rationale decides.
+    ['00670', '36600', '36600', 'the anesthesia code 00670 is column 1'],
+    // Undated line 416293: 11042,64483,0,Anesthesia service included in surgical procedure.
+    // By RVUs 64483 (7.30) would be column 1 over 11042 (3.87); the rationale puts the block second.
+    ['11042', '64483', '64483', 'the anesthesia service 64483 is column 2 of the procedure 11042'],
+  ])('orders %s and %s by the anesthesia rationale, denying %s', (a, b, denied, words) => {
+    for (const reverse of [false, true]) {
+      const bill = [
+        { code: a, dateOfService: '2025-03-04', charge: '900.00' },
+        { code: b, dateOfService: '2025-03-04', charge: '900.00' },
+      ];
+      const lines = ruleLines(reverse ? bill.reverse() : bill, ['300.00', '400.00']);
+      const decisions = ncciPtpRule.run(lines, ruleContext(index, 'US-MEDICARE'));
+      expect(decisions).toHaveLength(1);
+      expect(lines[decisions[0]?.lineIndex as number]?.line.code).toBe(denied);
+      expect(decisions[0]?.message).toContain(words);
+    }
+  });
+});
+
 describe("the inference against CMS's own order in the dated excerpt (ccipra-v322r0-f1)", () => {
   /*
    * Every row of ncci/raw_format_excerpts/ccipra-v322r0-f1.SUBSET_of_excerpt.txt whose pair the
