@@ -109,7 +109,8 @@ interface NoValue {
 /** The part of an order that depends only on the codes, their settings and the RVU edition. */
 type CodeOrder = ColumnOrder | { readonly byAmount: string };
 
-const caches = new WeakMap<FeeIndex, Map<string, CodeOrder>>();
+/** Per index: lower code → higher code → (RVU edition, settings) → order. Bounded. */
+const caches = new WeakMap<FeeIndex, Map<string, Map<string, Map<number, CodeOrder>>>>();
 
 /**
  * Infers the column order of a pair the undated PTP table holds (see the module comment for the
@@ -131,17 +132,32 @@ export function inferColumnOrder(
   a: OrderSide,
   b: OrderSide,
 ): ColumnOrder | undefined {
-  const [lo, hi] = a.code < b.code ? [a, b] : [b, a];
+  const swap = a.code > b.code;
+  const lo = swap ? b : a;
+  const hi = swap ? a : b;
   const edition = index.editionFor('pfs-rvu', date)?.edition;
   const sLo = settingOf(lo.placeOfService);
   const sHi = settingOf(hi.placeOfService);
-  const key = `${lo.code}|${hi.code}|${sLo}|${sHi}|${edition?.index ?? -1}`;
+  // (edition, settings) as one number: hot path, no string built.
+  const key = ((edition?.index ?? -1) + 1) * 4 + (sLo === 'facility' ? 2 : 0) + (sHi === 'facility' ? 1 : 0);
   let cache = caches.get(index);
   if (!cache) {
     cache = new Map();
     caches.set(index, cache);
   }
-  let order = cache.get(key);
+  let byHi = cache.get(lo.code);
+  if (!byHi) {
+    if (cache.size >= 20_000) cache.clear();
+    byHi = new Map();
+    cache.set(lo.code, byHi);
+  }
+  let byKey = byHi.get(hi.code);
+  if (!byKey) {
+    if (byHi.size >= 2_000) byHi.clear();
+    byKey = new Map();
+    byHi.set(hi.code, byKey);
+  }
+  let order = byKey.get(key);
   if (!order) {
     order = codeOrder(
       index,
@@ -150,8 +166,7 @@ export function inferColumnOrder(
       { code: lo.code, setting: sLo },
       { code: hi.code, setting: sHi },
     );
-    if (cache.size >= 20_000) cache.clear();
-    cache.set(key, order);
+    byKey.set(key, order);
   }
   if ('column1' in order) return order;
   if (lo.unitAmount === undefined || hi.unitAmount === undefined) return undefined;

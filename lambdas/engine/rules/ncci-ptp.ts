@@ -117,8 +117,8 @@ interface PairEdits {
 
 const NO_EDITS: PairEdits = { dated: [], undated: undefined };
 
-/** Pairs looked up, per index (bounded: bills repeat a small set of pairs). */
-const pairCaches = new WeakMap<FeeIndex, Map<string, PairEdits>>();
+/** Pairs looked up, per index: lower code → higher code → edits (bounded: bills repeat a small set). */
+const pairCaches = new WeakMap<FeeIndex, Map<string, Map<string, PairEdits>>>();
 
 function firstIn(index: FeeIndex, runs: readonly PtpRun[], column2: string): PtpEdit | undefined {
   for (const run of runs) {
@@ -135,8 +135,15 @@ function pairEdits(index: FeeIndex, a: string, runsA: Runs, b: string, runsB: Ru
     cache = new Map();
     pairCaches.set(index, cache);
   }
-  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  let found = cache.get(key);
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  let byHi = cache.get(lo);
+  if (!byHi) {
+    if (cache.size >= 20_000) cache.clear();
+    byHi = new Map();
+    cache.set(lo, byHi);
+  }
+  let found = byHi.get(hi);
   if (!found) {
     const dated: PtpEdit[] = [];
     const ab = firstIn(index, runsA.dated, b);
@@ -145,8 +152,8 @@ function pairEdits(index: FeeIndex, a: string, runsA: Runs, b: string, runsB: Ru
     if (ba) dated.push(ba);
     const undated = firstIn(index, runsA.undated, b) ?? firstIn(index, runsB.undated, a);
     found = dated.length === 0 && !undated ? NO_EDITS : { dated, undated };
-    if (cache.size >= 20_000) cache.clear();
-    cache.set(key, found);
+    if (byHi.size >= 2_000) byHi.clear();
+    byHi.set(hi, found);
   }
   return found;
 }
@@ -161,31 +168,35 @@ interface OrientedEdit {
 }
 
 /**
- * The edit in force on the lines' date in which `first`'s code is column 1 and `second`'s column 2.
- * A dated CMS file that holds the pair (in either order) decides, by its own order and by the
- * pair's effective and deletion dates (its files keep deleted edits with their dates, so they
- * answer for past dates too). Only a pair no dated file holds falls to the undated table, treated
- * as in force on every date; its order is inferred ({@link inferColumnOrder}), never read.
+ * The edits in force on the lines' date between two lines, one per direction: [a's code as column
+ * 1, b's code as column 1]. A dated CMS file that holds the pair (in either order) decides, by its
+ * own order and by the pair's effective and deletion dates (its files keep deleted edits with their
+ * dates, so they answer for past dates too). Only a pair no dated file holds falls to the undated
+ * table, treated as in force on every date; its order is inferred once ({@link inferColumnOrder}),
+ * never read.
  */
-function editFor(
+function orient(
   index: FeeIndex,
   pair: PairEdits,
-  first: RuleLine,
-  second: RuleLine,
-): OrientedEdit | undefined {
-  const date = first.line.dateOfService;
+  a: RuleLine,
+  b: RuleLine,
+): readonly [OrientedEdit | undefined, OrientedEdit | undefined] {
+  const date = a.line.dateOfService;
   if (pair.dated.length > 0) {
-    const edit = pair.dated.find((e) => e.column1 === first.line.code);
-    if (!edit) return undefined;
-    const inForce =
-      edit.effective !== null && edit.effective <= date && (edit.deletion === null || date <= edit.deletion);
-    return inForce ? { edit, column1: edit.column1, column2: edit.column2, inferred: undefined } : undefined;
+    const inForce = (column1: string): OrientedEdit | undefined => {
+      const edit = pair.dated.find((e) => e.column1 === column1);
+      if (!edit || edit.effective === null || date < edit.effective) return undefined;
+      if (edit.deletion !== null && date > edit.deletion) return undefined;
+      return { edit, column1: edit.column1, column2: edit.column2, inferred: undefined };
+    };
+    return [inForce(a.line.code), inForce(b.line.code)];
   }
   const edit = pair.undated;
-  if (!edit) return undefined;
-  const order = inferColumnOrder(index, edit.rationale, date, sideOf(first), sideOf(second));
-  if (!order || order.column1 !== first.line.code) return undefined;
-  return { edit, column1: order.column1, column2: order.column2, inferred: order.basis };
+  if (!edit) return [undefined, undefined];
+  const order = inferColumnOrder(index, edit.rationale, date, sideOf(a), sideOf(b));
+  if (!order) return [undefined, undefined];
+  const oriented = { edit, column1: order.column1, column2: order.column2, inferred: order.basis };
+  return order.column1 === a.line.code ? [oriented, undefined] : [undefined, oriented];
 }
 
 function sideOf(line: RuleLine): OrderSide {
@@ -218,31 +229,43 @@ export const ncciPtpRule: BillRule = {
     // Lines of one day and provider, in line-number order.
     for (const group of sessions(lines)) {
       if (group.length < 2) continue;
-      const runs = group.map((i) => runsOf(index, at(i).line.code));
-      // Line denied → the line whose code denied it.
-      const deniedBy = new Map<number, number>();
-      for (let gi = 0; gi < group.length; gi++) {
-        const i = group[gi] as number;
-        const first = at(i);
-        if (first.amount === 0) continue;
-        const runsI = runs[gi] as Runs;
-        for (let gk = 0; gk < group.length; gk++) {
-          const k = group[gk] as number;
-          const second = at(k);
-          const runsK = runs[gk] as Runs;
+      const n = group.length;
+      const members = group.map(at);
+      const runs = members.map((l) => runsOf(index, l.line.code));
+      // edits[gi * n + gk]: the edit in force with line gi's code as column 1 and line gk's as column 2.
+      let edits: (OrientedEdit | undefined)[] | undefined;
+      for (let gi = 0; gi < n; gi++) {
+        const a = members[gi] as RuleLine;
+        for (let gk = gi + 1; gk < n; gk++) {
+          const b = members[gk] as RuleLine;
           if (
-            k === i ||
-            (runsI === NO_RUNS && runsK === NO_RUNS) ||
-            deniedBy.has(k) ||
-            deniedBy.get(i) === k ||
-            second.amount === 0 ||
-            second.line.code === first.line.code
+            a.amount === 0 ||
+            b.amount === 0 ||
+            a.line.code === b.line.code ||
+            (runs[gi] === NO_RUNS && runs[gk] === NO_RUNS)
           )
             continue;
-          const pair = pairEdits(index, first.line.code, runsI, second.line.code, runsK);
+          const pair = pairEdits(index, a.line.code, runs[gi] as Runs, b.line.code, runs[gk] as Runs);
           if (pair === NO_EDITS) continue;
-          const found = editFor(index, pair, first, second);
-          if (!found || found.edit.modifierIndicator === 9) continue;
+          const [ab, ba] = orient(index, pair, a, b);
+          if (!ab && !ba) continue;
+          edits ??= new Array<OrientedEdit | undefined>(n * n);
+          edits[gi * n + gk] = ab;
+          edits[gk * n + gi] = ba;
+        }
+      }
+      if (!edits) continue;
+      // Line denied → the line whose code denied it.
+      const deniedBy = new Map<number, number>();
+      for (let gi = 0; gi < n; gi++) {
+        const i = group[gi] as number;
+        const first = members[gi] as RuleLine;
+        for (let gk = 0; gk < n; gk++) {
+          const k = group[gk] as number;
+          const second = members[gk] as RuleLine;
+          const found = edits[gi * n + gk];
+          if (!found || deniedBy.has(k) || deniedBy.get(i) === k || found.edit.modifierIndicator === 9)
+            continue;
           const { edit } = found;
           const name = `${found.column1}/${found.column2}`;
           const where = `line ${first.line.lineNumber} (${first.line.code}) on ${first.line.dateOfService} by the same provider`;
