@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
 import { priceBill } from '../../lambdas/engine/price-bill.js';
 import { ncciPtpRule } from '../../lambdas/engine/rules/ncci-ptp.js';
+import type { RuleLine } from '../../lambdas/engine/rules/types.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
@@ -151,6 +152,16 @@ describe('dated CMS edits decide over the undated table', () => {
       reason: 'BR-NCCI-PTP',
     });
     expect(decisions[0]?.message).toContain('effective 2022-01-01, deleted after 2023-12-31');
+  });
+
+  it('finds the dated edit whichever line comes first, and keeps its order (99202 is column 2)', () => {
+    const [a, b] = pair('2023-06-01');
+    const decisions = ncciPtpRule.run([b, a] as RuleLine[], ruleContext(index, 'US-MEDICARE'));
+    expect(decisions).toEqual([
+      expect.objectContaining({ lineIndex: 0, decision: 'denied', reduction: 7000 }),
+    ]);
+    expect(decisions[0]?.message).toContain('NCCI PTP edit 0001A/99202');
+    expect(decisions[0]?.message).not.toContain('column order inferred');
   });
 
   it('does not deny after the dated deletion, although the undated table still lists the pair', () => {
