@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
 import { priceBill } from '../../lambdas/engine/price-bill.js';
 import { ncciPtpRule } from '../../lambdas/engine/rules/ncci-ptp.js';
+import type { RuleLine } from '../../lambdas/engine/rules/types.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
@@ -10,7 +11,10 @@ import { ruleContext, ruleLines } from '../support/rules.js';
  * NCCI PTP on the full 2,140,693 pairs. Edits cited from
  * ncci/ptp_practitioner_pairs_NODATES_incl_deleted_derived.csv.gz (line numbers of the unzipped file):
  *   line 2123115  97140,97530,1  (mutually exclusive; modifier indicator 1)
- *   line 1974544  72148,72149,0  (modifier indicator 0)
+ *   line 1974544  72148,72149,0  (modifier indicator 0; HCPCS/CPT procedure code definition)
+ * The undated table lists the lexically lower code first, which is not CMS's order: the rule infers
+ * the order (lambdas/engine/rules/ncci-order.ts), and these tests were changed with issue 14 where
+ * they had read the file's order as CMS's (72148 is column 2 of 72149, not the other way).
  * and from the dated CMS excerpt ncci/raw_format_excerpts/ccipra-v322r0-f1.SUBSET_of_excerpt.txt:
  *   line 16  0001A 99202 effective 20220101 deleted 20231231, indicator 1 (the undated file, line 30,
  *            still lists 0001A,99202 without dates)
@@ -55,6 +59,9 @@ describe('NCCI procedure-to-procedure edits on the full table', () => {
     expect(trace?.message).toContain('97140/97530');
     expect(trace?.message).toContain('Mutually exclusive procedures');
     expect(trace?.message).toContain('undated');
+    // Mutually exclusive: the higher work RVU is column 2 (97530 0.44 > 97140 0.43), not file order.
+    expect(trace?.message).toContain('column order inferred: mutually exclusive edit');
+    expect(trace?.message).toContain('97530 work RVU 0.44 > 97140 0.43');
     expect(priced.lines[1]?.adjustments[1]?.regulation?.citation).toContain(
       'National Correct Coding Initiative',
     );
@@ -74,12 +81,17 @@ describe('NCCI procedure-to-procedure edits on the full table', () => {
   });
 
   it('never bypasses an indicator 0 edit, whatever the modifier', () => {
+    // The undated table lists 72148 first; the order is inferred: 72148 total non-facility RVU
+    // 1.48 + 4.25 + 0.09 = 5.82 < 72149 1.78 + 6.32 + 0.13 = 8.23, so 72148 is column 2.
     const priced = price([
-      visit('72148', { charge: '900.00' }),
-      visit('72149', { charge: '900.00', modifiers: ['59'] }),
+      visit('72148', { charge: '900.00', modifiers: ['59'] }),
+      visit('72149', { charge: '900.00' }),
     ]);
-    expect(priced.lines.map((l) => l.allowed)).toEqual(['187.44', '0.00']);
-    expect(priced.lines[1]?.adjustments.at(-1)).toMatchObject({ carc: '236', amount: '264.88' });
+    expect(priced.lines.map((l) => l.allowed)).toEqual(['0.00', '264.88']);
+    expect(priced.lines[0]?.adjustments.at(-1)).toMatchObject({ carc: '236', amount: '187.44' });
+    expect(priced.lines[0]?.rules.find((r) => r.rule === 'ncci-ptp')?.message).toContain(
+      'column order inferred: 72148 total non-facility RVU 5.82 < 72149 8.23',
+    );
   });
 
   it('pays both when the same anatomic modifier is on both lines (same site), and not otherwise', () => {
@@ -109,7 +121,7 @@ describe('NCCI procedure-to-procedure edits on the full table', () => {
     const byNumber = (p: ReturnType<typeof price>) =>
       Object.fromEntries(p.lines.map((l) => [l.lineNumber, l.allowed]));
     const forward = byNumber(price(lines));
-    expect(forward).toEqual({ 1: '0.00', 2: '0.00', 3: '187.44', 4: '27.18' });
+    expect(forward).toEqual({ 1: '264.88', 2: '0.00', 3: '0.00', 4: '27.18' });
     expect(byNumber(price([...lines].reverse()))).toEqual(forward);
   });
 
@@ -140,6 +152,16 @@ describe('dated CMS edits decide over the undated table', () => {
       reason: 'BR-NCCI-PTP',
     });
     expect(decisions[0]?.message).toContain('effective 2022-01-01, deleted after 2023-12-31');
+  });
+
+  it('finds the dated edit whichever line comes first, and keeps its order (99202 is column 2)', () => {
+    const [a, b] = pair('2023-06-01');
+    const decisions = ncciPtpRule.run([b, a] as RuleLine[], ruleContext(index, 'US-MEDICARE'));
+    expect(decisions).toEqual([
+      expect.objectContaining({ lineIndex: 0, decision: 'denied', reduction: 7000 }),
+    ]);
+    expect(decisions[0]?.message).toContain('NCCI PTP edit 0001A/99202');
+    expect(decisions[0]?.message).not.toContain('column order inferred');
   });
 
   it('does not deny after the dated deletion, although the undated table still lists the pair', () => {
