@@ -19,6 +19,10 @@ import { ruleLines } from '../support/rules.js';
  *   state-wc/GA/csv/Evaluation_and_Management.csv line 10: 99214, PROF MAR 226.57
  *   state-wc/AL/AL_2024_db_import_alabama_PDF_extracted.csv line 2033: 29881, rate 3426.77
  *   state-wc/AL/AL_2024_db_import_alabama_PDF_extracted.csv lines 9206-9210: 99214, rate 109.83
+ *   PPRRVU2025_Oct.csv line 3235 (29881): work 7.03, facility PE 8.22, MP 1.39; line 12808 (99214):
+ *     work 1.92, non-facility PE 1.80, MP 0.15; CF 32.3465
+ *   ZIP5_OCT2025.txt line 31296: PA 15213, locality 99; GPCI2025.csv line 90: PA 99 (Rest of
+ *     Pennsylvania) 1.000, 0.927, 0.925
  */
 let index: FeeIndex;
 beforeAll(() => {
@@ -208,5 +212,39 @@ describe("a state's own surgeon and multiple surgery percentages reach the line,
     expect(decisions[0]?.message).toMatch(
       /paid at 25% \(multiple surgery, Test clause, not a state rule, \(9\)\)/,
     );
+  });
+});
+
+describe('Pennsylvania: the same bill priced on Medicare fees without Medicare payment rules', () => {
+  // PA has no schedule of its own in our data (medicare-fallback) and its ground rules read adopt none
+  // of Medicare's policies (34 Pa. Code §127.101 and §127.106 read; §§127.103-127.104 not): the lines
+  // are priced on the Medicare rows, but Medicare's global surgery rule does not take the visit.
+  const bill = [
+    { code: '29881', placeOfService: '22', dateOfService: '2025-03-04', charge: '5000.00' },
+    { code: '99214', modifiers: ['25'], placeOfService: '11', dateOfService: '2025-03-04', charge: '400.00' },
+  ];
+
+  it('pays the visit at its Medicare amount, the trace saying global surgery is not adopted by PA', () => {
+    const priced = price('PA', '15213', bill);
+    const [surgery, visit] = priced.lines;
+    // 29881 facility: (7.03 × 1.000 + 8.22 × 0.927 + 1.39 × 0.925) × 32.3465 = 15.93569 × 32.3465
+    // = 515.4638 → 515.46. 99214 non-facility: (1.92 × 1.000 + 1.80 × 0.927 + 0.15 × 0.925) × 32.3465
+    // = 3.72735 × 32.3465 = 120.5667 → 120.57. Both under the charges billed.
+    expect(surgery?.allowed).toBe('515.46');
+    expect(visit?.allowed).toBe('120.57');
+    expect(traceOf(visit, 'global-surgery')?.decision).toBe('not-adopted');
+    expect(
+      priced.notices.some((n) => /Not applied \(not adopted by PA.*Global surgery/.test(n)),
+      priced.notices.join('\n'),
+    ).toBe(true);
+    expect(index.jurisdiction('PA')?.notes?.join(' ')).toMatch(/second reading.*§127\.101.*§127\.106/);
+  });
+
+  it('denies the same visit as US-MEDICARE in the same locality: the difference is the adoption, not the fee', () => {
+    const priced = price('US-MEDICARE', '15213', bill);
+    expect(priced.lines[0]?.allowed).toBe('515.46');
+    const visit = priced.lines[1];
+    expect(traceOf(visit, 'global-surgery')?.decision).toBe('denied');
+    expect(visit?.allowed).toBe('0.00');
   });
 });
