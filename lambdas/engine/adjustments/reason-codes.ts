@@ -318,7 +318,7 @@ export const REGULATIONS = {
   },
   returnToOperatingRoom: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 12, § 40.4 (a return trip to the operating room billed with modifier 78 is paid the intra-operative value of the code; a 000-day code, which has no intra-operative share, in full; no new postoperative period), with the INTRA OP percentage of the PFS Relative Value File',
+      'Medicare Claims Processing Manual, Chapter 12, § 40 (global surgery: a return trip to the operating room billed with modifier 78 is paid the intra-operative value of the code and starts no new postoperative period; a 000-day code, which has no intra-operative share, in full; the subsection is cited from secondary copies, the manual text is not held here), with the INTRA OP percentage of the PFS Relative Value File',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   addOnCodes: {

@@ -50,7 +50,7 @@ const PERIODS = {
  * (postoperative care only) starts the day after. A return to the operating room for a related
  * procedure (modifier 78) opens none: it is paid its intra-operative value only and the original
  * surgery's postoperative period goes on, not a new one (Medicare Claims Processing Manual,
- * Chapter 12, § 40.4; 58 and 79 do start a new period, so those lines open theirs).
+ * Chapter 12, § 40, as secondary copies quote it; 58 and 79 do start a new period, so those lines open theirs).
  *
  * @param rule - a priced line with its RVU row
  * @returns the line's global window in day numbers, or undefined when it opens none

@@ -175,7 +175,7 @@ export const proceduresInGlobalPeriodRule: BillRule = {
  * Return to the operating room (modifier 78): the line is paid the intra-operative value of its
  * code, its INTRA OP share of the RVU row (the rest of the package belongs to the original
  * surgery), and starts no new postoperative period (Medicare Claims Processing Manual, Chapter 12,
- * § 40.4). A code with no PRE, INTRA and POST OP shares (000-day codes, which the manual pays in
+ * § 40, as secondary copies quote it: the manual's text is not held here). A code with no PRE, INTRA and POST OP shares (000-day codes, which the manual pays in
  * full on a 78 return trip; ZZZ add-ons, which carry no postoperative work) is paid in full, and
  * the line says so. A payment reduction after the multiple procedure ranking, like the split care
  * shares of modifiers 54, 55 and 56, so the ranking sees the fee schedule amount of each code.
