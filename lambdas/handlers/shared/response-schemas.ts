@@ -182,16 +182,10 @@ export const OpenApiAnswerSchema = v.looseObject({
   paths: v.record(v.string(), v.unknown()),
 });
 
+// The envelopes describe the handlers' types exactly (compile time), as the engine's schemas do.
 function describes<T extends true>(): T | undefined {
   return undefined;
 }
 describes<SameShape<v.InferOutput<typeof SmartBillLinkSchema>, SmartBillLink>>();
-describes<
-  SameShape<
-    Omit<v.InferOutput<typeof StoredSequenceSummarySchema>, never>,
-    Omit<StoredSequence, 'sealed' | 'totals'> & {
-      totals: Omit<StoredSequence['totals'], never>;
-    }
-  >
->();
+describes<SameShape<v.InferOutput<typeof StoredSequenceSummarySchema>, Omit<StoredSequence, 'sealed'>>>();
 describes<SameShape<Omit<v.InferOutput<typeof ErrorBodySchema>, 'latestSequence'>, ErrorBody>>();
