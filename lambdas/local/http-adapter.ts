@@ -12,6 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { BadRequestError } from '../handlers/shared/http.js';
+import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
 import { type AuthorizerClaims, type AuthorizerConfig, authorize } from './authorizer.js';
 import { REPO_ROOT } from './paths.js';
@@ -107,36 +109,59 @@ function compile(route: RouteDefinition): CompiledRoute {
   return { route, segments, specificity };
 }
 
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 function matchSegments(compiled: CompiledRoute, parts: readonly string[]): Record<string, string> | null {
   const params: Record<string, string> = {};
   for (let i = 0; i < compiled.segments.length; i++) {
     const segment = compiled.segments[i] as Segment;
     if (segment.kind === 'greedy') {
       if (i >= parts.length) return null;
-      params[segment.name] = parts.slice(i).map(decode).join('/');
+      params[segment.name] = parts.slice(i).join('/');
       return params;
     }
     const part = parts[i];
     if (part === undefined) return null;
     if (segment.kind === 'literal' && segment.value !== part) return null;
-    if (segment.kind === 'param') params[segment.name] = decode(part);
+    if (segment.kind === 'param') params[segment.name] = part;
   }
   return parts.length === compiled.segments.length ? params : null;
+}
+
+/**
+ * Decodes the matched segments once each, as API Gateway does before it calls the function.
+ *
+ * @param raw - the segments by parameter name, as they appeared in the path
+ * @returns the decoded values, or the first segment's error (malformed percent-encoding)
+ */
+export function decodePathParameters(
+  raw: Readonly<Record<string, string>>,
+):
+  | { readonly ok: true; readonly values: Record<string, string> }
+  | { readonly ok: false; readonly error: BadRequestError } {
+  const values: Record<string, string> = {};
+  for (const [name, segment] of Object.entries(raw)) {
+    try {
+      // A greedy parameter spans several segments: each is decoded, the slashes between stay.
+      values[name] = segment
+        .split('/')
+        .map((part) => decodePathSegment(name, part))
+        .join('/');
+    } catch (error) {
+      if (error instanceof BadRequestError) return { ok: false, error };
+      throw error;
+    }
+  }
+  return { ok: true, values };
 }
 
 export type RouteMatch =
   | {
       readonly kind: 'found';
       readonly route: RouteDefinition;
-      readonly pathParameters: Record<string, string>;
+      /**
+       * The parameters' segments as they appear in the path, still percent-encoded: the adapter
+       * decodes them once with decodePathSegment, as API Gateway does, and a malformed one is a 400.
+       */
+      readonly rawPathParameters: Record<string, string>;
     }
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly string[] }
   | { readonly kind: 'not-found' };
@@ -164,7 +189,7 @@ export function createRouter(
     const resource = best.matches[0]?.c.route.path;
     const sameResource = best.matches.filter((m) => m.c.route.path === resource);
     const hit = sameResource.find((m) => m.c.route.method === method);
-    if (hit) return { kind: 'found', route: hit.c.route, pathParameters: hit.params };
+    if (hit) return { kind: 'found', route: hit.c.route, rawPathParameters: hit.params };
     return { kind: 'method-not-allowed', allowed: sameResource.map((m) => m.c.route.method) };
   };
 }
@@ -349,8 +374,9 @@ function sendError(
   userMessage: string,
   developerMessage: string,
   extraHeaders: Readonly<Record<string, string>> = {},
+  errors: ErrorBody['errors'] = [],
 ): void {
-  const body: ErrorBody = { statusCode, userMessage, developerMessage, errors: [], requestId };
+  const body: ErrorBody = { statusCode, userMessage, developerMessage, errors, requestId };
   const text = JSON.stringify(body);
   res.writeHead(statusCode, {
     'content-type': 'application/json',
@@ -562,6 +588,14 @@ export function createApiServer(options: ApiServerOptions): Server {
       refuse(res, requestId, auth.statusCode, userMessage, auth.message);
       return;
     }
+    const pathParameters = decodePathParameters(match.rawPathParameters);
+    if (!pathParameters.ok) {
+      const { error } = pathParameters;
+      refuse(res, requestId, 400, 'Some parameters cannot be used; see errors.', error.message, {}, [
+        ...error.errors,
+      ]);
+      return;
+    }
     const body = await readBody(req, maxBodyBytes);
     if (body.kind === 'too-large') {
       refuse(
@@ -578,7 +612,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       req,
       route: matched,
       url,
-      pathParameters: match.pathParameters,
+      pathParameters: pathParameters.values,
       body: body.body,
       claims: auth.claims,
       requestId,

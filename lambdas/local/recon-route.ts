@@ -6,7 +6,7 @@
  * the request id when the execution fails.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { errorResult, jsonResponse } from '../handlers/shared/http.js';
+import { errorResult, jsonResponse, requireJsonContentType } from '../handlers/shared/http.js';
 import { logRequest } from '../handlers/shared/logger.js';
 import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
 import { ROUTES } from '../handlers/shared/routes.js';
@@ -32,8 +32,17 @@ class ReconExecutionError extends Error {
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   const requestId = event.requestContext?.requestId ?? context.awsRequestId;
   const started = performance.now();
-  workflow ??= createLocalWorkflow(definition);
   const body = event.body ?? '';
+  if (body !== '') {
+    try {
+      // API Gateway's mapping template for application/json with passthrough NEVER: any other
+      // media type is 415 before the workflow starts (lib/constructs/recon-workflow.ts).
+      requireJsonContentType(event.headers);
+    } catch (error) {
+      return errorResult(error, requestId);
+    }
+  }
+  workflow ??= createLocalWorkflow(definition);
   const input = {
     requestId,
     body: event.isBase64Encoded ? body : Buffer.from(body, 'utf8').toString('base64'),

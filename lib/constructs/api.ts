@@ -267,7 +267,7 @@ export class Api extends Construct {
             }),
       });
       if (isPublic) {
-        const reason = `${route.method} ${route.path} is public by design (the route table gives it no scopes): a liveness check that returns no data.`;
+        const reason = `${route.method} ${route.path} is public by design (the route table gives it no scopes): it returns no data, only that the API answers (health) or how the API is described (the OpenAPI document a client reads before it has a token).`;
         Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
         Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
       }

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startDynamoDbLocal } from '../../lambdas/local/emulators/dynamodb-local.js';
 import { startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
+import { exposure, LOOPBACK } from '../support/listening.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -47,6 +48,28 @@ describe('emulators', () => {
     it('names moto when python3 cannot import it', async () => {
       // `false` runs and fails, as a python3 without moto does.
       await expect(startMotoServer({ python: 'false' })).rejects.toThrow(/missing prerequisite: moto/);
+    });
+  });
+
+  describe('bound to loopback', () => {
+    it('DynamoDB Local and moto listen on 127.0.0.1 only, and cannot be reached on another address of the machine', async () => {
+      const [dynamo, moto] = await Promise.all([startDynamoDbLocal(), startMotoServer()]);
+      try {
+        for (const emulator of [dynamo, moto]) {
+          const seen = await exposure(emulator.port);
+          // The jar alone listened on every interface (`::` in /proc/net/tcp6).
+          expect(seen.listening.length, `${emulator.endpoint} listens`).toBeGreaterThan(0);
+          for (const address of seen.listening) expect(LOOPBACK, emulator.endpoint).toContain(address);
+          if ('none' in seen.outside) {
+            // Say so in the test output rather than pass as if the outside check had been made.
+            console.warn(`outside reachability not checked: ${seen.outside.none}`);
+          } else {
+            expect(seen.outside.reachable, `${emulator.endpoint} on ${seen.outside.address}`).toBe(false);
+          }
+        }
+      } finally {
+        await Promise.all([dynamo.stop(), moto.stop()]);
+      }
     });
   });
 

@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../fee-data/paths.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { expectDocumented } from './support/documented.js';
 import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
 
 let stack: LocalStack;
@@ -24,18 +25,19 @@ async function post(pathName: string, body: string, token?: string) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
   });
-  return {
-    status: response.status,
-    body: (await response.json()) as Record<string, unknown>,
-    headers: response.headers,
-  };
+  const answer = (await response.json()) as Record<string, unknown>;
+  expectDocumented('POST', pathName, response.status, answer);
+  return { status: response.status, body: answer, headers: response.headers };
 }
 
 async function get(pathName: string, token?: string) {
   const response = await fetch(`${stack.url}${pathName}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const body = (await response.json()) as Record<string, unknown>;
+  // Every answer of this file is one /openapi.json declares.
+  expectDocumented('GET', pathName, response.status, body);
+  return { status: response.status, body };
 }
 
 beforeAll(async () => {
@@ -162,7 +164,9 @@ describe('the API through the local stack', () => {
       // 72148-26, PPRRVU2025_Oct.csv line 7836: (1.48×1.009 + 0.54×0.992 + 0.07×0.949) × 32.3465 = 67.7798 → 67.78
       expect(fee.body).toMatchObject({ amount: '67.78', modifier: '26' });
       expect((await get('/v1/health')).status).toBe(200);
-      const doc = await get('/openapi.json', userToken);
+      // The document holds no data: a client reads it before it has a token.
+      const doc = await get('/openapi.json');
+      expect(doc.status).toBe(200);
       expect(doc.body.openapi).toBe('3.1.0');
       expect(Object.keys(doc.body.paths as object).sort()).toEqual([
         '/openapi.json',
@@ -195,6 +199,54 @@ describe('the API through the local stack', () => {
         billTypes: { professional: { method: 'state-table' } },
       });
       expect((await get('/v1/jurisdictions/ZZ', userToken)).status).toBe(404);
+    });
+
+    it('decodes path parameters once: %25 is the parameter "%" (not a 500), malformed encoding a 400 naming it', async () => {
+      // Each answered 500 before: the adapter decoded %25 to "%", the handler decoded "%" again.
+      const jurisdiction = await get('/v1/jurisdictions/%25', userToken);
+      expect(jurisdiction.status).toBe(404);
+      expect(jurisdiction.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
+      const fee = await get('/v1/fee-schedules/%25/99213?zip=19901', userToken);
+      expect(fee.status).toBe(422);
+      expect(fee.body.errors).toEqual([expect.objectContaining({ field: 'jurisdiction' })]);
+      // %2541%255A is "%41%5A", which a second decoding turned into "AZ".
+      expect((await get('/v1/jurisdictions/%2541%255A', userToken)).status).toBe(404);
+      for (const [pathName, field] of [
+        ['/v1/jurisdictions/%E0', 'id'],
+        ['/v1/jurisdictions/%', 'id'],
+        ['/v1/fee-schedules/US-MEDICARE/%C0%AF', 'code'],
+        ['/v1/fee-schedules/%ZZ/99213', 'jurisdiction'],
+      ] as const) {
+        const bad = await get(pathName, userToken);
+        expect(bad.status, pathName).toBe(400);
+        expect(bad.body, pathName).toMatchObject({
+          statusCode: 400,
+          errors: [{ field, errorMessage: 'must be percent-encoded UTF-8 (write % itself as %25)' }],
+        });
+      }
+      // Encoded the ordinary way, a parameter still works.
+      expect((await get('/v1/jurisdictions/US%2DMEDICARE', userToken)).status).toBe(200);
+    });
+
+    it('answers a body that is not sent as application/json with 415, as curl -d and a bare fetch send it', async () => {
+      const bill = example('office-visit.json');
+      for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+        const response = await fetch(`${stack.url}/v1/bills/price`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${userToken}`, 'content-type': type },
+          body: bill,
+        });
+        const body = await response.json();
+        expect(response.status, type).toBe(415);
+        expect(body).toMatchObject({ statusCode: 415, errors: [{ field: 'Content-Type' }] });
+        expectDocumented('POST', '/v1/bills/price', 415, body);
+      }
+      const charset = await fetch(`${stack.url}/v1/bills/price`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json; charset=utf-8' },
+        body: bill,
+      });
+      expect(charset.status).toBe(200);
     });
   });
 });

@@ -18,6 +18,7 @@ import { createLocalWorkflow, loadWorkflowTasks } from '../../lambdas/local/reco
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { expectDocumented } from './support/documented.js';
 import { signWithCognitoLocalKey } from './support/tokens.js';
 
 let stack: LocalStack;
@@ -70,7 +71,10 @@ async function call(method: string, pathName: string, token: string | undefined,
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   // biome-ignore lint/suspicious/noExplicitAny: the tests read deep into the JSON answers
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  const answer = { status: response.status, body: (await response.json()) as Record<string, any> };
+  // Every answer of this file is one /openapi.json declares (issue 14: Recon answers were `object`).
+  expectDocumented(method, pathName, answer.status, answer.body);
+  return answer;
 }
 
 async function rawItems(): Promise<Record<string, unknown>[]> {
@@ -185,7 +189,7 @@ describe('POST /v1/recons', () => {
     expect(body.latestSequence).toBe(3);
   });
 
-  it('refuses what it cannot accept with field errors and stores nothing: 400, 422, 403', async () => {
+  it('refuses what it cannot accept with field errors and stores nothing: 400, 415, 422, 403', async () => {
     const before = (await rawItems()).length;
     expect((await call('POST', '/v1/recons', userToken, '{"controlNumber":')).status).toBe(400);
     const missing = await call('POST', '/v1/recons', userToken, {
@@ -196,6 +200,19 @@ describe('POST /v1/recons', () => {
     expect(missing.body.errors.map((e: { field: string }) => e.field)).toContain('sequence');
     const badLine = await call('POST', '/v1/recons', userToken, recon('CN-BAD', 1, [{ code: '99213' }]));
     expect(badLine.status).toBe(422);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/problem+json']) {
+      // What curl -d and fetch with a string body send unless told otherwise: API Gateway's template
+      // for application/json with passthrough NEVER answers 415, and so does the local stand-in.
+      const response = await fetch(`${stack.url}/v1/recons`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userToken}`, 'content-type': type },
+        body: JSON.stringify(recon('CN-BAD', 1)),
+      });
+      const body = await response.json();
+      expect(response.status, type).toBe(415);
+      expect(body).toMatchObject({ statusCode: 415, errors: [{ field: 'Content-Type' }] });
+      expectDocumented('POST', '/v1/recons', 415, body);
+    }
     const noScope = await stack.token('client', { scopes: ['wcbr/bills:price'] });
     expect((await call('POST', '/v1/recons', noScope, recon('CN-BAD', 1))).status).toBe(403);
     expect(await rawItems()).toHaveLength(before);

@@ -22,6 +22,7 @@ import { PAGE_MESSAGES } from '../../lambdas/smartbill/render.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { PATIENT_STRINGS, testBillInput } from '../unit/smartbill/fixture.js';
 import { ARTIFACTS, enterAmount, launchChromium, shownAllowedAmounts } from './support/browser.js';
+import { expectDocumented } from './support/documented.js';
 
 interface PricedAnswer {
   readonly totals: { readonly billed: string; readonly allowed: string };
@@ -47,7 +48,10 @@ async function price(
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as PricedAnswer & Record<string, unknown> };
+  const answer = (await response.json()) as PricedAnswer & Record<string, unknown>;
+  // The answer with its smartBill link is one /openapi.json declares.
+  expectDocumented('POST', '/v1/bills/price', response.status, answer);
+  return { status: response.status, body: answer };
 }
 
 /** Fetches a link until the page is stored (it is rendered after the answer), at most 20 s. */

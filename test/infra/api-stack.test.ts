@@ -99,9 +99,9 @@ describe('API stack', () => {
       },
     );
 
-    it('leaves only the routes without scopes (health) open, without scopes or API key', () => {
+    it('leaves only the routes without scopes (health, the OpenAPI document) open, without scopes or API key', () => {
       const open = ROUTES.filter((r) => r.scopes.length === 0);
-      expect(open.map((r) => r.path)).toEqual(['/v1/health']);
+      expect(open.map((r) => r.path)).toEqual(['/v1/health', '/openapi.json']);
       for (const route of open) {
         const method = methodOf(route.id).Properties;
         expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });

@@ -6,6 +6,7 @@ import { BillValidationError } from '../../engine/errors.js';
 import { lookupFee } from '../../engine/fee-lookup.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { pathParameter } from '../shared/path-parameters.js';
 import { FeeScheduleQuerySchema } from './schema.js';
 
 const index = openFeeIndex();
@@ -19,8 +20,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
     if (!parsed.success)
       throw new BillValidationError('The query has fields we cannot accept.', fieldErrorsOf(parsed.issues));
     const query = parsed.output;
-    const jurisdiction = decodeURIComponent(event.pathParameters?.jurisdiction ?? '');
-    const code = decodeURIComponent(event.pathParameters?.code ?? '');
+    const jurisdiction = pathParameter(event, 'jurisdiction');
+    const code = pathParameter(event, 'code');
     context.logDetails = { jurisdiction, codes: [code] };
     const answer = lookupFee(index, {
       jurisdiction,

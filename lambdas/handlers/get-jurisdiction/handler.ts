@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NotFoundError } from '../../engine/errors.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { pathParameter } from '../shared/path-parameters.js';
 
 const index = openFeeIndex();
 
@@ -11,7 +12,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .use(httpErrors('GetJurisdiction'))
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const id = decodeURIComponent(event.pathParameters?.id ?? '');
+    const id = pathParameter(event, 'id');
     const jurisdiction = index.jurisdiction(id);
     if (!jurisdiction) {
       throw new NotFoundError(`No jurisdiction ${id}.`, [

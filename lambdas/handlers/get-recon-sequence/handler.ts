@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { pathParameter } from '../shared/path-parameters.js';
 import { reconDependencies } from '../shared/recon-deps.js';
 import { reconTarget, sequenceFromPath } from '../shared/recon-request.js';
 import { getSequence } from '../shared/recon-service.js';
@@ -13,7 +14,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const { tenant, controlNumber } = reconTarget(event);
-    const sequence = sequenceFromPath(event.pathParameters?.sequence);
+    const sequence = sequenceFromPath(pathParameter(event, 'sequence'));
     const stored = await getSequence(deps, tenant, controlNumber, sequence);
     return jsonResponse(200, { requestId, ...stored }, requestId);
   });

@@ -88,16 +88,10 @@ export function parseReconFields(body: unknown): {
 /**
  * Checks a control number from a path.
  *
- * @param raw - the path parameter as received (URL-encoded)
+ * @param value - the path parameter as the gateway decoded it (never decoded again: see
+ *   lambdas/handlers/shared/path-parameters.ts)
  * @returns the control number, or null when it cannot be one
  */
-export function controlNumberFromPath(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-  return CONTROL_NUMBER.test(decoded) ? decoded : null;
+export function controlNumberFromPath(value: string): string | null {
+  return CONTROL_NUMBER.test(value) ? value : null;
 }

@@ -17,6 +17,11 @@ export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** The body is sent as another media type than JSON: answered 415. */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
 /** A request that is well-formed but not allowed for this caller (no tenant, say): answered 403. */
 export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
@@ -58,7 +63,10 @@ export interface ErrorBody {
   readonly statusCode: number;
   readonly userMessage: string;
   readonly developerMessage: string;
+  /** At most {@link MAX_FIELD_ERRORS}, in the order they were found. */
   readonly errors: readonly FieldError[];
+  /** How many field errors were found beyond those listed; absent when all are listed. */
+  readonly moreErrors?: number;
   readonly requestId: string;
 }
 
@@ -81,6 +89,13 @@ export function jsonResponse(statusCode: number, body: unknown, requestId: strin
   return { statusCode, headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify(body) };
 }
 
+/**
+ * Most field errors an error body lists. A 60,000-line bill with a bad field on every line has
+ * 180,000 of them (13 MB of JSON); the first hundred show the client what is wrong, and
+ * `moreErrors` says how many were left out.
+ */
+export const MAX_FIELD_ERRORS = 100;
+
 function errorResponse(
   statusCode: number,
   userMessage: string,
@@ -89,7 +104,18 @@ function errorResponse(
   requestId: string,
   details: Readonly<Record<string, unknown>> = {},
 ): APIGatewayProxyResult {
-  const body: ErrorBody = { statusCode, userMessage, developerMessage, errors, requestId };
+  const more = errors.length - MAX_FIELD_ERRORS;
+  const body: ErrorBody =
+    more > 0
+      ? {
+          statusCode,
+          userMessage,
+          developerMessage: `${developerMessage} The first ${MAX_FIELD_ERRORS} of ${errors.length} field errors are listed; ${more} more are not.`,
+          errors: errors.slice(0, MAX_FIELD_ERRORS),
+          moreErrors: more,
+          requestId,
+        }
+      : { statusCode, userMessage, developerMessage, errors, requestId };
   return jsonResponse(statusCode, { ...body, ...details }, requestId);
 }
 
@@ -127,6 +153,15 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
           errorMessage: 'use the nextPageToken of the previous page of the same listing',
         },
       ],
+      requestId,
+    );
+  }
+  if (error instanceof UnsupportedMediaTypeError) {
+    return errorResponse(
+      415,
+      'Send the body as application/json.',
+      error.message,
+      [{ field: 'Content-Type', errorMessage: 'must be application/json (a charset parameter is fine)' }],
       requestId,
     );
   }
@@ -168,13 +203,53 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
   );
 }
 
+/**
+ * The media type of a request's `Content-Type` header, lower case and without parameters
+ * (`application/json; charset=utf-8` → `application/json`); undefined when there is no header.
+ * Header names are matched in any case: API Gateway passes them as the client spelled them.
+ *
+ * @param headers - the event's headers (single-value; the last value wins, as in API Gateway)
+ * @returns the media type, or undefined
+ */
+export function mediaTypeOf(headers: APIGatewayProxyEvent['headers'] | null | undefined): string | undefined {
+  if (headers === null || headers === undefined) return undefined;
+  let value: string | undefined;
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === 'content-type') value = headers[name] ?? undefined;
+  }
+  if (value === undefined) return undefined;
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/**
+ * Refuses a body declared as anything but JSON with 415, so a `text/plain` or form-encoded body
+ * (what `curl -d` sends) is never priced as if it were JSON. Only `application/json` itself is
+ * taken, with any parameters and in any case: the Recon route in AWS is API Gateway's mapping
+ * template for `application/json` with passthrough NEVER, which refuses every other media type
+ * (`application/*+json` included) with 415, and every route answers alike. A request without a
+ * Content-Type is read as JSON, as API Gateway reads it for that route ("Method request behavior
+ * for payloads without mapping templates", API Gateway developer guide: no Content-Type defaults
+ * to application/json).
+ *
+ * @param headers - the event's headers
+ * @throws UnsupportedMediaTypeError when the header names another media type
+ */
+export function requireJsonContentType(headers: APIGatewayProxyEvent['headers'] | null | undefined): void {
+  const mediaType = mediaTypeOf(headers);
+  if (mediaType === undefined || mediaType === 'application/json') return;
+  throw new UnsupportedMediaTypeError(
+    `The body is sent as ${JSON.stringify(mediaType.slice(0, 100))}; this API reads application/json only (curl: -H 'content-type: application/json').`,
+  );
+}
+
 /** Handler events after {@link jsonBody}: the parsed body. */
 export interface ParsedBodyEvent extends APIGatewayProxyEvent {
   parsedBody?: unknown;
 }
 
 /**
- * Parses the JSON body (400 when it is not JSON, 413 over 10 MB) and stores it on the event.
+ * Parses the JSON body (415 when it is declared as another media type, 400 when it is not JSON,
+ * 413 over 10 MB) and stores it on the event.
  *
  * @returns the middleware
  */
@@ -185,6 +260,7 @@ export function jsonBody(): MiddlewareObj<ParsedBodyEvent, APIGatewayProxyResult
       if (body === null || body === undefined || body === '') {
         throw new MalformedJsonError('The request has no body; send the bill as JSON.');
       }
+      requireJsonContentType(request.event.headers);
       const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
       if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
         throw new PayloadTooLargeError('The body is over 10 MB.');

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { controlNumberFromPath, MAX_SEQUENCE } from '../recon-tasks/schema.js';
 import { BadRequestError, ForbiddenError } from './http.js';
+import { pathParameter } from './path-parameters.js';
 import { type TokenClaims, tenantOf } from './tenant.js';
 
 /** Default and largest page of a Recon listing. */
@@ -25,7 +26,7 @@ export function reconTarget(event: APIGatewayProxyEvent): {
       'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
     );
   }
-  const controlNumber = controlNumberFromPath(event.pathParameters?.controlNumber);
+  const controlNumber = controlNumberFromPath(pathParameter(event, 'controlNumber'));
   if (controlNumber === null) {
     throw new BadRequestError('The control number cannot be one.', [
       {
@@ -40,12 +41,12 @@ export function reconTarget(event: APIGatewayProxyEvent): {
 /**
  * The sequence of `/sequences/{sequence}`.
  *
- * @param raw - the path parameter
+ * @param raw - the path parameter, as the gateway decoded it ({@link pathParameter})
  * @returns the sequence
  * @throws BadRequestError when it is not one
  */
-export function sequenceFromPath(raw: string | undefined): number {
-  const value = raw !== undefined && /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : Number.NaN;
+export function sequenceFromPath(raw: string): number {
+  const value = /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value > MAX_SEQUENCE) {
     throw new BadRequestError('The sequence cannot be one.', [
       { field: 'sequence', errorMessage: `must be a whole number from 1 to ${MAX_SEQUENCE}` },

@@ -83,7 +83,11 @@ export interface RouteDefinition {
   readonly recon?: ReconAccess;
   /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
   readonly smartBill?: true;
-  /** Scopes any one of which authorises the call; empty means no authentication (health only). */
+  /**
+   * Scopes any one of which authorises the call; empty means no authentication and no API key,
+   * for the routes that hold no data (health, and the OpenAPI document, which a client needs
+   * before it has a token).
+   */
   readonly scopes: readonly Scope[];
   /** The function reads the fee index (gets the layer). */
   readonly usesFeeIndex: boolean;
@@ -237,7 +241,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/openapi.json',
     entry: 'lambdas/handlers/openapi/handler.ts',
-    scopes: [SCOPES.billsPrice, SCOPES.feeSchedulesRead, SCOPES.reconsWrite, SCOPES.reconsRead],
+    // The document describes the API and holds no data: served without a token (issue 14).
+    scopes: [],
     usesFeeIndex: false,
     hot: false,
     summary: 'The OpenAPI 3.1 description of this API',

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 /** Options of {@link startDynamoDbLocal}. */
@@ -26,8 +27,10 @@ export interface StartDynamoDbLocalOptions {
    */
   readonly port?: number | undefined;
   /**
-   * Host name the endpoint URL names. DynamoDB Local has no bind option: it listens on every
-   * interface, so keep it to machines where that is acceptable (it holds only test data).
+   * The address DynamoDB Local listens on, which the endpoint URL also names. The jar has no bind
+   * option (its -help lists -port, -inMemory, -dbPath, -sharedDb, -cors, -disableTelemetry,
+   * -delayTransientStatuses, -optimizeDbBeforeStartup): it is started through
+   * dynamodb-local-loopback.java, which sets this host on its Jetty connector.
    *
    * @default '127.0.0.1'
    */
@@ -275,9 +278,20 @@ export function dynamoDbLocalDirectory(): string {
 }
 
 /**
+ * The launcher that binds DynamoDB Local to one address: a Java single-file source program (Java
+ * 11+ runs a `.java` file directly; the JRE's jdk.compiler module compiles it in memory, so no
+ * build step and no class file in the repository). It builds the server from the jar's own
+ * command line, sets the host on its one Jetty connector, and starts it.
+ */
+export const DYNAMODB_LOCAL_LAUNCHER = fileURLToPath(
+  new URL('./dynamodb-local-loopback.java', import.meta.url),
+);
+
+/**
  * Starts DynamoDB Local in memory (`-sharedDb`: one database whatever the caller's credentials
  * and region, so every client of the local stack sees the same tables; `-disableTelemetry`: no
- * network beyond loopback).
+ * network beyond loopback), listening on `host` only (127.0.0.1 unless told otherwise) through
+ * {@link DYNAMODB_LOCAL_LAUNCHER}: the jar alone would listen on every interface.
  *
  * @param options - port (0: a free one), host, start timeout, java command
  * @returns its endpoint and a stop function
@@ -311,8 +325,10 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
       command: java,
       args: [
         `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-        '-jar',
-        join(dir, 'DynamoDBLocal.jar'),
+        '-cp',
+        `${join(dir, 'DynamoDBLocal.jar')}:${join(dir, 'DynamoDBLocal_lib', '*')}`,
+        DYNAMODB_LOCAL_LAUNCHER,
+        host,
         '-inMemory',
         '-sharedDb',
         '-disableTelemetry',

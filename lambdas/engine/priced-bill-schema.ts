@@ -1,0 +1,353 @@
+import * as v from 'valibot';
+import type { ReasonCode } from './adjustments/reason-codes.js';
+import type { FeeAnswer } from './fee-lookup.js';
+import type { JurisdictionSummary } from './jurisdiction-summary.js';
+import {
+  type Adjustment,
+  BUCKETS,
+  type ExplanationStep,
+  type FeeScheduleAmount,
+  type PricedBill,
+  type PricedLine,
+  type UnpricedReason,
+} from './priced-bill.js';
+import type { ReconDelta } from './recon/delta.js';
+
+/**
+ * The engine's answers as Valibot schemas, beside the types they describe (priced-bill.ts,
+ * fee-lookup.ts, jurisdiction-summary.ts, the reason code catalogue, recon/delta.ts). The OpenAPI
+ * document derives its response schemas from these with @valibot/to-json-schema, as it derives the
+ * request schemas from the bill schema, and the tests check real answers against that document.
+ * Objects are strict: a field the engine adds without declaring it here fails the type check at
+ * the end of this file first, and the answer check in the tests second.
+ */
+
+/** Money of an answer: US dollars with two decimals ("1234.50"). */
+export const MoneySchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+\.\d{2}$/),
+  v.description('US dollars, two decimals.'),
+  v.examples(['92.47']),
+);
+
+/** Money that may be negative: a reduction, or a change between two sequences. */
+export const SignedMoneySchema = v.pipe(
+  v.string(),
+  v.regex(/^-?\d+\.\d{2}$/),
+  v.description('US dollars, two decimals; negative for a reduction.'),
+);
+
+const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/));
+
+export const RegulationSchema = v.strictObject({ citation: v.string(), url: v.string() });
+
+const GroupCodeSchema = v.picklist(['CO', 'PR', 'OA', 'PI']);
+
+export const BucketsSchema = v.pipe(
+  v.strictObject(
+    Object.fromEntries(BUCKETS.map((b) => [b, SignedMoneySchema])) as Record<
+      (typeof BUCKETS)[number],
+      typeof SignedMoneySchema
+    >,
+  ),
+  v.description(
+    'The allowance by bucket: feeSchedule holds the fee schedule allowance (billed less what the fee schedule withheld), each later bucket its change (reductions negative); they sum to allowed.',
+  ),
+);
+
+export const AdjustmentSchema = v.pipe(
+  v.strictObject({
+    bucket: v.picklist(BUCKETS),
+    amount: v.pipe(
+      SignedMoneySchema,
+      v.description('Withheld, two decimals; negative when an external value raised the allowance.'),
+    ),
+    internalCode: v.string(),
+    groupCode: GroupCodeSchema,
+    carc: v.pipe(v.string(), v.description('X12 claim adjustment reason code')),
+    rarc: v.optional(v.pipe(v.string(), v.description('X12 remittance advice remark code'))),
+    stateCode: v.optional(v.pipe(v.string(), v.description("A state's own reason code, where one applies"))),
+    message: v.string(),
+    regulation: v.optional(RegulationSchema),
+    source: v.optional(
+      v.pipe(v.string(), v.description('Where an external value came from, as the request named it')),
+    ),
+  }),
+  v.description('One reduction, with every code an explanation of review needs.'),
+);
+
+export const ExplanationStepSchema = v.pipe(
+  v.strictObject({
+    step: v.string(),
+    text: v.string(),
+    inputs: v.optional(v.record(v.string(), v.string())),
+    result: v.optional(v.string()),
+    source: v.optional(
+      v.pipe(
+        v.strictObject({ file: v.string(), line: v.pipe(v.number(), v.integer()), edition: v.string() }),
+        v.description('The official file and physical line the numbers come from.'),
+      ),
+    ),
+    regulation: v.optional(RegulationSchema),
+  }),
+  v.description('One step of the computation with its inputs, so a person can redo it by hand.'),
+);
+
+export const UnpricedReasonSchema = v.strictObject({
+  code: v.picklist([
+    'NO-EDITION',
+    'NOT-IN-EDITION',
+    'CARRIER-PRICED',
+    'RESTRICTED',
+    'EXCLUDED-FROM-PFS',
+    'ANESTHESIA',
+    'NO-LOCALITY',
+    'NO-CONVERSION-FACTOR',
+    'BY-REPORT',
+    'MODIFIER-REQUIRED',
+  ]),
+  message: v.string(),
+});
+
+const LineStatusSchema = v.pipe(
+  v.picklist(['priced', 'denied', 'unpriced']),
+  v.description(
+    'priced: paid at the fee schedule; denied: allowed 0.00 with a reason; unpriced: no amount (never guessed).',
+  ),
+);
+
+const SettingSchema = v.picklist(['facility', 'non-facility']);
+
+export const FeeScheduleAmountSchema = v.strictObject({
+  method: v.picklist(['rbrvs', 'state-table', 'clfs', 'dmepos', 'nadac', 'anesthesia']),
+  unitAmount: MoneySchema,
+  amount: MoneySchema,
+  edition: v.string(),
+  setting: SettingSchema,
+  locality: v.nullable(v.strictObject({ carrier: v.string(), locality: v.string(), name: v.string() })),
+});
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+export const PricedLineSchema = v.strictObject({
+  lineNumber: v.pipe(v.number(), v.integer()),
+  code: v.string(),
+  modifiers: v.array(v.string()),
+  dateOfService: isoDate,
+  units: v.pipe(v.number(), v.integer()),
+  placeOfService: v.string(),
+  billed: MoneySchema,
+  status: LineStatusSchema,
+  feeSchedule: v.nullable(FeeScheduleAmountSchema),
+  allowed: v.nullable(MoneySchema),
+  withheld: v.nullable(SignedMoneySchema),
+  adjustments: v.array(AdjustmentSchema),
+  buckets: v.nullable(BucketsSchema),
+  unpriced: v.optional(UnpricedReasonSchema),
+  explanation: v.array(ExplanationStepSchema),
+  notices: v.array(v.string()),
+  rules: v.pipe(
+    v.array(
+      v.strictObject({
+        rule: v.string(),
+        decision: v.picklist(['no-change', 'reduced', 'denied', 'flagged', 'not-adopted']),
+        message: v.optional(v.string()),
+      }),
+    ),
+    v.description('Every bill review rule that looked at the line and what it decided.'),
+  ),
+});
+
+const PartySchema = v.strictObject({
+  npi: v.optional(v.string()),
+  taxId: v.optional(v.string()),
+  name: v.optional(v.string()),
+  zip: v.optional(v.string()),
+});
+
+const EditionUsedSchema = v.strictObject({
+  id: v.string(),
+  label: v.string(),
+  file: v.string(),
+  sha256: v.string(),
+  complete: v.boolean(),
+  sampled: v.boolean(),
+});
+
+/** The priced bill as the engine returns it (the API adds `requestId` and `smartBill`). */
+export const PricedBillSchema = v.strictObject({
+  billId: v.optional(v.string()),
+  jurisdiction: v.strictObject({ id: v.string(), name: v.string(), method: v.string() }),
+  billType: v.literal('professional'),
+  location: v.strictObject({ zip: v.string(), source: v.picklist(['serviceFacility', 'billingProvider']) }),
+  parties: v.pipe(
+    v.strictObject({
+      payer: v.optional(v.strictObject({ name: v.optional(v.string()), id: v.optional(v.string()) })),
+      billingProvider: v.optional(PartySchema),
+      renderingProvider: v.optional(PartySchema),
+      serviceFacility: v.optional(PartySchema),
+    }),
+    v.description(
+      'Payer and providers as the bill named them, for the explanation of review (organisations only: the API takes no patient data).',
+    ),
+  ),
+  dates: v.strictObject({
+    firstService: isoDate,
+    lastService: isoDate,
+    received: v.optional(isoDate),
+  }),
+  lines: v.array(PricedLineSchema),
+  totals: v.strictObject({
+    billed: MoneySchema,
+    allowed: MoneySchema,
+    withheld: SignedMoneySchema,
+    withheldByBucket: v.record(v.picklist(BUCKETS), SignedMoneySchema),
+    buckets: BucketsSchema,
+    unpricedBilled: MoneySchema,
+    lines: count,
+    pricedLines: count,
+    deniedLines: count,
+    unpricedLines: count,
+  }),
+  editions: v.pipe(
+    v.array(EditionUsedSchema),
+    v.description('The editions of the official files that priced the bill, with their checksums.'),
+  ),
+  notices: v.array(v.string()),
+});
+
+/** One fee schedule answer (`GET /v1/fee-schedules/{jurisdiction}/{code}`, `wcbr fee`). */
+export const FeeAnswerSchema = v.strictObject({
+  amount: v.pipe(
+    v.nullable(MoneySchema),
+    v.description('For one unit; null when the code has no amount we can give.'),
+  ),
+  status: LineStatusSchema,
+  jurisdiction: v.string(),
+  code: v.string(),
+  modifier: v.string(),
+  date: isoDate,
+  dateDefaulted: v.boolean(),
+  setting: SettingSchema,
+  locality: v.strictObject({ carrier: v.string(), locality: v.string(), name: v.optional(v.string()) }),
+  edition: v.optional(v.string()),
+  reason: v.optional(v.strictObject({ internalCode: v.string(), carc: v.string(), message: v.string() })),
+  unpriced: v.optional(UnpricedReasonSchema),
+  explanation: v.array(ExplanationStepSchema),
+  notices: v.array(v.string()),
+});
+
+const SourceSchema = v.strictObject({
+  citation: v.string(),
+  url: v.optional(v.string()),
+  file: v.optional(v.string()),
+});
+
+/** One line of the jurisdiction list. */
+export const JurisdictionSummarySchema = v.strictObject({
+  id: v.string(),
+  name: v.string(),
+  method: v.string(),
+  missing: v.optional(v.pipe(v.string(), v.description('What schedule we do not hold (medicare-fallback)'))),
+  editions: v.array(v.strictObject({ id: v.string(), effective: isoDate, termination: v.nullable(isoDate) })),
+  sources: v.array(SourceSchema),
+});
+
+/** One entry of the reason code catalogue. */
+export const ReasonCodeSchema = v.strictObject({
+  internalCode: v.string(),
+  carc: v.pipe(v.string(), v.description('X12 claim adjustment reason code')),
+  groupCode: GroupCodeSchema,
+  rarc: v.optional(v.pipe(v.string(), v.description('X12 remittance advice remark code'))),
+  text: v.pipe(v.string(), v.description('Our own short wording')),
+  mappingSource: v.pipe(v.string(), v.description('Why the CARC (and RARC) fit')),
+  stateCodes: v.optional(
+    v.pipe(
+      v.record(v.string(), v.strictObject({ code: v.string(), issue: v.string(), source: RegulationSchema })),
+      v.description(
+        "A state's own reason code by jurisdiction id, where a state publication maps this reason to one (California's DWC bill adjustment reason codes); adjustments on that jurisdiction's bills carry it as stateCode",
+      ),
+    ),
+  ),
+});
+
+const AmountChangeSchema = v.strictObject({
+  prior: SignedMoneySchema,
+  current: SignedMoneySchema,
+  change: SignedMoneySchema,
+});
+
+const DirectionSchema = v.picklist(['additional-payment', 'overpayment', 'no-change']);
+
+/** The delta of a Recon sequence against the one it replaces. */
+export const ReconDeltaSchema = v.pipe(
+  v.strictObject({
+    againstSequence: v.nullable(v.pipe(v.number(), v.integer())),
+    lines: v.array(
+      v.strictObject({
+        match: v.picklist(['line-number', 'code-date-modifiers', 'added', 'removed']),
+        lineNumber: v.nullable(v.pipe(v.number(), v.integer())),
+        priorLineNumber: v.nullable(v.pipe(v.number(), v.integer())),
+        code: v.string(),
+        dateOfService: isoDate,
+        modifiers: v.array(v.string()),
+        status: v.strictObject({
+          prior: v.nullable(LineStatusSchema),
+          current: v.nullable(LineStatusSchema),
+        }),
+        billed: AmountChangeSchema,
+        allowed: AmountChangeSchema,
+        buckets: BucketsSchema,
+        unpriced: v.boolean(),
+      }),
+    ),
+    counts: v.strictObject({ matched: count, changed: count, added: count, removed: count }),
+    totals: v.strictObject({
+      billed: AmountChangeSchema,
+      allowed: AmountChangeSchema,
+      buckets: BucketsSchema,
+    }),
+    total: SignedMoneySchema,
+    direction: DirectionSchema,
+    additionalAmountDue: MoneySchema,
+    overpayment: MoneySchema,
+  }),
+  v.description(
+    'Against the previous latest sequence: per line (matched by line number where the service is the same, then by code, date and modifiers) and per bucket; total is signed (positive: additional amount due; negative: overpayment)',
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------
+// The schemas describe the types exactly: each pair must be assignable both ways (compile time).
+// ---------------------------------------------------------------------------------------------
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends readonly (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+/** True when A and B accept the same values (readonly aside). */
+export type SameShape<A, B> = [DeepReadonly<A>] extends [DeepReadonly<B>]
+  ? [DeepReadonly<B>] extends [DeepReadonly<A>]
+    ? true
+    : false
+  : false;
+
+/** Fails to compile unless its argument is `true`. */
+function describes<T extends true>(): T | undefined {
+  return undefined;
+}
+
+describes<SameShape<v.InferOutput<typeof PricedBillSchema>, PricedBill>>();
+describes<SameShape<v.InferOutput<typeof PricedLineSchema>, PricedLine>>();
+describes<SameShape<v.InferOutput<typeof AdjustmentSchema>, Adjustment>>();
+describes<SameShape<v.InferOutput<typeof ExplanationStepSchema>, ExplanationStep>>();
+describes<SameShape<v.InferOutput<typeof UnpricedReasonSchema>, UnpricedReason>>();
+describes<SameShape<v.InferOutput<typeof FeeScheduleAmountSchema>, FeeScheduleAmount>>();
+describes<SameShape<v.InferOutput<typeof FeeAnswerSchema>, FeeAnswer>>();
+describes<SameShape<v.InferOutput<typeof JurisdictionSummarySchema>, JurisdictionSummary>>();
+describes<SameShape<v.InferOutput<typeof ReasonCodeSchema>, ReasonCode>>();
+describes<SameShape<v.InferOutput<typeof ReconDeltaSchema>, ReconDelta>>();

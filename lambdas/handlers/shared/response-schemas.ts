@@ -1,0 +1,191 @@
+import * as v from 'valibot';
+import { JurisdictionSchema } from '../../../fee-data/jurisdictions/schema.js';
+import {
+  FeeAnswerSchema,
+  JurisdictionSummarySchema,
+  MoneySchema,
+  PricedBillSchema,
+  ReasonCodeSchema,
+  ReconDeltaSchema,
+  type SameShape,
+  SignedMoneySchema,
+} from '../../engine/priced-bill-schema.js';
+import type { ErrorBody } from './http.js';
+import type { StoredSequence } from './recon-ports.js';
+import type { SmartBillLink } from './smartbill-service.js';
+
+/**
+ * Every answer of the API as a Valibot schema: the engine's answers (lambdas/engine/
+ * priced-bill-schema.ts) with what the handlers add (the request id, the SmartBill link, the
+ * Recon envelopes, health, the error body). The OpenAPI document derives its response schemas
+ * from these (lambdas/handlers/openapi/document.ts), and the tests check real answers of every
+ * route against the document.
+ */
+
+const requestId = v.pipe(v.string(), v.description('The request id, also in the x-request-id header.'));
+const integer = v.pipe(v.number(), v.integer());
+const sequence = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9999));
+const timestamp = v.pipe(v.string(), v.isoTimestamp());
+
+export const SmartBillLinkSchema = v.pipe(
+  v.strictObject({
+    url: v.pipe(v.string(), v.url()),
+    expiresAt: timestamp,
+    qrCodeSvg: v.optional(
+      v.pipe(
+        v.string(),
+        v.description('The link as an SVG QR code, when the request said `"qrCode": true`.'),
+      ),
+    ),
+  }),
+  v.description(
+    "The bill's SmartBill page: every line's computation and the rules behind it, opened by typing the bill's total charge. The link is signed and works until `expiresAt`; the page is stored a fraction of a second after the answer (until then the link answers 404). POST /v1/bills/price only.",
+  ),
+);
+
+/** `POST /v1/bills/price` 200. */
+export const PriceBillAnswerSchema = v.strictObject({
+  requestId,
+  ...PricedBillSchema.entries,
+  smartBill: v.optional(SmartBillLinkSchema),
+});
+
+/** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200. */
+export const FeeScheduleAnswerSchema = v.strictObject({ requestId, ...FeeAnswerSchema.entries });
+
+/** `GET /v1/jurisdictions` 200. */
+export const JurisdictionListAnswerSchema = v.strictObject({
+  requestId,
+  jurisdictions: v.array(JurisdictionSummarySchema),
+});
+
+/** `GET /v1/jurisdictions/{id}` 200: the jurisdiction file, whole (fee-data/jurisdictions/schema.ts). */
+export const JurisdictionAnswerSchema = v.strictObject({ requestId, jurisdiction: JurisdictionSchema });
+
+/** `GET /v1/reason-codes` 200. */
+export const ReasonCodeListAnswerSchema = v.strictObject({
+  requestId,
+  reasonCodes: v.array(ReasonCodeSchema),
+});
+
+/** `GET /v1/health` 200. */
+export const HealthAnswerSchema = v.strictObject({
+  status: v.literal('ok'),
+  service: v.string(),
+  requestId,
+});
+
+/** `POST /v1/recons` 201 (stored) and 200 (the stored answer to a resubmission). */
+export const ReconAnswerSchema = v.strictObject({
+  requestId,
+  controlNumber: v.string(),
+  sequence,
+  outcome: v.picklist(['stored', 'replayed']),
+  storedAt: timestamp,
+  missingSequences: v.pipe(v.array(integer), v.description('Sequences skipped before this one')),
+  priced: PricedBillSchema,
+  delta: ReconDeltaSchema,
+  history: v.strictObject({ latestSequence: sequence, sequencesStored: integer }),
+});
+
+/** A stored sequence as a listing shows it: clear data only (codes and money, no identifiers). */
+export const StoredSequenceSummarySchema = v.strictObject({
+  sequence,
+  storedAt: timestamp,
+  jurisdiction: v.string(),
+  lines: integer,
+  codes: v.array(v.string()),
+  totals: v.strictObject({
+    billed: MoneySchema,
+    allowed: MoneySchema,
+    withheld: SignedMoneySchema,
+    buckets: v.record(v.string(), SignedMoneySchema),
+  }),
+  delta: v.strictObject({
+    againstSequence: v.nullable(integer),
+    total: SignedMoneySchema,
+    direction: v.picklist(['additional-payment', 'overpayment', 'no-change']),
+  }),
+  missingSequences: v.array(integer),
+});
+
+/** `GET /v1/recons/{controlNumber}` 200. */
+export const ReconSummaryAnswerSchema = v.strictObject({
+  requestId,
+  controlNumber: v.string(),
+  latest: StoredSequenceSummarySchema,
+  sequencesStored: integer,
+  updatedAt: timestamp,
+  sequences: v.pipe(v.array(StoredSequenceSummarySchema), v.description('Newest first, one page')),
+  nextPageToken: v.optional(
+    v.pipe(v.string(), v.description('Pass as pageToken for the next page; absent on the last page.')),
+  ),
+});
+
+/** `GET /v1/recons/{controlNumber}/sequences/{sequence}` 200. */
+export const ReconSequenceAnswerSchema = v.strictObject({
+  requestId,
+  controlNumber: v.string(),
+  sequence,
+  latest: v.pipe(v.boolean(), v.description('Whether this is the latest stored sequence')),
+  storedAt: timestamp,
+  missingSequences: v.array(integer),
+  bill: v.pipe(
+    v.unknown(),
+    v.description(
+      'The bill as it was sent (patient and claim data included): a Bill or a ProfessionalClaim.',
+    ),
+  ),
+  priced: PricedBillSchema,
+  delta: ReconDeltaSchema,
+});
+
+/** `DELETE /v1/recons/{controlNumber}` 200. */
+export const ReconDeletedAnswerSchema = v.strictObject({
+  requestId,
+  controlNumber: v.string(),
+  deleted: v.literal(true),
+  deletedItems: v.pipe(
+    integer,
+    v.description('Items deleted: every sequence and the pointer, with the encrypted data keys in them'),
+  ),
+});
+
+/** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
+export const ErrorBodySchema = v.strictObject({
+  statusCode: integer,
+  userMessage: v.string(),
+  developerMessage: v.string(),
+  errors: v.pipe(
+    v.array(v.strictObject({ field: v.string(), errorMessage: v.string() })),
+    v.description('Field errors: at most 100, in the order they were found.'),
+  ),
+  moreErrors: v.optional(
+    v.pipe(
+      integer,
+      v.description('How many field errors were found beyond the 100 listed; absent when all are listed.'),
+    ),
+  ),
+  latestSequence: v.optional(
+    v.pipe(
+      sequence,
+      v.description('409 on POST /v1/recons: the latest stored sequence of the control number.'),
+    ),
+  ),
+  requestId,
+});
+
+/** `GET /openapi.json` 200: an OpenAPI 3.1 document (described by the OpenAPI specification itself). */
+export const OpenApiAnswerSchema = v.looseObject({
+  openapi: v.literal('3.1.0'),
+  info: v.looseObject({ title: v.string(), version: v.string() }),
+  paths: v.record(v.string(), v.unknown()),
+});
+
+// The envelopes describe the handlers' types exactly (compile time), as the engine's schemas do.
+function describes<T extends true>(): T | undefined {
+  return undefined;
+}
+describes<SameShape<v.InferOutput<typeof SmartBillLinkSchema>, SmartBillLink>>();
+describes<SameShape<v.InferOutput<typeof StoredSequenceSummarySchema>, Omit<StoredSequence, 'sealed'>>>();
+describes<SameShape<Omit<v.InferOutput<typeof ErrorBodySchema>, 'latestSequence'>, ErrorBody>>();
