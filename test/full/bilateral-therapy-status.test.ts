@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../lambdas/engine/price-bill.js';
 import type { PricedBill, PricedLine } from '../../lambdas/engine/priced-bill.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
+import { billReviewOf, lineOn, priceLines } from '../support/bills.js';
 import { nationalIndex } from '../support/national-index.js';
 
 /*
@@ -36,18 +35,11 @@ beforeAll(() => {
   index = nationalIndex();
 }, 60_000);
 
-const price = (zip: string, lines: object[]): PricedBill =>
-  priceBill(index, normaliseBill({ jurisdiction: 'US-MEDICARE', serviceFacility: { zip }, lines }));
+const price = (zip: string, lines: object[]): PricedBill => priceLines(index, lines, { zip });
 
-const on = (code: string, extra: object = {}) => ({
-  code,
-  dateOfService: '2025-03-04',
-  charge: '3000.00',
-  ...extra,
-});
+const on = lineOn('3000.00');
 
-const billReview = (line: PricedLine | undefined) =>
-  line?.adjustments.filter((a) => a.bucket === 'billReview').map((a) => [a.carc, a.amount]);
+const billReview = billReviewOf;
 
 const step = (line: PricedLine | undefined, name: string) =>
   line?.explanation.filter((s) => s.step === name).map((s) => s.text) ?? [];

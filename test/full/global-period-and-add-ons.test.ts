@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../lambdas/engine/price-bill.js';
 import type { PricedLine } from '../../lambdas/engine/priced-bill.js';
 import { addOnCodesRule } from '../../lambdas/engine/rules/add-on-codes.js';
 import type { FeeIndex, RvuEntry } from '../../lambdas/fee-index/reader.js';
+import { priceLines } from '../support/bills.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
 
@@ -38,8 +37,7 @@ beforeAll(() => {
   index = nationalIndex();
 }, 60_000);
 
-const price = (lines: object[], jurisdiction = 'US-MEDICARE') =>
-  priceBill(index, normaliseBill({ jurisdiction, serviceFacility: { zip: '19901' }, lines }));
+const price = (lines: object[], jurisdiction = 'US-MEDICARE') => priceLines(index, lines, { jurisdiction });
 
 const line = (code: string, dateOfService: string, extra: object = {}) => ({
   code,

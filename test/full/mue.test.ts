@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
 import { mueRule } from '../../lambdas/engine/rules/mue.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
+import { lineOn } from '../support/bills.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
 
@@ -19,12 +20,7 @@ beforeAll(() => {
   index = nationalIndex();
 }, 60_000);
 
-const on = (code: string, extra: object = {}) => ({
-  code,
-  dateOfService: '2025-03-04',
-  charge: '500.00',
-  ...extra,
-});
+const on = lineOn('500.00');
 
 const run = (lines: object[], fees: string[], jurisdiction?: Jurisdiction) => {
   const ctx = ruleContext(index, 'US-MEDICARE');

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../lambdas/engine/price-bill.js';
 import { ncciPtpRule } from '../../lambdas/engine/rules/ncci-ptp.js';
 import type { RuleLine } from '../../lambdas/engine/rules/types.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
+import { priceLines } from '../support/bills.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
 
@@ -35,8 +34,7 @@ beforeAll(() => {
   index = nationalIndex();
 }, 60_000);
 
-const price = (lines: object[], jurisdiction = 'US-MEDICARE') =>
-  priceBill(index, normaliseBill({ jurisdiction, serviceFacility: { zip: '19901' }, lines }));
+const price = (lines: object[], jurisdiction = 'US-MEDICARE') => priceLines(index, lines, { jurisdiction });
 
 const visit = (code: string, extra: object = {}) => ({
   code,

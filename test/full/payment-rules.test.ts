@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../lambdas/engine/price-bill.js';
-import type { PricedLine } from '../../lambdas/engine/priced-bill.js';
 import { multipleProcedureRule } from '../../lambdas/engine/rules/multiple-procedure.js';
 import type { FeeIndex, RvuEntry } from '../../lambdas/fee-index/reader.js';
+import { billReviewOf, lineOn, priceLines } from '../support/bills.js';
 import { nationalIndex } from '../support/national-index.js';
 import { ruleContext, ruleLines } from '../support/rules.js';
 
@@ -23,18 +21,11 @@ beforeAll(() => {
   index = nationalIndex();
 }, 60_000);
 
-const price = (lines: object[]) =>
-  priceBill(index, normaliseBill({ jurisdiction: 'US-MEDICARE', serviceFacility: { zip: '19901' }, lines }));
+const price = (lines: object[]) => priceLines(index, lines);
 
-const on = (code: string, extra: object = {}) => ({
-  code,
-  dateOfService: '2025-03-04',
-  charge: '3000.00',
-  ...extra,
-});
+const on = lineOn('3000.00');
 
-const billReview = (line: PricedLine | undefined) =>
-  line?.adjustments.filter((a) => a.bucket === 'billReview').map((a) => [a.carc, a.amount]);
+const billReview = billReviewOf;
 
 function rvu(code: string): RvuEntry {
   const edition = index.editionFor('pfs-rvu', '2025-03-04')?.edition;

@@ -2,6 +2,8 @@ import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { settingOf } from '../fee-schedules/place-of-service.js';
 import { type Cents, formatCents, formatScaled } from '../money.js';
+// CPT's evaluation and management section (99202–99499): one definition, the global surgery rule's.
+import { isVisit } from './global-surgery.js';
 
 /**
  * Which code of an NCCI PTP pair is column 1 (paid) and which is column 2 (denied), inferred for a
@@ -66,11 +68,6 @@ export const MUTUALLY_EXCLUSIVE = 'Mutually exclusive procedures';
 const ANESTHESIA_MONITORING = 'Standard preparation/monitoring services for anesthesia';
 const ANESTHESIA_IN_PROCEDURE = 'Anesthesia service included in surgical procedure';
 const NOT_CMS_ORDER = "the undated table's order is not CMS's";
-
-/** Whether a code is in CPT's evaluation and management section (99202–99499). */
-export function isEvaluationAndManagement(code: string): boolean {
-  return code.length === 5 && code >= '99202' && code <= '99499' && /^\d{5}$/.test(code);
-}
 
 /** Whether a code is a CPT anesthesia code (00100–01999). */
 export function isAnesthesia(code: string): boolean {
@@ -217,8 +214,8 @@ function codeOrder(
       `column order inferred: rationale "${rationale}", so the anesthesia service ${an} is column 2 of the procedure ${other} (NCCI Policy Manual ch. I and ch. II)`,
     );
   }
-  const emLo = isEvaluationAndManagement(lo.code);
-  const emHi = isEvaluationAndManagement(hi.code);
+  const emLo = isVisit(lo.code);
+  const emHi = isVisit(hi.code);
   if (emLo !== emHi) {
     const [em, other] = emLo ? [lo.code, hi.code] : [hi.code, lo.code];
     return ordered(

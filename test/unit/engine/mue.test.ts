@@ -1,10 +1,9 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { type Jurisdiction, JurisdictionSchema } from '../../../fee-data/jurisdictions/schema.js';
-import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../../lambdas/engine/price-bill.js';
 import type { PricedLine } from '../../../lambdas/engine/priced-bill.js';
 import { mueRule } from '../../../lambdas/engine/rules/mue.js';
+import { lineOn, priceLines } from '../../support/bills.js';
 import { sampleIndex } from '../../support/fee-index.js';
 import { ruleContext, ruleLines } from '../../support/rules.js';
 
@@ -22,15 +21,9 @@ import { ruleContext, ruleLines } from '../../support/rules.js';
  */
 const index = sampleIndex();
 
-const price = (lines: object[], jurisdiction = 'US-MEDICARE') =>
-  priceBill(index, normaliseBill({ jurisdiction, serviceFacility: { zip: '19901' }, lines }));
+const price = (lines: object[], jurisdiction = 'US-MEDICARE') => priceLines(index, lines, { jurisdiction });
 
-const on = (code: string, extra: object = {}) => ({
-  code,
-  dateOfService: '2025-03-04',
-  charge: '2000.00',
-  ...extra,
-});
+const on = lineOn('2000.00');
 
 const mueAdjustments = (line: PricedLine | undefined) =>
   line?.adjustments.filter((a) => a.internalCode === 'BR-MUE').map((a) => [a.groupCode, a.carc, a.amount]);
