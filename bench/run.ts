@@ -70,7 +70,7 @@ async function benchEngine(indexFile: string): Promise<void> {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'esm',
     outfile,
     logLevel: 'error',
