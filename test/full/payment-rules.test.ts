@@ -154,6 +154,17 @@ describe("the surgeon's role", () => {
     expect(surgeon(['62'], { documentation: ['op-report-1'] })?.allowed).toBe('666.88');
   });
 
+  it("ranks an assistant's line apart from the surgeon's, even with no NPI on the bill", () => {
+    // The assistant bills his own line (Claims Processing Manual ch. 12 § 20.4.3): the surgeon's
+    // 35301 is paid 1067.01 and the assistant's 35301-80 16% of it, 170.72, not 50% × 16% as the
+    // second procedure of one session.
+    const bill = price([
+      on('35301', { placeOfService: '22', charge: '5000.00' }),
+      on('35301', { modifiers: ['80'], placeOfService: '22', charge: '5000.00' }),
+    ]);
+    expect(bill.lines.map((l) => l.allowed)).toEqual(['1067.01', '170.72']);
+  });
+
   it('does not pay team surgery where TEAM SURG is 0 (CARC 54)', () => {
     expect(billReview(surgeon(['66']))).toEqual([['54', '1067.01']]);
   });

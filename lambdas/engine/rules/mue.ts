@@ -3,7 +3,7 @@ import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import { cents } from '../money.js';
 import { ncciEditions } from './ncci-editions.js';
-import { adoptsPolicy } from './payment-policy.js';
+import { ASSISTANT_MODIFIERS, adoptsPolicy, isAssistantLine } from './payment-policy.js';
 import type { BillRule, RuleDecision, RuleLine } from './types.js';
 
 function mueFor(index: FeeIndex, code: string, date: string): MueEntry | undefined {
@@ -30,9 +30,6 @@ function component(l: RuleLine): number {
   return l.line.modifiers.includes('26') ? 1 : l.line.modifiers.includes('TC') ? 2 : 0;
 }
 
-/** Modifiers that make a line another practitioner's claim line than the surgeon's. */
-const ASSISTANT_MODIFIERS = ['80', '81', '82', 'AS'] as const;
-
 /**
  * Whose claim line a line is, beside its provider: 0 the surgeon's (or any practitioner's own), 1 a
  * co-surgeon's (62: each co-surgeon bills the procedure on his own claim, Claims Processing Manual
@@ -41,9 +38,8 @@ const ASSISTANT_MODIFIERS = ['80', '81', '82', 'AS'] as const;
  * even when the bill carries no rendering NPI to tell them apart.
  */
 function role(l: RuleLine): number {
-  const m = l.line.modifiers;
-  if (ASSISTANT_MODIFIERS.some((a) => m.includes(a))) return 2;
-  return m.includes('62') ? 1 : 0;
+  if (isAssistantLine(l)) return 2;
+  return l.line.modifiers.includes('62') ? 1 : 0;
 }
 
 /** The provider a group's units were summed for, in words, for the messages. */

@@ -107,21 +107,40 @@ export function stateNumber<K extends PolicyParameter>(
   };
 }
 
+/** Modifiers that make a line an assistant at surgery's claim line (80, 81, 82, AS). */
+export const ASSISTANT_MODIFIERS = ['80', '81', '82', 'AS'] as const;
+
+/**
+ * Whether a line is an assistant at surgery's (80, 81, 82, AS): the assistant bills the procedure on
+ * his own claim line (Medicare Claims Processing Manual ch. 12 § 20.4.3), so it is another
+ * practitioner's line than the surgeon's even when the bill carries no rendering NPI to tell them
+ * apart.
+ */
+export function isAssistantLine(l: RuleLine): boolean {
+  const m = l.line.modifiers;
+  return m.includes('80') || m.includes('81') || m.includes('82') || m.includes('AS');
+}
+
 /**
  * Lines grouped by day and provider, each group in line-number order, groups in day order: so
- * that no result depends on the order of lines in the request.
+ * that no result depends on the order of lines in the request. An assistant at surgery's lines
+ * (see {@link isAssistantLine}) form their own group: edits and rankings apply between one
+ * practitioner's services, and the assistant is not the surgeon (a 27447-80 line ranked second
+ * in the surgeon's session would be paid 50% of 16% instead of 16%).
  *
  * @returns groups of indexes into `lines`
  */
 export function sessions(lines: readonly RuleLine[]): number[][] {
   const order = lines.map((_, i) => i);
   const at = (i: number) => (lines[i] as RuleLine).line;
+  const assistant = lines.map((l) => (isAssistantLine(l) ? 1 : 0));
   order.sort((a, b) => {
     const x = at(a);
     const y = at(b);
     return (
       x.day - y.day ||
       (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : 0) ||
+      (assistant[a] as number) - (assistant[b] as number) ||
       x.lineNumber - y.lineNumber
     );
   });
@@ -129,7 +148,10 @@ export function sessions(lines: readonly RuleLine[]): number[][] {
   let current: number[] = [];
   for (const i of order) {
     const prev = current[0];
-    if (prev !== undefined && (at(prev).day !== at(i).day || at(prev).provider !== at(i).provider)) {
+    if (
+      prev !== undefined &&
+      (at(prev).day !== at(i).day || at(prev).provider !== at(i).provider || assistant[prev] !== assistant[i])
+    ) {
       groups.push(current);
       current = [];
     }
