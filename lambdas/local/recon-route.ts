@@ -10,7 +10,15 @@ import { errorResult, jsonResponse, requireJsonContentType } from '../handlers/s
 import { logRequest } from '../handlers/shared/logger.js';
 import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
 import { ROUTES } from '../handlers/shared/routes.js';
+import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-mode.js';
 import { createLocalWorkflow, type LocalWorkflow } from './recon-workflow.js';
+
+// In AWS, API Gateway starts the state machine itself; this stand-in must never serve there.
+if (runtimeModeFrom(process.env) === 'aws') {
+  throw new RuntimeConfigError(
+    'lambdas/local/recon-route.ts is the local stand-in for the Recon workflow integration and is refused when WCBR_MODE=aws',
+  );
+}
 
 const reconWorkflow = ROUTES.find((r) => r.id === 'SubmitRecon')?.workflow;
 if (!reconWorkflow) throw new Error('the route table has no SubmitRecon workflow');

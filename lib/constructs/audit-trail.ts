@@ -1,5 +1,6 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail';
+import { Aws, Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnTrail, Trail } from 'aws-cdk-lib/aws-cloudtrail';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,7 @@ import {
   Bucket,
   BucketEncryption,
   type IBucket,
+  ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -28,6 +30,14 @@ export interface AuditTrailStoreProps {
    */
   readonly retentionDays?: number;
   /**
+   * Days each log file is locked from delivery (S3 Object Lock, governance mode): it cannot be
+   * overwritten or deleted before then except by a principal allowed
+   * `s3:BypassGovernanceRetention`. At most `retentionDays`.
+   *
+   * @default 365
+   */
+  readonly objectLockDays?: number;
+  /**
    * What happens to the key and buckets when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
@@ -38,7 +48,7 @@ export interface AuditTrailStoreProps {
 /**
  * Where the audit trail is kept: a customer-managed KMS key with rotation whose policy lets
  * CloudTrail encrypt for this account's trails, and a versioned, SSL-only, private S3 bucket
- * encrypted with it, with server access logs and a lifecycle. Stateful: it lives in the stateful
+ * encrypted with it, with Object Lock (governance mode), server access logs and a lifecycle. Stateful: it lives in the stateful
  * stack, and the {@link AuditTrail} in the API stack writes to it.
  */
 export class AuditTrailStore extends Construct {
@@ -58,6 +68,12 @@ export class AuditTrailStore extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const retention = Duration.days(props.retentionDays ?? 2192);
+    const lockDays = props.objectLockDays ?? 365;
+    if (lockDays > retention.toDays()) {
+      throw new Error(
+        `${this.node.path}: objectLockDays (${lockDays}) exceeds retentionDays (${retention.toDays()})`,
+      );
+    }
 
     const key = new Key(this, 'Key', {
       description: 'Encrypts the CloudTrail log files of the bill review API',
@@ -118,6 +134,12 @@ export class AuditTrailStore extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'audit-trail/',
+      // Write once: a log file cannot be overwritten or deleted while locked, even by an
+      // administrator, unless granted s3:BypassGovernanceRetention (governance, not compliance,
+      // mode so that a mistaken setting can still be corrected). Log file validation detects a
+      // change; the lock prevents it.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.governance(Duration.days(lockDays)),
       lifecycleRules: [
         {
           expiration: retention,
@@ -196,14 +218,20 @@ export interface AuditTrailProps {
 /**
  * The CloudTrail trail of one region: log file validation, KMS encryption, delivery to the audit
  * bucket and to CloudWatch Logs, management events (home region: all regions and global services),
- * and data events for the project's functions and buckets, added with {@link addLambdaDataEvents}
- * and {@link addS3DataEvents}.
+ * and data events for the project's functions, buckets and tables, added with
+ * {@link addLambdaDataEvents}, {@link addS3DataEvents} and {@link addDynamoDbDataEvents}.
+ *
+ * Every selector is an advanced event selector: DynamoDB data events exist only there, and a trail
+ * takes either basic or advanced selectors, never both.
  */
 export class AuditTrail extends Construct {
   /** The trail. */
   public readonly trail: Trail;
   /** The CloudWatch Logs copy of the trail. */
   public readonly logGroup: LogGroup;
+  readonly #functionArns: string[] = [];
+  readonly #objectArnPrefixes: string[] = [];
+  readonly #tableArns: string[] = [];
 
   /**
    * @param scope - parent construct
@@ -231,7 +259,6 @@ export class AuditTrail extends Construct {
       enableFileValidation: true,
       isMultiRegionTrail: management,
       includeGlobalServiceEvents: management,
-      managementEvents: management ? ReadWriteType.ALL : ReadWriteType.NONE,
     });
     // The L2 trail would create its CloudWatch Logs role with an inline policy; this one keeps its
     // permission in a managed policy like every other role of the project.
@@ -239,6 +266,34 @@ export class AuditTrail extends Construct {
     cfnTrail.cloudWatchLogsLogGroupArn = this.logGroup.logGroupArn;
     cfnTrail.cloudWatchLogsRoleArn = logsRole.roleArn;
     cfnTrail.node.addDependency(logsRole);
+    // The L2 writes an empty basic selector list; a trail takes one kind of selector only.
+    cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    // Reads and writes alike (no readOnly field). A selector without values would record every
+    // resource of its type in the account, so each data selector is written only when it has some.
+    cfnTrail.advancedEventSelectors = Lazy.any(
+      {
+        produce: (): CfnTrail.AdvancedEventSelectorProperty[] => [
+          ...(management
+            ? [
+                {
+                  name: 'Management events',
+                  fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }],
+                },
+              ]
+            : []),
+          ...dataSelector('Invocations of the project functions', 'AWS::Lambda::Function', {
+            equalTo: this.#functionArns,
+          }),
+          ...dataSelector('Object operations on the project buckets', 'AWS::S3::Object', {
+            startsWith: this.#objectArnPrefixes,
+          }),
+          ...dataSelector('Item operations on the Recon table', 'AWS::DynamoDB::Table', {
+            equalTo: this.#tableArns,
+          }),
+        ],
+      },
+      { omitEmptyArray: true },
+    );
   }
 
   /**
@@ -247,7 +302,7 @@ export class AuditTrail extends Construct {
    * @param functions - functions of this region (at most 250 per call)
    */
   public addLambdaDataEvents(functions: readonly IFunction[]): void {
-    this.trail.addLambdaEventSelector([...functions], { readWriteType: ReadWriteType.ALL });
+    this.#functionArns.push(...functions.map((fn) => fn.functionArn));
   }
 
   /**
@@ -257,9 +312,38 @@ export class AuditTrail extends Construct {
    * @param buckets - buckets of this region
    */
   public addS3DataEvents(buckets: readonly IBucket[]): void {
-    this.trail.addS3EventSelector(
-      buckets.map((bucket) => ({ bucket })),
-      { readWriteType: ReadWriteType.ALL },
-    );
+    this.#objectArnPrefixes.push(...buckets.map((bucket) => `${bucket.bucketArn}/`));
   }
+
+  /**
+   * Records item-level operations (data events: GetItem, Query, PutItem, TransactWriteItems…) on
+   * the given tables: who read or changed which Recon, for the auditors of a table that holds PHI.
+   *
+   * @param tables - tables of this region
+   */
+  public addDynamoDbDataEvents(tables: readonly ITableV2[]): void {
+    this.#tableArns.push(...tables.map((table) => table.tableArn));
+  }
+}
+
+/** One advanced data event selector, or none when it has no resource to name. */
+function dataSelector(
+  name: string,
+  resourceType: string,
+  arns: { readonly equalTo?: readonly string[]; readonly startsWith?: readonly string[] },
+): CfnTrail.AdvancedEventSelectorProperty[] {
+  const values = arns.equalTo ?? arns.startsWith ?? [];
+  if (values.length === 0) return [];
+  return [
+    {
+      name,
+      fieldSelectors: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: [resourceType] },
+        arns.equalTo === undefined
+          ? { field: 'resources.ARN', startsWith: [...values] }
+          : { field: 'resources.ARN', equalTo: [...values] },
+      ],
+    },
+  ];
 }

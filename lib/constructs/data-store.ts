@@ -93,13 +93,14 @@ export class ReconDataStore extends Construct {
   }
 
   /**
-   * What a Recon function needs: the table name and PHI key in its environment, and IAM for its
-   * access level. `read` may read items and decrypt data keys; `write` also writes and generates
-   * data keys; `delete` may query and delete items but never decrypt. KMS use is limited to
-   * requests whose encryption context names a tenant, a control number and a sequence.
+   * What a Recon function needs: the table name (and the PHI key where it may use it) in its
+   * environment, and IAM for its access level. `list` may read items but never use the PHI key;
+   * `read` may read items and decrypt data keys; `write` also writes and generates data keys;
+   * `delete` may query and delete items but never decrypt. PHI key use is limited to requests whose
+   * encryption context names a tenant, a control number and a sequence.
    *
    * @param grantee - the function's role
-   * @param access - read, write or delete
+   * @param access - list, read, write or delete
    * @returns the environment variables to set
    */
   public grantRecon(grantee: IGrantable, access: ReconAccess): Record<string, string> {
@@ -108,6 +109,7 @@ export class ReconDataStore extends Construct {
     // Named actions on the table itself (no index, no wildcard): the functions never read the
     // tenant index, which only the export uses.
     const tableActions = {
+      list: ['dynamodb:GetItem', 'dynamodb:Query'],
       read: ['dynamodb:GetItem', 'dynamodb:Query'],
       write: [
         'dynamodb:GetItem',
@@ -143,7 +145,7 @@ export class ReconDataStore extends Construct {
     }
     return {
       [RECON_ENV.tableName]: this.table.tableName,
-      ...(access === 'delete' ? {} : { [RECON_ENV.kmsKeyId]: this.phiKey.keyArn }),
+      ...(kmsActions.length === 0 ? {} : { [RECON_ENV.kmsKeyId]: this.phiKey.keyArn }),
     };
   }
 }

@@ -8,6 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WCBR_MODE_ENV } from '../../lambdas/handlers/shared/runtime-mode.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
 
@@ -19,8 +20,20 @@ import { ManagedPolicyRole } from './managed-policy-role.js';
 export const REQUIRE_BANNER =
   "import { createRequire as __wcbrCreateRequire } from 'node:module'; const require = __wcbrCreateRequire(import.meta.url);";
 
+/**
+ * Bundled ahead of every handler (esbuild `inject`): it validates the runtime mode at start-up, so
+ * a function without `WCBR_MODE=aws`, or with a local-only fallback configured, fails its init.
+ */
+export const LAMBDA_START_MODULE = 'lambdas/handlers/shared/lambda-start.ts';
+
+/** The mode every deployed function runs in (lambdas/handlers/shared/runtime-mode.ts). */
+export const LAMBDA_MODE_ENVIRONMENT: Readonly<Record<string, string>> = { [WCBR_MODE_ENV]: 'aws' };
+
 /** The Lambda runtime of every function of the project (see the `AwsSolutions-L1` acknowledgement). */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/** The esbuild target of every bundle: the language level of {@link LAMBDA_RUNTIME}, kept in step with it. */
+export const BUNDLE_TARGET = 'node22';
 
 /** Properties of {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -47,7 +60,8 @@ export interface NodeFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * Environment variables, added to `NODE_OPTIONS=--enable-source-maps`.
+   * Environment variables, added to `NODE_OPTIONS=--enable-source-maps` and `WCBR_MODE=aws`
+   * (which they cannot replace).
    *
    * @default - none
    */
@@ -132,17 +146,19 @@ export class NodeFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       ...(props.description === undefined ? {} : { description: props.description }),
       layers: [...(props.layers ?? [])],
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // The mode last, so that no caller's environment can switch a deployed function to `local`.
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment, ...LAMBDA_MODE_ENVIRONMENT },
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: BUNDLE_TARGET,
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
         // Stack traces map to file:line without shipping the sources themselves.
         sourcesContent: false,
         banner: REQUIRE_BANNER,
+        inject: [join(REPO_ROOT, LAMBDA_START_MODULE)],
         // The Node.js 22 runtime provides AWS SDK v3.
         externalModules: ['@aws-sdk/*'],
         logLevel: LogLevel.WARNING,

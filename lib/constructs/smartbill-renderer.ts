@@ -34,6 +34,12 @@ export interface SmartBillRendererProps {
   readonly logRetention: RetentionDays;
   /** Concurrent renders at most (reserved concurrency). */
   readonly reservedConcurrency: number;
+  /**
+   * Customer-managed key of the dead-letter queue.
+   *
+   * @default - the AWS managed key alias/aws/sqs
+   */
+  readonly deadLetterKey?: IKey;
 }
 
 /**
@@ -65,7 +71,9 @@ export class SmartBillRenderer extends Construct {
     this.pages = Bucket.fromBucketName(this, 'Pages', smartBillBucketName(props.stage));
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       // The events hold priced bills (no patient data) and a page key: encrypted, kept two weeks.
-      encryption: QueueEncryption.KMS_MANAGED,
+      ...(props.deadLetterKey === undefined
+        ? { encryption: QueueEncryption.KMS_MANAGED }
+        : { encryption: QueueEncryption.KMS, encryptionMasterKey: props.deadLetterKey }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -81,6 +89,8 @@ export class SmartBillRenderer extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       environment: this.#storeEnvironment(),
     });
+    // Lambda sends to the queue with the function's role: SSE-KMS needs these two on the key.
+    props.deadLetterKey?.grant(this.renderer.function, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.renderer.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
     this.#grantPut(this.renderer.function);
   }

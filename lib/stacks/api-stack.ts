@@ -14,7 +14,7 @@ import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
 import { PricingFunction } from '../constructs/pricing-function.js';
 import { ReconWorkflow } from '../constructs/recon-workflow.js';
 import { SmartBillRenderer } from '../constructs/smartbill-renderer.js';
-import type { SmartBillSite } from '../constructs/smartbill-site.js';
+import { type SmartBillSite, smartBillBucketName } from '../constructs/smartbill-site.js';
 
 /** Properties of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -26,6 +26,8 @@ export interface ApiStackProps extends StackProps {
   readonly logEncryptionKey: IKey;
   /** Audit bucket and its key (stateful stack). */
   readonly audit: { readonly bucket: IBucket; readonly key: IKey };
+  /** Customer-managed key of the dead-letter queues (stateful stack). */
+  readonly deadLetterKey: IKey;
   /** The Recon table and its keys (stateful stack). */
   readonly reconStore: ReconDataStore;
   /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
@@ -111,6 +113,7 @@ export class ApiStack extends Stack {
       logEncryptionKey: props.logEncryptionKey,
       logRetention: props.logRetention,
       reservedConcurrency: props.reservedConcurrency,
+      deadLetterKey: props.deadLetterKey,
     });
     const functions = new Map<string, PricingFunction>();
     const integrations = new Map<string, ReconWorkflow['integration']>();
@@ -175,6 +178,12 @@ export class ApiStack extends Stack {
       ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
       this.smartBillRenderer.renderer.function,
       ...(props.auditedFunctions ?? []),
+    ]);
+    // Who read or wrote which Recon, and every object operation on the SmartBill pages (by its
+    // computed name, as the renderer imports it, so the stateful stack exports nothing for it).
+    this.auditTrail.addDynamoDbDataEvents([props.reconStore.table]);
+    this.auditTrail.addS3DataEvents([
+      Bucket.fromBucketName(this, 'SmartBillPages', smartBillBucketName(props.stageName)),
     ]);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

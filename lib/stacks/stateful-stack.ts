@@ -1,4 +1,5 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
@@ -13,6 +14,8 @@ export interface StatefulStackProps extends StackProps {
   readonly cognitoDomainPrefix: string;
   /** Retention of CloudTrail log files in S3, in days. */
   readonly auditLogRetentionDays: number;
+  /** Days each CloudTrail log file is locked (Object Lock, governance mode). */
+  readonly auditObjectLockDays: number;
   /** Retention of the trigger function's logs. */
   readonly logRetention: RetentionDays;
   /** SmartBill: the signing key pair's public part and the pages' retention in days. */
@@ -40,6 +43,8 @@ export class StatefulStack extends Stack {
   public readonly reconStore: ReconDataStore;
   /** The SmartBill bucket, its key and the signed-URL distribution. */
   public readonly smartBillSite: SmartBillSite;
+  /** Encrypts the dead-letter queues (a render event holds a priced bill and a page key). */
+  public readonly deadLetterKey: Key;
 
   /**
    * @param scope - the app
@@ -52,6 +57,7 @@ export class StatefulStack extends Stack {
     this.logKey = new LogEncryptionKey(this, 'LogKey', { removalPolicy: RemovalPolicy.RETAIN });
     this.auditStore = new AuditTrailStore(this, 'AuditStore', {
       retentionDays: props.auditLogRetentionDays,
+      objectLockDays: props.auditObjectLockDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.auth = new Auth(this, 'Auth', {
@@ -61,6 +67,12 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.deadLetterKey = new Key(this, 'DeadLetterKey', {
+      description: 'Encrypts the dead-letter queues of the bill review API',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.reconStore = new ReconDataStore(this, 'ReconStore', { removalPolicy: RemovalPolicy.RETAIN });
     this.smartBillSite = new SmartBillSite(this, 'SmartBill', {
       publicKeyPem: props.smartBill.publicKeyPem,

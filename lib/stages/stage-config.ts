@@ -49,6 +49,14 @@ export interface StageConfig {
   /** Retention of CloudTrail log files in S3, in days (HIPAA asks for six years of records). */
   readonly auditLogRetentionDays: number;
   /**
+   * Days each CloudTrail log file is locked (S3 Object Lock, governance mode) from its delivery: no
+   * one can overwrite or delete it before then without `s3:BypassGovernanceRetention`. At most
+   * `auditLogRetentionDays`.
+   *
+   * @default 365
+   */
+  readonly auditObjectLockDays: number;
+  /**
    * Prefix of the Cognito domain (`PREFIX.auth.REGION.amazoncognito.com`) that serves the token
    * endpoint. It must be unique in each region across all AWS accounts, so it is configured, not
    * generated.
@@ -94,6 +102,9 @@ export interface SmartBillConfig {
 export class StageConfigError extends Error {
   override readonly name = 'StageConfigError';
 }
+
+/** Object Lock of the audit log files when the stage does not say: one year. */
+const DEFAULT_AUDIT_OBJECT_LOCK_DAYS = 365;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -221,6 +232,16 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
       `stages.${name}.smartBill.retentionDays (${smartBill.retentionDays}) must be at least urlTtlDays (${smartBill.urlTtlDays}): a link must not outlive its page`,
     );
   }
+  const auditLogRetentionDays = positiveInteger(raw, 'auditLogRetentionDays', name);
+  const auditObjectLockDays =
+    raw.auditObjectLockDays === undefined
+      ? Math.min(DEFAULT_AUDIT_OBJECT_LOCK_DAYS, auditLogRetentionDays)
+      : positiveInteger(raw, 'auditObjectLockDays', name);
+  if (auditObjectLockDays > auditLogRetentionDays) {
+    throw new StageConfigError(
+      `stages.${name}.auditObjectLockDays (${auditObjectLockDays}) must be at most auditLogRetentionDays (${auditLogRetentionDays}): a log file cannot stay locked after it expires`,
+    );
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -237,7 +258,8 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
     },
     wafRateLimit,
     logRetentionDays,
-    auditLogRetentionDays: positiveInteger(raw, 'auditLogRetentionDays', name),
+    auditLogRetentionDays,
+    auditObjectLockDays,
     cognitoDomainPrefix,
     manageApiGatewayAccount,
   };

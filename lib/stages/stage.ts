@@ -48,6 +48,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site`,
       cognitoDomainPrefix: config.cognitoDomainPrefix,
       auditLogRetentionDays: config.auditLogRetentionDays,
+      auditObjectLockDays: config.auditObjectLockDays,
       logRetention,
       smartBill: { stage: config.name, publicKeyPem, retentionDays: config.smartBill.retentionDays },
     });
@@ -58,6 +59,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       userPool: stateful.auth.userPool,
       logEncryptionKey: stateful.logKey.key,
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
+      deadLetterKey: stateful.deadLetterKey,
       reconStore: stateful.reconStore,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       smartBill: {

@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_FEE_INDEX_PATH, ROUTES } from '../../lambdas/handlers/shared/routes.js';
+import { LOCAL_ONLY_SETTINGS, runtimeModeFrom } from '../../lambdas/handlers/shared/runtime-mode.js';
 import { ACCESS_LOG_FIELDS } from '../../lib/constructs/api.js';
+import { BUNDLE_TARGET, LAMBDA_RUNTIME } from '../../lib/constructs/node-function.js';
 import { REPO_ROOT } from '../../lib/repo-root.js';
 import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+type Selector = {
+  Name: string;
+  FieldSelectors: Array<{ Field: string; Equals?: unknown[]; StartsWith?: unknown[] }>;
+};
 
 let synthesized: SynthesizedApp;
 let template: Template;
@@ -32,6 +38,23 @@ function methodOf(routeId: string): Resource {
   );
   expect(found, `method of ${routeId}`).toHaveLength(1);
   return found[0] as Resource;
+}
+
+/** The statements of the customer-managed policies of a function's role. */
+function policyOf(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+  const fn = resources(template, 'AWS::Lambda::Function')[functionId] as Resource;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  const role = resources(template, 'AWS::IAM::Role')[roleId] as Resource;
+  const policies = resources(template, 'AWS::IAM::ManagedPolicy');
+  return ((role.Properties.ManagedPolicyArns ?? []) as { Ref?: string }[])
+    .flatMap((arn) =>
+      arn.Ref !== undefined && policies[arn.Ref] !== undefined ? [policies[arn.Ref] as Resource] : [],
+    )
+    .flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    );
 }
 
 /** Routes served by one function each (the Recon submission is a state machine of several). */
@@ -431,6 +454,41 @@ describe('API stack', () => {
     });
   });
 
+  describe('least privilege', () => {
+    const actionsOf = (st: { Action: string | string[] }): string[] =>
+      Array.isArray(st.Action) ? st.Action : [st.Action];
+    /** Statements of a function's policies that name the PHI key (the key that wraps the bill as sent). */
+    const onPhiKey = (functionId: string) =>
+      policyOf(functionId).filter((st) => /ReconStorePhiKey\w*Arn/.test(JSON.stringify(st.Resource)));
+    const envOf = (functionId: string): Record<string, unknown> =>
+      (
+        (resources(template, 'AWS::Lambda::Function')[functionId] as Resource).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+    it('the Recon listing function (clear totals and sequences) cannot use the PHI data key', () => {
+      const { fn } = functionIdOf('GetRecon');
+      expect(onPhiKey(fn)).toEqual([]);
+      const kms = policyOf(fn)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('kms:'));
+      // The table key only, to read the table (DynamoDB SSE): never GenerateDataKey.
+      expect(kms.sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+      expect(envOf(fn).RECON_KMS_KEY_ID).toBeUndefined();
+      expect(envOf(fn).RECON_TABLE_NAME).toBeDefined();
+    });
+
+    it('the sequence function, which returns the bill as sent, can decrypt with it (the check above can fail)', () => {
+      const { fn } = functionIdOf('GetReconSequence');
+      expect(onPhiKey(fn).flatMap(actionsOf)).toEqual(['kms:Decrypt']);
+      expect(JSON.stringify(onPhiKey(fn))).toContain(
+        '"kms:EncryptionContextKeys":["tenant","controlNumber","sequence"]',
+      );
+      expect(envOf(fn).RECON_KMS_KEY_ID).toBeDefined();
+    });
+  });
+
   describe('SmartBill', () => {
     function rendererId(): string {
       const ids = Object.entries(resources(template, 'AWS::Lambda::Function'))
@@ -438,21 +496,6 @@ describe('API stack', () => {
         .map(([id]) => id);
       expect(ids).toHaveLength(1);
       return ids[0] as string;
-    }
-    function policyOf(functionId: string): { Action: string | string[]; Resource: unknown }[] {
-      const fn = resources(template, 'AWS::Lambda::Function')[functionId] as Resource;
-      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-      const role = resources(template, 'AWS::IAM::Role')[roleId] as Resource;
-      const policies = resources(template, 'AWS::IAM::ManagedPolicy');
-      return ((role.Properties.ManagedPolicyArns ?? []) as { Ref?: string }[])
-        .flatMap((arn) =>
-          arn.Ref !== undefined && policies[arn.Ref] !== undefined ? [policies[arn.Ref] as Resource] : [],
-        )
-        .flatMap(
-          (p) =>
-            (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
-              .Statement,
-        );
     }
     const has = <S extends { Action: string | string[] }>(statements: S[], action: string): S[] =>
       statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).includes(action));
@@ -500,8 +543,19 @@ describe('API stack', () => {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 3600,
       });
-      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: 'alias/aws/sqs' });
+      // Issue 15 (item 7): under the stage's customer-managed key, no longer alias/aws/sqs.
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: {
+          'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('DeadLetterKey') }),
+        },
+      });
       const statements = policyOf(id);
+      // Lambda writes to the queue with the renderer's role: SSE-KMS needs these two on the key.
+      const onKey = statements.filter((st) => JSON.stringify(st.Resource).includes('DeadLetterKey'));
+      expect(onKey.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).sort()).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
       expect(JSON.stringify(has(statements, 's3:PutObject'))).toContain('/smartbills/*');
       expect(has(statements, 'secretsmanager:GetSecretValue')).toEqual([]);
       expect(has(statements, 'lambda:InvokeFunction')).toEqual([]);
@@ -525,29 +579,89 @@ describe('API stack', () => {
       }
     });
 
+    /** The trail's advanced event selectors (issue 15: DynamoDB data events exist only there). */
+    function selectorsOf(t: Template): Selector[] {
+      const trail = Object.values(t.findResources('AWS::CloudTrail::Trail'))[0] as Resource;
+      // A trail takes basic or advanced selectors, never both.
+      expect(trail.Properties.EventSelectors).toBeUndefined();
+      return trail.Properties.AdvancedEventSelectors as Selector[];
+    }
+    /** The ARN conditions of the data selector for one resource type (there must be exactly one). */
+    function dataSelectorOf(t: Template, resourceType: string): Selector['FieldSelectors'][number] {
+      const found = selectorsOf(t).filter((sel) =>
+        sel.FieldSelectors.some((f) => f.Field === 'resources.type' && f.Equals?.[0] === resourceType),
+      );
+      expect(found, resourceType).toHaveLength(1);
+      const fields = (found[0] as Selector).FieldSelectors;
+      expect(fields.find((f) => f.Field === 'eventCategory')?.Equals).toEqual(['Data']);
+      // Reads and writes alike.
+      expect(fields.find((f) => f.Field === 'readOnly')).toBeUndefined();
+      const arn = fields.find((f) => f.Field === 'resources.ARN');
+      if (arn === undefined)
+        throw new Error(`the ${resourceType} selector names no ARN: it would record the whole account`);
+      return arn;
+    }
+
     it('records management events of all regions and global services from the home region only', () => {
       template.hasResourceProperties('AWS::CloudTrail::Trail', {
         IsMultiRegionTrail: true,
         IncludeGlobalServiceEvents: true,
-        EventSelectors: Match.arrayWith([{ IncludeManagementEvents: true, ReadWriteType: 'All' }]),
+      });
+      expect(selectorsOf(template)).toContainEqual({
+        Name: 'Management events',
+        FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
       });
       secondRegion.hasResourceProperties('AWS::CloudTrail::Trail', {
         IsMultiRegionTrail: false,
         IncludeGlobalServiceEvents: false,
-        EventSelectors: [Match.objectLike({ IncludeManagementEvents: false })],
       });
+      const categories = selectorsOf(secondRegion).flatMap((sel) =>
+        sel.FieldSelectors.filter((f) => f.Field === 'eventCategory').flatMap((f) => f.Equals ?? []),
+      );
+      expect(categories.length).toBeGreaterThan(0);
+      expect(new Set(categories)).toEqual(new Set(['Data']));
+    });
+
+    it('records item-level operations on the Recon table (DynamoDB data events) in every region', () => {
+      for (const t of [template, secondRegion]) {
+        expect(dataSelectorOf(t, 'AWS::DynamoDB::Table')).toEqual({
+          Field: 'resources.ARN',
+          Equals: [
+            {
+              'Fn::GetStackOutput': expect.objectContaining({
+                OutputName: expect.stringMatching(/ReconStore0518F8E3Arn/),
+              }),
+            },
+          ],
+        });
+      }
+    });
+
+    it('records object operations on the SmartBill bucket (S3 data events, by its computed name)', () => {
+      for (const t of [template, secondRegion]) {
+        const arn = dataSelectorOf(t, 'AWS::S3::Object');
+        expect(arn.Equals).toBeUndefined();
+        // smartBillBucketName: wcbr-<stage>-smartbills-<account>-<region>; every object of it.
+        expect(arn.StartsWith).toEqual([
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:aws:s3:::wcbr-dev-smartbills-',
+                { Ref: 'AWS::AccountId' },
+                '-',
+                { Ref: 'AWS::Region' },
+                '/',
+              ],
+            ],
+          },
+        ]);
+      }
     });
 
     it('records the invocations of every route function and of the Cognito trigger', () => {
       for (const t of [template, secondRegion]) {
-        const trail = Object.values(t.findResources('AWS::CloudTrail::Trail'))[0] as Resource;
-        const selectors = trail.Properties.EventSelectors as Array<{
-          DataResources?: Array<{ Type: string; Values: unknown[] }>;
-        }>;
-        const lambda = selectors
-          .flatMap((s) => s.DataResources ?? [])
-          .filter((d) => d.Type === 'AWS::Lambda::Function');
-        const values = lambda.flatMap((d) => d.Values);
+        const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
         // + the SmartBill renderer
         expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
@@ -564,6 +678,55 @@ describe('API stack', () => {
         expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2);
       }
     });
+  });
+});
+
+describe('every function of the app (both stacks, every region)', () => {
+  /** Every Lambda function of every synthesized stack, with its stack's name. */
+  function allFunctions(): Array<{ stack: string; id: string; props: Record<string, unknown> }> {
+    return synthesized.stacks.flatMap(({ stateful, api }) =>
+      [stateful, api].flatMap((stack) =>
+        Object.entries(resources(Template.fromStack(stack), 'AWS::Lambda::Function')).map(([id, r]) => ({
+          stack: stack.stackName,
+          id,
+          props: r.Properties,
+        })),
+      ),
+    );
+  }
+
+  it('runs on nodejs22.x, the runtime the tests, the local stack and the bench run on (issue 15, item 6)', () => {
+    const fns = allFunctions();
+    // Route functions, workflow tasks, the renderer and the Cognito trigger, in each region.
+    expect(fns).toHaveLength(
+      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2),
+    );
+    for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
+    // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
+    expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
+    expect(BUNDLE_TARGET).toBe(LAMBDA_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1'));
+  });
+
+  it('sets WCBR_MODE=aws on every function, and no setting the start-up check would refuse', () => {
+    for (const { stack, id, props } of allFunctions()) {
+      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.WCBR_MODE, `${stack}/${id}`).toBe('aws');
+      // The environment as Lambda would see it (tokens stand for resolved ARNs and names).
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : 'resolved',
+        ]),
+      );
+      expect(() => runtimeModeFrom({ ...env, AWS_LAMBDA_FUNCTION_NAME: id }), `${stack}/${id}`).not.toThrow();
+      for (const name of LOCAL_ONLY_SETTINGS)
+        expect(variables[name], `${stack}/${id} ${name}`).toBeUndefined();
+      // A pricing function links SmartBill pages through the renderer function, never in the background.
+      if (variables.SMARTBILL_BASE_URL !== undefined) {
+        expect(variables.SMARTBILL_RENDERER_FUNCTION, `${stack}/${id}`).toBeDefined();
+        expect(variables.SMARTBILL_SIGNING_KEY_SECRET_ID, `${stack}/${id}`).toBeDefined();
+      }
+    }
   });
 });
 

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -80,6 +82,34 @@ describe('function bundle', () => {
     expect(existsSync(join(bundle, 'index.mjs.map'))).toBe(true);
     // The group-to-scope mapping is bundled in, not read at run time.
     expect(code).toContain('bill-reviewers');
+  });
+
+  it('checks the runtime mode before the handler module starts: no WCBR_MODE=aws in Lambda, no init', () => {
+    const bundle = join(assetDir('PreTokenGeneration/Resource/Code'), 'index.mjs');
+    // The bundle as Lambda's Node 22 starts it: imported once, in a fresh process.
+    const start = (env: Record<string, string>) =>
+      spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)})`],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_LAMBDA_FUNCTION_NAME: 'Wcbr-dev-PreTokenGeneration',
+            ...env,
+          },
+          encoding: 'utf8',
+        },
+      );
+    const refused = start({});
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('RuntimeConfigError');
+    expect(refused.stderr).toContain('WCBR_MODE must be "aws" in Lambda');
+    expect(start({ WCBR_MODE: 'aws', RECON_LOCAL_KEY_FILE: '/tmp/key.json' }).stderr).toContain(
+      'RECON_LOCAL_KEY_FILE configures a local-only fallback',
+    );
+    const started = start({ WCBR_MODE: 'aws' });
+    expect(started.stderr).toBe('');
+    expect(started.status).toBe(0);
   });
 
   it('refuses a handler entry that does not exist', () => {

@@ -23,6 +23,8 @@ describe('parseStageConfig', () => {
       name: 'test',
       reconRetentionDays: 2557,
       reconTenantRetentionDays: {},
+      // Object Lock of the audit log files when the stage does not say: a year.
+      auditObjectLockDays: 365,
       // SmartBill defaults: the 30-day links and 90-day retention.
       smartBill: {
         signingKeySecretName: 'wcbr/test/smartbill-signing-key',
@@ -46,6 +48,17 @@ describe('parseStageConfig', () => {
     );
     expect(() => parseStageConfig('test', { ...VALID, reconTenantRetentionDays: { acme: 0 } })).toThrow(
       /reconTenantRetentionDays/,
+    );
+  });
+
+  it('takes the Object Lock days of the audit log files, at most their retention', () => {
+    expect(parseStageConfig('test', { ...VALID, auditObjectLockDays: 2192 }).auditObjectLockDays).toBe(2192);
+    expect(parseStageConfig('test', { ...VALID, auditLogRetentionDays: 90 }).auditObjectLockDays).toBe(90);
+    expect(() => parseStageConfig('test', { ...VALID, auditObjectLockDays: 2193 })).toThrow(
+      /auditObjectLockDays \(2193\) must be at most auditLogRetentionDays \(2192\)/,
+    );
+    expect(() => parseStageConfig('test', { ...VALID, auditObjectLockDays: 0 })).toThrow(
+      /auditObjectLockDays/,
     );
   });
 

@@ -6,7 +6,7 @@ import {
   SCOPE_DESCRIPTIONS,
   SCOPES,
 } from '../../lambdas/handlers/shared/routes.js';
-import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
+import { CDK_JSON_CONTEXT, regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
 
 let synthesized: SynthesizedApp;
 let template: Template;
@@ -63,6 +63,7 @@ describe('stateful stack', () => {
       AuthGroupfeeschedulereaders3B730668: 'AWS::Cognito::UserPoolGroup',
       AuthGroupreconreviewersA485BE34: 'AWS::Cognito::UserPoolGroup',
       AuthGroupreconstewards6B9EDB59: 'AWS::Cognito::UserPoolGroup',
+      DeadLetterKey972EF902: 'AWS::KMS::Key',
       ReconStoreTableKeyF3BB0670: 'AWS::KMS::Key',
       ReconStorePhiKey22C48F87: 'AWS::KMS::Key',
       ReconStore0518F8E3: 'AWS::DynamoDB::GlobalTable',
@@ -226,6 +227,13 @@ describe('stateful stack', () => {
     });
   });
 
+  describe('dead-letter key', () => {
+    it('is a customer-managed key, rotated yearly, and retained', () => {
+      const [, key] = only('AWS::KMS::Key', { Description: Match.stringLikeRegexp('dead-letter') });
+      expect(key.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365 });
+    });
+  });
+
   describe('audit store', () => {
     it('encrypts the trail bucket with a rotating customer key and keeps it private, SSL-only and versioned', () => {
       const [keyId] = only('AWS::KMS::Key', { Description: Match.stringLikeRegexp('CloudTrail') });
@@ -274,6 +282,38 @@ describe('stateful stack', () => {
           ]),
         },
       });
+    });
+
+    it('locks each log file in governance mode for the days of the stage (S3 Object Lock)', () => {
+      const [, bucket] = only('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({
+                KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditStoreKey'), 'Arn'] },
+              }),
+            }),
+          ],
+        },
+      });
+      expect(synthesized.config.auditObjectLockDays).toBe(30);
+      expect(bucket.Properties).toMatchObject({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+        },
+      });
+      // The access log bucket cannot have Object Lock (S3 delivers no server access logs to such a bucket).
+      const locked = Object.keys(
+        template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }),
+      );
+      expect(locked).toEqual(['AuditStore40CDB4B7']);
+    });
+
+    it('takes the lock from cdk.json: prod locks log files for as long as they are kept', () => {
+      const prod = (CDK_JSON_CONTEXT.stages as Record<string, Record<string, unknown>>).prod;
+      expect(prod?.auditObjectLockDays).toBe(prod?.auditLogRetentionDays);
     });
 
     it('lets CloudTrail use the audit key only for trails of this account', () => {

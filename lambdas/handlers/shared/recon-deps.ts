@@ -6,6 +6,7 @@ import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/loc
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
 import type { DataKeyProvider } from './recon-ports.js';
 import type { ReconDependencies } from './recon-service.js';
+import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the
@@ -81,17 +82,21 @@ export function retentionFrom(env: NodeJS.ProcessEnv): (tenant: string) => numbe
 }
 
 /**
- * The data key provider the environment names: KMS when a key id is set, else the local key file.
+ * The data key provider the environment names: KMS when a key id is set, else the local key file
+ * (refused when `WCBR_MODE=aws`: in AWS a missing key id is an error, never a key on disk).
  *
  * @param env - the environment
  * @returns the provider
+ * @throws RuntimeConfigError when the local key file would be used in `aws` mode
  */
 export function dataKeysFrom(env: NodeJS.ProcessEnv): DataKeyProvider {
+  runtimeModeFrom(env);
   const keyId = env[RECON_ENV.kmsKeyId];
   if (keyId !== undefined && keyId !== '') {
     const endpoint = env[RECON_ENV.kmsEndpoint];
     return new KmsDataKeyProvider({ client: new KMSClient(endpoint ? { endpoint } : {}), keyId });
   }
+  refuseLocalFallback(env, `the local key provider (${RECON_ENV.localKeyFile})`, RECON_ENV.kmsKeyId);
   const file = env[RECON_ENV.localKeyFile];
   if (file === undefined || file === '') {
     throw new ReconConfigError(
@@ -108,6 +113,7 @@ export function dataKeysFrom(env: NodeJS.ProcessEnv): DataKeyProvider {
  * @returns the DynamoDB store
  */
 export function reconStoreFrom(env: NodeJS.ProcessEnv = process.env): DynamoDbReconStore {
+  runtimeModeFrom(env);
   const endpoint = env[RECON_ENV.dynamoDbEndpoint];
   return new DynamoDbReconStore({
     client: new DynamoDBClient(endpoint ? { endpoint } : {}),

@@ -40,8 +40,12 @@ export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
   'recon-stewards': [SCOPES.reconsRead, SCOPES.reconsDelete],
 };
 
-/** What a Recon route does with the Recon table and its key: its function gets that much access. */
-export type ReconAccess = 'read' | 'write' | 'delete';
+/**
+ * What a Recon route does with the Recon table and its key: its function gets that much access.
+ * `list` reads the table's clear data (totals, sequences, pointers) and never the PHI key; `read`
+ * also decrypts the sealed PHI; `write` also writes and seals; `delete` deletes without decrypting.
+ */
+export type ReconAccess = 'list' | 'read' | 'write' | 'delete';
 
 /** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
 export interface WorkflowTask {
@@ -198,7 +202,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/recons/{controlNumber}',
     entry: 'lambdas/handlers/get-recon/handler.ts',
-    recon: 'read',
+    // The latest totals and the sequence list are clear data: no PHI key (issue 15, item 7).
+    recon: 'list',
     scopes: [SCOPES.reconsRead],
     usesFeeIndex: false,
     hot: false,

@@ -12,6 +12,7 @@ import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lam
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from './logger.js';
+import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
@@ -80,6 +81,7 @@ function urlTtlDays(env: NodeJS.ProcessEnv): number {
  * @returns the store
  */
 export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
+  runtimeModeFrom(env);
   const endpoint = env[SMARTBILL_ENV.s3Endpoint];
   const kmsKeyId = env[SMARTBILL_ENV.kmsKeyId];
   const local = endpoint
@@ -102,6 +104,11 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
 function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   const secretId = env[SMARTBILL_ENV.signingKeySecretId];
   if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
+  refuseLocalFallback(
+    env,
+    `the local signing key file (${SMARTBILL_ENV.signingKeyFile})`,
+    SMARTBILL_ENV.signingKeySecretId,
+  );
   const file = env[SMARTBILL_ENV.signingKeyFile];
   if (!file) {
     throw new SmartBillConfigError(
@@ -135,6 +142,8 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
       oversize: inlinePublisher(env),
     });
   }
+  // In Lambda a background render would freeze with the process after the answer: refused there.
+  refuseLocalFallback(env, 'the background renderer', SMARTBILL_ENV.rendererFunction);
   const store = smartBillStoreFrom(env);
   return new BackgroundSmartBillPublisher({
     run: (job) => renderAndStore(store, job),
@@ -161,11 +170,21 @@ export interface SmartBillLinks {
  * @param env - default process.env
  * @returns the links, or null
  * @throws SmartBillConfigError when SmartBill is configured incompletely
+ * @throws RuntimeConfigError when a local-only fallback would be used in `aws` mode
  */
 export function smartBillLinksFrom(env: NodeJS.ProcessEnv = process.env): SmartBillLinks | null {
+  runtimeModeFrom(env);
   const baseUrl = env[SMARTBILL_ENV.baseUrl];
   if (baseUrl === undefined || baseUrl === '') return null;
   const keyPairId = required(env, SMARTBILL_ENV.keyPairId);
+  // Checked now, not on the first bill: in AWS the signing key comes from Secrets Manager only.
+  if (!env[SMARTBILL_ENV.signingKeySecretId]) {
+    refuseLocalFallback(
+      env,
+      `the local signing key file (${SMARTBILL_ENV.signingKeyFile})`,
+      SMARTBILL_ENV.signingKeySecretId,
+    );
+  }
   const ttl = urlTtlDays(env);
   const publisher = publisherFrom(env);
   let linker: Promise<SmartBillLinker> | undefined;
