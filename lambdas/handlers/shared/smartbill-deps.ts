@@ -12,6 +12,7 @@ import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lam
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from './logger.js';
+import { recordSmartBillRendererFailure, traced } from './observability.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
@@ -93,7 +94,7 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
       }
     : {};
   return new S3SmartBillStore({
-    client: new S3Client(local),
+    client: traced(new S3Client(local)),
     bucketName: required(env, SMARTBILL_ENV.bucketName),
     ...(kmsKeyId ? { kmsKeyId } : {}),
   });
@@ -101,7 +102,7 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
 
 function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   const secretId = env[SMARTBILL_ENV.signingKeySecretId];
-  if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
+  if (secretId) return loadSigningKeyFromSecretsManager(traced(new SecretsManagerClient({})), secretId);
   const file = env[SMARTBILL_ENV.signingKeyFile];
   if (!file) {
     throw new SmartBillConfigError(
@@ -130,7 +131,7 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
   const functionName = env[SMARTBILL_ENV.rendererFunction];
   if (functionName) {
     return new LambdaSmartBillPublisher({
-      client: new LambdaClient({}),
+      client: traced(new LambdaClient({})),
       functionName,
       oversize: inlinePublisher(env),
     });
@@ -139,7 +140,10 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
   return new BackgroundSmartBillPublisher({
     run: (job) => renderAndStore(store, job),
     // The key is the page's capability and the bill is not for logs: the error's name only.
-    onError: (error) => logFailure('smartbill-render', error),
+    onError: (error) => {
+      recordSmartBillRendererFailure();
+      logFailure({ route: 'SmartBillRender' }, error);
+    },
   });
 }
 
