@@ -3,8 +3,9 @@ import { loggableJurisdiction, loggableRequestId, logRequest } from '../shared/l
 import { recordSmartBillRendererFailure } from '../shared/observability.js';
 import { smartBillStoreFrom } from '../shared/smartbill-deps.js';
 import { renderAndStore } from '../shared/smartbill-service.js';
+import { traced } from '../shared/tracing.js';
 
-const store = smartBillStoreFrom(process.env);
+const store = smartBillStoreFrom(process.env, traced);
 
 /**
  * The SmartBill renderer (invoked asynchronously by the pricing function, one event a page):

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { PricedBill } from '../../engine/priced-bill.js';
 
 /**
- * Logger, Metrics and Tracer of every function, created once per process (Powertools'
- * `commons/powertools` pattern). Handlers never log through `logger` directly: the PHI-safe
+ * Logger and Metrics of every function, created once per process (Powertools'
+ * `commons/powertools` pattern; the Tracer is in tracing.ts, imported only by the functions whose
+ * work is AWS SDK calls, see docs/decisions/010-observability.md). Handlers never log through `logger` directly: the PHI-safe
  * request log (logger.ts) is the only way they log. Metrics are CloudWatch embedded metric format
  * lines on stdout; every dimension value is one of our own constants, never input.
  *
@@ -31,13 +31,11 @@ export const METRIC = {
   smartBillRendererFailures: 'SmartBillRendererFailures',
 } as const;
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME;
+/** The service name in effect. */
+export const serviceName = process.env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME;
 
 /** The Powertools logger behind logger.ts; not for handlers (use `logRequest`). */
 export const logger = new Logger({ serviceName });
-
-/** The Powertools tracer; only its `captureAWSv3Client` is used (see {@link traced}). */
-export const tracer = new Tracer({ serviceName });
 
 /**
  * Whether metrics are written: explicitly by `POWERTOOLS_METRICS_DISABLED`, otherwise only inside
@@ -61,17 +59,6 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
   serviceName,
 });
-
-/**
- * An AWS SDK v3 client with X-Ray subsegments for its calls when tracing is on; the client itself
- * otherwise. Every SDK client the functions build goes through here.
- *
- * @param client - the SDK client
- * @returns the same client
- */
-export function traced<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
-}
 
 /** A dimension value: lower-case words of our own (rule ids, decisions, reason codes). */
 const DIMENSION = /^[A-Za-z0-9-]{1,64}$/;

@@ -4,9 +4,9 @@ import { openJson, sealJson } from '../../adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../adapters/kms-data-keys.js';
 import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
-import { traced } from './observability.js';
 import type { DataKeyProvider } from './recon-ports.js';
 import type { ReconDependencies } from './recon-service.js';
+import { traced } from './tracing.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the

@@ -12,7 +12,7 @@ import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lam
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from './logger.js';
-import { recordSmartBillRendererFailure, traced } from './observability.js';
+import { recordSmartBillRendererFailure } from './observability.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
@@ -78,9 +78,14 @@ function urlTtlDays(env: NodeJS.ProcessEnv): number {
  * fixed credentials, which the local stack puts in the environment).
  *
  * @param env - the environment
+ * @param wrapClient - wraps the S3 client (the renderer passes tracing.ts's `traced`; the pricing
+ *   function leaves the Tracer out of its bundle)
  * @returns the store
  */
-export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
+export function smartBillStoreFrom(
+  env: NodeJS.ProcessEnv,
+  wrapClient: <T>(client: T) => T = (client) => client,
+): S3SmartBillStore {
   const endpoint = env[SMARTBILL_ENV.s3Endpoint];
   const kmsKeyId = env[SMARTBILL_ENV.kmsKeyId];
   const local = endpoint
@@ -94,7 +99,7 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
       }
     : {};
   return new S3SmartBillStore({
-    client: traced(new S3Client(local)),
+    client: wrapClient(new S3Client(local)),
     bucketName: required(env, SMARTBILL_ENV.bucketName),
     ...(kmsKeyId ? { kmsKeyId } : {}),
   });
@@ -102,7 +107,7 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
 
 function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   const secretId = env[SMARTBILL_ENV.signingKeySecretId];
-  if (secretId) return loadSigningKeyFromSecretsManager(traced(new SecretsManagerClient({})), secretId);
+  if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
   const file = env[SMARTBILL_ENV.signingKeyFile];
   if (!file) {
     throw new SmartBillConfigError(
@@ -131,7 +136,7 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
   const functionName = env[SMARTBILL_ENV.rendererFunction];
   if (functionName) {
     return new LambdaSmartBillPublisher({
-      client: traced(new LambdaClient({})),
+      client: new LambdaClient({}),
       functionName,
       oversize: inlinePublisher(env),
     });
