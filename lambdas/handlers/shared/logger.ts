@@ -119,7 +119,13 @@ export function loggableErrorName(error: unknown): LogErrorName {
  */
 export function stackFrames(error: unknown): string {
   if (!(error instanceof Error) || typeof error.stack !== 'string') return '';
-  return error.stack
+  // The message comes first and may span lines that look like frames ("\n    at <input>"): cut
+  // everything up to its end; a stack that no longer holds the message is not logged at all.
+  const { message, stack } = error;
+  const end = message === '' ? 0 : stack.indexOf(message);
+  if (end < 0) return '';
+  return stack
+    .slice(end + message.length)
     .split('\n')
     .filter((line) => /^ {4}at [^\s]/.test(line))
     .slice(0, 5)
