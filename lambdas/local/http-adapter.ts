@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BadRequestError } from '../handlers/shared/http.js';
+import { loggableErrorName, stackFrames } from '../handlers/shared/logger.js';
 import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
 import { type AuthorizerClaims, type AuthorizerConfig, authorize } from './authorizer.js';
@@ -504,6 +505,17 @@ function discardRest(req: IncomingMessage, limit: number): void {
 
 class TimeoutError extends Error {}
 
+/** Methods a request line names; any other is logged as OTHER. */
+const LOGGED_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]);
+
 /** Request lines waiting for the next flush: one write per turn of the event loop, not per request. */
 let pendingLines = '';
 let flushScheduled = false;
@@ -541,10 +553,9 @@ export function createApiServer(options: ApiServerOptions): Server {
 
   const logHandlerError = (routeId: string, requestId: string, error: unknown) => {
     if (options.quiet) return;
-    // What the Lambda runtime writes to CloudWatch for an invocation error; stays in the local log.
-    const err = error instanceof Error ? error : new Error(String(error));
+    // What the Lambda runtime writes for an invocation error, less the message (it may echo input).
     process.stderr.write(
-      `${JSON.stringify({ level: 'error', msg: 'handler error', routeId, requestId, errorType: err.name, stack: err.stack })}\n`,
+      `${JSON.stringify({ level: 'error', msg: 'handler error', routeId, requestId, errorType: loggableErrorName(error), stack: stackFrames(error) })}\n`,
     );
   };
 
@@ -664,7 +675,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       res.once('close', () => {
         log({
           time: new Date().toISOString(),
-          method: req.method ?? '',
+          // Node's parser admits only the methods it knows; the allow-list keeps it so.
+          method: LOGGED_METHODS.has(req.method ?? '') ? (req.method as string) : 'OTHER',
           routeId: meta.routeId,
           status: res.statusCode,
           latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,

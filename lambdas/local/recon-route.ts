@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResult, jsonResponse, requireJsonContentType } from '../handlers/shared/http.js';
-import { logRequest } from '../handlers/shared/logger.js';
+import { loggableRequestId, logRequest } from '../handlers/shared/logger.js';
 import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
 import { ROUTES } from '../handlers/shared/routes.js';
 import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-mode.js';
@@ -64,7 +64,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     result = errorResult(new ReconExecutionError((error as Error).name), requestId);
   }
   logRequest({
-    requestId,
+    requestId: loggableRequestId(requestId),
     route: 'SubmitRecon',
     statusCode: result.statusCode,
     latencyMs: Math.round((performance.now() - started) * 100) / 100,

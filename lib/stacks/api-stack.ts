@@ -1,12 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/handlers/shared/observability.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
+import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
 import type { ReconDataStore } from '../constructs/data-store.js';
@@ -57,6 +59,12 @@ export interface ApiStackProps extends StackProps {
   /** Set the account's API Gateway CloudWatch role. */
   readonly manageApiGatewayAccount: boolean;
   /**
+   * When the operational alarms fire.
+   *
+   * @default DEFAULT_ALARM_THRESHOLDS
+   */
+  readonly alarms?: AlarmThresholds;
+  /**
    * The built fee index file.
    *
    * @default - `layers/fee-index/fee-index/fee-index.bin` (what `npm run build:index` writes)
@@ -88,6 +96,8 @@ export class ApiStack extends Stack {
   public readonly reconWorkflow: ReconWorkflow | undefined;
   /** The SmartBill renderer and its dead-letter queue. */
   public readonly smartBillRenderer: SmartBillRenderer;
+  /** The operational alarms and their topic. */
+  public readonly alarms: OperationalAlarms;
 
   /**
    * @param scope - the app
@@ -186,7 +196,29 @@ export class ApiStack extends Stack {
       Bucket.fromBucketName(this, 'SmartBillPages', smartBillBucketName(props.stageName)),
     ]);
 
+    const allFunctions = new Map<string, IFunction>([
+      ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.function]),
+      ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
+      ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
+    ]);
+    // Powertools' service dimension names the stage, so two stages in one account keep their
+    // metrics apart (lambdas/handlers/shared/observability.ts).
+    for (const fn of allFunctions.values()) {
+      if (!(fn instanceof LambdaFunction)) continue;
+      fn.addEnvironment('POWERTOOLS_SERVICE_NAME', `${SERVICE_NAME}-${props.stageName}`);
+      fn.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
+    }
+    this.alarms = new OperationalAlarms(this, 'Alarms', {
+      restApi: this.api.restApi,
+      stageName: props.stageName,
+      functions: allFunctions,
+      rendererDeadLetterQueue: this.smartBillRenderer.deadLetterQueue,
+      ...(reconWorkflow === undefined ? {} : { reconStateMachine: reconWorkflow.stateMachine }),
+      thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
   }
 }

@@ -4,6 +4,8 @@ import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
+import type { AlarmThresholds } from '../constructs/alarms.js';
+import { parseAlarmThresholds } from './alarm-config.js';
 
 /** Log retention values CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = new Set([
@@ -81,6 +83,12 @@ export interface StageConfig {
   readonly reconTenantRetentionDays: Readonly<Record<string, number>>;
   /** SmartBill pages: the signing key pair and how long links and pages last. */
   readonly smartBill: SmartBillConfig;
+  /**
+   * When the operational alarms fire, and who gets them by email (lib/constructs/alarms.ts).
+   *
+   * @default DEFAULT_ALARM_THRESHOLDS (lib/stages/alarm-config.ts)
+   */
+  readonly alarms: AlarmThresholds;
 }
 
 /** `stages.<name>.smartBill`. */
@@ -246,6 +254,7 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
     name,
     ...(account === undefined ? {} : { account }),
     smartBill,
+    alarms: parseAlarmThresholds(name, raw.alarms),
     reconRetentionDays,
     reconTenantRetentionDays,
     regions,

@@ -76,6 +76,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       wafRateLimit: config.wafRateLimit,
       logRetention,
       manageApiGatewayAccount: config.manageApiGatewayAccount,
+      alarms: config.alarms,
       ...(options.feeIndexFile === undefined ? {} : { feeIndexFile: options.feeIndexFile }),
     });
     api.addStackDependency(stateful, 'the API uses the user pool, keys and audit bucket');

@@ -90,7 +90,7 @@ describe('RenderSmartBill handler', () => {
     });
     // Act
     try {
-      await handler(event, { awsRequestId: 'render-1' });
+      await handler(event, { awsRequestId: '6f1c2a9e-4b7d-4e0a-9c3f-2d5e8b1a7c40' });
     } finally {
       write.mockRestore();
     }
@@ -106,7 +106,7 @@ describe('RenderSmartBill handler', () => {
     const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged).toEqual([
       expect.objectContaining({
-        requestId: 'render-1',
+        requestId: '6f1c2a9e-4b7d-4e0a-9c3f-2d5e8b1a7c40',
         route: 'RenderSmartBill',
         statusCode: 201,
         lines: j.priced.lines.length,

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/constructs/alarms.js';
 import { parseStageConfig, StageConfigError, stageConfigFromContext } from '../../lib/stages/stage-config.js';
 import { CDK_JSON_CONTEXT } from './app-fixture.js';
 
@@ -31,6 +32,8 @@ describe('parseStageConfig', () => {
         urlTtlDays: 30,
         retentionDays: 90,
       },
+      // No alarms section: the defaults the README's operations section describes.
+      alarms: DEFAULT_ALARM_THRESHOLDS,
       ...VALID,
     });
     expect(config.account).toBeUndefined();

@@ -6,6 +6,7 @@ import { BillValidationError } from '../../engine/errors.js';
 import { lookupFee } from '../../engine/fee-lookup.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { loggableCodes, loggableJurisdiction } from '../shared/logger.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { FeeScheduleQuerySchema } from './schema.js';
 
@@ -22,7 +23,12 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
     const query = parsed.output;
     const jurisdiction = pathParameter(event, 'jurisdiction');
     const code = pathParameter(event, 'code');
-    context.logDetails = { jurisdiction, codes: [code] };
+    // Only a jurisdiction we price and a well-formed code reach the log, never the raw parameter.
+    const loggedJurisdiction = loggableJurisdiction(jurisdiction);
+    context.logDetails = {
+      ...(loggedJurisdiction === undefined ? {} : { jurisdiction: loggedJurisdiction }),
+      codes: loggableCodes([code]),
+    };
     const answer = lookupFee(index, {
       jurisdiction,
       code,

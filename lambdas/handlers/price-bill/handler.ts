@@ -11,7 +11,8 @@ import {
   type ParsedBodyEvent,
   requestIdOf,
 } from '../shared/http.js';
-import { logFailure } from '../shared/logger.js';
+import { logFailure, loggableCodes, loggableJurisdiction, loggableRequestId } from '../shared/logger.js';
+import { recordPricedBill } from '../shared/observability.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
 import type { SmartBillLink } from '../shared/smartbill-service.js';
 
@@ -34,10 +35,12 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
   before: (request) => {
     request.event.bill = normaliseBill(request.event.parsedBody);
     request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
+    // The bill's jurisdiction is any text until it is priced: only one we know is logged.
+    const jurisdiction = loggableJurisdiction(request.event.bill.jurisdiction);
     request.context.logDetails = {
       lines: request.event.bill.lines.length,
-      jurisdiction: request.event.bill.jurisdiction,
-      codes: [...new Set(request.event.bill.lines.map((l) => l.code))].slice(0, 50),
+      ...(jurisdiction === undefined ? {} : { jurisdiction }),
+      codes: loggableCodes(request.event.bill.lines.map((l) => l.code)),
     };
   },
 };
@@ -53,13 +56,14 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const priced = priceBill(index, event.bill as NormalisedBill);
+    recordPricedBill(priced);
     if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
     let smartBill: SmartBillLink;
     try {
       smartBill = await smartBills.link(priced, { qrCode: event.qrCode === true });
     } catch (error) {
       // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
-      logFailure(requestId, error);
+      logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);
       return jsonResponse(
         200,
         { requestId, ...priced, notices: [...priced.notices, SMARTBILL_UNAVAILABLE_NOTICE] },

@@ -1,9 +1,11 @@
 import { decodeRenderEvent } from '../../adapters/smartbill-publisher-lambda.js';
-import { logRequest } from '../shared/logger.js';
+import { loggableJurisdiction, loggableRequestId, logRequest } from '../shared/logger.js';
+import { recordSmartBillRendererFailure } from '../shared/observability.js';
 import { smartBillStoreFrom } from '../shared/smartbill-deps.js';
 import { renderAndStore } from '../shared/smartbill-service.js';
+import { traced } from '../shared/tracing.js';
 
-const store = smartBillStoreFrom(process.env);
+const store = smartBillStoreFrom(process.env, traced);
 
 /**
  * The SmartBill renderer (invoked asynchronously by the pricing function, one event a page):
@@ -15,14 +17,22 @@ const store = smartBillStoreFrom(process.env);
  */
 export async function handler(event: unknown, context: { readonly awsRequestId: string }): Promise<void> {
   const started = performance.now();
-  const job = decodeRenderEvent(event);
-  await renderAndStore(store, job);
+  let job: ReturnType<typeof decodeRenderEvent>;
+  try {
+    job = decodeRenderEvent(event);
+    await renderAndStore(store, job);
+  } catch (error) {
+    // Counted here, where Lambda's retries still follow; the dead-letter queue alarm sees the rest.
+    recordSmartBillRendererFailure();
+    throw error;
+  }
+  const jurisdiction = loggableJurisdiction(job.priced.jurisdiction.id);
   logRequest({
-    requestId: context.awsRequestId,
+    requestId: loggableRequestId(context.awsRequestId),
     route: 'RenderSmartBill',
     statusCode: 201,
     latencyMs: Math.round(performance.now() - started),
     lines: job.priced.lines.length,
-    jurisdiction: job.priced.jurisdiction.id,
+    ...(jurisdiction === undefined ? {} : { jurisdiction }),
   });
 }

@@ -1,7 +1,16 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BillValidationError, type FieldError, NotFoundError } from '../../engine/errors.js';
-import { logFailure, logRequest } from './logger.js';
+import {
+  type LogCode,
+  type LogJurisdiction,
+  type LogRoute,
+  logFailure,
+  loggableErrorName,
+  loggableRequestId,
+  logRequest,
+  type RequestLog,
+} from './logger.js';
 import { InvalidPageTokenError } from './recon-ports.js';
 
 /** Largest body accepted, as API Gateway's REST payload limit: 10 MB. */
@@ -193,7 +202,7 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
       error.details,
     );
   }
-  logFailure(requestId, error);
+  logFailure({ requestId: loggableRequestId(requestId) }, error);
   return errorResponse(
     500,
     'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
@@ -274,11 +283,14 @@ export function jsonBody(): MiddlewareObj<ParsedBodyEvent, APIGatewayProxyResult
   };
 }
 
-/** What the access log middleware adds to a request's log line. */
+/**
+ * What the access log middleware adds to a request's log line: checked values only (make them
+ * with `loggableJurisdiction` and `loggableCodes` from logger.ts).
+ */
 export interface LogDetails {
   lines?: number;
-  jurisdiction?: string;
-  codes?: string[];
+  jurisdiction?: LogJurisdiction;
+  codes?: LogCode[];
 }
 
 /** Handler context after {@link httpErrors}: details for the request log. */
@@ -295,17 +307,17 @@ export interface LoggedContext extends Context {
  * @returns the middleware
  */
 export function httpErrors(
-  route: string,
+  route: LogRoute,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, LoggedContext> {
   const started = new WeakMap<object, number>();
   const log = (
     event: APIGatewayProxyEvent,
     context: LoggedContext,
     statusCode: number,
-    extra: object = {},
+    extra: Pick<RequestLog, 'errorName' | 'fieldErrors'> = {},
   ) => {
     logRequest({
-      requestId: requestIdOf(event, context),
+      requestId: loggableRequestId(requestIdOf(event, context)),
       route,
       statusCode,
       latencyMs: Math.round((performance.now() - (started.get(event) ?? performance.now())) * 100) / 100,
@@ -326,7 +338,7 @@ export function httpErrors(
       const response = errorResult(error, requestId);
       request.response = response;
       log(event, context, response.statusCode, {
-        errorName: error?.name ?? 'Error',
+        errorName: loggableErrorName(error),
         ...(error instanceof BillValidationError ? { fieldErrors: error.errors.length } : {}),
       });
     },

@@ -7,6 +7,7 @@ import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
 import type { DataKeyProvider } from './recon-ports.js';
 import type { ReconDependencies } from './recon-service.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
+import { traced } from './tracing.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the
@@ -94,7 +95,7 @@ export function dataKeysFrom(env: NodeJS.ProcessEnv): DataKeyProvider {
   const keyId = env[RECON_ENV.kmsKeyId];
   if (keyId !== undefined && keyId !== '') {
     const endpoint = env[RECON_ENV.kmsEndpoint];
-    return new KmsDataKeyProvider({ client: new KMSClient(endpoint ? { endpoint } : {}), keyId });
+    return new KmsDataKeyProvider({ client: traced(new KMSClient(endpoint ? { endpoint } : {})), keyId });
   }
   refuseLocalFallback(env, `the local key provider (${RECON_ENV.localKeyFile})`, RECON_ENV.kmsKeyId);
   const file = env[RECON_ENV.localKeyFile];
@@ -116,7 +117,7 @@ export function reconStoreFrom(env: NodeJS.ProcessEnv = process.env): DynamoDbRe
   runtimeModeFrom(env);
   const endpoint = env[RECON_ENV.dynamoDbEndpoint];
   return new DynamoDbReconStore({
-    client: new DynamoDBClient(endpoint ? { endpoint } : {}),
+    client: traced(new DynamoDBClient(endpoint ? { endpoint } : {})),
     tableName: required(env, RECON_ENV.tableName),
   });
 }

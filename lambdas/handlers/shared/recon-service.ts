@@ -14,6 +14,7 @@ import {
   MalformedJsonError,
   PayloadTooLargeError,
 } from './http.js';
+import { recordReconConflict } from './observability.js';
 import type {
   DataKeyProvider,
   EncryptionContext,
@@ -171,6 +172,7 @@ function historyOf(pointer: LatestPointer | null, sequence: number) {
 }
 
 function conflict(state: ReconState, latest: number, why: string): WorkflowResponse {
+  recordReconConflict();
   return respond(
     errorResult(
       new ConflictError(

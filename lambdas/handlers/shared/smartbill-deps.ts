@@ -12,6 +12,7 @@ import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lam
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from './logger.js';
+import { recordSmartBillRendererFailure } from './observability.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
@@ -78,9 +79,14 @@ function urlTtlDays(env: NodeJS.ProcessEnv): number {
  * fixed credentials, which the local stack puts in the environment).
  *
  * @param env - the environment
+ * @param wrapClient - wraps the S3 client (the renderer passes tracing.ts's `traced`; the pricing
+ *   function leaves the Tracer out of its bundle)
  * @returns the store
  */
-export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
+export function smartBillStoreFrom(
+  env: NodeJS.ProcessEnv,
+  wrapClient: <T>(client: T) => T = (client) => client,
+): S3SmartBillStore {
   runtimeModeFrom(env);
   const endpoint = env[SMARTBILL_ENV.s3Endpoint];
   const kmsKeyId = env[SMARTBILL_ENV.kmsKeyId];
@@ -95,7 +101,7 @@ export function smartBillStoreFrom(env: NodeJS.ProcessEnv): S3SmartBillStore {
       }
     : {};
   return new S3SmartBillStore({
-    client: new S3Client(local),
+    client: wrapClient(new S3Client(local)),
     bucketName: required(env, SMARTBILL_ENV.bucketName),
     ...(kmsKeyId ? { kmsKeyId } : {}),
   });
@@ -148,7 +154,10 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
   return new BackgroundSmartBillPublisher({
     run: (job) => renderAndStore(store, job),
     // The key is the page's capability and the bill is not for logs: the error's name only.
-    onError: (error) => logFailure('smartbill-render', error),
+    onError: (error) => {
+      recordSmartBillRendererFailure();
+      logFailure({ route: 'SmartBillRender' }, error);
+    },
   });
 }
 
