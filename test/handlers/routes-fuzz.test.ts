@@ -361,3 +361,27 @@ describe('GET /v1/fee-schedules edge cases of issue 15', () => {
     expect(JSON.parse(result.body)).toMatchObject({ errors: [{ field: 'code' }] });
   });
 });
+
+describe('tenant of a person token (issue 15, item 4)', () => {
+  it('answers 403 on every Recon route to a token whose username is empty', async () => {
+    const claims = { ...CLAIMS, username: '', client_id: 'people-client', 'cognito:groups': 'tenant-fuzz' };
+    for (const route of ROUTES.filter((r) => r.recon !== undefined || r.workflow !== undefined)) {
+      const built = eventFor({
+        route,
+        segments: ['CN-EMPTY-USER', '1'],
+        query: null,
+        body:
+          route.method === 'POST' ? JSON.stringify({ controlNumber: 'CN-EMPTY-USER', sequence: 1 }) : null,
+        contentType: 'application/json',
+        headers: [],
+        claims: true,
+      }) as APIGatewayProxyEvent;
+      (built.requestContext.authorizer as { claims: object }).claims = claims;
+      const result = await (handlers.get(route.id) as Handler)(built, {
+        awsRequestId: 'lambda-fuzz',
+        functionName: route.id,
+      } as Context);
+      expect(result.statusCode, route.id).toBe(403);
+    }
+  });
+});
