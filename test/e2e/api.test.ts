@@ -12,7 +12,7 @@ import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
-import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
+import { accessClaims, signWithForeignKey, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let userToken: string;
@@ -66,7 +66,8 @@ describe('the API through the local stack', () => {
     });
 
     it('refuses an expired token: 401', async () => {
-      const token = signWithCognitoLocalKey(
+      const token = signWithStackKey(
+        stack,
         accessClaims({
           issuer: stack.issuer,
           clientId: stack.state.machineClient.clientId,
@@ -84,7 +85,7 @@ describe('the API through the local stack', () => {
         clientId: 'not-one-of-our-clients',
         scope: 'wcbr/bills:price',
       });
-      expect((await post('/v1/bills/price', bill(), signWithCognitoLocalKey(claims))).status).toBe(401);
+      expect((await post('/v1/bills/price', bill(), signWithStackKey(stack, claims))).status).toBe(401);
       const forged = accessClaims({
         issuer: stack.issuer,
         clientId: stack.state.machineClient.clientId,
