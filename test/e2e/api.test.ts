@@ -251,3 +251,51 @@ describe('the API through the local stack', () => {
     });
   });
 });
+
+describe('client input that used to answer 500 (issue 15, item 3)', () => {
+  const NAMES = ['constructor', '__proto__', 'toString', 'valueOf'];
+
+  it('answers headers and query parameters named like prototype members on every route, never 500', async () => {
+    const query = NAMES.map((name, i) => `${name}=${i}`).join('&');
+    const headers = Object.fromEntries(NAMES.map((name) => [name, 'x']));
+    const paths: [string, string][] = [
+      ['GET', '/v1/health'],
+      ['GET', '/openapi.json'],
+      ['GET', '/v1/jurisdictions'],
+      ['GET', '/v1/jurisdictions/AZ'],
+      ['GET', '/v1/reason-codes'],
+      ['GET', '/v1/fee-schedules/US-MEDICARE/99213'],
+      ['POST', '/v1/bills/price'],
+    ];
+    for (const [method, pathName] of paths) {
+      const response = await fetch(`${stack.url}${pathName}?${query}`, {
+        method,
+        headers: { ...headers, authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: example('office-visit.json') } : {}),
+      });
+      await response.text();
+      expect(response.status, `${method} ${pathName}`).toBeLessThan(500);
+    }
+  });
+
+  it('refuses a body nested 5,000 deep with 400 naming body', async () => {
+    const deep = `{"lines":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const answer = await post('/v1/bills/price', deep, userToken);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ errors: [{ field: 'body' }] });
+  });
+
+  it.each(['US-MEDICARE', 'CA', 'TX', 'HI', 'NY'])(
+    'answers E0114 in %s without a date on the latest DMEPOS edition',
+    async (jurisdiction) => {
+      const answer = await get(`/v1/fee-schedules/${jurisdiction}/E0114?zip=19901`, userToken);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ date: '2026-01-01', dateDefaulted: true });
+    },
+  );
+
+  it('answers malformed percent-encoding in the path with 400', async () => {
+    const answer = await get('/v1/fee-schedules/US-MEDICARE/%C0%AF', userToken);
+    expect(answer.status).toBe(400);
+  });
+});
