@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_INDEX_FILE } from '../fee-data/paths.js';
-import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
-import { getTokenFromState, startLocalStack } from '../lambdas/local/stack.js';
+import { startLocalStack } from '../lambdas/local/stack.js';
 
 // The AWS SDK warns on Node 20 at every call; the local stack runs on Node 20 by design.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -87,17 +86,5 @@ export async function serve(args: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  return 0;
-}
-
-/**
- * `wcbr token [--client]`: a fresh access token for the running local stack, on the last line.
- *
- * @param args - `--client` for a machine (client credentials) token instead of the dev user's MFA sign-in
- * @returns exit code
- */
-export async function token(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { client: { type: 'boolean' } } });
-  process.stdout.write(`${await getTokenFromState(DEFAULT_STATE_DIR, values.client ? 'client' : 'user')}\n`);
   return 0;
 }

@@ -287,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
       return serve(args);
     }
     case 'token': {
-      const { token } = await import('./serve.js');
+      const { token } = await import('./token.js');
       return token(args);
     }
     case 'recons': {

@@ -91,11 +91,7 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
   }
   const dateDefaulted = query.date === undefined;
   const stateTable = j.billTypes.professional.method === 'state-table';
-  const date =
-    query.date ??
-    (stateTable
-      ? (j.billTypes.professional.editions.at(-1)?.effective as string)
-      : (editions[editions.length - 1]?.effective as string));
+  const date = query.date ?? defaultDate(index, j, code, editions);
   if (!editionFor(j, date)) {
     const held = heldRanges(j.billTypes.professional.editions);
     throw new BillValidationError('The date is outside every edition we hold.', [
@@ -193,4 +189,33 @@ export function lookupFee(index: FeeIndex, query: FeeQuery): FeeAnswer {
     ...(result.rvu ? { edition: result.rvu.edition.id } : {}),
     unpriced: result.reason,
   };
+}
+
+/**
+ * The date a fee question without one is answered on: the start of the latest edition that holds
+ * the code in the schedule it is priced on. A state table's latest edition; else the latest RVU
+ * edition holding the code; else, for a code the physician fee schedule does not list (DMEPOS
+ * items such as E0114, lab codes), the latest edition of the DMEPOS or lab schedule listing it.
+ * Without the last case a DMEPOS code had no date at all and the question failed (issue 15, item 3).
+ *
+ * @param index - the fee index
+ * @param j - the jurisdiction
+ * @param code - the upper-cased code, known to some edition ({@link knownCode})
+ * @param rvuEditions - the RVU editions holding the code, oldest first
+ * @returns YYYY-MM-DD
+ */
+function defaultDate(
+  index: FeeIndex,
+  j: NonNullable<ReturnType<FeeIndex['jurisdiction']>>,
+  code: string,
+  rvuEditions: readonly { readonly effective: string }[],
+): string {
+  if (j.billTypes.professional.method === 'state-table') {
+    return j.billTypes.professional.editions.at(-1)?.effective as string;
+  }
+  const latestRvu = rvuEditions.at(-1)?.effective;
+  if (latestRvu !== undefined) return latestRvu;
+  // ISO dates order as strings; the edition of the latest start wins whichever schedule it is in.
+  const starts = index.labOrDmeEditionsOf(code).map((e) => e.effective);
+  return starts.reduce((latest, start) => (start > latest ? start : latest), starts[0] as string);
 }

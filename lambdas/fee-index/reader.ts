@@ -975,6 +975,32 @@ export class FeeIndex {
     };
   }
 
+  /**
+   * The editions of the clinical lab fee schedule and the DMEPOS schedule that list a code (any
+   * modifier, any state), oldest first: what a code priced on those schedules is dated by when a
+   * fee question names no date. Empty for a code neither lists.
+   *
+   * @param code - five-character HCPCS code
+   * @returns the editions, oldest first
+   */
+  labOrDmeEditionsOf(code: string): EditionInfo[] {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return [];
+    const found = new Set<number>();
+    for (const [t, codeAt, editionAt] of [
+      [this.clfsTable, C.code, C.edition],
+      [this.dmeposTable, D.code, D.edition],
+    ] as const) {
+      if (!t) continue;
+      for (let i = t.lowerBound((at) => t.u32(at, codeAt) - codeKey); i < t.count; i++) {
+        const at = i * t.size;
+        if (t.u32(at, codeAt) !== codeKey) break;
+        found.add(t.u16(at, editionAt));
+      }
+    }
+    return [...found].sort((a, b) => a - b).map((e) => this.edition(e));
+  }
+
   /** Whether any edition of the lab fee schedule or the DMEPOS schedule lists a code. */
   hasLabOrDmeCode(code: string): boolean {
     const codeKey = encodeCode(code, 5);

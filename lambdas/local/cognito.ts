@@ -53,10 +53,11 @@ import type { Services } from 'cognito-local/lib/services/index.js';
 import { DateClock, MessagesService, TriggersService } from 'cognito-local/lib/services/index.js';
 import type { Lambda } from 'cognito-local/lib/services/lambda.js';
 import { otp } from 'cognito-local/lib/services/otp.js';
-import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
+import { JwtTokenGenerator, type TokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { GROUP_SCOPES, SCOPES } from '../handlers/shared/routes.js';
 import { TENANT_GROUP_PREFIX } from '../handlers/shared/tenant.js';
+import { decodeJwtPayloadUnverified, jwksOf, type LocalSigningKey, signRs256Jwt } from './jwt.js';
 import { DEFAULT_COGNITO_PORT } from './paths.js';
 import { type LocalStackState, readState, STATE_VERSION, writeState } from './state.js';
 import { clientCredentialsGrant } from './token-endpoint.js';
@@ -85,6 +86,12 @@ export interface StartCognitoLocalOptions {
   readonly port?: number | undefined;
   /** Where cognito-local's own (pino) log goes; omitted: nowhere. */
   readonly logFile?: string | undefined;
+  /**
+   * The pool's signing key (jwt.ts `loadOrCreateSigningKey`: one per state directory). Every token
+   * the pool hands out is signed with it and its JWKS is the only one served: cognito-local's own
+   * key is published in its npm package, so a token it signs proves nothing.
+   */
+  readonly signingKey: LocalSigningKey;
 }
 
 export interface CognitoLocalServer {
@@ -110,6 +117,31 @@ const noTriggers: Lambda = {
 };
 
 const MAX_TOKEN_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * cognito-local's token generator, re-signed: it builds the tokens (claims, lifetimes, groups) as
+ * it always does, with its published key, and each token's payload is then signed again with the
+ * state directory's key. The refresh token is re-signed before cognito-local stores it, so the
+ * refresh grant finds it. cognito-local's own user operations (GetUser, AssociateSoftwareToken…)
+ * only decode access tokens, never verify them, so they take the re-signed ones unchanged.
+ */
+function resigningTokenGenerator(inner: TokenGenerator, key: LocalSigningKey): TokenGenerator {
+  const resign = (token: string): string => {
+    const payload = decodeJwtPayloadUnverified(token);
+    if (payload === null) throw new Error('cognito-local issued a token that is not a JWT');
+    return signRs256Jwt(payload, key.privateKey, key.kid);
+  };
+  return {
+    generate: async (...args) => {
+      const tokens = await inner.generate(...args);
+      return {
+        AccessToken: resign(tokens.AccessToken),
+        IdToken: resign(tokens.IdToken),
+        RefreshToken: resign(tokens.RefreshToken),
+      };
+    },
+  };
+}
 
 function sendJson(res: ServerResponse, statusCode: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -186,7 +218,10 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions): Prom
       },
     }),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    tokenGenerator: resigningTokenGenerator(
+      new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+      options.signingKey,
+    ),
     triggers,
   };
   const app = createCognitoServer(Router(services), logger, config.ServerConfig, services).application as (
@@ -216,12 +251,18 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions): Prom
         const answer = await clientCredentialsGrant(form, req.headers.authorization, {
           getAppClient: (clientId) => cognito.getAppClient(ctx, clientId),
           issuerFor,
+          signingKey: options.signingKey,
         });
         sendJson(res, answer.statusCode, answer.body);
       })().catch((error: unknown) => {
         logger.error({ err: error }, 'token endpoint failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       });
+      return;
+    }
+    if (req.method === 'GET' && /^\/[^/]+\/\.well-known\/jwks\.json$/.test(url.pathname)) {
+      // cognito-local would serve its published key; the pool's tokens are signed with ours.
+      sendJson(res, 200, jwksOf(options.signingKey));
       return;
     }
     const discovery = /^\/([^/]+)\/\.well-known\/openid-configuration$/.exec(url.pathname);

@@ -242,11 +242,24 @@ export interface ProxyEventInput {
   readonly stage: string;
 }
 
-/** The REST (v1) Lambda proxy event API Gateway would send for this request. */
+/**
+ * A map keyed by names a client chose, with no prototype: a header or query parameter named
+ * `constructor`, `__proto__`, `toString` or `valueOf` is then an entry like any other. On a plain
+ * object `multiValueHeaders['constructor']` is `Object` itself (so `.push` threw: a 500 on every
+ * route) and assigning `['__proto__']` replaces the prototype instead of adding an entry.
+ */
+function clientKeyed<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/**
+ * The REST (v1) Lambda proxy event API Gateway would send for this request. Every map keyed by
+ * client-chosen names (headers, query and path parameters) has no prototype ({@link clientKeyed}).
+ */
 export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const { req, route, url } = input;
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = clientKeyed<string>();
+  const multiValueHeaders = clientKeyed<string[]>();
   // rawHeaders keeps the client's spelling of names, as API Gateway passes them on.
   const raw = req.rawHeaders;
   let forwarded = 0; // which X-Forwarded-* headers the client sent (bits from forwardedBit)
@@ -275,8 +288,8 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   let queryStringParameters: Record<string, string> | null = null;
   let multiValueQueryStringParameters: Record<string, string[]> | null = null;
   for (const [name, value] of url.searchParams) {
-    queryStringParameters ??= {};
-    multiValueQueryStringParameters ??= {};
+    queryStringParameters ??= clientKeyed<string>();
+    multiValueQueryStringParameters ??= clientKeyed<string[]>();
     queryStringParameters[name] = value;
     const values = multiValueQueryStringParameters[name] ?? [];
     values.push(value);
@@ -292,7 +305,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
-    pathParameters: hasPathParameters ? { ...input.pathParameters } : null,
+    pathParameters: hasPathParameters ? Object.assign(clientKeyed<string>(), input.pathParameters) : null,
     stageVariables: null,
     body: input.body.length > 0 ? input.body.toString('utf8') : null,
     isBase64Encoded: false,

@@ -10,19 +10,22 @@ import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/sh
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
 import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-adapter.js';
-import type { Jwks } from './jwt.js';
+import { type Jwks, loadOrCreateSigningKey } from './jwt.js';
 import { DEFAULT_COGNITO_PORT, DEFAULT_FEE_INDEX_PATH, DEFAULT_STATE_DIR } from './paths.js';
 import { type ReconBackends, startReconBackends } from './recon-stack.js';
 import { type SmartBillBackends, startSmartBillBackends } from './smartbill-stack.js';
 import { type LocalStackState, readState, writeState } from './state.js';
-import { cognitoClient, fetchClientCredentialsToken, loginWithTotp, type UserTokens } from './tokens.js';
+import {
+  processAlive,
+  type TokenKind,
+  type TokenOptions,
+  tokenFor,
+  userTokensFor,
+} from './token-from-state.js';
+import type { UserTokens } from './tokens.js';
 
-export type TokenKind = 'user' | 'client';
-
-export interface TokenOptions {
-  /** For `client`: the scopes to ask for (default: all the machine client may have). */
-  readonly scopes?: readonly string[] | undefined;
-}
+export { getTokenFromState } from './token-from-state.js';
+export type { TokenKind, TokenOptions };
 
 export interface StartLocalStackOptions {
   /** API port; default `PORT` or 3000; 0 picks a free one. */
@@ -72,6 +75,8 @@ export interface StartLocalStackOptions {
 export interface LocalStack {
   /** Base URL of the API, e.g. `http://127.0.0.1:3000`. */
   readonly url: string;
+  /** The state directory (state.json, cognito-local's data, the pool's signing key). */
+  readonly stateDir: string;
   /** The user pool's issuer (`http://localhost:<cognitoPort>/<poolId>`). */
   readonly issuer: string;
   readonly state: LocalStackState;
@@ -130,46 +135,6 @@ async function fetchJwks(cognito: CognitoLocalServer, userPoolId: string): Promi
   return jwks as Jwks;
 }
 
-async function tokenFor(
-  state: LocalStackState,
-  kind: TokenKind,
-  options: TokenOptions = {},
-): Promise<string> {
-  if (kind === 'client') {
-    return fetchClientCredentialsToken({
-      tokenEndpoint: state.cognito.tokenEndpoint,
-      clientId: state.machineClient.clientId,
-      clientSecret: state.machineClient.clientSecret,
-      scopes: options.scopes,
-    });
-  }
-  return (await userTokensFor(state)).accessToken;
-}
-
-async function userTokensFor(state: LocalStackState): Promise<UserTokens> {
-  const client = cognitoClient(state.cognito.endpoint);
-  try {
-    return await loginWithTotp(client, {
-      clientId: state.peopleClient.clientId,
-      username: state.devUser.email,
-      password: state.devUser.password,
-      totpSecret: state.devUser.totpSecret,
-    });
-  } finally {
-    client.destroy();
-  }
-}
-
-/** Whether a process id is alive (signal 0 checks without signalling). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Starts cognito-local (in process) with the client-credentials token endpoint, bootstraps or reuses
  * the pool, points handlers at the fee index, and starts the local API Gateway.
@@ -193,6 +158,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       `The local stack already runs at ${previous.api.url} (process ${previous.api.pid}, state in ${stateDir}); stop it first, or start another with a different state directory`,
     );
   }
+
+  // The pool's own key, kept in the state directory (not cognito-local's published one); first,
+  // so a state directory whose key cannot be read fails before anything is started.
+  const signingKey = await loadOrCreateSigningKey(stateDir);
 
   // Before any handler module is imported: handlers read it at module scope, as in Lambda.
   process.env[FEE_INDEX_PATH_ENV] =
@@ -221,6 +190,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
   const cognito = await startCognitoLocal({
     dataDir,
+    signingKey,
     port: options.cognitoPort ?? DEFAULT_COGNITO_PORT,
     logFile: options.quiet ? undefined : (options.cognitoLogFile ?? join(stateDir, 'cognito-local.log')),
   });
@@ -270,6 +240,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const smartBillBackends = smartBill;
     return {
       url,
+      stateDir,
       issuer: state.issuer,
       state,
       apiPids: apiProcesses ? apiProcesses.pids : [process.pid],
@@ -318,29 +289,4 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await smartBill?.stop().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * `wcbr token`: an access token from the local stack running in another process, found through
- * `<stateDir>/state.json`. Fails with a clear message when the stack is not running.
- */
-export async function getTokenFromState(
-  stateDir: string = DEFAULT_STATE_DIR,
-  kind: TokenKind = 'user',
-  options: TokenOptions = {},
-): Promise<string> {
-  const state = await readState(stateDir);
-  const start = 'start it with `npm start` (wcbr serve)';
-  if (!state) throw new Error(`The local stack has never run with state directory ${stateDir}: ${start}`);
-  if (!state.api) throw new Error(`The local stack is not running (state in ${stateDir}): ${start}`);
-  try {
-    const health = await fetch(`${state.cognito.endpoint}/health`, { signal: AbortSignal.timeout(2_000) });
-    if (!health.ok) throw new Error(`health check answered ${health.status}`);
-  } catch {
-    throw new Error(
-      `The local stack is not running: nothing answers at ${state.cognito.endpoint} (recorded by process ` +
-        `${state.api.pid} in ${stateDir}); ${start}`,
-    );
-  }
-  return tokenFor(state, kind, options);
 }

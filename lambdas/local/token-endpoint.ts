@@ -2,14 +2,15 @@
  * The OAuth2 `client_credentials` grant that cognito-local lacks (its /oauth2/token only knows
  * authorization_code and refresh_token, and its access tokens always carry
  * `scope: aws.cognito.signin.user.admin`). Tokens come out in the shape Amazon Cognito gives a
- * machine client and are signed with cognito-local's own key, so every token of the local stack
- * verifies against the one JWKS at `<issuer>/.well-known/jwks.json`.
+ * machine client and are signed with the state directory's key (jwt.ts), the key people's tokens
+ * are re-signed with too, so every token of the local stack verifies against the one JWKS at
+ * `<issuer>/.well-known/jwks.json`.
  *
  * Served by the front server in cognito.ts on cognito-local's port; see
  * docs/decisions/003-local-stack.md.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { signRs256Jwt } from './jwt.js';
+import { type LocalSigningKey, signRs256Jwt } from './jwt.js';
 
 /** The parts of a cognito-local app client (as DescribeUserPoolClient returns it) the grant needs. */
 export interface GrantAppClient {
@@ -30,6 +31,8 @@ export interface ClientCredentialsDeps {
   readonly issuerFor: (userPoolId: string) => string;
   /** Milliseconds since the epoch; defaults to Date.now. */
   readonly now?: () => number;
+  /** The pool's signing key (the state directory's, never cognito-local's published one). */
+  readonly signingKey: LocalSigningKey;
 }
 
 export interface TokenEndpointResponse {
@@ -131,18 +134,22 @@ export async function clientCredentialsGrant(
   const nowSeconds = Math.floor((deps.now ?? Date.now)() / 1000);
   const expiresIn = accessTokenLifetimeSeconds(client);
   const clientId = credentials.clientId;
-  const accessToken = signRs256Jwt({
-    sub: clientId,
-    token_use: 'access',
-    scope: requested.join(' '),
-    auth_time: nowSeconds,
-    iss: deps.issuerFor(client.UserPoolId),
-    exp: nowSeconds + expiresIn,
-    iat: nowSeconds,
-    version: 2,
-    jti: randomUUID(),
-    client_id: clientId,
-  });
+  const accessToken = signRs256Jwt(
+    {
+      sub: clientId,
+      token_use: 'access',
+      scope: requested.join(' '),
+      auth_time: nowSeconds,
+      iss: deps.issuerFor(client.UserPoolId),
+      exp: nowSeconds + expiresIn,
+      iat: nowSeconds,
+      version: 2,
+      jti: randomUUID(),
+      client_id: clientId,
+    },
+    deps.signingKey.privateKey,
+    deps.signingKey.kid,
+  );
   return {
     statusCode: 200,
     body: { access_token: accessToken, expires_in: expiresIn, token_type: 'Bearer' },

@@ -12,7 +12,7 @@ import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
-import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
+import { accessClaims, signWithForeignKey, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let userToken: string;
@@ -66,7 +66,8 @@ describe('the API through the local stack', () => {
     });
 
     it('refuses an expired token: 401', async () => {
-      const token = signWithCognitoLocalKey(
+      const token = signWithStackKey(
+        stack,
         accessClaims({
           issuer: stack.issuer,
           clientId: stack.state.machineClient.clientId,
@@ -84,7 +85,7 @@ describe('the API through the local stack', () => {
         clientId: 'not-one-of-our-clients',
         scope: 'wcbr/bills:price',
       });
-      expect((await post('/v1/bills/price', bill(), signWithCognitoLocalKey(claims))).status).toBe(401);
+      expect((await post('/v1/bills/price', bill(), signWithStackKey(stack, claims))).status).toBe(401);
       const forged = accessClaims({
         issuer: stack.issuer,
         clientId: stack.state.machineClient.clientId,
@@ -248,5 +249,53 @@ describe('the API through the local stack', () => {
       });
       expect(charset.status).toBe(200);
     });
+  });
+});
+
+describe('client input that used to answer 500 (issue 15, item 3)', () => {
+  const NAMES = ['constructor', '__proto__', 'toString', 'valueOf'];
+
+  it('answers headers and query parameters named like prototype members on every route, never 500', async () => {
+    const query = NAMES.map((name, i) => `${name}=${i}`).join('&');
+    const headers = Object.fromEntries(NAMES.map((name) => [name, 'x']));
+    const paths: [string, string][] = [
+      ['GET', '/v1/health'],
+      ['GET', '/openapi.json'],
+      ['GET', '/v1/jurisdictions'],
+      ['GET', '/v1/jurisdictions/AZ'],
+      ['GET', '/v1/reason-codes'],
+      ['GET', '/v1/fee-schedules/US-MEDICARE/99213'],
+      ['POST', '/v1/bills/price'],
+    ];
+    for (const [method, pathName] of paths) {
+      const response = await fetch(`${stack.url}${pathName}?${query}`, {
+        method,
+        headers: { ...headers, authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: example('office-visit.json') } : {}),
+      });
+      await response.text();
+      expect(response.status, `${method} ${pathName}`).toBeLessThan(500);
+    }
+  });
+
+  it('refuses a body nested 5,000 deep with 400 naming body', async () => {
+    const deep = `{"lines":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const answer = await post('/v1/bills/price', deep, userToken);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ errors: [{ field: 'body' }] });
+  });
+
+  it.each(['US-MEDICARE', 'CA', 'TX', 'HI', 'NY'])(
+    'answers E0114 in %s without a date on the latest DMEPOS edition',
+    async (jurisdiction) => {
+      const answer = await get(`/v1/fee-schedules/${jurisdiction}/E0114?zip=19901`, userToken);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ date: '2026-01-01', dateDefaulted: true });
+    },
+  );
+
+  it('answers malformed percent-encoding in the path with 400', async () => {
+    const answer = await get('/v1/fee-schedules/US-MEDICARE/%C0%AF', userToken);
+    expect(answer.status).toBe(400);
   });
 });

@@ -3,7 +3,7 @@
  * client-credentials tokens), the local API Gateway with the Cognito authorizer's checks, and
  * stub handlers loaded the way real ones are (dynamic import of the route's entry).
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,11 +21,25 @@ import {
   type LambdaHandler,
   type RequestLogEntry,
 } from '../../lambdas/local/http-adapter.js';
-import { cognitoLocalJwks } from '../../lambdas/local/jwt.js';
+import {
+  COGNITO_LOCAL_KID,
+  cognitoLocalJwks,
+  decodeJwtPayloadUnverified,
+  jwksOf,
+  loadOrCreateSigningKey,
+  SIGNING_KEY_FILE_NAME,
+  signingKeyOf,
+} from '../../lambdas/local/jwt.js';
 import { getTokenFromState, type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
+import { TOKEN_CACHE_FILE_NAME, TOKEN_REUSE_MARGIN_SECONDS } from '../../lambdas/local/token-from-state.js';
 import { cognitoClient, totpCode } from '../../lambdas/local/tokens.js';
 import { ECHO_ROUTES, stub } from './support/stub-route.js';
-import { accessClaims, signWithCognitoLocalKey, signWithForeignKey } from './support/tokens.js';
+import {
+  accessClaims,
+  signWithCognitoLocalKey,
+  signWithForeignKey,
+  signWithStackKey,
+} from './support/tokens.js';
 
 const ROUTES: readonly RouteDefinition[] = [
   ...ECHO_ROUTES,
@@ -111,7 +125,13 @@ describe('bootstrap', () => {
     const jwks = (await (await fetch(`${base}/${stack.state.userPoolId}/.well-known/jwks.json`)).json()) as {
       keys: { kid: string }[];
     };
-    expect(jwks.keys.map((k) => k.kid)).toEqual(['CognitoLocal']);
+    // The state directory's own key, never cognito-local's published one (issue 15, item 4).
+    const own = JSON.parse(await readFile(join(stateDir, SIGNING_KEY_FILE_NAME), 'utf8')) as {
+      privateKeyPem: string;
+    };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([signingKeyOf(own.privateKeyPem).kid]);
+    expect(jwks.keys.map((k) => k.kid)).not.toContain(COGNITO_LOCAL_KID);
+    expect((await stat(join(stateDir, SIGNING_KEY_FILE_NAME))).mode & 0o777).toBe(0o600);
     const discovery = (await (
       await fetch(`${base}/${stack.state.userPoolId}/.well-known/openid-configuration`)
     ).json()) as Record<string, string>;
@@ -274,12 +294,53 @@ describe('authorizer', () => {
     );
   });
 
+  it('refuses a token signed with cognito-local’s published key, whatever it claims (401)', async () => {
+    // Anyone can sign with the key in cognito-local's npm package: a machine token with every
+    // scope, and a person's token with every group, both well-formed for this pool.
+    const machine = signWithCognitoLocalKey(machineClaims());
+    const now = Math.floor(Date.now() / 1000);
+    const person = signWithCognitoLocalKey({
+      sub: 'forged-sub',
+      username: 'forged-user',
+      'cognito:groups': ['bill-reviewers', 'recon-reviewers', 'recon-stewards', 'tenant-local'],
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      auth_time: now,
+      iss: stack.issuer,
+      exp: now + 3600,
+      iat: now,
+      jti: 'forged',
+      client_id: stack.state.peopleClient.clientId,
+    });
+    for (const token of [machine, person]) {
+      const result = await call('POST', '/v1/bills/price', token, { body: '{}' });
+      expectAdapterError(result, 401);
+      expect(result.json.developerMessage).toMatch(/not signed by a key of this API/);
+    }
+    // The same claims signed with the pool's own key pass: only the key made the difference.
+    expect(
+      (await call('POST', '/v1/bills/price', signWithStackKey(stack, machineClaims()), { body: '{}' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('gives each state directory a key of its own, kept across restarts', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'wcbr-other-key-'));
+    try {
+      const first = await loadOrCreateSigningKey(other);
+      expect(first.kid).not.toBe((await loadOrCreateSigningKey(stateDir)).kid);
+      expect((await loadOrCreateSigningKey(other)).kid).toBe(first.kid);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an expired token (401)', async () => {
     const iat = Math.floor(Date.now() / 1000) - 7200;
     const result = await call(
       'POST',
       '/v1/bills/price',
-      signWithCognitoLocalKey(machineClaims({ iat, lifetime: 3600 })),
+      signWithStackKey(stack, machineClaims({ iat, lifetime: 3600 })),
       {
         body: '{}',
       },
@@ -303,7 +364,8 @@ describe('authorizer', () => {
   });
 
   it('refuses a token of another issuer (401)', async () => {
-    const token = signWithCognitoLocalKey(
+    const token = signWithStackKey(
+      stack,
       machineClaims({ issuer: `${stack.state.cognito.issuerDomain}/local_other` }),
     );
     expectAdapterError(await call('POST', '/v1/bills/price', token, { body: '{}' }), 401);
@@ -317,7 +379,7 @@ describe('authorizer', () => {
   });
 
   it('refuses a token of a client that is not one of the pool’s (401)', async () => {
-    const token = signWithCognitoLocalKey(machineClaims({ clientId: 'someoneelsesclient0000000' }));
+    const token = signWithStackKey(stack, machineClaims({ clientId: 'someoneelsesclient0000000' }));
     const result = await call('POST', '/v1/bills/price', token, { body: '{}' });
     expectAdapterError(result, 401);
     expect(result.json.developerMessage).toMatch(/client/);
@@ -529,7 +591,8 @@ describe('adapter with injected handlers', () => {
       loadHandler: async () => async () => ({ statusCode: 200, body: '{"secret":"SSN 123-45-6789"}' }),
       auth: {
         issuer: stack.issuer,
-        jwks: cognitoLocalJwks(),
+        // The pool's own key: the stack's tokens are signed with it, not cognito-local's.
+        jwks: jwksOf(await loadOrCreateSigningKey(stateDir)),
         allowedClientIds: [stack.state.machineClient.clientId],
       },
       log: (entry) => entries.push(entry),
@@ -586,6 +649,37 @@ describe('wcbr token (another process)', () => {
     expect((await call('POST', '/v1/bills/price', client, { body: '{}' })).status).toBe(200);
   });
 
+  it('reuses a token until it nears expiry instead of signing in every time (issue 15, item 4)', async () => {
+    const first = await getTokenFromState(stateDir, 'user');
+    const reusedAt = performance.now();
+    const again = await getTokenFromState(stateDir, 'user');
+    const reuseMs = performance.now() - reusedAt;
+    // A sign-in issues a new token (new jti, new iat): the same string means none happened.
+    expect(again).toBe(first);
+    expect((await stat(join(stateDir, TOKEN_CACHE_FILE_NAME))).mode & 0o777).toBe(0o600);
+
+    const exp = (decodeJwtPayloadUnverified(first)?.exp as number) * 1000;
+    const stillGood = exp - (TOKEN_REUSE_MARGIN_SECONDS + 5) * 1000;
+    expect(await getTokenFromState(stateDir, 'user', {}, stillGood)).toBe(first);
+    const nearExpiry = exp - (TOKEN_REUSE_MARGIN_SECONDS - 5) * 1000;
+    const signedIn = performance.now();
+    const renewed = await getTokenFromState(stateDir, 'user', {}, nearExpiry);
+    const signInMs = performance.now() - signedIn;
+    // Figures for the report, not assertions (tests never assert timings).
+    process.stdout.write(
+      `wcbr token: ${signInMs.toFixed(1)} ms signing in, ${reuseMs.toFixed(1)} ms reused\n`,
+    );
+    expect(renewed).not.toBe(first);
+    expect((await call('POST', '/v1/bills/price', renewed, { body: '{}' })).status).toBe(200);
+
+    // Machine tokens are kept apart from the user's, and per set of scopes.
+    const client = await getTokenFromState(stateDir, 'client');
+    expect(client).not.toBe(renewed);
+    expect(await getTokenFromState(stateDir, 'client')).toBe(client);
+    const narrow = await getTokenFromState(stateDir, 'client', { scopes: [SCOPES.feeSchedulesRead] });
+    expect(narrow).not.toBe(client);
+  });
+
   it('fails clearly when there is no state', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'wcbr-empty-'));
     try {
@@ -598,6 +692,7 @@ describe('wcbr token (another process)', () => {
   it('reuses the pool on restart, and fails clearly once the stack is stopped', async () => {
     const poolId = stack.state.userPoolId;
     const secret = stack.state.devUser.totpSecret;
+    const kid = (await loadOrCreateSigningKey(stateDir)).kid;
     await stack.stop();
     await expect(getTokenFromState(stateDir, 'user')).rejects.toThrow(/not running.*npm start/);
 
@@ -608,6 +703,11 @@ describe('wcbr token (another process)', () => {
     );
     expect(stack.state.userPoolId).toBe(poolId);
     expect(stack.state.devUser.totpSecret).toBe(secret);
+    // The state directory kept its signing key: the JWKS after the restart names the same key.
+    const jwks = (await (
+      await fetch(`${stack.state.cognito.endpoint}/${poolId}/.well-known/jwks.json`)
+    ).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([kid]);
     expect((await call('POST', '/v1/bills/price', await stack.token('user'), { body: '{}' })).status).toBe(
       200,
     );

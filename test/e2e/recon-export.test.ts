@@ -327,3 +327,38 @@ describe('reconExportEnvironment', () => {
     });
   });
 });
+
+describe('short control numbers and bill ids (issue 15, item 3)', () => {
+  it('exports a Recon whose control number and bill id are "7" with random pseudonyms that hold a 7', async () => {
+    // The dev user's tenant ("local", its tenant-local group): kept apart from the machine tenant.
+    const short = { ...recon('7', 1, SECOND_PATIENT, '60.00'), billId: '7' };
+    expect(await submit(userToken, short)).toBe(201);
+    const deps = reconDependencies({ ...process.env, ...stack.recon?.environment });
+    const records: DeidentifiedRecord[] = [];
+    // Before, a random UUID holding a "7" anywhere (three in four do) was taken as derived from
+    // the control number "7" and the whole export aborted; this source always holds one.
+    const held = '7b7c7d7e-0000-4000-8000-000000000007';
+    const summary = await exportDeidentified(deps, 'local', (r) => void records.push(r), {
+      pseudonym: () => held,
+    });
+    expect(summary.sequences).toBeGreaterThanOrEqual(1);
+    expect(records.map((r) => r.controlNumber)).toContain(held);
+    expect(JSON.stringify(records)).not.toContain('"7"');
+
+    // And through the CLI, with its own random pseudonyms, as a user runs it.
+    const out = path.join(dir, 'short-ids.jsonl');
+    expect(
+      await reconsCommand([
+        'export',
+        '--deidentified',
+        '--tenant',
+        'local',
+        '--out',
+        out,
+        '--env-from',
+        envFile,
+      ]),
+    ).toBe(0);
+    expect(readLines(out).length).toBe(summary.sequences);
+  });
+});

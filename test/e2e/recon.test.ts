@@ -19,7 +19,7 @@ import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
-import { signWithCognitoLocalKey } from './support/tokens.js';
+import { signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let userToken: string;
@@ -92,7 +92,7 @@ async function rawItems(): Promise<Record<string, unknown>[]> {
 
 function userTokenFor(tenantGroup: string): string {
   const now = Math.floor(Date.now() / 1000);
-  return signWithCognitoLocalKey({
+  return signWithStackKey(stack, {
     sub: randomUUID(),
     username: randomUUID(),
     'cognito:groups': [tenantGroup, 'recon-reviewers', 'recon-stewards'],
@@ -319,9 +319,35 @@ describe('tenant isolation', () => {
     expect(mine.body.priced.totals.billed).toBe('130.00');
   });
 
+  it('a person whose token has an empty username is refused, not given the people client’s tenant: 403', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const emptyUsername = signWithStackKey(stack, {
+      sub: randomUUID(),
+      username: '',
+      'cognito:groups': ['recon-reviewers', 'recon-stewards'],
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      iss: stack.issuer,
+      exp: now + 3600,
+      iat: now,
+      jti: randomUUID(),
+      client_id: stack.state.peopleClient.clientId,
+    });
+    const read = await call('GET', '/v1/recons/CN-EMPTY-USERNAME', emptyUsername);
+    expect(read.status).toBe(403);
+    const written = await call('POST', '/v1/recons', emptyUsername, {
+      controlNumber: 'CN-EMPTY-USERNAME',
+      sequence: 1,
+      jurisdiction: 'US-MEDICARE',
+      serviceFacility: { zip: '19901' },
+      lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
+    });
+    expect(written.status).toBe(403);
+  });
+
   it('a person with no tenant group, or two, is refused: 403', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const noTenant = signWithCognitoLocalKey({
+    const noTenant = signWithStackKey(stack, {
       sub: randomUUID(),
       username: randomUUID(),
       'cognito:groups': ['recon-reviewers'],

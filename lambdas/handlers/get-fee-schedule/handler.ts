@@ -5,7 +5,13 @@ import { fieldErrorsOf } from '../../engine/bill/schema.js';
 import { BillValidationError } from '../../engine/errors.js';
 import { lookupFee } from '../../engine/fee-lookup.js';
 import { openFeeIndex } from '../shared/fee-index.js';
-import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import {
+  httpErrors,
+  jsonResponse,
+  type LoggedContext,
+  queryParameters,
+  requestIdOf,
+} from '../shared/http.js';
 import { loggableCodes, loggableJurisdiction } from '../shared/logger.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { FeeScheduleQuerySchema } from './schema.js';
@@ -17,7 +23,10 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .use(httpErrors('GetFeeSchedule'))
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const parsed = v.safeParse(FeeScheduleQuerySchema, event.queryStringParameters ?? {});
+    const parsed = v.safeParse(
+      FeeScheduleQuerySchema,
+      queryParameters(event, ['date', 'modifier', 'zip', 'locality', 'facility']),
+    );
     if (!parsed.success)
       throw new BillValidationError('The query has fields we cannot accept.', fieldErrorsOf(parsed.issues));
     const query = parsed.output;

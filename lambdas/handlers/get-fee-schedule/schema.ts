@@ -5,7 +5,9 @@ export const FeeScheduleQuerySchema = v.object({
   date: v.optional(
     v.pipe(
       v.string(),
-      v.description('Date of service, YYYY-MM-DD; default: the latest edition holding the code.'),
+      v.description(
+        'Date of service, YYYY-MM-DD; default: the start of the latest edition holding the code in the schedule it is priced on (a state table, the RVU file, or for DMEPOS and lab codes the DMEPOS or lab schedule); the answer then says dateDefaulted and names the date in its notices.',
+      ),
     ),
   ),
   modifier: v.optional(v.pipe(v.string(), v.description('Pricing modifier: 26, TC or 53.'))),

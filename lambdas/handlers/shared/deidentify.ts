@@ -468,8 +468,29 @@ function placeOf(value: unknown, restricted: ReadonlySet<string>): DeidentifiedP
   return party ? { zip3: zip3Of(party.zip, restricted) } : null;
 }
 
-function containsIdentifier(pseudonym: string, identifier: unknown): boolean {
-  return typeof identifier === 'string' && identifier !== '' && pseudonym.includes(identifier);
+/**
+ * Shortest identifier whose presence inside a pseudonym is taken as derivation. A random UUID
+ * holds a given hex string of k characters by chance with probability at most 36 × 16^-k: for
+ * "7" that is near certain (three UUIDs in four hold a 7), so a substring test on a short control
+ * number or bill id refused honest random pseudonyms and aborted the whole export; at 8 characters
+ * it is under 1 in 100 million. Shorter identifiers are refused only as the whole pseudonym.
+ */
+export const MIN_CONTAINED_IDENTIFIER_LENGTH = 8;
+
+/**
+ * Whether a pseudonym looks derived from an identifier (§ 164.514(c)(1)): it is the identifier
+ * (in any case), or holds an identifier long enough ({@link MIN_CONTAINED_IDENTIFIER_LENGTH}) that
+ * it cannot be there by chance.
+ *
+ * @param pseudonym - the pseudonym of a control number
+ * @param identifier - the control number or a bill id, as stored (anything: read defensively)
+ * @returns true when the pseudonym must be refused
+ */
+export function pseudonymDerivedFrom(pseudonym: string, identifier: unknown): boolean {
+  if (typeof identifier !== 'string' || identifier.trim() === '') return false;
+  const p = pseudonym.trim().toLowerCase();
+  const id = identifier.trim().toLowerCase();
+  return p === id || (id.length >= MIN_CONTAINED_IDENTIFIER_LENGTH && p.includes(id));
 }
 
 /**
@@ -480,7 +501,8 @@ function containsIdentifier(pseudonym: string, identifier: unknown): boolean {
  * @param options - the pseudonym for the control number, and optionally the stored sequence, the
  *   latest flag, the year of release and another restricted ZIP3 set
  * @returns the de-identified record, built from named fields only
- * @throws DeidentificationError when the pseudonym is empty or contains the control number or bill id
+ * @throws DeidentificationError when the pseudonym is empty, or is derived from the control number
+ *   or a bill id ({@link pseudonymDerivedFrom})
  * @example
  * ```ts
  * const record = deidentifySequence(await envelope.openJson(keys, context, item.sealed), {
@@ -502,9 +524,9 @@ export function deidentifySequence(content: unknown, options: DeidentifyOptions)
   }
   const claimInfo = record(bill.claimInformation);
   if (
-    containsIdentifier(pseudonym, bill.controlNumber) ||
-    containsIdentifier(pseudonym, bill.billId) ||
-    containsIdentifier(pseudonym, priced.billId)
+    pseudonymDerivedFrom(pseudonym, bill.controlNumber) ||
+    pseudonymDerivedFrom(pseudonym, bill.billId) ||
+    pseudonymDerivedFrom(pseudonym, priced.billId)
   ) {
     // § 164.514(c)(1): a re-identification code must not be derived from information about the individual.
     throw new DeidentificationError('the pseudonym must not be derived from the control number or bill id');

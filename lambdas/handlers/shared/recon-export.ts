@@ -5,7 +5,7 @@
  * `write`; the decrypted content stays inside one loop iteration.
  */
 import { randomUUID } from 'node:crypto';
-import { type DeidentifiedRecord, deidentifySequence } from './deidentify.js';
+import { type DeidentifiedRecord, deidentifySequence, pseudonymDerivedFrom } from './deidentify.js';
 import type { DataKeyProvider, ReconStore } from './recon-ports.js';
 import { reconEncryptionContext } from './recon-ports.js';
 import type { Envelope } from './recon-service.js';
@@ -47,6 +47,22 @@ export interface ReconExportSummary {
 
 const DEFAULT_PAGE_SIZE = 100;
 
+/** Draws before a source that keeps giving pseudonyms holding the control number is refused. */
+const PSEUDONYM_DRAWS = 8;
+
+/**
+ * A fresh pseudonym for a control number, drawn again in the (vanishing) case that a random one
+ * happens to hold a long control number, so that chance never aborts an export; a source that
+ * keeps returning derived pseudonyms is a bug and is left to deidentifySequence to refuse.
+ */
+function drawPseudonym(next: () => string, controlNumber: string): string {
+  let pseudonym = next();
+  for (let draw = 1; draw < PSEUDONYM_DRAWS && pseudonymDerivedFrom(pseudonym, controlNumber); draw++) {
+    pseudonym = next();
+  }
+  return pseudonym;
+}
+
 /**
  * Writes one de-identified record per stored sequence of the tenant: every control number (all
  * pages), every sequence of each (all pages, newest first as stored). Pseudonyms are random per
@@ -78,7 +94,7 @@ export async function exportDeidentified(
     for (const { controlNumber, pointer } of page.items) {
       let pseudonym = pseudonyms.get(controlNumber);
       if (pseudonym === undefined) {
-        pseudonym = nextPseudonym();
+        pseudonym = drawPseudonym(nextPseudonym, controlNumber);
         pseudonyms.set(controlNumber, pseudonym);
       }
       let wrote = false;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { controlNumberFromPath, MAX_SEQUENCE } from '../recon-tasks/schema.js';
-import { BadRequestError, ForbiddenError } from './http.js';
+import { BadRequestError, ForbiddenError, ownParameter } from './http.js';
 import { pathParameter } from './path-parameters.js';
 import { type TokenClaims, tenantOf } from './tenant.js';
 
@@ -66,16 +66,16 @@ export function pageFromQuery(event: APIGatewayProxyEvent): {
   readonly limit: number;
   readonly pageToken?: string;
 } {
-  const query = event.queryStringParameters ?? {};
+  const rawLimit = ownParameter(event.queryStringParameters, 'limit');
   let limit = DEFAULT_PAGE_LIMIT;
-  if (query.limit !== undefined) {
-    limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : Number.NaN;
+  if (rawLimit !== undefined) {
+    limit = /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
     if (!(limit >= 1 && limit <= MAX_PAGE_LIMIT)) {
       throw new BadRequestError('The limit cannot be used.', [
         { field: 'limit', errorMessage: `must be a whole number from 1 to ${MAX_PAGE_LIMIT}` },
       ]);
     }
   }
-  const pageToken = query.pageToken;
+  const pageToken = ownParameter(event.queryStringParameters, 'pageToken');
   return pageToken === undefined || pageToken === '' ? { limit } : { limit, pageToken };
 }

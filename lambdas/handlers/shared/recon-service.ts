@@ -13,6 +13,7 @@ import {
   jsonResponse,
   MalformedJsonError,
   PayloadTooLargeError,
+  parseJsonBody,
 } from './http.js';
 import { recordReconConflict } from './observability.js';
 import type {
@@ -145,12 +146,7 @@ export function priceSubmission(
     }
     const text = Buffer.from(input.body ?? '', 'base64').toString('utf8');
     if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new MalformedJsonError(`The body is not valid JSON: ${(error as Error).message}`);
-    }
+    const body = parseJsonBody(text);
     const { controlNumber, sequence } = parseReconFields(body);
     const priced = priceBill(index, normaliseBill(body));
     const pricedBytes = Buffer.byteLength(JSON.stringify(priced), 'utf8');

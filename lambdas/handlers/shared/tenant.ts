@@ -5,7 +5,8 @@
  * - A machine client (client credentials: no `username` claim) is one tenant's integration; its
  *   tenant is its app client id.
  * - A person (a `username` claim) belongs to exactly one `tenant-<id>` user group; none or several
- *   is refused, so a user never falls back to the shared people client's id.
+ *   is refused, and so is an empty `username`, so a user never falls back to the shared people
+ *   client's id.
  */
 
 /** The prefix of the user groups that name a person's tenant. */
@@ -25,7 +26,10 @@ export type TokenClaims = Readonly<Record<string, string | undefined>>;
  */
 export function tenantOf(claims: TokenClaims | null | undefined): string | null {
   if (!claims) return null;
-  if (claims.username !== undefined && claims.username !== '') {
+  // Any `username` claim, even an empty one, makes the token a person's: an empty one used to fall
+  // through to the client id, the shared people client's, whose tenant every person would share.
+  if (Object.hasOwn(claims, 'username') && claims.username !== undefined) {
+    if (claims.username.trim() === '') return null;
     const groups = (claims['cognito:groups'] ?? '')
       .split(',')
       .map((group) => group.trim())

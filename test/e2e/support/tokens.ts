@@ -1,6 +1,14 @@
 /** Hand-made tokens for the authorizer's refusal cases. */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { COGNITO_LOCAL_KID, cognitoLocalSigningKey, signRs256Jwt } from '../../../lambdas/local/jwt.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  COGNITO_LOCAL_KID,
+  cognitoLocalSigningKey,
+  SIGNING_KEY_FILE_NAME,
+  signingKeyOf,
+  signRs256Jwt,
+} from '../../../lambdas/local/jwt.js';
 
 export interface AccessClaimsInput {
   readonly issuer: string;
@@ -29,7 +37,25 @@ export function accessClaims(input: AccessClaimsInput): Record<string, unknown> 
   };
 }
 
-/** Signed with cognito-local's own key (so only the claims can make it fail). */
+/**
+ * Signed with the key of the stack's state directory, the key the local pool signs with (so only
+ * the claims can make it fail).
+ */
+export function signWithStackKey(
+  stack: { readonly stateDir: string },
+  claims: Record<string, unknown>,
+): string {
+  const { privateKeyPem } = JSON.parse(readFileSync(join(stack.stateDir, SIGNING_KEY_FILE_NAME), 'utf8')) as {
+    privateKeyPem: string;
+  };
+  const key = signingKeyOf(privateKeyPem);
+  return signRs256Jwt(claims, key.privateKey, key.kid);
+}
+
+/**
+ * Signed with cognito-local's published key (in its npm package, the same for everyone): what
+ * anyone could forge. The local stack must refuse it.
+ */
 export function signWithCognitoLocalKey(claims: Record<string, unknown>): string {
   return signRs256Jwt(claims, cognitoLocalSigningKey(), COGNITO_LOCAL_KID);
 }

@@ -16,6 +16,7 @@ import {
   DeidentificationError,
   type DeidentifiedRecord,
   deidentifySequence,
+  pseudonymDerivedFrom,
   SAFE_HARBOR_RESTRICTED_ZIP3,
 } from '../../../lambdas/handlers/shared/deidentify.js';
 import { sampleIndex } from '../../support/fee-index.js';
@@ -689,5 +690,23 @@ describe('deidentifySequence', () => {
         /must not be derived/,
       );
     });
+  });
+});
+
+describe('pseudonymDerivedFrom', () => {
+  it('takes a short identifier inside a random pseudonym as chance, not derivation (control number "7")', () => {
+    const record = deidentifySequence(content(bill({ ...IDENTIFIERS, controlNumber: '7', billId: '7' })), {
+      pseudonym: '7b7c7d7e-0000-4000-8000-000000000007',
+    });
+    expect(record.controlNumber).toBe('7b7c7d7e-0000-4000-8000-000000000007');
+    expect(pseudonymDerivedFrom('7b7c7d7e-0000-4000-8000-000000000007', '7')).toBe(false);
+  });
+
+  it('still refuses the identifier itself, in any case, and a long identifier inside the pseudonym', () => {
+    expect(pseudonymDerivedFrom('7', '7')).toBe(true);
+    expect(pseudonymDerivedFrom('cn-qx-0042', 'CN-QX-0042')).toBe(true);
+    expect(pseudonymDerivedFrom(`p-${'BILL-QX-77'}-1`, 'BILL-QX-77')).toBe(true);
+    expect(pseudonymDerivedFrom('a1b2c3d4-0000', 'A1B2C3D4')).toBe(true);
+    expect(pseudonymDerivedFrom('a1b2c3d-0000', 'A1B2C3D')).toBe(false);
   });
 });
