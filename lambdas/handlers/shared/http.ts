@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BillValidationError, type FieldError, NotFoundError } from '../../engine/errors.js';
+import { DependencyUnavailableError } from './dependency-errors.js';
 import { logFailure, logRequest } from './logger.js';
 import { InvalidPageTokenError } from './recon-ports.js';
 
@@ -121,7 +122,8 @@ function errorResponse(
 
 /**
  * The HTTP answer to an error, by class: 400 malformed JSON or a bad parameter, 403, 404, 409,
- * 413, 422 field errors; anything else is a generic 500 with the request id, never a stack trace
+ * 413, 422 field errors, 503 with Retry-After when a dependency is unavailable for now
+ * (DependencyUnavailableError); anything else is a generic 500 with the request id, never a stack trace
  * (and is logged by name). Shared by the handler middleware and the Recon workflow's tasks, so an
  * error reads the same whichever path it took.
  *
@@ -194,6 +196,17 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
     );
   }
   logFailure(requestId, error);
+  if (error instanceof DependencyUnavailableError) {
+    // Not the caller's fault and not a bug: tell them when to try again (RFC 9110, 10.2.3).
+    const result = errorResponse(
+      503,
+      'A service this API depends on is unavailable for now; nothing was changed. Try again after the Retry-After seconds.',
+      error.message,
+      [],
+      requestId,
+    );
+    return { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
+  }
   return errorResponse(
     500,
     'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
