@@ -103,6 +103,7 @@ export async function serve(args: string[]): Promise<number> {
  */
 export async function token(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { client: { type: 'boolean' } } });
-  process.stdout.write(`${await getTokenFromState(DEFAULT_STATE_DIR, values.client ? 'client' : 'user')}\n`);
+  const stateDir = process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR;
+  process.stdout.write(`${await getTokenFromState(stateDir, values.client ? 'client' : 'user')}\n`);
   return 0;
 }
