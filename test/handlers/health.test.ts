@@ -4,6 +4,9 @@
  * statuses only, and one round of probes shared by concurrent and closely following requests
  * (the route is public). Against real emulators: test/e2e/recon-outage.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createHealthCheck,
@@ -11,6 +14,7 @@ import {
   PROBE_TIMEOUT_MS,
   probesFrom,
 } from '../../lambdas/handlers/health/dependencies.js';
+import { sampleIndexBytes } from '../support/fee-index.js';
 
 const ok = async () => undefined;
 const down = async () => {
@@ -64,12 +68,13 @@ describe('createHealthCheck', () => {
 });
 
 describe('probesFrom', () => {
-  it('checks only the fee index when no Recon or SmartBill setting is present', () => {
-    expect(Object.keys(probesFrom({}))).toEqual(['feeIndex']);
+  it('checks nothing a function is not configured with (the AWS health function has no layer)', () => {
+    expect(Object.keys(probesFrom({}))).toEqual([]);
   });
 
   it('checks DynamoDB, KMS and the page bucket when the function is configured with them', () => {
     const probes = probesFrom({
+      FEE_INDEX_PATH: '/opt/fee-index/fee-index.bin',
       RECON_TABLE_NAME: 'recons',
       RECON_KMS_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/k',
       SMARTBILL_BUCKET: 'pages',
@@ -78,14 +83,15 @@ describe('probesFrom', () => {
   });
 
   it('reports the fee index unavailable when it cannot be opened, and tries again next time', async () => {
-    const saved = process.env.FEE_INDEX_PATH;
-    process.env.FEE_INDEX_PATH = '/nonexistent/fee-index.bin';
+    const dir = mkdtempSync(join(tmpdir(), 'wcbr-health-'));
+    const file = join(dir, 'fee-index.bin');
     try {
-      const report = await createHealthCheck(probesFrom({}), { cacheMs: 0 })();
-      expect(report.dependencies.feeIndex.status).toBe('unavailable');
+      const check = createHealthCheck(probesFrom({ FEE_INDEX_PATH: file }), { cacheMs: 0 });
+      expect((await check()).dependencies.feeIndex.status).toBe('unavailable');
+      writeFileSync(file, sampleIndexBytes());
+      expect((await check()).dependencies.feeIndex.status).toBe('ok');
     } finally {
-      if (saved === undefined) delete process.env.FEE_INDEX_PATH;
-      else process.env.FEE_INDEX_PATH = saved;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

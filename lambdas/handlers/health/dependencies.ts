@@ -12,9 +12,10 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { loadFeeIndexFile } from '../../adapters/fee-index-file.js';
 import { readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
-import { openFeeIndex } from '../shared/fee-index.js';
 import { RECON_ENV } from '../shared/recon-deps.js';
+import { FEE_INDEX_PATH_ENV } from '../shared/routes.js';
 import { SMARTBILL_ENV } from '../shared/smartbill-deps.js';
 
 /** A dependency's state: answering, not answering, or not used by this function. */
@@ -68,13 +69,18 @@ function withTimeout(probe: Probe): Promise<void> {
  */
 export function probesFrom(env: NodeJS.ProcessEnv): HealthProbes {
   const probes: HealthProbes = {};
-  let indexOpens = false;
-  // Opened once (its header checked); a failed open is not kept: the next check tries again.
-  probes.feeIndex = async () => {
-    if (indexOpens) return;
-    openFeeIndex();
-    indexOpens = true;
-  };
+  // The index where the function is given one (the local stack; in AWS the functions whose route
+  // uses it get the layer and this variable). Opened once, its header checked; a failed open is
+  // not kept: the next check tries again.
+  const indexPath = env[FEE_INDEX_PATH_ENV];
+  if (indexPath) {
+    let indexOpens = false;
+    probes.feeIndex = async () => {
+      if (indexOpens) return;
+      loadFeeIndexFile(indexPath);
+      indexOpens = true;
+    };
+  }
   const table = env[RECON_ENV.tableName];
   if (table) {
     const endpoint = env[RECON_ENV.dynamoDbEndpoint];
