@@ -8,12 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UNREACHABLE_RETRY_AFTER_SECONDS } from '../../lambdas/handlers/shared/dependency-errors.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { startLocalStack } from '../../lambdas/local/stack.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
+
+// Before the handler modules load: their logger reads it once (the 503s would log their failures).
+vi.hoisted(() => {
+  process.env.WCBR_LOG = 'off';
+});
 
 let stack: LocalStack;
 let token: string;

@@ -195,9 +195,9 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
       error.details,
     );
   }
-  logFailure(requestId, error);
   if (error instanceof DependencyUnavailableError) {
-    // Not the caller's fault and not a bug: tell them when to try again (RFC 9110, 10.2.3).
+    // Not the caller's fault and not a bug (so not logged as unhandled: the request line carries
+    // the status and the error's name): tell them when to try again (RFC 9110, 10.2.3).
     const result = errorResponse(
       503,
       'A service this API depends on is unavailable for now; nothing was changed. Try again after the Retry-After seconds.',
@@ -207,6 +207,7 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
     );
     return { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
+  logFailure(requestId, error);
   return errorResponse(
     500,
     'Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.',
