@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_INDEX_FILE } from '../fee-data/paths.js';
+import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
 import { startLocalStack } from '../lambdas/local/stack.js';
 
-// The AWS SDK warns on Node 20 at every call; the local stack runs on Node 20 by design.
+// The AWS SDK warns on Node versions it is leaving behind; the local stack's output stays clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
@@ -25,6 +26,8 @@ export async function serve(args: string[]): Promise<number> {
       'recon-keys': { type: 'string' },
       'no-smartbill': { type: 'boolean' },
       'smartbill-port': { type: 'string' },
+      'state-dir': { type: 'string' },
+      fresh: { type: 'boolean' },
     },
   });
   const reconKeys = values['recon-keys'] ?? process.env.WCBR_RECON_KEYS ?? 'kms';
@@ -36,6 +39,9 @@ export async function serve(args: string[]): Promise<number> {
   const reconOn = values['no-recon'] !== true && process.env.WCBR_RECON !== 'off';
   const smartBillOn = values['no-smartbill'] !== true && process.env.WCBR_SMARTBILL !== 'off';
   const stack = await startLocalStack({
+    // Recons, their KMS keys and SmartBill pages live here and survive a restart; --fresh empties them.
+    stateDir: values['state-dir'] ?? process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR,
+    fresh: values.fresh === true,
     port: Number(values.port ?? process.env.PORT ?? 3000),
     cognitoPort: Number(values['cognito-port'] ?? process.env.WCBR_COGNITO_PORT ?? 9229),
     feeIndexPath: values.index ?? DEFAULT_INDEX_FILE,

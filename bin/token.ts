@@ -17,6 +17,8 @@ import { getTokenFromState } from '../lambdas/local/token-from-state.js';
  */
 export async function token(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { client: { type: 'boolean' } } });
-  process.stdout.write(`${await getTokenFromState(DEFAULT_STATE_DIR, values.client ? 'client' : 'user')}\n`);
+  process.stdout.write(
+    `${await getTokenFromState(process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR, values.client ? 'client' : 'user')}\n`,
+  );
   return 0;
 }

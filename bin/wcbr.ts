@@ -25,7 +25,8 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
   wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N]
-                                               run the API locally (what npm start runs)
+             [--state-dir DIR] [--fresh]       run the API locally (what npm start runs); Recons and
+                                               their keys persist in DIR (.wcbr-local), --fresh empties them
   wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE]
                                                a tenant's Recons, HIPAA Safe Harbor de-identified (JSON lines)
   wcbr smartbill FILE|- [--out PATH]           render the SmartBill page of a priced bill JSON

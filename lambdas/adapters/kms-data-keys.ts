@@ -4,6 +4,7 @@
  * sequence of every decryption and KMS refuses a data key asked for under any other context.
  */
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DependencyUnavailableError, dependencyError } from '../handlers/shared/dependency-errors.js';
 import type { DataKey, DataKeyProvider, EncryptionContext } from '../handlers/shared/recon-ports.js';
 import { DecryptionError } from './envelope.js';
 
@@ -15,27 +16,19 @@ export interface KmsDataKeyProviderOptions {
   readonly keyId: string;
 }
 
-/**
- * KMS errors that say "not now" rather than "no": a retry or an operator can fix them, so they
- * propagate (a 5xx) instead of claiming the box cannot be opened.
- */
-const TRANSIENT_KMS_ERRORS: ReadonlySet<string> = new Set([
-  'DependencyTimeoutException',
-  'KMSInternalException',
-  'KeyUnavailableException',
-  'LimitExceededException',
-  'ThrottlingException',
-]);
-
 function kmsContext(context: EncryptionContext): Record<string, string> {
   return { tenant: context.tenant, controlNumber: context.controlNumber, sequence: context.sequence };
 }
 
-/** Whether an error is an answer from KMS (it has a service fault) rather than a transport failure. */
+/**
+ * Whether an error is KMS saying "no" (another context, another key, a tampered blob, a disabled
+ * key, no permission) rather than "not now": the "not now" ones (throttling, KMS-side faults,
+ * network errors and timeouts) were already made DependencyUnavailableErrors (503).
+ */
 function isKmsRefusal(error: unknown): error is Error & { name: string } {
-  if (!(error instanceof Error)) return false;
+  if (!(error instanceof Error) || error instanceof DependencyUnavailableError) return false;
   const fault = (error as { $fault?: unknown }).$fault;
-  return (fault === 'client' || fault === 'server') && !TRANSIENT_KMS_ERRORS.has(error.name);
+  return fault === 'client' || fault === 'server';
 }
 
 /** {@link DataKeyProvider} over AWS KMS. */
@@ -56,13 +49,17 @@ export class KmsDataKeyProvider implements DataKeyProvider {
    * @returns a new AES-256 data key, plain and encrypted, with the key ARN KMS reports
    */
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
-    const answer = await this.#client.send(
-      new GenerateDataKeyCommand({
-        KeyId: this.#keyId,
-        KeySpec: 'AES_256',
-        EncryptionContext: kmsContext(context),
-      }),
-    );
+    const answer = await this.#client
+      .send(
+        new GenerateDataKeyCommand({
+          KeyId: this.#keyId,
+          KeySpec: 'AES_256',
+          EncryptionContext: kmsContext(context),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw dependencyError('KMS', error);
+      });
     if (answer.Plaintext === undefined || answer.CiphertextBlob === undefined) {
       throw new Error('KMS GenerateDataKey answered without a key');
     }
@@ -78,20 +75,26 @@ export class KmsDataKeyProvider implements DataKeyProvider {
    * @param context - the context it was generated with
    * @returns the plaintext data key
    * @throws DecryptionError when KMS refuses (another context, another key, tampered blob,
-   *   disabled key, no permission); throttling, KMS-side faults and network errors propagate
+   *   disabled key, no permission)
+   * @throws DependencyUnavailableError when KMS cannot answer now (throttling, KMS-side faults,
+   *   network errors, timeouts): a 503, and the box is not called unopenable
    */
   async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     try {
-      const answer = await this.#client.send(
-        new DecryptCommand({
-          CiphertextBlob: encrypted,
-          // Naming the key makes KMS refuse a blob made under any other key (IncorrectKeyException)
-          // instead of decrypting with whichever key the blob names.
-          KeyId: this.#keyId,
-          EncryptionContext: kmsContext(context),
-          EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
-        }),
-      );
+      const answer = await this.#client
+        .send(
+          new DecryptCommand({
+            CiphertextBlob: encrypted,
+            // Naming the key makes KMS refuse a blob made under any other key (IncorrectKeyException)
+            // instead of decrypting with whichever key the blob names.
+            KeyId: this.#keyId,
+            EncryptionContext: kmsContext(context),
+            EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          }),
+        )
+        .catch((error: unknown) => {
+          throw dependencyError('KMS', error);
+        });
       if (answer.Plaintext === undefined) throw new Error('KMS Decrypt answered without a plaintext');
       return answer.Plaintext;
     } catch (error) {

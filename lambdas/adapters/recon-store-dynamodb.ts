@@ -31,6 +31,11 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DependencyUnavailableError,
+  dependencyError,
+  THROTTLED_RETRY_AFTER_SECONDS,
+} from '../handlers/shared/dependency-errors.js';
+import {
   InvalidPageTokenError,
   type LatestPointer,
   type Page,
@@ -497,6 +502,15 @@ export class DynamoDbReconStore implements ReconStore {
   readonly #tableName: string;
   readonly #maxConflictAttempts: number;
 
+  /** Runs one SDK call; a "not now" failure becomes a DependencyUnavailableError (503). */
+  async #send<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw dependencyError('DynamoDB', error);
+    }
+  }
+
   /**
    * @param options - the client, the table and the conflict retry budget
    */
@@ -507,13 +521,15 @@ export class DynamoDbReconStore implements ReconStore {
   }
 
   async #get(pk: string, sk: string): Promise<Item | undefined> {
-    const answer = await this.#client.send(
-      new GetItemCommand({
-        TableName: this.#tableName,
-        Key: { [RECON_PARTITION_KEY]: S(pk), [RECON_SORT_KEY]: S(sk) },
-        // Read-your-writes: the workflow loads the latest right before its conditional write.
-        ConsistentRead: true,
-      }),
+    const answer = await this.#send(() =>
+      this.#client.send(
+        new GetItemCommand({
+          TableName: this.#tableName,
+          Key: { [RECON_PARTITION_KEY]: S(pk), [RECON_SORT_KEY]: S(sk) },
+          // Read-your-writes: the workflow loads the latest right before its conditional write.
+          ConsistentRead: true,
+        }),
+      ),
     );
     return answer.Item;
   }
@@ -578,17 +594,19 @@ export class DynamoDbReconStore implements ReconStore {
       if (!SEQUENCE_SORT_KEY.test(token.sk)) throw new InvalidPageTokenError('the page token is damaged');
       start = { [RECON_PARTITION_KEY]: S(pk), [RECON_SORT_KEY]: S(token.sk) };
     }
-    const answer = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': RECON_PARTITION_KEY, '#sk': RECON_SORT_KEY },
-        ExpressionAttributeValues: { ':pk': S(pk), ':prefix': S(SEQUENCE_PREFIX) },
-        ScanIndexForward: false,
-        Limit: page.limit + 1,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
+    const answer = await this.#send(() =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': RECON_PARTITION_KEY, '#sk': RECON_SORT_KEY },
+          ExpressionAttributeValues: { ':pk': S(pk), ':prefix': S(SEQUENCE_PREFIX) },
+          ScanIndexForward: false,
+          Limit: page.limit + 1,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      ),
     );
     const { items, last } = pageOf(answer, page.limit);
     const sk = last?.[RECON_SORT_KEY]?.S;
@@ -678,7 +696,7 @@ export class DynamoDbReconStore implements ReconStore {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#client.send(new TransactWriteItemsCommand(input));
+        await this.#send(() => this.#client.send(new TransactWriteItemsCommand(input)));
         return 'written';
       } catch (error) {
         const codes = cancellationCodes(error);
@@ -688,6 +706,17 @@ export class DynamoDbReconStore implements ReconStore {
         if (codes.includes('TransactionConflict') && attempt < this.#maxConflictAttempts) {
           await backoff(attempt);
           continue;
+        }
+        // Still contended, or throttled: a retry later can succeed, nothing was written.
+        if (
+          codes.some(
+            (code) =>
+              code === 'TransactionConflict' ||
+              code.startsWith('Throttling') ||
+              code === 'ProvisionedThroughputExceeded',
+          )
+        ) {
+          throw new DependencyUnavailableError('DynamoDB', THROTTLED_RETRY_AFTER_SECONDS, { cause: error });
         }
         throw error;
       }
@@ -699,16 +728,18 @@ export class DynamoDbReconStore implements ReconStore {
     const keys: Item[] = [];
     let start: Item | undefined;
     do {
-      const answer = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#pk, #sk',
-          ExpressionAttributeNames: { '#pk': RECON_PARTITION_KEY, '#sk': RECON_SORT_KEY },
-          ExpressionAttributeValues: { ':pk': S(pk) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
+      const answer = await this.#send(() =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ProjectionExpression: '#pk, #sk',
+            ExpressionAttributeNames: { '#pk': RECON_PARTITION_KEY, '#sk': RECON_SORT_KEY },
+            ExpressionAttributeValues: { ':pk': S(pk) },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
       );
       keys.push(...(answer.Items ?? []));
       start = answer.LastEvaluatedKey;
@@ -729,8 +760,8 @@ export class DynamoDbReconStore implements ReconStore {
           );
         }
         if (attempt > 1) await backoff(attempt);
-        const answer = await this.#client.send(
-          new BatchWriteItemCommand({ RequestItems: { [this.#tableName]: pending } }),
+        const answer = await this.#send(() =>
+          this.#client.send(new BatchWriteItemCommand({ RequestItems: { [this.#tableName]: pending } })),
         );
         pending = answer.UnprocessedItems?.[this.#tableName] ?? [];
       }
@@ -794,16 +825,18 @@ export class DynamoDbReconStore implements ReconStore {
         [RECON_SORT_KEY]: S(RECON_LATEST_SORT_KEY),
       };
     }
-    const answer = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: RECON_TENANT_INDEX,
-        KeyConditionExpression: '#tk = :tk',
-        ExpressionAttributeNames: { '#tk': RECON_TENANT_INDEX_PARTITION_KEY },
-        ExpressionAttributeValues: { ':tk': S(tenantKey) },
-        Limit: page.limit + 1,
-        ExclusiveStartKey: start,
-      }),
+    const answer = await this.#send(() =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: RECON_TENANT_INDEX,
+          KeyConditionExpression: '#tk = :tk',
+          ExpressionAttributeNames: { '#tk': RECON_TENANT_INDEX_PARTITION_KEY },
+          ExpressionAttributeValues: { ':tk': S(tenantKey) },
+          Limit: page.limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      ),
     );
     const { items, last } = pageOf(answer, page.limit);
     const cn = last?.[RECON_TENANT_INDEX_SORT_KEY]?.S;

@@ -42,6 +42,13 @@ export interface ApiServerOptions {
   readonly maxBodyBytes?: number | undefined;
   /** API Gateway's integration timeout: 29 s, then 504. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * How long a request body may take to arrive in full, counted from when the adapter starts
+   * reading it (right after the headers): then 408 and the connection is closed. A deadline, not
+   * an idle timer, so a client that trickles a byte a second is cut off as one that stops.
+   * Default {@link DEFAULT_BODY_TIMEOUT_MS}.
+   */
+  readonly bodyTimeoutMs?: number | undefined;
   /** Stage name in the event (`requestContext.stage`, `/<stage>` in `requestContext.path`). */
   readonly stage?: string | undefined;
   /** No request or error logging (benchmarks, tests). */
@@ -52,6 +59,8 @@ export interface ApiServerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 29_000;
+/** A body not complete 10 s after the headers is dropped (408): 10 MB at 8 Mbit/s fits. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------
 // Handler loading
@@ -445,16 +454,29 @@ function writeProxyResult(res: ServerResponse, requestId: string, result: APIGat
 // Body
 // ---------------------------------------------------------------------------------------------
 
-type BodyResult = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' };
+type BodyResult =
+  | { readonly kind: 'ok'; readonly body: Buffer }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'timeout' };
 
-/** Reads the body up to `limit` bytes; past it, stops reading (never buffers more than the limit). */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+/**
+ * Reads the body up to `limit` bytes; past it, stops reading (never buffers more than the limit).
+ * A body not complete within `timeoutMs` is given up (what was read is dropped).
+ */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
   return new Promise((resolvePromise, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      cleanup();
+      req.pause();
+      chunks.length = 0;
+      resolvePromise({ kind: 'timeout' });
+    }, timeoutMs);
     const cleanup = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -561,6 +583,7 @@ export function createApiServer(options: ApiServerOptions): Server {
   const loadHandler = options.loadHandler ?? defaultLoadHandler;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const stage = options.stage ?? 'local';
   const log = options.quiet ? undefined : (options.log ?? defaultLog);
 
@@ -620,7 +643,21 @@ export function createApiServer(options: ApiServerOptions): Server {
       ]);
       return;
     }
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
+    if (body.kind === 'timeout') {
+      // The rest of the body may never come: answer, then close the connection, which cannot
+      // carry another request while a body is still owed on it.
+      sendError(
+        res,
+        requestId,
+        408,
+        'The request body did not arrive in time; send it again.',
+        `The body was not complete within ${bodyTimeoutMs} ms of the headers`,
+        { connection: 'close' },
+      );
+      res.once('finish', () => req.socket.destroySoon());
+      return;
+    }
     if (body.kind === 'too-large') {
       refuse(
         res,

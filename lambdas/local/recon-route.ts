@@ -50,7 +50,12 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       return errorResult(error, requestId);
     }
   }
-  workflow ??= createLocalWorkflow(definition);
+  // A failed set-up is not kept: the next request tries again (a rejected promise kept here would
+  // answer 500 until the stack restarts).
+  workflow ??= createLocalWorkflow(definition).catch((error: unknown) => {
+    workflow = undefined;
+    throw error;
+  });
   const input = {
     requestId,
     body: event.isBase64Encoded ? body : Buffer.from(body, 'utf8').toString('base64'),
@@ -59,7 +64,18 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   let result: APIGatewayProxyResult;
   try {
     const output = (await (await workflow)(input)) as WorkflowResponse;
-    result = { ...jsonResponse(output.statusCode, null, requestId), body: output.body };
+    const answer = jsonResponse(output.statusCode, null, requestId);
+    // The response template sets Retry-After from the same field (lib/constructs/recon-workflow.ts).
+    result = {
+      ...answer,
+      headers: {
+        ...answer.headers,
+        ...(output.retryAfterSeconds === undefined
+          ? {}
+          : { 'retry-after': String(output.retryAfterSeconds) }),
+      },
+      body: output.body,
+    };
   } catch (error) {
     result = errorResult(new ReconExecutionError((error as Error).name), requestId);
   }

@@ -3,16 +3,28 @@
  * endpoint, the bootstrapped pool, and the local API Gateway in front of the real handlers.
  * `getTokenFromState` serves `wcbr token` from another process.
  */
+
+import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
-import { createApiServer, type LoadHandler, type RequestLogEntry } from './http-adapter.js';
+import {
+  createApiServer,
+  DEFAULT_BODY_TIMEOUT_MS,
+  type LoadHandler,
+  type RequestLogEntry,
+} from './http-adapter.js';
 import { type Jwks, loadOrCreateSigningKey } from './jwt.js';
 import { DEFAULT_COGNITO_PORT, DEFAULT_FEE_INDEX_PATH, DEFAULT_STATE_DIR } from './paths.js';
-import { type ReconBackends, startReconBackends } from './recon-stack.js';
+import {
+  clearReconData,
+  type EmulatorControl,
+  type ReconBackends,
+  startReconBackends,
+} from './recon-stack.js';
 import { type SmartBillBackends, startSmartBillBackends } from './smartbill-stack.js';
 import { type LocalStackState, readState, writeState } from './state.js';
 import {
@@ -32,8 +44,22 @@ export interface StartLocalStackOptions {
   readonly port?: number | undefined;
   /** API host; default 127.0.0.1. */
   readonly host?: string | undefined;
-  /** State directory (cognito-local data, state.json); default `<repo>/.wcbr-local`. */
+  /**
+   * State directory (cognito-local data, state.json, and the stored data: DynamoDB Local's
+   * database, moto's KMS keys, SmartBill pages); default `<repo>/.wcbr-local`.
+   */
   readonly stateDir?: string | undefined;
+  /**
+   * Start with no stored data: the Recon data (DynamoDB Local's database, moto's KMS keys, the
+   * local master key) and the SmartBill pages of the state directory are deleted first. The
+   * Cognito pool, its dev user and the SmartBill signing key are kept.
+   */
+  readonly fresh?: boolean | undefined;
+  /**
+   * Milliseconds a request body has to arrive in full after the headers; then 408 and the
+   * connection is closed. Default {@link DEFAULT_BODY_TIMEOUT_MS} (10 s).
+   */
+  readonly bodyTimeoutMs?: number | undefined;
   /** cognito-local port on 127.0.0.1; default 9229; 0 picks a free one. */
   readonly cognitoPort?: number | undefined;
   /** Fee index for handlers; default `FEE_INDEX_PATH` if set, else `<repo>/layers/fee-index/fee-index.bin`. */
@@ -85,6 +111,8 @@ export interface LocalStack {
     readonly dynamoDbEndpoint: string;
     readonly kmsEndpoint?: string;
     readonly environment: Readonly<Record<string, string>>;
+    /** DynamoDB Local and moto, to stop and start one under the running stack. */
+    readonly emulators: { readonly dynamoDb: EmulatorControl; readonly kms?: EmulatorControl };
   };
   /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
   readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store'>;
@@ -167,6 +195,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   process.env[FEE_INDEX_PATH_ENV] =
     options.feeIndexPath ?? process.env[FEE_INDEX_PATH_ENV] ?? DEFAULT_FEE_INDEX_PATH;
 
+  if (options.fresh) {
+    await clearReconData(stateDir);
+    await rm(join(stateDir, 'smartbills-s3'), { recursive: true, force: true });
+  }
   let recon: ReconBackends | undefined;
   if (options.recon) {
     recon = await startReconBackends({ keys: options.recon.keys, stateDir });
@@ -220,6 +252,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         auth: { issuer: bootstrapped.issuer, jwks, allowedClientIds: new Set(allowedClientIds) },
         quiet: options.quiet,
         log: options.log,
+        bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       });
       apiPort = await listen(api, port, host);
     }
@@ -250,6 +283,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
               dynamoDbEndpoint: recon.dynamoDbEndpoint,
               ...(recon.kmsEndpoint ? { kmsEndpoint: recon.kmsEndpoint } : {}),
               environment: recon.environment,
+              emulators: recon.emulators,
             },
           }
         : {}),

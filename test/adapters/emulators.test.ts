@@ -3,11 +3,21 @@
  * named, and no emulator outlives its stop() or the process that started it (even SIGKILLed).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { startDynamoDbLocal } from '../../lambdas/local/emulators/dynamodb-local.js';
-import { startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
+import { ensureReconTable } from '../../lambdas/adapters/recon-store-dynamodb.js';
+import {
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  startDynamoDbLocal,
+} from '../../lambdas/local/emulators/dynamodb-local.js';
+import { createMotoKmsKey, startMotoServer } from '../../lambdas/local/emulators/moto-server.js';
 import { exposure, LOOPBACK } from '../support/listening.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -31,7 +41,89 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
   return condition();
 }
 
+const clientConfig = (endpoint: string) => ({
+  endpoint,
+  region: EMULATOR_REGION,
+  credentials: EMULATOR_CREDENTIALS,
+});
+
 describe('emulators', () => {
+  describe('data that survives a restart (issue 15, item 5)', () => {
+    it('DynamoDB Local on a dbPath keeps its tables; in memory it does not', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wcbr-dynamodb-path-'));
+      try {
+        const tablesAfterRestart = async (dbPath: string | undefined) => {
+          const first = await startDynamoDbLocal({ dbPath });
+          const client = new DynamoDBClient(clientConfig(first.endpoint));
+          await ensureReconTable(client, 'kept');
+          client.destroy();
+          await first.stop();
+          const second = await startDynamoDbLocal({ dbPath });
+          const again = new DynamoDBClient(clientConfig(second.endpoint));
+          try {
+            return (await again.send(new ListTablesCommand({}))).TableNames;
+          } finally {
+            again.destroy();
+            await second.stop();
+          }
+        };
+        const [onDisk, inMemory] = await Promise.all([
+          tablesAfterRestart(dir),
+          tablesAfterRestart(undefined),
+        ]);
+        expect(onDisk).toEqual(['kept']);
+        expect(inMemory).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+
+    it('moto with a keys file decrypts after a restart what its key encrypted before', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wcbr-moto-keys-'));
+      const keysFile = join(dir, 'keys.json');
+      const context = { tenant: 't', controlNumber: 'CN-1', sequence: '1' };
+      try {
+        const first = await startMotoServer({ keysFile });
+        const kms = new KMSClient(clientConfig(first.endpoint));
+        const { arn } = await createMotoKmsKey(kms, 'kept');
+        const sealed = await kms.send(
+          new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('data key'), EncryptionContext: context }),
+        );
+        kms.destroy();
+        await first.stop();
+        expect(statSync(keysFile).mode & 0o077).toBe(0);
+
+        const second = await startMotoServer({ keysFile });
+        const again = new KMSClient(clientConfig(second.endpoint));
+        try {
+          const opened = await again.send(
+            new DecryptCommand({
+              KeyId: arn,
+              CiphertextBlob: sealed.CiphertextBlob,
+              EncryptionContext: context,
+            }),
+          );
+          expect(Buffer.from(opened.Plaintext ?? []).toString()).toBe('data key');
+          // The encryption context is still enforced by the restored key.
+          await expect(
+            again.send(
+              new DecryptCommand({
+                KeyId: arn,
+                CiphertextBlob: sealed.CiphertextBlob,
+                EncryptionContext: { ...context, tenant: 'other' },
+              }),
+            ),
+          ).rejects.toThrow();
+        } finally {
+          again.destroy();
+          await second.stop();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+  });
+
   describe('missing prerequisites', () => {
     it('names Java when the java command cannot be run', async () => {
       await expect(startDynamoDbLocal({ java: '/nonexistent/bin/java' })).rejects.toThrow(

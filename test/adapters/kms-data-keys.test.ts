@@ -3,6 +3,7 @@
  * DecryptionError (a refusal) and which propagate (a fault someone must retry or fix). The real
  * KMS API (moto) is exercised in envelope.test.ts.
  */
+
 import {
   DecryptCommand,
   GenerateDataKeyCommand,
@@ -15,6 +16,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../lambdas/adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../lambdas/adapters/kms-data-keys.js';
+import {
+  DependencyUnavailableError,
+  THROTTLED_RETRY_AFTER_SECONDS,
+} from '../../lambdas/handlers/shared/dependency-errors.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -76,15 +81,31 @@ describe('KmsDataKeyProvider', () => {
       expect((error as Error).cause).toBe(refusal);
     });
 
-    it('lets a KMS fault (KMSInternalException) and a network error propagate as they are', async () => {
+    it('makes a KMS fault (KMSInternalException) and a network error a DependencyUnavailableError, not a DecryptionError (issue 15: were 500s)', async () => {
       const fault = new KMSInternalException({ message: 'internal', $metadata: {} });
-      kms.on(DecryptCommand).rejectsOnce(fault).rejectsOnce(new Error('socket hang up'));
-      await expect(provider().decryptDataKey(new Uint8Array([9]), context)).rejects.toBe(fault);
-      const network = await provider()
-        .decryptDataKey(new Uint8Array([9]), context)
+      const hangUp = new Error('socket hang up');
+      kms.on(DecryptCommand).rejectsOnce(fault).rejectsOnce(hangUp);
+      for (const cause of [fault, hangUp]) {
+        const error = await provider()
+          .decryptDataKey(new Uint8Array([9]), context)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DependencyUnavailableError);
+        expect((error as DependencyUnavailableError).dependency).toBe('KMS');
+        expect((error as Error).cause).toBe(cause);
+      }
+    });
+
+    it('makes throttling of GenerateDataKey a DependencyUnavailableError with a shorter Retry-After', async () => {
+      const throttled = Object.assign(new Error('slow down'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+      });
+      kms.on(GenerateDataKeyCommand).rejects(throttled);
+      const error = await provider()
+        .generateDataKey(context)
         .catch((e: unknown) => e);
-      expect(network).not.toBeInstanceOf(DecryptionError);
-      expect((network as Error).message).toBe('socket hang up');
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).retryAfterSeconds).toBe(THROTTLED_RETRY_AFTER_SECONDS);
     });
   });
 });

@@ -3,6 +3,7 @@
  * transactions (no TransactionConflict even under 100 concurrent transactions on one item) and
  * processes every BatchWriteItem request, so the retry paths are driven with a mocked client.
  */
+
 import {
   BatchWriteItemCommand,
   DynamoDBClient,
@@ -13,6 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbReconStore } from '../../lambdas/adapters/recon-store-dynamodb.js';
+import { DependencyUnavailableError } from '../../lambdas/handlers/shared/dependency-errors.js';
 import type { StoredSequence } from '../../lambdas/handlers/shared/recon-ports.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -68,10 +70,13 @@ describe('DynamoDbReconStore', () => {
       expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
     });
 
-    it('gives up after its attempts and lets the cancellation propagate', async () => {
+    it('gives up after its attempts with a 503-to-be that carries the cancellation (issue 15: was a 500)', async () => {
       const conflict = cancelled('TransactionConflict', 'None');
       dynamo.on(TransactWriteItemsCommand).rejects(conflict);
-      await expect(store.putSequence('t', 'CN-1', item, 1, 2_000_000_000)).rejects.toBe(conflict);
+      const error = await store.putSequence('t', 'CN-1', item, 1, 2_000_000_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).dependency).toBe('DynamoDB');
+      expect((error as Error).cause).toBe(conflict);
       expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
     });
 
@@ -92,11 +97,14 @@ describe('DynamoDbReconStore', () => {
       expect(await store.putSequence('t', 'CN-1', item, 1, 2_000_000_000)).toBe('sequence-exists');
     });
 
-    it('lets other cancellations and other errors propagate', async () => {
+    it('lets other cancellations propagate, and makes a dropped connection a DependencyUnavailableError', async () => {
       const validation = cancelled('ValidationError', 'None');
-      dynamo.on(TransactWriteItemsCommand).rejectsOnce(validation).rejectsOnce(new Error('socket hang up'));
+      const hangUp = new Error('socket hang up');
+      dynamo.on(TransactWriteItemsCommand).rejectsOnce(validation).rejectsOnce(hangUp);
       await expect(store.putSequence('t', 'CN-1', item, 1, 2_000_000_000)).rejects.toBe(validation);
-      await expect(store.putSequence('t', 'CN-1', item, 1, 2_000_000_000)).rejects.toThrow('socket hang up');
+      const error = await store.putSequence('t', 'CN-1', item, 1, 2_000_000_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as Error).cause).toBe(hangUp);
     });
 
     it('sends one transaction: the sequence Put if absent, the pointer Update under the expected sequence', async () => {

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BillValidationError, type FieldError, NotFoundError } from '../../engine/errors.js';
+import { DependencyUnavailableError } from './dependency-errors.js';
 import {
   type LogCode,
   type LogJurisdiction,
@@ -130,7 +131,8 @@ function errorResponse(
 
 /**
  * The HTTP answer to an error, by class: 400 malformed JSON or a bad parameter, 403, 404, 409,
- * 413, 422 field errors; anything else is a generic 500 with the request id, never a stack trace
+ * 413, 422 field errors, 503 with Retry-After when a dependency is unavailable for now
+ * (DependencyUnavailableError); anything else is a generic 500 with the request id, never a stack trace
  * (and is logged by name). Shared by the handler middleware and the Recon workflow's tasks, so an
  * error reads the same whichever path it took.
  *
@@ -201,6 +203,18 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
       requestId,
       error.details,
     );
+  }
+  if (error instanceof DependencyUnavailableError) {
+    // Not the caller's fault and not a bug (so not logged as unhandled: the request line carries
+    // the status and the error's name): tell them when to try again (RFC 9110, 10.2.3).
+    const result = errorResponse(
+      503,
+      'A service this API depends on is unavailable for now; nothing was changed. Try again after the Retry-After seconds.',
+      error.message,
+      [],
+      requestId,
+    );
+    return { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
   logFailure({ requestId: loggableRequestId(requestId) }, error);
   return errorResponse(

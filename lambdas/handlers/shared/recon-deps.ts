@@ -4,6 +4,7 @@ import { openJson, sealJson } from '../../adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../adapters/kms-data-keys.js';
 import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
+import { DEPENDENCY_REQUEST_HANDLER } from './dependency-errors.js';
 import type { DataKeyProvider } from './recon-ports.js';
 import type { ReconDependencies } from './recon-service.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
@@ -95,7 +96,15 @@ export function dataKeysFrom(env: NodeJS.ProcessEnv): DataKeyProvider {
   const keyId = env[RECON_ENV.kmsKeyId];
   if (keyId !== undefined && keyId !== '') {
     const endpoint = env[RECON_ENV.kmsEndpoint];
-    return new KmsDataKeyProvider({ client: traced(new KMSClient(endpoint ? { endpoint } : {})), keyId });
+    return new KmsDataKeyProvider({
+      client: traced(
+        new KMSClient({
+          ...(endpoint ? { endpoint } : {}),
+          requestHandler: DEPENDENCY_REQUEST_HANDLER,
+        }),
+      ),
+      keyId,
+    });
   }
   refuseLocalFallback(env, `the local key provider (${RECON_ENV.localKeyFile})`, RECON_ENV.kmsKeyId);
   const file = env[RECON_ENV.localKeyFile];
@@ -117,7 +126,13 @@ export function reconStoreFrom(env: NodeJS.ProcessEnv = process.env): DynamoDbRe
   runtimeModeFrom(env);
   const endpoint = env[RECON_ENV.dynamoDbEndpoint];
   return new DynamoDbReconStore({
-    client: traced(new DynamoDBClient(endpoint ? { endpoint } : {})),
+    // Bounded waits: an unreachable table is a 503 within seconds, not a Lambda timeout.
+    client: traced(
+      new DynamoDBClient({
+        ...(endpoint ? { endpoint } : {}),
+        requestHandler: DEPENDENCY_REQUEST_HANDLER,
+      }),
+    ),
     tableName: required(env, RECON_ENV.tableName),
   });
 }

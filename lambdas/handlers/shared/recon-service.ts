@@ -6,6 +6,7 @@ import type { PricedBill } from '../../engine/priced-bill.js';
 import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { parseReconFields } from '../recon-tasks/schema.js';
+import { DependencyUnavailableError } from './dependency-errors.js';
 import {
   ConflictError,
   errorResult,
@@ -62,6 +63,8 @@ export interface WorkflowResponse {
   readonly statusCode: number;
   /** The JSON body, already serialised. */
   readonly body: string;
+  /** With a 503: the `Retry-After` header's seconds. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The state the workflow carries between tasks. */
@@ -103,7 +106,26 @@ export const MAX_PRICED_RECON_BYTES = 180_000;
 export const MAX_WRITE_ATTEMPTS = 5;
 
 function respond(result: APIGatewayProxyResult): WorkflowResponse {
-  return { statusCode: result.statusCode, body: result.body };
+  const retryAfter = result.headers?.['retry-after'];
+  return {
+    statusCode: result.statusCode,
+    body: result.body,
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: Number(retryAfter) }),
+  };
+}
+
+/**
+ * Runs a task that calls DynamoDB or KMS; when one of them is unavailable (after the SDK's own
+ * retries) the workflow answers 503 with Retry-After, as the read routes do, instead of failing
+ * into the generic 500. Nothing was written: the write is one transaction.
+ */
+async function orUnavailable(state: ReconState, task: () => Promise<ReconState>): Promise<ReconState> {
+  try {
+    return await task();
+  } catch (error) {
+    if (!(error instanceof DependencyUnavailableError)) throw error;
+    return { ...state, response: respond(errorResult(error, state.requestId)) };
+  }
 }
 
 /**
@@ -188,9 +210,13 @@ function conflict(state: ReconState, latest: number, why: string): WorkflowRespo
  *
  * @param deps - store, keys, envelope
  * @param state - from the price task
- * @returns the state with `prior`, or with `response`
+ * @returns the state with `prior`, or with `response` (a 503 when DynamoDB or KMS is unavailable)
  */
-export async function loadLatest(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+export function loadLatest(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+  return orUnavailable(state, () => loadLatestOrThrow(deps, state));
+}
+
+async function loadLatestOrThrow(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
   const { tenant, controlNumber, sequence } = state;
   const latest = await deps.store.getLatest(tenant, controlNumber);
   if (latest && sequence <= latest.pointer.sequence) {
@@ -264,9 +290,14 @@ export function computeDelta(state: ReconState): ReconState {
  *
  * @param deps - store, keys, envelope, retention, clock
  * @param state - from the delta task
- * @returns the state with `response` (201 on a write), or with a higher `attempt` to load again
+ * @returns the state with `response` (201 on a write; 503 when DynamoDB or KMS is unavailable), or
+ *   with a higher `attempt` to load again
  */
-export async function writeSequence(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+export function writeSequence(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
+  return orUnavailable(state, () => writeSequenceOrThrow(deps, state));
+}
+
+async function writeSequenceOrThrow(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
   const { tenant, controlNumber, sequence, priced } = state;
   const delta = state.delta as ReconDelta;
   const missingSequences = state.missingSequences ?? [];

@@ -68,10 +68,32 @@ export const ReasonCodeListAnswerSchema = v.strictObject({
   reasonCodes: v.array(ReasonCodeSchema),
 });
 
-/** `GET /v1/health` 200. */
+const DependencyHealthSchema = v.strictObject({
+  status: v.pipe(
+    v.picklist(['ok', 'unavailable', 'not-configured']),
+    v.description(
+      'ok: it answers; unavailable: it does not (now); not-configured: this deployment does not use it',
+    ),
+  ),
+});
+
+/** `GET /v1/health` 200: statuses only, no data. */
 export const HealthAnswerSchema = v.strictObject({
-  status: v.literal('ok'),
+  status: v.pipe(
+    v.picklist(['ok', 'degraded']),
+    v.description('degraded: a configured dependency does not answer (the routes that need it answer 503)'),
+  ),
   service: v.string(),
+  checkedAt: v.pipe(
+    timestamp,
+    v.description('When the dependencies were last checked (checks are reused for 2 s).'),
+  ),
+  dependencies: v.strictObject({
+    feeIndex: DependencyHealthSchema,
+    dynamoDb: DependencyHealthSchema,
+    kms: DependencyHealthSchema,
+    smartBillStore: DependencyHealthSchema,
+  }),
   requestId,
 });
 

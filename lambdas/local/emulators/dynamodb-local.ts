@@ -10,7 +10,7 @@
  * worker torn down, a Ctrl-C'd `npm start`).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,14 @@ export interface StartDynamoDbLocalOptions {
    * @default 20000
    */
   readonly startTimeoutMs?: number | undefined;
+  /**
+   * A directory for the database file (the jar's `-dbPath`; created if missing, mode 0700): what
+   * is stored survives a restart on the same directory. Without it the database is in memory
+   * (`-inMemory`) and gone when the process ends.
+   *
+   * @default undefined (in memory)
+   */
+  readonly dbPath?: string | undefined;
   /**
    * The Java command.
    *
@@ -288,7 +296,7 @@ export const DYNAMODB_LOCAL_LAUNCHER = fileURLToPath(
 );
 
 /**
- * Starts DynamoDB Local in memory (`-sharedDb`: one database whatever the caller's credentials
+ * Starts DynamoDB Local in memory, or on disk under `dbPath` (`-sharedDb`: one database whatever the caller's credentials
  * and region, so every client of the local stack sees the same tables; `-disableTelemetry`: no
  * network beyond loopback), listening on `host` only (127.0.0.1 unless told otherwise) through
  * {@link DYNAMODB_LOCAL_LAUNCHER}: the jar alone would listen on every interface.
@@ -318,6 +326,8 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   // DynamoDB Local writes dynamodb-local-metadata.json into its working directory: keep that out
   // of the repository.
   const workDir = await mkdtemp(join(tmpdir(), 'wcbr-dynamodb-local-'));
+  if (options.dbPath !== undefined) await mkdir(options.dbPath, { recursive: true, mode: 0o700 });
+  const storage = options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath];
   const removeWorkDir = () => rm(workDir, { recursive: true, force: true });
   try {
     const emulator = await startGuardedProcess({
@@ -329,7 +339,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
         `${join(dir, 'DynamoDBLocal.jar')}:${join(dir, 'DynamoDBLocal_lib', '*')}`,
         DYNAMODB_LOCAL_LAUNCHER,
         host,
-        '-inMemory',
+        ...storage,
         '-sharedDb',
         '-disableTelemetry',
         '-port',

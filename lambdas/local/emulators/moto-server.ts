@@ -3,6 +3,7 @@
  * encryption-context checks) for the adapter tests, and for a local stack that wants KMS rather
  * than the local key file. Nothing on npm emulates KMS (ENVIRONMENT.md).
  */
+import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import {
   checkPrerequisite,
@@ -40,12 +41,28 @@ export interface StartMotoServerOptions {
    * @default 'python3'
    */
   readonly python?: string | undefined;
+  /**
+   * A file (mode 0600) where the symmetric KMS keys are kept: keys saved there are restored at
+   * start with their ids and material, so what they encrypted before a restart can be decrypted
+   * after it ({@link MOTO_KMS_LAUNCHER}). Without it every key lives in memory only.
+   *
+   * @default undefined (in memory)
+   */
+  readonly keysFile?: string | undefined;
 }
+
+/**
+ * The launcher that keeps moto's symmetric KMS keys in a file: moto has no persistence of its own
+ * and no ImportKeyMaterial, so it restores the saved keys into moto's backend before the server
+ * starts and saves them after every CreateKey.
+ */
+export const MOTO_KMS_LAUNCHER = fileURLToPath(new URL('./moto-kms-persistent.py', import.meta.url));
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 
 /**
- * Starts `python3 -m moto.server` with state in memory.
+ * Starts `python3 -m moto.server` with state in memory, or through {@link MOTO_KMS_LAUNCHER} when
+ * `keysFile` is given.
  *
  * @param options - port (0: a free one), host, start timeout, python command
  * @returns its endpoint and a stop function
@@ -74,7 +91,13 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
     return await startGuardedProcess({
       name: 'moto server',
       command: python,
-      args: ['-m', 'moto.server', '-H', host, '-p', String(port)],
+      args: [
+        ...(options.keysFile === undefined ? ['-m', 'moto.server'] : [MOTO_KMS_LAUNCHER, options.keysFile]),
+        '-H',
+        host,
+        '-p',
+        String(port),
+      ],
       endpoint,
       port,
       probe: async () => {
