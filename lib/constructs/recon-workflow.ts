@@ -48,6 +48,8 @@ export const RECON_RESPONSE_TEMPLATE = [
   "#if($input.path('$.status') == 'SUCCEEDED')",
   "#set($out = $util.parseJson($input.path('$.output')))",
   '#set($context.responseOverride.status = $out.statusCode)',
+  // A 503 (DynamoDB or KMS unreachable for now) says when to try again, as the read routes do.
+  '#if($out.retryAfterSeconds)#set($context.responseOverride.header.Retry-After = "$out.retryAfterSeconds")#end',
   '$out.body',
   '#else',
   '#set($context.responseOverride.status = 500)',
