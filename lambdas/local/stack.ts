@@ -82,7 +82,7 @@ export interface LocalStack {
     readonly environment: Readonly<Record<string, string>>;
   };
   /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
-  readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store'>;
+  readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store' | 'gate'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -288,6 +288,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
               edgeUrl: smartBill.edgeUrl,
               s3Endpoint: smartBill.s3Endpoint,
               store: smartBill.store,
+              gate: smartBill.gate,
             },
           }
         : {}),

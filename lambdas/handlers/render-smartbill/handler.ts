@@ -1,13 +1,14 @@
 import { decodeRenderEvent } from '../../adapters/smartbill-publisher-lambda.js';
 import { logRequest } from '../shared/logger.js';
-import { smartBillStoreFrom } from '../shared/smartbill-deps.js';
+import { smartBillRenderPortsFrom } from '../shared/smartbill-deps.js';
 import { renderAndStore } from '../shared/smartbill-service.js';
 
-const store = smartBillStoreFrom(process.env);
+const ports = smartBillRenderPortsFrom(process.env);
 
 /**
  * The SmartBill renderer (invoked asynchronously by the pricing function, one event a page):
- * renders the page under PBKDF2 and stores it under the key the link already names. A thrown
+ * makes the page's random key and gate record, renders the page sealed under that key and stores
+ * it under the key the link already names. A thrown
  * error makes Lambda retry the event twice, then send it to the failure destination.
  *
  * @param event - a render event (`encodeRenderEvent`)
@@ -16,7 +17,7 @@ const store = smartBillStoreFrom(process.env);
 export async function handler(event: unknown, context: { readonly awsRequestId: string }): Promise<void> {
   const started = performance.now();
   const job = decodeRenderEvent(event);
-  await renderAndStore(store, job);
+  await renderAndStore(ports, job);
   logRequest({
     requestId: context.awsRequestId,
     route: 'RenderSmartBill',
