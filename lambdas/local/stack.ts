@@ -230,7 +230,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
     const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
     const routes = (options.routes ?? ROUTES).filter(
-      (route) => recon !== undefined || (route.workflow === undefined && route.recon === undefined),
+      (route) =>
+        (recon !== undefined || (route.workflow === undefined && route.recon === undefined)) &&
+        // Revocation needs the SmartBill stores: without SmartBill the route is not served (404).
+        (smartBill !== undefined || route.smartBillRevoke === undefined),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     let apiPort: number;

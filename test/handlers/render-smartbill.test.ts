@@ -51,6 +51,10 @@ let s3rver: RunningS3rver;
 let client: S3Client;
 let store: S3SmartBillStore;
 let handler: Handler;
+type UnlockHandler = typeof import('../../lambdas/handlers/unlock-smartbill/handler.js').handler;
+type RevokeHandler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+let unlock: UnlockHandler;
+let revoke: RevokeHandler;
 const saved: Record<string, string | undefined> = {};
 
 function setEnv(values: Record<string, string>): void {
@@ -85,6 +89,9 @@ beforeAll(async () => {
     [SMARTBILL_ENV.s3SecretAccessKey]: S3RVER_CREDENTIALS.secretAccessKey,
   });
   handler = (await import('../../lambdas/handlers/render-smartbill/handler.js')).handler as Handler;
+  unlock = (await import('../../lambdas/handlers/unlock-smartbill/handler.js')).handler;
+  revoke = (await import('../../lambdas/handlers/revoke-smartbill/handler.js'))
+    .handler as unknown as RevokeHandler;
 });
 
 afterAll(async () => {
@@ -159,5 +166,126 @@ describe('RenderSmartBill handler', () => {
       RenderEventError,
     );
     expect(await store.get(key)).toBeNull();
+  });
+});
+
+/** A stored page of the test bill through the renderer, for the unlock and revoke handlers. */
+async function rendered(tenantId = 'tenant-a'): Promise<{ key: string; pageId: string }> {
+  const j = { ...job(), tenantId };
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    await handler(JSON.parse(encodeRenderEvent(j)) as unknown, { awsRequestId: 'render' });
+  } finally {
+    write.mockRestore();
+  }
+  return { key: j.key, pageId: j.key.slice('smartbills/'.length, -'.html'.length) };
+}
+
+/** A function URL event as CloudFront's origin request reaches it (payload format 2.0). */
+function unlockEvent(pageId: string, amount: string, client = '203.0.113.7') {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: `/smartbills/${pageId}.unlock`,
+    rawQueryString: 'Policy=x&Signature=y&Key-Pair-Id=K',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `${client}, 130.176.0.1` },
+    body: Buffer.from(JSON.stringify({ amount })).toString('base64'),
+    isBase64Encoded: true,
+    requestContext: { requestId: 'unlock-1', http: { method: 'POST', sourceIp: '130.176.0.1' } },
+  } as unknown as Parameters<UnlockHandler>[0];
+}
+
+function revokeEvent(id: string, claims: Record<string, string> | undefined) {
+  return {
+    httpMethod: 'DELETE',
+    resource: '/v1/smartbills/{id}',
+    path: `/v1/smartbills/${id}`,
+    pathParameters: { id },
+    headers: {},
+    requestContext: { requestId: 'revoke-1', ...(claims ? { authorizer: { claims } } : {}) },
+  };
+}
+
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return await run();
+  } finally {
+    write.mockRestore();
+  }
+}
+
+describe('UnlockSmartBill handler', () => {
+  it('answers the page key for the total charge, 403 with the tries left for a wrong one; logs no id or amount', async () => {
+    const { key, pageId } = await rendered();
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let wrong: Awaited<ReturnType<UnlockHandler>>;
+    let right: Awaited<ReturnType<UnlockHandler>>;
+    try {
+      wrong = await unlock(unlockEvent(pageId, '1.00'));
+      right = await unlock(unlockEvent(pageId, '$2,825.00'));
+    } finally {
+      write.mockRestore();
+    }
+    expect([wrong.statusCode, JSON.parse(wrong.body ?? '')]).toEqual([
+      403,
+      { status: 'mismatch', attemptsLeft: 4 },
+    ]);
+    expect(right.statusCode).toBe(200);
+    const opened = JSON.parse(right.body ?? '') as { key: string };
+    const html = (await store.get(key)) ?? '';
+    expect(await unseal(pageParts(html).sealed, opened.key)).toContain('2825.00');
+    expect(lines.join('')).not.toContain(pageId);
+    expect(lines.join('')).not.toContain('2,825');
+    expect(lines.join('')).not.toContain(opened.key);
+  });
+
+  it('answers 404 for another path or method, without touching the store', async () => {
+    const event = { ...unlockEvent('x'.repeat(32), '1.00'), rawPath: '/smartbills/x.html' };
+    expect((await quietly(() => unlock(event))).statusCode).toBe(404);
+  });
+});
+
+describe('RevokeSmartBill handler', () => {
+  const tenantA = { client_id: 'tenant-a', scope: 'wcbr/bills:price' };
+  const tenantB = { client_id: 'tenant-b', scope: 'wcbr/bills:price' };
+
+  it('withdraws the page for the tenant that priced it: the link shows a notice and the key is gone', async () => {
+    const { key, pageId } = await rendered();
+    const answer = await quietly(() => revoke(revokeEvent(pageId, tenantA), { awsRequestId: 'r' }));
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ id: pageId, revoked: true });
+    expect(await store.get(key)).toContain('This page was withdrawn');
+    expect(await unlockPage({ store: gate, now: () => new Date() }, pageId, '2825.00')).toEqual({
+      status: 'revoked',
+    });
+    const unlocked = await quietly(() => unlock(unlockEvent(pageId, '2825.00')));
+    expect(unlocked.statusCode).toBe(410);
+  });
+
+  it('answers 404 to another tenant (the page stays), 403 without a tenant, 400 for a malformed id', async () => {
+    const { key, pageId } = await rendered();
+    const before = await store.get(key);
+    expect(
+      (await quietly(() => revoke(revokeEvent(pageId, tenantB), { awsRequestId: 'r' }))).statusCode,
+    ).toBe(404);
+    expect(await store.get(key)).toBe(before);
+    expect(
+      (
+        await quietly(() =>
+          revoke(revokeEvent(pageId, { username: 'u', scope: 'wcbr/bills:price' }), { awsRequestId: 'r' }),
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await quietly(() => revoke(revokeEvent('short', tenantA), { awsRequestId: 'r' }))).statusCode,
+    ).toBe(400);
+    expect(await unlockPage({ store: gate, now: () => new Date() }, pageId, '2825.00')).toMatchObject({
+      status: 'open',
+    });
   });
 });
