@@ -2,9 +2,11 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smartbillKeysCommand } from '../../bin/smartbill-keys.js';
 import { REPO_ROOT } from '../../lib/repo-root.js';
+import { addStage } from '../../lib/stages/stage.js';
 import {
   smartBillPublicKeyFile,
   stageConfigNamed,
@@ -92,5 +94,20 @@ describe('wcbr smartbill keys', () => {
     const { code, stderr } = run([]);
     expect(code).toBe(2);
     expect(stderr).toContain('usage: wcbr smartbill keys --stage NAME');
+  });
+
+  it('synth without a key in cdk.json or config/smartbill/ says which command to run, and where the key goes', () => {
+    const stages = (
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+        context: { stages: { dev: { smartBill?: object } } };
+      }
+    ).context.stages;
+    const dev = { ...stages.dev, smartBill: { ...stages.dev.smartBill, publicKeyPem: undefined } };
+    const empty = mkdtempSync(path.join(out, 'fresh-clone-'));
+    const config = withPublicKeyFile(stageConfigNamed({ dev }, 'dev'), empty);
+    expect(config.smartBill.publicKeyPem).toBeUndefined();
+    expect(() => addStage(new App(), config)).toThrow(
+      /run `npx wcbr smartbill keys --stage dev` \(it writes config\/smartbill\/dev\.public\.pem, which synth reads\)/,
+    );
   });
 });
