@@ -217,7 +217,7 @@ async function benchReconSubmissions(indexFile: string): Promise<void> {
   record('(e) Recon errors', run.errors, 'count', '0', run.errors === 0);
 }
 
-/** Page key and gate record, render and store of a 50-line SmartBill in s3rver (decision 010). */
+/** Page key and gate record, render and store of a 50-line SmartBill in s3rver (decision 009). */
 async function benchSmartBill(indexFile: string): Promise<void> {
   const { benchSmartBillPage } = await import('./smartbill.js');
   const run = await benchSmartBillPage(indexFile);

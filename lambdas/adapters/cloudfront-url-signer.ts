@@ -33,7 +33,7 @@ export interface CloudFrontUrlSignerOptions {
  * SmartBill links as CloudFront signed URLs with a custom policy (one resource with a wildcard
  * suffix, an expiry, no IP or start condition), made by the AWS SDK's own signer so that the format
  * is CloudFront's. A custom policy, not a canned one, because the page's unlock endpoint must sit
- * behind the same signature (decision 010).
+ * behind the same signature (decision 009).
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-custom-policy.html
  */
 export class CloudFrontUrlSigner implements SmartBillLinker {

@@ -15,7 +15,7 @@ import {
 
 /**
  * The SmartBill gate in DynamoDB: one item a page, keyed by `pageId`, in its own small table
- * (docs/decisions/010-smartbill-online-gate.md): encrypted at rest with the stateful stack's
+ * (docs/decisions/009-smartbill-online-gate.md): encrypted at rest with the stateful stack's
  * customer-managed key, `expiresAt` its TTL attribute. Every change is one conditional UpdateItem,
  * so an attempt is taken atomically however many arrive at once.
  */

@@ -2,7 +2,7 @@
  * The local CloudFront edge: serves stored SmartBill pages to a browser only through a signed URL,
  * checked the way CloudFront checks a signed URL (canned or custom policy) for a behaviour whose
  * trusted key group holds `publicKeys`, and serves each page's unlock endpoint
- * (`POST smartbills/<id>.unlock`, decision 010) behind the same check, as the CloudFront behaviour
+ * (`POST smartbills/<id>.unlock`, decision 009) behind the same check, as the CloudFront behaviour
  * in front of the unlock function does. There is no CloudFront emulator (ENVIRONMENT.md), so this
  * is the project's own code, tested against URLs made by the AWS SDK's signer.
  *

@@ -28,7 +28,7 @@ import { S3RVER_CREDENTIALS, S3RVER_REGION, s3rverClient, startS3rver } from './
 /** The local page bucket's name. */
 export const LOCAL_SMARTBILL_BUCKET = 'wcbr-smartbills';
 
-/** The local gate table's name (page keys, attempts, revocation: decision 010). */
+/** The local gate table's name (page keys, attempts, revocation: decision 009). */
 export const LOCAL_SMARTBILL_GATE_TABLE = 'wcbr-smartbill-gate';
 
 /** Options of {@link startSmartBillBackends}. */

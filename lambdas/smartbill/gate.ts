@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { normaliseTypedAmount } from './amount.js';
 
 /**
- * The SmartBill's online gate (docs/decisions/010-smartbill-online-gate.md): a page's details are
+ * The SmartBill's online gate (docs/decisions/009-smartbill-online-gate.md): a page's details are
  * encrypted under a random per-page key that is kept only in the gate's store, never beside the
  * page. The recipient types the bill's total charge; {@link unlockPage} compares it and only then
  * hands out the key. Every comparison first takes one of {@link MAX_UNLOCK_ATTEMPTS} attempts

@@ -11,7 +11,7 @@ import { SmartBillSealError, seal } from './seal.js';
  * the page only as AES-256-GCM ciphertext under a random page key (seal.ts) that is not in the
  * page. The script sends the typed amount to the page's unlock endpoint (the same path with
  * `.unlock` for `.html`, under the same signed query string) and opens the details with WebCrypto
- * when it answers the key (gate.ts, docs/decisions/010-smartbill-online-gate.md).
+ * when it answers the key (gate.ts, docs/decisions/009-smartbill-online-gate.md).
  *
  * The Content-Security-Policy allows exactly the page's one inline script and one inline style
  * block, by SHA-256 hash (a static file in S3 cannot carry a fresh nonce), requests to its own

@@ -44,7 +44,7 @@ import {
 import { UNLOCK_RATE_LIMIT } from '../../lambdas/handlers/shared/smartbill-unlock.js';
 import { NodeFunction } from './node-function.js';
 
-/** The unlock function's handler module (decision 010). */
+/** The unlock function's handler module (decision 009). */
 export const SMARTBILL_UNLOCK_ENTRY = 'lambdas/handlers/unlock-smartbill/handler.ts';
 
 /**
@@ -145,7 +145,7 @@ export interface SmartBillSiteProps {
    */
   readonly bucketName?: string;
   /**
-   * The unlock endpoint's function (decision 010): its log key and retention. Without it the site
+   * The unlock endpoint's function (decision 009): its log key and retention. Without it the site
    * has no unlock behaviour (a construct test of the bucket and distribution alone).
    *
    * @default none
@@ -316,7 +316,7 @@ export class SmartBillSite extends Construct {
         'SmartBill pages are derived data (pricing the bill again renders a new page and link) and expire after the retention; a replica in another region would double the copies of what a page holds without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
 
-    // The gate's own small table (decision 010): page keys are key material, kept apart from the
+    // The gate's own small table (decision 009): page keys are key material, kept apart from the
     // Recon table's PHI and readable only by the renderer (write), the unlock function (update) and
     // the revoke function (update). Encrypted at rest under this site's customer-managed key; TTL
     // deletes a record some time after its link expired (the code refuses it from the expiry second).

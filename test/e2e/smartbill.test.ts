@@ -127,7 +127,7 @@ describe('SmartBill through the local stack', () => {
     const url = new URL(link);
     expect(url.origin).toBe(stack.smartBill?.edgeUrl);
     expect(keyOf(link)).toMatch(SMARTBILL_KEY_PATTERN);
-    // A custom policy over smartbills/<id>.*: the page and its unlock endpoint (decision 010).
+    // A custom policy over smartbills/<id>.*: the page and its unlock endpoint (decision 009).
     expect([...url.searchParams.keys()].sort()).toEqual(['Key-Pair-Id', 'Policy', 'Signature']);
     const policy = policyOf(link);
     const expiresAt = Date.parse(answer.smartBill?.expiresAt ?? '');

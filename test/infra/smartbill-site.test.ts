@@ -247,7 +247,7 @@ describe('SmartBillSite', () => {
     });
   });
 
-  describe('online gate (decision 010)', () => {
+  describe('online gate (decision 009)', () => {
     const built = build((stack) => ({
       unlock: { logEncryptionKey: new Key(stack, 'LogKey'), logRetention: RetentionDays.ONE_MONTH },
     }));

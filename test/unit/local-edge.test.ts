@@ -173,7 +173,7 @@ describe('local edge', () => {
         privateKeyPem: signingKey.privateKeyPem,
       });
       const url = linker.signedUrl(storedKey, EXPIRES);
-      // A custom policy: the page and its unlock endpoint under one signature (decision 010).
+      // A custom policy: the page and its unlock endpoint under one signature (decision 009).
       expect(url.startsWith(`${edge.url}/${storedKey}?Policy=`)).toBe(true);
       expect(new URL(url).searchParams.get('Key-Pair-Id')).toBe(signingKey.keyPairId);
       expect((await get(url)).status).toBe(200);

@@ -9,7 +9,7 @@ const gate = smartBillGateFrom(process.env);
 const limiter = new UnlockRateLimiter();
 
 /**
- * The SmartBill unlock endpoint (decision 010): a Lambda function URL with IAM auth, reached only
+ * The SmartBill unlock endpoint (decision 009): a Lambda function URL with IAM auth, reached only
  * through the CloudFront behaviour `smartbills/*.unlock`, which checks the page link's signature
  * (trusted key group) and signs the origin request (origin access control). It answers the page
  * key for the bill's total charge and counts the attempts (smartbill-unlock.ts).
