@@ -86,10 +86,14 @@ table.kv th{width:38%}
 ol.steps{padding-left:1.5rem}
 ol.steps>li{margin-bottom:1rem}
 ol.steps table{width:auto;min-width:60%}
-ul.notices{padding-left:1.2rem}
+ul.notices,ul.reasons{padding-left:1.2rem}
+ul.reasons>li{margin-bottom:.5rem}
+details#sb-technical{margin-top:2rem;border-top:2px solid var(--rule);padding-top:.5rem}
+details#sb-technical>summary{font-weight:600;cursor:pointer;min-height:44px;padding:.5rem 0}
 .unpriced{font-weight:600}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.4rem}table.kv th{width:45%}}
 @media print{
+details#sb-technical>summary{display:none}
 body{font-size:10pt}
 main{max-width:none;padding:0}
 #gate,.no-print{display:none!important}
@@ -177,6 +181,11 @@ ${AMOUNT_NORMALISER_JS}
     gate.hidden = true;
     var print = document.getElementById('sb-print');
     if (print) print.addEventListener('click', function () { window.print(); });
+    // A printed page shows the technical details too.
+    window.addEventListener('beforeprint', function () {
+      var technical = document.getElementById('sb-technical');
+      if (technical) technical.open = true;
+    });
     var heading = details.querySelector('h2');
     if (heading) heading.focus();
   }

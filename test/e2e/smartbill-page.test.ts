@@ -221,6 +221,11 @@ describe('the SmartBill page in Chromium', () => {
     expect(await page.locator('#details').isVisible()).toBe(true);
     expect(await page.locator('#gate').isHidden()).toBe(true);
     expect(await activeId(page)).toBe('sb-summary');
+    // What a provider sees first: the totals in a sentence, then each line; the rest is behind a disclosure.
+    expect(await page.locator('#sb-summary + p').innerText()).toMatch(/^This bill charged \$2,825\.00 for 11 services/);
+    expect(await page.locator('#sb-technical').getAttribute('open')).toBeNull();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
+    await page.locator('#sb-technical > summary').click();
 
     // Every line's allowed amount equals the JSON's.
     const shown = await shownAllowedAmounts(page);
@@ -252,7 +257,7 @@ describe('the SmartBill page in Chromium', () => {
     expect(await page.locator('#sb-print').isHidden()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
 
-    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-technical.png'), fullPage: true });
     // The wrong amount's 403 is reported by the browser as a console error; nothing else may appear.
     expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
     // The page asked for nothing but itself and its unlock endpoint (no scripts, fonts or images).
@@ -308,6 +313,11 @@ describe('the SmartBill page in Chromium', () => {
 
     await enter(page, ' 2825.00 ');
     expect(await page.locator('#details').isVisible()).toBe(true);
+    // The phone layout as a provider first sees it (issue 15: no sideways scrolling at 360 px).
+    const plainOverflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    expect(plainOverflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png'), fullPage: true });
+    await page.locator('#sb-technical > summary').click();
 
     const report = (await page.evaluate(AUDIT)) as AuditReport;
     expect(report.issues).toEqual([]);
@@ -316,7 +326,6 @@ describe('the SmartBill page in Chromium', () => {
     expect(report.lowest).toBeGreaterThanOrEqual(4.5);
     // Readable on a phone: nothing wider than the screen (the wide table scrolls inside its region).
     expect(report.overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png') });
     expect(problems).toEqual([]);
     await context.close();
   });

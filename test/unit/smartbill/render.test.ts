@@ -140,6 +140,43 @@ describe('renderSmartBill', () => {
     });
   });
 
+  describe('the details read first in plain words (issue 15: for the provider who reads it)', () => {
+    const plain = () => fragment.slice(0, fragment.indexOf('<details id="sb-technical">'));
+
+    it('open with the totals and every line billed and allowed, dates as people write them', () => {
+      expect(plain()).toContain('This bill charged $<data value="2825.00">2,825.00</data> for 11 services');
+      expect(plain()).toContain(
+        'from <time datetime="2019-05-01">May 1, 2019</time> to <time datetime="2025-06-12">June 12, 2025</time>',
+      );
+      expect(plain()).toContain('The amount allowed is <strong>$<data value="658.87">658.87</data></strong>');
+      expect(plain().match(/<tr>/g)?.length).toBe(priced.lines.length + 1);
+      expect(plain()).not.toMatch(/\d{4}-\d{2}-\d{2}<|>\d{4}-\d{2}-\d{2}/);
+    });
+
+    it('give each reduction its reason and regulation link, and say how to question it', () => {
+      const line6 = priced.lines[5];
+      const reduction = line6?.adjustments.find((a) => a.regulation !== undefined && a.amount !== '0.00');
+      expect(reduction).toBeDefined();
+      expect(plain()).toContain(`<a href="${reduction?.regulation?.url}" rel="noreferrer noopener">`);
+      expect(plain()).toContain('Questions or disagreement: contact');
+    });
+
+    it('keep internal identifiers (method ids, edition ids, rule ids, input names) behind the disclosure', () => {
+      for (const raw of [
+        'rbrvs',
+        'medicare<',
+        'pfs-rvu/',
+        'pctcIndicator',
+        'BR-MULTIPLE-PROCEDURE',
+        'workRvu',
+      ]) {
+        expect(plain(), raw).not.toContain(raw);
+      }
+      expect(fragment).toMatch(/<details id="sb-technical"><summary>Technical details[^<]*<\/summary>/);
+      expect(fragment).toContain('pfs-rvu/2025');
+    });
+  });
+
   describe('the details', () => {
     it('show the summary: jurisdiction, method, editions with files, totals by bucket, line counts, dates', () => {
       expect(fragment).toContain('US-MEDICARE: Medicare Physician Fee Schedule');
