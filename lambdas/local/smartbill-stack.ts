@@ -1,8 +1,9 @@
 /**
- * The SmartBill part of the local stack (issue 7, item 4): s3rver as the page bucket, the local
- * signing key pair (the stand-in for the key pair whose public part CDK puts in the trusted key
- * group), and the local edge, which serves a page only for a URL signed with that key, checked as
- * CloudFront checks it. It answers the environment the pricing handler reads: the same variables
+ * The SmartBill part of the local stack (issue 7, item 4; issue 15, item 1): s3rver as the page
+ * bucket, DynamoDB Local with the gate table (page keys, attempts, revocation: decision 009), the
+ * local signing key pair (the stand-in for the key pair whose public part CDK puts in the trusted
+ * key group), and the local edge, which serves a page and its unlock endpoint only for a URL
+ * signed with that key, checked as CloudFront checks it. It answers the environment the pricing handler reads: the same variables
  * CDK sets, with the local key file instead of the Secrets Manager secret and no renderer function
  * (pages are rendered in the background of the API process).
  */
