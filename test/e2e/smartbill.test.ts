@@ -254,6 +254,8 @@ describe('SmartBill through the local stack', () => {
     const typed = `$${Number(answer.totals.billed).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
     await enterAmount(page, typed);
     expect(await page.locator('#details').isVisible()).toBe(true);
+    // Amounts in plain words first; the line-by-line technical details behind their disclosure.
+    await page.locator('#sb-technical > summary').click();
     const shown = await shownAllowedAmounts(page);
     expect(shown.map((s) => s.value)).toEqual(answer.lines.map((l) => l.allowed));
     const revealed = await page.locator('body').innerText();
