@@ -222,7 +222,9 @@ describe('the SmartBill page in Chromium', () => {
     expect(await page.locator('#gate').isHidden()).toBe(true);
     expect(await activeId(page)).toBe('sb-summary');
     // What a provider sees first: the totals in a sentence, then each line; the rest is behind a disclosure.
-    expect(await page.locator('#sb-summary + p').innerText()).toMatch(/^This bill charged \$2,825\.00 for 11 services/);
+    expect(await page.locator('#sb-summary + p').innerText()).toMatch(
+      /^This bill charged \$2,825\.00 for 11 services/,
+    );
     expect(await page.locator('#sb-technical').getAttribute('open')).toBeNull();
     await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
     await page.locator('#sb-technical > summary').click();
@@ -314,7 +316,9 @@ describe('the SmartBill page in Chromium', () => {
     await enter(page, ' 2825.00 ');
     expect(await page.locator('#details').isVisible()).toBe(true);
     // The phone layout as a provider first sees it (issue 15: no sideways scrolling at 360 px).
-    const plainOverflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    const plainOverflow = Number(
+      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+    );
     expect(plainOverflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png'), fullPage: true });
     await page.locator('#sb-technical > summary').click();
