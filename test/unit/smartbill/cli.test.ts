@@ -3,9 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type SmartbillCommandIo, smartbillCommand } from '../../../lambdas/smartbill/cli.js';
-import { unseal } from '../../../lambdas/smartbill/seal.js';
 import { testBillInput, testPricedBill } from './fixture.js';
-import { pageParts } from './page-parts.js';
 
 let dir: string;
 let out: string[];

@@ -18,7 +18,7 @@ import { AMOUNT_CASES } from './amount-cases.js';
  * the one the tests' bill states ("13667.23", the AMOUNT_CASES table's own example).
  */
 
-const PAGE = 'A'.repeat(31) + 'b';
+const PAGE = `${'A'.repeat(31)}b`;
 const TOTAL = '13667.23';
 const NOW = new Date('2026-12-07T05:00:00Z');
 const EXPIRES = new Date('2027-01-06T05:00:00Z');
