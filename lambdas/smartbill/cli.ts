@@ -37,9 +37,9 @@ function defaultOut(file: string): string {
 }
 
 /**
- * `wcbr smartbill FILE|- [--out PATH]`: renders the SmartBill page of a priced bill JSON (the
- * body of `POST /v1/bills/price`, or `wcbr price` output) to a local HTML file, with a fresh random
- * salt and IV and 600,000 PBKDF2 iterations. Open it in a browser and type the bill's total charge.
+ * `wcbr smartbill FILE|- [--out PATH]`: writes the SmartBill page of a priced bill JSON (the
+ * body of `POST /v1/bills/price`, or `wcbr price` output) to a local HTML file with its details
+ * open: whoever runs it holds the priced bill already, and a file has no unlock endpoint.
  *
  * @param args - the arguments after `smartbill`
  * @param io - where to read stdin and write messages (the process by default)

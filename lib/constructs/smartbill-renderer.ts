@@ -73,7 +73,8 @@ export class SmartBillRenderer extends Construct {
       entry: SMARTBILL_RENDERER_ENTRY,
       description: 'Renders and stores SmartBill pages (invoked asynchronously by the pricing function)',
       logEncryptionKey: props.logEncryptionKey,
-      // PBKDF2 is one thread of CPU: a full vCPU (1,769 MB) renders a page in about 150 ms.
+      // Sized for decision 008's PBKDF2 (a full vCPU); since decision 009 a 50-line page takes ~15 ms
+      // of CPU, so this can come down once measured in Lambda.
       memorySize: 1769,
       timeout: Duration.seconds(30),
       reservedConcurrency: props.reservedConcurrency,
