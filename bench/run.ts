@@ -217,7 +217,7 @@ async function benchReconSubmissions(indexFile: string): Promise<void> {
   record('(e) Recon errors', run.errors, 'count', '0', run.errors === 0);
 }
 
-/** Render (PBKDF2 600,000 iterations included) and store a 50-line SmartBill in s3rver. */
+/** Page key and gate record, render and store of a 50-line SmartBill in s3rver (decision 009). */
 async function benchSmartBill(indexFile: string): Promise<void> {
   const { benchSmartBillPage } = await import('./smartbill.js');
   const run = await benchSmartBillPage(indexFile);
@@ -228,6 +228,7 @@ async function benchSmartBill(indexFile: string): Promise<void> {
     `report (render ${run.renderMs} ms, store ${run.storeMs} ms, ${run.kilobytes} kB)`,
     true,
   );
+  record('(f) SmartBill page key + gate record', run.gateUs, 'µs', 'report (no key stretching)', true);
 }
 
 /**

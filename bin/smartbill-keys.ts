@@ -4,9 +4,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
 import { REPO_ROOT } from '../lib/repo-root.js';
-import { type StageConfig, StageConfigError, stageConfigNamed } from '../lib/stages/stage-config.js';
+import {
+  type StageConfig,
+  StageConfigError,
+  smartBillPublicKeyFile,
+  stageConfigNamed,
+} from '../lib/stages/stage-config.js';
 
-const USAGE = 'usage: wcbr smartbill keys --stage NAME [--out DIR]\n';
+const USAGE = 'usage: wcbr smartbill keys --stage NAME [--out DIR] [--config-root DIR]\n';
 
 /**
  * `wcbr smartbill keys --stage NAME [--out DIR]`: makes the CloudFront signing key pair of a stage
@@ -20,9 +25,12 @@ const USAGE = 'usage: wcbr smartbill keys --stage NAME [--out DIR]\n';
  * @returns the exit code (2: wrong usage, or a stage that is unknown or misconfigured)
  */
 export function smartbillKeysCommand(args: string[]): number {
-  let values: { stage?: string | undefined; out?: string | undefined };
+  let values: { stage?: string | undefined; out?: string | undefined; 'config-root'?: string | undefined };
   try {
-    ({ values } = parseArgs({ args, options: { stage: { type: 'string' }, out: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args,
+      options: { stage: { type: 'string' }, out: { type: 'string' }, 'config-root': { type: 'string' } },
+    }));
   } catch (error) {
     process.stderr.write(`wcbr smartbill keys: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -51,11 +59,15 @@ export function smartbillKeysCommand(args: string[]): number {
     flag: 'wx',
   });
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  // The public part goes where synth reads it (stage-config.ts), so deploying needs no hand edit;
+  // it is not secret and may be committed.
+  const publicFile = smartBillPublicKeyFile(values['config-root'] ?? REPO_ROOT, config.name);
+  mkdirSync(path.dirname(publicFile), { recursive: true });
+  writeFileSync(publicFile, publicPem, { mode: 0o644 });
   const secret = config.smartBill.signingKeySecretName;
   process.stdout.write(
     [
-      `1. In cdk.json, set stages.${config.name}.smartBill.publicKeyPem to:`,
-      `   ${JSON.stringify(publicPem)}`,
+      `1. Wrote the public key to ${publicFile}; synth reads it${config.smartBill.publicKeyPem === undefined ? '' : ` (remove stages.${config.name}.smartBill.publicKeyPem from cdk.json: it takes precedence)`}. Commit it.`,
       '',
       `2. Store the private key (${privateFile}) in Secrets Manager in each region of the stage:`,
       ...config.regions.map(
@@ -64,7 +76,7 @@ export function smartbillKeysCommand(args: string[]): number {
       ),
       '',
       `3. Delete ${privateFile}, then deploy (npx cdk deploy --all -c stage=${config.name}).`,
-      '   To rotate: make a new pair, update the secret and cdk.json together, deploy; links signed with the old key stop working.',
+      '   To rotate: run this again (the public key file is replaced), update the secret, deploy; links signed with the old key stop working.',
       '',
     ].join('\n'),
   );

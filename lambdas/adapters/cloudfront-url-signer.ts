@@ -30,9 +30,11 @@ export interface CloudFrontUrlSignerOptions {
 }
 
 /**
- * SmartBill links as CloudFront signed URLs with a canned policy (one resource, an expiry, no IP or
- * start condition), made by the AWS SDK's own signer so that the format is CloudFront's.
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-canned-policy.html
+ * SmartBill links as CloudFront signed URLs with a custom policy (one resource with a wildcard
+ * suffix, an expiry, no IP or start condition), made by the AWS SDK's own signer so that the format
+ * is CloudFront's. A custom policy, not a canned one, because the page's unlock endpoint must sit
+ * behind the same signature (decision 009).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-custom-policy.html
  */
 export class CloudFrontUrlSigner implements SmartBillLinker {
   readonly #baseUrl: string;
@@ -52,19 +54,42 @@ export class CloudFrontUrlSigner implements SmartBillLinker {
   }
 
   /**
+   * Signs a custom policy whose resource is the page's path with `.*` for `.html`, so that one link
+   * opens the page and its unlock endpoint (`smartbills/<id>.unlock`) and no other path.
+   *
    * @param key - the stored page's key (`smartbills/<token>.html`)
    * @param expiresAt - when the link stops working (rounded to the second, as the policy holds it)
-   * @returns `<baseUrl>/<key>?Expires=…&Signature=…&Key-Pair-Id=…`
+   * @returns `<baseUrl>/<key>?Policy=…&Signature=…&Key-Pair-Id=…`
    */
   public signedUrl(key: string, expiresAt: Date): string {
+    const url = `${this.#baseUrl}/${key.replace(/^\/+/, '')}`;
     return getSignedUrl({
-      url: `${this.#baseUrl}/${key.replace(/^\/+/, '')}`,
+      url,
       keyPairId: this.#keyPairId,
       privateKey: this.#privateKeyPem,
-      dateLessThan: expiresAt,
+      policy: pagePolicy(url, expiresAt),
       algorithm: this.#algorithm,
     });
   }
+}
+
+/**
+ * The custom policy of a page link: its URL with `.*` in place of `.html` (page and unlock
+ * endpoint), valid until `expiresAt` (epoch seconds), no start time or address condition.
+ *
+ * @param pageUrl - the page's absolute URL
+ * @param expiresAt - the expiry
+ * @returns the policy JSON, as signed
+ */
+export function pagePolicy(pageUrl: string, expiresAt: Date): string {
+  return JSON.stringify({
+    Statement: [
+      {
+        Resource: pageUrl.replace(/\.html$/, '.*'),
+        Condition: { DateLessThan: { 'AWS:EpochTime': Math.floor(expiresAt.getTime() / 1000) } },
+      },
+    ],
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ export interface BackgroundSmartBillPublisherOptions {
 
 /**
  * The local publisher: the page is rendered in the background of the process that priced the bill
- * (PBKDF2 runs on libuv's thread pool, so the event loop keeps serving). Only for a long-lived
+ * (the writes to the page store and the gate are what it waits on, not the CPU). Only for a long-lived
  * process (`npm start`): a Lambda execution environment freezes when the handler returns, which is
  * why AWS uses the renderer function instead.
  */

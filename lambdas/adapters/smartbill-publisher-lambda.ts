@@ -21,6 +21,8 @@ export interface SmartBillRenderEvent {
   readonly key: string;
   readonly generatedAt: string;
   readonly expiresAt: string;
+  /** The tenant that may revoke the page ('' for none). */
+  readonly tenantId?: string;
   /** The priced bill's JSON, deflate-raw, base64. */
   readonly pricedDeflated: string;
 }
@@ -40,6 +42,7 @@ export function encodeRenderEvent(job: SmartBillRenderJob): string {
     key: job.key,
     generatedAt: job.generatedAt,
     expiresAt: job.expiresAt,
+    tenantId: job.tenantId ?? '',
     pricedDeflated: deflateRawSync(JSON.stringify(job.priced)).toString('base64'),
   };
   return JSON.stringify(event);
@@ -62,7 +65,8 @@ export function decodeRenderEvent(event: unknown): SmartBillRenderJob {
     !ISO_INSTANT.test(e.generatedAt) ||
     typeof e.expiresAt !== 'string' ||
     !ISO_INSTANT.test(e.expiresAt) ||
-    typeof e.pricedDeflated !== 'string'
+    typeof e.pricedDeflated !== 'string' ||
+    (e.tenantId !== undefined && (typeof e.tenantId !== 'string' || e.tenantId.length > 128))
   ) {
     throw new RenderEventError('not a SmartBill render event');
   }
@@ -76,7 +80,13 @@ export function decodeRenderEvent(event: unknown): SmartBillRenderJob {
   if (typeof p?.totals?.billed !== 'string' || !Array.isArray(p.lines)) {
     throw new RenderEventError('the render event does not hold a priced bill');
   }
-  return { key: e.key, generatedAt: e.generatedAt, expiresAt: e.expiresAt, priced: p as PricedBill };
+  return {
+    key: e.key,
+    generatedAt: e.generatedAt,
+    expiresAt: e.expiresAt,
+    tenantId: e.tenantId ?? '',
+    priced: p as PricedBill,
+  };
 }
 
 /** Options of {@link LambdaSmartBillPublisher}. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   SMARTBILL_CACHE_CONTROL,
@@ -10,6 +10,13 @@ import {
 
 /** Random bytes in a key: 192 bits, 32 base64url characters (no padding). */
 const KEY_BYTES = 24;
+
+/** User metadata holding the page's SHA-256 (base64url), written with the page. */
+const DIGEST_METADATA = 'sha256';
+
+function digestOf(html: string): string {
+  return createHash('sha256').update(html, 'utf8').digest('base64url');
+}
 
 /** Options of {@link S3SmartBillStore}. */
 export interface S3SmartBillStoreOptions {
@@ -79,6 +86,9 @@ export class S3SmartBillStore implements SmartBillStore {
         Bucket: this.#bucketName,
         Key: key,
         Body: html,
+        // The page's digest travels with it, so a reader can tell a complete page from one caught
+        // mid-write (s3rver has served an empty body with 200 under load): see get().
+        Metadata: { [DIGEST_METADATA]: digestOf(html) },
         ContentType: SMARTBILL_CONTENT_TYPE,
         CacheControl: SMARTBILL_CACHE_CONTROL,
         ...(this.#kmsKeyId === undefined
@@ -103,7 +113,11 @@ export class S3SmartBillStore implements SmartBillStore {
     if (!SMARTBILL_KEY_PATTERN.test(key)) return null;
     try {
       const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucketName, Key: key }));
-      return (await out.Body?.transformToString('utf-8')) ?? null;
+      const html = (await out.Body?.transformToString('utf-8')) ?? null;
+      const digest = out.Metadata?.[DIGEST_METADATA];
+      // Not yet complete (or not written by this store): as if it were not stored yet, never a partial page.
+      if (html === null || digest === undefined || digest !== digestOf(html)) return null;
+      return html;
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
       throw error;

@@ -1,7 +1,9 @@
 /**
  * The local CloudFront edge: serves stored SmartBill pages to a browser only through a signed URL,
- * checked the way CloudFront checks a signed URL with a canned policy for a behaviour whose
- * trusted key group holds `publicKeys`. There is no CloudFront emulator (ENVIRONMENT.md), so this
+ * checked the way CloudFront checks a signed URL (canned or custom policy) for a behaviour whose
+ * trusted key group holds `publicKeys`, and serves each page's unlock endpoint
+ * (`POST smartbills/<id>.unlock`, decision 009) behind the same check, as the CloudFront behaviour
+ * in front of the unlock function does. There is no CloudFront emulator (ENVIRONMENT.md), so this
  * is the project's own code, tested against URLs made by the AWS SDK's signer.
  *
  * CloudFront's procedure, and so this one's:
@@ -15,6 +17,11 @@
  *    in CloudFront's URL-safe base64 (`+`→`-`, `=`→`_`, `/`→`~`), checked with the public key
  *    `Key-Pair-Id` names in the trusted key group.
  * 4. The request is allowed only before `Expires` (epoch seconds, UTC).
+ * A custom policy (`Policy=` instead of `Expires=`) carries its policy JSON in CloudFront's base64;
+ * the signature is over those bytes, its resource may hold `*` (any characters) and `?` (one), and
+ * its conditions are `DateLessThan` (required) and `DateGreaterThan`; an `IpAddress` condition is
+ * refused (the project never signs one).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-custom-policy.html
  * Anything else is 403, with one body for every reason so that a refusal tells nothing. An object
  * that does not exist is 404, and only after a valid signature: an unsigned request learns nothing
  * about which pages exist.
@@ -29,11 +36,19 @@ import {
   SMARTBILL_CONTENT_SECURITY_POLICY,
   SMARTBILL_CONTENT_TYPE,
   SMARTBILL_KEY_PATTERN,
+  SMARTBILL_UNLOCK_PATTERN,
   type SmartBillStore,
 } from '../handlers/shared/smartbill-ports.js';
+import {
+  answerUnlock,
+  MAX_UNLOCK_BODY_BYTES,
+  UnlockRateLimiter,
+} from '../handlers/shared/smartbill-unlock.js';
+import type { SmartBillGateStore } from '../smartbill/gate.js';
+import { type StatusPageReason, statusPage } from '../smartbill/status-page.js';
 
 /** The query parameters CloudFront reads for a canned-policy signed URL (and removes to get the base URL). */
-const SIGNING_PARAMETERS = ['Expires', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+const SIGNING_PARAMETERS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
 type SigningParameter = (typeof SIGNING_PARAMETERS)[number];
 
 /** Why a request was refused or served; for the optional decision log, never for the response body. */
@@ -43,19 +58,26 @@ export type EdgeDecision =
   | 'method-not-allowed'
   | 'missing-parameter'
   | 'duplicate-parameter'
-  | 'custom-policy-unsupported'
+  | 'malformed-policy'
+  | 'resource-mismatch'
+  | 'not-yet-valid'
+  | 'rate-limited'
+  | 'unlock'
   | 'malformed-expires'
   | 'unknown-hash-algorithm'
   | 'unknown-key-pair'
   | 'bad-signature'
   | 'expired';
 
-/** The outcome of {@link verifyCannedPolicyUrl}. */
+/** The outcome of {@link verifySignedUrl}. */
 export type SignedUrlCheck =
   | { readonly ok: true; readonly path: string; readonly expires: number; readonly keyPairId: string }
   | {
       readonly ok: false;
-      readonly reason: Exclude<EdgeDecision, 'served' | 'not-found' | 'method-not-allowed'>;
+      readonly reason: Exclude<
+        EdgeDecision,
+        'served' | 'not-found' | 'method-not-allowed' | 'rate-limited' | 'unlock'
+      >;
     };
 
 /**
@@ -72,6 +94,55 @@ export function cannedPolicy(resource: string, expires: number): string {
   });
 }
 
+/** The parts of a custom policy this edge honours; null for anything else. */
+function readCustomPolicy(
+  json: string,
+): { readonly resource: string; readonly dateLessThan: number; readonly dateGreaterThan?: number } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const statements = (parsed as { Statement?: unknown } | null)?.Statement;
+  if (!Array.isArray(statements) || statements.length !== 1) return null;
+  const statement = statements[0] as {
+    Resource?: unknown;
+    Condition?: {
+      DateLessThan?: { 'AWS:EpochTime'?: unknown };
+      DateGreaterThan?: { 'AWS:EpochTime'?: unknown };
+      IpAddress?: unknown;
+    };
+  };
+  const resource = statement.Resource;
+  const less = statement.Condition?.DateLessThan?.['AWS:EpochTime'];
+  const greater = statement.Condition?.DateGreaterThan?.['AWS:EpochTime'];
+  if (typeof resource !== 'string' || !Number.isSafeInteger(less)) return null;
+  if (statement.Condition?.IpAddress !== undefined) return null;
+  if (greater !== undefined && !Number.isSafeInteger(greater)) return null;
+  return {
+    resource,
+    dateLessThan: less as number,
+    ...(greater === undefined ? {} : { dateGreaterThan: greater as number }),
+  };
+}
+
+/**
+ * CloudFront's resource match: `*` any run of characters (none included), `?` exactly one, every
+ * other character itself.
+ *
+ * @param pattern - the policy's resource
+ * @param value - the base URL requested
+ * @returns whether it matches
+ */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
 /** CloudFront's URL-safe base64 back to standard base64 (`-`→`+`, `_`→`=`, `~`→`/`). */
 function fromCloudFrontBase64(value: string): string {
   return value.replace(/[-_~]/g, (c) => (c === '-' ? '+' : c === '_' ? '=' : '/'));
@@ -86,14 +157,14 @@ function decodeComponent(value: string): string | null {
 }
 
 /**
- * Checks a signed URL as CloudFront does for a canned policy (see the module comment).
+ * Checks a signed URL as CloudFront does, canned or custom policy (see the module comment).
  *
  * @param url - the absolute URL the viewer requested (scheme, host as sent in `Host`, raw path and query)
  * @param publicKeys - the trusted key group: public key PEM by key pair id
  * @param now - the time of the request
  * @returns ok with the raw path, or the reason for a 403
  */
-export function verifyCannedPolicyUrl(
+export function verifySignedUrl(
   url: string,
   publicKeys: ReadonlyMap<string, string | KeyObject>,
   now: Date,
@@ -116,19 +187,19 @@ export function verifyCannedPolicyUrl(
       own.push(pair);
     }
   }
-  // A custom policy (`Policy=`) is a different format; the project signs canned policies only, so a
-  // URL that carries one was not made by it.
-  if (own.some((p) => p === 'Policy' || p.startsWith('Policy='))) {
-    return { ok: false, reason: 'custom-policy-unsupported' };
-  }
   const expiresText = signing.get('Expires');
+  const policyText = signing.get('Policy');
   const signature = signing.get('Signature');
   const keyPairId = signing.get('Key-Pair-Id');
-  if (expiresText === undefined || signature === undefined || keyPairId === undefined) {
+  if (signature === undefined || keyPairId === undefined) return { ok: false, reason: 'missing-parameter' };
+  // Exactly one of the two forms.
+  if ((expiresText === undefined) === (policyText === undefined))
     return { ok: false, reason: 'missing-parameter' };
+  let expires = 0;
+  if (expiresText !== undefined) {
+    if (!/^\d{1,12}$/.test(expiresText)) return { ok: false, reason: 'malformed-expires' };
+    expires = Number(expiresText);
   }
-  if (!/^\d{1,12}$/.test(expiresText)) return { ok: false, reason: 'malformed-expires' };
-  const expires = Number(expiresText);
 
   const hashAlgorithm = signing.get('Hash-Algorithm');
   let digest: 'sha1' | 'sha256';
@@ -148,16 +219,35 @@ export function verifyCannedPolicyUrl(
     return { ok: false, reason: 'bad-signature' };
   }
   const resource = own.length === 0 ? base : `${base}?${own.join('&')}`;
+  let signed: Buffer;
+  if (policyText === undefined) {
+    signed = Buffer.from(cannedPolicy(resource, expires), 'utf8');
+  } else {
+    const standardPolicy = fromCloudFrontBase64(policyText);
+    signed = Buffer.from(standardPolicy, 'base64');
+    if (signed.length === 0 || signed.toString('base64') !== standardPolicy) {
+      return { ok: false, reason: 'malformed-policy' };
+    }
+  }
   let valid: boolean;
   try {
-    valid = verify(digest, Buffer.from(cannedPolicy(resource, expires), 'utf8'), publicKey, signatureBytes);
+    valid = verify(digest, signed, publicKey, signatureBytes);
   } catch {
     valid = false;
   }
   if (!valid) return { ok: false, reason: 'bad-signature' };
+  let notBefore = 0;
+  if (policyText !== undefined) {
+    const policy = readCustomPolicy(signed.toString('utf8'));
+    if (policy === null) return { ok: false, reason: 'malformed-policy' };
+    if (!wildcardMatches(policy.resource, resource)) return { ok: false, reason: 'resource-mismatch' };
+    expires = policy.dateLessThan;
+    notBefore = policy.dateGreaterThan ?? 0;
+  }
 
   // DateLessThan: allowed while the request time is before Expires.
   if (now.getTime() >= expires * 1000) return { ok: false, reason: 'expired' };
+  if (now.getTime() <= notBefore * 1000) return { ok: false, reason: 'not-yet-valid' };
 
   const pathStart = base.indexOf('/', base.indexOf('//') + 2);
   return { ok: true, path: pathStart === -1 ? '/' : base.slice(pathStart), expires, keyPairId };
@@ -167,6 +257,8 @@ export function verifyCannedPolicyUrl(
 export interface LocalEdgeOptions {
   /** Where pages are read from (the local S3SmartBillStore on s3rver). */
   readonly store: Pick<SmartBillStore, 'get'>;
+  /** Where pages' gate records are (DynamoDB Local under `npm start`): the unlock endpoint's store. */
+  readonly gate: SmartBillGateStore;
   /** The trusted key group: public key PEM by key pair id. */
   readonly publicKeys: ReadonlyMap<string, string>;
   /**
@@ -181,6 +273,12 @@ export interface LocalEdgeOptions {
    * @default 'http'
    */
   readonly scheme?: 'http' | 'https';
+  /**
+   * The per-client limit of unlock requests (the stand-in for the WAF rate-based rule).
+   *
+   * @default 20 a minute per client address
+   */
+  readonly limiter?: UnlockRateLimiter;
   /**
    * Told the outcome of every request (no URL, no key: safe to log).
    *
@@ -204,19 +302,51 @@ function send(
   status: number,
   contentType: string,
   body: string,
+  extra: Readonly<Record<string, string>> = {},
 ): void {
   const bytes = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...COMMON_HEADERS, 'content-type': contentType, 'content-length': bytes.length });
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    ...extra,
+    'content-type': contentType,
+    'content-length': bytes.length,
+  });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 
-const FORBIDDEN = 'Forbidden: this link is not valid or has expired.\n';
-const NOT_FOUND = 'Not found.\n';
+/** How long an unlock body may take to arrive (a slow client is dropped, as CloudFront's origin timeout would). */
+const UNLOCK_BODY_TIMEOUT_MS = 10_000;
+
+/** Reads a small request body, or null when it is too large or too slow. */
+function readSmallBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => finish(null), UNLOCK_BODY_TIMEOUT_MS);
+    let done = false;
+    function finish(value: string | null): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(value);
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(null);
+      else chunks.push(chunk);
+    });
+    req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => finish(null));
+  });
+}
 
 /**
  * The edge as a request listener, for `http.createServer` or to mount in another local server.
+ * `GET`/`HEAD` of `smartbills/<id>.html` serves the page; `POST smartbills/<id>.unlock` answers the
+ * unlock endpoint (smartbill-unlock.ts), both only under a valid signature. A refused, expired or
+ * missing page answers a plain HTML page that says what to do (status-page.ts).
  *
- * @param options - store, trusted keys and clock
+ * @param options - store, gate, trusted keys and clock
  * @returns a request listener
  */
 export function createLocalEdgeHandler(
@@ -224,35 +354,61 @@ export function createLocalEdgeHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = options.clock ?? (() => new Date());
   const scheme = options.scheme ?? 'http';
+  const limiter = options.limiter ?? new UnlockRateLimiter();
   // Parse each PEM once; a bad one fails here, at start-up.
   const keys = new Map([...options.publicKeys].map(([id, pem]) => [id, createPublicKey(pem)] as const));
   const decide = options.onDecision ?? (() => {});
 
   return (req, res) => {
+    const html = (status: number, reason: StatusPageReason): void =>
+      send(req, res, status, SMARTBILL_CONTENT_TYPE, statusPage(reason));
     const deny = (reason: EdgeDecision): void => {
       decide(reason);
-      send(req, res, 403, 'text/plain; charset=utf-8', FORBIDDEN);
+      html(403, reason === 'expired' ? 'expired' : 'invalid');
     };
-    // CloudFront's default allowed methods for a cached behaviour: GET and HEAD.
-    if (req.method !== 'GET' && req.method !== 'HEAD') return deny('method-not-allowed');
+    const unlock = req.method === 'POST';
+    // CloudFront's page behaviour allows GET and HEAD; the unlock behaviour allows POST.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !unlock) return deny('method-not-allowed');
     const host = req.headers.host;
     if (host === undefined || host === '') return deny('missing-parameter');
-    const check = verifyCannedPolicyUrl(`${scheme}://${host}${req.url ?? '/'}`, keys, clock());
+    const check = verifySignedUrl(`${scheme}://${host}${req.url ?? '/'}`, keys, clock());
     if (!check.ok) return deny(check.reason);
+
+    if (unlock) {
+      const match = SMARTBILL_UNLOCK_PATTERN.exec(check.path);
+      if (match === null) return deny('method-not-allowed');
+      decide('unlock');
+      readSmallBody(req, MAX_UNLOCK_BODY_BYTES)
+        .then((body) =>
+          answerUnlock(
+            { store: options.gate, now: clock, limiter },
+            { pageId: match[1] as string, client: req.socket.remoteAddress ?? '', body: body ?? '' },
+          ),
+        )
+        .then(
+          (answer) => {
+            if (answer.statusCode === 429) decide('rate-limited');
+            res.writeHead(answer.statusCode, { ...COMMON_HEADERS, ...answer.headers });
+            res.end(answer.body);
+          },
+          () => send(req, res, 502, 'application/json; charset=utf-8', '{"status":"unavailable"}'),
+        );
+      return;
+    }
 
     const key = decodeComponent(check.path.slice(1));
     if (key === null || !SMARTBILL_KEY_PATTERN.test(key)) {
       decide('not-found');
-      return send(req, res, 404, 'text/plain; charset=utf-8', NOT_FOUND);
+      return html(404, 'not-found');
     }
     options.store.get(key).then(
-      (html) => {
-        if (html === null) {
+      (page) => {
+        if (page === null) {
           decide('not-found');
-          send(req, res, 404, 'text/plain; charset=utf-8', NOT_FOUND);
+          html(404, 'not-found');
         } else {
           decide('served');
-          send(req, res, 200, SMARTBILL_CONTENT_TYPE, html);
+          send(req, res, 200, SMARTBILL_CONTENT_TYPE, page);
         }
       },
       () => {

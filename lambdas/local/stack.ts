@@ -115,7 +115,7 @@ export interface LocalStack {
     readonly emulators: { readonly dynamoDb: EmulatorControl; readonly kms?: EmulatorControl };
   };
   /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
-  readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store'>;
+  readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store' | 'gate'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -232,7 +232,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
     const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
     const routes = (options.routes ?? ROUTES).filter(
-      (route) => recon !== undefined || (route.workflow === undefined && route.recon === undefined),
+      (route) =>
+        (recon !== undefined || (route.workflow === undefined && route.recon === undefined)) &&
+        // Revocation needs the SmartBill stores: without SmartBill the route is not served (404).
+        (smartBill !== undefined || route.smartBillRevoke === undefined),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     let apiPort: number;
@@ -293,6 +296,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
               edgeUrl: smartBill.edgeUrl,
               s3Endpoint: smartBill.s3Endpoint,
               store: smartBill.store,
+              gate: smartBill.gate,
             },
           }
         : {}),

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NotAPricedBillError, parsePricedBill } from './priced-bill-input.js';
-import { renderSmartBill } from './render.js';
-import { freshSaltAndIv, SmartBillSealError } from './seal.js';
+import { renderOpenSmartBill } from './render.js';
+import { SmartBillSealError } from './seal.js';
 
 /** Where the command reads and writes; the real process by default, buffers in tests. */
 export interface SmartbillCommandIo {
@@ -37,9 +37,9 @@ function defaultOut(file: string): string {
 }
 
 /**
- * `wcbr smartbill FILE|- [--out PATH]`: renders the SmartBill page of a priced bill JSON (the
- * body of `POST /v1/bills/price`, or `wcbr price` output) to a local HTML file, with a fresh random
- * salt and IV and 600,000 PBKDF2 iterations. Open it in a browser and type the bill's total charge.
+ * `wcbr smartbill FILE|- [--out PATH]`: writes the SmartBill page of a priced bill JSON (the
+ * body of `POST /v1/bills/price`, or `wcbr price` output) to a local HTML file with its details
+ * open: whoever runs it holds the priced bill already, and a file has no unlock endpoint.
  *
  * @param args - the arguments after `smartbill`
  * @param io - where to read stdin and write messages (the process by default)
@@ -73,13 +73,10 @@ export async function smartbillCommand(args: string[], io: SmartbillCommandIo = 
     const text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
     const priced = parsePricedBill(JSON.parse(text));
     const started = performance.now();
-    const html = await renderSmartBill(priced, {
-      ...freshSaltAndIv(),
-      generatedAt: new Date().toISOString(),
-    });
+    const html = renderOpenSmartBill(priced, new Date().toISOString());
     await writeFile(out, html, 'utf8');
     io.stdout(
-      `wrote ${out} (${Buffer.byteLength(html)} bytes, ${priced.lines.length} lines, ${Math.round(performance.now() - started)} ms); open it and enter the bill's total charge\n`,
+      `wrote ${out} (${Buffer.byteLength(html)} bytes, ${priced.lines.length} lines, ${Math.round(performance.now() - started)} ms); its details are open: share the signed link of a priced answer instead\n`,
     );
     return 0;
   } catch (error) {

@@ -148,9 +148,9 @@ function summary(priced: PricedBill, meta: FragmentMeta): string {
   const editions = priced.editions.map((e) => [escapeHtml(e.id), escapeHtml(e.label), escapeHtml(e.file)]);
 
   return [
-    '<section aria-labelledby="sb-summary">',
-    '<h2 id="sb-summary" tabindex="-1">Bill summary</h2>',
-    `<p class="meta">Page made ${escapeHtml(meta.generatedAt)}${meta.expiresAt ? `; its link works until ${escapeHtml(meta.expiresAt)}` : ''}. <button type="button" class="no-print" id="sb-print">Print</button></p>`,
+    '<section aria-labelledby="sb-bill">',
+    '<h2 id="sb-bill">Bill summary</h2>',
+    `<p class="meta">Page made ${escapeHtml(meta.generatedAt)}${meta.expiresAt ? `; its link works until ${escapeHtml(meta.expiresAt)}` : ''}.</p>`,
     keyValueTable('The bill', rows),
     keyValueTable('Totals', totalRows),
     gridTable(
@@ -348,9 +348,108 @@ function lineHtml(line: PricedLine, i: number): string {
   return parts.join('');
 }
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
 /**
- * Renders the SmartBill's details as an HTML fragment: the bill summary, a table of every line,
- * then each line with its computation, adjustments and rules. Every value is HTML-escaped.
+ * A date as people write it ("March 4, 2025"), in a `<time>` whose `datetime` keeps the ISO form.
+ *
+ * @param iso - "2025-03-04", or an ISO instant (its UTC date)
+ * @returns the `<time>` element, or the escaped text when it is not a date
+ */
+export function humanDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  const month = match === null ? undefined : MONTHS[Number(match[2]) - 1];
+  if (match === null || month === undefined) return escapeHtml(iso);
+  return `<time datetime="${escapeHtml(iso)}">${month} ${Number(match[3])}, ${match[1]}</time>`;
+}
+
+/** "$1,234.50" in words a provider reads (the `<data>` keeps the API's amount). */
+function dollars(amount: string): string {
+  return amount.startsWith('-') ? `-$${money(amount.slice(1))}` : `$${money(amount)}`;
+}
+
+/**
+ * What the provider reads first: what was billed and allowed in one sentence, every line's billed
+ * and allowed amount in a table narrow enough for a phone, each reduction with its reason and the
+ * regulation behind it, and how to question a payment. Plain words: no method or edition ids, no
+ * rule identifiers, dates as people write them (issue 15, item 1).
+ */
+function paidInPlainWords(priced: PricedBill, meta: FragmentMeta): string {
+  const { totals, dates, parties } = priced;
+  const period =
+    dates.firstService === dates.lastService
+      ? `on ${humanDate(dates.firstService)}`
+      : `from ${humanDate(dates.firstService)} to ${humanDate(dates.lastService)}`;
+  const payer = parties.payer?.name ? escapeHtml(parties.payer.name) : 'the payer';
+  const lead =
+    `<p>This bill charged ${dollars(totals.billed)} for ${totals.lines} service${totals.lines === 1 ? '' : 's'} ${period}. ` +
+    `The amount allowed is <strong>${dollars(totals.allowed)}</strong>; ${dollars(totals.withheld)} was not allowed, for the reasons below.` +
+    (totals.unpricedLines > 0
+      ? ` ${totals.unpricedLines} line${totals.unpricedLines === 1 ? ' was' : 's were'} not priced (see the line).`
+      : '') +
+    '</p>';
+  const rows = priced.lines.map((l) => [
+    escapeHtml(l.lineNumber),
+    `${escapeHtml(l.code)}${l.modifiers.length > 0 ? `-${escapeHtml(l.modifiers.join('-'))}` : ''}<br>${humanDate(l.dateOfService)}`,
+    money(l.billed),
+    l.allowed === null ? 'Not priced' : money(l.allowed),
+  ]);
+  const table = gridTable(
+    'Each line: billed and allowed',
+    [
+      { label: 'Line' },
+      { label: 'Service and date' },
+      { label: 'Billed ($)', numeric: true },
+      { label: 'Allowed ($)', numeric: true },
+    ],
+    rows,
+  );
+  const reasons = priced.lines.flatMap((l) =>
+    l.adjustments
+      .filter((a) => a.amount !== '0.00')
+      .map(
+        (a) =>
+          `<li><strong>Line ${escapeHtml(l.lineNumber)} (${escapeHtml(l.code)}): ${a.amount.startsWith('-') ? `${dollars(a.amount.slice(1))} added` : `${dollars(a.amount)} not allowed`}.</strong> ` +
+          `${escapeHtml(a.message)}${a.regulation ? ` See ${link(a.regulation.url, a.regulation.citation)}.` : a.source ? ` Source: ${escapeHtml(a.source)}.` : ''}</li>`,
+      ),
+  );
+  const unpriced = priced.lines
+    .filter((l) => l.unpriced !== undefined)
+    .map(
+      (l) =>
+        `<li><strong>Line ${escapeHtml(l.lineNumber)} (${escapeHtml(l.code)}): not priced.</strong> ${escapeHtml(l.unpriced?.message ?? '')}</li>`,
+    );
+  return [
+    '<section aria-labelledby="sb-summary">',
+    '<h2 id="sb-summary" tabindex="-1">What was allowed, and why</h2>',
+    lead,
+    table,
+    reasons.length + unpriced.length > 0
+      ? `<p>Why amounts were not allowed:</p><ul class="reasons">${[...reasons, ...unpriced].join('')}</ul>`
+      : '<p>Nothing was withheld.</p>',
+    `<p>Questions or disagreement: contact ${payer}, who reviewed this bill, and ask for a reconsideration (a corrected or resubmitted bill, or a written request) naming the dates of service and line numbers above, within the time your state allows. Each reason above links to the rule it applies.</p>`,
+    `<p class="meta">Page made ${humanDate(meta.generatedAt)}${meta.expiresAt ? `; its link works until ${humanDate(meta.expiresAt)}` : ''}. <button type="button" class="no-print" id="sb-print">Print</button></p>`,
+    '</section>',
+  ].join('');
+}
+
+/**
+ * Renders the SmartBill's details as an HTML fragment: first what was allowed and why, in plain
+ * words; then, behind a disclosure, the bill summary, a table of every line and each line with its
+ * computation, adjustments and rules. Every value is HTML-escaped.
  *
  * @param priced - the priced bill
  * @param meta - when the page was made and when its link expires
@@ -358,11 +457,14 @@ function lineHtml(line: PricedLine, i: number): string {
  */
 export function renderDetailsFragment(priced: PricedBill, meta: FragmentMeta): string {
   return [
+    paidInPlainWords(priced, meta),
+    '<details id="sb-technical"><summary>Technical details: fee schedule editions, rules and every step of each line</summary>',
     summary(priced, meta),
     '<section aria-labelledby="sb-lines">',
     '<h2 id="sb-lines">Lines</h2>',
     overview(priced.lines),
     priced.lines.map(lineHtml).join(''),
     '</section>',
+    '</details>',
   ].join('');
 }

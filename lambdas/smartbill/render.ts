@@ -2,27 +2,29 @@ import { createHash } from 'node:crypto';
 import type { PricedBill } from '../engine/priced-bill.js';
 import { AMOUNT_NORMALISER_JS, normaliseTypedAmount } from './amount.js';
 import { type FragmentMeta, renderDetailsFragment } from './fragment.js';
-import { DEFAULT_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS, SmartBillSealError, seal } from './seal.js';
+import { MAX_UNLOCK_ATTEMPTS } from './gate.js';
+import { SmartBillSealError, seal } from './seal.js';
 
 /**
  * The SmartBill page: one self-contained HTML file. Before the viewer types the bill's total
  * charge it shows a title, one paragraph, a labelled input and a button; the bill's details are in
- * the page only as AES-256-GCM ciphertext (seal.ts), opened in the browser with WebCrypto.
+ * the page only as AES-256-GCM ciphertext under a random page key (seal.ts) that is not in the
+ * page. The script sends the typed amount to the page's unlock endpoint (the same path with
+ * `.unlock` for `.html`, under the same signed query string) and opens the details with WebCrypto
+ * when it answers the key (gate.ts, docs/decisions/009-smartbill-online-gate.md).
  *
  * The Content-Security-Policy allows exactly the page's one inline script and one inline style
- * block, by SHA-256 hash (a static file in S3 cannot carry a fresh nonce), and nothing else: no
- * network requests, no images, no fonts, no forms, no frames. `frame-ancestors` cannot be set from
- * a meta tag; the edge (CloudFront response headers policy) should send it with the other headers.
+ * block, by SHA-256 hash (a static file in S3 cannot carry a fresh nonce), requests to its own
+ * origin only (the unlock endpoint), and nothing else: no images, no fonts, no forms, no frames.
+ * `frame-ancestors` cannot be set from a meta tag; the edge sends it with the other headers.
  */
 
 /** Options of {@link renderSmartBill}. */
 export interface RenderSmartBillOptions {
-  /** Random, at least 16 bytes, fresh for every page (`crypto.getRandomValues`). */
-  readonly salt: Uint8Array;
+  /** The page's random 32-byte key (`newGate`); it is not written into the page. */
+  readonly key: Uint8Array;
   /** Random, 12 bytes, fresh for every page. */
   readonly iv: Uint8Array;
-  /** PBKDF2 iterations. @default 600_000 (fewer are refused) */
-  readonly iterations?: number;
   /** When the page was made (ISO 8601), shown inside the details. */
   readonly generatedAt: string;
   /** When the page's link stops working (ISO 8601), shown inside the details. */
@@ -35,6 +37,13 @@ export const SEALED_ELEMENT_ID = 'smartbill-sealed';
 /** Messages the page shows; exported so tests look for the same words. */
 export const PAGE_MESSAGES = {
   mismatch: "That amount does not match this bill's total charge.",
+  attemptsLeft: 'Tries left before this page locks: ',
+  locked: `This page is locked after ${MAX_UNLOCK_ATTEMPTS} amounts that did not match. Ask the payer for a new link.`,
+  revoked: 'The payer has withdrawn this page. Ask the payer for a new link.',
+  expired: 'This link has expired. Ask the payer for a new link.',
+  notFound: 'This page is not available. Ask the payer for a new link.',
+  busy: 'Too many tries from this connection. Wait a minute and try again.',
+  network: 'The amount could not be checked: the connection failed. Try again.',
   format: 'Enter the total charge in dollars and cents, for example 1,234.56 or $1,234.56.',
   unsupported:
     'This browser cannot open the page: it needs a current browser and a secure (https) connection.',
@@ -77,10 +86,14 @@ table.kv th{width:38%}
 ol.steps{padding-left:1.5rem}
 ol.steps>li{margin-bottom:1rem}
 ol.steps table{width:auto;min-width:60%}
-ul.notices{padding-left:1.2rem}
+ul.notices,ul.reasons{padding-left:1.2rem}
+ul.reasons>li{margin-bottom:.5rem}
+details#sb-technical{margin-top:2rem;border-top:2px solid var(--rule);padding-top:.5rem}
+details#sb-technical>summary{font-weight:600;cursor:pointer;min-height:44px;padding:.5rem 0}
 .unpriced{font-weight:600}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.4rem}table.kv th{width:45%}}
 @media print{
+details#sb-technical>summary{display:none}
 body{font-size:10pt}
 main{max-width:none;padding:0}
 #gate,.no-print{display:none!important}
@@ -121,28 +134,44 @@ ${AMOUNT_NORMALISER_JS}
     input.setAttribute('aria-invalid', 'true');
     input.focus();
   }
-  async function keyFor(amount) {
-    var base = await subtle.importKey('raw', new TextEncoder().encode(amount), 'PBKDF2', false, ['deriveKey']);
-    return subtle.deriveKey(
-      { name: 'PBKDF2', hash: 'SHA-256', salt: bytes(sealed.salt), iterations: sealed.iterations },
-      base,
-      { name: 'AES-GCM', length: 256 },
-      false,
-      ['decrypt']
-    );
+  async function sha256Hex(text) {
+    var digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    var hex = '';
+    for (var i = 0; i < digest.length; i++) hex += (digest[i] < 16 ? '0' : '') + digest[i].toString(16);
+    return hex;
+  }
+  function refusal(answer) {
+    if (answer.status === 'mismatch') {
+      return MESSAGES.mismatch + ' ' + MESSAGES.attemptsLeft + answer.attemptsLeft + '.';
+    }
+    if (answer.status === 'locked') return MESSAGES.locked;
+    if (answer.status === 'revoked') return MESSAGES.revoked;
+    if (answer.status === 'expired') return MESSAGES.expired;
+    if (answer.status === 'format') return MESSAGES.format;
+    if (answer.status === 'busy') return MESSAGES.busy;
+    return MESSAGES.notFound;
   }
   async function open(amount) {
-    var key;
+    var body = JSON.stringify({ amount: amount });
+    var answer;
     try {
-      key = await keyFor(amount);
+      // The unlock endpoint sits under the page's own signed query string. The body's SHA-256 is
+      // what CloudFront's origin access control needs to sign a POST to a Lambda function URL.
+      var response = await fetch(location.pathname.replace(/.html$/, '.unlock') + location.search, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-amz-content-sha256': await sha256Hex(body) },
+        body: body,
+        credentials: 'omit',
+        cache: 'no-store',
+        referrerPolicy: 'no-referrer'
+      });
+      answer = await response.json();
     } catch (e) {
-      return { error: MESSAGES.unsupported };
+      return { error: MESSAGES.network };
     }
-    try {
-      var plain = await subtle.decrypt({ name: 'AES-GCM', iv: bytes(sealed.iv) }, key, bytes(sealed.ciphertext));
-    } catch (e) {
-      return { error: MESSAGES.mismatch };
-    }
+    if (typeof answer.key !== 'string') return { error: refusal(answer), final: answer.status !== 'mismatch' && answer.status !== 'format' && answer.status !== 'busy' };
+    var key = await subtle.importKey('raw', bytes(answer.key), { name: 'AES-GCM' }, false, ['decrypt']);
+    var plain = await subtle.decrypt({ name: 'AES-GCM', iv: bytes(sealed.iv) }, key, bytes(sealed.ciphertext));
     var stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
     return { html: await new Response(stream).text() };
   }
@@ -152,6 +181,11 @@ ${AMOUNT_NORMALISER_JS}
     gate.hidden = true;
     var print = document.getElementById('sb-print');
     if (print) print.addEventListener('click', function () { window.print(); });
+    // A printed page shows the technical details too.
+    window.addEventListener('beforeprint', function () {
+      var technical = document.getElementById('sb-technical');
+      if (technical) technical.open = true;
+    });
     var heading = details.querySelector('h2');
     if (heading) heading.focus();
   }
@@ -176,6 +210,11 @@ ${AMOUNT_NORMALISER_JS}
         status.textContent = '';
         if (result.html !== undefined) show(result.html);
         else refuse(result.error);
+        // A locked, withdrawn or expired page cannot be opened by another try: say so and stop.
+        if (result.final) {
+          input.disabled = true;
+          button.disabled = true;
+        }
       });
   });
 })();
@@ -196,52 +235,35 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
   `style-src ${sha256Source(CSS)}`,
   "img-src 'none'",
   "font-src 'none'",
-  "connect-src 'none'",
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
 
 /**
- * Renders the SmartBill page of a priced bill: the details sealed under the bill's total charge.
- * The caller supplies fresh random salt and IV for every page (the same amount under the same
- * salt would give the same key on every page).
+ * Renders the SmartBill page of a priced bill: the details sealed under the page's random key,
+ * which the page does not hold (the unlock endpoint releases it for the bill's total charge).
  *
  * @param priced - the priced bill (the body of `POST /v1/bills/price`)
- * @param options - salt, IV, iterations (at least 600,000) and the page's dates
+ * @param options - the page key and IV, and the page's dates
  * @returns the HTML file's text (UTF-8)
- * @throws SmartBillSealError for fewer than 600,000 iterations, a short salt, a wrong-size IV or a
- *   total charge that is not an amount
+ * @throws SmartBillSealError for a key that is not 32 bytes or an IV that is not 12
  * @example
  * ```ts
- * import { randomBytes } from 'node:crypto';
- * const html = await renderSmartBill(priceBill(index, normaliseBill(json)), {
- *   salt: randomBytes(16),
- *   iv: randomBytes(12),
- *   generatedAt: new Date().toISOString(),
- * });
+ * const gate = newGate({ pageId, tenantId, totalCharge: priced.totals.billed, expiresAt });
+ * const html = await renderSmartBill(priced, { key: gate.key, iv: freshIv(), generatedAt: new Date().toISOString() });
  * ```
  */
 export async function renderSmartBill(priced: PricedBill, options: RenderSmartBillOptions): Promise<string> {
-  const iterations = options.iterations ?? DEFAULT_PBKDF2_ITERATIONS;
-  if (!Number.isSafeInteger(iterations) || iterations < MIN_PBKDF2_ITERATIONS) {
-    throw new SmartBillSealError(
-      `PBKDF2 iterations must be a whole number of at least ${MIN_PBKDF2_ITERATIONS}; got ${iterations}`,
-    );
-  }
-  const secret = normaliseTypedAmount(priced.totals.billed);
-  if (secret === null) {
+  if (normaliseTypedAmount(priced.totals.billed) === null) {
     throw new SmartBillSealError(`the bill's total charge "${priced.totals.billed}" is not an amount`);
   }
   const meta: FragmentMeta = {
     generatedAt: options.generatedAt,
     ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
   };
-  const sealed = await seal(renderDetailsFragment(priced, meta), secret, {
-    salt: options.salt,
-    iv: options.iv,
-    iterations,
-  });
+  const sealed = await seal(renderDetailsFragment(priced, meta), options.key, options.iv);
   // Base64 and fixed words only, but escape "<" anyway so the JSON can never end its element.
   const sealedJson = JSON.stringify(sealed).replaceAll('<', '\\u003c');
   return `<!doctype html>
@@ -259,7 +281,7 @@ export async function renderSmartBill(priced: PricedBill, options: RenderSmartBi
 <main>
 <h1>SmartBill: how a bill was paid</h1>
 <div id="gate">
-<p>This page explains, line by line, how a workers’ compensation medical bill was priced and why any amount was withheld, with links to the rules behind each decision. To open it, enter the bill’s total charge as it appears on the bill.</p>
+<p>This page explains, line by line, how a workers’ compensation medical bill was priced and why any amount was withheld, with links to the rules behind each decision. To open it, enter the bill’s total charge as it appears on the bill. After ${MAX_UNLOCK_ATTEMPTS} amounts that do not match, the page locks and the payer must send a new link.</p>
 <form id="gate-form" novalidate>
 <label for="amount">Total charge on the bill (US dollars)</label>
 <p class="hint" id="amount-hint">For example 1,234.56 or $1,234.56.</p>
@@ -274,6 +296,35 @@ export async function renderSmartBill(priced: PricedBill, options: RenderSmartBi
 </main>
 <script type="application/json" id="${SEALED_ELEMENT_ID}">${sealedJson}</script>
 <script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/**
+ * The page of a priced bill with its details open and no gate: what `wcbr smartbill FILE` writes
+ * for the person who already holds the priced bill (a file opened from disk has no unlock endpoint).
+ * Never stored or served: a served page is always the sealed one.
+ *
+ * @param priced - the priced bill
+ * @param generatedAt - when the page was made (ISO 8601)
+ * @returns the HTML file's text, with no script
+ */
+export function renderOpenSmartBill(priced: PricedBill, generatedAt: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow, noarchive">
+<title>SmartBill: how a bill was paid</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>SmartBill: how a bill was paid</h1>
+<div id="details">${renderDetailsFragment(priced, { generatedAt })}</div>
+</main>
 </body>
 </html>
 `;

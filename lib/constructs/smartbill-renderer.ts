@@ -81,7 +81,8 @@ export class SmartBillRenderer extends Construct {
       entry: SMARTBILL_RENDERER_ENTRY,
       description: 'Renders and stores SmartBill pages (invoked asynchronously by the pricing function)',
       logEncryptionKey: props.logEncryptionKey,
-      // PBKDF2 is one thread of CPU: a full vCPU (1,769 MB) renders a page in about 150 ms.
+      // Sized for decision 008's PBKDF2 (a full vCPU); since decision 009 a 50-line page takes ~15 ms
+      // of CPU, so this can come down once measured in Lambda.
       memorySize: 1769,
       timeout: Duration.seconds(30),
       reservedConcurrency: props.reservedConcurrency,
@@ -93,6 +94,7 @@ export class SmartBillRenderer extends Construct {
     props.deadLetterKey?.grant(this.renderer.function, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.renderer.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
     this.#grantPut(this.renderer.function);
+    this.#grantGate(this.renderer.function, 'dynamodb:PutItem');
   }
 
   /** The page bucket's ARN as cdk-nag prints it: pseudo parameters as `<AWS::…>`. */
@@ -113,8 +115,27 @@ export class SmartBillRenderer extends Construct {
     });
   }
 
+  /** The gate table, one action, and its key (the table is encrypted under the site's key). */
+  #grantGate(fn: IFunction, action: 'dynamodb:PutItem' | 'dynamodb:UpdateItem'): void {
+    const { site } = this.#props;
+    site.gateTable.grant(fn, action);
+    site.key.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+  }
+
+  /**
+   * Lets a function revoke pages (`DELETE /v1/smartbills/{id}`): update gate records, replace pages.
+   *
+   * @param fn - the revoke function
+   */
+  public revokeFrom(fn: IFunction & { addEnvironment(name: string, value: string): unknown }): void {
+    this.#grantPut(fn);
+    this.#grantGate(fn, 'dynamodb:UpdateItem');
+    for (const [name, value] of Object.entries(this.#storeEnvironment())) fn.addEnvironment(name, value);
+  }
+
   #storeEnvironment(): Record<string, string> {
     return {
+      [SMARTBILL_ENV.gateTable]: this.#props.site.gateTable.tableName,
       [SMARTBILL_ENV.bucketName]: this.pages.bucketName,
       [SMARTBILL_ENV.kmsKeyId]: this.#props.site.key.keyArn,
     };
@@ -136,6 +157,7 @@ export class SmartBillRenderer extends Construct {
     });
     // A page too large for an asynchronous event is rendered and stored by the pricing function.
     this.#grantPut(fn);
+    this.#grantGate(fn, 'dynamodb:PutItem');
     const environment = {
       ...this.#storeEnvironment(),
       [SMARTBILL_ENV.baseUrl]: `https://${site.domainName}`,

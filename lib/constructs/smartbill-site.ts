@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { Annotations, Aws, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -17,9 +17,12 @@ import {
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { FunctionUrlAuthType, type IFunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -27,7 +30,10 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { GATE_TABLE_SCHEMA } from '../../lambdas/adapters/smartbill-gate-dynamodb.js';
+import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import {
   DEFAULT_SMARTBILL_RETENTION_DAYS,
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
@@ -35,6 +41,11 @@ import {
   SMARTBILL_CONTENT_SECURITY_POLICY,
   SMARTBILL_KEY_PREFIX,
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { UNLOCK_RATE_LIMIT } from '../../lambdas/handlers/shared/smartbill-unlock.js';
+import { NodeFunction } from './node-function.js';
+
+/** The unlock function's handler module (decision 009). */
+export const SMARTBILL_UNLOCK_ENTRY = 'lambdas/handlers/unlock-smartbill/handler.ts';
 
 /**
  * How long a signed SmartBill URL is valid unless the stage says otherwise (issue 7: 30 days). The
@@ -133,6 +144,21 @@ export interface SmartBillSiteProps {
    * @default a name CloudFormation generates
    */
   readonly bucketName?: string;
+  /**
+   * The unlock endpoint's function (decision 009): its log key and retention. Without it the site
+   * has no unlock behaviour (a construct test of the bucket and distribution alone).
+   *
+   * @default none
+   */
+  readonly unlock?: { readonly logEncryptionKey: IKey; readonly logRetention: RetentionDays };
+  /**
+   * Create a CLOUDFRONT-scope web ACL for the distribution (rate limit on unlock requests per client
+   * address, AWS managed common rules). Such a web ACL exists only in us-east-1: a stack in another
+   * region must pass `webAclArn` of one made there instead.
+   *
+   * @default true when the stack is in us-east-1 and no webAclArn is given
+   */
+  readonly createWebAcl?: boolean;
 }
 
 /**
@@ -194,6 +220,13 @@ export class SmartBillSite extends Construct {
   public readonly accessLogsBucket: IBucket;
   /** The domain viewers use: the alternate domain when given, else the distribution's. */
   public readonly domainName: string;
+  /** The gate: one item per page (its key, attempts, revocation), TTL at the link's expiry. */
+  public readonly gateTable: Table;
+  /** The unlock function and its URL (when `unlock` is set). */
+  public readonly unlockFunction?: NodeFunction;
+  public readonly unlockUrl?: IFunctionUrl;
+  /** The web ACL the construct created, if it did. */
+  public readonly webAcl?: CfnWebACL;
 
   /**
    * @param scope - parent construct
@@ -283,6 +316,50 @@ export class SmartBillSite extends Construct {
         'SmartBill pages are derived data (pricing the bill again renders a new page and link) and expire after the retention; a replica in another region would double the copies of what a page holds without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
 
+    // The gate's own small table (decision 009): page keys are key material, kept apart from the
+    // Recon table's PHI and readable only by the renderer (write), the unlock function (update) and
+    // the revoke function (update). Encrypted at rest under this site's customer-managed key; TTL
+    // deletes a record some time after its link expired (the code refuses it from the expiry second).
+    this.gateTable = new Table(this, 'Gate', {
+      partitionKey: { name: GATE_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      timeToLiveAttribute: GATE_TABLE_SCHEMA.ttlAttribute,
+      // No point-in-time recovery and no backup: a restore would bring back page keys that a
+      // revocation removed (crypto-shredding must hold).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false },
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+    const noRestore =
+      'The SmartBill gate holds page keys and attempt counts only; revoking a page deletes its key, which a backup or point-in-time restore would bring back. A lost record costs a new link (price the bill again), never data.';
+    Validations.of(this.gateTable).acknowledge(
+      { id: 'HIPAA.Security-DynamoDBInBackupPlan', reason: noRestore },
+      { id: 'HIPAA.Security-DynamoDBPITREnabled', reason: noRestore },
+      { id: 'AwsSolutions-DDB3', reason: noRestore },
+    );
+
+    let unlockOrigin: ReturnType<typeof FunctionUrlOrigin.withOriginAccessControl> | undefined;
+    if (props.unlock !== undefined) {
+      const unlock = new NodeFunction(this, 'Unlock', {
+        entry: SMARTBILL_UNLOCK_ENTRY,
+        description:
+          'SmartBill unlock endpoint: checks the bill total, counts attempts, releases the page key',
+        logEncryptionKey: props.unlock.logEncryptionKey,
+        logRetention: props.unlock.logRetention,
+        memorySize: 256,
+        timeout: Duration.seconds(5),
+        environment: { [SMARTBILL_ENV.gateTable]: this.gateTable.tableName },
+      });
+      this.gateTable.grant(unlock.function, 'dynamodb:UpdateItem');
+      this.key.grant(unlock.function, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+      // IAM auth: only CloudFront's origin access control (signed for this distribution) may call it.
+      this.unlockUrl = unlock.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+      unlockOrigin = FunctionUrlOrigin.withOriginAccessControl(this.unlockUrl);
+      this.unlockFunction = unlock;
+    }
+
     this.publicKey = new PublicKey(this, 'PublicKey', {
       encodedKey: props.publicKeyPem,
       comment: 'Verifies SmartBill signed URLs; the private key is in Secrets Manager',
@@ -321,13 +398,25 @@ export class SmartBillSite extends Construct {
       ],
     });
 
+    const inUsEast1 = Stack.of(this).region === 'us-east-1';
+    if (props.webAclArn === undefined && (props.createWebAcl ?? inUsEast1)) {
+      if (!inUsEast1) {
+        throw new Error(
+          'SmartBillSite: a CLOUDFRONT-scope web ACL can only be created in us-east-1; pass webAclArn',
+        );
+      }
+      this.webAcl = smartBillWebAcl(this);
+    }
+    const webAclArn = props.webAclArn ?? this.webAcl?.attrArn;
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'SmartBill pages (signed URLs only)',
       defaultBehavior: {
         // Reads the bucket as the CloudFront service principal, for this distribution only (the
         // bucket policy names its ARN); no other path into the bucket exists.
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        // https only: a redirect would first send the signed URL in clear text (issue 15, item 7).
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: CachedMethods.CACHE_GET_HEAD,
         // A request without a valid signature from the key group is refused at the edge (403).
@@ -339,6 +428,23 @@ export class SmartBillSite extends Construct {
         // CachingDisabled does not put Accept-Encoding in the cache key, so CloudFront could not compress.
         compress: false,
       },
+      ...(unlockOrigin === undefined
+        ? {}
+        : {
+            additionalBehaviors: {
+              // The page's unlock endpoint, under the same signature (a custom policy over
+              // smartbills/<id>.*): POST only reaches the function, through origin access control.
+              [`${SMARTBILL_KEY_PREFIX}*.unlock`]: {
+                origin: unlockOrigin,
+                viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+                allowedMethods: AllowedMethods.ALLOW_ALL,
+                trustedKeyGroups: [this.keyGroup],
+                cachePolicy: CachePolicy.CACHING_DISABLED,
+                responseHeadersPolicy: responseHeaders,
+                compress: false,
+              },
+            },
+          }),
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
@@ -347,7 +453,7 @@ export class SmartBillSite extends Construct {
       logFilePrefix: 'smartbill-distribution/',
       logIncludesCookies: false,
       ...(props.geoRestriction === undefined ? {} : { geoRestriction: props.geoRestriction }),
-      ...(props.webAclArn === undefined ? {} : { webAclId: props.webAclArn }),
+      ...(webAclArn === undefined ? {} : { webAclId: webAclArn }),
       ...(props.customDomain === undefined
         ? {}
         : {
@@ -396,11 +502,11 @@ export class SmartBillSite extends Construct {
           'A SmartBill link is opened by providers, adjusters and injured workers wherever they are (travel, cross-border care); every page needs a valid signature and the bill total, so a country list would refuse legitimate viewers without protecting the page. Set geoRestriction to restrict.',
       });
     }
-    if (props.webAclArn === undefined) {
+    if (webAclArn === undefined) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
         reason:
-          'Every request without a valid signature from the trusted key group is refused by CloudFront before the origin, there is no form or API behind the distribution, and nothing is cached; a web ACL (us-east-1, CLOUDFRONT scope) can be attached with webAclArn.',
+          'This stack is outside us-east-1, where a CLOUDFRONT-scope web ACL cannot be made, and the stage names none (smartBill.webAclArn). Every request without a valid signature is refused by CloudFront before any origin, and the unlock function counts 5 attempts per page and limits each client per instance; set smartBill.webAclArn for the per-client limit across instances.',
       });
     }
     if (props.customDomain === undefined) {
@@ -429,6 +535,64 @@ export class SmartBillSite extends Construct {
  *
  * @param pem - the configured public key
  */
+/**
+ * The distribution's web ACL: a rate-based rule on unlock requests per client address (the
+ * attempt limit per page holds anyway; this stops one client trying many pages), and AWS's
+ * common rule set. CLOUDFRONT scope, so the stack must be in us-east-1.
+ *
+ * @param scope - the site
+ * @returns the web ACL
+ */
+function smartBillWebAcl(scope: Construct): CfnWebACL {
+  const visibility = (name: string) => ({
+    cloudWatchMetricsEnabled: true,
+    metricName: name,
+    sampledRequestsEnabled: false,
+  });
+  const acl = new CfnWebACL(scope, 'WebAcl', {
+    scope: 'CLOUDFRONT',
+    defaultAction: { allow: {} },
+    visibilityConfig: visibility('SmartBillWebAcl'),
+    rules: [
+      {
+        name: 'UnlockRatePerClient',
+        priority: 0,
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: {
+            // WAF counts over the window; the local edge's limit is the same rate per minute.
+            limit: UNLOCK_RATE_LIMIT * 5,
+            evaluationWindowSec: 300,
+            aggregateKeyType: 'IP',
+            scopeDownStatement: {
+              byteMatchStatement: {
+                fieldToMatch: { uriPath: {} },
+                positionalConstraint: 'ENDS_WITH',
+                searchString: '.unlock',
+                textTransformations: [{ priority: 0, type: 'NONE' }],
+              },
+            },
+          },
+        },
+        visibilityConfig: visibility('SmartBillUnlockRate'),
+      },
+      {
+        name: 'AwsCommonRules',
+        priority: 1,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+        visibilityConfig: visibility('SmartBillCommonRules'),
+      },
+    ],
+  });
+  Validations.of(acl).acknowledge({
+    id: 'HIPAA.Security-WAFv2LoggingEnabled',
+    reason:
+      'A WAF log records each request with its query string, which for this distribution is a working signed SmartBill link; the rules publish CloudWatch metrics (blocked unlock requests per rule) without keeping the links.',
+  });
+  return acl;
+}
+
 function assertPublicKeyPem(pem: string): void {
   if (Token.isUnresolved(pem)) return;
   if (/PRIVATE KEY/.test(pem)) {

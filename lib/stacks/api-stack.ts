@@ -157,6 +157,7 @@ export class ApiStack extends Stack {
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
+      if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);
       functions.set(route.id, fn);
     }
     this.functions = functions;

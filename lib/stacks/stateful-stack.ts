@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -23,6 +24,10 @@ export interface StatefulStackProps extends StackProps {
     readonly stage: string;
     readonly publicKeyPem: string;
     readonly retentionDays: number;
+    /** A CLOUDFRONT-scope web ACL made in us-east-1 (stacks elsewhere cannot make one). */
+    readonly webAclArn?: string;
+    /** The pages' domain and its ACM certificate (us-east-1). */
+    readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
   };
 }
 
@@ -79,6 +84,20 @@ export class StatefulStack extends Stack {
       retentionDays: props.smartBill.retentionDays,
       bucketName: smartBillBucketName(props.smartBill.stage),
       removalPolicy: RemovalPolicy.RETAIN,
+      unlock: { logEncryptionKey: this.logKey.key, logRetention: props.logRetention },
+      ...(props.smartBill.webAclArn === undefined ? {} : { webAclArn: props.smartBill.webAclArn }),
+      ...(props.smartBill.customDomain === undefined
+        ? {}
+        : {
+            customDomain: {
+              domainName: props.smartBill.customDomain.domainName,
+              certificate: Certificate.fromCertificateArn(
+                this,
+                'SmartBillCertificate',
+                props.smartBill.customDomain.certificateArn,
+              ),
+            },
+          }),
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Node } from 'constructs';
 import {
   DEFAULT_SMARTBILL_RETENTION_DAYS,
@@ -5,6 +7,7 @@ import {
   MAX_SMARTBILL_URL_TTL_DAYS,
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
 import type { AlarmThresholds } from '../constructs/alarms.js';
+import { REPO_ROOT } from '../repo-root.js';
 import { parseAlarmThresholds } from './alarm-config.js';
 
 /** Log retention values CloudWatch Logs accepts, in days. */
@@ -104,6 +107,30 @@ export interface SmartBillConfig {
   readonly urlTtlDays: number;
   /** Days a page is kept before S3 expires it. @default 90 */
   readonly retentionDays: number;
+  /**
+   * A CLOUDFRONT-scope web ACL (made in us-east-1) for the distribution. Unset: the stack makes one
+   * when it is in us-east-1; elsewhere the distribution has none (cdk-nag's CFR2 says so).
+   */
+  readonly webAclArn?: string;
+  /**
+   * The pages' own domain and its ACM certificate, which CloudFront requires in us-east-1; with it
+   * the distribution's minimum is TLS 1.2 (TLSv1.2_2021). Unset: the *.cloudfront.net domain.
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+}
+
+/** Where `wcbr smartbill keys --stage NAME` writes the stage's public key, which synth reads when cdk.json has none. */
+export const SMARTBILL_PUBLIC_KEY_DIR = 'config/smartbill';
+
+/**
+ * The file of a stage's SmartBill public key, under the repository (or another root).
+ *
+ * @param root - the repository root
+ * @param stage - the stage name
+ * @returns its path
+ */
+export function smartBillPublicKeyFile(root: string, stage: string): string {
+  return join(root, SMARTBILL_PUBLIC_KEY_DIR, `${stage}.public.pem`);
 }
 
 /** A stage configuration that does not make sense, with the field at fault. */
@@ -218,8 +245,42 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
       `stages.${name}.smartBill.signingKeySecretName must be a Secrets Manager secret name`,
     );
   }
+  const webAclArn = smartBillRaw.webAclArn;
+  if (
+    webAclArn !== undefined &&
+    (typeof webAclArn !== 'string' ||
+      !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\//.test(webAclArn))
+  ) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.webAclArn must be the ARN of a CLOUDFRONT-scope web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)`,
+    );
+  }
+  const customDomain = smartBillRaw.customDomain;
+  if (
+    customDomain !== undefined &&
+    !(
+      isRecord(customDomain) &&
+      typeof customDomain.domainName === 'string' &&
+      /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(customDomain.domainName) &&
+      typeof customDomain.certificateArn === 'string' &&
+      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\//.test(customDomain.certificateArn)
+    )
+  ) {
+    throw new StageConfigError(
+      `stages.${name}.smartBill.customDomain must be {domainName, certificateArn} with an ACM certificate in us-east-1 (CloudFront reads certificates there only)`,
+    );
+  }
   const smartBill: SmartBillConfig = {
     ...(publicKeyPem === undefined ? {} : { publicKeyPem }),
+    ...(webAclArn === undefined ? {} : { webAclArn }),
+    ...(customDomain === undefined
+      ? {}
+      : {
+          customDomain: {
+            domainName: customDomain.domainName as string,
+            certificateArn: customDomain.certificateArn as string,
+          },
+        }),
     signingKeySecretName,
     urlTtlDays:
       smartBillRaw.urlTtlDays === undefined
@@ -281,10 +342,29 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
  * @returns the selected stage's configuration
  * @throws StageConfigError when the stage is not configured or its values are wrong
  */
-export function stageConfigFromContext(node: Node): StageConfig {
+export function stageConfigFromContext(node: Node, root: string = REPO_ROOT): StageConfig {
   const name = node.tryGetContext('stage') ?? 'dev';
   if (typeof name !== 'string') throw new StageConfigError('context "stage" must be a string');
-  return stageConfigNamed(node.tryGetContext('stages'), name);
+  return withPublicKeyFile(stageConfigNamed(node.tryGetContext('stages'), name), root);
+}
+
+/**
+ * A stage whose cdk.json has no SmartBill public key takes the one `wcbr smartbill keys` wrote
+ * (config/smartbill/<stage>.public.pem), so a fresh clone synthesizes with no hand edit.
+ *
+ * @param config - the parsed stage
+ * @param root - the repository root
+ * @returns the stage, with the key from the file when cdk.json had none
+ * @throws StageConfigError when the file holds no public key PEM
+ */
+export function withPublicKeyFile(config: StageConfig, root: string): StageConfig {
+  const file = smartBillPublicKeyFile(root, config.name);
+  if (config.smartBill.publicKeyPem !== undefined || !existsSync(file)) return config;
+  const publicKeyPem = readFileSync(file, 'utf8');
+  if (!publicKeyPem.includes('-----BEGIN PUBLIC KEY-----') || publicKeyPem.includes('PRIVATE KEY')) {
+    throw new StageConfigError(`${file} must hold the stage's public key PEM only`);
+  }
+  return { ...config, smartBill: { ...config.smartBill, publicKeyPem } };
 }
 
 /**

@@ -37,7 +37,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
   const { publicKeyPem } = config.smartBill;
   if (publicKeyPem === undefined) {
     throw new StageConfigError(
-      `stages.${config.name}.smartBill.publicKeyPem is not set: run \`npx wcbr smartbill keys --stage ${config.name}\`, put the public key it prints there and the private key in the Secrets Manager secret ${config.smartBill.signingKeySecretName} of each region (the command prints both steps)`,
+      `stage ${config.name} has no SmartBill public key: run \`npx wcbr smartbill keys --stage ${config.name}\` (it writes config/smartbill/${config.name}.public.pem, which synth reads) and store the private key it writes in the Secrets Manager secret ${config.smartBill.signingKeySecretName} of each region (the command prints the steps)`,
     );
   }
 
@@ -50,7 +50,15 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       auditLogRetentionDays: config.auditLogRetentionDays,
       auditObjectLockDays: config.auditObjectLockDays,
       logRetention,
-      smartBill: { stage: config.name, publicKeyPem, retentionDays: config.smartBill.retentionDays },
+      smartBill: {
+        stage: config.name,
+        publicKeyPem,
+        retentionDays: config.smartBill.retentionDays,
+        ...(config.smartBill.webAclArn === undefined ? {} : { webAclArn: config.smartBill.webAclArn }),
+        ...(config.smartBill.customDomain === undefined
+          ? {}
+          : { customDomain: config.smartBill.customDomain }),
+      },
     });
     const api = new ApiStack(app, `Wcbr-${config.name}-Api-${region}`, {
       env,

@@ -21,7 +21,14 @@ const KEY = 'smartbills/AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH.html';
 const FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:wcbr-dev-RenderSmartBill';
 
 function job(priced: PricedBill = testPricedBill()): SmartBillRenderJob {
-  return { key: KEY, priced, generatedAt: '2026-11-22T10:00:00.750Z', expiresAt: '2026-12-22T10:00:00.000Z' };
+  // The tenant that priced the bill travels with the job: it alone may revoke the page (decision 009).
+  return {
+    key: KEY,
+    priced,
+    generatedAt: '2026-11-22T10:00:00.750Z',
+    expiresAt: '2026-12-22T10:00:00.000Z',
+    tenantId: 'tenant-a',
+  };
 }
 
 /** A priced bill whose event is too large for an asynchronous invocation, even deflated. */
@@ -44,7 +51,7 @@ class RecordingPublisher implements SmartBillPublisher {
 }
 
 describe('the renderer event', () => {
-  it('round-trips a job: the same key, dates and priced bill come out', () => {
+  it('round-trips a job: the same key, dates, tenant and priced bill come out', () => {
     const j = job();
     expect(decodeRenderEvent(JSON.parse(encodeRenderEvent(j)))).toEqual(j);
   });

@@ -13,6 +13,8 @@ import {
 import { type RunningS3rver, s3rverClient, startS3rver } from '../../lambdas/local/emulators/s3rver.js';
 
 const BUCKET = 'smartbills-test';
+/** `printf '<p>x</p>' | openssl dgst -sha256 -binary | basenc --base64url`, without its one "=" of padding. */
+const SHA256_OF_P_X = 'MdjgfsMFrE4lFdHwscjGA7OFgETrfZeAfW0JcIOMsL4';
 
 let dir: string;
 let s3rver: RunningS3rver;
@@ -61,6 +63,21 @@ describe('S3SmartBillStore', () => {
       for (const { key } of keys) expect(key).toMatch(SMARTBILL_KEY_PATTERN);
     });
 
+    it('never serves a partial page: an object whose body does not match the digest written with it reads as not stored', async () => {
+      // Prepare: what a reader can catch mid-write (the e2e flake read an empty body with 200),
+      // made here as an object whose body and digest disagree, and one with no digest at all.
+      const { key } = await store.put('<p>complete page</p>');
+      const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '', Metadata: head.Metadata ?? {} }),
+      );
+      const bare = newSmartBillKey();
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: bare, Body: '<p>no digest</p>' }));
+      // Assess
+      expect(await store.get(key)).toBeNull();
+      expect(await store.get(bare)).toBeNull();
+    });
+
     it('answers null for a key that holds nothing', async () => {
       expect(await store.get(newSmartBillKey())).toBeNull();
     });
@@ -104,6 +121,8 @@ describe('S3SmartBillStore', () => {
           Bucket: 'b',
           Key: key,
           Body: '<p>x</p>',
+          // The page's SHA-256, worked outside the code (see SHA256_OF_P_X).
+          Metadata: { sha256: SHA256_OF_P_X },
           ContentType: SMARTBILL_CONTENT_TYPE,
           CacheControl: SMARTBILL_CACHE_CONTROL,
           ServerSideEncryption: 'aws:kms',

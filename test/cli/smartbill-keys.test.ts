@@ -2,12 +2,25 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smartbillKeysCommand } from '../../bin/smartbill-keys.js';
+import { REPO_ROOT } from '../../lib/repo-root.js';
+import { addStage } from '../../lib/stages/stage.js';
+import {
+  smartBillPublicKeyFile,
+  stageConfigNamed,
+  withPublicKeyFile,
+} from '../../lib/stages/stage-config.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'wcbr-keys-'));
+/** Stands in for the repository root, so the test never writes config/smartbill/ of the checkout. */
+const root = mkdtempSync(path.join(os.tmpdir(), 'wcbr-keys-root-'));
 
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** Runs the command and collects what it writes. */
 function run(args: string[]): { code: number; stdout: string; stderr: string } {
@@ -21,7 +34,8 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
   process.stdout.write = write('stdout') as typeof process.stdout.write;
   process.stderr.write = write('stderr') as typeof process.stderr.write;
   try {
-    return { code: smartbillKeysCommand(args), ...chunks };
+    const withRoot = args.includes('--config-root') ? args : [...args, '--config-root', root];
+    return { code: smartbillKeysCommand(withRoot), ...chunks };
   } finally {
     process.stdout.write = stdout;
     process.stderr.write = stderr;
@@ -29,7 +43,7 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 }
 
 describe('wcbr smartbill keys', () => {
-  it('writes the private key 0600, prints the public key for cdk.json and a secret command per region', () => {
+  it('writes the private key 0600, the public key where synth reads it, and prints a secret command per region', () => {
     // Act: the dev stage of cdk.json (regions and secret name come from there)
     const { code, stdout } = run(['--stage', 'dev', '--out', out]);
     // Assess
@@ -38,9 +52,18 @@ describe('wcbr smartbill keys', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
     expect(privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    const printed = /"(-----BEGIN PUBLIC KEY-----[^"]+)"/.exec(stdout)?.[1];
-    expect(printed).toBeDefined();
-    const publicPem = JSON.parse(`"${printed}"`) as string;
+    const publicFile = smartBillPublicKeyFile(root, 'dev');
+    expect(stdout).toContain(publicFile);
+    const publicPem = readFileSync(publicFile, 'utf8');
+    // What synth reads for a stage whose cdk.json has no key: this very file.
+    const stages = (
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+        context: { stages: { dev: { smartBill?: object } } };
+      }
+    ).context.stages;
+    const dev = { ...stages.dev, smartBill: { ...stages.dev.smartBill, publicKeyPem: undefined } };
+    const config = withPublicKeyFile(stageConfigNamed({ dev }, 'dev'), root);
+    expect(config.smartBill.publicKeyPem).toBe(publicPem);
     expect(createPublicKey(publicPem).export({ type: 'spki', format: 'der' })).toEqual(
       createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
     );
@@ -71,5 +94,20 @@ describe('wcbr smartbill keys', () => {
     const { code, stderr } = run([]);
     expect(code).toBe(2);
     expect(stderr).toContain('usage: wcbr smartbill keys --stage NAME');
+  });
+
+  it('synth without a key in cdk.json or config/smartbill/ says which command to run, and where the key goes', () => {
+    const stages = (
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+        context: { stages: { dev: { smartBill?: object } } };
+      }
+    ).context.stages;
+    const dev = { ...stages.dev, smartBill: { ...stages.dev.smartBill, publicKeyPem: undefined } };
+    const empty = mkdtempSync(path.join(out, 'fresh-clone-'));
+    const config = withPublicKeyFile(stageConfigNamed({ dev }, 'dev'), empty);
+    expect(config.smartBill.publicKeyPem).toBeUndefined();
+    expect(() => addStage(new App(), config)).toThrow(
+      /run `npx wcbr smartbill keys --stage dev` \(it writes config\/smartbill\/dev\.public\.pem, which synth reads\)/,
+    );
   });
 });

@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
+import { newSmartBillKey } from '../../lambdas/adapters/smartbill-store-s3.js';
+import { pageIdOfKey } from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { type RunningLocalEdge, startLocalEdge } from '../../lambdas/local/edge.js';
+import { MAX_UNLOCK_ATTEMPTS, MemorySmartBillGateStore, newGate } from '../../lambdas/smartbill/gate.js';
 import { PAGE_MESSAGES, renderSmartBill } from '../../lambdas/smartbill/render.js';
-import { freshSaltAndIv } from '../../lambdas/smartbill/seal.js';
+import { freshIv } from '../../lambdas/smartbill/seal.js';
 import { AMOUNT_CASES } from '../unit/smartbill/amount-cases.js';
 import { PATIENT_STRINGS, testPricedBill } from '../unit/smartbill/fixture.js';
 import { leaves } from '../unit/smartbill/page-parts.js';
@@ -12,18 +16,22 @@ import { ARTIFACTS, enterAmount as enter, launchChromium, shownAllowedAmounts } 
 
 /*
  * The SmartBill page in a real browser: Debian's Chromium driven by playwright-core, the page
- * served from a local node:http server on 127.0.0.1 (a secure context, as the CloudFront https URL
- * is, so WebCrypto is there). PBKDF2 with 600,000 iterations takes a noticeable moment in the
- * browser: the test waits for the page's answer, it never sleeps.
+ * served by the local edge on 127.0.0.1 (a secure context, as the CloudFront https URL is, so
+ * WebCrypto is there) under a signed link, its unlock endpoint answered by the edge from a gate
+ * store in memory (the e2e test through the local stack uses DynamoDB Local).
  */
 
 const TOTAL = '2825.00';
 
 const priced = testPricedBill();
-let server: Server;
+let edge: RunningLocalEdge;
 let browser: Browser;
 let pageUrl: string;
+let lockUrl: string;
 const requested: string[] = [];
+const pages = new Map<string, string>();
+const gate = new MemorySmartBillGateStore();
+const EXPIRES = new Date(Date.now() + 86_400_000);
 
 /** The bill's details that must not be readable before the amount: codes, amounts, dates, ids. */
 const secrets = [
@@ -36,7 +44,7 @@ const secrets = [
   ),
 ];
 
-async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+async function openPage(context: BrowserContext, url = pageUrl): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -45,7 +53,7 @@ async function openPage(context: BrowserContext): Promise<{ page: Page; problems
       problems.push(`console: ${message.text()}`);
   });
   page.on('request', (request) => requested.push(request.url()));
-  const response = await page.goto(pageUrl);
+  const response = await page.goto(url);
   expect(response?.status()).toBe(200);
   return { page, problems };
 }
@@ -121,28 +129,48 @@ async function activeId(page: Page): Promise<unknown> {
   return page.evaluate('document.activeElement && document.activeElement.id');
 }
 
+/** Renders and stores one page of the test bill with its gate record; returns its signed link. */
+async function publish(signer: CloudFrontUrlSigner): Promise<string> {
+  const key = newSmartBillKey();
+  const made = newGate({
+    pageId: pageIdOfKey(key),
+    tenantId: 'tenant-a',
+    totalCharge: priced.totals.billed,
+    expiresAt: EXPIRES,
+  });
+  await gate.create(made.record);
+  pages.set(
+    key,
+    await renderSmartBill(priced, {
+      key: made.key,
+      iv: freshIv(),
+      generatedAt: '2026-11-22T10:00:00.000Z',
+      expiresAt: EXPIRES.toISOString(),
+    }),
+  );
+  return signer.signedUrl(key, EXPIRES);
+}
+
 beforeAll(async () => {
-  const html = await renderSmartBill(priced, {
-    ...freshSaltAndIv(),
-    generatedAt: '2026-11-22T10:00:00.000Z',
-    expiresAt: '2026-12-22T10:00:00.000Z',
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  edge = await startLocalEdge({
+    store: { get: async (key) => pages.get(key) ?? null },
+    gate,
+    publicKeys: new Map([['KTESTPAGE0001', publicKey.export({ type: 'spki', format: 'pem' }).toString()]]),
   });
-  server = createServer((request, response) => {
-    if (request.url === '/b/smartbill.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(html);
-    } else {
-      response.writeHead(404).end();
-    }
+  const signer = new CloudFrontUrlSigner({
+    baseUrl: edge.url,
+    keyPairId: 'KTESTPAGE0001',
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/b/smartbill.html`;
+  pageUrl = await publish(signer);
+  lockUrl = await publish(signer);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await edge?.stop();
 });
 
 describe('the SmartBill page in Chromium', () => {
@@ -181,7 +209,7 @@ describe('the SmartBill page in Chromium', () => {
     // A wrong amount: the refusal, in an alert, and nothing revealed.
     await enter(page, '$2,825.01');
     expect(await page.getByRole('alert').innerText()).toBe(
-      "That amount does not match this bill's total charge.",
+      `That amount does not match this bill's total charge. ${PAGE_MESSAGES.attemptsLeft}${MAX_UNLOCK_ATTEMPTS - 1}.`,
     );
     expect(await page.locator('#details').isHidden()).toBe(true);
     expect(await page.locator('#details').innerHTML()).toBe('');
@@ -193,6 +221,13 @@ describe('the SmartBill page in Chromium', () => {
     expect(await page.locator('#details').isVisible()).toBe(true);
     expect(await page.locator('#gate').isHidden()).toBe(true);
     expect(await activeId(page)).toBe('sb-summary');
+    // What a provider sees first: the totals in a sentence, then each line; the rest is behind a disclosure.
+    expect(await page.locator('#sb-summary + p').innerText()).toMatch(
+      /^This bill charged \$2,825\.00 for 11 services/,
+    );
+    expect(await page.locator('#sb-technical').getAttribute('open')).toBeNull();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
+    await page.locator('#sb-technical > summary').click();
 
     // Every line's allowed amount equals the JSON's.
     const shown = await shownAllowedAmounts(page);
@@ -224,10 +259,27 @@ describe('the SmartBill page in Chromium', () => {
     expect(await page.locator('#sb-print').isHidden()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
 
-    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    // The page asked for nothing but itself (no scripts, fonts or images from anywhere).
-    expect(new Set(requested)).toEqual(new Set([pageUrl]));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-technical.png'), fullPage: true });
+    // The wrong amount's 403 is reported by the browser as a console error; nothing else may appear.
+    expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
+    // The page asked for nothing but itself and its unlock endpoint (no scripts, fonts or images).
+    expect(new Set(requested)).toEqual(new Set([pageUrl, pageUrl.replace('.html?', '.unlock?')]));
+    await context.close();
+  });
+
+  it(`locks after ${MAX_UNLOCK_ATTEMPTS} wrong amounts, says so, and then refuses the right one`, async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await openPage(context, lockUrl);
+    expect(await page.locator('#gate').innerText()).toContain(`After ${MAX_UNLOCK_ATTEMPTS} amounts`);
+    for (let i = 1; i <= MAX_UNLOCK_ATTEMPTS; i += 1) await enter(page, `${i}.00`);
+    expect(await page.getByRole('alert').innerText()).toBe(PAGE_MESSAGES.locked);
+    expect(await page.getByLabel('Total charge on the bill').isDisabled()).toBe(true);
+    const reopened = await openPage(context, lockUrl);
+    await enter(reopened.page, TOTAL);
+    expect(await reopened.page.getByRole('alert').innerText()).toBe(PAGE_MESSAGES.locked);
+    expect(await reopened.page.locator('#details').isHidden()).toBe(true);
+    // The browser reports the refusals' 4xx answers as console errors; nothing else may appear.
+    expect(problems.filter((p) => !/status of 40[0-9]|status of 423/.test(p))).toEqual([]);
     await context.close();
   });
 
@@ -243,7 +295,7 @@ describe('the SmartBill page in Chromium', () => {
 
   it('passes the accessibility checks we can make without axe, and fits a phone', async () => {
     const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
+      viewport: { width: 360, height: 780 },
       isMobile: true,
       hasTouch: true,
     });
@@ -263,6 +315,13 @@ describe('the SmartBill page in Chromium', () => {
 
     await enter(page, ' 2825.00 ');
     expect(await page.locator('#details').isVisible()).toBe(true);
+    // The phone layout as a provider first sees it (issue 15: no sideways scrolling at 360 px).
+    const plainOverflow = Number(
+      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+    );
+    expect(plainOverflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png'), fullPage: true });
+    await page.locator('#sb-technical > summary').click();
 
     const report = (await page.evaluate(AUDIT)) as AuditReport;
     expect(report.issues).toEqual([]);
@@ -271,7 +330,6 @@ describe('the SmartBill page in Chromium', () => {
     expect(report.lowest).toBeGreaterThanOrEqual(4.5);
     // Readable on a phone: nothing wider than the screen (the wide table scrolls inside its region).
     expect(report.overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png') });
     expect(problems).toEqual([]);
     await context.close();
   });

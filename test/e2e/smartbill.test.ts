@@ -65,6 +65,27 @@ async function fetchWhenStored(url: string): Promise<Response> {
   }
 }
 
+interface Policy {
+  readonly Statement: ReadonlyArray<{
+    readonly Resource: string;
+    readonly Condition: { readonly DateLessThan: { readonly 'AWS:EpochTime': number } };
+  }>;
+}
+
+/** The custom policy a link carries (CloudFront's URL-safe base64 of its JSON). */
+function policyOf(link: string): Policy {
+  const raw = new URL(link).searchParams.get('Policy') ?? '';
+  const standard = raw.replace(/[-_~]/g, (c) => (c === '-' ? '+' : c === '_' ? '=' : '/'));
+  return JSON.parse(Buffer.from(standard, 'base64').toString('utf8')) as Policy;
+}
+
+/** The same policy, changed, in CloudFront's URL-safe base64. */
+function encodePolicy(policy: Policy): string {
+  return Buffer.from(JSON.stringify(policy))
+    .toString('base64')
+    .replace(/[+=/]/g, (c) => (c === '+' ? '-' : c === '=' ? '_' : '~'));
+}
+
 function keyOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
@@ -106,9 +127,12 @@ describe('SmartBill through the local stack', () => {
     const url = new URL(link);
     expect(url.origin).toBe(stack.smartBill?.edgeUrl);
     expect(keyOf(link)).toMatch(SMARTBILL_KEY_PATTERN);
-    expect([...url.searchParams.keys()].sort()).toEqual(['Expires', 'Key-Pair-Id', 'Signature']);
+    // A custom policy over smartbills/<id>.*: the page and its unlock endpoint (decision 009).
+    expect([...url.searchParams.keys()].sort()).toEqual(['Key-Pair-Id', 'Policy', 'Signature']);
+    const policy = policyOf(link);
     const expiresAt = Date.parse(answer.smartBill?.expiresAt ?? '');
-    expect(Number(url.searchParams.get('Expires'))).toBe(expiresAt / 1000);
+    expect(policy.Statement[0]?.Condition.DateLessThan['AWS:EpochTime']).toBe(expiresAt / 1000);
+    expect(policy.Statement[0]?.Resource).toBe(`${url.origin}${url.pathname.replace(/\.html$/, '.*')}`);
     const days = (expiresAt - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(DEFAULT_SMARTBILL_URL_TTL_DAYS - 0.01);
     expect(days).toBeLessThanOrEqual(DEFAULT_SMARTBILL_URL_TTL_DAYS);
@@ -149,7 +173,7 @@ describe('SmartBill through the local stack', () => {
     for (const amount of amounts) expect(html, amount).not.toContain(amount);
   });
 
-  it('refuses tampered, expired and unsigned links with 403', async () => {
+  it('refuses tampered, expired and unsigned links with 403 and a page that says what to do', async () => {
     await fetchWhenStored(link);
     const url = new URL(link);
     const status = async (href: string) => {
@@ -168,8 +192,30 @@ describe('SmartBill through the local stack', () => {
     expect(await status(flipped.href)).toBe(403);
 
     const later = new URL(link);
-    later.searchParams.set('Expires', String(Number(url.searchParams.get('Expires')) + 86_400));
+    const policy = policyOf(link);
+    const lengthened = {
+      Statement: [
+        {
+          ...policy.Statement[0],
+          Condition: {
+            DateLessThan: {
+              'AWS:EpochTime': (policy.Statement[0]?.Condition.DateLessThan['AWS:EpochTime'] ?? 0) + 86_400,
+            },
+          },
+        },
+      ],
+    } as Policy;
+    later.searchParams.set('Policy', encodePolicy(lengthened));
     expect(await status(later.href)).toBe(403);
+    const wildcard = new URL(link);
+    wildcard.searchParams.set(
+      'Policy',
+      encodePolicy({ Statement: [{ ...lengthened.Statement[0], Resource: '*' }] } as Policy),
+    );
+    expect(await status(wildcard.href)).toBe(403);
+    const refused = await fetch(unsigned);
+    expect(refused.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await refused.text()).toContain('This link is not valid');
 
     const otherPage = new URL(link);
     otherPage.pathname = `/smartbills/${'A'.repeat(32)}.html`;
@@ -202,12 +248,14 @@ describe('SmartBill through the local stack', () => {
     expect(await page.locator('#details').isHidden()).toBe(true);
 
     await enterAmount(page, '1.00');
-    expect(await page.getByRole('alert').innerText()).toBe(PAGE_MESSAGES.mismatch);
+    expect(await page.getByRole('alert').innerText()).toContain(PAGE_MESSAGES.mismatch);
     expect(await page.locator('#details').innerHTML()).toBe('');
 
     const typed = `$${Number(answer.totals.billed).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
     await enterAmount(page, typed);
     expect(await page.locator('#details').isVisible()).toBe(true);
+    // Amounts in plain words first; the line-by-line technical details behind their disclosure.
+    await page.locator('#sb-technical > summary').click();
     const shown = await shownAllowedAmounts(page);
     expect(shown.map((s) => s.value)).toEqual(answer.lines.map((l) => l.allowed));
     const revealed = await page.locator('body').innerText();
@@ -215,5 +263,54 @@ describe('SmartBill through the local stack', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-signed-url.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('unlocks over HTTP under the same link (the gate in DynamoDB Local), counting wrong amounts', async () => {
+    const priced = await price(testBillInput());
+    const own = priced.body.smartBill?.url ?? '';
+    await fetchWhenStored(own);
+    const unlockUrl = own.replace('.html?', '.unlock?');
+    const post = async (amount: string) => {
+      const response = await fetch(unlockUrl, { method: 'POST', body: JSON.stringify({ amount }) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await post('1.00')).toEqual({ status: 403, body: { status: 'mismatch', attemptsLeft: 4 } });
+    const right = await post(priced.body.totals.billed);
+    expect(right.status).toBe(200);
+    expect(typeof right.body.key).toBe('string');
+    // Unsigned: refused before the amount is looked at.
+    expect(
+      (await fetch(unlockUrl.slice(0, unlockUrl.indexOf('?')), { method: 'POST', body: '{}' })).status,
+    ).toBe(403);
+  });
+
+  // Another tenant's 404 is in test/handlers/render-smartbill.test.ts: the local user and machine
+  // client share the local tenant.
+  it('DELETE /v1/smartbills/{id}: the tenant that priced it withdraws the page; the link then says so', async () => {
+    const priced = await price(testBillInput());
+    const own = priced.body.smartBill?.url ?? '';
+    await fetchWhenStored(own);
+    const id = keyOf(own).slice('smartbills/'.length, -'.html'.length);
+    const revoke = async (bearer: string) => {
+      const response = await fetch(`${stack.url}/v1/smartbills/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      expectDocumented('DELETE', '/v1/smartbills/{id}', response.status, body);
+      return { status: response.status, body };
+    };
+    expect((await fetchWhenStored(own)).status).toBe(200);
+    const done = await revoke(token);
+    expect(done).toMatchObject({ status: 200, body: { id, revoked: true } });
+    const withdrawn = await fetch(own);
+    expect(await withdrawn.text()).toContain('This page was withdrawn');
+    const unlocked = await fetch(own.replace('.html?', '.unlock?'), {
+      method: 'POST',
+      body: JSON.stringify({ amount: priced.body.totals.billed }),
+    });
+    expect(unlocked.status).toBe(410);
+    // DELETE is idempotent: withdrawing it again answers the same.
+    expect((await revoke(token)).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { GeoRestriction } from 'aws-cdk-lib/aws-cloudfront';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -29,11 +30,15 @@ interface Built {
 }
 
 /** A bare stack with the site and a role that may write pages, with cdk.json's feature flags. */
-function build(props: Partial<SmartBillSiteProps> = {}, nag = false): Built {
+function build(
+  props: Partial<SmartBillSiteProps> | ((stack: Stack) => Partial<SmartBillSiteProps>) = {},
+  nag = false,
+): Built {
   const app = new App({ context: { ...CDK_JSON_CONTEXT } });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
   const stack = new Stack(app, 'SmartBillTest', { env: { account: '111122223333', region: 'us-east-1' } });
-  const site = new SmartBillSite(stack, 'SmartBill', { publicKeyPem: PUBLIC_KEY_PEM, ...props });
+  const extra = typeof props === 'function' ? props(stack) : props;
+  const site = new SmartBillSite(stack, 'SmartBill', { publicKeyPem: PUBLIC_KEY_PEM, ...extra });
   const writer = new ManagedPolicyRole(stack, 'Writer', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
   });
@@ -242,6 +247,75 @@ describe('SmartBillSite', () => {
     });
   });
 
+  describe('online gate (decision 009)', () => {
+    const built = build((stack) => ({
+      unlock: { logEncryptionKey: new Key(stack, 'LogKey'), logRetention: RetentionDays.ONE_MONTH },
+    }));
+    const distribution = () =>
+      only(built.template, 'AWS::CloudFront::Distribution').DistributionConfig as {
+        CacheBehaviors: Array<Record<string, unknown>>;
+        WebACLId?: unknown;
+      };
+
+    it('keeps gate records in their own table under the site key, TTL at expiry, with no restore path', () => {
+      const table = only(built.template, 'AWS::DynamoDB::Table');
+      expect(table.KeySchema).toEqual([{ AttributeName: 'pageId', KeyType: 'HASH' }]);
+      expect(table.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false });
+    });
+
+    it('routes POST smartbills/*.unlock to the unlock function URL (IAM auth, origin access control) behind the key group', () => {
+      const [behavior, ...others] = distribution().CacheBehaviors;
+      expect(others).toEqual([]);
+      expect(behavior).toMatchObject({
+        PathPattern: 'smartbills/*.unlock',
+        ViewerProtocolPolicy: 'https-only',
+        AllowedMethods: expect.arrayContaining(['POST']),
+        TrustedKeyGroups: [{ Ref: expect.stringMatching(/KeyGroup/) }],
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      });
+      expect(only(built.template, 'AWS::Lambda::Url')).toMatchObject({ AuthType: 'AWS_IAM' });
+      only(built.template, 'AWS::CloudFront::OriginAccessControl', {
+        OriginAccessControlConfig: { OriginAccessControlOriginType: 'lambda' },
+      });
+    });
+
+    it('gives the unlock function UpdateItem on the gate only (no read, scan or delete)', () => {
+      const policies = {
+        ...built.template.findResources('AWS::IAM::Policy'),
+        ...built.template.findResources('AWS::IAM::ManagedPolicy'),
+      };
+      const statements = Object.values(policies).flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown }> } } }).Properties
+            .PolicyDocument.Statement,
+      );
+      const dynamo = statements
+        .flatMap((st) => [st.Action].flat())
+        .filter((a) => String(a).startsWith('dynamodb:'));
+      expect(dynamo).toEqual(['dynamodb:UpdateItem']);
+    });
+
+    it('in us-east-1 puts the distribution behind its own web ACL with a per-client rate rule on unlock', () => {
+      const acl = only(built.template, 'AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+      const rules = acl.Rules as Array<{ Name: string; Statement: Record<string, { Limit?: number }> }>;
+      expect(rules.map((r) => r.Name)).toEqual(['UnlockRatePerClient', 'AwsCommonRules']);
+      expect(rules[0]?.Statement.RateBasedStatement).toMatchObject({ Limit: 100, AggregateKeyType: 'IP' });
+      expect(distribution().WebACLId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/WebAcl/), 'Arn'] });
+    });
+
+    it('outside us-east-1 refuses to make a web ACL (CLOUDFRONT scope lives there) unless given one', () => {
+      const app = new App({ context: { ...CDK_JSON_CONTEXT } });
+      const stack = new Stack(app, 'West', { env: { account: '111122223333', region: 'us-west-2' } });
+      expect(
+        () => new SmartBillSite(stack, 'SmartBill', { publicKeyPem: PUBLIC_KEY_PEM, createWebAcl: true }),
+      ).toThrow(/us-east-1; pass webAclArn/);
+      const site = new SmartBillSite(stack, 'Other', { publicKeyPem: PUBLIC_KEY_PEM });
+      expect(site.webAcl).toBeUndefined();
+    });
+  });
+
   describe('distribution', () => {
     const { template, stack, site } = build();
     const config = () =>
@@ -278,9 +352,9 @@ describe('SmartBillSite', () => {
       expect(JSON.stringify(template.toJSON())).not.toContain('PRIVATE KEY');
     });
 
-    it('redirects to HTTPS, allows GET and HEAD, caches nothing and forwards no query string', () => {
+    it('answers HTTPS only (a redirect would first send the signed URL in clear), allows GET and HEAD, caches nothing, forwards no query string', () => {
       const behavior = config().DefaultCacheBehavior;
-      expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+      expect(behavior.ViewerProtocolPolicy).toBe('https-only');
       expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD']);
       // Managed policy CachingDisabled: TTL 0, no query strings, headers or cookies in the key.
       expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
@@ -407,7 +481,10 @@ describe('SmartBillSite', () => {
       expect(acks.map((a) => `${a.rule.replace(/^annotation::/i, '')} @ ${a.c.node.path}`).sort()).toEqual(
         [
           'AwsSolutions-CFR1 @ SmartBillTest/SmartBill/Distribution',
-          'AwsSolutions-CFR2 @ SmartBillTest/SmartBill/Distribution',
+          'AwsSolutions-DDB3 @ SmartBillTest/SmartBill/Gate',
+          'HIPAA.Security-DynamoDBInBackupPlan @ SmartBillTest/SmartBill/Gate',
+          'HIPAA.Security-DynamoDBPITREnabled @ SmartBillTest/SmartBill/Gate',
+          'HIPAA.Security-WAFv2LoggingEnabled @ SmartBillTest/SmartBill/WebAcl',
           'AwsSolutions-CFR4 @ SmartBillTest/SmartBill/Distribution',
           'HIPAA.Security-S3BucketReplicationEnabled @ SmartBillTest/SmartBill/Resource',
           'HIPAA.Security-S3BucketReplicationEnabled @ SmartBillTest/SmartBill/AccessLogs',

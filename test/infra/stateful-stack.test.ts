@@ -163,9 +163,11 @@ describe('stateful stack', () => {
     });
 
     it('runs the pre-token-generation trigger with the V2_0 event on Node.js 22, arm64', () => {
+      // The stack's other function is the SmartBill unlock endpoint (decision 009).
       const [fnId] = only('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
+        Description: 'Adds the scopes of the user groups to access tokens',
       });
       template.hasResourceProperties('AWS::Cognito::UserPool', {
         LambdaConfig: {

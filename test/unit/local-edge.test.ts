@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
 import { newSmartBillKey } from '../../lambdas/adapters/smartbill-store-s3.js';
 import {
+  pageIdOfKey,
   SMARTBILL_CACHE_CONTROL,
   SMARTBILL_CONTENT_SECURITY_POLICY,
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { UnlockRateLimiter } from '../../lambdas/handlers/shared/smartbill-unlock.js';
 import {
   cannedPolicy,
   type EdgeDecision,
@@ -19,7 +21,9 @@ import {
   loadOrCreateLocalSigningKey,
   type RunningLocalEdge,
   startLocalEdge,
+  wildcardMatches,
 } from '../../lambdas/local/edge.js';
+import { MemorySmartBillGateStore, newGate } from '../../lambdas/smartbill/gate.js';
 
 /** The edge's clock: tests move it to check expiry. */
 let now = new Date('2026-11-22T12:00:00Z');
@@ -34,6 +38,10 @@ let edge: RunningLocalEdge;
 const pages = new Map<string, string>();
 const decisions: EdgeDecision[] = [];
 let storedKey: string;
+const gate = new MemorySmartBillGateStore();
+let pageKeyBase64: string;
+/** The gated page's total charge (any amount: the gate test covers the forms). */
+const TOTAL = '1234.56';
 
 function generate(): { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -69,7 +77,7 @@ interface Reply {
 }
 
 /** A raw HTTP request (fetch cannot set Host, and would normalise the URL). */
-function get(url: string, options: { method?: string; host?: string } = {}): Promise<Reply> {
+function get(url: string, options: { method?: string; host?: string; body?: string } = {}): Promise<Reply> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -94,7 +102,7 @@ function get(url: string, options: { method?: string; host?: string } = {}): Pro
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
@@ -114,8 +122,18 @@ beforeAll(async () => {
   otherKey = { keyPairId: 'K2JCJMDEHXQW5F', privateKeyPem: other.privateKeyPem };
   storedKey = newSmartBillKey();
   pages.set(storedKey, PAGE);
+  const created = newGate({
+    pageId: pageIdOfKey(storedKey),
+    tenantId: 'tenant-a',
+    totalCharge: TOTAL,
+    expiresAt: EXPIRES,
+  });
+  await gate.create(created.record);
+  pageKeyBase64 = Buffer.from(created.key).toString('base64');
   edge = await startLocalEdge({
     store: { get: async (key) => pages.get(key) ?? null },
+    gate,
+    limiter: new UnlockRateLimiter(8, 60_000),
     publicKeys: new Map([
       [signingKey.keyPairId, signingKey.publicKeyPem],
       [otherKey.keyPairId, other.publicKeyPem],
@@ -155,7 +173,8 @@ describe('local edge', () => {
         privateKeyPem: signingKey.privateKeyPem,
       });
       const url = linker.signedUrl(storedKey, EXPIRES);
-      expect(url.startsWith(`${edge.url}/${storedKey}?Expires=${EXPIRES.getTime() / 1000}&`)).toBe(true);
+      // A custom policy: the page and its unlock endpoint under one signature (decision 009).
+      expect(url.startsWith(`${edge.url}/${storedKey}?Policy=`)).toBe(true);
       expect(new URL(url).searchParams.get('Key-Pair-Id')).toBe(signingKey.keyPairId);
       expect((await get(url)).status).toBe(200);
     });
@@ -244,7 +263,9 @@ describe('local edge', () => {
       expect(existing.status).toBe(403);
       expect(missing.status).toBe(403);
       expect(existing.body).toBe(missing.body);
-      expect(existing.body).not.toContain('SmartBill');
+      // A plain page that says what to do (issue 15), nothing of the page itself.
+      expect(existing.body).toContain('This link is not valid');
+      expect(existing.body).not.toContain('one line');
     });
 
     it('refuses a URL that lacks one of the three parameters', async () => {
@@ -293,6 +314,70 @@ describe('local edge', () => {
 
     it('is 404 for a path that is no page key at all', async () => {
       expect((await get(sign(`${edge.url}/smartbills/../state.json`))).status).toBe(404);
+    });
+  });
+
+  describe('the unlock endpoint (POST smartbills/<id>.unlock under the page link)', () => {
+    const linked = () =>
+      new CloudFrontUrlSigner({
+        baseUrl: edge.url,
+        keyPairId: signingKey.keyPairId,
+        privateKeyPem: signingKey.privateKeyPem,
+      }).signedUrl(storedKey, EXPIRES);
+    const unlockUrl = (url: string) => url.replace('.html?', '.unlock?');
+    const post = (url: string, amount: string) =>
+      get(url, { method: 'POST', body: JSON.stringify({ amount }) });
+
+    it('answers the key for the right amount under the page link, and the page under the same link', async () => {
+      const url = linked();
+      expect((await get(url)).status).toBe(200);
+      const reply = await post(unlockUrl(url), '$1,234.56');
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toEqual({ status: 'open', key: pageKeyBase64 });
+      expect(reply.headers['cache-control']).toMatch(/no-store/);
+    });
+
+    it('refuses an unsigned or tampered request before looking at the amount (403, HTML)', async () => {
+      const url = unlockUrl(linked());
+      const unsigned = await post(url.slice(0, url.indexOf('?')), TOTAL);
+      expect(unsigned.status).toBe(403);
+      expect(unsigned.headers['content-type']).toMatch(/text\/html/);
+      expect((await post(withParam(url, 'Signature', 'AAAA'), TOTAL)).status).toBe(403);
+      expect(gate.peek(pageIdOfKey(storedKey))?.attempts).toBe(0);
+    });
+
+    it("refuses one page's link for another page's unlock endpoint, and a canned link for the page alone", async () => {
+      const other = newSmartBillKey();
+      const url = unlockUrl(linked()).replace(pageIdOfKey(storedKey), pageIdOfKey(other));
+      expect((await post(url, TOTAL)).status).toBe(403);
+      // A canned policy names one resource: the page's canned link does not open its unlock endpoint.
+      expect((await post(unlockUrl(sign(pageUrl())), TOTAL)).status).toBe(403);
+    });
+
+    it('answers 403 with the tries left for a wrong amount, 400 for no amount', async () => {
+      const url = unlockUrl(linked());
+      const wrong = await post(url, '1.00');
+      expect([wrong.status, JSON.parse(wrong.body).status]).toEqual([403, 'mismatch']);
+      expect((await get(url, { method: 'POST', body: 'nope' })).status).toBe(400);
+      // Give the attempt back for the next tests.
+      expect((await post(url, TOTAL)).status).toBe(200);
+    });
+
+    it('limits one client to its rate (429 with Retry-After)', async () => {
+      const url = unlockUrl(linked());
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i += 1) statuses.push((await post(url, TOTAL)).status);
+      expect(statuses).toContain(429);
+      expect(decisions).toContain('rate-limited');
+    });
+  });
+
+  describe('custom policy resources', () => {
+    it('match * as any run and ? as one character, everything else literally', () => {
+      expect(wildcardMatches('https://h/smartbills/abc.*', 'https://h/smartbills/abc.unlock')).toBe(true);
+      expect(wildcardMatches('https://h/smartbills/abc.*', 'https://h/smartbills/abcd.html')).toBe(false);
+      expect(wildcardMatches('https://h/a?c', 'https://h/abc')).toBe(true);
+      expect(wildcardMatches('https://h/a.c', 'https://h/abc')).toBe(false);
     });
   });
 

@@ -18,6 +18,7 @@ import {
   ReconDeletedAnswerSchema,
   ReconSequenceAnswerSchema,
   ReconSummaryAnswerSchema,
+  SmartBillRevokedAnswerSchema,
 } from '../shared/response-schemas.js';
 import { RESOURCE_SERVER_ID, ROUTES, SCOPE_DESCRIPTIONS } from '../shared/routes.js';
 
@@ -38,6 +39,7 @@ export const RESPONSE_SCHEMAS = {
   ReconSummary: ReconSummaryAnswerSchema,
   ReconSequence: ReconSequenceAnswerSchema,
   ReconDeleted: ReconDeletedAnswerSchema,
+  SmartBillRevoked: SmartBillRevokedAnswerSchema,
   Health: HealthAnswerSchema,
   OpenApiDocument: OpenApiAnswerSchema,
   Error: ErrorBodySchema,
@@ -73,6 +75,7 @@ export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   GetRecon: 'ReconSummary',
   GetReconSequence: 'ReconSequence',
   DeleteRecon: 'ReconDeleted',
+  RevokeSmartBill: 'SmartBillRevoked',
   Health: 'Health',
   OpenApi: 'OpenApiDocument',
 };
@@ -243,6 +246,20 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
               : 'Deleted: every sequence and the pointer, with the encrypted data keys stored in them',
           ok,
         ),
+        ...errorResponses([400, ...auth, 404]),
+      };
+    } else if (route.id === 'RevokeSmartBill') {
+      operation.parameters = [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' },
+          description: 'The page id: the 32 characters between smartbills/ and .html in the link',
+        },
+      ];
+      operation.responses = {
+        '200': answer('Withdrawn: the page key is deleted and the link shows a withdrawn notice', ok),
         ...errorResponses([400, ...auth, 404]),
       };
     } else {

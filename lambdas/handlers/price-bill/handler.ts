@@ -15,6 +15,7 @@ import { logFailure, loggableCodes, loggableJurisdiction, loggableRequestId } fr
 import { recordPricedBill } from '../shared/observability.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
 import type { SmartBillLink } from '../shared/smartbill-service.js';
+import { type TokenClaims, tenantOf } from '../shared/tenant.js';
 
 const index = openFeeIndex();
 /** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
@@ -60,7 +61,11 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
     let smartBill: SmartBillLink;
     try {
-      smartBill = await smartBills.link(priced, { qrCode: event.qrCode === true });
+      smartBill = await smartBills.link(priced, {
+        qrCode: event.qrCode === true,
+        // The tenant that may revoke the page (DELETE /v1/smartbills/{id}); from the token only.
+        tenantId: tenantOf((event.requestContext?.authorizer as { claims?: TokenClaims } | null)?.claims),
+      });
     } catch (error) {
       // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
       logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);

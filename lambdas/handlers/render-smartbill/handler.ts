@@ -1,15 +1,16 @@
 import { decodeRenderEvent } from '../../adapters/smartbill-publisher-lambda.js';
 import { loggableJurisdiction, loggableRequestId, logRequest } from '../shared/logger.js';
 import { recordSmartBillRendererFailure } from '../shared/observability.js';
-import { smartBillStoreFrom } from '../shared/smartbill-deps.js';
+import { smartBillRenderPortsFrom } from '../shared/smartbill-deps.js';
 import { renderAndStore } from '../shared/smartbill-service.js';
 import { traced } from '../shared/tracing.js';
 
-const store = smartBillStoreFrom(process.env, traced);
+const ports = smartBillRenderPortsFrom(process.env, traced);
 
 /**
  * The SmartBill renderer (invoked asynchronously by the pricing function, one event a page):
- * renders the page under PBKDF2 and stores it under the key the link already names. A thrown
+ * makes the page's random key and gate record, renders the page sealed under that key and stores
+ * it under the key the link already names. A thrown
  * error makes Lambda retry the event twice, then send it to the failure destination.
  *
  * @param event - a render event (`encodeRenderEvent`)
@@ -20,7 +21,7 @@ export async function handler(event: unknown, context: { readonly awsRequestId: 
   let job: ReturnType<typeof decodeRenderEvent>;
   try {
     job = decodeRenderEvent(event);
-    await renderAndStore(store, job);
+    await renderAndStore(ports, job);
   } catch (error) {
     // Counted here, where Lambda's retries still follow; the dead-letter queue alarm sees the rest.
     recordSmartBillRendererFailure();

@@ -35,6 +35,8 @@ export const LOG_ROUTES = [
   'OpenApi',
   'RenderSmartBill',
   'SmartBillRender',
+  'UnlockSmartBill',
+  'RevokeSmartBill',
 ] as const;
 export type LogRoute = (typeof LOG_ROUTES)[number];
 

@@ -173,6 +173,16 @@ export const ReconDeletedAnswerSchema = v.strictObject({
   ),
 });
 
+/** `DELETE /v1/smartbills/{id}` 200. */
+export const SmartBillRevokedAnswerSchema = v.strictObject({
+  requestId,
+  id: v.pipe(
+    v.string(),
+    v.description('The page id: the 32 characters between smartbills/ and .html in its link'),
+  ),
+  revoked: v.literal(true),
+});
+
 /** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
 export const ErrorBodySchema = v.strictObject({
   statusCode: integer,

@@ -87,6 +87,8 @@ export interface RouteDefinition {
   readonly recon?: ReconAccess;
   /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
   readonly smartBill?: true;
+  /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
+  readonly smartBillRevoke?: true;
   /**
    * Scopes any one of which authorises the call; empty means no authentication and no API key,
    * for the routes that hold no data (health, and the OpenAPI document, which a client needs
@@ -230,6 +232,18 @@ export const ROUTES: readonly RouteDefinition[] = [
     usesFeeIndex: false,
     hot: false,
     summary: 'Delete a Recon: every sequence and the encrypted data keys stored with them',
+  },
+  {
+    id: 'RevokeSmartBill',
+    method: 'DELETE',
+    path: '/v1/smartbills/{id}',
+    entry: 'lambdas/handlers/revoke-smartbill/handler.ts',
+    smartBillRevoke: true,
+    // The tenant that priced the bill may withdraw its page (issue 15); the tenant comes from the token.
+    scopes: [SCOPES.billsPrice],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'Withdraw a SmartBill page: its link shows a withdrawn notice and no copy of it opens again',
   },
   {
     id: 'Health',

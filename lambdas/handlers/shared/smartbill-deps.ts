@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -7,6 +8,7 @@ import {
   CloudFrontUrlSigner,
   loadSigningKeyFromSecretsManager,
 } from '../../adapters/cloudfront-url-signer.js';
+import { DynamoDbSmartBillGateStore } from '../../adapters/smartbill-gate-dynamodb.js';
 import { BackgroundSmartBillPublisher } from '../../adapters/smartbill-publisher-background.js';
 import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lambda.js';
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
@@ -38,6 +40,10 @@ export const SMARTBILL_ENV = {
   signingKeySecretId: 'SMARTBILL_SIGNING_KEY_SECRET_ID',
   /** Instead of the secret: the local signing key file (`npm start`; JSON with `privateKeyPem`). */
   signingKeyFile: 'SMARTBILL_SIGNING_KEY_FILE',
+  /** The gate table (page keys, attempts, revocation): the renderer, unlock and revoke functions. */
+  gateTable: 'SMARTBILL_GATE_TABLE',
+  /** Local DynamoDB endpoint of the gate table (DynamoDB Local); unset in AWS. */
+  gateEndpoint: 'SMARTBILL_GATE_ENDPOINT',
   /** Days a link is valid (default 30). */
   urlTtlDays: 'SMARTBILL_URL_TTL_DAYS',
   /** The renderer function (AWS). Unset: pages are rendered in the background of this process. */
@@ -107,6 +113,36 @@ export function smartBillStoreFrom(
   });
 }
 
+/**
+ * The gate store the environment names (DynamoDB; locally DynamoDB Local at its endpoint).
+ *
+ * @param env - the environment
+ * @returns the store
+ */
+export function smartBillGateFrom(env: NodeJS.ProcessEnv): DynamoDbSmartBillGateStore {
+  const endpoint = env[SMARTBILL_ENV.gateEndpoint];
+  return new DynamoDbSmartBillGateStore({
+    client: new DynamoDBClient(endpoint ? { endpoint } : {}),
+    tableName: required(env, SMARTBILL_ENV.gateTable),
+  });
+}
+
+/**
+ * The page store and gate store a renderer needs.
+ *
+ * @param env - the environment
+ * @returns both stores
+ */
+export function smartBillRenderPortsFrom(
+  env: NodeJS.ProcessEnv,
+  wrapClient: <T>(client: T) => T = (client) => client,
+): {
+  readonly store: S3SmartBillStore;
+  readonly gate: DynamoDbSmartBillGateStore;
+} {
+  return { store: smartBillStoreFrom(env, wrapClient), gate: smartBillGateFrom(env) };
+}
+
 function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   const secretId = env[SMARTBILL_ENV.signingKeySecretId];
   if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
@@ -130,11 +166,11 @@ function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
 
 /** Renders and stores before returning: the fallback for a page too large to hand over. */
 function inlinePublisher(env: NodeJS.ProcessEnv): SmartBillPublisher {
-  let store: S3SmartBillStore | undefined;
+  let ports: ReturnType<typeof smartBillRenderPortsFrom> | undefined;
   return {
     publish: async (job: SmartBillRenderJob) => {
-      store ??= smartBillStoreFrom(env);
-      await renderAndStore(store, job);
+      ports ??= smartBillRenderPortsFrom(env);
+      await renderAndStore(ports, job);
     },
   };
 }
@@ -150,9 +186,9 @@ function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
   }
   // In Lambda a background render would freeze with the process after the answer: refused there.
   refuseLocalFallback(env, 'the background renderer', SMARTBILL_ENV.rendererFunction);
-  const store = smartBillStoreFrom(env);
+  const ports = smartBillRenderPortsFrom(env);
   return new BackgroundSmartBillPublisher({
-    run: (job) => renderAndStore(store, job),
+    run: (job) => renderAndStore(ports, job),
     // The key is the page's capability and the bill is not for logs: the error's name only.
     onError: (error) => {
       recordSmartBillRendererFailure();
@@ -168,7 +204,10 @@ export interface SmartBillLinks {
    * @param options - `qrCode` as the request asked
    * @returns the link for the answer's `smartBill`
    */
-  link(priced: PricedBill, options: { readonly qrCode?: boolean }): Promise<SmartBillLink>;
+  link(
+    priced: PricedBill,
+    options: { readonly qrCode?: boolean; readonly tenantId?: string | null },
+  ): Promise<SmartBillLink>;
 }
 
 /**

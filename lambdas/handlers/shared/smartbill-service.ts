@@ -1,13 +1,16 @@
 import type { PricedBill } from '../../engine/priced-bill.js';
+import { newGate, PAGE_ID_PATTERN, type SmartBillGateStore } from '../../smartbill/gate.js';
 import { qrCodeSvg } from '../../smartbill/qr.js';
 import { renderSmartBill } from '../../smartbill/render.js';
-import { freshSaltAndIv } from '../../smartbill/seal.js';
+import { freshIv } from '../../smartbill/seal.js';
+import { statusPage } from '../../smartbill/status-page.js';
 import type {
   SmartBillLinker,
   SmartBillPublisher,
   SmartBillRenderJob,
   SmartBillStore,
 } from './smartbill-ports.js';
+import { pageIdOfKey, SMARTBILL_KEY_PREFIX } from './smartbill-ports.js';
 
 /**
  * The SmartBill use cases (issue 7): give a priced bill its link, and turn a render job into a
@@ -50,7 +53,7 @@ const DAY_MS = 86_400_000;
 export async function linkSmartBill(
   deps: SmartBillLinkDependencies,
   priced: PricedBill,
-  options: { readonly qrCode?: boolean } = {},
+  options: { readonly qrCode?: boolean; readonly tenantId?: string | null } = {},
 ): Promise<SmartBillLink> {
   const now = deps.now();
   // Whole seconds, so the expiry the answer states is exactly the one the signature holds.
@@ -58,26 +61,63 @@ export async function linkSmartBill(
   const key = deps.newKey();
   const url = deps.linker.signedUrl(key, expires);
   const expiresAt = expires.toISOString();
-  await deps.publisher.publish({ key, priced, generatedAt: now.toISOString(), expiresAt });
+  await deps.publisher.publish({
+    key,
+    priced,
+    generatedAt: now.toISOString(),
+    expiresAt,
+    // A caller without a tenant (a person in no tenant group) gets a page nobody can revoke.
+    tenantId: options.tenantId ?? '',
+  });
   return { url, expiresAt, ...(options.qrCode === true ? { qrCodeSvg: await qrCodeSvg(url) } : {}) };
 }
 
 /**
- * Renders a job's page (fresh random salt and IV) and stores it under the job's key.
+ * Makes a job's page: a random page key and its gate record (stored first: a page without its
+ * record could never open, a record without its page opens nothing), then the page sealed under
+ * that key, stored under the job's key. Costs microseconds of key material and the two writes.
  *
- * @param store - where pages are kept
+ * @param ports - where pages and gate records are kept
  * @param job - the page to make
  * @returns the stored page's size in bytes
  */
 export async function renderAndStore(
-  store: Pick<SmartBillStore, 'putAt'>,
+  ports: { readonly store: Pick<SmartBillStore, 'putAt'>; readonly gate: Pick<SmartBillGateStore, 'create'> },
   job: SmartBillRenderJob,
 ): Promise<number> {
+  const gate = newGate({
+    pageId: pageIdOfKey(job.key),
+    tenantId: job.tenantId ?? '',
+    totalCharge: job.priced.totals.billed,
+    expiresAt: new Date(job.expiresAt),
+  });
   const html = await renderSmartBill(job.priced, {
-    ...freshSaltAndIv(),
+    key: gate.key,
+    iv: freshIv(),
     generatedAt: job.generatedAt,
     expiresAt: job.expiresAt,
   });
-  await store.putAt(job.key, html);
+  await ports.gate.create(gate.record);
+  await ports.store.putAt(job.key, html);
   return Buffer.byteLength(html, 'utf8');
+}
+
+/**
+ * Revokes a page for the tenant that priced it: the gate record loses its key (no copy of the page
+ * opens again) and the stored page is replaced by one that says it was withdrawn.
+ *
+ * @param ports - the gate store and the page store
+ * @param pageId - the page's id (the `{id}` of `DELETE /v1/smartbills/{id}`)
+ * @param tenantId - the caller's tenant, from the token
+ * @returns false when the tenant has no page with that id (answered 404)
+ */
+export async function revokeSmartBill(
+  ports: { readonly store: Pick<SmartBillStore, 'putAt'>; readonly gate: Pick<SmartBillGateStore, 'revoke'> },
+  pageId: string,
+  tenantId: string,
+): Promise<boolean> {
+  if (!PAGE_ID_PATTERN.test(pageId)) return false;
+  if (!(await ports.gate.revoke(pageId, tenantId))) return false;
+  await ports.store.putAt(`${SMARTBILL_KEY_PREFIX}${pageId}.html`, statusPage('revoked'));
+  return true;
 }

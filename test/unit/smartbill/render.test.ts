@@ -3,12 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import { normaliseTypedAmount } from '../../../lambdas/smartbill/amount.js';
 import { renderDetailsFragment } from '../../../lambdas/smartbill/fragment.js';
+import { newGate } from '../../../lambdas/smartbill/gate.js';
 import {
   PAGE_CONTENT_SECURITY_POLICY,
   PAGE_MESSAGES,
   renderSmartBill,
 } from '../../../lambdas/smartbill/render.js';
-import { freshSaltAndIv, SmartBillSealError, unseal } from '../../../lambdas/smartbill/seal.js';
+import { freshIv, SmartBillSealError, unseal } from '../../../lambdas/smartbill/seal.js';
 import { AMOUNT_CASES } from './amount-cases.js';
 import { PATIENT_STRINGS, TEST_PATIENT, testBillInput, testPricedBill } from './fixture.js';
 import { leaves, type PageParts, pageParts } from './page-parts.js';
@@ -20,6 +21,17 @@ const priced = testPricedBill();
 let html: string;
 let parts: PageParts;
 let fragment: string;
+let pageKey: Uint8Array;
+
+/** A page key and gate of the tests' bill (total charge 2825.00, from its example's charges). */
+function gateOfTestBill() {
+  return newGate({
+    pageId: 'P'.repeat(32),
+    tenantId: 'tenant-a',
+    totalCharge: priced.totals.billed,
+    expiresAt: new Date(EXPIRES_AT),
+  });
+}
 
 /** Whether `text` contains `value` as a whole number (not inside a longer one). */
 function containsNumber(text: string, value: string): boolean {
@@ -28,13 +40,15 @@ function containsNumber(text: string, value: string): boolean {
 }
 
 beforeAll(async () => {
+  pageKey = gateOfTestBill().key;
   html = await renderSmartBill(priced, {
-    ...freshSaltAndIv(),
+    key: pageKey,
+    iv: freshIv(),
     generatedAt: GENERATED_AT,
     expiresAt: EXPIRES_AT,
   });
   parts = pageParts(html);
-  fragment = await unseal(parts.sealed, '2825.00');
+  fragment = await unseal(parts.sealed, pageKey);
 });
 
 describe('renderSmartBill', () => {
@@ -65,18 +79,19 @@ describe('renderSmartBill', () => {
       expect(parts.shell).not.toContain('EXAMPLE-1002');
     });
 
-    it('carries the details only as base64 ciphertext with the parameters needed to open it', () => {
-      expect(Object.keys(parts.sealed).sort()).toEqual(
-        ['cipher', 'ciphertext', 'compression', 'iterations', 'iv', 'kdf', 'salt', 'v'].sort(),
-      );
-      expect(parts.sealed).toMatchObject({
-        v: 1,
-        kdf: 'PBKDF2-SHA256',
-        cipher: 'AES-256-GCM',
-        iterations: 600_000,
-      });
-      for (const key of ['salt', 'iv', 'ciphertext'] as const) {
+    it('carries the details only as base64 ciphertext and its IV: no key, no salt, nothing to test a guess with', () => {
+      expect(Object.keys(parts.sealed).sort()).toEqual(['cipher', 'ciphertext', 'compression', 'iv', 'v']);
+      expect(parts.sealed).toMatchObject({ v: 2, cipher: 'AES-256-GCM' });
+      for (const key of ['iv', 'ciphertext'] as const) {
         expect(parts.sealed[key]).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+      }
+      const keyText = Buffer.from(pageKey);
+      for (const form of [
+        keyText.toString('base64'),
+        keyText.toString('base64url'),
+        keyText.toString('hex'),
+      ]) {
+        expect(html).not.toContain(form);
       }
     });
 
@@ -110,20 +125,55 @@ describe('renderSmartBill', () => {
     });
   });
 
-  describe('the details open with the total charge in every accepted form', () => {
-    it.each(
-      AMOUNT_CASES.filter(([, n]) => n === '2825.00')
-        .map(([t]) => t)
-        .concat(['2825.00', '$2,825.00', ' $2825.00 ', '2,825']),
-    )('opens with %j (normalised as the page does)', async (typed) => {
-      const amount = normaliseTypedAmount(typed);
-      expect(amount).toBe('2825.00');
-      expect(await unseal(parts.sealed, amount as string)).toBe(fragment);
+  describe('the details open only with the page key, which the page does not hold', () => {
+    it('opens with the key and with no other', async () => {
+      expect(await unseal(parts.sealed, pageKey)).toBe(fragment);
+      await expect(unseal(parts.sealed, gateOfTestBill().key)).rejects.toThrow();
     });
 
-    it('does not open with a near miss', async () => {
-      await expect(unseal(parts.sealed, '2825.01')).rejects.toThrow();
-      await expect(unseal(parts.sealed, '282.50')).rejects.toThrow();
+    it('the amount the gate checks is the bill total, in every accepted form (the unlock test checks the rest)', () => {
+      for (const typed of AMOUNT_CASES.filter(([, n]) => n === '2825.00')
+        .map(([t]) => t)
+        .concat(['$2,825.00', '2,825'])) {
+        expect(normaliseTypedAmount(typed)).toBe(normaliseTypedAmount(priced.totals.billed));
+      }
+    });
+  });
+
+  describe('the details read first in plain words (issue 15: for the provider who reads it)', () => {
+    const plain = () => fragment.slice(0, fragment.indexOf('<details id="sb-technical">'));
+
+    it('open with the totals and every line billed and allowed, dates as people write them', () => {
+      expect(plain()).toContain('This bill charged $<data value="2825.00">2,825.00</data> for 11 services');
+      expect(plain()).toContain(
+        'from <time datetime="2019-05-01">May 1, 2019</time> to <time datetime="2025-06-12">June 12, 2025</time>',
+      );
+      expect(plain()).toContain('The amount allowed is <strong>$<data value="658.87">658.87</data></strong>');
+      expect(plain().match(/<tr>/g)?.length).toBe(priced.lines.length + 1);
+      expect(plain()).not.toMatch(/\d{4}-\d{2}-\d{2}<|>\d{4}-\d{2}-\d{2}/);
+    });
+
+    it('give each reduction its reason and regulation link, and say how to question it', () => {
+      const line6 = priced.lines[5];
+      const reduction = line6?.adjustments.find((a) => a.regulation !== undefined && a.amount !== '0.00');
+      expect(reduction).toBeDefined();
+      expect(plain()).toContain(`<a href="${reduction?.regulation?.url}" rel="noreferrer noopener">`);
+      expect(plain()).toContain('Questions or disagreement: contact');
+    });
+
+    it('keep internal identifiers (method ids, edition ids, rule ids, input names) behind the disclosure', () => {
+      for (const raw of [
+        'rbrvs',
+        'medicare<',
+        'pfs-rvu/',
+        'pctcIndicator',
+        'BR-MULTIPLE-PROCEDURE',
+        'workRvu',
+      ]) {
+        expect(plain(), raw).not.toContain(raw);
+      }
+      expect(fragment).toMatch(/<details id="sb-technical"><summary>Technical details[^<]*<\/summary>/);
+      expect(fragment).toContain('pfs-rvu/2025');
     });
   });
 
@@ -250,7 +300,8 @@ describe('renderSmartBill', () => {
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain(`script-src ${hash(parts.script)};`);
       expect(csp).toContain(`style-src ${hash(parts.style)};`);
-      for (const d of ["img-src 'none'", "connect-src 'none'", "base-uri 'none'", "form-action 'none'"]) {
+      // connect-src 'self': the page's one request is its own unlock endpoint.
+      for (const d of ["img-src 'none'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'"]) {
         expect(csp).toContain(d);
       }
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
@@ -274,34 +325,24 @@ describe('renderSmartBill', () => {
   });
 
   describe('rejection', () => {
-    it.each([599_999, 100_000, 1])('refuses %d PBKDF2 iterations', async (iterations) => {
+    it('refuses a key that is not 32 bytes and an IV that is not 12', async () => {
       await expect(
-        renderSmartBill(priced, { ...freshSaltAndIv(), iterations, generatedAt: GENERATED_AT }),
+        renderSmartBill(priced, { key: new Uint8Array(16), iv: freshIv(), generatedAt: GENERATED_AT }),
       ).rejects.toThrow(SmartBillSealError);
-    });
-
-    it('refuses a reused-looking short salt', async () => {
       await expect(
-        renderSmartBill(priced, {
-          salt: new Uint8Array(8),
-          iv: new Uint8Array(12),
-          generatedAt: GENERATED_AT,
-        }),
-      ).rejects.toThrow(/salt/);
+        renderSmartBill(priced, { key: pageKey, iv: new Uint8Array(8), generatedAt: GENERATED_AT }),
+      ).rejects.toThrow(/IV/);
     });
   });
 
-  it('gives every page its own salt, IV and ciphertext', async () => {
+  it('gives every page its own key, IV and ciphertext', async () => {
+    const key = gateOfTestBill().key;
     const again = pageParts(
-      await renderSmartBill(priced, {
-        ...freshSaltAndIv(),
-        generatedAt: GENERATED_AT,
-        expiresAt: EXPIRES_AT,
-      }),
+      await renderSmartBill(priced, { key, iv: freshIv(), generatedAt: GENERATED_AT, expiresAt: EXPIRES_AT }),
     );
-    expect(again.sealed.salt).not.toBe(parts.sealed.salt);
     expect(again.sealed.iv).not.toBe(parts.sealed.iv);
     expect(again.sealed.ciphertext).not.toBe(parts.sealed.ciphertext);
-    expect(await unseal(again.sealed, '2825.00')).toBe(fragment);
+    expect(await unseal(again.sealed, key)).toBe(fragment);
+    await expect(unseal(again.sealed, pageKey)).rejects.toThrow();
   });
 });

@@ -9,8 +9,10 @@ import type {
 import {
   linkSmartBill,
   renderAndStore,
+  revokeSmartBill,
   type SmartBillLinkDependencies,
 } from '../../../lambdas/handlers/shared/smartbill-service.js';
+import { MemorySmartBillGateStore, unlockPage } from '../../../lambdas/smartbill/gate.js';
 import { qrCodeSvg } from '../../../lambdas/smartbill/qr.js';
 import { unseal } from '../../../lambdas/smartbill/seal.js';
 import { PATIENT_STRINGS, testPricedBill } from './fixture.js';
@@ -78,7 +80,7 @@ describe('linkSmartBill', () => {
     const d = deps();
     const link = await linkSmartBill(d, priced);
     expect(d.publisher.jobs).toEqual([
-      { key: KEY, priced, generatedAt: '2026-11-22T10:00:00.750Z', expiresAt: link.expiresAt },
+      { key: KEY, priced, generatedAt: '2026-11-22T10:00:00.750Z', expiresAt: link.expiresAt, tenantId: '' },
     ]);
     expect(link.url).toContain(KEY);
   });
@@ -116,18 +118,33 @@ describe('renderAndStore', () => {
     priced,
     generatedAt: '2026-11-22T10:00:00.750Z',
     expiresAt: '2026-12-22T10:00:00.000Z',
+    tenantId: 'tenant-a',
   };
+  const pageId = KEY.slice('smartbills/'.length, -'.html'.length);
 
-  it('stores the page under the job key, says its size, and the page opens with the total charge', async () => {
+  it('stores the gate record and the page; the page opens with the key the gate releases for the total charge', async () => {
     // Prepare: the bill's total charge is the sum of its line charges (examples/bills/imaging-and-therapy.json)
     const store = new MemoryStore();
+    const gate = new MemorySmartBillGateStore();
     // Act
-    const bytes = await renderAndStore(store, job);
+    const bytes = await renderAndStore({ store, gate }, job);
     // Assess
     expect([...store.pages.keys()]).toEqual([KEY]);
     const html = store.pages.get(KEY) ?? '';
     expect(bytes).toBe(Buffer.byteLength(html, 'utf8'));
-    const details = await unseal(pageParts(html).sealed, priced.totals.billed);
+    expect(gate.peek(pageId)).toMatchObject({
+      tenantId: 'tenant-a',
+      attempts: 0,
+      revoked: false,
+      expiresAt: 1_797_933_600,
+    });
+    const opened = await unlockPage(
+      { store: gate, now: () => new Date('2026-11-23T00:00:00Z') },
+      pageId,
+      priced.totals.billed,
+    );
+    if (opened.status !== 'open') throw new Error(`not opened: ${opened.status}`);
+    const details = await unseal(pageParts(html).sealed, opened.key);
     expect(details).toContain('2026-12-22T10:00:00.000Z');
     expect(details).toContain('2026-11-22T10:00:00.750Z');
     for (const s of PATIENT_STRINGS) {
@@ -136,19 +153,65 @@ describe('renderAndStore', () => {
     }
   });
 
-  it('seals each rendering with a fresh salt and IV, so two pages of one bill share no ciphertext', async () => {
+  it('the stored page alone reveals nothing: no key, no amount, and a wrong key does not open it', async () => {
     const store = new MemoryStore();
-    await renderAndStore(store, job);
+    const gate = new MemorySmartBillGateStore();
+    await renderAndStore({ store, gate }, job);
+    const html = store.pages.get(KEY) ?? '';
+    const key = gate.peek(pageId)?.key ?? '';
+    expect(key).not.toBe('');
+    expect(html).not.toContain(key);
+    expect(html).not.toContain(Buffer.from(key, 'base64').toString('hex'));
+    expect(html).not.toMatch(/2,?825\.00|658\.87/);
+    await expect(unseal(pageParts(html).sealed, Buffer.alloc(32))).rejects.toThrow();
+  });
+
+  it('gives each rendering a fresh key and IV, so two pages of one bill share no ciphertext', async () => {
+    const store = new MemoryStore();
+    await renderAndStore({ store, gate: new MemorySmartBillGateStore() }, job);
     const first = pageParts(store.pages.get(KEY) ?? '').sealed;
-    await renderAndStore(store, job);
+    await renderAndStore({ store, gate: new MemorySmartBillGateStore() }, job);
     const second = pageParts(store.pages.get(KEY) ?? '').sealed;
-    expect(second.salt).not.toBe(first.salt);
     expect(second.iv).not.toBe(first.iv);
     expect(second.ciphertext).not.toBe(first.ciphertext);
   });
 
   it('passes a store failure on (Lambda then retries the event)', async () => {
     const store = { putAt: () => Promise.reject(new Error('SlowDown')) };
-    await expect(renderAndStore(store, job)).rejects.toThrow('SlowDown');
+    await expect(renderAndStore({ store, gate: new MemorySmartBillGateStore() }, job)).rejects.toThrow(
+      'SlowDown',
+    );
+  });
+});
+
+describe('revokeSmartBill', () => {
+  const job: SmartBillRenderJob = {
+    key: KEY,
+    priced: testPricedBill(),
+    generatedAt: '2026-11-22T10:00:00.750Z',
+    expiresAt: '2026-12-22T10:00:00.000Z',
+    tenantId: 'tenant-a',
+  };
+  const pageId = KEY.slice('smartbills/'.length, -'.html'.length);
+
+  it('for the tenant that priced it: removes the key and replaces the page with a withdrawn notice', async () => {
+    const store = new MemoryStore();
+    const gate = new MemorySmartBillGateStore();
+    await renderAndStore({ store, gate }, job);
+    expect(await revokeSmartBill({ store, gate }, pageId, 'tenant-a')).toBe(true);
+    expect(gate.peek(pageId)).toMatchObject({ revoked: true });
+    expect(gate.peek(pageId)?.key).toBeUndefined();
+    expect(store.pages.get(KEY)).toContain('This page was withdrawn');
+  });
+
+  it('for another tenant or a malformed id: false (404), and the page is untouched', async () => {
+    const store = new MemoryStore();
+    const gate = new MemorySmartBillGateStore();
+    await renderAndStore({ store, gate }, job);
+    const before = store.pages.get(KEY);
+    expect(await revokeSmartBill({ store, gate }, pageId, 'tenant-b')).toBe(false);
+    expect(await revokeSmartBill({ store, gate }, '../etc', 'tenant-a')).toBe(false);
+    expect(store.pages.get(KEY)).toBe(before);
+    expect(gate.peek(pageId)?.key).toBeDefined();
   });
 });
