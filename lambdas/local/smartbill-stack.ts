@@ -26,6 +26,8 @@ import {
 } from './emulators/dynamodb-local.js';
 import { S3RVER_CREDENTIALS, S3RVER_REGION, s3rverClient, startS3rver } from './emulators/s3rver.js';
 
+/** Where the local gate table (DynamoDB Local's files) lives in the state directory. */
+export const SMARTBILL_GATE_DIR = 'smartbills-gate';
 /** The local page bucket's name. */
 export const LOCAL_SMARTBILL_BUCKET = 'wcbr-smartbills';
 
@@ -34,7 +36,7 @@ export const LOCAL_SMARTBILL_GATE_TABLE = 'wcbr-smartbill-gate';
 
 /** Options of {@link startSmartBillBackends}. */
 export interface SmartBillBackendOptions {
-  /** The local stack's state directory: pages under `smartbills-s3/`, the signing key file. */
+  /** The local stack's state directory: pages under `smartbills-s3/`, their gate under `smartbills-gate/`, the signing key file. */
   readonly stateDir: string;
   /** Loopback port of the edge (default 0, a free one). */
   readonly edgePort?: number | undefined;
@@ -69,8 +71,11 @@ export async function startSmartBillBackends(options: SmartBillBackendOptions): 
   const key = await loadOrCreateLocalSigningKey(options.stateDir);
   const [s3, dynamo] = await Promise.all([
     startS3rver({ directory: join(options.stateDir, 'smartbills-s3'), buckets: [LOCAL_SMARTBILL_BUCKET] }),
-    // The gate's store, as in AWS a DynamoDB table (the unlock endpoint's attempts must be atomic).
-    startDynamoDbLocal({ port: 0 }).catch((error: unknown) => error as Error),
+    // The gate's store, as in AWS a DynamoDB table (the unlock endpoint's attempts must be atomic),
+    // on disk beside the pages: a page kept across a restart must keep its key and its attempts.
+    startDynamoDbLocal({ port: 0, dbPath: join(options.stateDir, SMARTBILL_GATE_DIR) }).catch(
+      (error: unknown) => error as Error,
+    ),
   ]);
   if (dynamo instanceof Error) {
     await s3.stop();

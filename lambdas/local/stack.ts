@@ -25,7 +25,7 @@ import {
   type ReconBackends,
   startReconBackends,
 } from './recon-stack.js';
-import { type SmartBillBackends, startSmartBillBackends } from './smartbill-stack.js';
+import { SMARTBILL_GATE_DIR, type SmartBillBackends, startSmartBillBackends } from './smartbill-stack.js';
 import { type LocalStackState, readState, writeState } from './state.js';
 import {
   processAlive,
@@ -198,6 +198,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   if (options.fresh) {
     await clearReconData(stateDir);
     await rm(join(stateDir, 'smartbills-s3'), { recursive: true, force: true });
+    await rm(join(stateDir, SMARTBILL_GATE_DIR), { recursive: true, force: true });
   }
   let recon: ReconBackends | undefined;
   if (options.recon) {

@@ -7,7 +7,6 @@ import {
   loadSigningKeyFromSecretsManager,
   SigningKeyError,
 } from '../../lambdas/adapters/cloudfront-url-signer.js';
-import { cannedPolicy } from '../../lambdas/local/edge.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PRIVATE_KEY_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -18,27 +17,38 @@ const secrets = mockClient(SecretsManagerClient);
 afterEach(() => secrets.reset());
 
 describe('CloudFrontUrlSigner', () => {
-  it('signs the canned policy of <baseUrl>/<key> with RSA-SHA1 in CloudFront base64', () => {
+  it('signs a custom policy over the page and its unlock endpoint with RSA-SHA1 in CloudFront base64', () => {
     // Prepare
     const signer = new CloudFrontUrlSigner({
       baseUrl: 'd111111abcdef8.cloudfront.net',
       keyPairId: 'K2JCJMDEHXQW5F',
       privateKeyPem: PRIVATE_KEY_PEM,
     });
+    const fromCloudFrontBase64 = (text: string) =>
+      Buffer.from(text.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64');
 
     // Act
     const url = new URL(signer.signedUrl(KEY, EXPIRES));
 
-    // Assess
+    // Assess: one link for smartbills/<id>.html and smartbills/<id>.unlock (decision 009), valid
+    // until the expiry in epoch seconds, and nothing else.
     expect(`${url.origin}${url.pathname}`).toBe(`https://d111111abcdef8.cloudfront.net/${KEY}`);
-    expect(url.searchParams.get('Expires')).toBe('1797940800');
+    expect(url.searchParams.get('Expires')).toBeNull();
     expect(url.searchParams.get('Key-Pair-Id')).toBe('K2JCJMDEHXQW5F');
+    const policy = fromCloudFrontBase64(url.searchParams.get('Policy') ?? '').toString('utf8');
+    expect(JSON.parse(policy)).toEqual({
+      Statement: [
+        {
+          Resource: `https://d111111abcdef8.cloudfront.net/${KEY.replace(/\.html$/, '.*')}`,
+          Condition: { DateLessThan: { 'AWS:EpochTime': 1797940800 } },
+        },
+      ],
+    });
     const signature = url.searchParams.get('Signature') ?? '';
     expect(signature).toMatch(/^[A-Za-z0-9~_-]+$/);
     const verifier = createVerify('RSA-SHA1');
-    verifier.update(cannedPolicy(`https://d111111abcdef8.cloudfront.net/${KEY}`, 1797940800));
-    const standard = signature.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/');
-    expect(verifier.verify(publicKey, standard, 'base64')).toBe(true);
+    verifier.update(policy);
+    expect(verifier.verify(publicKey, fromCloudFrontBase64(signature))).toBe(true);
   });
 
   it('keeps one slash between the base URL and the key', () => {

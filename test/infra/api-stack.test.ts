@@ -697,9 +697,10 @@ describe('every function of the app (both stacks, every region)', () => {
 
   it('runs on nodejs22.x, the runtime the tests, the local stack and the bench run on (issue 15, item 6)', () => {
     const fns = allFunctions();
-    // Route functions, workflow tasks, the renderer and the Cognito trigger, in each region.
+    // Route functions, workflow tasks, the renderer, the Cognito trigger and the SmartBill unlock
+    // function (stateful stack, behind the distribution: decision 009), in each region.
     expect(fns).toHaveLength(
-      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2),
+      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
