@@ -52,3 +52,23 @@ export function money(amount: string): string {
   const shown = `${negative ? '-' : ''}${grouped}${cents === undefined ? '' : `.${cents}`}`;
   return `<data value="${escapeHtml(amount)}">${escapeHtml(shown)}</data>`;
 }
+
+/**
+ * The head every SmartBill document shares: UTF-8, a phone's viewport, no indexing or archiving,
+ * its title and its inline style; `extra` meta elements (the sealed page's content security policy
+ * and referrer policy) come before the robots line.
+ *
+ * @param title - the document's title (trusted text: ours, not the bill's)
+ * @param style - the inline CSS
+ * @param extra - further `<meta>` lines, each ending in a newline
+ * @returns the `<head>` element
+ */
+export function documentHead(title: string, style: string, extra = ''): string {
+  return `<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${extra}<meta name="robots" content="noindex, nofollow, noarchive">
+<title>${title}</title>
+<style>${style}</style>
+</head>`;
+}

@@ -3,8 +3,10 @@ import type { PricedBill } from '../engine/priced-bill.js';
 import { AMOUNT_NORMALISER_JS, normaliseTypedAmount } from './amount.js';
 import { type FragmentMeta, renderDetailsFragment } from './fragment.js';
 import { MAX_UNLOCK_ATTEMPTS } from './gate.js';
+import { documentHead } from './html.js';
 import { SmartBillSealError, seal } from './seal.js';
 
+const PAGE_TITLE = 'SmartBill: how a bill was paid';
 /**
  * The SmartBill page: one self-contained HTML file. Before the viewer types the bill's total
  * charge it shows a title, one paragraph, a labelled input and a button; the bill's details are in
@@ -268,15 +270,13 @@ export async function renderSmartBill(priced: PricedBill, options: RenderSmartBi
   const sealedJson = JSON.stringify(sealed).replaceAll('<', '\\u003c');
   return `<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${PAGE_CONTENT_SECURITY_POLICY}">
+${documentHead(
+  PAGE_TITLE,
+  CSS,
+  `<meta http-equiv="Content-Security-Policy" content="${PAGE_CONTENT_SECURITY_POLICY}">
 <meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow, noarchive">
-<title>SmartBill: how a bill was paid</title>
-<style>${CSS}</style>
-</head>
+`,
+)}
 <body>
 <main>
 <h1>SmartBill: how a bill was paid</h1>
@@ -313,13 +313,7 @@ export async function renderSmartBill(priced: PricedBill, options: RenderSmartBi
 export function renderOpenSmartBill(priced: PricedBill, generatedAt: string): string {
   return `<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow, noarchive">
-<title>SmartBill: how a bill was paid</title>
-<style>${CSS}</style>
-</head>
+${documentHead(PAGE_TITLE, CSS)}
 <body>
 <main>
 <h1>SmartBill: how a bill was paid</h1>

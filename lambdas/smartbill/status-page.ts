@@ -1,4 +1,5 @@
 import { MAX_UNLOCK_ATTEMPTS } from './gate.js';
+import { documentHead } from './html.js';
 
 /**
  * The plain pages a SmartBill link answers when it cannot show the bill: withdrawn by the payer,
@@ -43,13 +44,10 @@ export function statusPage(reason: StatusPageReason): string {
   const { title, body } = TEXT[reason];
   return `<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow, noarchive">
-<title>SmartBill: ${title}</title>
-<style>body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b}main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}</style>
-</head>
+${documentHead(
+  `SmartBill: ${title}`,
+  'body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b}main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}',
+)}
 <body>
 <main>
 <h1>${title}</h1>
