@@ -93,6 +93,24 @@ export class ReconDataStore extends Construct {
   }
 
   /**
+   * What the health function needs to say whether the table and the PHI key answer: their names,
+   * and describe-only grants (DescribeTable on the table, DescribeKey on the key). No item is read
+   * and the key is never used to encrypt or decrypt.
+   *
+   * @param grantee - the health function's role
+   * @returns the environment variables to set
+   */
+  public grantHealthProbe(grantee: IGrantable): Record<string, string> {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [this.table.tableArn] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:DescribeKey'], resources: [this.phiKey.keyArn] }),
+    );
+    return { [RECON_ENV.tableName]: this.table.tableName, [RECON_ENV.kmsKeyId]: this.phiKey.keyArn };
+  }
+
+  /**
    * What a Recon function needs: the table name (and the PHI key where it may use it) in its
    * environment, and IAM for its access level. `list` may read items but never use the PHI key;
    * `read` may read items and decrypt data keys; `write` also writes and generates data keys;

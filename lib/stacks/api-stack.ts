@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,6 +9,7 @@ import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/handlers/shared/observability.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
+import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
@@ -155,6 +157,20 @@ export class ApiStack extends Stack {
       if (route.recon) {
         const environment = { ...reconEnvironment, ...props.reconStore.grantRecon(fn.function, route.recon) };
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
+      if (route.healthProbes) {
+        const environment = {
+          ...props.reconStore.grantHealthProbe(fn.function),
+          [SMARTBILL_ENV.bucketName]: smartBillBucketName(props.stageName),
+        };
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+        // HeadBucket is authorised by s3:ListBucket on the bucket: the names of pages are not read.
+        fn.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['s3:ListBucket'],
+            resources: [`arn:${Stack.of(this).partition}:s3:::${smartBillBucketName(props.stageName)}`],
+          }),
+        );
       }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);

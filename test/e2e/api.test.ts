@@ -9,9 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
-import { startLocalStack } from '../../lambdas/local/stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
+import { startTestStack } from './support/stack.js';
 import { accessClaims, signWithForeignKey, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
@@ -41,14 +40,8 @@ async function get(pathName: string, token?: string) {
 }
 
 beforeAll(async () => {
-  process.env.WCBR_LOG = 'off';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  stack = await startLocalStack({
-    port: 0,
-    cognitoPort: 0,
+  stack = await startTestStack({
     stateDir: mkdtempSync(path.join(os.tmpdir(), 'wcbr-e2e-')),
-    feeIndexPath: sampleIndexFile(),
-    quiet: true,
   });
   userToken = await stack.token('user');
 });

@@ -7,21 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
+import type { LocalStack } from '../../lambdas/local/stack.js';
 import { exposure, LOOPBACK } from '../support/listening.js';
+import { startTestStack } from './support/stack.js';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  process.env.WCBR_LOG = 'off';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  stack = await startLocalStack({
-    port: 0,
-    cognitoPort: 0,
+  stack = await startTestStack({
     stateDir: mkdtempSync(path.join(os.tmpdir(), 'wcbr-e2e-loopback-')),
-    feeIndexPath: sampleIndexFile(),
-    quiet: true,
     recon: { keys: 'kms' },
     smartBill: { edgePort: 0 },
   });

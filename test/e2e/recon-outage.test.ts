@@ -11,9 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UNREACHABLE_RETRY_AFTER_SECONDS } from '../../lambdas/handlers/shared/dependency-errors.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
-import { startLocalStack } from '../../lambdas/local/stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
+import { startTestStack } from './support/stack.js';
 
 // Before the handler modules load: their logger reads it once (the 503s would log their failures).
 vi.hoisted(() => {
@@ -72,14 +71,8 @@ function expectUnavailable(answer: Awaited<ReturnType<typeof call>>) {
 }
 
 beforeAll(async () => {
-  process.env.WCBR_LOG = 'off';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  stack = await startLocalStack({
-    port: 0,
-    cognitoPort: 0,
+  stack = await startTestStack({
     stateDir,
-    feeIndexPath: sampleIndexFile(),
-    quiet: true,
     recon: { keys: 'kms' },
   });
   token = await stack.token('user');

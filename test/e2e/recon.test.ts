@@ -16,9 +16,8 @@ import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../lambdas/local/emula
 import { LOCAL_RECON_TABLE } from '../../lambdas/local/recon-stack.js';
 import { createLocalWorkflow, loadWorkflowTasks } from '../../lambdas/local/recon-workflow.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
-import { startLocalStack } from '../../lambdas/local/stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
 import { expectDocumented } from './support/documented.js';
+import { startTestStack } from './support/stack.js';
 import { signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
@@ -108,14 +107,8 @@ function userTokenFor(tenantGroup: string): string {
 }
 
 beforeAll(async () => {
-  process.env.WCBR_LOG = 'off';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  stack = await startLocalStack({
-    port: 0,
-    cognitoPort: 0,
+  stack = await startTestStack({
     stateDir: mkdtempSync(path.join(os.tmpdir(), 'wcbr-recon-')),
-    feeIndexPath: sampleIndexFile(),
-    quiet: true,
     recon: { keys: 'kms' },
   });
   userToken = await stack.token('user');

@@ -17,12 +17,11 @@ import {
 } from '../../lambdas/handlers/shared/smartbill-ports.js';
 import { LOCAL_SIGNING_KEY_FILE, type LocalSigningKey } from '../../lambdas/local/edge.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
-import { startLocalStack } from '../../lambdas/local/stack.js';
 import { PAGE_MESSAGES } from '../../lambdas/smartbill/render.js';
-import { sampleIndexFile } from '../support/fee-index.js';
 import { PATIENT_STRINGS, testBillInput } from '../unit/smartbill/fixture.js';
 import { ARTIFACTS, enterAmount, launchChromium, shownAllowedAmounts } from './support/browser.js';
 import { expectDocumented } from './support/documented.js';
+import { startTestStack } from './support/stack.js';
 
 interface PricedAnswer {
   readonly totals: { readonly billed: string; readonly allowed: string };
@@ -91,15 +90,9 @@ function keyOf(url: string): string {
 }
 
 beforeAll(async () => {
-  process.env.WCBR_LOG = 'off';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-smartbill-e2e-'));
-  stack = await startLocalStack({
-    port: 0,
-    cognitoPort: 0,
+  stack = await startTestStack({
     stateDir,
-    feeIndexPath: sampleIndexFile(),
-    quiet: true,
     smartBill: { edgePort: 0 },
   });
   token = await stack.token('user');

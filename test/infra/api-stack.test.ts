@@ -479,6 +479,24 @@ describe('API stack', () => {
       expect(envOf(fn).RECON_TABLE_NAME).toBeDefined();
     });
 
+    it('the health function may describe the table, the PHI key and the page bucket, and nothing more', () => {
+      const { fn } = functionIdOf('Health');
+      const actions = policyOf(fn).flatMap(actionsOf);
+      expect(onPhiKey(fn).flatMap(actionsOf)).toEqual(['kms:DescribeKey']);
+      expect(actions).toContain('dynamodb:DescribeTable');
+      expect(actions).toContain('s3:ListBucket');
+      expect(
+        actions.filter((a) =>
+          /^(kms:(Decrypt|Encrypt|GenerateDataKey)|dynamodb:(Get|Query|Put|Update|Delete)|s3:(Get|Put))/.test(
+            a,
+          ),
+        ),
+      ).toEqual([]);
+      expect(envOf(fn).RECON_TABLE_NAME).toBeDefined();
+      expect(envOf(fn).RECON_KMS_KEY_ID).toBeDefined();
+      expect(envOf(fn).SMARTBILL_BUCKET).toBeDefined();
+    });
+
     it('the sequence function, which returns the bill as sent, can decrypt with it (the check above can fail)', () => {
       const { fn } = functionIdOf('GetReconSequence');
       expect(onPhiKey(fn).flatMap(actionsOf)).toEqual(['kms:Decrypt']);

@@ -99,6 +99,12 @@ export interface RouteDefinition {
   readonly usesFeeIndex: boolean;
   /** The function is on the hot path and gets provisioned concurrency. */
   readonly hot: boolean;
+  /**
+   * The function probes the Recon table, the PHI key and the SmartBill bucket for `/v1/health`:
+   * it gets their names and describe-only grants (DescribeTable, DescribeKey, ListBucket), never a
+   * read, a write or a cryptographic use.
+   */
+  readonly healthProbes?: boolean;
   readonly summary: string;
 }
 
@@ -253,6 +259,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     scopes: [],
     usesFeeIndex: false,
     hot: false,
+    healthProbes: true,
     summary: 'Health check',
   },
   {
