@@ -46,6 +46,8 @@ interface Working {
   query: FeeQuery | undefined;
   /** A line priced for both sides (modifier 50, RT and LT, or 2 units): its bilateral payment basis. */
   bilateral: BilateralBasis | undefined;
+  /** The RVU row whose payment policy indicators the rules read, once looked up (null: none). */
+  indicators: RvuEntry | null | undefined;
   /** External values for the line: its own and its share of the bill's. */
   values: ExternalValue[];
   /** An override or single value: the line skips the fee schedule and bill review rules. */
@@ -648,8 +650,12 @@ function policyIndicators(index: FeeIndex, j: Jurisdiction, item: Working): RvuE
   const result = item.result;
   if (result.kind !== 'priced') return undefined;
   if (result.rvu || !adoptsPaymentPolicies(j, item.line.dateOfService)) return result.rvu;
-  const edition = index.editionFor('pfs-rvu', item.line.dateOfService)?.edition;
-  return edition ? index.rvu(item.line.code, '', edition) : undefined;
+  // A state-table line's look-up is made once: the bilateral basis and the rules both ask.
+  if (item.indicators === undefined) {
+    const edition = index.editionFor('pfs-rvu', item.line.dateOfService)?.edition;
+    item.indicators = (edition && index.rvu(item.line.code, '', edition)) ?? null;
+  }
+  return item.indicators ?? undefined;
 }
 
 /** Units the amount counts and the fee schedule amount for the line (anesthesia and drugs: one). */
@@ -831,6 +837,7 @@ export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
         // Every working line has every field from the start: one object shape.
         query: undefined,
         bilateral: undefined,
+        indicators: undefined,
         values: NO_EXTERNAL_VALUES,
         exclusive: undefined,
         before: undefined,

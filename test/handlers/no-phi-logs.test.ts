@@ -7,15 +7,12 @@
  * modules (the Lambda functions of the state machine) against DynamoDB Local.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
-import { type ReconBackends, startReconBackends } from '../../lambdas/local/recon-stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
+import { ROUTES } from '../../lambdas/handlers/shared/routes.js';
+import type { ReconBackends } from '../../lambdas/local/recon-stack.js';
 import { PHI, type PhiRequest, phiIn, phiRequests } from '../support/phi-requests.js';
+import { loadRouteHandlers, type RouteHandler } from '../support/route-handlers.js';
 
 // Logs and metrics on, as in Lambda, before any module reads the environment: the test reads
 // what they write.
@@ -25,9 +22,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 });
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-const handlers = new Map<string, Handler>();
+let handlers = new Map<string, RouteHandler>();
 let backends: ReconBackends | undefined;
 
 /** A machine client of every scope; the person's username claim carries a marker too. */
@@ -39,19 +34,8 @@ const CLAIMS = {
 };
 
 beforeAll(async () => {
-  process.env[FEE_INDEX_PATH_ENV] = sampleIndexFile();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  backends = await startReconBackends({
-    keys: 'local',
-    stateDir: mkdtempSync(join(tmpdir(), 'wcbr-phi-logs-')),
-  });
-  Object.assign(process.env, backends.environment);
-  for (const route of ROUTES) {
-    const module = (await import(/* @vite-ignore */ `../../${route.entry.replace(/\.ts$/, '.js')}`)) as {
-      handler: unknown;
-    };
-    handlers.set(route.id, module.handler as Handler);
-  }
+  ({ backends, handlers } = await loadRouteHandlers('wcbr-phi-logs-'));
 });
 
 afterAll(async () => {

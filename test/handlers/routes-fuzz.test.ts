@@ -11,23 +11,18 @@
  * header and query names, and bodies come nested up to 5,000 deep (issue 15, item 3): the first
  * answered 500 on every route locally, the second on the body routes.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lambdas/handlers/openapi/document.js';
 import { errorResult, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../../lambdas/handlers/shared/http.js';
-import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
+import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 import { buildProxyEvent, decodePathParameters } from '../../lambdas/local/http-adapter.js';
-import { type ReconBackends, startReconBackends } from '../../lambdas/local/recon-stack.js';
-import { sampleIndexFile } from '../support/fee-index.js';
+import type { ReconBackends } from '../../lambdas/local/recon-stack.js';
 import { answerSchema, checkJsonSchema } from '../support/json-schema.js';
+import { loadRouteHandlers, type RouteHandler } from '../support/route-handlers.js';
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-const handlers = new Map<string, Handler>();
+let handlers = new Map<string, RouteHandler>();
 const document = openApiDocument();
 let backends: ReconBackends | undefined;
 
@@ -39,18 +34,8 @@ const CLAIMS = {
 };
 
 beforeAll(async () => {
-  process.env[FEE_INDEX_PATH_ENV] = sampleIndexFile();
   process.env.WCBR_LOG = 'off';
-  backends = await startReconBackends({
-    keys: 'local',
-    stateDir: mkdtempSync(join(tmpdir(), 'wcbr-fuzz-routes-')),
-  });
-  // The Recon handlers read their environment when their modules load.
-  Object.assign(process.env, backends.environment);
-  for (const route of ROUTES) {
-    const module = (await import(`../../${route.entry.replace(/\.ts$/, '.js')}`)) as { handler: unknown };
-    handlers.set(route.id, module.handler as Handler);
-  }
+  ({ backends, handlers } = await loadRouteHandlers('wcbr-fuzz-routes-'));
 });
 
 afterAll(async () => {
@@ -204,7 +189,7 @@ describe('every route, fuzzed', () => {
         const result =
           'statusCode' in built
             ? built
-            : await (handlers.get(input.route.id) as Handler)(built, {
+            : await (handlers.get(input.route.id) as RouteHandler)(built, {
                 awsRequestId: 'lambda-fuzz',
                 functionName: input.route.id,
               } as Context);
@@ -246,7 +231,7 @@ async function answer(
     ...input,
   });
   if ('statusCode' in built) return built;
-  return (handlers.get(input.route.id) as Handler)(built, {
+  return (handlers.get(input.route.id) as RouteHandler)(built, {
     awsRequestId: 'lambda-fuzz',
     functionName: input.route.id,
   } as Context);
@@ -377,7 +362,7 @@ describe('tenant of a person token (issue 15, item 4)', () => {
         claims: true,
       }) as APIGatewayProxyEvent;
       (built.requestContext.authorizer as { claims: object }).claims = claims;
-      const result = await (handlers.get(route.id) as Handler)(built, {
+      const result = await (handlers.get(route.id) as RouteHandler)(built, {
         awsRequestId: 'lambda-fuzz',
         functionName: route.id,
       } as Context);

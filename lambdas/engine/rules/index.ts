@@ -80,6 +80,23 @@ function traceOf(rule: BillRule): { noChange: RuleTrace; notAdopted: RuleTrace }
 }
 
 /**
+ * A rule line with a new running amount and units, every other field as it was (one object shape
+ * for the rules to read, whatever changed it).
+ */
+function withAmount(l: RuleLine, amount: Cents, units: number): RuleLine {
+  return {
+    line: l.line,
+    unitAmount: l.unitAmount,
+    amount,
+    units,
+    rvu: l.rvu,
+    pePart: l.pePart,
+    peReducedUnit: l.peReducedUnit,
+    bilateral: l.bilateral,
+  };
+}
+
+/**
  * Runs every rule over the priced lines in order, each on the amounts the earlier ones left.
  *
  * @param lines - priced lines (index positions are the caller's)
@@ -123,16 +140,7 @@ export function runRules(
             message: c.message,
           });
         }
-        return {
-          line: l.line,
-          unitAmount: l.unitAmount,
-          amount: amount as Cents,
-          units: l.units,
-          rvu: l.rvu,
-          pePart: l.pePart,
-          peReducedUnit: l.peReducedUnit,
-          bilateral: l.bilateral,
-        };
+        return withAmount(l, amount as Cents, l.units);
       });
     }
     // Whether the rule applies is a matter of the date: asked once per date of the bill.
@@ -199,16 +207,7 @@ export function runRules(
           : l.unitAmount > 0
             ? Math.round(amount / l.unitAmount)
             : 0;
-      return {
-        line: l.line,
-        unitAmount: l.unitAmount,
-        amount,
-        units,
-        rvu: l.rvu,
-        pePart: l.pePart,
-        peReducedUnit: l.peReducedUnit,
-        bilateral: l.bilateral,
-      };
+      return withAmount(l, amount, units);
     });
   }
   return { decisions, traces };
