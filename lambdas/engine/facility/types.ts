@@ -123,3 +123,23 @@ export interface FacilityPricing {
   /** Edition ids used, for the answer's `editions`. */
   readonly editions: readonly string[];
 }
+
+/**
+ * A facility rate as `GET /v1/fee-schedules/{j}/{code}?setting=outpatient|asc` answers it: the
+ * national unadjusted rate of the code's APC (OPPS) or payment indicator (ASC), and the
+ * wage-adjusted rate when the caller names a CBSA.
+ */
+export interface FacilityRate {
+  readonly code: string;
+  readonly setting: 'outpatient' | 'asc';
+  /** OPPS status indicator or ASC payment indicator. */
+  readonly indicator: string;
+  readonly apc: string | undefined;
+  /** National unadjusted rate for one unit, "128.87"; null when the indicator pays nothing or packages. */
+  readonly nationalRate: string | null;
+  /** Present when a CBSA was given and the rate is wage-adjusted. */
+  readonly wageAdjusted: { readonly amount: string; readonly wageIndex: WageIndexUsed } | undefined;
+  readonly edition: string;
+  readonly steps: readonly ExplanationStep[];
+  readonly notes: readonly string[];
+}
