@@ -44,6 +44,11 @@ export interface ApiStackProps extends StackProps {
   };
   /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
   readonly auditedFunctions?: readonly IFunction[];
+  /**
+   * Functions of the stateful stack the operational alarms also watch for throttles (the Cognito
+   * trigger, the SmartBill unlock endpoint), by construct id: the alarm topic lives here.
+   */
+  readonly statefulFunctions?: ReadonlyMap<string, IFunction>;
   /** Home region: its trail records management events of all regions and global services. */
   readonly isHomeRegion: boolean;
   /** Memory of the route functions, in MB. */
@@ -218,6 +223,7 @@ export class ApiStack extends Stack {
       ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
       ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
     ]);
+    const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
     // Powertools' service dimension names the stage, so two stages in one account keep their
     // metrics apart (lambdas/handlers/shared/observability.ts).
     for (const fn of allFunctions.values()) {
@@ -228,7 +234,7 @@ export class ApiStack extends Stack {
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       restApi: this.api.restApi,
       stageName: props.stageName,
-      functions: allFunctions,
+      functions: alarmedFunctions,
       rendererDeadLetterQueue: this.smartBillRenderer.deadLetterQueue,
       ...(reconWorkflow === undefined ? {} : { reconStateMachine: reconWorkflow.stateMachine }),
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,

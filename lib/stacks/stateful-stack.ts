@@ -3,6 +3,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/handlers/shared/observability.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
 import { ReconDataStore } from '../constructs/data-store.js';
@@ -99,6 +100,13 @@ export class StatefulStack extends Stack {
             },
           }),
     });
+
+    // The same Powertools service and namespace as the API stack's functions (which set theirs in
+    // api-stack.ts), so the trigger's and the unlock endpoint's logs and metrics carry the stage too.
+    for (const fn of [this.auth.preTokenGeneration.function, this.smartBillSite.unlockFunction?.function]) {
+      fn?.addEnvironment('POWERTOOLS_SERVICE_NAME', `${SERVICE_NAME}-${props.smartBill.stage}`);
+      fn?.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
+    }
 
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'MachineClientId', { value: this.auth.machineClient.userPoolClientId });

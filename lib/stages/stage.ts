@@ -76,6 +76,12 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
         urlTtlDays: config.smartBill.urlTtlDays,
       },
       auditedFunctions: [stateful.auth.preTokenGeneration.function],
+      statefulFunctions: new Map([
+        ['PreTokenGeneration', stateful.auth.preTokenGeneration.function],
+        ...(stateful.smartBillSite.unlockFunction === undefined
+          ? []
+          : [['SmartBillUnlock', stateful.smartBillSite.unlockFunction.function] as const]),
+      ]),
       isHomeRegion: index === 0,
       memorySize: config.memorySize,
       provisionedConcurrency: config.provisionedConcurrency,

@@ -131,7 +131,8 @@ describe('operational alarms', () => {
     const expected =
       ROUTES.filter((r) => r.workflow === undefined).length +
       ROUTES.flatMap((r) => r.workflow?.tasks ?? []).length +
-      1; // the SmartBill renderer
+      1 + // the SmartBill renderer
+      2; // the stateful stack's Cognito trigger and SmartBill unlock endpoint
     expect(throttles).toHaveLength(expected);
     const watched = new Set(throttles.map((a) => JSON.stringify(a.Properties.Dimensions)));
     expect(watched.size).toBe(expected);
@@ -148,8 +149,13 @@ describe('metrics', () => {
   it("name the stage in every function's Powertools service, so two stages in one account stay apart", () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
     const ours = functions.filter((fn) => fn.Properties.Runtime === 'nodejs22.x');
-    expect(ours.length).toBe(alarmsOn('Throttles').length);
-    for (const fn of ours) {
+    const statefulFns = Object.values(
+      Template.fromStack(regionStacks(synthesized, 0).stateful).findResources('AWS::Lambda::Function'),
+    ) as Resource[];
+    const statefulOurs = statefulFns.filter((fn) => fn.Properties.Runtime === 'nodejs22.x');
+    expect(statefulOurs).toHaveLength(2);
+    expect(ours.length + statefulOurs.length).toBe(alarmsOn('Throttles').length);
+    for (const fn of [...ours, ...statefulOurs]) {
       expect(fn.Properties.Environment).toMatchObject({
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'wc-bill-review-dev',
