@@ -126,7 +126,7 @@ function checkPolicies(file: string, j: Jurisdiction): void {
  * What a facility method needs to be used (fee-data/jurisdictions/schema.ts, FacilityMethodSchema):
  * a Medicare `basis` for the methods that price on Medicare; factors in every edition of a
  * percent-of-medicare, each category once; no factors and a named `missing` for a fallback or an
- * unsupported method; a `data` reference in every edition of a state table; and a carve-out's
+ * unsupported method, which also cites what was read; a `data` reference in every edition of a state table; and a carve-out's
  * factor category among the factors of every edition that has factors.
  */
 function checkFacilityBillType(file: string, at: string, bt: FacilityBillType): void {
@@ -137,6 +137,13 @@ function checkFacilityBillType(file: string, at: string, bt: FacilityBillType): 
   }
   if ((bt.method === 'medicare-fallback' || bt.method === 'unsupported') && !bt.missing) {
     throw new JurisdictionFileError(file, `${at}.missing`, `must say what is missing for ${bt.method}`);
+  }
+  if (bt.method === 'unsupported' && (bt.sources ?? []).length === 0) {
+    throw new JurisdictionFileError(
+      file,
+      `${at}.sources`,
+      'an unsupported method cites the rule that was read',
+    );
   }
   bt.editions.forEach((e, i) => {
     const factors = e.factors ?? [];

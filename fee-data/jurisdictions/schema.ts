@@ -313,6 +313,8 @@ export const FacilityBillTypeSchema = v.object({
   carveOuts: v.optional(v.array(CarveOutSchema)),
   /** What we do not hold or could not read (medicare-fallback, unsupported), named. */
   missing: v.optional(v.string()),
+  /** What was read that an unsupported method rests on (it has no edition to carry it): required there. */
+  sources: v.optional(v.array(LinkedSourceSchema)),
   /** What the sources say that the method does not model (critical access hospitals, outliers…). */
   notes: v.optional(v.array(v.string())),
 });
