@@ -40,9 +40,20 @@ function table(rows: readonly (readonly string[])[]): string {
   );
 }
 
-/** Whether every facility bill type of a jurisdiction is the plain Medicare fallback. */
+/**
+ * Whether every facility bill type of a jurisdiction is the plain Medicare fallback: nothing of the
+ * state was read, so `missing` is the generic sentence and there are no notes. A fallback that says
+ * what was read (Pennsylvania's § 127.111, Maryland's old ASC rate) gets its own entry instead.
+ */
 function allFallback(j: Jurisdiction): boolean {
-  return FACILITY_BILL_TYPES.every((n) => j.billTypes[n]?.method === 'medicare-fallback');
+  return FACILITY_BILL_TYPES.every((n) => {
+    const bt = j.billTypes[n];
+    return (
+      bt?.method === 'medicare-fallback' &&
+      bt.notes === undefined &&
+      (bt.missing ?? '').startsWith(`${j.name}'s own workers' compensation payment rule`)
+    );
+  });
 }
 
 /**
@@ -84,7 +95,7 @@ export function facilitySection(list: readonly Jurisdiction[]): string {
   out.push(
     '### Facility: Medicare fallback',
     '',
-    `${fallback.join(', ')}: no facility payment rule of the state was read. Editions \`<ID>-OPPS-<year>\`, \`<ID>-ASC-<year>\` and \`<ID>-IPPS-FY<year>\` price on the US-MEDICARE facility edition of the same name (sources as for US-MEDICARE), and every line names the state's own rule as missing.`,
+    `${fallback.join(', ')}: no facility payment rule of the jurisdiction was read. Editions \`<ID>-OPPS-<year>\`, \`<ID>-ASC-<year>\` and \`<ID>-IPPS-FY<year>\` price on the US-MEDICARE facility edition of the same name (sources as for US-MEDICARE), and every line names the state's own rule as missing.`,
     '',
     FACILITY_SECTION_END,
   );

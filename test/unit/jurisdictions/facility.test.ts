@@ -140,7 +140,21 @@ describe('every jurisdiction records its facility methods', () => {
         (n) => `${j.id} ${n}`,
       ),
     );
-    expect(unsupported).toEqual(['CO inpatient', 'FL outpatient', 'FL inpatient', 'OH asc']);
+    // Each read in its rule (see the sources on each bill type): state tables, per diems, cost-to-charge ratios, Medicaid or own DRG rates.
+    expect(unsupported).toEqual([
+      ...['AL outpatient', 'AL asc', 'AL inpatient', 'CO inpatient', 'FL outpatient', 'FL inpatient'],
+      ...['IL outpatient', 'IL asc', 'IL inpatient', 'KY outpatient', 'KY asc', 'KY inpatient'],
+      ...['MT outpatient', 'MT asc', 'MT inpatient', 'NY outpatient', 'NY asc', 'NY inpatient', 'OH asc'],
+      ...[
+        'OR outpatient',
+        'OR inpatient',
+        'VA outpatient',
+        'VA asc',
+        'VA inpatient',
+        'WA outpatient',
+        'WA inpatient',
+      ],
+    ]);
     for (const at of unsupported) {
       const [id, name] = at.split(' ') as [string, (typeof FACILITY_BILL_TYPES)[number]];
       const bt = facility(id, name);
@@ -219,6 +233,11 @@ describe('the facility methods we hold a source for', () => {
     expect(facility('NC', 'asc').method).toBe('medicare-fallback');
   });
 
+  it("South Carolina: 140% of Medicare for inpatient and outpatient facility services since October 1, 2006 (the Commission's page)", () => {
+    for (const n of FACILITY_BILL_TYPES) expect(factors('SC', n), n).toEqual({ all: '1.40' });
+    expect(facility('SC', 'asc').basis).toBe('asc');
+  });
+
   it('Ohio: OAC 4123-6-37.1 inpatient 1.181, 4123-6-37.2 outpatient 1.485 (children 2.758), ASC on its own appendix', () => {
     expect(factors('OH', 'inpatient')).toEqual({ all: '1.181' });
     expect(factors('OH', 'outpatient')).toEqual({ all: '1.485', 'childrens-hospital': '2.758' });
@@ -247,8 +266,9 @@ describe('the facility methods we hold a source for', () => {
     const count = (name: (typeof FACILITY_BILL_TYPES)[number], methods: string[]) =>
       list.filter((j) => methods.includes(facility(j.id, name).method)).length;
     const sourced = ['percent-of-medicare', 'state-table', 'medicare', 'unsupported'];
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([7, 5, 8]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([46, 48, 45]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([16, 12, 17]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([5, 3, 5]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([37, 41, 36]);
   });
 });
 
