@@ -20,6 +20,7 @@ import {
 } from '../../../fee-data/jurisdictions/schema.js';
 import { REPO_ROOT, referenceDataDir } from '../../../fee-data/paths.js';
 import { summariseJurisdiction } from '../../../lambdas/engine/jurisdiction-summary.js';
+import { editionFor, facilityEditionFor } from '../../../lambdas/engine/jurisdictions.js';
 
 const list = loadJurisdictions();
 
@@ -269,6 +270,31 @@ describe('the facility methods we hold a source for', () => {
     expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([16, 12, 17]);
     expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([5, 3, 5]);
     expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([37, 41, 36]);
+  });
+});
+
+describe('facilityEditionFor', () => {
+  it('picks the inpatient edition by discharge date across the federal fiscal year (IPPS FY2026 from October 1, 2025)', () => {
+    const tx = get('TX');
+    expect(facilityEditionFor(tx, 'inpatient', '2025-09-30')?.edition.id).toBe('TX-IPPS-FY2025');
+    expect(facilityEditionFor(tx, 'inpatient', '2025-10-01')?.edition.id).toBe('TX-IPPS-FY2026');
+    expect(facilityEditionFor(tx, 'inpatient', '2025-10-01')?.method.method).toBe('percent-of-medicare');
+    expect(facilityEditionFor(tx, 'inpatient', '2026-09-30')?.pastLatest).toBe(false);
+    expect(facilityEditionFor(tx, 'inpatient', '2026-10-01')?.pastLatest).toBe(true);
+    expect(facilityEditionFor(tx, 'inpatient', '2024-09-30')).toBeUndefined();
+  });
+
+  it('outpatient and ASC follow the calendar year; an unsupported method has no edition', () => {
+    expect(facilityEditionFor(get('NC'), 'outpatient', '2026-03-02')?.edition.data).toBe(
+      'US-MEDICARE-OPPS-2026',
+    );
+    expect(facilityEditionFor(get('CA'), 'asc', '2025-06-30')?.edition.data).toBe('US-MEDICARE-OPPS-2025');
+    expect(facilityEditionFor(get('FL'), 'inpatient', '2026-03-02')).toBeUndefined();
+  });
+
+  it('rejects a date that is not a calendar date, as editionFor does', () => {
+    expect(() => facilityEditionFor(get('TX'), 'asc', '2025-02-29')).toThrow(RangeError);
+    expect(() => editionFor(get('TX'), '2025-02-29')).toThrow(RangeError);
   });
 });
 
