@@ -145,16 +145,9 @@ describe('every jurisdiction records its facility methods', () => {
     expect(unsupported).toEqual([
       ...['AL outpatient', 'AL asc', 'AL inpatient', 'CO inpatient', 'FL outpatient', 'FL inpatient'],
       ...['IL outpatient', 'IL asc', 'IL inpatient', 'KY outpatient', 'KY asc', 'KY inpatient'],
-      ...['MT outpatient', 'MT asc', 'MT inpatient', 'NY outpatient', 'NY asc', 'NY inpatient', 'OH asc'],
-      ...[
-        'OR outpatient',
-        'OR inpatient',
-        'VA outpatient',
-        'VA asc',
-        'VA inpatient',
-        'WA outpatient',
-        'WA inpatient',
-      ],
+      ...['MI outpatient', 'MI inpatient', 'MT outpatient', 'MT asc', 'MT inpatient'],
+      ...['NY outpatient', 'NY asc', 'NY inpatient', 'OH asc', 'OR outpatient', 'OR inpatient'],
+      ...['TN inpatient', 'VA outpatient', 'VA asc', 'VA inpatient', 'WA outpatient', 'WA inpatient'],
     ]);
     for (const at of unsupported) {
       const [id, name] = at.split(' ') as [string, (typeof FACILITY_BILL_TYPES)[number]];
@@ -239,6 +232,17 @@ describe('the facility methods we hold a source for', () => {
     expect(facility('SC', 'asc').basis).toBe('asc');
   });
 
+  it('Tennessee: outpatient and surgery centres at 150% of Medicare APC rates (0800-02-18-.07(1)(c)); inpatient per diems are not a Medicare multiple', () => {
+    expect(factors('TN', 'outpatient')).toEqual({ all: '1.50' });
+    expect(factors('TN', 'asc')).toEqual({ all: '1.50' });
+    expect(facility('TN', 'asc').basis).toBe('opps');
+    expect(facility('TN', 'inpatient').method).toBe('unsupported');
+  });
+
+  it('Indiana: medical service facilities at 200% of Medicare from July 1, 2014 (Ind. Code § 22-3-3-5.2)', () => {
+    for (const n of FACILITY_BILL_TYPES) expect(factors('IN', n), n).toEqual({ all: '2.00' });
+  });
+
   it('Ohio: OAC 4123-6-37.1 inpatient 1.181, 4123-6-37.2 outpatient 1.485 (children 2.758), ASC on its own appendix', () => {
     expect(factors('OH', 'inpatient')).toEqual({ all: '1.181' });
     expect(factors('OH', 'outpatient')).toEqual({ all: '1.485', 'childrens-hospital': '2.758' });
@@ -267,9 +271,9 @@ describe('the facility methods we hold a source for', () => {
     const count = (name: (typeof FACILITY_BILL_TYPES)[number], methods: string[]) =>
       list.filter((j) => methods.includes(facility(j.id, name).method)).length;
     const sourced = ['percent-of-medicare', 'state-table', 'medicare', 'unsupported'];
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([16, 12, 17]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([5, 3, 5]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([37, 41, 36]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([19, 14, 20]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([7, 5, 6]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([34, 39, 33]);
   });
 });
 
