@@ -115,7 +115,7 @@ describe('every jurisdiction records its facility methods', () => {
         }
       }
     }
-    expect(fallbacks).toBeGreaterThan(100);
+    expect(fallbacks).toBeGreaterThan(50); // guard against running vacuously
   });
 
   it('a percent of Medicare prices on the US-MEDICARE edition of its basis', () => {
@@ -143,9 +143,10 @@ describe('every jurisdiction records its facility methods', () => {
     );
     // Each read in its rule (see the sources on each bill type): state tables, per diems, cost-to-charge ratios, Medicaid or own DRG rates.
     expect(unsupported).toEqual([
-      ...['AL outpatient', 'AL asc', 'AL inpatient', 'CO inpatient', 'FL outpatient', 'FL inpatient'],
-      ...['IL outpatient', 'IL asc', 'IL inpatient', 'KY outpatient', 'KY asc', 'KY inpatient'],
-      ...['MI outpatient', 'MI inpatient', 'MT outpatient', 'MT asc', 'MT inpatient'],
+      ...['AL outpatient', 'AL asc', 'AL inpatient', 'AR inpatient', 'CO inpatient', 'FL outpatient'],
+      ...['FL inpatient', 'IL outpatient', 'IL asc', 'IL inpatient', 'KS inpatient', 'KY outpatient'],
+      ...['KY asc', 'KY inpatient', 'ME outpatient', 'ME asc', 'ME inpatient', 'MI outpatient'],
+      ...['MI inpatient', 'MS outpatient', 'MS inpatient', 'MT outpatient', 'MT asc', 'MT inpatient'],
       ...['NY outpatient', 'NY asc', 'NY inpatient', 'OH asc', 'OR outpatient', 'OR inpatient'],
       ...['TN inpatient', 'VA outpatient', 'VA asc', 'VA inpatient', 'WA outpatient', 'WA inpatient'],
     ]);
@@ -271,9 +272,9 @@ describe('the facility methods we hold a source for', () => {
     const count = (name: (typeof FACILITY_BILL_TYPES)[number], methods: string[]) =>
       list.filter((j) => methods.includes(facility(j.id, name).method)).length;
     const sourced = ['percent-of-medicare', 'state-table', 'medicare', 'unsupported'];
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([19, 14, 20]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([21, 15, 24]);
     expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([7, 5, 6]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([34, 39, 33]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([32, 38, 29]);
   });
 });
 
