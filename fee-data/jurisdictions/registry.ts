@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import {
+  FACILITY_BILL_TYPES,
+  type FacilityBillType,
   type Jurisdiction,
   JurisdictionSchema,
   MEDICARE_POLICIES,
@@ -80,6 +82,12 @@ export function parseJurisdictionFile(file: string, text: string): Jurisdiction 
     throw new JurisdictionFileError(file, 'id', `is "${j.id}" but the file is named for "${expected}"`);
   }
   checkEditions(file, 'billTypes.professional.editions', j.billTypes.professional.editions);
+  for (const name of FACILITY_BILL_TYPES) {
+    const bt = j.billTypes[name];
+    if (bt === undefined) continue;
+    checkEditions(file, `billTypes.${name}.editions`, bt.editions);
+    checkFacilityBillType(file, `billTypes.${name}`, bt);
+  }
   checkPolicies(file, j);
   return j;
 }
@@ -114,8 +122,67 @@ function checkPolicies(file: string, j: Jurisdiction): void {
   }
 }
 
+/**
+ * What a facility method needs to be used (fee-data/jurisdictions/schema.ts, FacilityMethodSchema):
+ * a Medicare `basis` for the methods that price on Medicare; factors in every edition of a
+ * percent-of-medicare, each category once; no factors and a named `missing` for a fallback or an
+ * unsupported method, which also cites what was read; a `data` reference in every edition of a state table; and a carve-out's
+ * factor category among the factors of every edition that has factors.
+ */
+function checkFacilityBillType(file: string, at: string, bt: FacilityBillType): void {
+  const pricesOnMedicare =
+    bt.method === 'percent-of-medicare' || bt.method === 'medicare-fallback' || bt.method === 'medicare';
+  if (pricesOnMedicare && bt.basis === undefined) {
+    throw new JurisdictionFileError(file, `${at}.basis`, `is required for ${bt.method}`);
+  }
+  if ((bt.method === 'medicare-fallback' || bt.method === 'unsupported') && !bt.missing) {
+    throw new JurisdictionFileError(file, `${at}.missing`, `must say what is missing for ${bt.method}`);
+  }
+  if (bt.method === 'unsupported' && (bt.sources ?? []).length === 0) {
+    throw new JurisdictionFileError(
+      file,
+      `${at}.sources`,
+      'an unsupported method cites the rule that was read',
+    );
+  }
+  bt.editions.forEach((e, i) => {
+    const factors = e.factors ?? [];
+    const where = `${at}.editions.${i}`;
+    if (bt.method === 'percent-of-medicare' && factors.length === 0) {
+      throw new JurisdictionFileError(
+        file,
+        `${where}.factors`,
+        'a percent-of-medicare edition needs its factors',
+      );
+    }
+    if ((bt.method === 'medicare-fallback' || bt.method === 'unsupported') && factors.length > 0) {
+      throw new JurisdictionFileError(file, `${where}.factors`, `${bt.method} has no factors of its own`);
+    }
+    if (bt.method === 'state-table' && e.data === undefined) {
+      throw new JurisdictionFileError(file, `${where}.data`, 'a state-table edition names its table');
+    }
+    const categories = factors.map((f) => f.category);
+    if (new Set(categories).size !== categories.length) {
+      throw new JurisdictionFileError(file, `${where}.factors`, 'a category is given twice');
+    }
+    (bt.carveOuts ?? []).forEach((c, k) => {
+      if (c.factorCategory !== undefined && factors.length > 0 && !categories.includes(c.factorCategory)) {
+        throw new JurisdictionFileError(
+          file,
+          `${at}.carveOuts.${k}.factorCategory`,
+          `"${c.factorCategory}" is not a factor category of ${e.id}`,
+        );
+      }
+    });
+  });
+}
+
 /** Editions in order of effective date, each ending before the next begins. */
-function checkEditions(file: string, field: string, editions: readonly Edition[]): void {
+function checkEditions(
+  file: string,
+  field: string,
+  editions: readonly Pick<Edition, 'id' | 'effective' | 'termination'>[],
+): void {
   const ids = new Set<string>();
   editions.forEach((e, i) => {
     const at = `${field}.${i}`;

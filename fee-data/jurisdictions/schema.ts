@@ -202,13 +202,137 @@ export const PolicyAdoptionSchema = v.object({
 
 export type PolicyAdoption = v.InferOutput<typeof PolicyAdoptionSchema>;
 
+/** The facility bill types a jurisdiction file records beside `professional` (issue 16). */
+export const FACILITY_BILL_TYPES = ['outpatient', 'asc', 'inpatient'] as const;
+export type FacilityBillTypeName = (typeof FACILITY_BILL_TYPES)[number];
+
+/**
+ * How a jurisdiction prices a facility bill type. Kept small on purpose; each value says what the
+ * facility orchestration does with it:
+ * - `state-table`: the state's own facility table prices the line (Georgia's Inpatient_Hospital and
+ *   Outpatient tables); the edition's `data` names the reference files.
+ * - `percent-of-medicare`: the Medicare method named by `basis` (OPPS, ASC or IPPS) prices the line,
+ *   and the edition's factor for the line's category multiplies it ("2.00" = 200%).
+ * - `medicare-fallback`: no state method we can source; priced on the Medicare method of `basis`,
+ *   every line naming what is missing (as for professional bills).
+ * - `medicare`: Medicare itself (US-MEDICARE).
+ * - `unsupported`: the state's method was read and is not a multiple of a Medicare method we can
+ *   price (a percentage of billed charges, a per diem, a cost-to-charge ratio, a state DRG base rate
+ *   we do not hold); `missing` says what, and the lines are not priced on Medicare as if it were.
+ */
+export const FacilityMethodSchema = v.picklist([
+  'state-table',
+  'percent-of-medicare',
+  'medicare-fallback',
+  'medicare',
+  'unsupported',
+]);
+
+/** The Medicare payment system a facility method multiplies or falls back to. */
+export const FacilityBasisSchema = v.picklist(['opps', 'asc', 'ipps']);
+
+/**
+ * A facility factor: a multiplier of the Medicare amount ("2.00" = 200%) for a category of the bill,
+ * whose source must link to the rule that sets it.
+ */
+export const FacilityFactorSchema = v.object({
+  /**
+   * "all" for the whole bill; "implants-carved-out" where a state pays the rest of the bill at
+   * another percentage when implants are paid separately (Texas); "surgery" for a percentage that
+   * applies to surgical and emergency services only (California).
+   */
+  category: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case category')),
+  /** A multiplier of Medicare, decimal string: "1.43" = 143%. */
+  value: v.pipe(v.string(), v.regex(/^\d{1,2}(\.\d+)?$/, 'must be a multiplier of Medicare, such as "2.00"')),
+  source: LinkedSourceSchema,
+});
+
+/** A facility edition: the professional edition's shape, with linked sources on its factors. */
+export const FacilityEditionSchema = v.object({
+  ...EditionSchema.entries,
+  factors: v.optional(v.array(FacilityFactorSchema)),
+});
+
+/** Money in dollars with cents, "1000.00". */
+const dollars = v.pipe(v.string(), v.regex(/^\d+\.\d{2}$/, 'must be dollars and cents, such as "1000.00"'));
+
+/**
+ * How a carve-out is paid.
+ * - `cost-plus`: the item's cost (invoice or net amount, as the rule says) plus a percentage, the
+ *   add-on capped per item and per claim where the rule caps it (Texas: net cost plus 10% or $1,000
+ *   an item, whichever is less, not more than $2,000 of add-ons an admission).
+ * - `not-modelled`: the rule's payment needs something we do not hold or model; the engine flags
+ *   the line for review instead of pricing it.
+ */
+export const CarveOutPaymentSchema = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('cost-plus'),
+    /** What cost the percentage is added to, as the rule words it ("net amount, exclusive of rebates and discounts"). */
+    costBasis: v.pipe(v.string(), v.minLength(3)),
+    addOnPercent: percent,
+    perItemAddOnCap: v.optional(dollars),
+    perClaimAddOnCap: v.optional(dollars),
+  }),
+  v.strictObject({ kind: v.literal('not-modelled'), why: v.pipe(v.string(), v.minLength(10)) }),
+]);
+
+/**
+ * Items a state pays apart from the facility method (separately reported implants, for example),
+ * with how they are paid and the rule. The engine prices a `cost-plus` carve-out when the bill carries
+ * the cost it needs, and flags the line otherwise; it never prices a carve-out on the Medicare rate.
+ */
+export const CarveOutSchema = v.strictObject({
+  /** "implantables". */
+  id: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case id')),
+  /** Revenue codes that report the item on a UB-04, as the rule or its guidance names them (four digits). */
+  revenueCodes: v.optional(
+    v.array(v.pipe(v.string(), v.regex(/^\d{4}$/, 'must be a four-digit revenue code'))),
+  ),
+  /** `on-request`: only when the facility asks for separate payment (Texas); `always`: whenever billed. */
+  when: v.picklist(['always', 'on-request']),
+  /** The factor category that prices the rest of the bill when the carve-out is taken; absent: unchanged. */
+  factorCategory: v.optional(v.string()),
+  payment: CarveOutPaymentSchema,
+  /** What the bill must carry for the engine to price it ("the item's net cost from the invoice"). */
+  needs: v.optional(v.array(v.string())),
+  source: PolicySourceSchema,
+  notes: v.optional(v.array(v.string())),
+});
+
+export type CarveOut = v.InferOutput<typeof CarveOutSchema>;
+
+/**
+ * A facility bill type of a jurisdiction: the professional bill type's shape (method, dated editions,
+ * `missing`), plus the Medicare system it rests on and the items the state pays apart.
+ */
+export const FacilityBillTypeSchema = v.object({
+  method: FacilityMethodSchema,
+  /** The Medicare system the factors multiply, or that a fallback prices on; absent only for state-table and unsupported. */
+  basis: v.optional(FacilityBasisSchema),
+  editions: v.array(FacilityEditionSchema),
+  carveOuts: v.optional(v.array(CarveOutSchema)),
+  /** What we do not hold or could not read (medicare-fallback, unsupported), named. */
+  missing: v.optional(v.string()),
+  /** What was read that an unsupported method rests on (it has no edition to carry it): required there. */
+  sources: v.optional(v.array(LinkedSourceSchema)),
+  /** What the sources say that the method does not model (critical access hospitals, outliers…). */
+  notes: v.optional(v.array(v.string())),
+});
+
+export type FacilityBillType = v.InferOutput<typeof FacilityBillTypeSchema>;
+
 export const JurisdictionSchema = v.object({
   /** "AZ", "DC", "US-OWCP", "US-MEDICARE". */
   id: v.string(),
   name: v.string(),
   /** The agency that publishes the schedule. */
   agency: v.optional(v.string()),
-  billTypes: v.object({ professional: BillTypeSchema }),
+  billTypes: v.object({
+    professional: BillTypeSchema,
+    outpatient: v.optional(FacilityBillTypeSchema),
+    asc: v.optional(FacilityBillTypeSchema),
+    inpatient: v.optional(FacilityBillTypeSchema),
+  }),
   /** Where the services are placed for the fee schedule. */
   locationRule: v.object({
     basis: v.picklist(['place-of-service', 'provider-location', 'unknown']),

@@ -1,5 +1,24 @@
 import type { Jurisdiction } from './jurisdictions.js';
 
+type Source = { readonly citation: string; readonly url?: string; readonly file?: string };
+
+/** How a jurisdiction prices one facility bill type, as the list shows it. */
+export interface FacilityMethodSummary {
+  readonly method: 'state-table' | 'percent-of-medicare' | 'medicare-fallback' | 'medicare' | 'unsupported';
+  /** The Medicare system the factors multiply or the fallback prices on. */
+  readonly basis?: 'opps' | 'asc' | 'ipps';
+  readonly missing?: string;
+  readonly editions: readonly {
+    readonly id: string;
+    readonly effective: string;
+    readonly termination: string | null;
+    readonly factors: readonly { readonly category: string; readonly value: string }[];
+  }[];
+  /** Ids of the items the state pays apart ("implantables"). */
+  readonly carveOuts: readonly string[];
+  readonly sources: readonly Source[];
+}
+
 /** One line of the jurisdiction list: `wcbr jurisdictions --json` and `GET /v1/jurisdictions`. */
 export interface JurisdictionSummary {
   readonly id: string;
@@ -11,26 +30,49 @@ export interface JurisdictionSummary {
     readonly effective: string;
     readonly termination: string | null;
   }[];
-  readonly sources: readonly { readonly citation: string; readonly url?: string; readonly file?: string }[];
+  readonly sources: readonly Source[];
+  /** The facility bill types the file records (issue 16): outpatient, asc, inpatient. */
+  readonly facility: {
+    readonly outpatient?: FacilityMethodSummary;
+    readonly asc?: FacilityMethodSummary;
+    readonly inpatient?: FacilityMethodSummary;
+  };
 }
 
+/** The facility bill types, in the order the summary lists them (fee-data/jurisdictions/schema.ts). */
+const FACILITY_BILL_TYPES = ['outpatient', 'asc', 'inpatient'] as const;
+
 /**
- * Summarises a jurisdiction: its professional method, editions and every source they cite.
+ * Summarises a jurisdiction: its professional method, editions and every source they cite, and the
+ * method, factors and sources of each facility bill type it records.
  *
  * @param j - a jurisdiction file
  * @returns the summary
+ * @example summariseJurisdiction(tx).facility.inpatient?.editions[0]?.factors // [{ category: 'all', value: '1.43' }, …]
  */
 export function summariseJurisdiction(j: Jurisdiction): JurisdictionSummary {
   const professional = j.billTypes.professional;
-  const seen = new Set<string>();
-  const sources = professional.editions
-    .flatMap((e) => [...e.sources, ...(e.factors ?? []).map((f) => f.source)])
-    .filter((s) => {
-      const key = `${s.citation}|${s.url ?? ''}|${s.file ?? ''}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  const facility: Record<string, FacilityMethodSummary> = {};
+  for (const name of FACILITY_BILL_TYPES) {
+    const bt = j.billTypes[name];
+    if (bt === undefined) continue;
+    facility[name] = {
+      method: bt.method,
+      ...(bt.basis ? { basis: bt.basis } : {}),
+      ...(bt.missing ? { missing: bt.missing } : {}),
+      editions: bt.editions.map((e) => ({
+        id: e.id,
+        effective: e.effective,
+        termination: e.termination,
+        factors: (e.factors ?? []).map((f) => ({ category: f.category, value: f.value })),
+      })),
+      carveOuts: (bt.carveOuts ?? []).map((c) => c.id),
+      sources: distinct([
+        ...(bt.sources ?? []),
+        ...bt.editions.flatMap((e) => [...e.sources, ...(e.factors ?? []).map((f) => f.source)]),
+      ]),
+    };
+  }
   return {
     id: j.id,
     name: j.name,
@@ -41,6 +83,20 @@ export function summariseJurisdiction(j: Jurisdiction): JurisdictionSummary {
       effective: e.effective,
       termination: e.termination,
     })),
-    sources,
+    sources: distinct(
+      professional.editions.flatMap((e) => [...e.sources, ...(e.factors ?? []).map((f) => f.source)]),
+    ),
+    facility,
   };
+}
+
+/** Sources without repeats, first occurrence first. */
+function distinct(sources: readonly Source[]): Source[] {
+  const seen = new Set<string>();
+  return sources.filter((s) => {
+    const key = `${s.citation}|${s.url ?? ''}|${s.file ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

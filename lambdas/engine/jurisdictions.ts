@@ -45,10 +45,57 @@ export interface EditionChoice {
  * @example editionFor(tx, '2024-06-01')?.edition.id // 'TX-2024'
  */
 export function editionFor(j: Jurisdiction, date: string): EditionChoice | undefined {
+  return editionIn(j.billTypes.professional.editions, date);
+}
+
+/** A facility bill type of a jurisdiction file (fee-data/jurisdictions/schema.ts, FacilityBillTypeSchema). */
+export type FacilityMethod = NonNullable<Jurisdiction['billTypes']['outpatient']>;
+export type FacilityEdition = FacilityMethod['editions'][number];
+
+/** The facility edition in force on a date, with the bill type's method it belongs to. */
+export interface FacilityEditionChoice {
+  readonly method: FacilityMethod;
+  readonly edition: FacilityEdition;
+  readonly pastLatest: boolean;
+}
+
+/**
+ * The facility edition in force on a date of service (outpatient and ASC lines) or of discharge
+ * (inpatient stays), chosen as {@link editionFor} chooses a professional one. The method comes with
+ * it: an `unsupported` method has no edition, and a caller says what is `missing` instead.
+ *
+ * @param j - the jurisdiction
+ * @param billType - outpatient, asc or inpatient
+ * @param date - YYYY-MM-DD
+ * @returns the method and edition, or undefined when the file records no such bill type or no
+ *   edition covers the date
+ * @throws RangeError when `date` is not a calendar date in YYYY-MM-DD form
+ * @example facilityEditionFor(tx, 'inpatient', '2025-11-03')?.edition.id // 'TX-IPPS-FY2026'
+ */
+export function facilityEditionFor(
+  j: Jurisdiction,
+  billType: 'outpatient' | 'asc' | 'inpatient',
+  date: string,
+): FacilityEditionChoice | undefined {
+  const method = j.billTypes[billType];
+  if (method === undefined) {
+    if (!isCalendarDate(date)) throw new RangeError(`date must be a calendar date YYYY-MM-DD, not "${date}"`);
+    return undefined;
+  }
+  const choice = editionIn(method.editions, date);
+  return choice === undefined
+    ? undefined
+    : { method, edition: choice.edition, pastLatest: choice.pastLatest };
+}
+
+/** The edition of a dated list in force on a date (see {@link editionFor}). */
+function editionIn<E extends Pick<Edition, 'effective' | 'termination'>>(
+  editions: readonly E[],
+  date: string,
+): { edition: E; pastLatest: boolean } | undefined {
   if (!isCalendarDate(date)) throw new RangeError(`date must be a calendar date YYYY-MM-DD, not "${date}"`);
-  const editions = j.billTypes.professional.editions;
   for (let i = editions.length - 1; i >= 0; i--) {
-    const e = editions[i] as Edition;
+    const e = editions[i] as E;
     if (date < e.effective) continue;
     const next = editions[i + 1];
     const inForce =

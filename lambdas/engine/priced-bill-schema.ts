@@ -243,6 +243,35 @@ const SourceSchema = v.strictObject({
   file: v.optional(v.string()),
 });
 
+/** How a jurisdiction prices one facility bill type (fee-data/jurisdictions/schema.ts, FacilityBillTypeSchema). */
+const FacilityMethodSummarySchema = v.strictObject({
+  method: v.pipe(
+    v.picklist(['state-table', 'percent-of-medicare', 'medicare-fallback', 'medicare', 'unsupported']),
+    v.description(
+      'unsupported: the state method was read and is not a multiple of a Medicare method we can price; lines are not priced',
+    ),
+  ),
+  basis: v.optional(
+    v.pipe(v.picklist(['opps', 'asc', 'ipps']), v.description('The Medicare system the factors multiply')),
+  ),
+  missing: v.optional(v.pipe(v.string(), v.description('What we do not hold or could not read'))),
+  editions: v.array(
+    v.strictObject({
+      id: v.string(),
+      effective: isoDate,
+      termination: v.nullable(isoDate),
+      factors: v.array(
+        v.strictObject({
+          category: v.string(),
+          value: v.pipe(v.string(), v.description('A multiplier of the Medicare amount: "1.43" = 143%')),
+        }),
+      ),
+    }),
+  ),
+  carveOuts: v.pipe(v.array(v.string()), v.description('Items the state pays apart, such as "implantables"')),
+  sources: v.array(SourceSchema),
+});
+
 /** One line of the jurisdiction list. */
 export const JurisdictionSummarySchema = v.strictObject({
   id: v.string(),
@@ -251,6 +280,14 @@ export const JurisdictionSummarySchema = v.strictObject({
   missing: v.optional(v.pipe(v.string(), v.description('What schedule we do not hold (medicare-fallback)'))),
   editions: v.array(v.strictObject({ id: v.string(), effective: isoDate, termination: v.nullable(isoDate) })),
   sources: v.array(SourceSchema),
+  facility: v.pipe(
+    v.strictObject({
+      outpatient: v.optional(FacilityMethodSummarySchema),
+      asc: v.optional(FacilityMethodSummarySchema),
+      inpatient: v.optional(FacilityMethodSummarySchema),
+    }),
+    v.description('How the jurisdiction prices hospital outpatient, surgery centre and inpatient bills'),
+  ),
 });
 
 /** One entry of the reason code catalogue. */
