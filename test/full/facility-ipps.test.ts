@@ -111,6 +111,25 @@ describe('IPPS: the same stay (MS-DRG 470) in two CBSAs', () => {
   });
 });
 
+describe('IPPS: reclassification named on the bill', () => {
+  it('a Phoenix hospital reclassified to 35614 is paid on that area’s reclassified value 1.2345', () => {
+    // 35614 reclassifiedWageIndex 1.2345 (line 325) > 1: tab1 (line 2).
+    // 4456.72 × 0.2345 = 445.672 + 445.672 + 133.7016 + 17.82688 + 2.22836 = 1045.10084;
+    // 4456.72 × 1.2345 = 5501.82084; + 2295.89 = 7797.71084;
+    // × 1.9289 = 14815.650596 (× 1.9) + 225.353843 (× 0.0289) = 15041.004439 → $15,041.00
+    const priced = priceInpatientMedicare(
+      index,
+      stay({ facility: { zip: '85004', cbsa: '38060', reclassifiedCbsa: '35614' } }),
+    );
+    expect(total(priced)).toBe('15041.00');
+    expect(priced.lines[0]?.wageIndex).toMatchObject({
+      value: '1.2345',
+      cbsa: '35614',
+      basis: 'reclassified',
+    });
+  });
+});
+
 describe('IPPS: transfers (42 CFR 412.4)', () => {
   it('post-acute transfer (status 03, SNF) of a post-acute DRG: per diem × (days + 1)', () => {
     // 956 (line 753): full = 3.7630 × 6022.04481 (Birmingham, above) = 22660.95462003;
@@ -191,6 +210,7 @@ describe('IPPS: what is not priced, and what is named', () => {
     expect(said).toMatch(/412\.105/);
     expect(said).toMatch(/No cost-to-charge ratio/);
     expect(said).toMatch(/ratex-2027/);
+    expect(said).toMatch(/\$6,752\.61/);
     expect(said).toMatch(/Table 1A–1D itself .* was not read/);
     const withRatio = priceInpatientMedicare(
       index,

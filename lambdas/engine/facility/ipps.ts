@@ -250,9 +250,9 @@ export function priceInpatientMedicare(index: FeeIndex, bill: FacilityBill): Fac
   const transfer = transferPayment(drg, full.exact, admissionDate, dischargeDate, dischargeStatus);
   const notices = [
     `We do not group: MS-DRG ${drg.drg} is the bill's.`,
-    ...rateEdition.notes
-      .filter((n) => /ratex-2027|Not checked/.test(n))
-      .map((n) => `Standardized amounts: ${n}`),
+    // The edition's notes after its first (the generic table description) say how it is dated
+    // and how sure we are of it (ratex-2027 read as FY2026): every answer that uses it repeats them.
+    ...rateEdition.notes.slice(1).map((n) => `Standardized amounts: ${n}`),
     ...wage.notices,
     ...NOT_INCLUDED,
     bill.facility.costToChargeRatio
