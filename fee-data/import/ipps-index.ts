@@ -65,7 +65,7 @@ export function importIppsData(dir: string): AnyImportedDataset[] {
   wage.forEach((d, i) => {
     const previous = wage[i - 1];
     if (previous && d.year === previous.year + 1 && sameValues(previous, d)) {
-      const kept = out.findIndex((x) => x === previous);
+      const kept = out.indexOf(previous);
       const note = `${d.source.file} (labelled FY${d.year}, effective ${d.effective}) holds the same values as this file in all ${d.records.length} rows: it is the pricer's carry-forward, not the FY${d.year} wage index, and is not imported.`;
       if (kept >= 0) out[kept] = { ...previous, notes: [...previous.notes, note] };
       wage[i] = { ...previous, notes: [...previous.notes, note] };
