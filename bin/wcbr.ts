@@ -5,6 +5,7 @@ import { buildIndexFromDirectory, readDatasets } from '../fee-data/load-datasets
 import { DEFAULT_INDEX_FILE, REPO_ROOT, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
 import { writeSample } from '../fee-data/sample.js';
 import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
+import { keepIppsSampleRecord } from '../fee-data/sample-codes-ipps.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
 import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
 import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
@@ -210,7 +211,9 @@ function data(args: string[]): number {
     const codes = new Set(SAMPLE_CODES);
     const manifest = writeSample(
       datasets,
-      (_dataset, record) => !('code' in record) || codes.has((record as { code: string }).code),
+      (dataset, record) =>
+        keepIppsSampleRecord(dataset.dataset, record) ??
+        (!('code' in record) || codes.has((record as { code: string }).code)),
       SAMPLE_CODES,
       path.resolve(values.out ?? SAMPLE_DIR),
       {

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  IPPS_DRG_FLAGS,
+  IPPS_DRG_TABLE,
+  IPPS_RATE_SCOPES,
+  IPPS_RATES_TABLE,
+  IPPS_WAGE_INDEX_TABLE,
+  STATE_DRG_TABLE,
+  STATE_FACILITY_TABLE,
+} from '../lambdas/fee-index/facility-ipps.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from '../lambdas/fee-index/header.js';
 import { dateOfDay, dayNumber } from '../lambdas/fee-index/header.js';
 import {
@@ -289,6 +298,12 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'nadac',
   'mue',
   'ncci-ptp',
+  // Inpatient (IPPS) and a state's facility tables (issue 16).
+  'ipps-drg',
+  'ipps-rates',
+  'ipps-wage-index',
+  'state-drg',
+  'state-facility',
 ];
 
 /**
@@ -457,6 +472,62 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
       }));
     case 'mue':
       return dataset.records.map((r) => ({ ...r, edition }));
+    default:
+      return facilityRowsOf(dataset, edition);
+  }
+}
+
+/** Rows of the inpatient (IPPS) and state facility data sets (issue 16; layouts in facility-ipps.ts). */
+function facilityRowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
+  const where = (line: number) => `${dataset.source.file} line ${line}`;
+  const cents = (text: string, line: number) => (text === '' ? -1 : scaleDecimal(text, 2, where(line)));
+  switch (dataset.dataset) {
+    case 'ipps-drg':
+      return dataset.records.map((r) => ({
+        drg: Number(r.drg),
+        edition,
+        weight: r.weight,
+        gmlos: r.gmlos,
+        amlos: r.amlos,
+        line: r.line,
+        flags:
+          (r.postAcute === 'Y' ? IPPS_DRG_FLAGS.postAcute : 0) |
+          (r.specialPay === 'Y' ? IPPS_DRG_FLAGS.specialPay : 0) |
+          (r.lowVolume === 'Y' ? IPPS_DRG_FLAGS.lowVolume : 0),
+      }));
+    case 'ipps-rates':
+      return dataset.records.map((r) => {
+        const scope = IPPS_RATE_SCOPES.indexOf(r.scope as (typeof IPPS_RATE_SCOPES)[number]);
+        if (scope < 0) throw new IndexBuildError(`${where(r.line)}: unknown scope ${r.scope}`);
+        return {
+          edition,
+          table: Number(r.table),
+          scope,
+          largeUrban: Number(r.largeUrban),
+          labor: r.labor,
+          nonLabor: r.nonLabor,
+          line: r.line,
+        };
+      });
+    case 'ipps-wage-index':
+      return dataset.records.map((r) => ({ ...r, area: Number(r.area), edition }));
+    case 'state-drg':
+      return dataset.records.map((r) => ({
+        edition,
+        drg: Number(r.drg),
+        amount: cents(r.amount, r.line),
+        file: r.file,
+        line: r.line,
+      }));
+    case 'state-facility':
+      return dataset.records.map((r) => ({
+        ...r,
+        edition,
+        outpatientMar: cents(r.outpatientMar, r.line),
+        ascMar: cents(r.ascMar, r.line),
+      }));
+    default:
+      throw new IndexBuildError(`no rows for data set ${dataset.dataset}`);
   }
 }
 
@@ -476,6 +547,12 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   mue: MUE_TABLE,
   // NCCI PTP pairs are written by writePtpSections, not as records (PTP_PAIRS_TABLE documents them).
   'ncci-ptp': PTP_PAIRS_TABLE,
+  // Inpatient (IPPS) and a state's facility tables (issue 16).
+  'ipps-drg': IPPS_DRG_TABLE,
+  'ipps-rates': IPPS_RATES_TABLE,
+  'ipps-wage-index': IPPS_WAGE_INDEX_TABLE,
+  'state-drg': STATE_DRG_TABLE,
+  'state-facility': STATE_FACILITY_TABLE,
 };
 
 export interface BuildOptions {

@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
+import { importIppsData } from './import/ipps-index.js';
 import { importNationalData, importPtpTables } from './import/national-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
+import { gaFacilityDatasets } from './import/state-ga-facility.js';
 import { stateTableDatasets } from './import/state-index.js';
 import { importStateDirectory } from './import/state-tables.js';
 import { loadJurisdictions } from './jurisdictions/registry.js';
@@ -36,9 +38,15 @@ export function readDatasets(dir: string): {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { ...readSample(dir), builtFrom: 'sample' };
   const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
+  // Inpatient (IPPS) files (issue 16).
+  datasets.push(...importIppsData(dir));
   const stateDir = path.join(dir, 'state-wc');
-  if (existsSync(stateDir))
-    datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));
+  if (existsSync(stateDir)) {
+    const states = importStateDirectory(stateDir);
+    datasets.push(...stateTableDatasets(states, loadJurisdictions()));
+    // Georgia's facility tables (issue 16).
+    datasets.push(...gaFacilityDatasets(states, loadJurisdictions()));
+  }
   return { datasets, builtFrom: 'official', ptp: importPtpTables(dir) };
 }
 

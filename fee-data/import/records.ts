@@ -6,6 +6,13 @@
  */
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
+import type {
+  IppsDrgRecord,
+  IppsRateRecord,
+  IppsWageIndexRecord,
+  StateDrgRow,
+  StateFacilityRow,
+} from './records-ipps.js';
 import type { ClfsRecord, DmeRuralZipRecord, MueRecord, NadacRecord } from './records-national.js';
 
 /** The kinds of data set the index holds. */
@@ -188,7 +195,13 @@ export type AnyImportedDataset =
   | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
   | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' })
   | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' })
-  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' });
+  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' })
+  // Inpatient (IPPS) and a state's facility tables (issue 16; records-ipps.ts).
+  | (ImportedDataset<IppsDrgRecord> & { readonly dataset: 'ipps-drg' })
+  | (ImportedDataset<IppsRateRecord> & { readonly dataset: 'ipps-rates' })
+  | (ImportedDataset<IppsWageIndexRecord> & { readonly dataset: 'ipps-wage-index' })
+  | (ImportedDataset<StateDrgRow> & { readonly dataset: 'state-drg' })
+  | (ImportedDataset<StateFacilityRow> & { readonly dataset: 'state-facility' });
 
 /** Anesthesia base units of a state's table, as the index keeps them. */
 export interface StateAnesthesiaRow {

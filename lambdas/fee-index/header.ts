@@ -18,7 +18,13 @@ export type DatasetKind =
   | 'dme-rural-zip'
   | 'nadac'
   | 'mue'
-  | 'ncci-ptp';
+  | 'ncci-ptp'
+  // Inpatient (IPPS) and a state's facility tables (issue 16; layouts in facility-ipps.ts).
+  | 'ipps-drg'
+  | 'ipps-rates'
+  | 'ipps-wage-index'
+  | 'state-drg'
+  | 'state-facility';
 
 export interface EditionSource {
   readonly file: string;

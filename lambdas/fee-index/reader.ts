@@ -1,4 +1,12 @@
 import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import {
+  IPPS_DRG_FLAGS,
+  IPPS_DRG_TABLE,
+  IPPS_RATES_TABLE,
+  IPPS_WAGE_INDEX_TABLE,
+  STATE_DRG_TABLE,
+  STATE_FACILITY_TABLE,
+} from './facility-ipps.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
 import { dateOfDay, dayNumber } from './header.js';
 import {
@@ -306,6 +314,12 @@ const TABLE_LAYOUTS = {
   ptpPairs: layout(PTP_PAIRS_TABLE),
   ptpDates: layout(PTP_DATES_TABLE),
   ptpRationales: layout(PTP_RATIONALES_TABLE),
+  // Inpatient (IPPS) and a state's facility tables (issue 16).
+  ippsDrg: layout(IPPS_DRG_TABLE),
+  ippsRates: layout(IPPS_RATES_TABLE),
+  ippsWageIndex: layout(IPPS_WAGE_INDEX_TABLE),
+  stateDrg: layout(STATE_DRG_TABLE),
+  stateFacility: layout(STATE_FACILITY_TABLE),
 };
 
 const R = offsetsOf(
@@ -376,6 +390,90 @@ const A = offsetsOf(
   TABLE_LAYOUTS.anesthesiaCf,
   ANESTHESIA_CF_TABLE.fields.map((f) => f.name),
 );
+// Inpatient (IPPS) and a state's facility tables (issue 16).
+const IPD = offsetsOf(
+  TABLE_LAYOUTS.ippsDrg,
+  IPPS_DRG_TABLE.fields.map((f) => f.name),
+);
+const IPR = offsetsOf(
+  TABLE_LAYOUTS.ippsRates,
+  IPPS_RATES_TABLE.fields.map((f) => f.name),
+);
+const IPW = offsetsOf(
+  TABLE_LAYOUTS.ippsWageIndex,
+  IPPS_WAGE_INDEX_TABLE.fields.map((f) => f.name),
+);
+const SDR = offsetsOf(
+  TABLE_LAYOUTS.stateDrg,
+  STATE_DRG_TABLE.fields.map((f) => f.name),
+);
+const SFA = offsetsOf(
+  TABLE_LAYOUTS.stateFacility,
+  STATE_FACILITY_TABLE.fields.map((f) => f.name),
+);
+
+/** An MS-DRG of the IPPS table in one edition (fiscal year), as the pricer file printed it. */
+export interface IppsDrgEntry {
+  readonly drg: string;
+  readonly edition: EditionInfo;
+  /** Relative weight in ten-thousandths (1.9289 → 19289). */
+  readonly weight: number;
+  /** Geometric mean length of stay in tenths of a day (1.9 → 19). */
+  readonly gmlos: number;
+  readonly amlos: number;
+  readonly postAcute: boolean;
+  readonly specialPay: boolean;
+  readonly lowVolume: boolean;
+  readonly line: number;
+}
+
+/** One row of the IPPS standardized amount table (national, large urban "1"). */
+export interface IppsRateEntry {
+  readonly table: number;
+  readonly edition: EditionInfo;
+  /** Cents. */
+  readonly labor: number;
+  readonly nonLabor: number;
+  readonly line: number;
+}
+
+/** The IPPS wage index of one area in one edition. */
+export interface IppsWageIndexEntry {
+  /** "38060" or "03" (state rural area). */
+  readonly area: string;
+  readonly edition: EditionInfo;
+  /** Ten-thousandths (0.9786 → 9786). */
+  readonly geographic: number;
+  readonly reclassified: number;
+  readonly imputedFloor: number;
+  readonly name: string;
+  readonly line: number;
+}
+
+/** A state's inpatient MS-DRG amount. */
+export interface StateDrgEntry {
+  readonly drg: string;
+  readonly edition: EditionInfo;
+  /** Cents, or null for "NA". */
+  readonly amount: number | null;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A state's hospital outpatient / ASC row for a code + modifier. */
+export interface StateFacilityEntry {
+  readonly code: string;
+  readonly modifier: string;
+  readonly edition: EditionInfo;
+  /** Cents, or null when the row has no amount. */
+  readonly outpatientMar: number | null;
+  readonly ascMar: number | null;
+  readonly apc: string;
+  readonly statusIndicator: string;
+  readonly paymentIndicator: string;
+  readonly file: string;
+  readonly line: number;
+}
 
 /**
  * The fee index, read in place from one buffer: only the small JSON header is parsed; every lookup
@@ -408,6 +506,12 @@ export class FeeIndex {
   private readonly ptpPairs: Table | undefined;
   private readonly ptpDates: Table | undefined;
   private readonly ptpRationales: Table | undefined;
+  private readonly ippsDrgTable: Table | undefined;
+  private readonly ippsRatesTable: Table | undefined;
+  private readonly ippsWageIndexTable: Table | undefined;
+  private readonly stateDrgTable: Table | undefined;
+  private readonly stateFacilityTable: Table | undefined;
+  private readonly ippsAreasCache = new Map<number, readonly IppsWageIndexEntry[]>();
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
@@ -482,6 +586,11 @@ export class FeeIndex {
     this.ptpPairs = this.optionalTable(PTP_PAIRS_TABLE.name, TABLE_LAYOUTS.ptpPairs);
     this.ptpDates = this.optionalTable(PTP_DATES_TABLE.name, TABLE_LAYOUTS.ptpDates);
     this.ptpRationales = this.optionalTable(PTP_RATIONALES_TABLE.name, TABLE_LAYOUTS.ptpRationales);
+    this.ippsDrgTable = this.optionalTable(IPPS_DRG_TABLE.name, TABLE_LAYOUTS.ippsDrg);
+    this.ippsRatesTable = this.optionalTable(IPPS_RATES_TABLE.name, TABLE_LAYOUTS.ippsRates);
+    this.ippsWageIndexTable = this.optionalTable(IPPS_WAGE_INDEX_TABLE.name, TABLE_LAYOUTS.ippsWageIndex);
+    this.stateDrgTable = this.optionalTable(STATE_DRG_TABLE.name, TABLE_LAYOUTS.stateDrg);
+    this.stateFacilityTable = this.optionalTable(STATE_FACILITY_TABLE.name, TABLE_LAYOUTS.stateFacility);
     const { offset, length } = this.header.strings;
     if (this.bodyStart + offset + length > bytes.length) {
       throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
@@ -1138,6 +1247,154 @@ export class FeeIndex {
   }
 
   /** Number of records per section, for reports. */
+  // ---------------------------------------------------------------------------------------------
+  // Inpatient (IPPS) and a state's facility tables (issue 16)
+
+  /**
+   * An MS-DRG of the IPPS table in one edition.
+   *
+   * @param drg - three digits ("470")
+   * @param edition - an `ipps-drg` edition
+   * @returns the entry, or undefined when the edition has no such MS-DRG
+   */
+  ippsDrg(drg: string, edition: EditionInfo): IppsDrgEntry | undefined {
+    const t = this.ippsDrgTable;
+    if (!t || !/^\d{3}$/.test(drg)) return undefined;
+    const key = Number(drg);
+    const at = t.find((a) => t.u16(a, IPD.drg) - key || t.u16(a, IPD.edition) - edition.index);
+    if (at < 0) return undefined;
+    const flags = t.u8(at, IPD.flags);
+    return {
+      drg,
+      edition,
+      weight: t.u32(at, IPD.weight),
+      gmlos: t.u32(at, IPD.gmlos),
+      amlos: t.u32(at, IPD.amlos),
+      postAcute: (flags & IPPS_DRG_FLAGS.postAcute) !== 0,
+      specialPay: (flags & IPPS_DRG_FLAGS.specialPay) !== 0,
+      lowVolume: (flags & IPPS_DRG_FLAGS.lowVolume) !== 0,
+      line: t.u32(at, IPD.line),
+    };
+  }
+
+  /**
+   * A national standardized amount of an IPPS rates edition (scope "nat", large urban "1").
+   *
+   * @param edition - an `ipps-rates` edition
+   * @param table - 1 to 10 (the file's tab1 … tab10)
+   * @returns labor and non-labor shares in cents, or undefined
+   */
+  ippsRate(edition: EditionInfo, table: number): IppsRateEntry | undefined {
+    const t = this.ippsRatesTable;
+    if (!t) return undefined;
+    const at = t.find(
+      (a) =>
+        t.u16(a, IPR.edition) - edition.index ||
+        t.u8(a, IPR.table) - table ||
+        t.u8(a, IPR.scope) - 0 ||
+        t.u8(a, IPR.largeUrban) - 1,
+    );
+    if (at < 0) return undefined;
+    return {
+      table,
+      edition,
+      labor: t.u32(at, IPR.labor),
+      nonLabor: t.u32(at, IPR.nonLabor),
+      line: t.u32(at, IPR.line),
+    };
+  }
+
+  /**
+   * The IPPS wage index of an area in one edition.
+   *
+   * @param area - five-digit CBSA or two-digit state rural area
+   * @param edition - an `ipps-wage-index` edition
+   */
+  ippsWageIndex(area: string, edition: EditionInfo): IppsWageIndexEntry | undefined {
+    const t = this.ippsWageIndexTable;
+    if (!t || !/^(\d{2}|\d{5})$/.test(area)) return undefined;
+    const key = Number(area);
+    const at = t.find((a) => t.u32(a, IPW.area) - key || t.u16(a, IPW.edition) - edition.index);
+    return at < 0 ? undefined : this.ippsWageIndexAt(at, edition);
+  }
+
+  private ippsWageIndexAt(at: number, edition: EditionInfo): IppsWageIndexEntry {
+    const t = this.ippsWageIndexTable as Table;
+    const n = t.u32(at, IPW.area);
+    return {
+      area: String(n).padStart(n < 100 ? 2 : 5, '0'),
+      edition,
+      geographic: t.u32(at, IPW.geographic),
+      reclassified: t.u32(at, IPW.reclassified),
+      imputedFloor: t.u32(at, IPW.imputedFloor),
+      name: this.string(t.u32(at, IPW.name)),
+      line: t.u32(at, IPW.line),
+    };
+  }
+
+  /** The state rural areas (two-digit codes) of an IPPS wage index edition, read once. */
+  ippsRuralAreas(edition: EditionInfo): readonly IppsWageIndexEntry[] {
+    const cached = this.ippsAreasCache.get(edition.index);
+    if (cached) return cached;
+    const t = this.ippsWageIndexTable;
+    const out: IppsWageIndexEntry[] = [];
+    if (t) {
+      for (let i = 0; i < t.count; i++) {
+        const at = i * t.size;
+        if (t.u32(at, IPW.area) >= 100) break;
+        if (t.u16(at, IPW.edition) === edition.index) out.push(this.ippsWageIndexAt(at, edition));
+      }
+    }
+    this.ippsAreasCache.set(edition.index, out);
+    return out;
+  }
+
+  /** A state's inpatient MS-DRG amount in one edition of its `state-drg` table. */
+  stateDrg(drg: string, edition: EditionInfo): StateDrgEntry | undefined {
+    const t = this.stateDrgTable;
+    if (!t || !/^\d{3}$/.test(drg)) return undefined;
+    const key = Number(drg);
+    const at = t.find((a) => t.u16(a, SDR.edition) - edition.index || t.u16(a, SDR.drg) - key);
+    if (at < 0) return undefined;
+    const amount = t.i32(at, SDR.amount);
+    return {
+      drg,
+      edition,
+      amount: amount < 0 ? null : amount,
+      file: this.string(t.u32(at, SDR.file)),
+      line: t.u32(at, SDR.line),
+    };
+  }
+
+  /** A state's hospital outpatient / ASC row of a code + modifier in one edition of its `state-facility` table. */
+  stateFacility(code: string, modifier: string, edition: EditionInfo): StateFacilityEntry | undefined {
+    const t = this.stateFacilityTable;
+    const codeKey = encodeCode(code, 5);
+    const modKey = encodeCode(modifier, 2);
+    if (!t || codeKey < 0 || modKey < 0) return undefined;
+    const at = t.find(
+      (a) =>
+        t.u16(a, SFA.edition) - edition.index ||
+        t.u32(a, SFA.code) - codeKey ||
+        t.u16(a, SFA.modifier) - modKey,
+    );
+    if (at < 0) return undefined;
+    const op = t.i32(at, SFA.outpatientMar);
+    const asc = t.i32(at, SFA.ascMar);
+    return {
+      code,
+      modifier,
+      edition,
+      outpatientMar: op < 0 ? null : op,
+      ascMar: asc < 0 ? null : asc,
+      apc: this.string(t.u32(at, SFA.apc)),
+      statusIndicator: this.string(t.u32(at, SFA.statusIndicator)),
+      paymentIndicator: this.string(t.u32(at, SFA.paymentIndicator)),
+      file: this.string(t.u32(at, SFA.file)),
+      line: t.u32(at, SFA.line),
+    };
+  }
+
   counts(): Record<string, number> {
     return Object.fromEntries(this.header.sections.map((s) => [s.name, s.count]));
   }

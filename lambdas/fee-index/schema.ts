@@ -4,6 +4,7 @@
  * two agree. Every table is a run of fixed-width little-endian records sorted by its key fields, so
  * a lookup is a binary search over the mapped bytes with no parse step.
  */
+import { IPPS_AND_STATE_FACILITY_TABLES } from './facility-ipps.js';
 
 /** Field encodings. */
 export type FieldType =
@@ -389,13 +390,15 @@ export const MUE_TABLE = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [
+export const TABLES: readonly TableSchema[] = [
   RVU_TABLE,
   GPCI_TABLE,
   ZIP5_TABLE,
   LOCALITY_COUNTY_TABLE,
   OPPS_CAP_TABLE,
   ANESTHESIA_CF_TABLE,
+  // Inpatient (IPPS) and state facility sections (facility-ipps.ts).
+  ...IPPS_AND_STATE_FACILITY_TABLES,
 ];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

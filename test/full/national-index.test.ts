@@ -43,6 +43,15 @@ describe('the national index from the official files', () => {
       // MUE: 15,095 derived + 15 from the CMS excerpt
       mue: 15_110,
       jurisdictions: 53,
+      // Issue 16: the FY2026 MS-DRG table's 772 rows (773 lines less the header); two ratex files of
+      // 60 rows; the FY2026 wage index's 471 areas (the 2027 file is a carry-forward, left out);
+      // Georgia's 766 MS-DRGs (767 lines less the header) and its rows that carry an APC, OP MAR,
+      // SI, ASC MAR or PI (the Georgia importer's records with those columns).
+      'ipps-drg': 772,
+      'ipps-rates': 60 * 2,
+      'ipps-wage-index': 471,
+      'state-drg': 766,
+      'state-facility': 10_224,
     });
     // DMEPOS: one record per code, modifiers and state with a fee, from 3,511 + 3,515 rows.
     expect(index.counts().dmepos).toBeGreaterThan(300_000);
@@ -72,6 +81,12 @@ describe('the national index from the official files', () => {
       'mue/derived-2026',
       'ncci-ptp/cms-2026',
       'ncci-ptp/derived-2026',
+      'ipps-drg/FY2026',
+      'ipps-rates/FY2025',
+      'ipps-rates/FY2026',
+      'ipps-wage-index/FY2026',
+      'state-drg/GA-2024',
+      'state-facility/GA-2024',
     ]);
   });
 

@@ -231,6 +231,42 @@ export const REASON_CODES = {
     text: 'Visits beyond the number the jurisdiction allows per injury.',
     mappingSource: `${CARC_LIST}: 119, benefit maximum for this time period or occurrence has been reached`,
   },
+  // Inpatient (IPPS) and state facility tables (issue 16).
+  'IPPS-TRANSFER': {
+    internalCode: 'IPPS-TRANSFER',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Transfer: the stay is paid the per diem the transfer rule allows (full MS-DRG payment ÷ geometric mean length of stay, the first day doubled), not the full MS-DRG payment.',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement (the transfer per diem of 42 CFR 412.4(f) is the maximum allowed for the stay)`,
+  },
+  'IPPS-IN-STAY': {
+    internalCode: 'IPPS-IN-STAY',
+    carc: '97',
+    groupCode: 'CO',
+    text: 'Paid as part of the inpatient stay (one MS-DRG payment for the stay); this line carries none of it because it has no charge.',
+    mappingSource: `${CARC_LIST}: 97, the benefit for this service is included in the payment/allowance for another service/procedure that has already been adjudicated`,
+  },
+  'FAC-STATE-PACKAGED': {
+    internalCode: 'FAC-STATE-PACKAGED',
+    carc: '97',
+    groupCode: 'CO',
+    text: "Packaged: the state's outpatient or surgery-centre table gives the code a packaged status (or it is paid within a comprehensive procedure on the claim), so it has no separate payment.",
+    mappingSource: `${CARC_LIST}: 97, the benefit for this service is included in the payment/allowance for another service/procedure that has already been adjudicated`,
+  },
+  'FAC-STATE-NOT-PAYABLE': {
+    internalCode: 'FAC-STATE-NOT-PAYABLE',
+    carc: '96',
+    groupCode: 'CO',
+    text: "The state's outpatient table gives the code a status that is not payable in this setting (inpatient only, non-covered, or reported with another code).",
+    mappingSource: `${CARC_LIST}: 96, non-covered charge(s)`,
+  },
+  'FAC-STATE-REDUCED': {
+    internalCode: 'FAC-STATE-REDUCED',
+    carc: '59',
+    groupCode: 'CO',
+    text: 'Multiple or discontinued procedure: paid at 50% of its maximum allowable amount.',
+    mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
+  },
 } as const satisfies Record<string, ReasonCode>;
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
