@@ -181,34 +181,22 @@ describe('the facility methods we hold a source for', () => {
     expect(opps2026?.sources.map((s) => s.file)).toContain('facility/opps/cms-pricer/apc-rate-2026.csv');
   });
 
-  it('Texas: 28 TAC §134.403 outpatient 200% (130% with implants paid apart), §134.404 inpatient 143% (108%), ASC 235% (153%)', () => {
-    expect(factors('TX', 'outpatient')).toEqual({ all: '2.00', 'implants-carved-out': '1.30' });
-    expect(factors('TX', 'inpatient')).toEqual({ all: '1.43', 'implants-carved-out': '1.08' });
+  it('Texas: ASC 235% (153% with implants paid apart) under 28 TAC §134.402; hospital outpatient and inpatient on Medicare, their §134.403(f)/§134.404(f) percentages not read', () => {
     expect(factors('TX', 'asc')).toEqual({ all: '2.35', 'implants-carved-out': '1.53' });
-    expect(facility('TX', 'outpatient').editions[0]?.factors?.[0]?.source.url).toBe(
-      'https://www.law.cornell.edu/regulations/texas/28-Tex-Admin-Code-SS-134-403',
-    );
     expect(facility('TX', 'asc').editions[0]?.factors?.[0]?.source.url).toBe(
       'https://www.tdi.texas.gov/wc/fee/ascfaq.html',
     );
-  });
-
-  it("Texas's separately reported implants: cost plus 10% or $1,000 an item, at most $2,000, on request; the ASC's amount rule is flagged", () => {
-    const [inpatient] = facility('TX', 'inpatient').carveOuts ?? [];
-    expect(inpatient).toMatchObject({
-      id: 'implantables',
-      when: 'on-request',
-      factorCategory: 'implants-carved-out',
-      payment: {
-        kind: 'cost-plus',
-        addOnPercent: '10',
-        perItemAddOnCap: '1000.00',
-        perClaimAddOnCap: '2000.00',
-      },
-    });
-    expect(inpatient?.source.section).toMatch(/^§134\.404\(g\)/);
-    expect(facility('TX', 'outpatient').carveOuts?.[0]?.source.section).toMatch(/^§134\.403\(g\)/);
     expect(facility('TX', 'asc').carveOuts?.[0]?.payment.kind).toBe('not-modelled');
+    // A percentage we could not read in any source is not priced on: Medicare at 100%, saying why.
+    for (const [type, section] of [
+      ['outpatient', '§134.403'],
+      ['inpatient', '§134.404'],
+    ] as const) {
+      expect(facility('TX', type).method).toBe('medicare-fallback');
+      expect(factors('TX', type)).toEqual({});
+      expect(facility('TX', type).carveOuts).toBeUndefined();
+      expect(facility('TX', type).missing).toContain(section);
+    }
   });
 
   it('California: inpatient 1.20 (8 CCR § 9789.22(a)); outpatient and ASC 1.22 on the OPPS for surgery (§ 9789.33(a))', () => {
@@ -272,21 +260,21 @@ describe('the facility methods we hold a source for', () => {
     const count = (name: (typeof FACILITY_BILL_TYPES)[number], methods: string[]) =>
       list.filter((j) => methods.includes(facility(j.id, name).method)).length;
     const sourced = ['percent-of-medicare', 'state-table', 'medicare', 'unsupported'];
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([21, 15, 24]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([7, 5, 6]);
-    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([32, 38, 29]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, sourced))).toEqual([20, 15, 23]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['percent-of-medicare']))).toEqual([6, 5, 5]);
+    expect(FACILITY_BILL_TYPES.map((n) => count(n, ['medicare-fallback']))).toEqual([33, 38, 30]);
   });
 });
 
 describe('facilityEditionFor', () => {
   it('picks the inpatient edition by discharge date across the federal fiscal year (IPPS FY2026 from October 1, 2025)', () => {
-    const tx = get('TX');
-    expect(facilityEditionFor(tx, 'inpatient', '2025-09-30')?.edition.id).toBe('TX-IPPS-FY2025');
-    expect(facilityEditionFor(tx, 'inpatient', '2025-10-01')?.edition.id).toBe('TX-IPPS-FY2026');
-    expect(facilityEditionFor(tx, 'inpatient', '2025-10-01')?.method.method).toBe('percent-of-medicare');
-    expect(facilityEditionFor(tx, 'inpatient', '2026-09-30')?.pastLatest).toBe(false);
-    expect(facilityEditionFor(tx, 'inpatient', '2026-10-01')?.pastLatest).toBe(true);
-    expect(facilityEditionFor(tx, 'inpatient', '2024-09-30')).toBeUndefined();
+    const nc = get('NC');
+    expect(facilityEditionFor(nc, 'inpatient', '2025-09-30')?.edition.id).toBe('NC-IPPS-FY2025');
+    expect(facilityEditionFor(nc, 'inpatient', '2025-10-01')?.edition.id).toBe('NC-IPPS-FY2026');
+    expect(facilityEditionFor(nc, 'inpatient', '2025-10-01')?.method.method).toBe('percent-of-medicare');
+    expect(facilityEditionFor(nc, 'inpatient', '2026-09-30')?.pastLatest).toBe(false);
+    expect(facilityEditionFor(nc, 'inpatient', '2026-10-01')?.pastLatest).toBe(true);
+    expect(facilityEditionFor(nc, 'inpatient', '2024-09-30')).toBeUndefined();
   });
 
   it('outpatient and ASC follow the calendar year; an unsupported method has no edition', () => {
@@ -304,18 +292,18 @@ describe('facilityEditionFor', () => {
 });
 
 describe('the summary (GET /v1/jurisdictions) shows the facility methods', () => {
-  it('Texas inpatient: method, basis, factors by edition, carve-outs and linked sources', () => {
-    const s = summariseJurisdiction(get('TX')).facility.inpatient;
-    expect(s).toMatchObject({ method: 'percent-of-medicare', basis: 'ipps', carveOuts: ['implantables'] });
+  it('North Carolina inpatient and Texas ASC: method, basis, factors by edition, carve-outs and linked sources', () => {
+    const s = summariseJurisdiction(get('NC')).facility.inpatient;
+    expect(s).toMatchObject({ method: 'percent-of-medicare', basis: 'ipps' });
     expect(s?.editions.at(-1)).toEqual({
-      id: 'TX-IPPS-FY2026',
+      id: 'NC-IPPS-FY2026',
       effective: '2025-10-01',
       termination: null,
-      factors: [
-        { category: 'all', value: '1.43' },
-        { category: 'implants-carved-out', value: '1.08' },
-      ],
+      factors: [{ category: 'all', value: '1.60' }],
     });
+    expect(s?.sources.every((x) => x.url?.startsWith('https://'))).toBe(true);
+    const asc = summariseJurisdiction(get('TX')).facility.asc;
+    expect(asc).toMatchObject({ method: 'percent-of-medicare', basis: 'asc', carveOuts: ['implantables'] });
     expect(s?.sources.every((x) => x.url?.startsWith('https://'))).toBe(true);
   });
 
@@ -339,6 +327,44 @@ describe('docs/jurisdictions.md', () => {
 
 describe('the facility schema rules, each naming the file and the field', () => {
   const tx = () => JSON.parse(readFileSync(path.join(JURISDICTIONS_DIR, 'TX.json'), 'utf8')) as Jurisdiction;
+  const nc = () => JSON.parse(readFileSync(path.join(JURISDICTIONS_DIR, 'NC.json'), 'utf8')) as Jurisdiction;
+  /**
+   * North Carolina's inpatient method with a cost-plus implant carve-out added: no file holds one
+   * now (Texas's hospital percentages and implant amounts were not read), so the schema's carve-out
+   * rules are tried on this fixture. Its numbers are made up and price nothing.
+   */
+  const withCarveOut = (): Jurisdiction => {
+    const j = nc();
+    const inpatient = j.billTypes.inpatient;
+    if (inpatient === undefined) throw new Error('fixture changed');
+    for (const e of inpatient.editions) {
+      e.factors = [
+        ...(e.factors ?? []),
+        {
+          category: 'implants-carved-out',
+          value: '1.10',
+          source: { citation: 'a made-up rule', url: 'https://example.org' },
+        },
+      ];
+    }
+    (inpatient as { carveOuts?: unknown }).carveOuts = [
+      {
+        id: 'implantables',
+        when: 'on-request',
+        factorCategory: 'implants-carved-out',
+        payment: {
+          kind: 'cost-plus',
+          costBasis: 'invoice',
+          addOnPercent: '10',
+          perItemAddOnCap: '1000.00',
+          perClaimAddOnCap: '2000.00',
+        },
+        needs: ['the implant invoice'],
+        source: { citation: 'a made-up rule', url: 'https://example.org', section: '(g)' },
+      },
+    ];
+    return j;
+  };
   const ak = () => JSON.parse(readFileSync(path.join(JURISDICTIONS_DIR, 'AK.json'), 'utf8')) as Jurisdiction;
 
   function rejects(file: string, j: unknown, field: RegExp): void {
@@ -355,30 +381,31 @@ describe('the facility schema rules, each naming the file and the field', () => 
   it('accepts the files as they are (the acceptance case for each rule below)', () => {
     expect(() => parseJurisdictionFile('TX.json', JSON.stringify(tx()))).not.toThrow();
     expect(() => parseJurisdictionFile('AK.json', JSON.stringify(ak()))).not.toThrow();
+    expect(() => parseJurisdictionFile('NC.json', JSON.stringify(withCarveOut()))).not.toThrow();
   });
 
   it('a facility factor without an https link', () => {
-    const j = tx();
+    const j = nc();
     const f = j.billTypes.inpatient?.editions[0]?.factors?.[0];
     if (f === undefined) throw new Error('fixture changed');
     (f.source as { url?: string }).url = undefined;
-    rejects('TX.json', j, /^billTypes\.inpatient\.editions\.0\.factors\.0\.source\.url$/);
+    rejects('NC.json', j, /^billTypes\.inpatient\.editions\.0\.factors\.0\.source\.url$/);
   });
 
   it('a facility factor that is a percentage, not a multiplier ("143" for 143%)', () => {
-    const j = tx();
+    const j = nc();
     const f = j.billTypes.inpatient?.editions[0]?.factors?.[0];
     if (f === undefined) throw new Error('fixture changed');
     f.value = '143';
-    rejects('TX.json', j, /^billTypes\.inpatient\.editions\.0\.factors\.0\.value$/);
+    rejects('NC.json', j, /^billTypes\.inpatient\.editions\.0\.factors\.0\.value$/);
   });
 
   it('a percent-of-medicare edition without factors', () => {
-    const j = tx();
+    const j = nc();
     const e = j.billTypes.outpatient?.editions[1];
     if (e === undefined) throw new Error('fixture changed');
     e.factors = [];
-    rejects('TX.json', j, /^billTypes\.outpatient\.editions\.1\.factors$/);
+    rejects('NC.json', j, /^billTypes\.outpatient\.editions\.1\.factors$/);
   });
 
   it('a category given twice in an edition', () => {
@@ -426,27 +453,27 @@ describe('the facility schema rules, each naming the file and the field', () => 
   });
 
   it("a carve-out whose factor category is not among the edition's factors", () => {
-    const j = tx();
-    const c = j.billTypes.outpatient?.carveOuts?.[0];
+    const j = withCarveOut();
+    const c = j.billTypes.inpatient?.carveOuts?.[0];
     if (c === undefined) throw new Error('fixture changed');
     c.factorCategory = 'implants';
-    rejects('TX.json', j, /^billTypes\.outpatient\.carveOuts\.0\.factorCategory$/);
+    rejects('NC.json', j, /^billTypes\.inpatient\.carveOuts\.0\.factorCategory$/);
   });
 
   it('a cost-plus carve-out whose cap is not dollars and cents', () => {
-    const j = tx();
+    const j = withCarveOut();
     const c = j.billTypes.inpatient?.carveOuts?.[0];
     if (c?.payment.kind !== 'cost-plus') throw new Error('fixture changed');
     c.payment.perItemAddOnCap = '1000';
-    rejects('TX.json', j, /^billTypes\.inpatient\.carveOuts\.0\.payment\.perItemAddOnCap$/);
+    rejects('NC.json', j, /^billTypes\.inpatient\.carveOuts\.0\.payment\.perItemAddOnCap$/);
   });
 
   it('facility editions out of order', () => {
-    const j = tx();
+    const j = nc();
     const eds = j.billTypes.inpatient?.editions;
     if (eds?.[1] === undefined) throw new Error('fixture changed');
     eds[1].effective = '2025-09-01';
-    rejects('TX.json', j, /^billTypes\.inpatient\.editions\.1\.effective$/);
+    rejects('NC.json', j, /^billTypes\.inpatient\.editions\.1\.effective$/);
   });
 
   it('an unknown method', () => {
