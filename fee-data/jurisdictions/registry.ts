@@ -13,7 +13,7 @@ import {
   MEDICARE_POLICIES,
   POLICY_PARAMETERS,
   type PolicyParameter,
-} from './schema.js';
+} from '../../lambdas/domain/jurisdiction-schema.js';
 
 /** This folder: where the jurisdiction files live. */
 export const JURISDICTIONS_DIR = path.dirname(fileURLToPath(import.meta.url));

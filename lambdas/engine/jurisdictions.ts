@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
 
 /**
  * Pure look-ups over the jurisdiction registry (the files themselves are read by

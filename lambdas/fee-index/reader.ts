@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
 import { dateOfDay, dayNumber } from './header.js';
 import {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { JurisdictionSchema } from '../../../fee-data/jurisdictions/schema.js';
 import type { StoredSequence } from '../../app/recon/ports.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
+import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
 import {
   FeeAnswerSchema,
   JurisdictionSummarySchema,
@@ -59,7 +59,7 @@ export const JurisdictionListAnswerSchema = v.strictObject({
   jurisdictions: v.array(JurisdictionSummarySchema),
 });
 
-/** `GET /v1/jurisdictions/{id}` 200: the jurisdiction file, whole (fee-data/jurisdictions/schema.ts). */
+/** `GET /v1/jurisdictions/{id}` 200: the jurisdiction file, whole (lambdas/domain/jurisdiction-schema.ts). */
 export const JurisdictionAnswerSchema = v.strictObject({ requestId, jurisdiction: JurisdictionSchema });
 
 /** `GET /v1/reason-codes` 200. */
