@@ -90,8 +90,10 @@ export function ppoFloor(
   payable: Cents,
 ): { amount: Cents; citation: string } | undefined {
   const rule = j.ppoBelowFeeSchedule;
-  if (!(rule?.forbiddenFor as readonly string[] | undefined)?.includes(billType)) return undefined;
-  return { amount: payable, citation: (rule as NonNullable<typeof rule>).source.citation };
+  // Bill types the file names as strings: a facility type is compared as the file will name it.
+  const forbidden: readonly string[] = rule?.forbiddenFor ?? [];
+  if (!rule || !forbidden.includes(billType)) return undefined;
+  return { amount: payable, citation: rule.source.citation };
 }
 
 /**
