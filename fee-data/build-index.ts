@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Jurisdiction } from '../lambdas/domain/jurisdiction-schema.js';
 import {
   IPPS_DRG_FLAGS,
   IPPS_DRG_TABLE,
@@ -44,7 +45,6 @@ import {
 } from '../lambdas/fee-index/schema.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
-import type { Jurisdiction } from './jurisdictions/schema.js';
 
 /** Raised when imported records cannot be encoded (a value out of range, an unknown character). */
 export class IndexBuildError extends Error {

@@ -6,7 +6,7 @@
  * professional table (the files state no date: fee-data/jurisdictions/GA.json says how it is dated).
  */
 import { createHash } from 'node:crypto';
-import type { Jurisdiction } from '../jurisdictions/schema.js';
+import type { Jurisdiction } from '../../lambdas/domain/jurisdiction-schema.js';
 import type { AnyImportedDataset } from './records.js';
 import type { StateDrgRow, StateFacilityRow } from './records-ipps.js';
 import type { AnyStateDataset, StateDrgDataset, StateFeeDataset } from './records-state.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Jurisdiction } from '../jurisdictions/schema.js';
+import type { Jurisdiction } from '../../lambdas/domain/jurisdiction-schema.js';
 import type { AnyImportedDataset, ImportedDataset, StateAnesthesiaRow, StateTableRow } from './records.js';
 import type { AnyStateDataset, StateAnesthesiaDataset, StateFeeDataset } from './records-state.js';
 

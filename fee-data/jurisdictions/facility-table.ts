@@ -8,8 +8,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  FACILITY_BILL_TYPES,
+  type FacilityBillType,
+  type Jurisdiction,
+} from '../../lambdas/domain/jurisdiction-schema.js';
 import { loadJurisdictions } from './registry.js';
-import { FACILITY_BILL_TYPES, type FacilityBillType, type Jurisdiction } from './schema.js';
 
 /** Where the generated section begins and ends in docs/jurisdictions.md. */
 export const FACILITY_SECTION_START =

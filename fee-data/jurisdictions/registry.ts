@@ -15,7 +15,7 @@ import {
   MEDICARE_POLICIES,
   POLICY_PARAMETERS,
   type PolicyParameter,
-} from './schema.js';
+} from '../../lambdas/domain/jurisdiction-schema.js';
 
 /** This folder: where the jurisdiction files live. */
 export const JURISDICTIONS_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -123,7 +123,7 @@ function checkPolicies(file: string, j: Jurisdiction): void {
 }
 
 /**
- * What a facility method needs to be used (fee-data/jurisdictions/schema.ts, FacilityMethodSchema):
+ * What a facility method needs to be used (lambdas/domain/jurisdiction-schema.ts, FacilityMethodSchema):
  * a Medicare `basis` for the methods that price on Medicare; factors in every edition of a
  * percent-of-medicare, each category once; no factors and a named `missing` for a fallback or an
  * unsupported method, which also cites what was read; a `data` reference in every edition of a state table; and a carve-out's

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type CloudfrontSignerAlgorithm, getSignedUrl } from '@aws-sdk/cloudfront-signer';
-import type { SmartBillLinker } from '../handlers/shared/smartbill-ports.js';
+import type { SmartBillLinker } from '../app/smartbill/ports.js';
 
 /** The signing key could not be loaded or is not an RSA private key. Never carries the key itself. */
 export class SigningKeyError extends Error {

@@ -7,7 +7,7 @@
  * exactly one message.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { DataKeyProvider, EncryptionContext, SealedBox } from '../handlers/shared/recon-ports.js';
+import type { DataKeyProvider, EncryptionContext, SealedBox } from '../app/recon/ports.js';
 
 /**
  * A sealed box or a data key that cannot be opened: wrong tenant, control number or sequence,
@@ -38,7 +38,7 @@ export function canonicalContext(context: EncryptionContext): Buffer {
 }
 
 /** Where every caller builds the context of a stored sequence (declared with the ports). */
-export { reconEncryptionContext } from '../handlers/shared/recon-ports.js';
+export { reconEncryptionContext } from '../app/recon/ports.js';
 
 /** Names the box in errors without its contents. */
 function describeContext(context: EncryptionContext): string {

@@ -4,8 +4,8 @@
  * sequence of every decryption and KMS refuses a data key asked for under any other context.
  */
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { DependencyUnavailableError, dependencyError } from '../handlers/shared/dependency-errors.js';
-import type { DataKey, DataKeyProvider, EncryptionContext } from '../handlers/shared/recon-ports.js';
+import { DependencyUnavailableError, dependencyError } from '../app/dependency-errors.js';
+import type { DataKey, DataKeyProvider, EncryptionContext } from '../app/recon/ports.js';
 import { DecryptionError } from './envelope.js';
 
 /** Options of {@link KmsDataKeyProvider}. */

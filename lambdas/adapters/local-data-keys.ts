@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:
 import { readFileSync, type Stats, statSync } from 'node:fs';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DataKey, DataKeyProvider, EncryptionContext } from '../handlers/shared/recon-ports.js';
+import type { DataKey, DataKeyProvider, EncryptionContext } from '../app/recon/ports.js';
 import { canonicalContext, DecryptionError } from './envelope.js';
 
 /** Options of {@link LocalDataKeyProvider}. */

@@ -34,7 +34,7 @@ import {
   DependencyUnavailableError,
   dependencyError,
   THROTTLED_RETRY_AFTER_SECONDS,
-} from '../handlers/shared/dependency-errors.js';
+} from '../app/dependency-errors.js';
 import {
   InvalidPageTokenError,
   type LatestPointer,
@@ -46,7 +46,7 @@ import {
   type StoredDeltaSummary,
   type StoredSequence,
   type StoredTotals,
-} from '../handlers/shared/recon-ports.js';
+} from '../app/recon/ports.js';
 
 /** Partition key attribute (S). */
 export const RECON_PARTITION_KEY = 'pk';

@@ -1,4 +1,4 @@
-import type { SmartBillPublisher, SmartBillRenderJob } from '../handlers/shared/smartbill-ports.js';
+import type { SmartBillPublisher, SmartBillRenderJob } from '../app/smartbill/ports.js';
 
 /** Options of {@link BackgroundSmartBillPublisher}. */
 export interface BackgroundSmartBillPublisherOptions {

@@ -1,11 +1,11 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { PricedBill } from '../engine/priced-bill.js';
 import {
   SMARTBILL_KEY_PATTERN,
   type SmartBillPublisher,
   type SmartBillRenderJob,
-} from '../handlers/shared/smartbill-ports.js';
+} from '../app/smartbill/ports.js';
+import type { PricedBill } from '../engine/priced-bill.js';
 
 /**
  * Largest event an asynchronous Lambda invocation takes. AWS documents 256 KB for asynchronous

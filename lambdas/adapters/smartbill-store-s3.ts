@@ -6,7 +6,7 @@ import {
   SMARTBILL_KEY_PATTERN,
   SMARTBILL_KEY_PREFIX,
   type SmartBillStore,
-} from '../handlers/shared/smartbill-ports.js';
+} from '../app/smartbill/ports.js';
 
 /** Random bytes in a key: 192 bits, 32 base64url characters (no padding). */
 const KEY_BYTES = 24;

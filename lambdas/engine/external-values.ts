@@ -7,7 +7,8 @@ import { RULES } from './rules/index.js';
 /**
  * External values (PPO, UR, negotiated, adjuster, customer): checked here when the bill is
  * normalised (impossible or conflicting instructions are field errors, never a silent pick), and
- * applied by price-bill.ts. The rules of application are in docs/decisions/006-external-values.md.
+ * applied by the values stage (stages/values.ts). The rules of application are in
+ * docs/decisions/006-buckets-and-external-values.md.
  */
 
 export type ExternalMode = 'override' | 'replace' | 'add' | 'single';

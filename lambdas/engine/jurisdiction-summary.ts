@@ -39,7 +39,7 @@ export interface JurisdictionSummary {
   };
 }
 
-/** The facility bill types, in the order the summary lists them (fee-data/jurisdictions/schema.ts). */
+/** The facility bill types, in the order the summary lists them (lambdas/domain/jurisdiction-schema.ts). */
 const FACILITY_BILL_TYPES = ['outpatient', 'asc', 'inpatient'] as const;
 
 /**

@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
 
 /**
  * Pure look-ups over the jurisdiction registry (the files themselves are read by
@@ -48,7 +48,7 @@ export function editionFor(j: Jurisdiction, date: string): EditionChoice | undef
   return editionIn(j.billTypes.professional.editions, date);
 }
 
-/** A facility bill type of a jurisdiction file (fee-data/jurisdictions/schema.ts, FacilityBillTypeSchema). */
+/** A facility bill type of a jurisdiction file (lambdas/domain/jurisdiction-schema.ts, FacilityBillTypeSchema). */
 export type FacilityMethod = NonNullable<Jurisdiction['billTypes']['outpatient']>;
 export type FacilityEdition = FacilityMethod['editions'][number];
 

@@ -243,7 +243,7 @@ const SourceSchema = v.strictObject({
   file: v.optional(v.string()),
 });
 
-/** How a jurisdiction prices one facility bill type (fee-data/jurisdictions/schema.ts, FacilityBillTypeSchema). */
+/** How a jurisdiction prices one facility bill type (lambdas/domain/jurisdiction-schema.ts, FacilityBillTypeSchema). */
 const FacilityMethodSummarySchema = v.strictObject({
   method: v.pipe(
     v.picklist(['state-table', 'percent-of-medicare', 'medicare-fallback', 'medicare', 'unsupported']),

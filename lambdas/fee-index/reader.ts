@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
 import {
   IPPS_DRG_FLAGS,
   IPPS_DRG_TABLE,

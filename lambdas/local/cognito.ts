@@ -55,8 +55,8 @@ import type { Lambda } from 'cognito-local/lib/services/lambda.js';
 import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator, type TokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { TENANT_GROUP_PREFIX } from '../app/tenant.js';
 import { GROUP_SCOPES, SCOPES } from '../handlers/shared/routes.js';
-import { TENANT_GROUP_PREFIX } from '../handlers/shared/tenant.js';
 import { decodeJwtPayloadUnverified, jwksOf, type LocalSigningKey, signRs256Jwt } from './jwt.js';
 import { DEFAULT_COGNITO_PORT } from './paths.js';
 import { type LocalStackState, readState, STATE_VERSION, writeState } from './state.js';
@@ -309,7 +309,7 @@ export const DEV_USER_EMAIL = 'dev-reviewer@example.com';
 export const DEV_USER_GROUP = 'bill-reviewers';
 /**
  * The dev user's other groups: Recon (write, read, delete) and the local tenant, so the printed
- * token can use every route. A person's tenant is their one `tenant-<id>` group (shared/tenant.ts).
+ * token can use every route. A person's tenant is their one `tenant-<id>` group (lambdas/app/tenant.ts).
  */
 export const DEV_USER_EXTRA_GROUPS = [
   'recon-reviewers',

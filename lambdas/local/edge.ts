@@ -38,12 +38,8 @@ import {
   SMARTBILL_KEY_PATTERN,
   SMARTBILL_UNLOCK_PATTERN,
   type SmartBillStore,
-} from '../handlers/shared/smartbill-ports.js';
-import {
-  answerUnlock,
-  MAX_UNLOCK_BODY_BYTES,
-  UnlockRateLimiter,
-} from '../handlers/shared/smartbill-unlock.js';
+} from '../app/smartbill/ports.js';
+import { answerUnlock, MAX_UNLOCK_BODY_BYTES, UnlockRateLimiter } from '../app/smartbill/unlock.js';
 import type { SmartBillGateStore } from '../smartbill/gate.js';
 import { type StatusPageReason, statusPage } from '../smartbill/status-page.js';
 
@@ -343,7 +339,7 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<string | nu
 /**
  * The edge as a request listener, for `http.createServer` or to mount in another local server.
  * `GET`/`HEAD` of `smartbills/<id>.html` serves the page; `POST smartbills/<id>.unlock` answers the
- * unlock endpoint (smartbill-unlock.ts), both only under a valid signature. A refused, expired or
+ * unlock endpoint (app/smartbill/unlock.ts), both only under a valid signature. A refused, expired or
  * missing page answers a plain HTML page that says what to do (status-page.ts).
  *
  * @param options - store, gate, trusted keys and clock

@@ -13,9 +13,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BadRequestError } from '../handlers/shared/http.js';
-import { loggableErrorName, stackFrames } from '../handlers/shared/logger.js';
 import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
+import { loggableErrorName, stackFrames } from '../observability/logger.js';
 import { type AuthorizerClaims, type AuthorizerConfig, authorize } from './authorizer.js';
 import { REPO_ROOT } from './paths.js';
 

@@ -1,6 +1,6 @@
 /**
  * `wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE] [--state-dir DIR]`:
- * the tenant's Recons as JSON lines, HIPAA Safe Harbor identifiers removed (recon-export.ts). The
+ * the tenant's Recons as JSON lines, HIPAA Safe Harbor identifiers removed (app/recon/export.ts). The
  * CLI never exports identified data: without `--deidentified` it refuses.
  *
  * Where the Recon table and key are found, first match wins:
@@ -12,9 +12,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { DeidentifiedRecord } from '../handlers/shared/deidentify.js';
+import type { DeidentifiedRecord } from '../app/recon/deidentify.js';
+import { exportDeidentified, type ReconExportSummary } from '../app/recon/export.js';
 import { RECON_ENV, reconDependencies } from '../handlers/shared/recon-deps.js';
-import { exportDeidentified, type ReconExportSummary } from '../handlers/shared/recon-export.js';
 import { DEFAULT_STATE_DIR } from './paths.js';
 import { readState } from './state.js';
 

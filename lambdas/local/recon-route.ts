@@ -6,11 +6,11 @@
  * the request id when the execution fails.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { WorkflowResponse } from '../app/recon/service.js';
 import { errorResult, jsonResponse, requireJsonContentType } from '../handlers/shared/http.js';
-import { loggableRequestId, logRequest } from '../handlers/shared/logger.js';
-import type { WorkflowResponse } from '../handlers/shared/recon-service.js';
 import { ROUTES } from '../handlers/shared/routes.js';
 import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-mode.js';
+import { loggableRequestId, logRequest } from '../observability/logger.js';
 import { createLocalWorkflow, type LocalWorkflow } from './recon-workflow.js';
 
 // In AWS, API Gateway starts the state machine itself; this stand-in must never serve there.

@@ -33,15 +33,15 @@ import {
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { GATE_TABLE_SCHEMA } from '../../lambdas/adapters/smartbill-gate-dynamodb.js';
-import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import {
   DEFAULT_SMARTBILL_RETENTION_DAYS,
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   SMARTBILL_CACHE_CONTROL,
   SMARTBILL_CONTENT_SECURITY_POLICY,
   SMARTBILL_KEY_PREFIX,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
-import { UNLOCK_RATE_LIMIT } from '../../lambdas/handlers/shared/smartbill-unlock.js';
+} from '../../lambdas/app/smartbill/ports.js';
+import { UNLOCK_RATE_LIMIT } from '../../lambdas/app/smartbill/unlock.js';
+import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { NodeFunction } from './node-function.js';
 
 /** The unlock function's handler module (decision 009). */

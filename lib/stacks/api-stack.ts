@@ -6,10 +6,10 @@ import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lamb
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/handlers/shared/observability.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
@@ -225,7 +225,7 @@ export class ApiStack extends Stack {
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
     // Powertools' service dimension names the stage, so two stages in one account keep their
-    // metrics apart (lambdas/handlers/shared/observability.ts).
+    // metrics apart (lambdas/observability/powertools.ts).
     for (const fn of allFunctions.values()) {
       if (!(fn instanceof LambdaFunction)) continue;
       fn.addEnvironment('POWERTOOLS_SERVICE_NAME', `${SERVICE_NAME}-${props.stageName}`);

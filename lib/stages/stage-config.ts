@@ -5,7 +5,7 @@ import {
   DEFAULT_SMARTBILL_RETENTION_DAYS,
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
+} from '../../lambdas/app/smartbill/ports.js';
 import type { AlarmThresholds } from '../constructs/alarms.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { parseAlarmThresholds } from './alarm-config.js';

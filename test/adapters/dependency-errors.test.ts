@@ -14,7 +14,7 @@ import {
   retryAfterFor,
   THROTTLED_RETRY_AFTER_SECONDS,
   UNREACHABLE_RETRY_AFTER_SECONDS,
-} from '../../lambdas/handlers/shared/dependency-errors.js';
+} from '../../lambdas/app/dependency-errors.js';
 import { errorResult } from '../../lambdas/handlers/shared/http.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../lambdas/local/emulators/dynamodb-local.js';
 

@@ -20,7 +20,7 @@ import type {
   DataKeyProvider,
   EncryptionContext,
   SealedBox,
-} from '../../lambdas/handlers/shared/recon-ports.js';
+} from '../../lambdas/app/recon/ports.js';
 import { withMotoKms } from '../support/emulators.js';
 
 /** Made-up PHI: what must never appear in a sealed box. */

@@ -19,7 +19,7 @@ import { KmsDataKeyProvider } from '../../lambdas/adapters/kms-data-keys.js';
 import {
   DependencyUnavailableError,
   THROTTLED_RETRY_AFTER_SECONDS,
-} from '../../lambdas/handlers/shared/dependency-errors.js';
+} from '../../lambdas/app/dependency-errors.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -14,8 +14,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbReconStore } from '../../lambdas/adapters/recon-store-dynamodb.js';
-import { DependencyUnavailableError } from '../../lambdas/handlers/shared/dependency-errors.js';
-import type { StoredSequence } from '../../lambdas/handlers/shared/recon-ports.js';
+import { DependencyUnavailableError } from '../../lambdas/app/dependency-errors.js';
+import type { StoredSequence } from '../../lambdas/app/recon/ports.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -14,7 +14,7 @@ import {
   RECON_TTL_ATTRIBUTE,
   reconPartitionKey,
 } from '../../lambdas/adapters/recon-store-dynamodb.js';
-import { InvalidPageTokenError, type StoredSequence } from '../../lambdas/handlers/shared/recon-ports.js';
+import { InvalidPageTokenError, type StoredSequence } from '../../lambdas/app/recon/ports.js';
 import { withDynamoDbLocal } from '../support/emulators.js';
 
 const dynamo = withDynamoDbLocal();

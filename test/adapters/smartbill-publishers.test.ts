@@ -10,11 +10,8 @@ import {
   MAX_ASYNC_EVENT_BYTES,
   RenderEventError,
 } from '../../lambdas/adapters/smartbill-publisher-lambda.js';
+import type { SmartBillPublisher, SmartBillRenderJob } from '../../lambdas/app/smartbill/ports.js';
 import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
-import type {
-  SmartBillPublisher,
-  SmartBillRenderJob,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
 import { testPricedBill } from '../unit/smartbill/fixture.js';
 
 const KEY = 'smartbills/AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH.html';

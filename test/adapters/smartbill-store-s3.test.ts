@@ -9,7 +9,7 @@ import {
   SMARTBILL_CACHE_CONTROL,
   SMARTBILL_CONTENT_TYPE,
   SMARTBILL_KEY_PATTERN,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
+} from '../../lambdas/app/smartbill/ports.js';
 import { type RunningS3rver, s3rverClient, startS3rver } from '../../lambdas/local/emulators/s3rver.js';
 
 const BUCKET = 'smartbills-test';

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openJson } from '../../lambdas/adapters/envelope.js';
-import type { DeidentifiedRecord } from '../../lambdas/handlers/shared/deidentify.js';
+import type { DeidentifiedRecord } from '../../lambdas/app/recon/deidentify.js';
+import { exportDeidentified } from '../../lambdas/app/recon/export.js';
 import { RECON_ENV, reconDependencies } from '../../lambdas/handlers/shared/recon-deps.js';
-import { exportDeidentified } from '../../lambdas/handlers/shared/recon-export.js';
 import {
   ReconsUsageError,
   reconExportEnvironment,
@@ -131,7 +131,7 @@ beforeAll(async () => {
   });
   machineToken = await stack.token('client');
   userToken = await stack.token('user');
-  // A machine client is its own tenant (lambdas/handlers/shared/tenant.ts).
+  // A machine client is its own tenant (lambdas/app/tenant.ts).
   tenant = stack.state.machineClient.clientId;
   envFile = path.join(dir, 'recon-env.json');
   writeFileSync(envFile, JSON.stringify(stack.recon?.environment));

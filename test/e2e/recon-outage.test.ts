@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UNREACHABLE_RETRY_AFTER_SECONDS } from '../../lambdas/handlers/shared/dependency-errors.js';
+import { UNREACHABLE_RETRY_AFTER_SECONDS } from '../../lambdas/app/dependency-errors.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';

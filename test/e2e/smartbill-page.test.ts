@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
 import { newSmartBillKey } from '../../lambdas/adapters/smartbill-store-s3.js';
-import { pageIdOfKey } from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { pageIdOfKey } from '../../lambdas/app/smartbill/ports.js';
 import { type RunningLocalEdge, startLocalEdge } from '../../lambdas/local/edge.js';
 import { MAX_UNLOCK_ATTEMPTS, MemorySmartBillGateStore, newGate } from '../../lambdas/smartbill/gate.js';
 import { PAGE_MESSAGES, renderSmartBill } from '../../lambdas/smartbill/render.js';

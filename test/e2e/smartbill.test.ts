@@ -11,10 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
-import {
-  DEFAULT_SMARTBILL_URL_TTL_DAYS,
-  SMARTBILL_KEY_PATTERN,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
+import { DEFAULT_SMARTBILL_URL_TTL_DAYS, SMARTBILL_KEY_PATTERN } from '../../lambdas/app/smartbill/ports.js';
 import { LOCAL_SIGNING_KEY_FILE, type LocalSigningKey } from '../../lambdas/local/edge.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { PAGE_MESSAGES } from '../../lambdas/smartbill/render.js';

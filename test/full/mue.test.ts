@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../../lambdas/domain/jurisdiction-schema.js';
 import { mueRule } from '../../lambdas/engine/rules/mue.js';
 import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
 import { lineOn } from '../support/bills.js';

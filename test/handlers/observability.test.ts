@@ -8,13 +8,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PricedLine } from '../../lambdas/engine/priced-bill.js';
 import { REPO_ROOT } from '../../lib/repo-root.js';
 
-type Observability = typeof import('../../lambdas/handlers/shared/observability.js');
+type Observability = typeof import('../../lambdas/observability/powertools.js');
 
 /** The observability module loaded fresh under an environment. */
 async function load(env: Record<string, string | undefined>): Promise<Observability> {
   vi.resetModules();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return import('../../lambdas/handlers/shared/observability.js');
+  return import('../../lambdas/observability/powertools.js');
 }
 
 /** What `act` writes to stdout, as EMF documents. */
@@ -141,7 +141,7 @@ describe('metrics', () => {
 describe('the tracer', () => {
   it('hands an SDK client back unchanged outside Lambda', async () => {
     vi.resetModules();
-    const { traced } = await import('../../lambdas/handlers/shared/tracing.js');
+    const { traced } = await import('../../lambdas/observability/tracing.js');
     const client = { send: () => undefined };
     expect(traced(client)).toBe(client);
   });
@@ -173,9 +173,9 @@ describe('the tracer', () => {
 
 describe('the request log', () => {
   it('takes only checked values: a raw string does not type-check, and the checks keep markers out', async () => {
-    const log = await import('../../lambdas/handlers/shared/logger.js');
+    const log = await import('../../lambdas/observability/logger.js');
     const raw: string = 'Quixotebergh 987-65-4329';
-    const entry = (fields: Partial<import('../../lambdas/handlers/shared/logger.js').RequestLog>) => fields;
+    const entry = (fields: Partial<import('../../lambdas/observability/logger.js').RequestLog>) => fields;
     // @ts-expect-error a raw path parameter is not a LogJurisdiction
     entry({ jurisdiction: raw });
     // @ts-expect-error nor a LogCode
@@ -192,7 +192,7 @@ describe('the request log', () => {
   });
 
   it('keeps the frames of a stack and drops its message, even one of several lines', async () => {
-    const { stackFrames } = await import('../../lambdas/handlers/shared/logger.js');
+    const { stackFrames } = await import('../../lambdas/observability/logger.js');
     const error = new Error('Quixotebergh\n    987-65-4329\n    at 1957-03-14 (/srv/x.js:1:1)');
     const frames = stackFrames(error);
     expect(frames).toMatch(/^at /);

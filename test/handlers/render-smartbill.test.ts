@@ -10,11 +10,8 @@ import {
 } from '../../lambdas/adapters/smartbill-gate-dynamodb.js';
 import { encodeRenderEvent, RenderEventError } from '../../lambdas/adapters/smartbill-publisher-lambda.js';
 import { newSmartBillKey, S3SmartBillStore } from '../../lambdas/adapters/smartbill-store-s3.js';
+import { SMARTBILL_CONTENT_TYPE, type SmartBillRenderJob } from '../../lambdas/app/smartbill/ports.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
-import {
-  SMARTBILL_CONTENT_TYPE,
-  type SmartBillRenderJob,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
 import {
   EMULATOR_CREDENTIALS,
   EMULATOR_REGION,

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
 import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
-import type { Jurisdiction } from '../../fee-data/jurisdictions/schema.js';
 import { SAMPLE_DIR } from '../../fee-data/paths.js';
 import { readSample } from '../../fee-data/sample.js';
+import type { Jurisdiction } from '../../lambdas/domain/jurisdiction-schema.js';
 import { FeeIndex } from '../../lambdas/fee-index/reader.js';
 
 let bytes: Uint8Array | undefined;

@@ -11,8 +11,8 @@ import {
   pageIdOfKey,
   SMARTBILL_CACHE_CONTROL,
   SMARTBILL_CONTENT_SECURITY_POLICY,
-} from '../../lambdas/handlers/shared/smartbill-ports.js';
-import { UnlockRateLimiter } from '../../lambdas/handlers/shared/smartbill-unlock.js';
+} from '../../lambdas/app/smartbill/ports.js';
+import { UnlockRateLimiter } from '../../lambdas/app/smartbill/unlock.js';
 import {
   cannedPolicy,
   type EdgeDecision,

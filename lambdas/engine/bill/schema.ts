@@ -189,9 +189,7 @@ export const BillLineSchema = v.looseObject({
   ),
 });
 
-/** Visit categories a frequency limit counts (California Labor Code § 4604.5(c)(1) names these three). */
-export const VISIT_CATEGORIES = ['chiropractic', 'physicalTherapy', 'occupationalTherapy'] as const;
-export type VisitCategory = (typeof VISIT_CATEGORIES)[number];
+export { VISIT_CATEGORIES, type VisitCategory } from '../../domain/visit-categories.js';
 
 const visitCount = v.pipe(
   v.number('must be a number of visits'),

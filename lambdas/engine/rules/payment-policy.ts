@@ -3,7 +3,7 @@ import type {
   PolicyAdoption,
   PolicyParameter,
   PolicyParameters,
-} from '../../../fee-data/jurisdictions/schema.js';
+} from '../../domain/jurisdiction-schema.js';
 import type { Regulation } from '../adjustments/reason-codes.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import type { RuleLine } from './types.js';

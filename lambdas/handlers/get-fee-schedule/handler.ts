@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { fieldErrorsOf } from '../../engine/bill/schema.js';
 import { BillValidationError } from '../../engine/errors.js';
 import { lookupFee } from '../../engine/fee-lookup.js';
+import { loggableCodes, loggableJurisdiction } from '../../observability/logger.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import {
   httpErrors,
@@ -12,7 +13,6 @@ import {
   queryParameters,
   requestIdOf,
 } from '../shared/http.js';
-import { loggableCodes, loggableJurisdiction } from '../shared/logger.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { FeeScheduleQuerySchema } from './schema.js';
 

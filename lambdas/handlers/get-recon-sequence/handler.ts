@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { getSequence } from '../../app/recon/service.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { reconDependencies } from '../shared/recon-deps.js';
 import { reconTarget, sequenceFromPath } from '../shared/recon-request.js';
-import { getSequence } from '../shared/recon-service.js';
 
 const deps = reconDependencies();
 

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { getRecon } from '../../app/recon/service.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
 import { reconStoreFrom } from '../shared/recon-deps.js';
 import { pageFromQuery, reconTarget } from '../shared/recon-request.js';
-import { getRecon } from '../shared/recon-service.js';
 
 const store = reconStoreFrom();
 

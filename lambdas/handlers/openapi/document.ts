@@ -1,9 +1,9 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
+import { ReconSubmissionSchema } from '../../app/recon/submission.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
-import { ReconSubmissionSchema } from '../recon-tasks/schema.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
   ErrorBodySchema,

@@ -1,7 +1,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { SmartBillLink } from '../../app/smartbill/service.js';
+import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { type NormalisedBill, normaliseBill } from '../../engine/bill/normalise.js';
 import { priceBill } from '../../engine/price-bill.js';
+import {
+  logFailure,
+  loggableCodes,
+  loggableJurisdiction,
+  loggableRequestId,
+} from '../../observability/logger.js';
+import { recordPricedBill } from '../../observability/powertools.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import {
   httpErrors,
@@ -11,11 +20,7 @@ import {
   type ParsedBodyEvent,
   requestIdOf,
 } from '../shared/http.js';
-import { logFailure, loggableCodes, loggableJurisdiction, loggableRequestId } from '../shared/logger.js';
-import { recordPricedBill } from '../shared/observability.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
-import type { SmartBillLink } from '../shared/smartbill-service.js';
-import { type TokenClaims, tenantOf } from '../shared/tenant.js';
 
 const index = openFeeIndex();
 /** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
@@ -48,7 +53,7 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
 
 /**
  * POST /v1/bills/price: every line priced, with its adjustments and explanation, and the signed
- * link to its SmartBill page (rendered while the answer travels; see smartbill-ports.ts).
+ * link to its SmartBill page (rendered while the answer travels; see app/smartbill/ports.ts).
  */
 export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedContext>()
   .use(httpErrors('PriceBill'))

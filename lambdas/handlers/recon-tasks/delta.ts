@@ -1,4 +1,4 @@
-import { computeDelta, type ReconState } from '../shared/recon-service.js';
+import { computeDelta, type ReconState } from '../../app/recon/service.js';
 
-/** Recon workflow, task 3: the delta against the prior sequence (pure; see recon-service.ts). */
+/** Recon workflow, task 3: the delta against the prior sequence (pure; see app/recon/service.ts). */
 export const handler = async (state: ReconState) => computeDelta(state);

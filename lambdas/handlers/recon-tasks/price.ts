@@ -1,7 +1,7 @@
+import { priceSubmission, type ReconWorkflowInput } from '../../app/recon/service.js';
 import { openFeeIndex } from '../shared/fee-index.js';
-import { priceSubmission, type ReconWorkflowInput } from '../shared/recon-service.js';
 
 const index = openFeeIndex();
 
-/** Recon workflow, task 1: tenant, parse, check and price (see recon-service.ts). */
+/** Recon workflow, task 1: tenant, parse, check and price (see app/recon/service.ts). */
 export const handler = async (input: ReconWorkflowInput) => priceSubmission(index, input);

@@ -1,9 +1,9 @@
 import { decodeRenderEvent } from '../../adapters/smartbill-publisher-lambda.js';
-import { loggableJurisdiction, loggableRequestId, logRequest } from '../shared/logger.js';
-import { recordSmartBillRendererFailure } from '../shared/observability.js';
+import { renderAndStore } from '../../app/smartbill/service.js';
+import { loggableJurisdiction, loggableRequestId, logRequest } from '../../observability/logger.js';
+import { recordSmartBillRendererFailure } from '../../observability/powertools.js';
+import { traced } from '../../observability/tracing.js';
 import { smartBillRenderPortsFrom } from '../shared/smartbill-deps.js';
-import { renderAndStore } from '../shared/smartbill-service.js';
-import { traced } from '../shared/tracing.js';
 
 const ports = smartBillRenderPortsFrom(process.env, traced);
 

@@ -1,5 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { revokeSmartBill } from '../../app/smartbill/service.js';
+import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { PAGE_ID_PATTERN } from '../../smartbill/gate.js';
 import {
@@ -12,8 +14,6 @@ import {
 } from '../shared/http.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { smartBillRenderPortsFrom } from '../shared/smartbill-deps.js';
-import { revokeSmartBill } from '../shared/smartbill-service.js';
-import { type TokenClaims, tenantOf } from '../shared/tenant.js';
 
 /** Built on first use, so that loading the module (the route table's tests do) needs no configuration. */
 let ports: ReturnType<typeof smartBillRenderPortsFrom> | undefined;

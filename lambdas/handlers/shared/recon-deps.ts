@@ -4,11 +4,11 @@ import { openJson, sealJson } from '../../adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../adapters/kms-data-keys.js';
 import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
-import { DEPENDENCY_REQUEST_HANDLER } from './dependency-errors.js';
-import type { DataKeyProvider } from './recon-ports.js';
-import type { ReconDependencies } from './recon-service.js';
+import { DEPENDENCY_REQUEST_HANDLER } from '../../app/dependency-errors.js';
+import type { DataKeyProvider } from '../../app/recon/ports.js';
+import type { ReconDependencies } from '../../app/recon/service.js';
+import { traced } from '../../observability/tracing.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
-import { traced } from './tracing.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { controlNumberFromPath, MAX_SEQUENCE } from '../recon-tasks/schema.js';
+import { controlNumberFromPath, MAX_SEQUENCE } from '../../app/recon/submission.js';
+import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { BadRequestError, ForbiddenError, ownParameter } from './http.js';
 import { pathParameter } from './path-parameters.js';
-import { type TokenClaims, tenantOf } from './tenant.js';
 
 /** Default and largest page of a Recon listing. */
 export const DEFAULT_PAGE_LIMIT = 25;

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import { JurisdictionSchema } from '../../../fee-data/jurisdictions/schema.js';
+import type { StoredSequence } from '../../app/recon/ports.js';
+import type { SmartBillLink } from '../../app/smartbill/service.js';
+import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
 import {
   FeeAnswerSchema,
   JurisdictionSummarySchema,
@@ -11,8 +13,6 @@ import {
   SignedMoneySchema,
 } from '../../engine/priced-bill-schema.js';
 import type { ErrorBody } from './http.js';
-import type { StoredSequence } from './recon-ports.js';
-import type { SmartBillLink } from './smartbill-service.js';
 
 /**
  * Every answer of the API as a Valibot schema: the engine's answers (lambdas/engine/
@@ -59,7 +59,7 @@ export const JurisdictionListAnswerSchema = v.strictObject({
   jurisdictions: v.array(JurisdictionSummarySchema),
 });
 
-/** `GET /v1/jurisdictions/{id}` 200: the jurisdiction file, whole (fee-data/jurisdictions/schema.ts). */
+/** `GET /v1/jurisdictions/{id}` 200: the jurisdiction file, whole (lambdas/domain/jurisdiction-schema.ts). */
 export const JurisdictionAnswerSchema = v.strictObject({ requestId, jurisdiction: JurisdictionSchema });
 
 /** `GET /v1/reason-codes` 200. */

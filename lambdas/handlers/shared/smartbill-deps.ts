@@ -12,18 +12,18 @@ import { DynamoDbSmartBillGateStore } from '../../adapters/smartbill-gate-dynamo
 import { BackgroundSmartBillPublisher } from '../../adapters/smartbill-publisher-background.js';
 import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lambda.js';
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
-import type { PricedBill } from '../../engine/priced-bill.js';
-import { logFailure } from './logger.js';
-import { recordSmartBillRendererFailure } from './observability.js';
-import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
   type SmartBillLinker,
   type SmartBillPublisher,
   type SmartBillRenderJob,
-} from './smartbill-ports.js';
-import { linkSmartBill, renderAndStore, type SmartBillLink } from './smartbill-service.js';
+} from '../../app/smartbill/ports.js';
+import { linkSmartBill, renderAndStore, type SmartBillLink } from '../../app/smartbill/service.js';
+import type { PricedBill } from '../../engine/priced-bill.js';
+import { logFailure } from '../../observability/logger.js';
+import { recordSmartBillRendererFailure } from '../../observability/powertools.js';
+import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 
 /**
  * The SmartBill composition root of the pricing handler and the renderer function: adapters built
@@ -85,7 +85,7 @@ function urlTtlDays(env: NodeJS.ProcessEnv): number {
  * fixed credentials, which the local stack puts in the environment).
  *
  * @param env - the environment
- * @param wrapClient - wraps the S3 client (the renderer passes tracing.ts's `traced`; the pricing
+ * @param wrapClient - wraps the S3 client (the renderer passes observability/tracing.ts's `traced`; the pricing
  *   function leaves the Tracer out of its bundle)
  * @returns the store
  */

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { loggableRequestId, logRequest } from '../shared/logger.js';
-import { recordSmartBillUnlock } from '../shared/observability.js';
+import { SMARTBILL_UNLOCK_PATTERN } from '../../app/smartbill/ports.js';
+import { answerUnlock, MAX_UNLOCK_BODY_BYTES, UnlockRateLimiter } from '../../app/smartbill/unlock.js';
+import { loggableRequestId, logRequest } from '../../observability/logger.js';
+import { recordSmartBillUnlock } from '../../observability/powertools.js';
 import { smartBillGateFrom } from '../shared/smartbill-deps.js';
-import { SMARTBILL_UNLOCK_PATTERN } from '../shared/smartbill-ports.js';
-import { answerUnlock, MAX_UNLOCK_BODY_BYTES, UnlockRateLimiter } from '../shared/smartbill-unlock.js';
 
 const gate = smartBillGateFrom(process.env);
 /** A per-instance brake; the WAF rate-based rule on the distribution holds across instances. */
@@ -13,7 +13,7 @@ const limiter = new UnlockRateLimiter();
  * The SmartBill unlock endpoint (decision 009): a Lambda function URL with IAM auth, reached only
  * through the CloudFront behaviour `smartbills/*.unlock`, which checks the page link's signature
  * (trusted key group) and signs the origin request (origin access control). It answers the page
- * key for the bill's total charge and counts the attempts (smartbill-unlock.ts).
+ * key for the bill's total charge and counts the attempts (app/smartbill/unlock.ts).
  *
  * @param event - the function URL event (payload format 2.0)
  * @returns the JSON answer
@@ -46,7 +46,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     );
   }
   // 200 opened it, 403 a wrong amount with tries left, 423 the page is locked (this attempt locked
-  // it, or it was already): the metrics the unlock alarms and dashboards read (observability.ts).
+  // it, or it was already): the metrics the unlock alarms and dashboards read (observability/powertools.ts).
   if (answer.statusCode === 200) recordSmartBillUnlock('unlocked');
   else if (answer.statusCode === 403) recordSmartBillUnlock('wrong-amount');
   else if (answer.statusCode === 423) recordSmartBillUnlock('locked-out');

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { type Jurisdiction, JurisdictionSchema } from '../../../fee-data/jurisdictions/schema.js';
+import { type Jurisdiction, JurisdictionSchema } from '../../../lambdas/domain/jurisdiction-schema.js';
 import type { PricedLine } from '../../../lambdas/engine/priced-bill.js';
 import { mueRule } from '../../../lambdas/engine/rules/mue.js';
 import { lineOn, priceLines } from '../../support/bills.js';

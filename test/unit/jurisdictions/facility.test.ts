@@ -13,12 +13,12 @@ import {
   loadJurisdictions,
   parseJurisdictionFile,
 } from '../../../fee-data/jurisdictions/registry.js';
+import { REPO_ROOT, referenceDataDir } from '../../../fee-data/paths.js';
 import {
   FACILITY_BILL_TYPES,
   type FacilityBillType,
   type Jurisdiction,
-} from '../../../fee-data/jurisdictions/schema.js';
-import { REPO_ROOT, referenceDataDir } from '../../../fee-data/paths.js';
+} from '../../../lambdas/domain/jurisdiction-schema.js';
 import { summariseJurisdiction } from '../../../lambdas/engine/jurisdiction-summary.js';
 import { editionFor, facilityEditionFor } from '../../../lambdas/engine/jurisdictions.js';
 

@@ -8,7 +8,7 @@ import {
   loadJurisdictions,
   parseJurisdictionFile,
 } from '../../../fee-data/jurisdictions/registry.js';
-import { type Jurisdiction, MEDICARE_POLICIES } from '../../../fee-data/jurisdictions/schema.js';
+import { type Jurisdiction, MEDICARE_POLICIES } from '../../../lambdas/domain/jurisdiction-schema.js';
 import { adoptsPolicy, policyRecord, stateNumber } from '../../../lambdas/engine/rules/payment-policy.js';
 
 const list = loadJurisdictions();

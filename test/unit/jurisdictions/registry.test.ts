@@ -12,7 +12,7 @@ import {
   loadJurisdictions,
   parseJurisdictionFile,
 } from '../../../fee-data/jurisdictions/registry.js';
-import type { Jurisdiction } from '../../../fee-data/jurisdictions/schema.js';
+import type { Jurisdiction } from '../../../lambdas/domain/jurisdiction-schema.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

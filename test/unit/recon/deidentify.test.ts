@@ -7,10 +7,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
-import { priceBill } from '../../../lambdas/engine/price-bill.js';
-import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
-import { reconDelta } from '../../../lambdas/engine/recon/delta.js';
 import {
   AGE_90_OR_OLDER,
   DeidentificationError,
@@ -18,7 +14,11 @@ import {
   deidentifySequence,
   pseudonymDerivedFrom,
   SAFE_HARBOR_RESTRICTED_ZIP3,
-} from '../../../lambdas/handlers/shared/deidentify.js';
+} from '../../../lambdas/app/recon/deidentify.js';
+import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
+import { priceBill } from '../../../lambdas/engine/price-bill.js';
+import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
+import { reconDelta } from '../../../lambdas/engine/recon/delta.js';
 import { sampleIndex } from '../../support/fee-index.js';
 
 const index = sampleIndex();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tenantOf } from '../../../lambdas/handlers/shared/tenant.js';
+import { tenantOf } from '../../../lambdas/app/tenant.js';
 
 /** Claims as API Gateway's Cognito authorizer passes them (strings, groups comma-joined). */
 const PEOPLE_CLIENT = '4kpeopleclient00000000000';

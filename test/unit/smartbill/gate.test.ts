@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  answerUnlock,
-  UNLOCK_RATE_LIMIT,
-  UnlockRateLimiter,
-} from '../../../lambdas/handlers/shared/smartbill-unlock.js';
+import { answerUnlock, UNLOCK_RATE_LIMIT, UnlockRateLimiter } from '../../../lambdas/app/smartbill/unlock.js';
 import {
   MAX_UNLOCK_ATTEMPTS,
   MemorySmartBillGateStore,

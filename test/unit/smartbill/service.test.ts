@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import type {
   SmartBillLinker,
   SmartBillPublisher,
   SmartBillRenderJob,
   SmartBillStore,
-} from '../../../lambdas/handlers/shared/smartbill-ports.js';
+} from '../../../lambdas/app/smartbill/ports.js';
 import {
   linkSmartBill,
   renderAndStore,
   revokeSmartBill,
   type SmartBillLinkDependencies,
-} from '../../../lambdas/handlers/shared/smartbill-service.js';
+} from '../../../lambdas/app/smartbill/service.js';
+import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import { MemorySmartBillGateStore, unlockPage } from '../../../lambdas/smartbill/gate.js';
 import { qrCodeSvg } from '../../../lambdas/smartbill/qr.js';
 import { unseal } from '../../../lambdas/smartbill/seal.js';

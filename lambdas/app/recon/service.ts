@@ -5,8 +5,7 @@ import { priceBill } from '../../engine/price-bill.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
-import { parseReconFields } from '../recon-tasks/schema.js';
-import { DependencyUnavailableError } from './dependency-errors.js';
+import { recordReconConflict } from '../../observability/powertools.js';
 import {
   ConflictError,
   errorResult,
@@ -15,8 +14,9 @@ import {
   MalformedJsonError,
   PayloadTooLargeError,
   parseJsonBody,
-} from './http.js';
-import { recordReconConflict } from './observability.js';
+} from '../answers.js';
+import { DependencyUnavailableError } from '../dependency-errors.js';
+import { type TokenClaims, tenantOf } from '../tenant.js';
 import type {
   DataKeyProvider,
   EncryptionContext,
@@ -24,9 +24,9 @@ import type {
   ReconStore,
   SealedBox,
   StoredSequence,
-} from './recon-ports.js';
-import { reconEncryptionContext } from './recon-ports.js';
-import { type TokenClaims, tenantOf } from './tenant.js';
+} from './ports.js';
+import { reconEncryptionContext } from './ports.js';
+import { parseReconFields } from './submission.js';
 
 /**
  * The Recon use cases, one function per workflow task and per read/delete operation. They take the

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DeidentifiedRecord, deidentifySequence, pseudonymDerivedFrom } from './deidentify.js';
-import type { DataKeyProvider, ReconStore } from './recon-ports.js';
-import { reconEncryptionContext } from './recon-ports.js';
-import type { Envelope } from './recon-service.js';
+import type { DataKeyProvider, ReconStore } from './ports.js';
+import { reconEncryptionContext } from './ports.js';
+import type { Envelope } from './service.js';
 
 /** What the export reads with: the store, the data keys and the envelope (no clock, no retention). */
 export interface ReconExportDependencies {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { VISIT_CATEGORIES } from '../../lambdas/engine/bill/schema.js';
+import { VISIT_CATEGORIES } from './visit-categories.js';
 
 /**
  * The schema of a jurisdiction file (`fee-data/jurisdictions/<ID>.json`, one a jurisdiction: the

@@ -1,8 +1,8 @@
-import { logger } from './observability.js';
+import { logger } from './powertools.js';
 
 /**
  * The one logger of the handlers: a JSON line per event with request metadata only (ids, timings,
- * counts, jurisdiction, codes), written through the Powertools Logger (observability.ts).
+ * counts, jurisdiction, codes), written through the Powertools Logger (powertools.ts).
  *
  * Its fields are fixed by type, and every string field is a branded type that only the checks
  * below can make: a known route, a known jurisdiction id, a well-formed code, an error class name,

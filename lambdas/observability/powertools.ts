@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { PricedBill } from '../../engine/priced-bill.js';
+import type { PricedBill } from '../engine/priced-bill.js';
 
 /**
  * Logger and Metrics of every function, created once per process (Powertools'

@@ -1,5 +1,5 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { serviceName } from './observability.js';
+import { serviceName } from './powertools.js';
 
 /**
  * The Powertools Tracer, for the functions whose work is AWS SDK calls (the Recon functions, the

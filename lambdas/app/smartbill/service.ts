@@ -4,13 +4,8 @@ import { qrCodeSvg } from '../../smartbill/qr.js';
 import { renderSmartBill } from '../../smartbill/render.js';
 import { freshIv } from '../../smartbill/seal.js';
 import { statusPage } from '../../smartbill/status-page.js';
-import type {
-  SmartBillLinker,
-  SmartBillPublisher,
-  SmartBillRenderJob,
-  SmartBillStore,
-} from './smartbill-ports.js';
-import { pageIdOfKey, SMARTBILL_KEY_PREFIX } from './smartbill-ports.js';
+import type { SmartBillLinker, SmartBillPublisher, SmartBillRenderJob, SmartBillStore } from './ports.js';
+import { pageIdOfKey, SMARTBILL_KEY_PREFIX } from './ports.js';
 
 /**
  * The SmartBill use cases (issue 7): give a priced bill its link, and turn a render job into a
