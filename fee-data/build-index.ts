@@ -33,6 +33,7 @@ import {
   type TableSchema,
   ZIP5_TABLE,
 } from '../lambdas/fee-index/schema.js';
+import { OPPS_TABLE_OF, oppsRows } from './build-index-opps.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
 import type { Jurisdiction } from './jurisdictions/schema.js';
@@ -289,6 +290,8 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'nadac',
   'mue',
   'ncci-ptp',
+  // OPPS (hospital outpatient): build-index-opps.ts
+  ...(Object.keys(OPPS_TABLE_OF) as DatasetKind[]),
 ];
 
 /**
@@ -457,6 +460,13 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
       }));
     case 'mue':
       return dataset.records.map((r) => ({ ...r, edition }));
+    // OPPS (hospital outpatient): build-index-opps.ts
+    case 'opps-addendum-b':
+    case 'opps-apc-rate':
+    case 'opps-wage-index':
+    case 'opps-out-migration':
+    case 'opps-capc-complexity':
+      return oppsRows(dataset, edition);
   }
 }
 
@@ -476,6 +486,8 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   mue: MUE_TABLE,
   // NCCI PTP pairs are written by writePtpSections, not as records (PTP_PAIRS_TABLE documents them).
   'ncci-ptp': PTP_PAIRS_TABLE,
+  // OPPS (hospital outpatient): build-index-opps.ts
+  ...OPPS_TABLE_OF,
 };
 
 export interface BuildOptions {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
 import { importNationalData, importPtpTables } from './import/national-index.js';
+import { importOppsData } from './import/opps-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
@@ -35,7 +36,7 @@ export function readDatasets(dir: string): {
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { ...readSample(dir), builtFrom: 'sample' };
-  const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
+  const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir), ...importOppsData(dir)];
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir))
     datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));

@@ -7,6 +7,7 @@
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
 import type { ClfsRecord, DmeRuralZipRecord, MueRecord, NadacRecord } from './records-national.js';
+import type { OppsImportedDataset } from './records-opps.js';
 
 /** The kinds of data set the index holds. */
 export type { DatasetKind };
@@ -188,7 +189,9 @@ export type AnyImportedDataset =
   | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
   | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' })
   | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' })
-  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' });
+  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' })
+  // OPPS (hospital outpatient): records-opps.ts
+  | OppsImportedDataset;
 
 /** Anesthesia base units of a state's table, as the index keeps them. */
 export interface StateAnesthesiaRow {

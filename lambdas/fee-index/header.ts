@@ -18,7 +18,13 @@ export type DatasetKind =
   | 'dme-rural-zip'
   | 'nadac'
   | 'mue'
-  | 'ncci-ptp';
+  | 'ncci-ptp'
+  // OPPS (hospital outpatient): lambdas/fee-index/facility-opps-schema.ts
+  | 'opps-addendum-b'
+  | 'opps-apc-rate'
+  | 'opps-wage-index'
+  | 'opps-out-migration'
+  | 'opps-capc-complexity';
 
 export interface EditionSource {
   readonly file: string;

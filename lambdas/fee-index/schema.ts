@@ -5,6 +5,8 @@
  * a lookup is a binary search over the mapped bytes with no parse step.
  */
 
+import { OPPS_TABLES } from './facility-opps-schema.js';
+
 /** Field encodings. */
 export type FieldType =
   /** HCPCS code, up to 5 characters [0-9A-Z], base-37 in a u32 (blank = 0) so numeric order = text order. */
@@ -389,13 +391,15 @@ export const MUE_TABLE = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [
+export const TABLES: readonly TableSchema[] = [
   RVU_TABLE,
   GPCI_TABLE,
   ZIP5_TABLE,
   LOCALITY_COUNTY_TABLE,
   OPPS_CAP_TABLE,
   ANESTHESIA_CF_TABLE,
+  // OPPS (hospital outpatient): facility-opps-schema.ts
+  ...OPPS_TABLES,
 ];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
