@@ -291,27 +291,39 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
   // 2. A comprehensive APC (J1) pays the claim's primary service and packages the rest.
   const j1 = open().filter((p) => si(p) === 'J1' && p.unitMills !== null);
   if (j1.length > 0) {
-    let primary = j1[0] as Prepared;
-    for (const p of j1) if ((p.unitMills as number) > (primary.unitMills as number)) primary = p;
+    let top = 0;
+    for (const p of j1) top = Math.max(top, p.unitMills as number);
+    // CMS names no order among J1 services of equal rate; each is tried as the primary, and the one
+    // whose Addendum J pair pays most (if any) is taken.
+    const tied = j1.filter((p) => p.unitMills === top);
+    let primary = tied[0] as Prepared;
     const choice = index.editionFor('opps-capc-complexity', primary.line.dateOfService);
     const opps = index.opps();
-    let adjusted: { apc: OppsApcEntry; pair: string; source: SourceRow } | undefined;
+    let adjusted: { apc: OppsApcEntry; pair: string; source: SourceRow; edition: string } | undefined;
     if (choice && opps && choice.edition.year === Number(primary.line.dateOfService.slice(0, 4))) {
-      for (const other of prepared) {
-        const sameLine = other === primary;
-        if (!other.line.code || (sameLine && other.line.units < 2)) continue;
-        const pair = opps.complexity(primary.line.code as string, other.line.code, choice.edition);
-        if (!pair) continue;
-        const apcChoice = index.editionFor('opps-apc-rate', primary.line.dateOfService);
-        const apc = apcChoice
-          ? opps.apcRate(pair.adjustedApc, apcChoice.edition, dayNumber(primary.line.dateOfService))
-          : undefined;
-        if (apc && (!adjusted || apc.rate > adjusted.apc.rate)) {
-          adjusted = { apc, pair: `${pair.primary} + ${pair.secondary}`, source: sourceOf(pair) };
-          editions.add(pair.edition.id);
+      for (const candidate of tied) {
+        for (const other of prepared) {
+          const sameLine = other === candidate;
+          if (!other.line.code || (sameLine && other.line.units < 2)) continue;
+          const pair = opps.complexity(candidate.line.code as string, other.line.code, choice.edition);
+          if (!pair) continue;
+          const apcChoice = index.editionFor('opps-apc-rate', candidate.line.dateOfService);
+          const apc = apcChoice
+            ? opps.apcRate(pair.adjustedApc, apcChoice.edition, dayNumber(candidate.line.dateOfService))
+            : undefined;
+          if (apc && (!adjusted || apc.rate > adjusted.apc.rate)) {
+            adjusted = {
+              apc,
+              pair: `${pair.primary} + ${pair.secondary}`,
+              source: sourceOf(pair),
+              edition: pair.edition.id,
+            };
+            primary = candidate;
+          }
         }
       }
     }
+    if (adjusted) editions.add(adjusted.edition);
     const d = discontinuedFactor(primary.line);
     claimSteps.push({
       step: 'comprehensive-apc',
