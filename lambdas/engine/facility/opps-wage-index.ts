@@ -108,7 +108,7 @@ function sourceOf(entry: { edition: EditionInfo; line: number }): SourceRow {
 
 /** The states a CBSA's name lists ("Providence-Warwick, RI-MA" → RI, MA). */
 export function statesOfCbsaName(name: string): string[] {
-  const match = /([A-Z]{2}(?:-[A-Z]{2})*)\s*$/.exec(name.trim());
+  const match = /(?:^|[\s,])([A-Z]{2}(?:-[A-Z]{2})*)$/.exec(name.trim());
   return match ? (match[1] as string).split('-') : [];
 }
 
