@@ -152,6 +152,9 @@ export class OppsTables {
   private readonly outMigrationTable: Records | undefined;
   private readonly complexityTable: Records | undefined;
   private readonly access: OppsIndexAccess;
+  /** Bills repeat a small set of codes and APCs: the entries read, bounded like the RVU cache. */
+  private readonly codeCache = new Map<string, OppsCodeEntry | null>();
+  private readonly apcCache = new Map<string, OppsApcEntry | null>();
 
   constructor(access: OppsIndexAccess) {
     this.access = access;
@@ -174,6 +177,16 @@ export class OppsTables {
    * @returns the row, or undefined when the edition does not list the code
    */
   code(code: string, edition: EditionInfo): OppsCodeEntry | undefined {
+    const key = `${code}|${edition.index}`;
+    const cached = this.codeCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readCode(code, edition);
+    if (this.codeCache.size >= 50_000) this.codeCache.clear();
+    this.codeCache.set(key, entry ?? null);
+    return entry;
+  }
+
+  private readCode(code: string, edition: EditionInfo): OppsCodeEntry | undefined {
     const t = this.addendumB;
     const key = encodeCode(code, 5);
     if (key < 0) return undefined;
@@ -207,6 +220,16 @@ export class OppsTables {
    * @returns the row, or undefined when the APC has none in force
    */
   apcRate(apc: string, edition: EditionInfo, day: number): OppsApcEntry | undefined {
+    const cacheKey = `${apc}|${edition.index}|${day}`;
+    const cached = this.apcCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readApcRate(apc, edition, day);
+    if (this.apcCache.size >= 50_000) this.apcCache.clear();
+    this.apcCache.set(cacheKey, entry ?? null);
+    return entry;
+  }
+
+  private readApcRate(apc: string, edition: EditionInfo, day: number): OppsApcEntry | undefined {
     const t = this.apc;
     const key = Number(apc);
     if (!Number.isInteger(key)) return undefined;

@@ -75,6 +75,8 @@ const isNewTechnologyApc = (apc: string | undefined): boolean => {
 
 /** A line as the method sees it after its lookups. */
 interface Prepared {
+  /** Position in the bill's lines. */
+  readonly at: number;
   readonly line: FacilityLine;
   readonly entry: OppsCodeEntry | undefined;
   readonly apc: OppsApcEntry | undefined;
@@ -199,7 +201,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     return choice;
   };
 
-  const prepared = bill.lines.map((line) => prepare(index, line));
+  const prepared = bill.lines.map((line, at) => prepare(index, line, at));
   for (const p of prepared) {
     if (p.entry) editions.add(p.entry.edition.id);
     if (p.apc) editions.add(p.apc.edition.id);
@@ -207,7 +209,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
   const live = prepared.filter((p) => p.settled === undefined && p.entry !== undefined);
   const results: (FacilityLinePrice | undefined)[] = prepared.map((p) => p.settled);
   const set = (p: Prepared, price: FacilityLinePrice) => {
-    results[prepared.indexOf(p)] = price;
+    results[p.at] = price;
   };
 
   // Lines paid at an APC rate, wage-adjusted; answers unpriced when no wage index can be chosen.
@@ -225,7 +227,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     }
     const wage = wageFor(p.line.dateOfService);
     if (wage.kind === 'none') return unpriced(p, { code: 'NO-LOCALITY', message: wage.message });
-    p.steps.push(...wage.steps.filter((s) => !p.steps.includes(s)), wageStep(unitMills, wage));
+    p.steps.push(...wage.steps, wageStep(unitMills, wage));
     const amount = apcAmount(unitMills, wage.value, hundredths);
     if (hundredths !== 100) {
       p.steps.push({
@@ -285,7 +287,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     }
   }
 
-  const open = () => live.filter((p) => results[prepared.indexOf(p)] === undefined);
+  const open = () => live.filter((p) => results[p.at] === undefined);
   const si = (p: Prepared) => (p.entry as OppsCodeEntry).si;
 
   // 2. A comprehensive APC (J1) pays the claim's primary service and packages the rest.
@@ -444,7 +446,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
       set(p, payApc(p, total, reason ? { reason } : {}));
     });
     for (const p of lines) {
-      if (results[prepared.indexOf(p)] !== undefined) continue;
+      if (results[p.at] !== undefined) continue;
       const s = si(p);
       if (s === 'Q1' && [...sisOnDate].some((x) => Q1_PACKAGERS.has(x))) continue; // below, once anchors are known
       if (s === 'Q2' && sisOnDate.has('T')) continue;
@@ -500,7 +502,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     let anchor: Prepared | undefined;
     let best = -1;
     for (const p of lines) {
-      const r = results[prepared.indexOf(p)];
+      const r = results[p.at];
       if (r?.kind === 'paid' && r.method === 'opps' && r.amount > best) {
         best = r.amount;
         anchor = p;
@@ -512,7 +514,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
   for (const [date, lines] of byDate) {
     const anchor = paidAnchor.get(date) ?? anyAnchor;
     for (const p of lines) {
-      if (results[prepared.indexOf(p)] !== undefined) continue;
+      if (results[p.at] !== undefined) continue;
       const s = si(p);
       const why =
         s === 'Q1'
@@ -658,11 +660,12 @@ function otherSchedule(index: FeeIndex, bill: FacilityBill, p: Prepared, why: st
 }
 
 /** Looks a line up in Addendum B and the APC table in force on its date. */
-function prepare(index: FeeIndex, line: FacilityLine): Prepared {
+function prepare(index: FeeIndex, line: FacilityLine, at: number): Prepared {
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   const settle = (reason: UnpricedReason): Prepared => {
     const p: Prepared = {
+      at,
       line,
       entry: undefined,
       apc: undefined,
@@ -674,7 +677,16 @@ function prepare(index: FeeIndex, line: FacilityLine): Prepared {
     return { ...p, settled: unpriced(p, reason) };
   };
   if (line.code === undefined) {
-    return { line, entry: undefined, apc: undefined, unitMills: null, steps, notices, settled: undefined };
+    return {
+      at,
+      line,
+      entry: undefined,
+      apc: undefined,
+      unitMills: null,
+      steps,
+      notices,
+      settled: undefined,
+    };
   }
   const opps = index.opps();
   const held = index.editions('opps-addendum-b');
@@ -721,7 +733,7 @@ function prepare(index: FeeIndex, line: FacilityLine): Prepared {
       }
     }
   }
-  return { line, entry, apc, unitMills, steps, notices, settled: undefined };
+  return { at, line, entry, apc, unitMills, steps, notices, settled: undefined };
 }
 
 /**
@@ -742,17 +754,21 @@ export function oppsRate(
   date: string,
   cbsa: string | undefined,
 ): FacilityRate | undefined {
-  const p = prepare(index, {
-    index: 0,
-    lineNumber: 1,
-    revenueCode: '0000',
-    code,
-    modifiers: [],
-    units: 1,
-    charge: ZERO_CENTS,
-    dateOfService: date,
-    codeField: 'code',
-  });
+  const p = prepare(
+    index,
+    {
+      index: 0,
+      lineNumber: 1,
+      revenueCode: '0000',
+      code,
+      modifiers: [],
+      units: 1,
+      charge: ZERO_CENTS,
+      dateOfService: date,
+      codeField: 'code',
+    },
+    0,
+  );
   const entry = p.entry;
   if (!entry) return undefined;
   const pays =
