@@ -27,6 +27,9 @@ import { nationalIndex } from '../support/national-index.js';
  *   line 463 05115 J1 20250101 012866.82   line 462 05114 J1 20250101 007143.73
  *   line 528 05443 T  20250101 000890.29   line 526 05441 T  20250101 000295.19
  *   line 546 05521 S  20250101 000088.05   line 431 05012 V  20250101 000128.87
+ *   line 573 05692 S  20250101 000071.17
+ * CY2025_FinalRule_Addendum_D1_status_indicators.10242024.txt: Q1 is packaged "if billed on the same
+ * claim" as an S, T or V service; Q2 with a T; Q4 with J1, J2, S, T, V, Q1, Q2 or Q3, else CLFS.
  * CY2025_FinalRule_Addendum_J_CAPC_complexity_adjustments.11132024.txt line 131:
  *   29882 J1 5113 + 29881 J1 5113 → 2988B, APC 5114.
  * cms-pricer/cbsa-wage-index-2025.csv (cbsa, geographic, reclassified, imputed floor):
@@ -135,17 +138,19 @@ describe('priceOutpatientMedicare: status indicator T', () => {
 });
 
 describe('priceOutpatientMedicare: conditional packaging', () => {
-  it('packages a Q1 line when a J2 (or S, T, V) service is on the claim for the same date', () => {
-    const priced = price(['73562', 'G0463']);
+  it('packages a Q1 line when a J2 (paid as V), S, T or V service is on the same claim, even on another date', () => {
+    const priced = price(['73562', { code: 'G0463', dateOfService: '2025-03-05' }]);
     expect(priced.lines[0]).toMatchObject({ kind: 'packaged', indicator: 'Q1', packagedInto: 2 });
     // G0463 (J2, APC 5012 V): 128.87 × 1.06582 = 137.3522234 → 137.35
     expect(priced.lines[1]).toMatchObject({ kind: 'paid', amount: 13735 });
   });
 
-  it('pays a Q1 line at its APC when no such service is on the claim that date', () => {
-    // 73562 alone: APC 5521, 88.05 × 1.06582 = 93.8454510 → 93.85
-    const priced = price(['73562', { code: 'G0463', dateOfService: '2025-03-05' }]);
+  it('pays Q1 lines at their APCs when no S, T or V service is on the claim', () => {
+    // 73562: APC 5521, 88.05 × 1.06582 = 93.8454510 → 93.85
+    // 96372: APC 5692 (apc-rate-2025.csv line 573: 000071.17), 71.17 × 1.06582 = 75.8544094 → 75.85
+    const priced = price(['73562', '96372']);
     expect(priced.lines[0]).toMatchObject({ kind: 'paid', amount: 9385, apc: '5521', indicator: 'Q1' });
+    expect(priced.lines[1]).toMatchObject({ kind: 'paid', amount: 7585, apc: '5692', indicator: 'Q1' });
   });
 
   it('pays laboratory tests (Q4) on the clinical laboratory fee schedule when only lab is billed', () => {

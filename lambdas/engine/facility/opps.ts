@@ -63,7 +63,10 @@ const NOT_PAYABLE: Readonly<Record<string, { code: string; why: string }>> = {
     why: 'status indicator C: inpatient-only procedure, not payable on an outpatient claim',
   },
 };
-/** Status indicators whose presence on a date packages a Q1 line (Addendum D1). */
+/**
+ * Status indicators whose presence on the claim packages a Q1 line (Addendum D1: S, T, V; a J2
+ * service paid at its own APC is paid as S or V; J1 packages everything anyway).
+ */
 const Q1_PACKAGERS = new Set(['S', 'T', 'V', 'J1', 'J2']);
 /** Status indicators whose presence on the claim packages a Q4 laboratory line (Addendum D1). */
 const Q4_PACKAGERS = new Set(['J1', 'J2', 'S', 'T', 'V', 'Q1', 'Q2', 'Q3']);
@@ -357,12 +360,14 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     );
     for (const p of open()) {
       const s = si(p);
-      if (DRUGS.has(s) && s === 'G') {
+      if (s === 'G' || s === 'K1') {
         set(
           p,
           payDrug(
             p,
-            'Addendum J excludes pass-through drugs and biologicals (status indicator G) from C-APC packaging',
+            s === 'G'
+              ? 'Addendum J excludes pass-through drugs and biologicals (status indicator G) from C-APC packaging'
+              : 'Addendum J excludes non-opioid products under CAA 2023 § 4135 (status indicator K1) from C-APC packaging',
           ),
         );
       } else if (s === 'U' || isNewTechnologyApc(p.entry?.apc)) {
@@ -379,7 +384,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
           p,
           paidOnOtherSchedule(
             p,
-            "DME (status indicator Y) is paid on the DMEPOS fee schedule, not the OPPS; Addendum J's exclusions do not name it, and we do not package it (the source is silent)",
+            "DME (status indicator Y) is not paid under the OPPS (Addendum D1: billed to a DME MAC) and Medicare pays it on the DMEPOS fee schedule; Addendum J's exclusions do not name it, and we do not package it (the source is silent)",
           ),
         );
       } else {
@@ -414,7 +419,6 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
   const claimSis = new Set(live.map(si));
   const paidAnchor = new Map<string, Prepared>();
   for (const [date, lines] of byDate) {
-    const sisOnDate = new Set(lines.map(si));
     const t = lines.filter((p) => si(p) === 'T' && p.unitMills !== null);
     t.sort((a, b) => (b.unitMills as number) - (a.unitMills as number));
     t.forEach((p, rank) => {
@@ -448,8 +452,10 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     for (const p of lines) {
       if (results[p.at] !== undefined) continue;
       const s = si(p);
-      if (s === 'Q1' && [...sisOnDate].some((x) => Q1_PACKAGERS.has(x))) continue; // below, once anchors are known
-      if (s === 'Q2' && sisOnDate.has('T')) continue;
+      // Addendum D1: Q1 and Q2 are packaged when the claim (not only the date) has the service;
+      // they are decided below, once the lines they are paid with are known.
+      if (s === 'Q1' && [...claimSis].some((x) => Q1_PACKAGERS.has(x))) continue;
+      if (s === 'Q2' && claimSis.has('T')) continue;
       if (APC_PAID.has(s) || s === 'Q1' || s === 'Q2' || s === 'Q3') {
         if (s === 'J2') {
           p.steps.push({
@@ -468,7 +474,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
         if (s === 'Q1' || s === 'Q2') {
           p.steps.push({
             step: 'status-indicator',
-            text: `${p.line.code} (status indicator ${s}) is paid separately: no ${s === 'Q1' ? 'S, T, V, J1 or J2' : 'T'} service is on the claim for ${date}.`,
+            text: `${p.line.code} (status indicator ${s}) is paid separately: no ${s === 'Q1' ? 'S, T, V, J1 or J2' : 'T'} service is on the claim.`,
             regulation: OPPS_REGULATIONS.packaging,
           });
         }
@@ -484,8 +490,16 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
         );
       } else if (DRUGS.has(s)) {
         set(p, payDrug(p, undefined));
-      } else if (s === 'A' || s === 'Y') {
-        set(p, paidOnOtherSchedule(p, `status indicator ${s} is paid on a fee schedule other than the OPPS`));
+      } else if (s === 'A') {
+        set(p, paidOnOtherSchedule(p, 'status indicator A is paid on a fee schedule other than the OPPS'));
+      } else if (s === 'Y') {
+        set(
+          p,
+          paidOnOtherSchedule(
+            p,
+            'status indicator Y (DME) is not paid under the OPPS (Addendum D1: billed to a DME MAC); Medicare pays it on the DMEPOS fee schedule',
+          ),
+        );
       } else if (s === 'Q4') {
         if (![...claimSis].some((x) => Q4_PACKAGERS.has(x))) {
           set(
@@ -510,7 +524,16 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     }
     if (anchor) paidAnchor.set(date, anchor);
   }
-  const anyAnchor = [...paidAnchor.values()][0];
+  // A line packaged on a date with no paid OPPS line is paid with the claim's highest-paying one.
+  let anyAnchor: Prepared | undefined;
+  let anyBest = -1;
+  for (const p of paidAnchor.values()) {
+    const amount = (results[p.at] as FacilityLinePrice).amount;
+    if (amount > anyBest) {
+      anyBest = amount;
+      anyAnchor = p;
+    }
+  }
   for (const [date, lines] of byDate) {
     const anchor = paidAnchor.get(date) ?? anyAnchor;
     for (const p of lines) {
@@ -518,9 +541,9 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
       const s = si(p);
       const why =
         s === 'Q1'
-          ? `Status indicator Q1: packaged when an S, T, V, J1 or J2 service is on the claim for the same date (${date})`
+          ? 'Status indicator Q1: packaged when an S, T or V service (or a J2 service paid at its APC) is on the same claim'
           : s === 'Q2'
-            ? `Status indicator Q2: packaged when a T procedure is on the claim for the same date (${date})`
+            ? 'Status indicator Q2: packaged when a T procedure is on the same claim'
             : s === 'Q4'
               ? 'Status indicator Q4: laboratory test packaged because the claim has a J1, J2, S, T, V, Q1, Q2 or Q3 service'
               : `Status indicator ${s}: packaged`;
