@@ -135,6 +135,15 @@ describe('priceOutpatientMedicare: status indicator T', () => {
     expect(discontinued.lines[0]?.reason?.internalCode).toBe('OPPS-DISCONTINUED');
     expect(price([{ code: '64483', modifiers: ['74'] }]).lines[0]).toMatchObject({ amount: 94889 });
   });
+
+  it('pays a terminated procedure once whatever its units, and at T × D (25%) when it is not the highest', () => {
+    // IOCE discounting formulas 3 (T/U) and 6 (TD/U), per unit: the line pays T or T × D in all.
+    expect(price([{ code: '64483', modifiers: ['73'], units: 2 }]).lines[0]).toMatchObject({ amount: 47444 });
+    // 20610-73 after 64483: 295.19 × 1.06582 × 0.25 = 78.65485145 → 78.65
+    const priced = price(['64483', { code: '20610', modifiers: ['73'] }]);
+    expect(priced.lines[0]).toMatchObject({ amount: 94889 });
+    expect(priced.lines[1]).toMatchObject({ amount: 7865 });
+  });
 });
 
 describe('priceOutpatientMedicare: conditional packaging', () => {

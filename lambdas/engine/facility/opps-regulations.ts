@@ -44,8 +44,8 @@ export const OPPS_REGULATIONS = {
   },
   multipleProcedure: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 4, § 10.5 (discounting): status indicator T procedures after the highest-paying one are paid at 50%; OPPS Addendum D1 (status indicator T)',
-    url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c04.pdf',
+      'OPPS Addendum D1 (status indicator T: multiple procedure reduction applies); the IOCE discounting formulas (D = 0.5: the highest-paying T procedure 1 + D(U−1), the others D per unit; a terminated procedure T = 0.5) as the Revenue Center Discount Indicator Code documents them',
+    url: 'https://resdac.org/cms-data/variables/revenue-center-discount-indicator-code',
   },
   discontinued: {
     citation:

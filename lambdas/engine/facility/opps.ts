@@ -424,9 +424,12 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     t.forEach((p, rank) => {
       const d = discontinuedFactor(p.line);
       const units = p.line.units;
-      // Highest-paying T procedure: first unit at 100%, its other units at 50%; every other T at 50%.
+      // The IOCE's discounting formulas (D = 0.5, T = 0.5 for a terminated procedure, U = units;
+      // ResDAC, Revenue Center Discount Indicator Code): the highest-paying T procedure 1 + D(U−1),
+      // every other T procedure D × U; a terminated (73) or reduced (52) one T, or T × D when it is
+      // not the highest, whatever its units.
       const hundredths = rank === 0 ? 100 + 50 * (units - 1) : 50 * units;
-      const total = (hundredths * d.percent) / 100;
+      const total = d.percent < 100 ? (rank === 0 ? 50 : 25) : hundredths;
       if (rank > 0 || units > 1) {
         p.steps.push({
           step: 'multiple-procedure',
