@@ -43,6 +43,7 @@ import {
   type TableSchema,
   ZIP5_TABLE,
 } from '../lambdas/fee-index/schema.js';
+import { OPPS_TABLE_OF, oppsRows } from './build-index-opps.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
 
@@ -304,6 +305,8 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'ipps-wage-index',
   'state-drg',
   'state-facility',
+  // OPPS (hospital outpatient): build-index-opps.ts
+  ...(Object.keys(OPPS_TABLE_OF) as DatasetKind[]),
 ];
 
 /**
@@ -472,6 +475,13 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
       }));
     case 'mue':
       return dataset.records.map((r) => ({ ...r, edition }));
+    // OPPS (hospital outpatient): build-index-opps.ts
+    case 'opps-addendum-b':
+    case 'opps-apc-rate':
+    case 'opps-wage-index':
+    case 'opps-out-migration':
+    case 'opps-capc-complexity':
+      return oppsRows(dataset, edition);
     default:
       return facilityRowsOf(dataset, edition);
   }
@@ -553,6 +563,8 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   'ipps-wage-index': IPPS_WAGE_INDEX_TABLE,
   'state-drg': STATE_DRG_TABLE,
   'state-facility': STATE_FACILITY_TABLE,
+  // OPPS (hospital outpatient): build-index-opps.ts
+  ...OPPS_TABLE_OF,
 };
 
 export interface BuildOptions {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
 import { importIppsData } from './import/ipps-index.js';
 import { importNationalData, importPtpTables } from './import/national-index.js';
+import { importOppsData } from './import/opps-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
 import { importReferenceDirectory } from './import/reference-dir.js';
@@ -37,7 +38,7 @@ export function readDatasets(dir: string): {
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { ...readSample(dir), builtFrom: 'sample' };
-  const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
+  const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir), ...importOppsData(dir)];
   // Inpatient (IPPS) files (issue 16).
   datasets.push(...importIppsData(dir));
   const stateDir = path.join(dir, 'state-wc');

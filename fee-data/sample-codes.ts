@@ -7,7 +7,11 @@
  * modifier 53 rows), codes the OPPS cap file caps, and DMEPOS items. At most 400 (issue #2). Codes only: the
  * repository never holds CPT descriptors.
  */
+import { OPPS_SAMPLE_CODES } from './sample-codes-opps.js';
+
 export const SAMPLE_CODES: readonly string[] = [
+  // OPPS (hospital outpatient): sample-codes-opps.ts
+  ...OPPS_SAMPLE_CODES,
   '0001F',
   '0005F',
   '00100',

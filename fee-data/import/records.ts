@@ -14,6 +14,7 @@ import type {
   StateFacilityRow,
 } from './records-ipps.js';
 import type { ClfsRecord, DmeRuralZipRecord, MueRecord, NadacRecord } from './records-national.js';
+import type { OppsImportedDataset } from './records-opps.js';
 
 /** The kinds of data set the index holds. */
 export type { DatasetKind };
@@ -201,7 +202,9 @@ export type AnyImportedDataset =
   | (ImportedDataset<IppsRateRecord> & { readonly dataset: 'ipps-rates' })
   | (ImportedDataset<IppsWageIndexRecord> & { readonly dataset: 'ipps-wage-index' })
   | (ImportedDataset<StateDrgRow> & { readonly dataset: 'state-drg' })
-  | (ImportedDataset<StateFacilityRow> & { readonly dataset: 'state-facility' });
+  | (ImportedDataset<StateFacilityRow> & { readonly dataset: 'state-facility' })
+  // OPPS (hospital outpatient): records-opps.ts
+  | OppsImportedDataset;
 
 /** Anesthesia base units of a state's table, as the index keeps them. */
 export interface StateAnesthesiaRow {

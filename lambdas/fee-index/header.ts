@@ -24,7 +24,13 @@ export type DatasetKind =
   | 'ipps-rates'
   | 'ipps-wage-index'
   | 'state-drg'
-  | 'state-facility';
+  | 'state-facility'
+  // OPPS (hospital outpatient): lambdas/fee-index/facility-opps-schema.ts
+  | 'opps-addendum-b'
+  | 'opps-apc-rate'
+  | 'opps-wage-index'
+  | 'opps-out-migration'
+  | 'opps-capc-complexity';
 
 export interface EditionSource {
   readonly file: string;

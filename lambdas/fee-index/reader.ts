@@ -7,6 +7,7 @@ import {
   STATE_DRG_TABLE,
   STATE_FACILITY_TABLE,
 } from './facility-ipps.js';
+import { OppsTables } from './facility-opps-reader.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from './header.js';
 import { dateOfDay, dayNumber } from './header.js';
 import {
@@ -617,6 +618,42 @@ export class FeeIndex {
   static fromBytes(bytes: Uint8Array): FeeIndex {
     return new FeeIndex(bytes);
   }
+
+  // OPPS (hospital outpatient): facility-opps-reader.ts ---------------------------------------
+  private oppsTables: OppsTables | null | undefined;
+
+  /**
+   * The OPPS lookups (Addendum B, APC rates, wage index, out-migration, Addendum J), opened on
+   * first use; undefined in an index built without OPPS data.
+   *
+   * @returns the lookups, or undefined
+   */
+  opps(): OppsTables | undefined {
+    if (this.oppsTables === undefined) {
+      const has = this.header.sections.some((s) => s.name === 'opps-addendum-b');
+      this.oppsTables = has
+        ? new OppsTables({
+            section: (name) => {
+              const info = this.header.sections.find((s) => s.name === name);
+              if (!info) return undefined;
+              if (this.bodyStart + info.offset + info.length > this.bytes.length) {
+                throw new FeeIndexFormatError(`section ${name} runs past the end of the file (truncated?)`);
+              }
+              const view = new DataView(
+                this.bytes.buffer,
+                this.bytes.byteOffset + this.bodyStart + info.offset,
+                info.length,
+              );
+              return { view, info };
+            },
+            string: (id) => this.string(id),
+            edition: (index) => this.edition(index),
+          })
+        : null;
+    }
+    return this.oppsTables ?? undefined;
+  }
+  // ---------------------------------------------------------------------------------------------
 
   /** The bytes after the header, for checksum verification. */
   body(): Uint8Array {

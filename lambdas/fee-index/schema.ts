@@ -6,6 +6,8 @@
  */
 import { IPPS_AND_STATE_FACILITY_TABLES } from './facility-ipps.js';
 
+import { OPPS_TABLES } from './facility-opps-schema.js';
+
 /** Field encodings. */
 export type FieldType =
   /** HCPCS code, up to 5 characters [0-9A-Z], base-37 in a u32 (blank = 0) so numeric order = text order. */
@@ -399,6 +401,8 @@ export const TABLES: readonly TableSchema[] = [
   ANESTHESIA_CF_TABLE,
   // Inpatient (IPPS) and state facility sections (facility-ipps.ts).
   ...IPPS_AND_STATE_FACILITY_TABLES,
+  // OPPS (hospital outpatient): facility-opps-schema.ts
+  ...OPPS_TABLES,
 ];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -52,6 +52,14 @@ describe('the national index from the official files', () => {
       'ipps-wage-index': 471,
       'state-drg': 766,
       'state-facility': 10_224,
+      // OPPS (SOURCES.md § 11a, 11e): Addendum B January 2025, 18,562 codes; APC tables 986 + 1,030;
+      // wage index 471 areas a year; out-migration 205 counties; Addendum J 432 pairs (560 lines:
+      // title, header, 126 tab-only rows at the end)
+      'opps-addendum-b': 18_562,
+      'opps-apc-rate': 986 + 1_030,
+      'opps-wage-index': 471 * 2,
+      'opps-out-migration': 205,
+      'opps-capc-complexity': 432,
     });
     // DMEPOS: one record per code, modifiers and state with a fee, from 3,511 + 3,515 rows.
     expect(index.counts().dmepos).toBeGreaterThan(300_000);
@@ -87,6 +95,13 @@ describe('the national index from the official files', () => {
       'ipps-wage-index/FY2026',
       'state-drg/GA-2024',
       'state-facility/GA-2024',
+      'opps-addendum-b/2025',
+      'opps-apc-rate/2025',
+      'opps-apc-rate/2026',
+      'opps-wage-index/2025',
+      'opps-wage-index/2026',
+      'opps-out-migration/2026',
+      'opps-capc-complexity/2025',
     ]);
   });
 

@@ -267,6 +267,51 @@ export const REASON_CODES = {
     text: 'Multiple or discontinued procedure: paid at 50% of its maximum allowable amount.',
     mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
   },
+  // OPPS (hospital outpatient, lambdas/engine/facility/opps.ts) ---------------------------------
+  'OPPS-PACKAGED': {
+    internalCode: 'OPPS-PACKAGED',
+    carc: '97',
+    groupCode: 'CO',
+    text: 'Packaged under the OPPS: paid as part of another service on the claim (status indicator N, Q1, Q2, Q4, or a comprehensive APC).',
+    mappingSource: `${CARC_LIST}: 97, the benefit for this service is included in the payment/allowance for another service/procedure that has already been adjudicated`,
+  },
+  'OPPS-MULTIPLE-PROCEDURE': {
+    internalCode: 'OPPS-MULTIPLE-PROCEDURE',
+    carc: '59',
+    groupCode: 'CO',
+    text: 'OPPS multiple procedure discount: a status T procedure after the highest-paying one is paid at 50%.',
+    mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
+  },
+  'OPPS-NOT-PAYABLE': {
+    internalCode: 'OPPS-NOT-PAYABLE',
+    carc: '96',
+    groupCode: 'CO',
+    text: 'Not payable under the OPPS on an outpatient hospital claim (status indicator E1, E2, B or M).',
+    mappingSource: `${CARC_LIST}: 96, non-covered charge(s)`,
+  },
+  'OPPS-DELETED-CODE': {
+    internalCode: 'OPPS-DELETED-CODE',
+    carc: '181',
+    groupCode: 'CO',
+    text: 'The code is discontinued for OPPS (status indicator D): bill its replacement.',
+    mappingSource: `${CARC_LIST}: 181, procedure code was invalid on the date of service`,
+  },
+  'OPPS-INPATIENT-ONLY': {
+    internalCode: 'OPPS-INPATIENT-ONLY',
+    carc: '96',
+    groupCode: 'CO',
+    rarc: 'N428',
+    text: 'Inpatient-only procedure (status indicator C): not payable on an outpatient claim.',
+    mappingSource: `${CARC_LIST}: 96, non-covered charge(s); RARC N428, not covered when performed in this place of service`,
+  },
+  'OPPS-DISCONTINUED': {
+    internalCode: 'OPPS-DISCONTINUED',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Discontinued or reduced procedure (modifier 73 or 52): paid at 50% of the APC rate.',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (no CARC names a terminated-procedure reduction; the reduced rate is the fee schedule amount)`,
+  },
+  // ---------------------------------------------------------------------------------------------
 } as const satisfies Record<string, ReasonCode>;
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
