@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ASC_AA_TABLE,
+  ASC_BB_TABLE,
+  ASC_EE_TABLE,
+  ASC_FF_TABLE,
+  ASC_WAGE_INDEX_TABLE,
+} from '../lambdas/fee-index/facility-asc.js';
 import type { DatasetKind, EditionInfo, IndexHeader, SectionInfo } from '../lambdas/fee-index/header.js';
 import { dateOfDay, dayNumber } from '../lambdas/fee-index/header.js';
 import {
@@ -289,6 +296,12 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'nadac',
   'mue',
   'ncci-ptp',
+  // ASC (issue 16)
+  'asc-aa',
+  'asc-bb',
+  'asc-ee',
+  'asc-ff',
+  'asc-wage-index',
 ];
 
 /**
@@ -457,6 +470,43 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
       }));
     case 'mue':
       return dataset.records.map((r) => ({ ...r, edition }));
+    // ASC (issue 16): amounts and weights the row lacks are -1.
+    case 'asc-aa':
+    case 'asc-bb':
+      return dataset.records.map((r) => {
+        const where = `${dataset.source.file} line ${r.line}`;
+        return {
+          ...r,
+          edition,
+          marker: r.marker.length,
+          weight: r.weight === '' ? -1 : scaleDecimal(r.weight, 4, where),
+          rate: r.rate === '' ? -1 : scaleDecimal(r.rate, 2, where),
+        };
+      });
+    case 'asc-ee':
+      return dataset.records.map((r) => ({ ...r, edition }));
+    case 'asc-ff':
+      return dataset.records.map((r) => {
+        const where = `${dataset.source.file} line ${r.line}`;
+        const amount = (text: string) => (text === '' ? -1 : scaleDecimal(text, 2, where));
+        return {
+          ...r,
+          edition,
+          apc: r.apc === '' ? 0 : Number(r.apc),
+          apcOffsetPercent: amount(r.apcOffsetPercent),
+          oppsRate: amount(r.oppsRate),
+          offsetPercent: amount(r.offsetPercent),
+          devicePortion: amount(r.devicePortion),
+        };
+      });
+    case 'asc-wage-index':
+      return dataset.records.map((r) => ({
+        ...r,
+        cbsa: Number(r.cbsa),
+        edition,
+        wageIndex:
+          r.wageIndex === '' ? -1 : scaleDecimal(r.wageIndex, 4, `${dataset.source.file} line ${r.line}`),
+      }));
   }
 }
 
@@ -476,6 +526,12 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   mue: MUE_TABLE,
   // NCCI PTP pairs are written by writePtpSections, not as records (PTP_PAIRS_TABLE documents them).
   'ncci-ptp': PTP_PAIRS_TABLE,
+  // ASC (issue 16)
+  'asc-aa': ASC_AA_TABLE,
+  'asc-bb': ASC_BB_TABLE,
+  'asc-ee': ASC_EE_TABLE,
+  'asc-ff': ASC_FF_TABLE,
+  'asc-wage-index': ASC_WAGE_INDEX_TABLE,
 };
 
 export interface BuildOptions {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
+import { importAscData } from './import/asc-index.js';
 import { importNationalData, importPtpTables } from './import/national-index.js';
 import type { AnyImportedDataset } from './import/records.js';
 import type { PtpDataset } from './import/records-national.js';
@@ -36,6 +37,8 @@ export function readDatasets(dir: string): {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   if (existsSync(path.join(dir, 'manifest.json'))) return { ...readSample(dir), builtFrom: 'sample' };
   const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir)];
+  // ASC (issue 16).
+  datasets.push(...importAscData(dir));
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir))
     datasets.push(...stateTableDatasets(importStateDirectory(stateDir), loadJurisdictions()));

@@ -6,6 +6,7 @@
  */
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
+import type { AscDataset } from './records-asc.js';
 import type { ClfsRecord, DmeRuralZipRecord, MueRecord, NadacRecord } from './records-national.js';
 
 /** The kinds of data set the index holds. */
@@ -188,7 +189,9 @@ export type AnyImportedDataset =
   | (ImportedDataset<DmeRuralZipRecord> & { readonly dataset: 'dme-rural-zip' })
   | (ImportedDataset<NadacRecord> & { readonly dataset: 'nadac' })
   | (ImportedDataset<MueRecord> & { readonly dataset: 'mue' })
-  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' });
+  | (ImportedDataset<StateAnesthesiaRow> & { readonly dataset: 'state-anesthesia' })
+  // ASC (issue 16): records-asc.ts
+  | AscDataset;
 
 /** Anesthesia base units of a state's table, as the index keeps them. */
 export interface StateAnesthesiaRow {

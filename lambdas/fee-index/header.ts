@@ -18,7 +18,13 @@ export type DatasetKind =
   | 'dme-rural-zip'
   | 'nadac'
   | 'mue'
-  | 'ncci-ptp';
+  | 'ncci-ptp'
+  // ASC (issue 16): Addenda AA, BB, EE, FF and the ASC wage index.
+  | 'asc-aa'
+  | 'asc-bb'
+  | 'asc-ee'
+  | 'asc-ff'
+  | 'asc-wage-index';
 
 export interface EditionSource {
   readonly file: string;

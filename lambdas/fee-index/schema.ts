@@ -4,6 +4,7 @@
  * two agree. Every table is a run of fixed-width little-endian records sorted by its key fields, so
  * a lookup is a binary search over the mapped bytes with no parse step.
  */
+import { ASC_TABLES } from './facility-asc.js';
 
 /** Field encodings. */
 export type FieldType =
@@ -396,6 +397,8 @@ export const TABLES = [
   LOCALITY_COUNTY_TABLE,
   OPPS_CAP_TABLE,
   ANESTHESIA_CF_TABLE,
+  // ASC (issue 16): facility-asc.ts
+  ...ASC_TABLES,
 ];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
