@@ -61,7 +61,7 @@ export function importAscWageIndex(path: string): AscDataset {
   const rows = table ? table.rows : parseTabs(text);
   const header = rows[0];
   const wi = /^WI(\d{2})$/.exec((header?.cells[2] ?? '').trim());
-  if (!header || header.cells[0]?.trim() !== 'CBSA' || header.cells[1]?.trim() !== 'CBSA Name' || !wi) {
+  if (header?.cells[0]?.trim() !== 'CBSA' || header.cells[1]?.trim() !== 'CBSA Name' || !wi) {
     throw new ImportError(
       { file: fileName, line: 1, column: 1 },
       'the header is not "CBSA, CBSA Name, WI<yy>"',
