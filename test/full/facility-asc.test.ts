@@ -39,7 +39,7 @@ let lineNumber = 0;
 function line(
   code: string | undefined,
   date: string,
-  options: { units?: number; modifiers?: string[] } = {},
+  options: { units?: number; modifiers?: string[]; charge?: number } = {},
 ) {
   lineNumber++;
   return {
@@ -49,7 +49,7 @@ function line(
     code,
     modifiers: options.modifiers ?? [],
     units: options.units ?? 1,
-    charge: cents(500_000),
+    charge: cents(options.charge ?? 500_000),
     dateOfService: date,
     codeField: `lines[${lineNumber - 1}].code`,
   } satisfies FacilityLine;
@@ -119,6 +119,31 @@ describe('priceAscMedicare: two A2 procedures, a packaged N1 line and a K2 drug 
       indicator: 'K2',
       wageIndex: undefined,
     });
+  });
+
+  it('ranks procedures by the lower of billed charge and payment (ch. 14, § 40.5)', () => {
+    // 29881 billed $400.00 ranks at min(1654.49, 400.00) = 400.00, under 64483 billed $5,000.00,
+    // ranked at min(488.35, 5000.00) = 488.35:
+    // 64483 in full, 488.35; 29881 at 50%, 1654.49 × 0.5 = 827.245 → 827.25.
+    const [knee, inj] = priceAscMedicare(
+      index,
+      bill([line('29881', JAN, { charge: 40_000 }), line('64483', JAN)]),
+    ).lines;
+    expect(inj).toMatchObject({ kind: 'paid', amount: 48835 });
+    expect(knee).toMatchObject({ kind: 'paid', amount: 82725 });
+    expect(knee?.reason?.internalCode).toBe('ASC-MULTIPLE-PROCEDURE');
+  });
+
+  it('does not double a line for modifier 50 (not recognised for ASC payment), and says so', () => {
+    const [inj] = priceAscMedicare(index, bill([line('64483', JAN, { modifiers: ['50'] })])).lines;
+    expect(inj).toMatchObject({ kind: 'paid', amount: 48835 });
+    expect(inj?.notices.join(' ')).toContain('Modifier 50 is not recognised for ASC payment');
+  });
+
+  it('says so when a date is after the last quarter held (priced on January 2026)', () => {
+    const [later] = priceAscMedicare(index, bill([line('29881', '2026-05-04')])).lines;
+    expect(later).toMatchObject({ kind: 'paid', amount: 165449, edition: 'asc-aa/2026' });
+    expect(later?.notices.join(' ')).toContain('after the last ASC quarter we hold');
   });
 
   it('counts each unit of a line as a procedure: 64483 × 2 alone is 488.35 + 244.18', () => {

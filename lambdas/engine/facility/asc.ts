@@ -46,9 +46,12 @@ import type {
  *   rate setting; FF NOTE 2).
  * - Multiple procedures (416.172(d)): of the procedures subject to discounting (AA column "Y")
  *   performed in one session, the highest paying is paid at 100% and every other at 50%; each unit
- *   of a line is a procedure, and a bilateral procedure (modifier 50) two (Medicare Claims
- *   Processing Manual, ch. 14, § 40.5). We take one date of service as one session.
- * - Discontinued and reduced procedures (Claims Processing Manual ch. 14, § 40.4): modifier 73
+ *   of a line is a procedure (Medicare Claims Processing Manual, ch. 14, § 40.5). Procedures are
+ *   ranked by the lower of the billed charge and the ASC payment (§ 40.5), and the discount is the
+ *   last pricing step. A bilateral procedure is billed as two units or two lines: CMS does not
+ *   recognise modifier 50 for ASC payment (CMS's ASC FAQ on bilateral procedures), so it is not
+ *   doubled, and the line says so. We take one date of service as one session.
+ * - Discontinued and reduced procedures (Claims Processing Manual ch. 14, §§ 40.4 and 40.10): modifier 73
  *   (discontinued before anaesthesia) 50%, for a device-intensive procedure 50% of the rate without
  *   its device portion; 52 (reduced) 50%; 74 (after anaesthesia) 100%. A 52 or 73 line takes no
  *   further multiple procedure discount.
@@ -75,12 +78,12 @@ export const ASC_REGULATIONS = {
   },
   multipleProcedure: {
     citation:
-      '42 CFR § 416.172(d) (multiple procedure discounting: highest paying procedure at 100%, others at 50%); Medicare Claims Processing Manual, Chapter 14, § 40.5 (cited from secondary copies; the manual text is not held here)',
+      '42 CFR § 416.172(d) (multiple procedure discounting: highest paying procedure at 100%, others at 50%); Medicare Claims Processing Manual, Chapter 14, § 40.5 (payment for multiple procedures: each unit a procedure, ranked by the lower of the billed charge and the ASC payment; modifier 50 not recognised for payment, a bilateral procedure billed as two units) (cited from secondary copies; the manual text is not held here)',
     url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-416/subpart-F/section-416.172',
   },
   discontinued: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 14, § 40.4 (terminated procedures: modifier 73 at 50%, without the device portion for a device-intensive procedure; 74 at 100%; 52 at 50%) (cited from secondary copies; the manual text is not held here)',
+      'Medicare Claims Processing Manual, Chapter 14, § 40.4 (terminated procedures: 73 at 50%, 74 at 100%, 52 at 50%; 52 and 73 take no further multiple procedure reduction) and § 40.10 (removal of the device portion from a device-intensive procedure discontinued before anaesthesia) (cited from secondary copies; the manual text is not held here)',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c14.pdf',
   },
   coveredProcedures: {
@@ -329,6 +332,15 @@ function reason(internalCode: InternalReasonCode, message: string) {
   return { internalCode, message };
 }
 
+/** The first day of the quarter after the one starting on `effective` (YYYY-MM-01). */
+function quarterAfter(effective: string): string {
+  const year = Number(effective.slice(0, 4));
+  const month = Number(effective.slice(5, 7)) + 3;
+  return month > 12
+    ? `${year + 1}-${String(month - 12).padStart(2, '0')}-01`
+    : `${year}-${String(month).padStart(2, '0')}-01`;
+}
+
 /** Finds the line's row: Addendum EE first (excluded), then AA, then BB, in the editions of its date. */
 function lookUp(index: FeeIndex, line: FacilityLine): Assessed | FacilityLinePrice {
   const date = line.dateOfService;
@@ -350,9 +362,12 @@ function lookUp(index: FeeIndex, line: FacilityLine): Assessed | FacilityLinePri
       },
     });
   }
-  const notices = aa.pastLatest
-    ? [`${date} is after the last ASC quarter we hold; priced on the ${aa.edition.label}.`]
-    : [];
+  // The addenda are quarterly: a date after the quarter of the latest one held is priced on it
+  // (docs/decisions/004: the last edition stays in force), and says so.
+  const notices =
+    aa.edition.termination === null && date >= quarterAfter(aa.edition.effective)
+      ? [`${date} is after the last ASC quarter we hold; priced on the ${aa.edition.label}.`]
+      : [];
   const ee = index.editionFor('asc-ee', date);
   const excludedAt = ee ? index.ascExcluded(code, ee.edition) : undefined;
   if (ee && excludedAt !== undefined) {
@@ -525,7 +540,7 @@ interface Pending {
   readonly a: Assessed;
   readonly price: UnitPrice;
   readonly wage: WageIndexUsed;
-  /** Procedures the line counts for: units, twice for modifier 50. */
+  /** Procedures the line counts for: its units. */
   readonly procedures: number;
   readonly discounted: boolean;
 }
@@ -638,7 +653,7 @@ export function priceAscMedicare(index: FeeIndex, bill: FacilityBill): FacilityP
             a,
             price,
             wage: wage.used,
-            procedures: line.units * (line.modifiers.includes('50') ? 2 : 1),
+            procedures: line.units,
             discounted: a.row.multipleProcedure === 'Y' && !price.reduced,
           },
         });
@@ -649,13 +664,18 @@ export function priceAscMedicare(index: FeeIndex, bill: FacilityBill): FacilityP
 
   // Multiple procedure discount, one session a date of service: rank every procedure (unit) subject
   // to discounting by its amount; the highest is paid in full, every other at 50%.
+  // Ranked by the lower of the billed charge (a unit's share of the line's charge) and the ASC
+  // payment (ch. 14, § 40.5); the first line wins a tie. The rank is a comparison only, never money.
   const fullAt = new Map<string, number>();
+  const rankOf = new Map<string, number>();
   for (const { at, p } of pending) {
     if (!p.discounted) continue;
     const date = p.a.line.dateOfService;
-    const best = fullAt.get(date);
-    const bestUnit = best === undefined ? -1 : (pending.find((x) => x.at === best)?.p.price.unit ?? -1);
-    if (p.price.unit > bestUnit) fullAt.set(date, at);
+    const rank = Math.min(p.price.unit, p.a.line.charge / p.a.line.units);
+    if (rank > (rankOf.get(date) ?? -1)) {
+      rankOf.set(date, rank);
+      fullAt.set(date, at);
+    }
   }
   for (const { at, p } of pending) {
     const { line } = p.a;
@@ -666,12 +686,16 @@ export function priceAscMedicare(index: FeeIndex, bill: FacilityBill): FacilityP
     const half = percentOf(unit, '50');
     const amount = cents(unit * fullCount + half * halfCount);
     const steps = [...p.a.steps, ...p.price.steps];
-    const bilateral = line.modifiers.includes('50');
+    const bilateral = line.modifiers.includes('50')
+      ? [
+          'Modifier 50 is not recognised for ASC payment: a bilateral procedure is billed as two units or on two lines (Claims Processing Manual ch. 14, § 40.5), so this line is paid for its units only.',
+        ]
+      : [];
     let why: { internalCode: string; message: string } | undefined;
     if (p.discounted && halfCount > 0) {
       steps.push({
         step: 'asc-multiple-procedure',
-        text: `${p.procedures} procedure${p.procedures === 1 ? '' : 's'} on this line${bilateral ? ' (bilateral, modifier 50: two a unit)' : ''}: ${fullCount} at 100% (${formatCents(unit)}) and ${halfCount} at 50% (${formatCents(half)}) = ${formatCents(amount)}; ${
+        text: `${p.procedures} procedure${p.procedures === 1 ? '' : 's'} on this line: ${fullCount} at 100% (${formatCents(unit)}) and ${halfCount} at 50% (${formatCents(half)}) = ${formatCents(amount)}; ${
           isFull
             ? 'this is the highest paying procedure of the session'
             : `the highest paying procedure of the session is line ${bill.lines[fullAt.get(line.dateOfService) ?? 0]?.lineNumber}`
@@ -709,7 +733,7 @@ export function priceAscMedicare(index: FeeIndex, bill: FacilityBill): FacilityP
       unitAmount: unit,
       reason: why,
       steps,
-      notices: p.a.notices,
+      notices: [...p.a.notices, ...bilateral],
     });
   }
 

@@ -30,7 +30,8 @@ function bill(lines: { code: string; units?: number; date?: string }[]): Facilit
         code: l.code,
         modifiers: [],
         units: l.units ?? 1,
-        charge: cents(100_000),
+        // Charges above every rate, so the ranking (lower of charge and payment) follows the payment.
+        charge: cents(10_000_000),
         dateOfService: l.date ?? '2026-03-02',
         codeField: `lines[${i}].code`,
       }),
