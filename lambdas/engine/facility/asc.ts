@@ -277,8 +277,8 @@ interface Assessed {
   readonly row: AscRateEntry;
   readonly rule: IndicatorRule;
   readonly device: AscDeviceEntry | undefined;
-  readonly steps: ExplanationStep[];
-  readonly notices: string[];
+  readonly steps: readonly ExplanationStep[];
+  readonly notices: readonly string[];
 }
 
 const HUNDRED_PERCENT_WAGE = 10_000;
@@ -342,7 +342,41 @@ function quarterAfter(effective: string): string {
 }
 
 /** Finds the line's row: Addendum EE first (excluded), then AA, then BB, in the editions of its date. */
+/**
+ * What the addenda say about a code on a date depends on nothing else, and bills repeat a few
+ * codes: the answers are kept per index (bounded), as the index keeps its RVU rows. The steps and
+ * notices they hold are shared and never changed (every user copies before adding).
+ */
+const lookUps = new WeakMap<FeeIndex, Map<string, Omit<Assessed, 'line'> | FacilityLinePrice>>();
+
 function lookUp(index: FeeIndex, line: FacilityLine): Assessed | FacilityLinePrice {
+  let cache = lookUps.get(index);
+  if (!cache) {
+    cache = new Map();
+    lookUps.set(index, cache);
+  }
+  const key = `${line.code ?? ''}|${line.dateOfService}`;
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = readAddenda(index, line);
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(
+      key,
+      'row' in found
+        ? {
+            row: found.row,
+            rule: found.rule,
+            device: found.device,
+            steps: found.steps,
+            notices: found.notices,
+          }
+        : found,
+    );
+  }
+  return 'row' in found ? { ...found, line } : found;
+}
+
+function readAddenda(index: FeeIndex, line: FacilityLine): Assessed | FacilityLinePrice {
   const date = line.dateOfService;
   if (line.code === undefined) {
     return blank(line, 'unpriced', {
@@ -535,6 +569,32 @@ function procedureUnit(
 // ---------------------------------------------------------------------------------------------
 // The bill
 
+/**
+ * A procedure's unit price for a code, date, area and modifier, kept like {@link lookUp}'s answers
+ * (by the addendum edition, which belongs to one index).
+ */
+const unitPriceCaches = new WeakMap<EditionInfo, Map<string, UnitPrice | UnpricedReason>>();
+
+function unitPriceOf(
+  a: Assessed,
+  wage: { value: number; step: ExplanationStep },
+  cbsa: string,
+): UnitPrice | UnpricedReason {
+  let cache = unitPriceCaches.get(a.row.edition);
+  if (!cache) {
+    cache = new Map();
+    unitPriceCaches.set(a.row.edition, cache);
+  }
+  const key = `${a.row.code}|${a.line.dateOfService}|${cbsa}|${discontinuedModifier(a.line.modifiers) ?? ''}`;
+  let price = cache.get(key);
+  if (price === undefined) {
+    price = procedureUnit(a, wage);
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(key, price);
+  }
+  return price;
+}
+
 /** A procedure line priced per unit, waiting for the multiple procedure discount. */
 interface Pending {
   readonly a: Assessed;
@@ -637,7 +697,7 @@ export function priceAscMedicare(index: FeeIndex, bill: FacilityBill): FacilityP
           out[at] = blank(line, 'unpriced', { ...common, unpriced: wage.reason, steps: a.steps });
           return;
         }
-        const price = procedureUnit(a, wage);
+        const price = unitPriceOf(a, wage, bill.facility.cbsa ?? '');
         if (!('unit' in price)) {
           out[at] = blank(line, 'unpriced', {
             ...common,
