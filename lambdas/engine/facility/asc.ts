@@ -39,11 +39,11 @@ import type {
  * - The national rate is wage-adjusted: the labor-related share, 50%, times the ASC wage index of
  *   the ASC's CBSA plus the other 50% (416.172(c); the 50% share set in the CY 2008 ASC final rule,
  *   72 FR 42470). Drugs and biologicals (K2) and brachytherapy sources (H2) are paid at their OPPS
- *   rate per unit (416.171(b)), which is not wage-adjusted: DD1 defines both as "payment based on
+ *   rate per unit (416.171), which is not wage-adjusted: DD1 defines both as "payment based on
  *   OPPS rate" where the wage-adjusted indicators are "based on OPPS relative payment weight" or
  *   MPFS PE RVUs, and their addendum rows carry no weight. A device-intensive procedure (J8) keeps
- *   its device portion (Addendum FF) out of the wage adjustment (416.171(b)(3) device-intensive
- *   rate setting; FF NOTE 2).
+ *   its device portion (Addendum FF) out of the wage adjustment (416.171, device-intensive
+ *   procedures; FF NOTE 2 says how the device portion is computed).
  * - Multiple procedures (416.172(d)): of the procedures subject to discounting (AA column "Y")
  *   performed in one session, the highest paying is paid at 100% and every other at 50%; each unit
  *   of a line is a procedure (Medicare Claims Processing Manual, ch. 14, § 40.5). Procedures are
