@@ -231,6 +231,25 @@ describe('priceAscMedicare: what an ASC is not paid for, and what we do not gues
   });
 });
 
+describe('the ASC sections of the national index', () => {
+  it('hold both quarters of each addendum and both wage index years, dated as decision 004 says', () => {
+    // Data rows (physical lines minus title, copyright, empty, header and trailing rows), counted in
+    // the files: AA 4,201 + 4,821; BB 2,534 + 2,504 (January 2026 repeats 90684, kept once);
+    // EE 2,109 + 1,557; FF 4,201 + 4,821; wage index 503 + 486.
+    expect(index.counts()).toMatchObject({
+      'asc-aa': 4201 + 4821,
+      'asc-bb': 2534 + 2504,
+      'asc-ee': 2109 + 1557,
+      'asc-ff': 4201 + 4821,
+      'asc-wage-index': 503 + 486,
+    });
+    expect(index.editions('asc-aa').map((e) => [e.id, e.effective, e.termination])).toEqual([
+      ['asc-aa/2025', '2025-10-01', '2025-12-31'],
+      ['asc-aa/2026', '2026-01-01', null],
+    ]);
+  });
+});
+
 describe('ascRate: the fee-schedule route', () => {
   it('answers the national rate and the wage-adjusted rate of a CBSA', () => {
     const rate = ascRate(index, '29881', JAN, '38060');
