@@ -56,9 +56,10 @@ import type {
  *   its device portion; 52 (reduced) 50%; 74 (after anaesthesia) 100%. A 52 or 73 line takes no
  *   further multiple procedure discount.
  *
- * Rounding: the wage-adjusted rate of one unit is rounded to cents once (CMS publishes ASC rates
- * to the cent, and its pricer adjusts and rounds a rate before discounting); each 50% is then
- * rounded to cents by the one rounding function (money.ts).
+ * Rounding: CMS prints the national rates and device portions to the cent (the addenda) and says
+ * nowhere we hold how it rounds a wage-adjusted rate. We round the wage-adjusted rate of one unit
+ * to cents once, half up, then each 50% of it, with the one rounding function (money.ts); the
+ * line's steps show both roundings, so a payer rounding differently can see where a cent moves.
  */
 
 // ---------------------------------------------------------------------------------------------
