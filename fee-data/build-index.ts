@@ -3,6 +3,13 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Jurisdiction } from '../lambdas/domain/jurisdiction-schema.js';
 import {
+  ASC_AA_TABLE,
+  ASC_BB_TABLE,
+  ASC_EE_TABLE,
+  ASC_FF_TABLE,
+  ASC_WAGE_INDEX_TABLE,
+} from '../lambdas/fee-index/facility-asc.js';
+import {
   IPPS_DRG_FLAGS,
   IPPS_DRG_TABLE,
   IPPS_RATE_SCOPES,
@@ -307,6 +314,12 @@ const DATASET_ORDER: readonly DatasetKind[] = [
   'state-facility',
   // OPPS (hospital outpatient): build-index-opps.ts
   ...(Object.keys(OPPS_TABLE_OF) as DatasetKind[]),
+  // ASC (issue 16)
+  'asc-aa',
+  'asc-bb',
+  'asc-ee',
+  'asc-ff',
+  'asc-wage-index',
 ];
 
 /**
@@ -536,6 +549,43 @@ function facilityRowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
         outpatientMar: cents(r.outpatientMar, r.line),
         ascMar: cents(r.ascMar, r.line),
       }));
+    // ASC (issue 16): amounts and weights the row lacks are -1.
+    case 'asc-aa':
+    case 'asc-bb':
+      return dataset.records.map((r) => {
+        const where = `${dataset.source.file} line ${r.line}`;
+        return {
+          ...r,
+          edition,
+          marker: r.marker.length,
+          weight: r.weight === '' ? -1 : scaleDecimal(r.weight, 4, where),
+          rate: r.rate === '' ? -1 : scaleDecimal(r.rate, 2, where),
+        };
+      });
+    case 'asc-ee':
+      return dataset.records.map((r) => ({ ...r, edition }));
+    case 'asc-ff':
+      return dataset.records.map((r) => {
+        const where = `${dataset.source.file} line ${r.line}`;
+        const amount = (text: string) => (text === '' ? -1 : scaleDecimal(text, 2, where));
+        return {
+          ...r,
+          edition,
+          apc: r.apc === '' ? 0 : Number(r.apc),
+          apcOffsetPercent: amount(r.apcOffsetPercent),
+          oppsRate: amount(r.oppsRate),
+          offsetPercent: amount(r.offsetPercent),
+          devicePortion: amount(r.devicePortion),
+        };
+      });
+    case 'asc-wage-index':
+      return dataset.records.map((r) => ({
+        ...r,
+        cbsa: Number(r.cbsa),
+        edition,
+        wageIndex:
+          r.wageIndex === '' ? -1 : scaleDecimal(r.wageIndex, 4, `${dataset.source.file} line ${r.line}`),
+      }));
     default:
       throw new IndexBuildError(`no rows for data set ${dataset.dataset}`);
   }
@@ -565,6 +615,12 @@ const TABLE_OF: Record<DatasetKind, TableSchema> = {
   'state-facility': STATE_FACILITY_TABLE,
   // OPPS (hospital outpatient): build-index-opps.ts
   ...OPPS_TABLE_OF,
+  // ASC (issue 16)
+  'asc-aa': ASC_AA_TABLE,
+  'asc-bb': ASC_BB_TABLE,
+  'asc-ee': ASC_EE_TABLE,
+  'asc-ff': ASC_FF_TABLE,
+  'asc-wage-index': ASC_WAGE_INDEX_TABLE,
 };
 
 export interface BuildOptions {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
+import { importAscData } from './import/asc-index.js';
 import { importIppsData } from './import/ipps-index.js';
 import { importNationalData, importPtpTables } from './import/national-index.js';
 import { importOppsData } from './import/opps-index.js';
@@ -41,6 +42,8 @@ export function readDatasets(dir: string): {
   const datasets = [...importReferenceDirectory(dir), ...importNationalData(dir), ...importOppsData(dir)];
   // Inpatient (IPPS) files (issue 16).
   datasets.push(...importIppsData(dir));
+  // ASC (issue 16).
+  datasets.push(...importAscData(dir));
   const stateDir = path.join(dir, 'state-wc');
   if (existsSync(stateDir)) {
     const states = importStateDirectory(stateDir);

@@ -6,6 +6,7 @@
  */
 
 import type { DatasetKind } from '../../lambdas/fee-index/header.js';
+import type { AscDataset } from './records-asc.js';
 import type {
   IppsDrgRecord,
   IppsRateRecord,
@@ -204,7 +205,9 @@ export type AnyImportedDataset =
   | (ImportedDataset<StateDrgRow> & { readonly dataset: 'state-drg' })
   | (ImportedDataset<StateFacilityRow> & { readonly dataset: 'state-facility' })
   // OPPS (hospital outpatient): records-opps.ts
-  | OppsImportedDataset;
+  | OppsImportedDataset
+  // ASC (issue 16): records-asc.ts
+  | AscDataset;
 
 /** Anesthesia base units of a state's table, as the index keeps them. */
 export interface StateAnesthesiaRow {

@@ -30,7 +30,13 @@ export type DatasetKind =
   | 'opps-apc-rate'
   | 'opps-wage-index'
   | 'opps-out-migration'
-  | 'opps-capc-complexity';
+  | 'opps-capc-complexity'
+  // ASC (issue 16): Addenda AA, BB, EE, FF and the ASC wage index.
+  | 'asc-aa'
+  | 'asc-bb'
+  | 'asc-ee'
+  | 'asc-ff'
+  | 'asc-wage-index';
 
 export interface EditionSource {
   readonly file: string;

@@ -1,5 +1,12 @@
 import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
 import {
+  ASC_AA_TABLE,
+  ASC_BB_TABLE,
+  ASC_EE_TABLE,
+  ASC_FF_TABLE,
+  ASC_WAGE_INDEX_TABLE,
+} from './facility-asc.js';
+import {
   IPPS_DRG_FLAGS,
   IPPS_DRG_TABLE,
   IPPS_RATES_TABLE,
@@ -213,6 +220,49 @@ export interface AnesthesiaCfEntry {
   readonly line: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// ASC (issue 16): entries of the Addenda AA/BB/EE/FF and the ASC wage index sections.
+
+/** A row of ASC Addendum AA or BB. */
+export interface AscRateEntry {
+  readonly addendum: 'AA' | 'BB';
+  readonly code: string;
+  /** Payment indicator ("A2", "J8", "K2"). */
+  readonly indicator: string;
+  /** AA's "Subject to Multiple Procedure Discounting" ('Y' or 'N'); '' for BB. */
+  readonly multipleProcedure: string;
+  /** Payment weight in ten-thousandths (29.2047 → 292047); null when the row has none. */
+  readonly weight: number | null;
+  /** National unadjusted payment rate in cents; null when the row has none. */
+  readonly rate: number | null;
+  /** Number of CMS's asterisks in the row's unnamed second column. */
+  readonly marker: number;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** A row of ASC Addendum FF (device offsets). Amounts in cents, percentages in hundredths; null when none. */
+export interface AscDeviceEntry {
+  readonly indicator: string;
+  readonly apc: string | undefined;
+  readonly apcOffsetPercent: number | null;
+  readonly oppsRate: number | null;
+  readonly offsetPercent: number | null;
+  readonly devicePortion: number | null;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
+/** A row of the ASC wage index. */
+export interface AscWageIndexEntry {
+  readonly cbsa: string;
+  readonly name: string;
+  /** In ten-thousandths (0.9786 → 9786); null when the file lists the area without a value. */
+  readonly wageIndex: number | null;
+  readonly edition: EditionInfo;
+  readonly line: number;
+}
+
 /** Which edition of a data set prices a date, and whether that took stretching. */
 export interface EditionChoice {
   readonly edition: EditionInfo;
@@ -321,6 +371,12 @@ const TABLE_LAYOUTS = {
   ippsWageIndex: layout(IPPS_WAGE_INDEX_TABLE),
   stateDrg: layout(STATE_DRG_TABLE),
   stateFacility: layout(STATE_FACILITY_TABLE),
+  // ASC (issue 16)
+  ascAa: layout(ASC_AA_TABLE),
+  ascBb: layout(ASC_BB_TABLE),
+  ascEe: layout(ASC_EE_TABLE),
+  ascFf: layout(ASC_FF_TABLE),
+  ascWageIndex: layout(ASC_WAGE_INDEX_TABLE),
 };
 
 const R = offsetsOf(
@@ -475,6 +531,23 @@ export interface StateFacilityEntry {
   readonly file: string;
   readonly line: number;
 }
+// ASC (issue 16): AA and BB share one layout.
+const ASC_R = offsetsOf(
+  TABLE_LAYOUTS.ascAa,
+  ASC_AA_TABLE.fields.map((f) => f.name),
+);
+const ASC_E = offsetsOf(
+  TABLE_LAYOUTS.ascEe,
+  ASC_EE_TABLE.fields.map((f) => f.name),
+);
+const ASC_F = offsetsOf(
+  TABLE_LAYOUTS.ascFf,
+  ASC_FF_TABLE.fields.map((f) => f.name),
+);
+const ASC_W = offsetsOf(
+  TABLE_LAYOUTS.ascWageIndex,
+  ASC_WAGE_INDEX_TABLE.fields.map((f) => f.name),
+);
 
 /**
  * The fee index, read in place from one buffer: only the small JSON header is parsed; every lookup
@@ -513,6 +586,12 @@ export class FeeIndex {
   private readonly stateDrgTable: Table | undefined;
   private readonly stateFacilityTable: Table | undefined;
   private readonly ippsAreasCache = new Map<number, readonly IppsWageIndexEntry[]>();
+  // ASC (issue 16)
+  private readonly ascAaTable: Table | undefined;
+  private readonly ascBbTable: Table | undefined;
+  private readonly ascEeTable: Table | undefined;
+  private readonly ascFfTable: Table | undefined;
+  private readonly ascWageIndexTable: Table | undefined;
   private readonly strings: DataView;
   private readonly stringCache = new Map<number, string>();
   /** Day numbers of dates seen, so a lookup does not parse the same date twice. */
@@ -592,6 +671,12 @@ export class FeeIndex {
     this.ippsWageIndexTable = this.optionalTable(IPPS_WAGE_INDEX_TABLE.name, TABLE_LAYOUTS.ippsWageIndex);
     this.stateDrgTable = this.optionalTable(STATE_DRG_TABLE.name, TABLE_LAYOUTS.stateDrg);
     this.stateFacilityTable = this.optionalTable(STATE_FACILITY_TABLE.name, TABLE_LAYOUTS.stateFacility);
+    // ASC (issue 16)
+    this.ascAaTable = this.optionalTable(ASC_AA_TABLE.name, TABLE_LAYOUTS.ascAa);
+    this.ascBbTable = this.optionalTable(ASC_BB_TABLE.name, TABLE_LAYOUTS.ascBb);
+    this.ascEeTable = this.optionalTable(ASC_EE_TABLE.name, TABLE_LAYOUTS.ascEe);
+    this.ascFfTable = this.optionalTable(ASC_FF_TABLE.name, TABLE_LAYOUTS.ascFf);
+    this.ascWageIndexTable = this.optionalTable(ASC_WAGE_INDEX_TABLE.name, TABLE_LAYOUTS.ascWageIndex);
     const { offset, length } = this.header.strings;
     if (this.bodyStart + offset + length > bytes.length) {
       throw new FeeIndexFormatError('the string table runs past the end of the file (truncated?)');
@@ -1281,6 +1366,113 @@ export class FeeIndex {
       edition,
       line: t.u32(at, M.line),
     };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // ASC (issue 16)
+
+  /**
+   * The row of ASC Addendum AA or BB for a code in an edition of that addendum.
+   *
+   * @param addendum - 'AA' (covered surgical procedures) or 'BB' (covered ancillary services)
+   * @param code - HCPCS code
+   * @param edition - an asc-aa or asc-bb edition (from {@link editionFor})
+   * @returns the row, or undefined when the addendum does not list the code
+   */
+  ascRate(addendum: 'AA' | 'BB', code: string, edition: EditionInfo): AscRateEntry | undefined {
+    const t = addendum === 'AA' ? this.ascAaTable : this.ascBbTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return undefined;
+    const at = t.find((x) => t.u32(x, ASC_R.code) - codeKey || t.u16(x, ASC_R.edition) - edition.index);
+    if (at < 0) return undefined;
+    const weight = t.i32(at, ASC_R.weight);
+    const rate = t.i32(at, ASC_R.rate);
+    return {
+      addendum,
+      code,
+      indicator: t.char2(at, ASC_R.indicator),
+      multipleProcedure: t.char(at, ASC_R.multipleProcedure),
+      weight: weight < 0 ? null : weight,
+      rate: rate < 0 ? null : rate,
+      marker: t.u8(at, ASC_R.marker),
+      edition,
+      line: t.u32(at, ASC_R.line),
+    };
+  }
+
+  /** The physical line of a code on ASC Addendum EE (excluded from ASC payment) in an edition, if listed. */
+  ascExcluded(code: string, edition: EditionInfo): number | undefined {
+    const t = this.ascEeTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return undefined;
+    const at = t.find((x) => t.u32(x, ASC_E.code) - codeKey || t.u16(x, ASC_E.edition) - edition.index);
+    return at < 0 ? undefined : t.u32(at, ASC_E.line);
+  }
+
+  /** The ASC Addendum FF row (device offset) of a code in an edition. */
+  ascDevice(code: string, edition: EditionInfo): AscDeviceEntry | undefined {
+    const t = this.ascFfTable;
+    const codeKey = encodeCode(code, 5);
+    if (!t || codeKey < 0) return undefined;
+    const at = t.find((x) => t.u32(x, ASC_F.code) - codeKey || t.u16(x, ASC_F.edition) - edition.index);
+    if (at < 0) return undefined;
+    const amount = (offset: number) => {
+      const v = t.i32(at, offset);
+      return v < 0 ? null : v;
+    };
+    const apc = t.u32(at, ASC_F.apc);
+    return {
+      indicator: t.char2(at, ASC_F.indicator),
+      apc: apc === 0 ? undefined : String(apc).padStart(4, '0'),
+      apcOffsetPercent: amount(ASC_F.apcOffsetPercent),
+      oppsRate: amount(ASC_F.oppsRate),
+      offsetPercent: amount(ASC_F.offsetPercent),
+      devicePortion: amount(ASC_F.devicePortion),
+      edition,
+      line: t.u32(at, ASC_F.line),
+    };
+  }
+
+  /**
+   * Every row of an area in an ASC wage index edition: one, or more where the file lists the area
+   * more than once (CY2025 has 27 such areas, with different values).
+   *
+   * @param cbsa - five digits, or two for a state's rural area
+   * @param edition - an asc-wage-index edition
+   * @returns the rows, in file order (empty when the area is not listed)
+   */
+  ascWageIndex(cbsa: string, edition: EditionInfo): AscWageIndexEntry[] {
+    const t = this.ascWageIndexTable;
+    if (!t || !/^(\d{2}|\d{5})$/.test(cbsa)) return [];
+    const key = Number(cbsa);
+    const cmp = (x: number) => t.u32(x, ASC_W.cbsa) - key || t.u16(x, ASC_W.edition) - edition.index;
+    const out: AscWageIndexEntry[] = [];
+    for (let i = t.lowerBound(cmp); i < t.count; i++) {
+      const at = i * t.size;
+      if (cmp(at) !== 0) break;
+      out.push({
+        cbsa,
+        name: this.string(t.u32(at, ASC_W.name)),
+        wageIndex: t.i32(at, ASC_W.wageIndex) < 0 ? null : t.i32(at, ASC_W.wageIndex),
+        edition,
+        line: t.u32(at, ASC_W.line),
+      });
+    }
+    return out;
+  }
+
+  /** Whether any ASC edition held lists a code on Addendum AA, BB or EE. */
+  hasAscCode(code: string): boolean {
+    const codeKey = encodeCode(code, 5);
+    if (codeKey < 0) return false;
+    for (const [t, offset] of [
+      [this.ascAaTable, ASC_R.code],
+      [this.ascBbTable, ASC_R.code],
+      [this.ascEeTable, ASC_E.code],
+    ] as const) {
+      if (t && t.find((x) => t.u32(x, offset) - codeKey) >= 0) return true;
+    }
+    return false;
   }
 
   /** Number of records per section, for reports. */

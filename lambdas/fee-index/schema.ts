@@ -4,8 +4,9 @@
  * two agree. Every table is a run of fixed-width little-endian records sorted by its key fields, so
  * a lookup is a binary search over the mapped bytes with no parse step.
  */
-import { IPPS_AND_STATE_FACILITY_TABLES } from './facility-ipps.js';
 
+import { ASC_TABLES } from './facility-asc.js';
+import { IPPS_AND_STATE_FACILITY_TABLES } from './facility-ipps.js';
 import { OPPS_TABLES } from './facility-opps-schema.js';
 
 /** Field encodings. */
@@ -403,6 +404,8 @@ export const TABLES: readonly TableSchema[] = [
   ...IPPS_AND_STATE_FACILITY_TABLES,
   // OPPS (hospital outpatient): facility-opps-schema.ts
   ...OPPS_TABLES,
+  // ASC (issue 16): facility-asc.ts
+  ...ASC_TABLES,
 ];
 
 const CODE_ALPHABET = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

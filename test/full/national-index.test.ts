@@ -102,6 +102,18 @@ describe('the national index from the official files', () => {
       'opps-wage-index/2026',
       'opps-out-migration/2026',
       'opps-capc-complexity/2025',
+      // ASC (issue 16): Addenda AA, BB, EE, FF of October 2025 and January 2026, the ASC wage index
+      // of CY2025 and CY2026 (test/full/facility-asc.test.ts counts their rows).
+      'asc-aa/2025',
+      'asc-aa/2026',
+      'asc-bb/2025',
+      'asc-bb/2026',
+      'asc-ee/2025',
+      'asc-ee/2026',
+      'asc-ff/2025',
+      'asc-ff/2026',
+      'asc-wage-index/2025',
+      'asc-wage-index/2026',
     ]);
   });
 

@@ -312,6 +312,42 @@ export const REASON_CODES = {
     mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (no CARC names a terminated-procedure reduction; the reduced rate is the fee schedule amount)`,
   },
   // ---------------------------------------------------------------------------------------------
+  // ASC (issue 16): what the Medicare ASC method (lambdas/engine/facility/asc.ts) says about a line.
+  'ASC-PACKAGED': {
+    internalCode: 'ASC-PACKAGED',
+    carc: '97',
+    groupCode: 'CO',
+    text: 'Packaged in the ASC payment for the surgical procedure (ASC payment indicator N1, L1 or D1): no separate payment.',
+    mappingSource: `${CARC_LIST}: 97, the benefit for this service is included in the payment/allowance for another service/procedure that has already been adjudicated`,
+  },
+  'ASC-MULTIPLE-PROCEDURE': {
+    internalCode: 'ASC-MULTIPLE-PROCEDURE',
+    carc: '59',
+    groupCode: 'CO',
+    text: 'ASC multiple procedure discount: the highest paying procedure at 100%, each other procedure (and each further unit) subject to discounting at 50%.',
+    mappingSource: `${CARC_LIST}: 59, processed based on multiple or concurrent procedure rules`,
+  },
+  'ASC-EXCLUDED': {
+    internalCode: 'ASC-EXCLUDED',
+    carc: '58',
+    groupCode: 'CO',
+    text: 'The procedure is excluded from payment in an ambulatory surgical center (ASC Addendum EE), or is on neither list of services an ASC is paid for (Addenda AA and BB).',
+    mappingSource: `${CARC_LIST}: 58, treatment was deemed by the payer to have been rendered in an inappropriate or invalid place of service`,
+  },
+  'ASC-NOT-PAYABLE': {
+    internalCode: 'ASC-NOT-PAYABLE',
+    carc: '96',
+    groupCode: 'CO',
+    text: 'The ASC payment indicator pays nothing for this code (B5 alternative code, D5 deleted code, K5 no pricing information).',
+    mappingSource: `${CARC_LIST}: 96, non-covered charge(s)`,
+  },
+  'ASC-REDUCED': {
+    internalCode: 'ASC-REDUCED',
+    carc: '45',
+    groupCode: 'CO',
+    text: 'Reduced or discontinued ASC procedure (modifier 52 or 73): paid at 50% of the ASC rate (a device-intensive procedure discontinued before anaesthesia without its device portion).',
+    mappingSource: `${CARC_LIST}: 45, charge exceeds fee schedule/maximum allowable (the maximum for a reduced or discontinued procedure is half the rate)`,
+  },
 } as const satisfies Record<string, ReasonCode>;
 
 export type InternalReasonCode = keyof typeof REASON_CODES;
