@@ -32,7 +32,8 @@ import { type RuleTrace, rulesNotice, runRules } from './rules/index.js';
 import { adoptsPaymentPolicies, adoptsPolicy, stateNumber } from './rules/payment-policy.js';
 import type { AppliedDecision, DuringChange, RuleContext, RuleLine } from './rules/types.js';
 
-interface Working {
+/** A line in the making (exported for the facility orchestration, which shares these stages). */
+export interface Working {
   readonly line: NormalisedLine;
   result: FeeResult;
   readonly placement: ZipLocality;
@@ -56,10 +57,13 @@ interface Working {
   before: { amount: Cents; step: ExplanationStep; value: ExternalValue } | undefined;
 }
 
-type FeeQuery = Parameters<typeof jurisdictionFee>[2];
+export type FeeQuery = Parameters<typeof jurisdictionFee>[2];
+
+/** Methods whose amount is for the whole facility line (the facility orchestration's lines). */
+const FACILITY_FEE_METHODS: ReadonlySet<string> = new Set(['opps', 'asc', 'ipps']);
 
 /** Shared by the lines without values (frozen: nothing may add to it). */
-const NO_EXTERNAL_VALUES = Object.freeze([]) as unknown as ExternalValue[];
+export const NO_EXTERNAL_VALUES = Object.freeze([]) as unknown as ExternalValue[];
 
 /** An adjustment of a rule or the fee schedule; with the state's own code where one is mapped. */
 function adjustment(
@@ -167,7 +171,7 @@ function money(value: number): string {
  * Buckets from what each bucket withheld: the fee schedule bucket is the charge less its
  * withholding, every other bucket less its own (so they sum to allowed).
  */
-function bucketsFrom(charge: number, withheld: (bucket: Bucket) => number): Buckets {
+export function bucketsFrom(charge: number, withheld: (bucket: Bucket) => number): Buckets {
   return {
     feeSchedule: money(charge - withheld('feeSchedule')),
     billReview: money(-withheld('billReview')),
@@ -199,7 +203,7 @@ function settingStep(placeOfService: string): ExplanationStep {
   };
 }
 
-function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): PricedLine {
+export function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
@@ -207,7 +211,8 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
     steps.push(item.placement.step);
     if (item.placement.notice) notices.push(item.placement.notice);
   }
-  steps.push(settingStep(line.placeOfService));
+  // A facility line has no place of service: its setting is its bill type.
+  if (line.placeOfService !== '') steps.push(settingStep(line.placeOfService));
   for (const step of result.steps) steps.push(step);
   for (const notice of result.notices) notices.push(notice);
   const billed = formatCents(line.charge);
@@ -244,7 +249,7 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
   if (item.bilateral) {
     steps.push(item.bilateral.step);
     if (item.bilateral.notice) notices.push(item.bilateral.notice);
-  } else if (units !== line.units) {
+  } else if (units !== line.units && !FACILITY_FEE_METHODS.has(result.method)) {
     notices.push(
       `Units (${line.units}) do not multiply a ${result.method === 'nadac' ? 'drug line: its quantity' : 'line priced by anesthesia time: its minutes'} already measure it.`,
     );
@@ -364,7 +369,11 @@ function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): Priced
  * What values applied during the rules (just before `ruleId`) do to a running amount, one after
  * the other (a percentage is of the amount at its turn), never below zero.
  */
-function duringChanges(values: readonly ExternalValue[], start: Cents, ruleId: string): DuringChange[] {
+export function duringChanges(
+  values: readonly ExternalValue[],
+  start: Cents,
+  ruleId: string,
+): DuringChange[] {
   let amount: number = start;
   return values.map((value) => {
     const change = Math.max(changeOf(value, cents(amount)), -amount);
@@ -546,7 +555,7 @@ function buildExclusive(
  *
  * @returns notices for the bill (values that could not be applied, or only in part)
  */
-function resolveValues(work: Working[], bill: NormalisedBill): string[] {
+export function resolveValues(work: Working[], bill: Pick<NormalisedBill, 'externalValues'>): string[] {
   const notices: string[] = [];
   if (bill.externalValues.length === 0 && work.every((item) => item.line.externalValues.length === 0)) {
     return notices;
@@ -663,7 +672,9 @@ function lineAmount(item: Working): { units: number; amount: Cents } {
   const result = item.result;
   if (result.kind !== 'priced') return { units: item.line.units, amount: cents(0) };
   if (item.bilateral) return { units: 1, amount: item.before?.amount ?? item.bilateral.amount };
-  const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
+  // A facility method's amount is for all the line's units already (types.ts FacilityLinePrice).
+  const wholeLine =
+    result.method === 'anesthesia' || result.method === 'nadac' || FACILITY_FEE_METHODS.has(result.method);
   const units = wholeLine ? 1 : item.line.units;
   return { units, amount: item.before?.amount ?? cents(result.unitAmount * units) };
 }
@@ -742,7 +753,7 @@ function serviceDates(bill: NormalisedBill): PricedBill['dates'] {
  * The rule behind paying the lesser of billed and fee: Medicare's for Medicare, the jurisdiction's
  * own where its file sources one, and otherwise Medicare's rule said to be applied as such.
  */
-function lesserOfRegulation(j: Jurisdiction): Regulation {
+export function lesserOfRegulation(j: Jurisdiction): Regulation {
   if (j.id === 'US-MEDICARE') return REGULATIONS.lesserOf;
   const own = j.lesserOfBilled;
   if (own?.value) return { citation: own.source.citation, url: own.source.url ?? REGULATIONS.lesserOf.url };

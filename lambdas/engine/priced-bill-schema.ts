@@ -119,7 +119,17 @@ const LineStatusSchema = v.pipe(
 const SettingSchema = v.picklist(['facility', 'non-facility']);
 
 export const FeeScheduleAmountSchema = v.strictObject({
-  method: v.picklist(['rbrvs', 'state-table', 'clfs', 'dmepos', 'nadac', 'anesthesia']),
+  method: v.picklist([
+    'rbrvs',
+    'state-table',
+    'clfs',
+    'dmepos',
+    'nadac',
+    'anesthesia',
+    'opps',
+    'asc',
+    'ipps',
+  ]),
   unitAmount: MoneySchema,
   amount: MoneySchema,
   edition: v.string(),
@@ -128,6 +138,73 @@ export const FeeScheduleAmountSchema = v.strictObject({
 });
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** The wage index a facility line or stay was paid on, and why that value. */
+export const WageIndexUsedSchema = v.strictObject({
+  value: v.string(),
+  cbsa: v.string(),
+  basis: v.pipe(
+    v.string(),
+    v.description('geographic, rural-floor, imputed-floor, reclassified, out-migration, asc …'),
+  ),
+  why: v.pipe(v.string(), v.description('Why this value, with the rule it follows')),
+  edition: v.string(),
+});
+
+const FACILITY_METHODS = ['opps', 'asc', 'ipps', 'rbrvs', 'clfs', 'dmepos', 'state-table'] as const;
+
+export const FacilityLineInfoSchema = v.pipe(
+  v.strictObject({
+    revenueCode: v.nullable(v.string()),
+    method: v.picklist(FACILITY_METHODS),
+    indicator: v.pipe(
+      v.nullable(v.string()),
+      v.description('OPPS status indicator, ASC payment indicator, or DRG for a stay’s lines'),
+    ),
+    apc: v.nullable(v.string()),
+    wageIndex: v.nullable(WageIndexUsedSchema),
+    packagedInto: v.pipe(
+      v.nullable(v.pipe(v.number(), v.integer())),
+      v.description('The line whose payment includes this one'),
+    ),
+    factor: v.pipe(
+      v.nullable(
+        v.strictObject({
+          value: v.string(),
+          category: v.string(),
+          edition: v.string(),
+          source: v.strictObject({ citation: v.string(), url: v.optional(v.string()) }),
+        }),
+      ),
+      v.description('A state’s percentage of the Medicare amount ("2.00" is 200%), with its source'),
+    ),
+  }),
+  v.description('Facility bills: the line’s revenue code and what the facility method said about it.'),
+);
+
+export const FacilityBillInfoSchema = v.pipe(
+  v.strictObject({
+    typeOfBill: v.nullable(v.string()),
+    facility: v.strictObject({
+      npi: v.optional(v.string()),
+      ccn: v.optional(v.string()),
+      zip: v.string(),
+      cbsa: v.optional(v.string()),
+      reclassifiedCbsa: v.optional(v.string()),
+      county: v.optional(v.string()),
+      costToChargeRatio: v.optional(v.string()),
+    }),
+    drg: v.pipe(v.nullable(v.string()), v.description('The MS-DRG as billed: we do not group')),
+    admissionDate: v.nullable(isoDate),
+    dischargeDate: v.nullable(isoDate),
+    dischargeStatus: v.nullable(v.string()),
+    diagnoses: v.array(v.string()),
+    grouping: v.string(),
+    method: v.string(),
+    steps: v.array(ExplanationStepSchema),
+  }),
+  v.description('Facility bills: type of bill, facility, stay and DRG.'),
+);
 
 export const PricedLineSchema = v.strictObject({
   lineNumber: v.pipe(v.number(), v.integer()),
@@ -156,6 +233,7 @@ export const PricedLineSchema = v.strictObject({
     ),
     v.description('Every bill review rule that looked at the line and what it decided.'),
   ),
+  facility: v.optional(FacilityLineInfoSchema),
 });
 
 const PartySchema = v.strictObject({
@@ -178,7 +256,7 @@ const EditionUsedSchema = v.strictObject({
 export const PricedBillSchema = v.strictObject({
   billId: v.optional(v.string()),
   jurisdiction: v.strictObject({ id: v.string(), name: v.string(), method: v.string() }),
-  billType: v.literal('professional'),
+  billType: v.picklist(['professional', 'outpatient', 'asc', 'inpatient']),
   location: v.strictObject({ zip: v.string(), source: v.picklist(['serviceFacility', 'billingProvider']) }),
   parties: v.pipe(
     v.strictObject({
@@ -214,6 +292,7 @@ export const PricedBillSchema = v.strictObject({
     v.description('The editions of the official files that priced the bill, with their checksums.'),
   ),
   notices: v.array(v.string()),
+  facility: v.optional(FacilityBillInfoSchema),
 });
 
 /** One fee schedule answer (`GET /v1/fee-schedules/{jurisdiction}/{code}`, `wcbr fee`). */
