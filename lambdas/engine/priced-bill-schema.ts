@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ReasonCode } from './adjustments/reason-codes.js';
+import type { FacilityRateAnswer } from './facility/rate-lookup.js';
 import type { FeeAnswer } from './fee-lookup.js';
 import type { JurisdictionSummary } from './jurisdiction-summary.js';
 import {
@@ -316,6 +317,33 @@ export const FeeAnswerSchema = v.strictObject({
   notices: v.array(v.string()),
 });
 
+/** One facility rate (`GET /v1/fee-schedules/{jurisdiction}/{code}?setting=outpatient|asc`). */
+export const FacilityRateAnswerSchema = v.pipe(
+  v.strictObject({
+    jurisdiction: v.string(),
+    code: v.string(),
+    setting: v.picklist(['outpatient', 'asc']),
+    date: isoDate,
+    dateDefaulted: v.boolean(),
+    indicator: v.pipe(v.string(), v.description('OPPS status indicator or ASC payment indicator')),
+    apc: v.nullable(v.string()),
+    nationalRate: v.pipe(
+      v.nullable(MoneySchema),
+      v.description(
+        'National unadjusted rate for one unit; null when the indicator pays nothing or packages',
+      ),
+    ),
+    wageAdjusted: v.pipe(
+      v.nullable(v.strictObject({ amount: MoneySchema, wageIndex: WageIndexUsedSchema })),
+      v.description('The rate wage-adjusted with the CBSA named in the query'),
+    ),
+    edition: v.string(),
+    explanation: v.array(ExplanationStepSchema),
+    notices: v.array(v.string()),
+  }),
+  v.description('A Medicare facility rate (OPPS or ASC) for one code.'),
+);
+
 const SourceSchema = v.strictObject({
   citation: v.string(),
   url: v.optional(v.string()),
@@ -427,6 +455,7 @@ describes<SameShape<v.InferOutput<typeof ExplanationStepSchema>, ExplanationStep
 describes<SameShape<v.InferOutput<typeof UnpricedReasonSchema>, UnpricedReason>>();
 describes<SameShape<v.InferOutput<typeof FeeScheduleAmountSchema>, FeeScheduleAmount>>();
 describes<SameShape<v.InferOutput<typeof FeeAnswerSchema>, FeeAnswer>>();
+describes<SameShape<v.InferOutput<typeof FacilityRateAnswerSchema>, FacilityRateAnswer>>();
 describes<SameShape<v.InferOutput<typeof JurisdictionSummarySchema>, JurisdictionSummary>>();
 describes<SameShape<v.InferOutput<typeof ReasonCodeSchema>, ReasonCode>>();
 describes<SameShape<v.InferOutput<typeof ReconDeltaSchema>, ReconDelta>>();
