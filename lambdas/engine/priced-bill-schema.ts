@@ -398,6 +398,9 @@ export const ReconDeltaSchema = v.pipe(
         code: v.string(),
         dateOfService: isoDate,
         modifiers: v.array(v.string()),
+        revenueCode: v.optional(
+          v.pipe(v.nullable(v.string()), v.description('Facility lines: the revenue code')),
+        ),
         status: v.strictObject({
           prior: v.nullable(LineStatusSchema),
           current: v.nullable(LineStatusSchema),
