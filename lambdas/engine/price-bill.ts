@@ -203,7 +203,13 @@ function settingStep(placeOfService: string): ExplanationStep {
   };
 }
 
-export function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction): PricedLine {
+export function buildLine(
+  item: Working,
+  lesserOf: Regulation,
+  j: Jurisdiction,
+  /** False where the lesser of billed does not apply (a facility bill whose jurisdiction does not say it does). */
+  capAtBilled = true,
+): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
@@ -292,10 +298,11 @@ export function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction):
   // each is charged with what it moved the payable amount (the lesser of billed and the running
   // amount), so the parts add up to the fee schedule allowance less what is payable.
   let running: number = fee;
-  let clamped = Math.min(line.charge, fee);
+  const cap = capAtBilled ? line.charge : Number.POSITIVE_INFINITY;
+  let clamped = Math.min(cap, fee);
   for (const d of item.ruleDecisions) {
     const next = Math.max(0, running - d.reduction);
-    const nextClamped = Math.min(line.charge, next);
+    const nextClamped = Math.min(cap, next);
     const part = clamped - nextClamped;
     running = next;
     clamped = nextClamped;
@@ -328,13 +335,27 @@ export function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction):
     });
   }
   const payableText = moved ? formatCents(afterRules) : feeText;
-  steps.push({
-    step: 'lesser-of',
-    text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
-    inputs: { billed, feeScheduleAmount: payableText },
-    result: formatCents(payable),
-    regulation: lesserOf,
-  });
+  steps.push(
+    capAtBilled
+      ? {
+          step: 'lesser-of',
+          text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
+          inputs: { billed, feeScheduleAmount: payableText },
+          result: formatCents(payable),
+          regulation: lesserOf,
+        }
+      : {
+          step: 'no-lesser-of',
+          text: `Not limited to billed ${billed}: ${lesserOf.citation}. Payable: ${formatCents(payable)}.`,
+          inputs: { billed, feeScheduleAmount: payableText },
+          result: formatCents(payable),
+          regulation: lesserOf,
+        },
+  );
+  // Paid above billed (no lesser of billed): the fee schedule bucket holds the whole amount, so the
+  // buckets still sum to allowed; nothing is withheld, so no adjustment says it.
+  if (payable > line.charge)
+    item.reductions.push({ bucket: 'feeSchedule', cents: cents(line.charge - payable) });
   // External values after the rules, in their documented order; never below zero or above billed,
   // nor a PPO value below the fee schedule allowance where the jurisdiction forbids it.
   const allowed = applyAfterValues(
@@ -343,7 +364,7 @@ export function buildLine(item: Working, lesserOf: Regulation, j: Jurisdiction):
     line.charge,
     adjustments,
     steps,
-    false,
+    !capAtBilled,
     ppoFloor(j, payable),
   );
   item.allowed = allowed;

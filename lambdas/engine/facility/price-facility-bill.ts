@@ -450,14 +450,32 @@ function editionsUsed(index: FeeIndex, pricing: FacilityPricing): EditionUsed[] 
   }));
 }
 
-/** The rule behind the lesser of billed on a facility bill: the state's own where sourced. */
-function facilityLesserOf(j: Jurisdiction): Regulation {
+/**
+ * Whether a facility line is paid at the lesser of billed and its amount, and the rule: only where
+ * the jurisdiction's file says so with a source (its `lesserOfBilled`). Medicare's facility methods
+ * pay their rate whatever the charge (the OPPS pays the APC's rate, 42 CFR § 419.32; the IPPS the
+ * DRG's, § 412.64), and a state whose rule we do not hold is not assumed to cap at billed.
+ */
+function facilityLesserOf(j: Jurisdiction): { cap: boolean; regulation: Regulation } {
   const own = j.lesserOfBilled;
   if (own?.value && j.id !== 'US-MEDICARE')
-    return { citation: own.source.citation, url: own.source.url ?? METHOD_REGULATIONS.opps.url };
+    return {
+      cap: true,
+      regulation: { citation: own.source.citation, url: own.source.url ?? METHOD_REGULATIONS.opps.url },
+    };
   return {
-    citation: `${j.name}: the lesser of billed and the facility amount; the sources we hold state no rule of ${j.id} on billed charges for facility bills, so the lesser of billed is applied as on professional bills (42 CFR § 414.21 is the physician fee schedule's rule)`,
-    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-414/subpart-B/section-414.21',
+    cap: false,
+    regulation:
+      j.id === 'US-MEDICARE'
+        ? {
+            citation:
+              "Medicare's facility methods pay their rate whatever the billed charge (42 CFR § 419.32, the OPPS; § 412.64, the IPPS); a charge above the rate is withheld",
+            url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419/subpart-C/section-419.32',
+          }
+        : {
+            citation: `the sources we hold state no rule of ${j.name} (${j.id}) limiting facility payments to billed charges, so none is applied; a charge above the amount is withheld`,
+            url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419/subpart-C/section-419.32',
+          },
   };
 }
 
@@ -544,7 +562,7 @@ export function priceFacilityBill(
   applyFacilityRules(work, index, j, full);
   const lesserOf = facilityLesserOf(j);
   const lines = work.map((item, i): PricedLine => {
-    const built = buildLine(item, lesserOf, j);
+    const built = buildLine(item, lesserOf.regulation, j, lesserOf.cap);
     const price = prices[i] as FacilityLinePrice;
     const fee = fees[i];
     const line = full.lines[i] as NormalisedFacilityLine;

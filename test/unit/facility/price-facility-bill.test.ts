@@ -260,6 +260,31 @@ describe('priceFacilityBill: the jurisdiction method', () => {
   });
 });
 
+describe('priceFacilityBill: the lesser of billed', () => {
+  const line = [{ revenueCode: '0360', code: '29881', charge: '3000.00' }];
+
+  it('pays a Medicare facility rate above the billed charge (the OPPS pays the APC rate, 42 CFR § 419.32)', () => {
+    // Line 3526: 3,244.61 on a charge of 3,000.00: allowed 3,244.61, withheld −244.61, no adjustment.
+    const priced = priceFacilityBill(
+      index,
+      outpatient('US-MEDICARE', line),
+      methods([paid(324461, 'J1', '5113')]),
+    );
+    const [l] = priced.lines;
+    expect(l).toMatchObject({ allowed: '3244.61', withheld: '-244.61', adjustments: [] });
+    expect(l?.buckets?.feeSchedule).toBe('3244.61');
+    expect(l?.explanation.at(-1)?.step).toBe('no-lesser-of');
+    expect(priced.totals).toMatchObject({ allowed: '3244.61', withheld: '-244.61' });
+    expect(v.safeParse(PricedBillSchema, JSON.parse(JSON.stringify(priced))).issues).toBeUndefined();
+  });
+
+  it('pays the lesser of billed where the jurisdiction says so (Delaware, 19 Del. C. § 2322B(3))', () => {
+    const priced = priceFacilityBill(index, outpatient('DE', line), methods([paid(324461, 'J1', '5113')]));
+    expect(priced.lines[0]).toMatchObject({ allowed: '3000.00', withheld: '0.00' });
+    expect(priced.lines[0]?.explanation.at(-1)).toMatchObject({ step: 'lesser-of', result: '3000.00' });
+  });
+});
+
 describe('priceFacilityBill: rules and values on facility lines', () => {
   it('applies the review lists and a PPO value after the rules as on professional lines', () => {
     // Line 14276: G0463 128.87; the PPO takes 10% of it: 12.887 → 12.89 (half up), allowed 115.98.

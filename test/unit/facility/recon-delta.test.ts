@@ -56,7 +56,8 @@ const methods: FacilityMethods = (() => {
 
 const bill = (lines: Record<string, unknown>[]) =>
   normaliseFacilityBill({
-    jurisdiction: 'US-MEDICARE',
+    // Delaware pays the lesser of the charge and the fee (19 Del. C. § 2322B(3), DE.json lesserOfBilled).
+    jurisdiction: 'DE',
     billType: 'outpatient',
     typeOfBill: '0137',
     facility: { zip: '30303' },
