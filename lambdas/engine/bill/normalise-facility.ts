@@ -111,7 +111,11 @@ interface RawBill {
  * inpatient stay with its DRG and discharge date, real dates, every line's date within the stay,
  * revenue codes where the form has them, line numbers used once.
  */
-function checkBill(raw: RawBill, rawLines: readonly RawLine[], errors: FieldError[]): FacilityLine[] {
+function checkBill(
+  raw: RawBill,
+  rawLines: readonly RawLine[],
+  errors: FieldError[],
+): NormalisedFacilityLine[] {
   const { billType } = raw;
   if (raw.typeOfBill !== undefined) {
     const facilityType = fourDigitTypeOfBill(raw.typeOfBill).slice(1, 3);
@@ -148,7 +152,7 @@ function checkBill(raw: RawBill, rawLines: readonly RawLine[], errors: FieldErro
   for (const l of rawLines) if (l.lineNumber !== undefined) used.add(l.lineNumber);
   let next = 1;
   const seen = new Map<number, string>();
-  return rawLines.map((l, index): FacilityLine => {
+  return rawLines.map((l, index): NormalisedFacilityLine => {
     let lineNumber = l.lineNumber;
     if (lineNumber === undefined) {
       lineNumber = index + 1;
@@ -198,6 +202,7 @@ function checkBill(raw: RawBill, rawLines: readonly RawLine[], errors: FieldErro
         });
       }
     }
+    // One literal for every line (no spreads): a 60-line claim builds 60 of them per request.
     return {
       index,
       lineNumber,
@@ -208,8 +213,35 @@ function checkBill(raw: RawBill, rawLines: readonly RawLine[], errors: FieldErro
       charge: parseCents(l.charge),
       dateOfService: date ?? '',
       codeField: l.code === undefined ? l.revenueCodeField : l.codeField,
+      path: l.path,
+      lineNumberField: l.lineNumberField,
+      day: date === undefined ? Number.NaN : day,
+      priorAuthorization: l.priorAuthorization,
+      documentation: l.documentation,
+      externalValues: NO_VALUES,
     };
   });
+}
+
+/** A line with its external values (one literal, as checkBill builds them). */
+function withValues(l: NormalisedFacilityLine, values: readonly ExternalValue[]): NormalisedFacilityLine {
+  return {
+    index: l.index,
+    lineNumber: l.lineNumber,
+    revenueCode: l.revenueCode,
+    code: l.code,
+    modifiers: l.modifiers,
+    units: l.units,
+    charge: l.charge,
+    dateOfService: l.dateOfService,
+    codeField: l.codeField,
+    path: l.path,
+    lineNumberField: l.lineNumberField,
+    day: l.day,
+    priorAuthorization: l.priorAuthorization,
+    documentation: l.documentation,
+    externalValues: values,
+  };
 }
 
 function partyOf(
@@ -293,15 +325,10 @@ function fromFacilityBill(input: unknown): NormalisedFacilityBill {
     ...(bill.dischargeStatus === undefined ? {} : { dischargeStatus: bill.dischargeStatus }),
     ...(bill.drg === undefined ? {} : { drg: bill.drg }),
     diagnoses: bill.diagnoses ?? [],
-    lines: lines.map((l, i) => ({
-      ...l,
-      path: `lines[${i}]`,
-      lineNumberField: undefined,
-      day: dayNumber(l.dateOfService),
-      priorAuthorization: bill.lines[i]?.priorAuthorization,
-      documentation: bill.lines[i]?.documentation ?? [],
-      externalValues: checked.perLine[i] ?? NO_VALUES,
-    })),
+    lines: lines.map((l, i) => {
+      const values = checked.perLine[i];
+      return values === undefined || values.length === 0 ? l : withValues(l, values);
+    }),
     format: 'bill',
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
     review: bill.review ?? {},
@@ -449,15 +476,7 @@ function fromInstitutionalClaim(input: unknown): NormalisedFacilityBill {
     ...(patientStatus === undefined ? {} : { dischargeStatus: patientStatus }),
     ...(drg === undefined ? {} : { drg }),
     diagnoses,
-    lines: lines.map((l, i) => ({
-      ...l,
-      path: `claimInformation.serviceLines[${i}]`,
-      lineNumberField: `claimInformation.serviceLines[${i}].assignedNumber`,
-      day: dayNumber(l.dateOfService),
-      priorAuthorization: undefined,
-      documentation: [],
-      externalValues: NO_VALUES,
-    })),
+    lines,
     format: '837i',
     ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
     review: {},

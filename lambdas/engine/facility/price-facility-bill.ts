@@ -16,7 +16,14 @@ import {
   resolveValues,
   type Working,
 } from '../price-bill.js';
-import type { Bucket, EditionUsed, FacilityLineInfo, PricedBill, PricedLine } from '../priced-bill.js';
+import type {
+  Bucket,
+  EditionUsed,
+  ExplanationStep,
+  FacilityLineInfo,
+  PricedBill,
+  PricedLine,
+} from '../priced-bill.js';
 import { duplicatesRule } from '../rules/duplicates.js';
 import { runRules } from '../rules/index.js';
 import { documentationRule, priorAuthorizationRule } from '../rules/review-lists.js';
@@ -292,8 +299,9 @@ function resultOf(
   factor: FacilityLineInfo['factor'],
   index: FeeIndex,
 ): { result: FeeResult; fee: LineFee | undefined; discount: AppliedDecision | undefined } {
-  const steps = [...price.steps];
-  const notices = [...price.notices];
+  // The method's own arrays, copied only when a step is added (a state's factor).
+  const steps = factor && price.kind === 'paid' ? [...price.steps] : (price.steps as ExplanationStep[]);
+  const notices = price.notices as string[];
   if (price.kind === 'unpriced') {
     return {
       result: {
@@ -566,8 +574,16 @@ export function priceFacilityBill(
     const price = prices[i] as FacilityLinePrice;
     const fee = fees[i];
     const line = full.lines[i] as NormalisedFacilityLine;
-    return {
-      ...built,
+    // One literal in the professional line's key order (no spread: a 60-line claim builds 60).
+    const out: PricedLine = {
+      lineNumber: built.lineNumber,
+      code: built.code,
+      modifiers: built.modifiers,
+      dateOfService: built.dateOfService,
+      units: built.units,
+      placeOfService: built.placeOfService,
+      billed: built.billed,
+      status: built.status,
       feeSchedule:
         built.feeSchedule && fee
           ? {
@@ -579,6 +595,12 @@ export function priceFacilityBill(
               locality: null,
             }
           : built.feeSchedule,
+      allowed: built.allowed,
+      withheld: built.withheld,
+      adjustments: built.adjustments,
+      buckets: built.buckets,
+      explanation: built.explanation,
+      notices: built.notices,
       rules: built.rules.length === 0 ? SKIPPED_RULES : [...built.rules, ...SKIPPED_RULES],
       facility: {
         revenueCode: line.revenueCode === '' ? null : line.revenueCode,
@@ -590,6 +612,10 @@ export function priceFacilityBill(
         factor: fee?.factor ?? null,
       },
     };
+    if (built.unpriced === undefined) return out;
+    // An unpriced line says why, after its facility block (the answer's key order does not matter to JSON readers).
+    (out as { unpriced?: PricedLine['unpriced'] }).unpriced = built.unpriced;
+    return out;
   });
   return assemble(full, j, selection, lines, work, valueNotices, editionsUsed(index, pricing));
 }
