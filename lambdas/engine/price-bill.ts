@@ -352,10 +352,20 @@ export function buildLine(
           regulation: lesserOf,
         },
   );
-  // Paid above billed (no lesser of billed): the fee schedule bucket holds the whole amount, so the
-  // buckets still sum to allowed; nothing is withheld, so no adjustment says it.
-  if (payable > line.charge)
-    item.reductions.push({ bucket: 'feeSchedule', cents: cents(line.charge - payable) });
+  // Paid above billed (no lesser of billed): a negative fee schedule adjustment, so that billed less
+  // the adjustments is still allowed and the buckets still sum to it (decision 006).
+  if (payable > line.charge) {
+    adjustments.push(
+      adjustment(
+        item,
+        j.id,
+        'FS-MAX',
+        cents(line.charge - payable),
+        `The fee schedule amount ${formatCents(payable)} is above billed ${billed} and is not limited to it: ${formatCents(cents(payable - line.charge))} above billed is allowed.`,
+        lesserOf,
+      ),
+    );
+  }
   // External values after the rules, in their documented order; never below zero or above billed,
   // nor a PPO value below the fee schedule allowance where the jurisdiction forbids it.
   const allowed = applyAfterValues(

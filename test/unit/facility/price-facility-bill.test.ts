@@ -264,14 +264,18 @@ describe('priceFacilityBill: the lesser of billed', () => {
   const line = [{ revenueCode: '0360', code: '29881', charge: '3000.00' }];
 
   it('pays a Medicare facility rate above the billed charge (the OPPS pays the APC rate, 42 CFR § 419.32)', () => {
-    // Line 3526: 3,244.61 on a charge of 3,000.00: allowed 3,244.61, withheld −244.61, no adjustment.
+    // Line 3526: 3,244.61 on a charge of 3,000.00: allowed 3,244.61, withheld −244.61, shown as a
+    // negative fee schedule adjustment so that billed less the adjustments is allowed.
     const priced = priceFacilityBill(
       index,
       outpatient('US-MEDICARE', line),
       methods([paid(324461, 'J1', '5113')]),
     );
     const [l] = priced.lines;
-    expect(l).toMatchObject({ allowed: '3244.61', withheld: '-244.61', adjustments: [] });
+    expect(l).toMatchObject({ allowed: '3244.61', withheld: '-244.61' });
+    expect(l?.adjustments.map((a) => [a.internalCode, a.bucket, a.amount])).toEqual([
+      ['FS-MAX', 'feeSchedule', '-244.61'],
+    ]);
     expect(l?.buckets?.feeSchedule).toBe('3244.61');
     expect(l?.explanation.at(-1)?.step).toBe('no-lesser-of');
     expect(priced.totals).toMatchObject({ allowed: '3244.61', withheld: '-244.61' });
