@@ -209,11 +209,19 @@ export const FacilityBillInfoSchema = v.pipe(
 
 export const PricedLineSchema = v.strictObject({
   lineNumber: v.pipe(v.number(), v.integer()),
-  code: v.string(),
+  code: v.pipe(
+    v.string(),
+    v.description(
+      'CPT or HCPCS code; a facility line without one is named by its revenue code (four digits).',
+    ),
+  ),
   modifiers: v.array(v.string()),
   dateOfService: isoDate,
   units: v.pipe(v.number(), v.integer()),
-  placeOfService: v.string(),
+  placeOfService: v.pipe(
+    v.string(),
+    v.description('Empty on a facility line (its bill type is its setting).'),
+  ),
   billed: MoneySchema,
   status: LineStatusSchema,
   feeSchedule: v.nullable(FeeScheduleAmountSchema),
