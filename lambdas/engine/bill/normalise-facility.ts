@@ -12,7 +12,7 @@ import {
   InstitutionalClaimSchema,
 } from './facility-schema.js';
 import type { Parties, Party } from './normalise.js';
-import { fieldErrorsOf, type ReviewLists } from './schema.js';
+import { fieldErrorsOf, ProfessionalClaimSchema, type ReviewLists } from './schema.js';
 
 /** A facility line as the orchestration reads it: the contract's line and what the rules read. */
 export interface NormalisedFacilityLine extends FacilityLine {
@@ -28,7 +28,8 @@ export interface NormalisedFacilityLine extends FacilityLine {
 
 /** A facility bill as the orchestration reads it: the contract's bill, and what the answer repeats. */
 export interface NormalisedFacilityBill extends FacilityBill {
-  readonly format: 'bill' | '837i';
+  /** 837p: a surgery centre's CMS-1500 in the 837P-style claim JSON. */
+  readonly format: 'bill' | '837i' | '837p';
   readonly billId?: string;
   readonly lines: readonly NormalisedFacilityLine[];
   readonly review: ReviewLists;
@@ -490,6 +491,101 @@ function fromInstitutionalClaim(input: unknown): NormalisedFacilityBill {
 }
 
 /**
+ * A surgery centre's bill on a CMS-1500 (the 837P-style claim JSON with `billType: "asc"`): the
+ * centre's lines carry HCPCS codes and no revenue codes, and there is no type of bill (Medicare
+ * Claims Processing Manual ch. 14, § 40: ASCs bill on the CMS-1500/837P,
+ * https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c14.pdf).
+ */
+function fromProfessionalAscClaim(input: unknown): NormalisedFacilityBill {
+  const billType = (input as { billType?: unknown }).billType;
+  if (billType !== 'asc') {
+    throw new BillValidationError('The claim has fields we cannot accept.', [
+      {
+        field: 'billType',
+        errorMessage:
+          'an 837P-style claim (professionalService lines) is a professional bill, or a surgery centre’s with "asc"; outpatient and inpatient bills use institutionalService lines',
+      },
+    ]);
+  }
+  const parsed = v.safeParse(ProfessionalClaimSchema, input);
+  if (!parsed.success)
+    throw new BillValidationError('The claim has fields we cannot accept.', fieldErrorsOf(parsed.issues));
+  const claim = parsed.output;
+  const info = claim.claimInformation;
+  const errors: FieldError[] = [];
+  const providers = claim.providers ?? [];
+  const billingIndex = providers.findIndex((p) => p.providerType === 'BillingProvider');
+  const billing = billingIndex >= 0 ? providers[billingIndex] : undefined;
+  const facilityZip = info.serviceFacilityLocation?.address?.postalCode;
+  const zip = facilityZip ?? billing?.address?.postalCode;
+  const zipField =
+    facilityZip !== undefined
+      ? 'claimInformation.serviceFacilityLocation.address.postalCode'
+      : `providers[${billingIndex}].address.postalCode`;
+  if (zip === undefined) {
+    errors.push({
+      field: 'claimInformation.serviceFacilityLocation.address.postalCode',
+      errorMessage: 'the centre’s ZIP code (or the billing provider’s) is needed to place the centre',
+    });
+  }
+  const rawLines = info.serviceLines.map((line, index): RawLine => {
+    const path = `claimInformation.serviceLines[${index}]`;
+    const service = line.professionalService;
+    return {
+      lineNumber: line.assignedNumber === undefined ? undefined : Number(line.assignedNumber),
+      lineNumberField: `${path}.assignedNumber`,
+      path,
+      revenueCode: undefined,
+      revenueCodeField: `${path}.professionalService`,
+      code: service.procedureCode,
+      codeField: `${path}.professionalService.procedureCode`,
+      modifiers: service.procedureModifiers ?? [],
+      units: service.serviceUnitCount === undefined ? 1 : Number(service.serviceUnitCount),
+      charge: service.lineItemChargeAmount,
+      date: isoOf(line.serviceDate),
+      dateField: `${path}.serviceDate`,
+      priorAuthorization: undefined,
+      documentation: [],
+    };
+  });
+  const lines = checkBill(
+    {
+      billType: 'asc',
+      billTypeField: 'billType',
+      typeOfBill: undefined,
+      typeOfBillField: 'billType',
+      admissionDate: undefined,
+      admissionField: 'claimInformation',
+      dischargeDate: undefined,
+      dischargeField: 'claimInformation',
+      drg: undefined,
+      drgField: 'claimInformation',
+    },
+    rawLines,
+    errors,
+  );
+  if (errors.length > 0) throw new BillValidationError('The claim has fields we cannot accept.', errors);
+  const npi = billing?.npi;
+  const zip5 = (zip as string).slice(0, 5);
+  return {
+    billType: 'asc',
+    jurisdiction: claim.jurisdiction,
+    facility: { ...(npi === undefined ? {} : { npi }), zip: zip5 },
+    diagnoses: [],
+    lines,
+    format: '837p',
+    ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
+    review: {},
+    externalValues: [],
+    parties: {
+      ...(npi === undefined ? {} : { billingProvider: { npi } }),
+      serviceFacility: { zip: zip5 },
+    },
+    zipField,
+  };
+}
+
+/**
  * Whether a request body is a facility bill: our bill JSON with a facility `billType`, or a claim
  * whose first service line is an `institutionalService`. Cheap, so the professional path pays one
  * property read for it.
@@ -521,7 +617,11 @@ export function isFacilityRequest(input: unknown): boolean {
  * @example normaliseFacilityBill({ jurisdiction: 'US-MEDICARE', billType: 'outpatient', facility: { zip: '30303' }, lines: [{ revenueCode: '0510', code: 'G0463', dateOfService: '2025-03-04', charge: '300.00' }] })
  */
 export function normaliseFacilityBill(input: unknown): NormalisedFacilityBill {
-  if (typeof input === 'object' && input !== null && 'claimInformation' in input)
-    return fromInstitutionalClaim(input);
+  if (typeof input === 'object' && input !== null && 'claimInformation' in input) {
+    const first = (input as { claimInformation?: { serviceLines?: unknown[] } }).claimInformation
+      ?.serviceLines?.[0];
+    const professional = typeof first === 'object' && first !== null && 'professionalService' in first;
+    return professional ? fromProfessionalAscClaim(input) : fromInstitutionalClaim(input);
+  }
   return fromFacilityBill(input);
 }

@@ -268,6 +268,52 @@ describe('normaliseFacilityBill: the institutional claim JSON', () => {
   });
 });
 
+describe('normaliseFacilityBill: a surgery centre on a CMS-1500 (837P-style claim JSON)', () => {
+  const ascClaim = (billType: string) => ({
+    controlNumber: 'ASC-1',
+    jurisdiction: 'US-MEDICARE',
+    billType,
+    providers: [{ providerType: 'BillingProvider', npi: '1234567893', address: { postalCode: '78701' } }],
+    claimInformation: {
+      placeOfServiceCode: '24',
+      serviceLines: [
+        {
+          serviceDate: '20251014',
+          professionalService: {
+            procedureIdentifier: 'HC',
+            procedureCode: '29881',
+            procedureModifiers: ['RT'],
+            lineItemChargeAmount: '6800.00',
+            measurementUnit: 'UN',
+            serviceUnitCount: '1',
+          },
+        },
+      ],
+    },
+  });
+
+  it('maps it to an ASC bill without revenue codes or type of bill', () => {
+    const bill = normaliseFacilityBill(ascClaim('asc'));
+    expect(bill).toMatchObject({
+      billType: 'asc',
+      format: '837p',
+      billId: 'ASC-1',
+      facility: { zip: '78701' },
+    });
+    expect(bill.typeOfBill).toBeUndefined();
+    expect(bill.lines[0]).toMatchObject({
+      revenueCode: '',
+      code: '29881',
+      modifiers: ['RT'],
+      charge: 680000,
+    });
+  });
+
+  it('refuses it as an outpatient or inpatient bill, naming billType', () => {
+    expect(fieldsOf(ascClaim('outpatient'))).toEqual(['billType']);
+  });
+});
+
 describe('normaliseRequest', () => {
   it('leaves professional bills and 837P claims to the professional normaliser, unchanged', () => {
     const professional = {
