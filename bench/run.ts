@@ -58,6 +58,50 @@ export function tenLineBill(): object {
 }
 
 /**
+ * A 60-line hospital outpatient claim in the institutional claim JSON (issue 16): one knee
+ * arthroscopy (J1) with what a surgical day bills around it, labs, therapy and clinic visits over
+ * a series of dates, codes only (the sample and the full index hold them).
+ */
+export function sixtyLineOutpatientClaim(): object {
+  const day = ['29881', '20610', '36415', '80053', '97110', 'G0463'] as const;
+  const revenue: Readonly<Record<(typeof day)[number], string>> = {
+    '29881': '0360',
+    '20610': '0450',
+    '36415': '0300',
+    '80053': '0301',
+    '97110': '0420',
+    G0463: '0510',
+  };
+  const serviceLines = Array.from({ length: 60 }, (_, i) => {
+    const code = day[i % day.length] as (typeof day)[number];
+    const date = `202503${String(3 + Math.floor(i / day.length)).padStart(2, '0')}`;
+    return {
+      assignedNumber: String(i + 1),
+      serviceDate: date,
+      institutionalService: {
+        serviceLineRevenueCode: revenue[code],
+        procedureCode: code,
+        lineItemChargeAmount: code === '29881' ? '9500.00' : '240.00',
+        measurementUnit: 'UN',
+        serviceUnitCount: code === '97110' ? '2' : '1',
+      },
+    };
+  });
+  return {
+    controlNumber: 'BENCH-OP-60',
+    jurisdiction: 'US-MEDICARE',
+    billing: { npi: '1234567893', address: { postalCode: '30303' } },
+    facility: { cbsa: '12060' },
+    claimInformation: {
+      placeOfServiceCode: '13',
+      claimFrequencyCode: '1',
+      claimDateInformation: { statementBeginDate: '20250303', statementEndDate: '20250312' },
+      serviceLines,
+    },
+  };
+}
+
+/**
  * Engine throughput as deployed: the engine bundled by esbuild (minified, like the Lambda) and run
  * in a fresh process, so the figure is not that of the TypeScript loader the CLI runs under.
  */
@@ -86,6 +130,18 @@ async function benchEngine(indexFile: string): Promise<void> {
     'bills/s',
     '>= 20000',
     perSecond >= 20_000,
+  );
+  const claimFile = path.join(dir, 'outpatient-claim.json');
+  writeFileSync(claimFile, JSON.stringify(sixtyLineOutpatientClaim()));
+  const claimsPerSecond = Number(
+    execFileSync(process.execPath, [outfile, indexFile, claimFile, '5000'], { encoding: 'utf8' }),
+  );
+  record(
+    '(a) engine: 60-line outpatient claims per second',
+    claimsPerSecond,
+    'claims/s',
+    '>= 5000',
+    claimsPerSecond >= 5_000,
   );
 }
 
@@ -153,6 +209,23 @@ async function benchHttp(indexFile: string): Promise<void> {
     record('(c) local HTTP p99', run.latency.p99, 'ms', '<= 15', run.latency.p99 <= 15);
     record('(c) local HTTP errors (errors + timeouts + non-2xx)', errors, 'count', '0', errors === 0);
     record('(c) local HTTP throughput', Math.round(run.requests.average), 'req/s', 'report', true);
+    // Issue 16: a 60-line outpatient claim (institutional claim JSON) through the same route.
+    const claim = JSON.stringify(sixtyLineOutpatientClaim());
+    const warmClaim = await fetch(`${stack.url}/v1/bills/price`, { method: 'POST', headers, body: claim });
+    if (warmClaim.status !== 200)
+      throw new Error(`warm-up claim answered ${warmClaim.status}: ${await warmClaim.text()}`);
+    const facility = await autocannon({
+      url: `${stack.url}/v1/bills/price`,
+      method: 'POST',
+      headers,
+      body: claim,
+      connections: 50,
+      duration: 10,
+    });
+    const facilityErrors = facility.errors + facility.timeouts + facility.non2xx;
+    record('(c) local HTTP p50, 60-line outpatient claim', facility.latency.p50, 'ms', 'report', true);
+    record('(c) local HTTP p99, 60-line outpatient claim', facility.latency.p99, 'ms', 'report', true);
+    record('(c) local HTTP errors, outpatient claims', facilityErrors, 'count', '0', facilityErrors === 0);
   } finally {
     await stack.stop();
   }

@@ -7,11 +7,11 @@ import { writeSample } from '../fee-data/sample.js';
 import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
 import { keepIppsSampleRecord } from '../fee-data/sample-codes-ipps.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
-import { normaliseBill } from '../lambdas/engine/bill/normalise.js';
+import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
 import { type FeeQuery, lookupFee } from '../lambdas/engine/fee-lookup.js';
 import { summariseJurisdiction } from '../lambdas/engine/jurisdiction-summary.js';
-import { priceBill } from '../lambdas/engine/price-bill.js';
+import { priceRequest } from '../lambdas/engine/price-request.js';
 import type { FeeIndex } from '../lambdas/fee-index/reader.js';
 
 const USAGE = `wcbr: workers' compensation bill review
@@ -90,7 +90,7 @@ function price(args: string[]): number {
   });
   const index = openIndex(values.index);
   try {
-    print(priceBill(index, normaliseBill(JSON.parse(readInput(positionals[0])))));
+    print(priceRequest(index, normaliseRequest(JSON.parse(readInput(positionals[0])))));
     return 0;
   } catch (error) {
     if (error instanceof Error && error.name === 'UsageError') throw error;

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ReasonCode } from './adjustments/reason-codes.js';
+import type { FacilityRateAnswer } from './facility/rate-lookup.js';
 import type { FeeAnswer } from './fee-lookup.js';
 import type { JurisdictionSummary } from './jurisdiction-summary.js';
 import {
@@ -119,7 +120,17 @@ const LineStatusSchema = v.pipe(
 const SettingSchema = v.picklist(['facility', 'non-facility']);
 
 export const FeeScheduleAmountSchema = v.strictObject({
-  method: v.picklist(['rbrvs', 'state-table', 'clfs', 'dmepos', 'nadac', 'anesthesia']),
+  method: v.picklist([
+    'rbrvs',
+    'state-table',
+    'clfs',
+    'dmepos',
+    'nadac',
+    'anesthesia',
+    'opps',
+    'asc',
+    'ipps',
+  ]),
   unitAmount: MoneySchema,
   amount: MoneySchema,
   edition: v.string(),
@@ -129,13 +140,88 @@ export const FeeScheduleAmountSchema = v.strictObject({
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
+/** The wage index a facility line or stay was paid on, and why that value. */
+export const WageIndexUsedSchema = v.strictObject({
+  value: v.string(),
+  cbsa: v.string(),
+  basis: v.pipe(
+    v.string(),
+    v.description('geographic, rural-floor, imputed-floor, reclassified, out-migration, asc …'),
+  ),
+  why: v.pipe(v.string(), v.description('Why this value, with the rule it follows')),
+  edition: v.string(),
+});
+
+const FACILITY_METHODS = ['opps', 'asc', 'ipps', 'rbrvs', 'clfs', 'dmepos', 'state-table'] as const;
+
+export const FacilityLineInfoSchema = v.pipe(
+  v.strictObject({
+    revenueCode: v.nullable(v.string()),
+    method: v.picklist(FACILITY_METHODS),
+    indicator: v.pipe(
+      v.nullable(v.string()),
+      v.description('OPPS status indicator, ASC payment indicator, or DRG for a stay’s lines'),
+    ),
+    apc: v.nullable(v.string()),
+    wageIndex: v.nullable(WageIndexUsedSchema),
+    packagedInto: v.pipe(
+      v.nullable(v.pipe(v.number(), v.integer())),
+      v.description('The line whose payment includes this one'),
+    ),
+    factor: v.pipe(
+      v.nullable(
+        v.strictObject({
+          value: v.string(),
+          category: v.string(),
+          edition: v.string(),
+          source: v.strictObject({ citation: v.string(), url: v.optional(v.string()) }),
+        }),
+      ),
+      v.description('A state’s percentage of the Medicare amount ("2.00" is 200%), with its source'),
+    ),
+  }),
+  v.description('Facility bills: the line’s revenue code and what the facility method said about it.'),
+);
+
+export const FacilityBillInfoSchema = v.pipe(
+  v.strictObject({
+    typeOfBill: v.nullable(v.string()),
+    facility: v.strictObject({
+      npi: v.optional(v.string()),
+      ccn: v.optional(v.string()),
+      zip: v.string(),
+      cbsa: v.optional(v.string()),
+      reclassifiedCbsa: v.optional(v.string()),
+      county: v.optional(v.string()),
+      costToChargeRatio: v.optional(v.string()),
+    }),
+    drg: v.pipe(v.nullable(v.string()), v.description('The MS-DRG as billed: we do not group')),
+    admissionDate: v.nullable(isoDate),
+    dischargeDate: v.nullable(isoDate),
+    dischargeStatus: v.nullable(v.string()),
+    diagnoses: v.array(v.string()),
+    grouping: v.string(),
+    method: v.string(),
+    steps: v.array(ExplanationStepSchema),
+  }),
+  v.description('Facility bills: type of bill, facility, stay and DRG.'),
+);
+
 export const PricedLineSchema = v.strictObject({
   lineNumber: v.pipe(v.number(), v.integer()),
-  code: v.string(),
+  code: v.pipe(
+    v.string(),
+    v.description(
+      'CPT or HCPCS code; a facility line without one is named by its revenue code (four digits).',
+    ),
+  ),
   modifiers: v.array(v.string()),
   dateOfService: isoDate,
   units: v.pipe(v.number(), v.integer()),
-  placeOfService: v.string(),
+  placeOfService: v.pipe(
+    v.string(),
+    v.description('Empty on a facility line (its bill type is its setting).'),
+  ),
   billed: MoneySchema,
   status: LineStatusSchema,
   feeSchedule: v.nullable(FeeScheduleAmountSchema),
@@ -156,6 +242,7 @@ export const PricedLineSchema = v.strictObject({
     ),
     v.description('Every bill review rule that looked at the line and what it decided.'),
   ),
+  facility: v.optional(FacilityLineInfoSchema),
 });
 
 const PartySchema = v.strictObject({
@@ -178,7 +265,7 @@ const EditionUsedSchema = v.strictObject({
 export const PricedBillSchema = v.strictObject({
   billId: v.optional(v.string()),
   jurisdiction: v.strictObject({ id: v.string(), name: v.string(), method: v.string() }),
-  billType: v.literal('professional'),
+  billType: v.picklist(['professional', 'outpatient', 'asc', 'inpatient']),
   location: v.strictObject({ zip: v.string(), source: v.picklist(['serviceFacility', 'billingProvider']) }),
   parties: v.pipe(
     v.strictObject({
@@ -214,6 +301,7 @@ export const PricedBillSchema = v.strictObject({
     v.description('The editions of the official files that priced the bill, with their checksums.'),
   ),
   notices: v.array(v.string()),
+  facility: v.optional(FacilityBillInfoSchema),
 });
 
 /** One fee schedule answer (`GET /v1/fee-schedules/{jurisdiction}/{code}`, `wcbr fee`). */
@@ -236,6 +324,33 @@ export const FeeAnswerSchema = v.strictObject({
   explanation: v.array(ExplanationStepSchema),
   notices: v.array(v.string()),
 });
+
+/** One facility rate (`GET /v1/fee-schedules/{jurisdiction}/{code}?setting=outpatient|asc`). */
+export const FacilityRateAnswerSchema = v.pipe(
+  v.strictObject({
+    jurisdiction: v.string(),
+    code: v.string(),
+    setting: v.picklist(['outpatient', 'asc']),
+    date: isoDate,
+    dateDefaulted: v.boolean(),
+    indicator: v.pipe(v.string(), v.description('OPPS status indicator or ASC payment indicator')),
+    apc: v.nullable(v.string()),
+    nationalRate: v.pipe(
+      v.nullable(MoneySchema),
+      v.description(
+        'National unadjusted rate for one unit; null when the indicator pays nothing or packages',
+      ),
+    ),
+    wageAdjusted: v.pipe(
+      v.nullable(v.strictObject({ amount: MoneySchema, wageIndex: WageIndexUsedSchema })),
+      v.description('The rate wage-adjusted with the CBSA named in the query'),
+    ),
+    edition: v.string(),
+    explanation: v.array(ExplanationStepSchema),
+    notices: v.array(v.string()),
+  }),
+  v.description('A Medicare facility rate (OPPS or ASC) for one code.'),
+);
 
 const SourceSchema = v.strictObject({
   citation: v.string(),
@@ -328,6 +443,9 @@ export const ReconDeltaSchema = v.pipe(
         code: v.string(),
         dateOfService: isoDate,
         modifiers: v.array(v.string()),
+        revenueCode: v.optional(
+          v.pipe(v.nullable(v.string()), v.description('Facility lines: the revenue code')),
+        ),
         status: v.strictObject({
           prior: v.nullable(LineStatusSchema),
           current: v.nullable(LineStatusSchema),
@@ -385,6 +503,7 @@ describes<SameShape<v.InferOutput<typeof ExplanationStepSchema>, ExplanationStep
 describes<SameShape<v.InferOutput<typeof UnpricedReasonSchema>, UnpricedReason>>();
 describes<SameShape<v.InferOutput<typeof FeeScheduleAmountSchema>, FeeScheduleAmount>>();
 describes<SameShape<v.InferOutput<typeof FeeAnswerSchema>, FeeAnswer>>();
+describes<SameShape<v.InferOutput<typeof FacilityRateAnswerSchema>, FacilityRateAnswer>>();
 describes<SameShape<v.InferOutput<typeof JurisdictionSummarySchema>, JurisdictionSummary>>();
 describes<SameShape<v.InferOutput<typeof ReasonCodeSchema>, ReasonCode>>();
 describes<SameShape<v.InferOutput<typeof ReconDeltaSchema>, ReconDelta>>();

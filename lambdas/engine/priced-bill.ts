@@ -1,5 +1,6 @@
 import type { GroupCode, Regulation } from './adjustments/reason-codes.js';
 import type { Parties } from './bill/normalise.js';
+import type { FacilityBillType, WageIndexUsed } from './facility/types.js';
 
 /**
  * The shape of a priced bill, as the API returns it. Money is a string with two decimals.
@@ -79,7 +80,17 @@ export interface UnpricedReason {
 }
 
 export interface FeeScheduleAmount {
-  readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac' | 'anesthesia';
+  /** opps, asc, ipps: the Medicare facility methods (facility bills). */
+  readonly method:
+    | 'rbrvs'
+    | 'state-table'
+    | 'clfs'
+    | 'dmepos'
+    | 'nadac'
+    | 'anesthesia'
+    | 'opps'
+    | 'asc'
+    | 'ipps';
   /** The fee schedule amount for one unit. */
   readonly unitAmount: string;
   /** For all units. */
@@ -115,6 +126,57 @@ export interface PricedLine {
     readonly decision: 'no-change' | 'reduced' | 'denied' | 'flagged' | 'not-adopted';
     readonly message?: string;
   }[];
+  /** A facility bill's line: its revenue code and what the facility method said about it. */
+  readonly facility?: FacilityLineInfo;
+}
+
+/** What a facility method said about a line (facility bills only). */
+export interface FacilityLineInfo {
+  /** Four digits, "0360"; null on an ASC bill from a CMS-1500. */
+  readonly revenueCode: string | null;
+  /** The schedule that priced (or refused) it: opps, asc, ipps, or a status A line's rbrvs, clfs, dmepos; a state's table. */
+  readonly method: 'opps' | 'asc' | 'ipps' | 'rbrvs' | 'clfs' | 'dmepos' | 'state-table';
+  /** OPPS status indicator, ASC payment indicator, or "DRG" for a stay's lines. */
+  readonly indicator: string | null;
+  readonly apc: string | null;
+  readonly wageIndex: WageIndexUsed | null;
+  /** Line number of the line whose payment includes this one. */
+  readonly packagedInto: number | null;
+  /** A state's percentage of the Medicare amount, when the state pays one: "2.00" is 200%. */
+  readonly factor: {
+    readonly value: string;
+    readonly category: string;
+    readonly edition: string;
+    readonly source: { readonly citation: string; readonly url?: string };
+  } | null;
+}
+
+/** A facility bill's claim-level facts (facility bills only). */
+export interface FacilityBillInfo {
+  /** UB-04 type of bill, "0131"; null when the bill gave none (an ASC bill from a CMS-1500). */
+  readonly typeOfBill: string | null;
+  readonly facility: {
+    readonly npi?: string;
+    readonly ccn?: string;
+    readonly zip: string;
+    readonly cbsa?: string;
+    readonly reclassifiedCbsa?: string;
+    readonly county?: string;
+    readonly costToChargeRatio?: string;
+  };
+  /** The MS-DRG as billed: we do not group. */
+  readonly drg: string | null;
+  readonly admissionDate: string | null;
+  readonly dischargeDate: string | null;
+  readonly dischargeStatus: string | null;
+  /** As sent, principal first: passed through, not grouped. */
+  readonly diagnoses: readonly string[];
+  /** Plain words on the DRG: the bill's, not ours. */
+  readonly grouping: string;
+  /** How the jurisdiction prices this bill type: its method for it, or Medicare's when it has none. */
+  readonly method: string;
+  /** Claim-level steps of the method (the stay's DRG payment, the comprehensive APC chosen…). */
+  readonly steps: readonly ExplanationStep[];
 }
 
 export interface EditionUsed {
@@ -146,7 +208,7 @@ export interface BillTotals {
 export interface PricedBill {
   readonly billId?: string;
   readonly jurisdiction: { readonly id: string; readonly name: string; readonly method: string };
-  readonly billType: 'professional';
+  readonly billType: 'professional' | FacilityBillType;
   readonly location: {
     readonly zip: string;
     readonly source: 'serviceFacility' | 'billingProvider';
@@ -159,4 +221,6 @@ export interface PricedBill {
   readonly totals: BillTotals;
   readonly editions: readonly EditionUsed[];
   readonly notices: readonly string[];
+  /** A facility bill's type of bill, facility, stay and DRG (facility bills only). */
+  readonly facility?: FacilityBillInfo;
 }

@@ -8,6 +8,7 @@ import {
   type PricedLine,
 } from '../engine/priced-bill.js';
 import { RULES } from '../engine/rules/index.js';
+import { facilityBillRows, facilityLineRows } from './facility-words.js';
 import { escapeHtml, link, money } from './html.js';
 
 /**
@@ -115,6 +116,7 @@ function summary(priced: PricedBill, meta: FragmentMeta): string {
     ],
   ];
   if (dates.received !== undefined) rows.push(['Received', escapeHtml(dates.received)]);
+  if (priced.facility) rows.push(...facilityBillRows(priced.facility, priced.billType));
   rows.push([
     'Priced for ZIP',
     `${escapeHtml(priced.location.zip)} (${priced.location.source === 'serviceFacility' ? 'service facility' : 'billing provider'})`,
@@ -283,7 +285,9 @@ function lineHtml(line: PricedLine, i: number): string {
     ['Modifiers', line.modifiers.length > 0 ? escapeHtml(line.modifiers.join(', ')) : 'None', 'modifiers'],
     ['Date of service', escapeHtml(line.dateOfService), 'dateOfService'],
     ['Units', escapeHtml(line.units), 'units'],
-    ['Place of service', escapeHtml(line.placeOfService), 'placeOfService'],
+    ...(line.facility
+      ? facilityLineRows(line.facility)
+      : [['Place of service', escapeHtml(line.placeOfService), 'placeOfService'] as const]),
     ['Billed ($)', money(line.billed), 'billed'],
     ['Status', escapeHtml(STATUS_NAMES[line.status]), 'status'],
     ['Allowed ($)', line.allowed === null ? 'Not priced' : money(line.allowed), 'allowed'],

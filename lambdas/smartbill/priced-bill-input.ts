@@ -77,6 +77,17 @@ const line = v.looseObject({
       message: optionalText,
     }),
   ),
+  facility: v.optional(
+    v.looseObject({
+      revenueCode: v.nullable(text),
+      method: text,
+      indicator: v.nullable(text),
+      apc: v.nullable(text),
+      wageIndex: v.nullable(v.looseObject({ value: text, cbsa: text, why: text })),
+      packagedInto: v.nullable(v.number()),
+      factor: v.nullable(v.looseObject({ value: text, source: v.looseObject({ citation: text }) })),
+    }),
+  ),
 });
 
 const party = v.optional(v.looseObject({ npi: optionalText, name: optionalText }));
@@ -106,6 +117,18 @@ export const PricedBillInputSchema = v.looseObject({
   }),
   editions: v.array(v.looseObject({ id: text, label: text, file: text })),
   notices: v.array(text),
+  billType: v.optional(v.picklist(['professional', 'outpatient', 'asc', 'inpatient'])),
+  facility: v.optional(
+    v.looseObject({
+      typeOfBill: v.nullable(text),
+      facility: v.looseObject({ npi: optionalText, ccn: optionalText, cbsa: optionalText }),
+      drg: v.nullable(text),
+      admissionDate: v.nullable(isoDate),
+      dischargeDate: v.nullable(isoDate),
+      dischargeStatus: v.nullable(text),
+      grouping: text,
+    }),
+  ),
 });
 
 /** A value that is not a priced bill, with every field that is wrong. */

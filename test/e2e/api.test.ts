@@ -127,6 +127,23 @@ describe('the API through the local stack', () => {
       expect(claim.status).toBe(200);
     });
 
+    it('prices the facility examples: an outpatient bill, a surgery-centre bill and an inpatient 837I claim', async () => {
+      for (const [name, billType] of [
+        ['facility-outpatient.json', 'outpatient'],
+        ['facility-asc.json', 'asc'],
+        ['facility-inpatient-837i.json', 'inpatient'],
+      ] as const) {
+        const priced = await post('/v1/bills/price', example(name), userToken);
+        expect(priced.status, name).toBe(200);
+        expect(priced.body.billType, name).toBe(billType);
+        const lines = priced.body.lines as { facility?: { revenueCode: string | null } }[];
+        expect(
+          lines.every((l) => l.facility !== undefined),
+          name,
+        ).toBe(true);
+      }
+    });
+
     it('answers malformed JSON 400, field errors 422 and an 11 MB body 413, with the error shape', async () => {
       const malformed = await post('/v1/bills/price', '{"lines": [', userToken);
       expect(malformed.status).toBe(400);

@@ -496,3 +496,48 @@ describe('the example Recon', () => {
     expect(second).toMatchObject({ status: 201, body: { delta: { total: '-19.97' } } });
   });
 });
+
+describe('Recon of a facility bill', () => {
+  const facilityRecon = (sequence: number, charge: string) => ({
+    controlNumber: 'CN-FACILITY-1',
+    sequence,
+    jurisdiction: 'US-MEDICARE',
+    billType: 'outpatient',
+    typeOfBill: sequence === 1 ? '0131' : '0137',
+    facility: { npi: '1234567893', zip: '30303' },
+    patient: PATIENT,
+    diagnoses: ['S83.241A'],
+    lines: [
+      { lineNumber: 1, revenueCode: '0360', code: '29881', dateOfService: '2025-03-04', charge },
+      { lineNumber: 2, revenueCode: '0510', code: 'G0463', dateOfService: '2025-03-04', charge: '300.00' },
+    ],
+  });
+
+  it('stores an outpatient bill and its corrected sequence, pairing lines by revenue code, and keeps PHI and diagnoses out of the table in clear', async () => {
+    const first = await call('POST', '/v1/recons', userToken, facilityRecon(1, '5000.00'));
+    expect(first.status).toBe(201);
+    expect(first.body.priced).toMatchObject({ billType: 'outpatient', facility: { typeOfBill: '0131' } });
+    const second = await call('POST', '/v1/recons', userToken, facilityRecon(2, '4500.00'));
+    expect(second.status).toBe(201);
+    expect(
+      (second.body.delta.lines as { match: string; revenueCode: string }[]).map((l) => [
+        l.match,
+        l.revenueCode,
+      ]),
+    ).toEqual([
+      ['line-number', '0360'],
+      ['line-number', '0510'],
+    ]);
+    // Billed 5,300.00 → 4,800.00 (the lines are unpriced until the methods land: nothing allowed either way).
+    expect(second.body.delta.totals.billed).toEqual({
+      prior: '5300.00',
+      current: '4800.00',
+      change: '-500.00',
+    });
+    const latest = await call('GET', '/v1/recons/CN-FACILITY-1', userToken);
+    expect(latest.status).toBe(200);
+    const raw = JSON.stringify(await rawItems());
+    for (const value of [PATIENT.lastName, PATIENT.memberId, 'S83241A', 'S83.241A'])
+      expect(raw).not.toContain(value);
+  });
+});

@@ -94,6 +94,59 @@ export function bodyAllPhi(): Record<string, unknown> {
   };
 }
 
+/** A facility bill (issue 16) with a marker in every field, the priced ones included. */
+export function facilityBodyAllPhi(): Record<string, unknown> {
+  return {
+    controlNumber: `${PHI.name} ${PHI.ssn}`,
+    sequence: 1,
+    billId: PHI.claimNumber,
+    jurisdiction: 'US-MEDICARE',
+    billType: 'outpatient',
+    typeOfBill: PHI.ssn,
+    facility: { zip: PHI.ssn, npi: PHI.memberId, name: PHI.name, cbsa: PHI.birthDate },
+    admissionDate: PHI.birthDate,
+    drg: PHI.claimNumber,
+    diagnoses: [PHI.name],
+    patient,
+    claim,
+    lines: [
+      {
+        revenueCode: PHI.ssn,
+        code: PHI.name,
+        dateOfService: '03/14/1957',
+        charge: PHI.ssn,
+        note: PHI.memberId,
+      },
+    ],
+  };
+}
+
+/** An institutional claim (837I JSON) with markers everywhere: it cannot be priced. */
+export function institutionalClaimAllPhi(): Record<string, unknown> {
+  return {
+    controlNumber: `${PHI.name} ${PHI.ssn}`,
+    jurisdiction: 'US-MEDICARE',
+    subscriber: { ...patient },
+    billing: { npi: PHI.memberId, address: { postalCode: PHI.ssn, address1: PHI.address } },
+    claimInformation: {
+      placeOfServiceCode: '13',
+      patientControlNumber: PHI.claimNumber,
+      claimDateInformation: { statementBeginDate: PHI.birthDate, statementEndDate: PHI.ssn },
+      principalDiagnosis: { principalDiagnosisCode: PHI.name },
+      serviceLines: [
+        {
+          serviceDate: PHI.birthDate,
+          institutionalService: {
+            serviceLineRevenueCode: PHI.ssn,
+            procedureCode: PHI.name,
+            lineItemChargeAmount: PHI.memberId,
+          },
+        },
+      ],
+    },
+  };
+}
+
 /** One request as a client could send it; path parameters already decoded, as the gateway does. */
 export interface PhiRequest {
   readonly label: string;
@@ -131,6 +184,8 @@ export function phiQuery(): Record<string, string> {
     locality: PHI.claimNumber,
     modifier: PHI.memberId,
     facility: PHI.name,
+    setting: PHI.name,
+    cbsa: PHI.ssn,
     limit: PHI.ssn,
     pageToken: `${PHI.name}${PHI.ssn}`,
     [PHI.name]: PHI.address,
@@ -179,6 +234,19 @@ export function phiRequests(routes: readonly RouteDefinition[]): PhiRequest[] {
       body: hasBody ? `{"patient": "${PHI.name} ${PHI.ssn}", ${PHI.address}` : null,
     });
     if (hasBody) {
+      for (const [kind, body] of [
+        ['a facility bill', facilityBodyAllPhi()],
+        ['an institutional claim', institutionalClaimAllPhi()],
+      ] as const) {
+        requests.push({
+          label: `${route.id}: ${kind} with markers in every field`,
+          route,
+          pathParameters: Object.fromEntries(names.map((n) => [n, VALID_PATH[n] ?? 'x'])),
+          query: {},
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      }
       requests.push({
         label: `${route.id}: malformed JSON quoting markers`,
         route,

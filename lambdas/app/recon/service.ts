@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { normaliseBill } from '../../engine/bill/normalise.js';
+import { normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { NotFoundError } from '../../engine/errors.js';
-import { priceBill } from '../../engine/price-bill.js';
+import { priceRequest } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
@@ -170,7 +170,7 @@ export function priceSubmission(
     if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
     const body = parseJsonBody(text);
     const { controlNumber, sequence } = parseReconFields(body);
-    const priced = priceBill(index, normaliseBill(body));
+    const priced = priceRequest(index, normaliseRequest(body));
     const pricedBytes = Buffer.byteLength(JSON.stringify(priced), 'utf8');
     if (pricedBytes > MAX_PRICED_RECON_BYTES) {
       throw new PayloadTooLargeError(

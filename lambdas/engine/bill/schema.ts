@@ -23,13 +23,13 @@ export const PATTERNS = {
   quantity: /^\d{1,6}(\.\d{1,3})?$/,
 } as const;
 
-const money = v.pipe(
+export const money = v.pipe(
   v.string('send money as a string, for example "150.00"'),
   v.regex(MONEY_PATTERN, 'must be an amount like "150.00": digits, at most two decimals, no sign'),
   v.description('Amount in US dollars as a string with at most two decimals.'),
 );
 
-const code = v.pipe(
+export const code = v.pipe(
   v.string(),
   v.trim(),
   v.toUpperCase(),
@@ -37,14 +37,14 @@ const code = v.pipe(
   v.description('CPT or HCPCS Level II code.'),
 );
 
-const modifier = v.pipe(
+export const modifier = v.pipe(
   v.string(),
   v.trim(),
   v.toUpperCase(),
   v.regex(PATTERNS.modifier, 'must be a two-character modifier'),
 );
 
-const isoDate = v.pipe(
+export const isoDate = v.pipe(
   v.string(),
   v.regex(PATTERNS.date, 'must be a date as YYYY-MM-DD'),
   v.description('Date as YYYY-MM-DD.'),
@@ -56,13 +56,14 @@ const placeOfService = v.pipe(
   v.description('CMS place of service code (two digits).'),
 );
 
-const zip = v.pipe(
+export const zip = v.pipe(
   v.string(),
   v.regex(PATTERNS.zip, 'must be a ZIP code (five digits, or ZIP+4)'),
   v.description('ZIP or ZIP+4.'),
 );
 
-const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
+export const shortText = (max: number) =>
+  v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
 
 const ExternalReasonSchema = v.object({
   groupCode: v.picklist(['CO', 'PR', 'OA', 'PI'], 'must be CO, PR, OA or PI'),
@@ -122,7 +123,7 @@ export const ExternalValueSchema = v.pipe(
   ),
 );
 
-const externalValues = v.pipe(v.array(ExternalValueSchema), v.maxLength(50, 'at most 50 values'));
+export const externalValues = v.pipe(v.array(ExternalValueSchema), v.maxLength(50, 'at most 50 values'));
 
 export const BillLineSchema = v.looseObject({
   lineNumber: v.optional(
@@ -219,7 +220,7 @@ const ReviewListSchema = v.object({
   action: v.picklist(['deny', 'flag'], 'must be "deny" or "flag"'),
 });
 
-const ReviewSchema = v.pipe(
+export const ReviewSchema = v.pipe(
   v.strictObject({
     priorAuthorizationRequired: v.optional(ReviewListSchema),
     documentationRequired: v.optional(ReviewListSchema),
@@ -236,12 +237,12 @@ const party = v.looseObject({
   taxId: v.optional(shortText(20)),
 });
 
-const qrCode = v.pipe(
+export const qrCode = v.pipe(
   v.boolean('must be true or false'),
   v.description('Also answer the SmartBill link as an SVG QR code (`smartBill.qrCodeSvg`).'),
 );
 
-const payer = v.pipe(
+export const payer = v.pipe(
   v.looseObject({ name: v.optional(shortText(200)), id: v.optional(shortText(50)) }),
   v.description('Who pays the bill (passed through to the priced bill for the explanation of review).'),
 );
@@ -256,7 +257,17 @@ export const BillSchema = v.pipe(
       v.minLength(2, 'is required'),
       v.description('Whose fee schedule prices the bill: "US-MEDICARE".'),
     ),
-    billType: v.optional(v.picklist(['professional'], 'only "professional" bills are priced so far')),
+    billType: v.optional(
+      v.pipe(
+        v.picklist(
+          ['professional'],
+          'must be "professional" here; "outpatient", "asc" and "inpatient" bills take the facility bill shape',
+        ),
+        v.description(
+          '"professional" (the default). Facility bills ("outpatient", "asc", "inpatient") use the FacilityBill shape.',
+        ),
+      ),
+    ),
     placeOfService: v.optional(placeOfService),
     serviceFacility: v.optional(party),
     billingProvider: v.optional(party),
@@ -276,7 +287,7 @@ export const BillSchema = v.pipe(
   v.description("A professional bill in this API's own JSON shape."),
 );
 
-const yyyymmdd = v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be a date as YYYYMMDD'));
+export const yyyymmdd = v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be a date as YYYYMMDD'));
 
 const claimAddress = v.looseObject({ postalCode: v.optional(zip) });
 

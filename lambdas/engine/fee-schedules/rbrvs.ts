@@ -48,8 +48,17 @@ export type FeeResult =
       readonly kind: 'priced';
       /** Fee schedule amount for one unit. */
       readonly unitAmount: Cents;
-      /** How it was priced, and on which edition. */
-      readonly method: 'rbrvs' | 'state-table' | 'clfs' | 'dmepos' | 'nadac' | 'anesthesia';
+      /** How it was priced, and on which edition (opps, asc, ipps: a facility line, whole-line amounts). */
+      readonly method:
+        | 'rbrvs'
+        | 'state-table'
+        | 'clfs'
+        | 'dmepos'
+        | 'nadac'
+        | 'anesthesia'
+        | 'opps'
+        | 'asc'
+        | 'ipps';
       readonly edition: EditionInfo;
       /** Medicare status of the code, when the RVU file priced it (the status T rule reads it). */
       readonly pfsStatus?: string;

@@ -26,6 +26,8 @@ export interface LineDelta {
   readonly code: string;
   readonly dateOfService: string;
   readonly modifiers: readonly string[];
+  /** A facility line's revenue code (null on an ASC line from a CMS-1500); absent on professional lines. */
+  readonly revenueCode?: string | null;
   readonly status: {
     readonly prior: PricedLine['status'] | null;
     readonly current: PricedLine['status'] | null;
@@ -66,8 +68,13 @@ export interface ReconDelta {
 
 const NO_LINES: readonly PricedLine[] = [];
 
+/**
+ * What a line bills: its code, date and modifiers, and on a facility bill its revenue code too (the
+ * same HCPCS under two revenue codes is two services; a revenue-code-only line is named by it).
+ */
 function serviceKey(line: PricedLine): string {
-  return `${line.code}|${line.dateOfService}|${line.modifiers.join(',')}`;
+  const key = `${line.code}|${line.dateOfService}|${line.modifiers.join(',')}`;
+  return line.facility ? `${key}|${line.facility.revenueCode ?? ''}` : key;
 }
 
 function allowedCents(line: PricedLine | undefined): Cents {
@@ -108,6 +115,7 @@ function lineDelta(
     code: shown.code,
     dateOfService: shown.dateOfService,
     modifiers: shown.modifiers,
+    ...(shown.facility ? { revenueCode: shown.facility.revenueCode } : {}),
     status: { prior: prior?.status ?? null, current: current?.status ?? null },
     billed: change(
       prior ? parseSignedCents(prior.billed) : ZERO_CENTS,
@@ -142,7 +150,12 @@ export function matchLines(
 
   for (const line of current) {
     const candidate = byNumber.get(line.lineNumber);
-    if (candidate && candidate.code === line.code && candidate.dateOfService === line.dateOfService) {
+    if (
+      candidate &&
+      candidate.code === line.code &&
+      candidate.dateOfService === line.dateOfService &&
+      candidate.facility?.revenueCode === line.facility?.revenueCode
+    ) {
       pairs.set(line, { match: 'line-number', prior: candidate });
       pairedPrior.add(candidate);
     }

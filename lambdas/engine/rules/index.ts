@@ -101,19 +101,22 @@ function withAmount(l: RuleLine, amount: Cents, units: number): RuleLine {
  *
  * @param lines - priced lines (index positions are the caller's)
  * @param ctx - the fee index, jurisdiction, bill settings and the pricing of other codes
+ * @param during - external values applied just before a rule
+ * @param rules - the rules to run, in order (default all of RULES; a facility bill runs those that apply to its lines)
  * @returns per line: the reductions with their rule, and the trace of every rule that looked at it
  */
 export function runRules(
   lines: readonly RuleLine[],
   ctx: RuleContext,
   during?: (rule: BillRule, line: RuleLine, position: number) => readonly DuringChange[],
+  rules: readonly BillRule[] = RULES,
 ): { decisions: AppliedDecision[]; traces: RuleTrace[][] } {
   const traces: RuleTrace[][] = lines.map(() => []);
   const decisions: AppliedDecision[] = [];
   const dates = [...new Set(lines.map((l) => l.line.dateOfService))];
   const all = lines.map((_, i) => i);
   let current: readonly RuleLine[] = lines;
-  for (const rule of RULES) {
+  for (const rule of rules) {
     const { noChange, notAdopted } = traceOf(rule);
     // External values set to apply just before this rule change the running amounts first.
     if (during) {

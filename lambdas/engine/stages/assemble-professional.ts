@@ -16,7 +16,7 @@ import {
   reasonAdjustment,
   serviceDates,
 } from './assemble.js';
-import { lineAmount } from './price-lines.js';
+import { FACILITY_FEE_METHODS, lineAmount } from './price-lines.js';
 import type { ProfessionalWork } from './professional-work.js';
 import type { ProfessionalSchedule } from './select-schedule.js';
 import { applyAfterValues, applyExclusive, externalAdjustment, notRunTrace, ppoFloor } from './values.js';
@@ -126,10 +126,24 @@ function buildExclusive(
 }
 
 /**
- * Builds one professional line of the answer: placement and setting, the fee schedule steps, the
- * lesser of billed, the rules' adjustments one decision at a time, the values after the rules.
+ * Builds one line of the answer: placement and setting, the fee schedule steps, the lesser of
+ * billed, the rules' adjustments one decision at a time, the values after the rules. The facility
+ * orchestration builds its lines here too (as `ProfessionalWork` carrying the method's result).
+ *
+ * @param item - the line on its way through the stages
+ * @param lesserOf - the rule behind the lesser of billed (or, uncapped, behind paying the amount as it is)
+ * @param j - the jurisdiction
+ * @param capAtBilled - false where the lesser of billed does not apply (a facility bill whose jurisdiction does not say it does)
+ * @param billType - the bill type as the jurisdiction file names it, for the PPO floor
+ * @returns the priced line
  */
-function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction): PricedLine {
+export function buildLine(
+  item: ProfessionalWork,
+  lesserOf: Regulation,
+  j: Jurisdiction,
+  capAtBilled = true,
+  billType = 'professional',
+): PricedLine {
   const { line, result } = item;
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
@@ -137,7 +151,8 @@ function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction
     steps.push(item.placement.step);
     if (item.placement.notice) notices.push(item.placement.notice);
   }
-  steps.push(settingStep(line.placeOfService));
+  // A facility line has no place of service: its setting is its bill type.
+  if (line.placeOfService !== '') steps.push(settingStep(line.placeOfService));
   for (const step of result.steps) steps.push(step);
   for (const notice of result.notices) notices.push(notice);
   const billed = formatCents(line.charge);
@@ -174,7 +189,7 @@ function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction
   if (item.bilateral) {
     steps.push(item.bilateral.step);
     if (item.bilateral.notice) notices.push(item.bilateral.notice);
-  } else if (units !== line.units) {
+  } else if (units !== line.units && !FACILITY_FEE_METHODS.has(result.method)) {
     notices.push(
       `Units (${line.units}) do not multiply a ${result.method === 'nadac' ? 'drug line: its quantity' : 'line priced by anesthesia time: its minutes'} already measure it.`,
     );
@@ -217,10 +232,11 @@ function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction
   // each is charged with what it moved the payable amount (the lesser of billed and the running
   // amount), so the parts add up to the fee schedule allowance less what is payable.
   let running: number = fee;
-  let clamped = Math.min(line.charge, fee);
+  const cap = capAtBilled ? line.charge : Number.POSITIVE_INFINITY;
+  let clamped = Math.min(cap, fee);
   for (const d of item.ruleDecisions) {
     const next = Math.max(0, running - d.reduction);
-    const nextClamped = Math.min(line.charge, next);
+    const nextClamped = Math.min(cap, next);
     const part = clamped - nextClamped;
     running = next;
     clamped = nextClamped;
@@ -253,13 +269,37 @@ function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction
     });
   }
   const payableText = moved ? formatCents(afterRules) : feeText;
-  steps.push({
-    step: 'lesser-of',
-    text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
-    inputs: { billed, feeScheduleAmount: payableText },
-    result: formatCents(payable),
-    regulation: lesserOf,
-  });
+  steps.push(
+    capAtBilled
+      ? {
+          step: 'lesser-of',
+          text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
+          inputs: { billed, feeScheduleAmount: payableText },
+          result: formatCents(payable),
+          regulation: lesserOf,
+        }
+      : {
+          step: 'no-lesser-of',
+          text: `Not limited to billed ${billed}: ${lesserOf.citation}. Payable: ${formatCents(payable)}.`,
+          inputs: { billed, feeScheduleAmount: payableText },
+          result: formatCents(payable),
+          regulation: lesserOf,
+        },
+  );
+  // Paid above billed (no lesser of billed): a negative fee schedule adjustment, so that billed less
+  // the adjustments is still allowed and the buckets still sum to it (decision 006).
+  if (payable > line.charge) {
+    adjustments.push(
+      reasonAdjustment(
+        item,
+        j.id,
+        'FS-MAX',
+        cents(line.charge - payable),
+        `The fee schedule amount ${formatCents(payable)} is above billed ${billed} and is not limited to it: ${formatCents(cents(payable - line.charge))} above billed is allowed.`,
+        lesserOf,
+      ),
+    );
+  }
   // External values after the rules, in their documented order; never below zero or above billed,
   // nor a PPO value below the fee schedule allowance where the jurisdiction forbids it.
   const allowed = applyAfterValues(
@@ -268,8 +308,8 @@ function buildLine(item: ProfessionalWork, lesserOf: Regulation, j: Jurisdiction
     line.charge,
     adjustments,
     steps,
-    false,
-    ppoFloor(j, 'professional', payable),
+    !capAtBilled,
+    ppoFloor(j, billType, payable),
   );
   item.allowed = allowed;
   const feeSchedule = feeScheduleOf(item, result, unitText, amountText);

@@ -157,11 +157,15 @@ export function policyIndicators(
  * @param item - a professional line
  * @returns the units and the amount, in cents (0 for a line not priced)
  */
+/** Facility methods whose amount is for all the line's units already (facility/types.ts FacilityLinePrice). */
+export const FACILITY_FEE_METHODS: ReadonlySet<string> = new Set(['opps', 'asc', 'ipps']);
+
 export function lineAmount(item: ProfessionalWork): { units: number; amount: Cents } {
   const result = item.result;
   if (result.kind !== 'priced') return { units: item.line.units, amount: cents(0) };
   if (item.bilateral) return { units: 1, amount: item.before?.amount ?? item.bilateral.amount };
-  const wholeLine = result.method === 'anesthesia' || result.method === 'nadac';
+  const wholeLine =
+    result.method === 'anesthesia' || result.method === 'nadac' || FACILITY_FEE_METHODS.has(result.method);
   const units = wholeLine ? 1 : item.line.units;
   return { units, amount: item.before?.amount ?? cents(result.unitAmount * units) };
 }

@@ -21,4 +21,19 @@ export const FeeScheduleQuerySchema = v.object({
       v.description('true for the facility rate; default false (non-facility).'),
     ),
   ),
+  setting: v.optional(
+    v.pipe(
+      v.picklist(['outpatient', 'asc'], 'must be "outpatient" or "asc"'),
+      v.description(
+        'outpatient: the Medicare OPPS rate (status indicator, APC, national rate); asc: the Medicare ASC rate (payment indicator). Absent: the professional fee schedule amount.',
+      ),
+    ),
+  ),
+  cbsa: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{2}(\d{3})?$/, 'must be a five-digit CBSA or a two-digit state rural area'),
+      v.description('With setting: the CBSA whose wage index adjusts the rate.'),
+    ),
+  ),
 });

@@ -1,12 +1,15 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
+import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
   ErrorBodySchema,
+  FacilityRateAnswerWithIdSchema,
+  FeeLookupAnswerSchema,
   FeeScheduleAnswerSchema,
   HealthAnswerSchema,
   JurisdictionAnswerSchema,
@@ -32,6 +35,8 @@ export const RESPONSE_SCHEMAS = {
   PricedBill: PricedBillSchema,
   PriceBillAnswer: PriceBillAnswerSchema,
   FeeAnswer: FeeScheduleAnswerSchema,
+  FacilityRateAnswer: FacilityRateAnswerWithIdSchema,
+  FeeLookupAnswer: FeeLookupAnswerSchema,
   JurisdictionList: JurisdictionListAnswerSchema,
   JurisdictionAnswer: JurisdictionAnswerSchema,
   ReasonCodeList: ReasonCodeListAnswerSchema,
@@ -67,7 +72,7 @@ export function responseJsonSchema(schema: AnySchema): Record<string, unknown> {
 /** The 200 (or 201) answer of each route, by route id: a component of {@link RESPONSE_SCHEMAS}. */
 export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   PriceBill: 'PriceBillAnswer',
-  GetFeeSchedule: 'FeeAnswer',
+  GetFeeSchedule: 'FeeLookupAnswer',
   ListJurisdictions: 'JurisdictionList',
   GetJurisdiction: 'JurisdictionAnswer',
   ListReasonCodes: 'ReasonCodeList',
@@ -134,7 +139,12 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     properties: Record<string, object>;
   };
   const billOrClaim = {
-    oneOf: [{ $ref: '#/components/schemas/Bill' }, { $ref: '#/components/schemas/ProfessionalClaim' }],
+    oneOf: [
+      { $ref: '#/components/schemas/Bill' },
+      { $ref: '#/components/schemas/ProfessionalClaim' },
+      { $ref: '#/components/schemas/FacilityBill' },
+      { $ref: '#/components/schemas/InstitutionalClaim' },
+    ],
   };
   const controlNumber = {
     name: 'controlNumber',
@@ -306,6 +316,8 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       schemas: {
         Bill: toJsonSchema(BillSchema, { errorMode: 'ignore' }),
         ProfessionalClaim: toJsonSchema(ProfessionalClaimSchema, { errorMode: 'ignore' }),
+        FacilityBill: toJsonSchema(FacilityBillSchema, { errorMode: 'ignore' }),
+        InstitutionalClaim: toJsonSchema(InstitutionalClaimSchema, { errorMode: 'ignore' }),
         ReconFields: toJsonSchema(ReconSubmissionSchema, { errorMode: 'ignore' }),
         ...Object.fromEntries(
           Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [name, responseJsonSchema(schema)]),

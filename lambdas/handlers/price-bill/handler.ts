@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
-import { type NormalisedBill, normaliseBill } from '../../engine/bill/normalise.js';
-import { priceBill } from '../../engine/price-bill.js';
+import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
+import { priceRequest } from '../../engine/price-request.js';
 import {
   logFailure,
   loggableCodes,
@@ -31,7 +31,7 @@ export const SMARTBILL_UNAVAILABLE_NOTICE =
   'The SmartBill page could not be prepared for this answer; price the bill again for a link.';
 
 interface BillEvent extends ParsedBodyEvent {
-  bill?: NormalisedBill;
+  bill?: NormalisedAnyBill;
   /** The request's `qrCode` (validated with the bill). */
   qrCode?: boolean;
 }
@@ -39,14 +39,14 @@ interface BillEvent extends ParsedBodyEvent {
 /** Validates the parsed body into a normalised bill (422 with every field error). */
 const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error, LoggedContext> = {
   before: (request) => {
-    request.event.bill = normaliseBill(request.event.parsedBody);
+    request.event.bill = normaliseRequest(request.event.parsedBody);
     request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
     // The bill's jurisdiction is any text until it is priced: only one we know is logged.
     const jurisdiction = loggableJurisdiction(request.event.bill.jurisdiction);
     request.context.logDetails = {
       lines: request.event.bill.lines.length,
       ...(jurisdiction === undefined ? {} : { jurisdiction }),
-      codes: loggableCodes(request.event.bill.lines.map((l) => l.code)),
+      codes: loggableCodes(lineCodes(request.event.bill)),
     };
   },
 };
@@ -61,7 +61,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
   .use(validateBill)
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const priced = priceBill(index, event.bill as NormalisedBill);
+    const priced = priceRequest(index, event.bill as NormalisedAnyBill);
     recordPricedBill(priced);
     if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
     let smartBill: SmartBillLink;

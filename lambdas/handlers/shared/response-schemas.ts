@@ -3,6 +3,7 @@ import type { StoredSequence } from '../../app/recon/ports.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
 import {
+  FacilityRateAnswerSchema,
   FeeAnswerSchema,
   JurisdictionSummarySchema,
   MoneySchema,
@@ -52,6 +53,15 @@ export const PriceBillAnswerSchema = v.strictObject({
 
 /** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200. */
 export const FeeScheduleAnswerSchema = v.strictObject({ requestId, ...FeeAnswerSchema.entries });
+
+/** `GET /v1/fee-schedules/{jurisdiction}/{code}?setting=outpatient|asc` 200. */
+export const FacilityRateAnswerWithIdSchema = v.strictObject({
+  requestId,
+  ...FacilityRateAnswerSchema.entries,
+});
+
+/** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200: a fee schedule amount, or with `setting` a facility rate. */
+export const FeeLookupAnswerSchema = v.union([FeeScheduleAnswerSchema, FacilityRateAnswerWithIdSchema]);
 
 /** `GET /v1/jurisdictions` 200. */
 export const JurisdictionListAnswerSchema = v.strictObject({

@@ -1,0 +1,740 @@
+import type { EditionInfo } from '../../fee-index/header.js';
+import type { FeeIndex } from '../../fee-index/reader.js';
+import { type InternalReasonCode, REASON_CODES, type Regulation } from '../adjustments/reason-codes.js';
+import type { NormalisedLine } from '../bill/normalise.js';
+import type { NormalisedFacilityBill, NormalisedFacilityLine } from '../bill/normalise-facility.js';
+import { BillValidationError } from '../errors.js';
+import { applicationOrder, type ExternalValue } from '../external-values.js';
+import type { FeeResult } from '../fee-schedules/rbrvs.js';
+import type { Jurisdiction } from '../jurisdictions.js';
+import { type Cents, cents, formatCents, Money, roundToCents, ZERO_CENTS } from '../money.js';
+import type {
+  Bucket,
+  EditionUsed,
+  ExplanationStep,
+  FacilityLineInfo,
+  PricedBill,
+  PricedLine,
+} from '../priced-bill.js';
+import { duplicatesRule } from '../rules/duplicates.js';
+import { runRules } from '../rules/index.js';
+import { documentationRule, priorAuthorizationRule } from '../rules/review-lists.js';
+import type { AppliedDecision, BillRule, RuleContext, RuleLine } from '../rules/types.js';
+import { bucketsFrom } from '../stages/assemble.js';
+import { buildLine } from '../stages/assemble-professional.js';
+import { lineAmount } from '../stages/price-lines.js';
+import type { ProfessionalWork as Working } from '../stages/professional-work.js';
+import { duringChanges } from '../stages/rules.js';
+import { NO_EXTERNAL_VALUES, resolveValues } from '../stages/values.js';
+import { priceAscMedicare } from './asc.js';
+import { priceInpatientMedicare } from './ipps.js';
+import { priceOutpatientMedicare } from './opps.js';
+import { priceStateFacilityTable } from './state-table.js';
+import type { FacilityBill, FacilityBillType, FacilityLinePrice, FacilityPricing } from './types.js';
+
+/**
+ * The facility bill's orchestration: select the jurisdiction's method for the bill type, price the
+ * lines on it (a Medicare method or the state's own table), apply a state's percentage of Medicare,
+ * run the bill review rules that apply to facility lines, apply the external values and the lesser
+ * of billed through the same stages as professional bills (price-bill.ts), and assemble the answer.
+ */
+
+/** The methods that price facility lines; a parameter so tests can give their own. */
+export interface FacilityMethods {
+  readonly outpatient: (index: FeeIndex, bill: FacilityBill) => FacilityPricing;
+  readonly asc: (index: FeeIndex, bill: FacilityBill) => FacilityPricing;
+  readonly inpatient: (index: FeeIndex, bill: FacilityBill) => FacilityPricing;
+  readonly stateTable: (index: FeeIndex, jurisdictionId: string, bill: FacilityBill) => FacilityPricing;
+}
+
+/** The methods of lambdas/engine/facility. */
+export const FACILITY_METHODS: FacilityMethods = {
+  outpatient: priceOutpatientMedicare,
+  asc: priceAscMedicare,
+  inpatient: priceInpatientMedicare,
+  stateTable: priceStateFacilityTable,
+};
+
+/** A jurisdiction's record of how it prices one facility bill type (fee-data/jurisdictions BillTypeSchema). */
+interface FacilityBillTypeRule {
+  readonly method: string;
+  readonly missing?: string;
+  readonly editions: readonly {
+    readonly id: string;
+    readonly effective: string;
+    readonly termination: string | null;
+    readonly factors?: readonly {
+      readonly category: string;
+      readonly value: string;
+      readonly source: { readonly citation: string; readonly url?: string };
+    }[];
+  }[];
+}
+
+const MEDICARE_NAME: Readonly<Record<FacilityBillType, string>> = {
+  outpatient: 'Medicare Hospital Outpatient Prospective Payment System (OPPS)',
+  asc: 'Medicare Ambulatory Surgical Center (ASC) payment system',
+  inpatient: 'Medicare Inpatient Prospective Payment System (IPPS, MS-DRG)',
+};
+
+const BILL_TYPE_WORDS: Readonly<Record<FacilityBillType, string>> = {
+  outpatient: 'hospital outpatient',
+  asc: 'ambulatory surgery centre',
+  inpatient: 'inpatient hospital',
+};
+
+/** The rule each method follows, for its own reductions (a multiple-procedure discount, a packaged line). */
+const METHOD_REGULATIONS: Readonly<Record<FacilityLinePrice['method'], Regulation>> = {
+  opps: {
+    citation: '42 CFR part 419 (OPPS); Medicare Claims Processing Manual, ch. 4',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419',
+  },
+  asc: {
+    citation: '42 CFR part 416, subpart D (ASC payment); Medicare Claims Processing Manual, ch. 14',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-416/subpart-D',
+  },
+  ipps: {
+    citation: '42 CFR part 412 (IPPS); Medicare Claims Processing Manual, ch. 3',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-412',
+  },
+  rbrvs: {
+    citation: '42 CFR § 419.2(b) and § 419.22: services paid under other fee schedules (status indicator A)',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419',
+  },
+  clfs: {
+    citation:
+      '42 CFR § 419.22(l): clinical diagnostic laboratory tests paid on the CLFS (status indicator A)',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419',
+  },
+  dmepos: {
+    citation: '42 CFR § 419.22: DMEPOS paid on the DMEPOS fee schedule (status indicator A)',
+    url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419',
+  },
+  'state-table': {
+    citation: "The state's own facility fee schedule",
+    url: 'https://www.cms.gov/medicare/payment/prospective-payment-systems',
+  },
+};
+
+/**
+ * The bill review rules that apply to facility lines, in the order of RULES: duplicates and the
+ * prior authorisation and documentation lists. The others are professional edits or payment
+ * policies, or need data we do not hold for facilities; each line's trace says so
+ * ({@link SKIPPED_RULES}).
+ */
+export const FACILITY_RULES: readonly BillRule[] = [
+  duplicatesRule,
+  priorAuthorizationRule,
+  documentationRule,
+];
+
+/**
+ * The rules a facility line skips and why, in the words its trace gives (one shared, frozen list:
+ * a 60-line claim carries it on every line).
+ */
+export const SKIPPED_RULES: readonly PricedLine['rules'][number][] = Object.freeze([
+  Object.freeze({
+    rule: 'ncci-ptp',
+    decision: 'not-adopted' as const,
+    message:
+      'Not applied: NCCI hospital (outpatient) PTP edits are not held; the practitioner edits do not apply to facility claims.',
+  }),
+  Object.freeze({
+    rule: 'mue',
+    decision: 'not-adopted' as const,
+    message:
+      'Not applied: MUE facility (outpatient hospital) values are not held; the practitioner values do not apply to facility claims.',
+  }),
+  Object.freeze({
+    rule: 'professional-policies',
+    decision: 'not-adopted' as const,
+    message:
+      "Not applied: global-surgery, procedures-in-global-period, frequency-limits, add-on-codes, bilateral, multiple-procedure, return-to-operating-room and surgeons are professional edits and payment policies (Medicare Physician Fee Schedule indicators); the facility method applies its own (OPPS/ASC multiple-procedure discount, packaging, the stay's DRG payment).",
+  }),
+]);
+
+/** The pseudo-rule under which a method's own reductions of a paid line appear (a discount, a reduced service). */
+function methodRule(method: FacilityLinePrice['method']): BillRule {
+  return {
+    id: 'facility-method',
+    title: 'Facility method',
+    stage: 'payment',
+    regulation: METHOD_REGULATIONS[method],
+    appliesTo: () => true,
+    run: () => [],
+  };
+}
+
+/**
+ * A method's internal reason code, checked: every code a method gives must be one of REASON_CODES
+ * (a new one is added there with its CARC), so an unknown code is a programming error, not a
+ * client's, and a test catches it.
+ */
+export function methodReason(code: string): InternalReasonCode {
+  if (!Object.hasOwn(REASON_CODES, code))
+    throw new Error(`facility method gave internal reason code ${code}, which is not in REASON_CODES`);
+  return code as InternalReasonCode;
+}
+
+/** The jurisdiction's record for the bill type, when its file has one. */
+function billTypeRule(j: Jurisdiction, billType: FacilityBillType): FacilityBillTypeRule | undefined {
+  return (j.billTypes as Readonly<Partial<Record<string, FacilityBillTypeRule>>>)[billType];
+}
+
+/** The state's factor for a line's date: the edition in force and the factor of its category. */
+function factorFor(
+  rule: FacilityBillTypeRule,
+  billType: FacilityBillType,
+  date: string,
+): NonNullable<FacilityLineInfo['factor']> | undefined {
+  const editions = rule.editions;
+  for (let i = editions.length - 1; i >= 0; i--) {
+    const e = editions[i];
+    if (!e || date < e.effective) continue;
+    const next = editions[i + 1];
+    const inForce =
+      e.termination !== null ? date <= e.termination : next === undefined || date < next.effective;
+    if (!inForce) return undefined;
+    const factor =
+      e.factors?.find((f) => f.category === billType) ??
+      e.factors?.find((f) => f.category === 'all') ??
+      (e.factors?.length === 1 ? e.factors[0] : undefined);
+    if (!factor) return undefined;
+    return {
+      value: factor.value,
+      category: factor.category,
+      edition: e.id,
+      source: { citation: factor.source.citation, ...(factor.source.url ? { url: factor.source.url } : {}) },
+    };
+  }
+  return undefined;
+}
+
+/** How the bill is priced: the method, the state's rule when it has one, and the bill's notice. */
+interface Selection {
+  readonly method: string;
+  readonly rule: FacilityBillTypeRule | undefined;
+  readonly pricing: FacilityPricing;
+  readonly notice: string | undefined;
+}
+
+function select(index: FeeIndex, j: Jurisdiction, bill: FacilityBill, methods: FacilityMethods): Selection {
+  const rule = billTypeRule(j, bill.billType);
+  const medicare = () => methods[bill.billType](index, bill);
+  const words = BILL_TYPE_WORDS[bill.billType];
+  if (rule?.method === 'state-table') {
+    return { method: 'state-table', rule, pricing: methods.stateTable(index, j.id, bill), notice: undefined };
+  }
+  if (rule?.method === 'percent-of-medicare' || rule?.method === 'medicare') {
+    return { method: rule.method, rule, pricing: medicare(), notice: undefined };
+  }
+  if (j.id === 'US-MEDICARE') return { method: 'medicare', rule, pricing: medicare(), notice: undefined };
+  const lacking =
+    rule === undefined
+      ? `the jurisdiction file we hold records no ${words} method`
+      : (rule.missing ?? `we hold no ${j.name} ${words} schedule`);
+  return {
+    method: 'medicare-fallback',
+    rule,
+    pricing: medicare(),
+    notice: `${j.name} (${j.id}): ${lacking}; this ${words} bill is priced on the ${MEDICARE_NAME[bill.billType]}.`,
+  };
+}
+
+/** A facility line as the shared stages read a line (they were written for professional lines). */
+function sharedLine(line: NormalisedFacilityLine, bill: NormalisedFacilityBill): NormalisedLine {
+  return {
+    index: line.index,
+    lineNumber: line.lineNumber,
+    path: line.path,
+    lineNumberField: line.lineNumberField,
+    // A revenue-code-only line is named by its revenue code (four digits: no HCPCS code has four).
+    code: line.code ?? line.revenueCode,
+    codeField: line.codeField,
+    modifiers: line.modifiers,
+    dateOfService: line.dateOfService,
+    day: line.day,
+    units: line.units,
+    charge: line.charge,
+    // A facility line has no place of service; its bill type is its setting.
+    placeOfService: '',
+    // The duplicates rule groups lines of one provider: on a facility bill, one facility and one
+    // revenue code, so the same HCPCS under two revenue codes is not a duplicate.
+    provider: `${bill.facility.npi ?? ''}|${line.revenueCode}`,
+    anesthesiaMinutes: undefined,
+    drug: undefined,
+    priorAuthorization: line.priorAuthorization,
+    documentation: line.documentation,
+    externalValues: line.externalValues,
+  };
+}
+
+/** Only `id` of a facility line's edition is read by the shared stages; the answer lists editions itself. */
+function editionOf(index: FeeIndex, id: string | undefined): EditionInfo {
+  return (
+    (id === undefined ? undefined : index.editionById(id)) ??
+    ({ id: id ?? '', label: id ?? '' } as unknown as EditionInfo)
+  );
+}
+
+/** The line's fee, its base before the method's own reduction, and the factor step. */
+interface LineFee {
+  readonly unit: Cents;
+  readonly base: Cents;
+  readonly fee: Cents;
+  readonly factor: FacilityLineInfo['factor'];
+}
+
+/** A state's factor applied to a Medicare amount, rounded once (money.ts). */
+function times(amount: Cents, factor: string | undefined): Cents {
+  if (factor === undefined) return amount;
+  return roundToCents(new Money(amount).div(100).times(factor));
+}
+
+function resultOf(
+  price: FacilityLinePrice,
+  line: NormalisedFacilityLine,
+  factor: FacilityLineInfo['factor'],
+  index: FeeIndex,
+): { result: FeeResult; fee: LineFee | undefined; discount: AppliedDecision | undefined } {
+  // The method's own arrays, copied only when a step is added (a state's factor).
+  const steps = factor && price.kind === 'paid' ? [...price.steps] : (price.steps as ExplanationStep[]);
+  const notices = price.notices as string[];
+  if (price.kind === 'unpriced') {
+    return {
+      result: {
+        kind: 'unpriced',
+        reason: price.unpriced ?? {
+          code: 'NOT-IN-EDITION',
+          message: `${line.code ?? line.revenueCode} is not priced by the method.`,
+        },
+        steps,
+        notices,
+      },
+      fee: undefined,
+      discount: undefined,
+    };
+  }
+  if (price.kind === 'packaged' || price.kind === 'not-payable') {
+    const reason = methodReason(
+      price.reason?.internalCode ??
+        (price.kind === 'packaged' ? 'FS-STATUS-BUNDLED' : 'FS-STATUS-NONCOVERED'),
+    );
+    const message =
+      price.reason?.message ??
+      (price.kind === 'packaged'
+        ? `Packaged${price.packagedInto === undefined ? '' : ` into line ${price.packagedInto}`}: paid as part of another service.`
+        : `${price.indicator ?? 'The method'} pays nothing for this line.`);
+    return {
+      result: { kind: 'zero', reason, message, regulation: METHOD_REGULATIONS[price.method], steps, notices },
+      fee: undefined,
+      discount: undefined,
+    };
+  }
+  // Paid: the method's amount is for all units; where it pays less than its rate for the units
+  // and says why, the difference is its own reduction, so the answer shows both.
+  const full = cents(price.unitAmount * line.units);
+  const reduced = price.reason !== undefined && full > price.amount;
+  const base = times(reduced ? full : price.amount, factor?.value);
+  const fee = times(price.amount, factor?.value);
+  if (factor) {
+    steps.push({
+      step: 'state-factor',
+      text: `${factor.value} × the Medicare amount ${formatCents(reduced ? full : price.amount)} = ${formatCents(base)} (${factor.source.citation}).`,
+      inputs: {
+        factor: factor.value,
+        medicareAmount: formatCents(reduced ? full : price.amount),
+        edition: factor.edition,
+      },
+      result: formatCents(base),
+      regulation: {
+        citation: factor.source.citation,
+        url: factor.source.url ?? METHOD_REGULATIONS[price.method].url,
+      },
+    });
+  }
+  const result: FeeResult = {
+    kind: 'priced',
+    unitAmount: base,
+    method: price.method === 'asc' || price.method === 'ipps' ? price.method : 'opps',
+    edition: editionOf(index, price.edition),
+    editions: [],
+    steps,
+    notices,
+  };
+  const discount: AppliedDecision | undefined =
+    reduced && price.reason
+      ? {
+          lineIndex: -1,
+          decision: 'reduced',
+          reduction: cents(base - fee),
+          reason: methodReason(price.reason.internalCode),
+          message: price.reason.message,
+          regulation: METHOD_REGULATIONS[price.method],
+          rule: methodRule(price.method),
+          external: undefined,
+        }
+      : undefined;
+  return { result, fee: { unit: times(price.unitAmount, factor?.value), base, fee, factor }, discount };
+}
+
+/** The facility rules stage: the rules that apply to facility lines, on the lines priced so far. */
+function applyFacilityRules(
+  work: Working[],
+  index: FeeIndex,
+  j: Jurisdiction,
+  bill: NormalisedFacilityBill,
+): void {
+  const priced = work.filter((item) => item.result.kind === 'priced' && !item.exclusive);
+  if (priced.length === 0) return;
+  const lines: RuleLine[] = priced.map((item) => {
+    const result = item.result as Extract<FeeResult, { kind: 'priced' }>;
+    // The rules act on what the method left: its own reduction (a discount) comes first.
+    let amount: number = item.before?.amount ?? result.unitAmount;
+    for (const d of item.ruleDecisions) amount = Math.max(0, amount - d.reduction);
+    return {
+      line: item.line,
+      unitAmount: result.unitAmount,
+      amount: cents(amount),
+      units: item.line.units,
+      rvu: undefined,
+      pePart: undefined,
+      peReducedUnit: undefined,
+      bilateral: false,
+    };
+  });
+  const ctx: RuleContext = {
+    index,
+    jurisdiction: j,
+    bill: { priorVisits: {}, review: bill.review },
+    feeOf: () => undefined,
+  };
+  const during = new Map<number, ExternalValue[]>();
+  priced.forEach((item, i) => {
+    const values = item.values.filter((v) => v.when === 'during');
+    if (values.length > 0) during.set(i, applicationOrder(values));
+  });
+  const { decisions, traces } = runRules(
+    lines,
+    ctx,
+    during.size === 0
+      ? undefined
+      : (rule, l, i) =>
+          duringChanges(
+            (during.get(i) ?? []).filter((v) => v.rule === rule.id),
+            l.amount,
+            rule.id,
+          ),
+    FACILITY_RULES,
+  );
+  priced.forEach((item, i) => {
+    item.ruleTrace.push(...(traces[i] ?? []));
+  });
+  for (const d of decisions) (priced[d.lineIndex] as Working).ruleDecisions.push(d);
+}
+
+/** The answer's list of editions: the method's, the factor's jurisdiction editions are in the lines. */
+function editionsUsed(index: FeeIndex, pricing: FacilityPricing): EditionUsed[] {
+  const seen = new Map<string, EditionInfo>();
+  const add = (id: string | undefined) => {
+    const e = id === undefined ? undefined : index.editionById(id);
+    if (e) seen.set(e.id, e);
+  };
+  for (const id of pricing.editions) add(id);
+  for (const line of pricing.lines) {
+    add(line.edition);
+    for (const step of line.steps) add(step.source?.edition);
+  }
+  for (const step of pricing.claimSteps) add(step.source?.edition);
+  return [...seen.values()].map((e) => ({
+    id: e.id,
+    label: e.label,
+    file: e.source.file,
+    sha256: e.source.sha256,
+    complete: e.complete,
+    sampled: e.sampled,
+  }));
+}
+
+/**
+ * Whether a facility line is paid at the lesser of billed and its amount, and the rule: only where
+ * the jurisdiction's file says so with a source (its `lesserOfBilled`). Medicare's facility methods
+ * pay their rate whatever the charge (the OPPS pays the APC's rate, 42 CFR § 419.32; the IPPS the
+ * DRG's, § 412.64), and a state whose rule we do not hold is not assumed to cap at billed.
+ */
+function facilityLesserOf(j: Jurisdiction): { cap: boolean; regulation: Regulation } {
+  const own = j.lesserOfBilled;
+  if (own?.value && j.id !== 'US-MEDICARE')
+    return {
+      cap: true,
+      regulation: { citation: own.source.citation, url: own.source.url ?? METHOD_REGULATIONS.opps.url },
+    };
+  return {
+    cap: false,
+    regulation:
+      j.id === 'US-MEDICARE'
+        ? {
+            citation:
+              "Medicare's facility methods pay their rate whatever the billed charge (42 CFR § 419.32, the OPPS; § 412.64, the IPPS); a charge above the rate is withheld",
+            url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419/subpart-C/section-419.32',
+          }
+        : {
+            citation: `the sources we hold state no rule of ${j.name} (${j.id}) limiting facility payments to billed charges, so none is applied; a charge above the amount is withheld`,
+            url: 'https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-419/subpart-C/section-419.32',
+          },
+  };
+}
+
+/**
+ * Prices a normalised facility bill (hospital outpatient, surgery centre, inpatient stay): the
+ * jurisdiction's method for the bill type (or Medicare's, with a notice naming what we lack), a
+ * state's percentage of Medicare on the line's date, the rules that apply to facility lines
+ * (duplicates, prior authorisation and documentation lists; the others are named as not applied on
+ * each line), external values, the lesser of billed, totals and buckets as for professional bills.
+ * Pure: the same bill and index always give the same answer.
+ *
+ * @param index - the fee index
+ * @param bill - from `normaliseFacilityBill` (a bare `FacilityBill` is priced without external values or review lists)
+ * @param methods - the methods that price the lines (tests give their own)
+ * @returns the priced bill, with `billType` the facility type and a `facility` block
+ * @throws BillValidationError when the jurisdiction is unknown
+ * @example priceFacilityBill(index, normaliseFacilityBill(json))
+ */
+export function priceFacilityBill(
+  index: FeeIndex,
+  bill: FacilityBill | NormalisedFacilityBill,
+  methods: FacilityMethods = FACILITY_METHODS,
+): PricedBill {
+  const full = completeBill(bill);
+  const j = index.jurisdiction(full.jurisdiction);
+  if (j === undefined) {
+    throw new BillValidationError('The bill cannot be priced as sent.', [
+      {
+        field: 'jurisdiction',
+        errorMessage: `${full.jurisdiction} is not a jurisdiction we know; use a state code, DC, US-OWCP or US-MEDICARE (GET /v1/jurisdictions lists them)`,
+      },
+    ]);
+  }
+  const selection = select(index, j, full, methods);
+  const { pricing } = selection;
+  if (pricing.lines.length !== full.lines.length)
+    throw new Error(
+      `facility method answered ${pricing.lines.length} lines for a bill of ${full.lines.length}`,
+    );
+  const percent = selection.method === 'percent-of-medicare' ? selection.rule : undefined;
+  const fees: (LineFee | undefined)[] = [];
+  const prices: FacilityLinePrice[] = [];
+  const work: Working[] = full.lines.map((line, i) => {
+    const price = pricing.lines[i] as FacilityLinePrice;
+    prices.push(price);
+    const factor = percent ? (factorFor(percent, full.billType, line.dateOfService) ?? null) : null;
+    let { result, fee, discount } = resultOf(price, line, factor, index);
+    if (percent && !factor && price.kind === 'paid') {
+      result = {
+        kind: 'unpriced',
+        reason: {
+          code: 'NO-EDITION',
+          message: `${j.name} (${j.id}) pays ${BILL_TYPE_WORDS[full.billType]} bills at a percentage of Medicare, and no edition of it we hold gives one for ${line.dateOfService}.`,
+        },
+        steps: result.steps,
+        notices: result.notices,
+      };
+      fee = undefined;
+      discount = undefined;
+    }
+    fees.push(fee);
+    const item: Working = {
+      line: sharedLine(line, full),
+      result,
+      placement: { kind: 'no-edition', message: '' },
+      allowed: ZERO_CENTS,
+      reductions: [],
+      ruleDecisions: [],
+      ruleTrace: [],
+      query: undefined,
+      bilateral: undefined,
+      indicators: undefined,
+      values: NO_EXTERNAL_VALUES,
+      exclusive: undefined,
+      before: undefined,
+    };
+    if (discount) {
+      item.ruleDecisions.push(discount);
+      item.ruleTrace.push({ rule: 'facility-method', decision: 'reduced', message: discount.message });
+    }
+    return item;
+  });
+  const valueNotices = resolveValues(work, full.externalValues, {
+    hasAllowance: (item) => item.result.kind === 'priced',
+    feeAmount: (item) => lineAmount(item).amount,
+  });
+  applyFacilityRules(work, index, j, full);
+  const lesserOf = facilityLesserOf(j);
+  const lines = work.map((item, i): PricedLine => {
+    const built = buildLine(item, lesserOf.regulation, j, lesserOf.cap, full.billType);
+    const price = prices[i] as FacilityLinePrice;
+    const fee = fees[i];
+    const line = full.lines[i] as NormalisedFacilityLine;
+    // One literal in the professional line's key order (no spread: a 60-line claim builds 60).
+    const out: PricedLine = {
+      lineNumber: built.lineNumber,
+      code: built.code,
+      modifiers: built.modifiers,
+      dateOfService: built.dateOfService,
+      units: built.units,
+      placeOfService: built.placeOfService,
+      billed: built.billed,
+      status: built.status,
+      feeSchedule:
+        built.feeSchedule && fee
+          ? {
+              method: price.method,
+              unitAmount: formatCents(fee.unit),
+              amount: formatCents(fee.base),
+              edition: price.edition ?? '',
+              setting: 'facility',
+              locality: null,
+            }
+          : built.feeSchedule,
+      allowed: built.allowed,
+      withheld: built.withheld,
+      adjustments: built.adjustments,
+      buckets: built.buckets,
+      explanation: built.explanation,
+      notices: built.notices,
+      rules: built.rules.length === 0 ? SKIPPED_RULES : [...built.rules, ...SKIPPED_RULES],
+      facility: {
+        revenueCode: line.revenueCode === '' ? null : line.revenueCode,
+        method: price.method,
+        indicator: price.indicator ?? null,
+        apc: price.apc ?? null,
+        wageIndex: price.wageIndex ?? null,
+        packagedInto: price.packagedInto ?? null,
+        factor: fee?.factor ?? null,
+      },
+    };
+    if (built.unpriced === undefined) return out;
+    // An unpriced line says why, after its facility block (the answer's key order does not matter to JSON readers).
+    (out as { unpriced?: PricedLine['unpriced'] }).unpriced = built.unpriced;
+    return out;
+  });
+  return assemble(full, j, selection, lines, work, valueNotices, editionsUsed(index, pricing));
+}
+
+/** A bare FacilityBill (the contract's) with the fields the answer repeats, empty. */
+function completeBill(bill: FacilityBill | NormalisedFacilityBill): NormalisedFacilityBill {
+  if ('format' in bill) return bill;
+  return {
+    ...bill,
+    format: 'bill',
+    lines: bill.lines.map((l) => ({
+      ...l,
+      path: `lines[${l.index}]`,
+      lineNumberField: undefined,
+      day: Number.NaN,
+      priorAuthorization: undefined,
+      documentation: [],
+      externalValues: NO_EXTERNAL_VALUES,
+    })),
+    review: {},
+    externalValues: [],
+    parties: {},
+    zipField: 'facility.zip',
+  };
+}
+
+/** Totals, buckets and notices exactly as for professional bills (price-bill.ts), and the facility block. */
+function assemble(
+  bill: NormalisedFacilityBill,
+  j: Jurisdiction,
+  selection: Selection,
+  lines: PricedLine[],
+  work: readonly Working[],
+  valueNotices: readonly string[],
+  editions: EditionUsed[],
+): PricedBill {
+  let billed = 0;
+  let allowed = 0;
+  let unpricedBilled = 0;
+  let priced = 0;
+  let denied = 0;
+  const byBucket = new Map<Bucket, number>();
+  const noticeSet = new Set<string>();
+  for (const [i, item] of work.entries()) {
+    const charge = item.line.charge;
+    const line = lines[i] as PricedLine;
+    billed += charge;
+    for (const notice of line.notices) noticeSet.add(notice);
+    if (line.status === 'unpriced') {
+      unpricedBilled += charge;
+      continue;
+    }
+    if (line.status === 'priced') priced++;
+    else denied++;
+    allowed += item.allowed;
+    for (const r of item.reductions) byBucket.set(r.bucket, (byBucket.get(r.bucket) ?? 0) + r.cents);
+  }
+  const withheldByBucket: Partial<Record<Bucket, string>> = {};
+  for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
+  const dates = lines.map((l) => l.dateOfService).sort();
+  const f = bill.facility;
+  return {
+    ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    jurisdiction: { id: j.id, name: j.name, method: selection.method },
+    billType: bill.billType,
+    location: { zip: f.zip, source: 'serviceFacility' },
+    parties: bill.parties,
+    dates: {
+      firstService: bill.admissionDate ?? dates[0] ?? '',
+      lastService: bill.dischargeDate ?? dates[dates.length - 1] ?? '',
+      ...(bill.receivedDate === undefined ? {} : { received: bill.receivedDate }),
+    },
+    lines,
+    totals: {
+      billed: formatCents(cents(billed)),
+      allowed: formatCents(cents(allowed)),
+      withheld: formatCents(cents(billed - unpricedBilled - allowed)),
+      withheldByBucket,
+      buckets: bucketsFrom(billed - unpricedBilled, (bucket) => byBucket.get(bucket) ?? 0),
+      unpricedBilled: formatCents(cents(unpricedBilled)),
+      lines: lines.length,
+      pricedLines: priced,
+      deniedLines: denied,
+      unpricedLines: lines.length - priced - denied,
+    },
+    editions,
+    notices: [
+      `Bill review rules applied to this facility bill, in this order: ${FACILITY_RULES.map((r) => r.title).join('; ')}. Not applied: NCCI hospital PTP edits and MUE facility values (not held), and the professional edits and payment policies (each line's rules say which).`,
+      ...(selection.notice ? [selection.notice] : []),
+      ...selection.pricing.notices,
+      ...valueNotices,
+      ...noticeSet,
+    ],
+    facility: {
+      typeOfBill: bill.typeOfBill ?? null,
+      facility: {
+        ...(f.npi === undefined ? {} : { npi: f.npi }),
+        ...(f.ccn === undefined ? {} : { ccn: f.ccn }),
+        zip: f.zip,
+        ...(f.cbsa === undefined ? {} : { cbsa: f.cbsa }),
+        ...(f.reclassifiedCbsa === undefined ? {} : { reclassifiedCbsa: f.reclassifiedCbsa }),
+        ...(f.county === undefined ? {} : { county: f.county }),
+        ...(f.costToChargeRatio === undefined ? {} : { costToChargeRatio: f.costToChargeRatio }),
+      },
+      drg: bill.drg ?? null,
+      admissionDate: bill.admissionDate ?? null,
+      dischargeDate: bill.dischargeDate ?? null,
+      dischargeStatus: bill.dischargeStatus ?? null,
+      diagnoses: bill.diagnoses,
+      grouping:
+        bill.billType === 'inpatient'
+          ? `The MS-DRG ${bill.drg ?? ''} is the bill's, as billed: we do not group the diagnoses and procedures into a DRG.`.replace(
+              '  ',
+              ' ',
+            )
+          : 'No DRG: outpatient and surgery-centre lines are priced by their own codes.',
+      method: selection.method,
+      steps: selection.pricing.claimSteps,
+    },
+  };
+}
