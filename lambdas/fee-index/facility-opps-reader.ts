@@ -155,6 +155,11 @@ export class OppsTables {
   /** Bills repeat a small set of codes and APCs: the entries read, bounded like the RVU cache. */
   private readonly codeCache = new Map<string, OppsCodeEntry | null>();
   private readonly apcCache = new Map<string, OppsApcEntry | null>();
+  /**
+   * Addendum J pairs asked of a claim: every J1 primary against every line (a 60-line claim asks
+   * hundreds of times for a handful of pairs), bounded like the code cache.
+   */
+  private readonly complexityCache = new Map<string, OppsComplexityEntry | null>();
 
   constructor(access: OppsIndexAccess) {
     this.access = access;
@@ -289,6 +294,20 @@ export class OppsTables {
 
   /** The Addendum J complexity adjustment of a primary + secondary pair, or undefined. */
   complexity(primary: string, secondary: string, edition: EditionInfo): OppsComplexityEntry | undefined {
+    const key = `${primary}|${secondary}|${edition.index}`;
+    const cached = this.complexityCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.readComplexity(primary, secondary, edition);
+    if (this.complexityCache.size >= 50_000) this.complexityCache.clear();
+    this.complexityCache.set(key, entry ?? null);
+    return entry;
+  }
+
+  private readComplexity(
+    primary: string,
+    secondary: string,
+    edition: EditionInfo,
+  ): OppsComplexityEntry | undefined {
     const t = this.complexityTable;
     const p = encodeCode(primary, 5);
     const s = encodeCode(secondary, 5);

@@ -306,10 +306,18 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     const opps = index.opps();
     let adjusted: { apc: OppsApcEntry; pair: string; source: SourceRow; edition: string } | undefined;
     if (choice && opps && choice.edition.year === Number(primary.line.dateOfService.slice(0, 4))) {
+      // A pair's answer depends only on the two codes and the primary's date: each is asked once.
+      const candidates = new Set<string>();
       for (const candidate of tied) {
+        const candidateKey = `${candidate.line.code}|${candidate.line.dateOfService}`;
+        if (candidates.has(candidateKey)) continue;
+        candidates.add(candidateKey);
+        const seconds = new Set<string>();
         for (const other of prepared) {
           const sameLine = other === candidate;
-          if (!other.line.code || (sameLine && other.line.units < 2)) continue;
+          if (!other.line.code || (sameLine && other.line.units < 2) || seconds.has(other.line.code))
+            continue;
+          seconds.add(other.line.code);
           const pair = opps.complexity(candidate.line.code as string, other.line.code, choice.edition);
           if (!pair) continue;
           const apcChoice = index.editionFor('opps-apc-rate', candidate.line.dateOfService);
