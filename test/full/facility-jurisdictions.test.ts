@@ -227,7 +227,7 @@ describe('Florida inpatient: unsupported (a per diem, Rule 69L-7.501, F.A.C.)', 
 
 describe("Georgia: the state's own facility tables", () => {
   it('pays an outpatient T procedure at its OP MAR (Surgery.csv line 5353: 64483, 2241.3)', () => {
-    const priced = outpatient('GA', '12060', '30303', [
+    const priced = outpatient('GA', '12054', '30303', [
       { revenueCode: '0360', code: '64483', charge: '3000.00' },
     ]);
     expect(priced.jurisdiction.method).toBe('state-table');
@@ -240,7 +240,7 @@ describe("Georgia: the state's own facility tables", () => {
       jurisdiction: 'GA',
       billType: 'inpatient',
       typeOfBill: '0111',
-      facility: { npi: '1234567893', zip: '30303', cbsa: '12060' },
+      facility: { npi: '1234567893', zip: '30303', cbsa: '12054' },
       admissionDate: '2025-03-02',
       dischargeDate: '2025-03-04',
       dischargeStatus: '01',
