@@ -213,6 +213,26 @@ describe('GET /v1/fee-schedules/{jurisdiction}/{code}?setting=', () => {
     }
   });
 
+  it("says what the state's file does with the Medicare rate: its factor, another basis, or no Medicare pricing", () => {
+    const rate = (setting: 'outpatient' | 'asc', jurisdiction: string, code: string, date: string) =>
+      lookupFacilityRate(sampleIndex(), {
+        jurisdiction,
+        code,
+        setting,
+        date,
+        dateDefaulted: false,
+        cbsa: undefined,
+      }).notices.join(' ');
+    // NC.json outpatient: all 2.00 (04 NCAC 10J .0103(c)(3)).
+    expect(rate('outpatient', 'NC', 'G0463', '2025-03-04')).toMatch(
+      /Its factors on 2025-03-04: all 2\.00 × \(04 NCAC 10J \.0103/,
+    );
+    // CA.json asc: basis opps.
+    expect(rate('asc', 'CA', '29881', '2025-11-03')).toMatch(/It pays them on the OPPS rate, not this one\./);
+    // FL.json outpatient: unsupported.
+    expect(rate('outpatient', 'FL', 'G0463', '2025-03-04')).toMatch(/It is not priced on Medicare: Florida/);
+  });
+
   it('refuses a setting, CBSA or date it cannot use with a 422 naming the field', async () => {
     for (const [query, field] of [
       [{ setting: 'inpatient' }, 'setting'],
