@@ -310,6 +310,68 @@ describe('priceFacilityBill: the jurisdiction method', () => {
   });
 });
 
+describe('priceFacilityBill: factor categories and carve-outs as the files define them', () => {
+  // OPPS_Addendum_B_2025_January_derived.csv line 1935: 20610, T, APC 5441, 295.19; line 12495:
+  // C9482, K, APC 9482, 22.78. CA.json outpatient CA-OPPS-2025: surgery 1.22 (8 CCR § 9789.33(a)).
+  const ca = (codes: string[]) =>
+    normaliseFacilityBill({
+      jurisdiction: 'CA',
+      billType: 'outpatient',
+      typeOfBill: '0131',
+      facility,
+      lines: codes.map((code) => ({
+        revenueCode: code === '20610' ? '0360' : '0636',
+        code,
+        dateOfService: '2025-03-04',
+        charge: '1000.00',
+      })),
+    });
+
+  it('applies California surgery factor to a K drug furnished with a surgical procedure (§ 9789.32(a)(2))', () => {
+    const priced = priceFacilityBill(
+      index,
+      ca(['20610', 'C9482']),
+      methods([paid(29519, 'T', '5441'), paid(2278, 'K', '9482')]),
+    );
+    // 1.22 × 295.19 = 360.1318 → 360.13; 1.22 × 22.78 = 27.7916 → 27.79.
+    expect(priced.lines.map((l) => l.allowed)).toEqual(['360.13', '27.79']);
+    expect(priced.lines.map((l) => l.facility?.factor?.category)).toEqual(['surgery', 'surgery']);
+  });
+
+  it('leaves a K drug without a surgical procedure or emergency visit on the claim unpriced', () => {
+    const priced = priceFacilityBill(index, ca(['C9482']), methods([paid(2278, 'K', '9482')]));
+    expect(priced.lines[0]?.status).toBe('unpriced');
+    expect(priced.lines[0]?.unpriced?.code).toBe('NOT-IN-EDITION');
+    expect(priced.lines[0]?.unpriced?.message).toMatch(/CPT 10021-69990/);
+  });
+
+  it('leaves an implant line unpriced under a carve-out that always applies (a made-up input: Texas asks for a request)', () => {
+    const always = sampleIndexWith((j) => {
+      const asc = j.billTypes.asc;
+      if (j.id !== 'TX' || asc === undefined) return j;
+      return {
+        ...j,
+        billTypes: {
+          ...j.billTypes,
+          asc: { ...asc, carveOuts: (asc.carveOuts ?? []).map((c) => ({ ...c, when: 'always' as const })) },
+        },
+      };
+    });
+    const bill = normaliseFacilityBill({
+      jurisdiction: 'TX',
+      billType: 'asc',
+      typeOfBill: '0831',
+      facility,
+      lines: [{ revenueCode: '0278', code: 'L8699', dateOfService: '2025-03-04', charge: '900.00' }],
+    });
+    const priced = priceFacilityBill(always, bill, methods([paid(50000, 'J7', '')]));
+    expect(priced.lines[0]?.status).toBe('unpriced');
+    expect(priced.lines[0]?.unpriced?.message).toMatch(
+      /^Texas \(TX\) pays implantables apart from the facility method/,
+    );
+  });
+});
+
 describe('priceFacilityBill: the lesser of billed', () => {
   const line = [{ revenueCode: '0360', code: '29881', charge: '3000.00' }];
 
