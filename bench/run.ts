@@ -91,7 +91,7 @@ export function sixtyLineOutpatientClaim(): object {
     controlNumber: 'BENCH-OP-60',
     jurisdiction: 'US-MEDICARE',
     billing: { npi: '1234567893', address: { postalCode: '30303' } },
-    facility: { cbsa: '12060' },
+    facility: { cbsa: '12054' },
     claimInformation: {
       placeOfServiceCode: '13',
       claimFrequencyCode: '1',

@@ -242,7 +242,7 @@ export const FacilityFactorSchema = v.object({
    * applies to surgical and emergency services only (California).
    */
   category: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case category')),
-  /** A multiplier of Medicare, decimal string: "1.43" = 143%. */
+  /** A multiplier of Medicare, decimal string: "2.00" = 200% (North Carolina outpatient). */
   value: v.pipe(v.string(), v.regex(/^\d{1,2}(\.\d+)?$/, 'must be a multiplier of Medicare, such as "2.00"')),
   source: LinkedSourceSchema,
 });

@@ -48,7 +48,7 @@ const FACILITY_BILL_TYPES = ['outpatient', 'asc', 'inpatient'] as const;
  *
  * @param j - a jurisdiction file
  * @returns the summary
- * @example summariseJurisdiction(tx).facility.inpatient?.editions[0]?.factors // [{ category: 'all', value: '1.43' }, …]
+ * @example summariseJurisdiction(nc).facility.inpatient?.editions[0]?.factors // [{ category: 'all', value: '1.60' }]
  */
 export function summariseJurisdiction(j: Jurisdiction): JurisdictionSummary {
   const professional = j.billTypes.professional;

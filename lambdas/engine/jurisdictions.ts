@@ -70,7 +70,7 @@ export interface FacilityEditionChoice {
  * @returns the method and edition, or undefined when the file records no such bill type or no
  *   edition covers the date
  * @throws RangeError when `date` is not a calendar date in YYYY-MM-DD form
- * @example facilityEditionFor(tx, 'inpatient', '2025-11-03')?.edition.id // 'TX-IPPS-FY2026'
+ * @example facilityEditionFor(nc, 'inpatient', '2025-11-03')?.edition.id // 'NC-IPPS-FY2026'
  */
 export function facilityEditionFor(
   j: Jurisdiction,

@@ -378,7 +378,7 @@ const FacilityMethodSummarySchema = v.strictObject({
       factors: v.array(
         v.strictObject({
           category: v.string(),
-          value: v.pipe(v.string(), v.description('A multiplier of the Medicare amount: "1.43" = 143%')),
+          value: v.pipe(v.string(), v.description('A multiplier of the Medicare amount: "2.00" = 200%')),
         }),
       ),
     }),

@@ -128,19 +128,46 @@ describe('the API through the local stack', () => {
     });
 
     it('prices the facility examples: an outpatient bill, a surgery-centre bill and an inpatient 837I claim', async () => {
-      for (const [name, billType] of [
-        ['facility-outpatient.json', 'outpatient'],
-        ['facility-asc.json', 'asc'],
-        ['facility-inpatient-837i.json', 'inpatient'],
-      ] as const) {
+      /*
+       * The main lines are priced, each amount worked from the official rows the sample holds:
+       * - facility-outpatient.json (US-MEDICARE, Atlanta CBSA 12054, 2025-03-04):
+       *   OPPS_Addendum_B_2025_January_derived.csv line 3526: 29881, J1, APC 5113, 3244.61;
+       *   cms-pricer/cbsa-wage-index-2025.csv line 78: 12054 Atlanta 0.9916 (above Georgia's rural
+       *   0.7948, line 12). 0.60 × 0.9916 + 0.40 = 0.99496; 3244.61 × 0.99496 = 3228.2571656
+       *   → 3228.26. The J1 packages the other five lines of the claim (0.00 each).
+       * - facility-asc.json (TX, Austin CBSA 12420, 2025-10-14; 28 TAC §134.402(f)(1): 2.35 ×):
+       *   ASC_Addendum_AA_2025Q4_Oct.csv line 1881: 29881, A2, 1579.16; line 613: 20610, P3, 33.64;
+       *   ASC_wage_index_CY2025.txt line 107: 12420 Austin 0.988: 0.50 × 0.988 + 0.50 = 0.994.
+       *   29881: 1579.16 × 0.994 = 1569.68504 → 1569.69; × 2.35 = 3688.7715 → 3688.77.
+       *   20610: 33.64 × 0.994 = 33.43816 → 33.44, second procedure at 50%: 16.72; × 2.35 =
+       *   39.292 → 39.29. 36415 is on neither Addendum AA nor BB: 0.00. Total 3728.06.
+       * - facility-inpatient-837i.json (GA, MS-DRG 470): state-wc/GA/csv/Inpatient_Hospital.csv
+       *   line 378: 470, 18260.66 for the stay, put on the lines by charge.
+       */
+      const expected = {
+        'facility-outpatient.json': { billType: 'outpatient', allowed: '3228.26', first: '3228.26' },
+        'facility-asc.json': { billType: 'asc', allowed: '3728.06', first: '3688.77' },
+        'facility-inpatient-837i.json': { billType: 'inpatient', allowed: '18260.66', first: undefined },
+      } as const;
+      for (const [name, want] of Object.entries(expected)) {
         const priced = await post('/v1/bills/price', example(name), userToken);
         expect(priced.status, name).toBe(200);
-        expect(priced.body.billType, name).toBe(billType);
-        const lines = priced.body.lines as { facility?: { revenueCode: string | null } }[];
+        expect(priced.body.billType, name).toBe(want.billType);
+        const lines = priced.body.lines as {
+          status: string;
+          allowed: string | null;
+          facility?: { revenueCode: string | null };
+        }[];
         expect(
           lines.every((l) => l.facility !== undefined),
           name,
         ).toBe(true);
+        expect(
+          lines.some((l) => l.status === 'unpriced'),
+          name,
+        ).toBe(false);
+        expect((priced.body.totals as { allowed: string }).allowed, name).toBe(want.allowed);
+        if (want.first !== undefined) expect(lines[0]?.allowed, name).toBe(want.first);
       }
     });
 

@@ -528,7 +528,8 @@ describe('Recon of a facility bill', () => {
       ['line-number', '0360'],
       ['line-number', '0510'],
     ]);
-    // Billed 5,300.00 → 4,800.00 (the lines are unpriced until the methods land: nothing allowed either way).
+    // Billed 5,300.00 → 4,800.00 (no facility.cbsa: the OPPS cannot wage-adjust, so the lines are
+    // unpriced and nothing is allowed either way).
     expect(second.body.delta.totals.billed).toEqual({
       prior: '5300.00',
       current: '4800.00',

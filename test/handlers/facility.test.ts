@@ -2,8 +2,8 @@
  * Facility bills through the routes: POST /v1/bills/price takes our facility JSON and the
  * institutional claim JSON, answers what /openapi.json describes, and refuses bad input with a 422
  * naming each field; GET /v1/fee-schedules/{j}/{code}?setting=outpatient|asc answers facility rates.
- * The pricing methods are stand-ins in this branch (every line unpriced), so these tests hold the
- * routes and the answer's shape, not amounts; the amounts are tested with a method double in
+ * These tests hold the routes and the answer's shape on the sample index; the amounts are tested
+ * in test/full/facility-*.test.ts on the national index and with a method double in
  * test/unit/facility.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -183,16 +183,54 @@ describe('POST /v1/bills/price with a facility bill', () => {
 });
 
 describe('GET /v1/fee-schedules/{jurisdiction}/{code}?setting=', () => {
-  it('answers 404 naming the code when no facility rate is held (the stand-in methods hold none)', async () => {
+  it('answers a facility rate from the official row (outpatient and ASC) as /openapi.json describes it', async () => {
+    // OPPS_Addendum_B_2025_January_derived.csv line 14276: G0463, SI J2, APC 5012, rate 128.87.
+    // ASC_Addendum_AA_2025Q4_Oct.csv line 1881: 29881, A2, weight 28.767, rate 1579.16.
+    for (const [setting, code, date, expected] of [
+      ['outpatient', 'G0463', '2025-03-04', { indicator: 'J2', apc: '5012', nationalRate: '128.87' }],
+      ['asc', '29881', '2025-11-03', { indicator: 'A2', nationalRate: '1579.16' }],
+    ] as const) {
+      const { status, body, problems } = await answerOf('GetFeeSchedule', {
+        pathParameters: { jurisdiction: 'US-MEDICARE', code },
+        queryStringParameters: { setting, date },
+      });
+      expect(status, setting).toBe(200);
+      expect(problems).toEqual([]);
+      expect(body).toMatchObject({ code, ...expected });
+    }
+  });
+
+  it('answers 404 naming the code when no facility table holds it', async () => {
+    // 0999T is in none of the OPPS Addendum B or ASC addenda (grep of facility/opps and facility/asc).
     for (const setting of ['outpatient', 'asc']) {
       const { status, body, problems } = await answerOf('GetFeeSchedule', {
-        pathParameters: { jurisdiction: 'US-MEDICARE', code: 'G0463' },
+        pathParameters: { jurisdiction: 'US-MEDICARE', code: '0999T' },
         queryStringParameters: { setting, date: '2025-03-04' },
       });
       expect(status, setting).toBe(404);
       expect(problems).toEqual([]);
       expect(fieldsOf(body)).toEqual(['code']);
     }
+  });
+
+  it("says what the state's file does with the Medicare rate: its factor, another basis, or no Medicare pricing", () => {
+    const rate = (setting: 'outpatient' | 'asc', jurisdiction: string, code: string, date: string) =>
+      lookupFacilityRate(sampleIndex(), {
+        jurisdiction,
+        code,
+        setting,
+        date,
+        dateDefaulted: false,
+        cbsa: undefined,
+      }).notices.join(' ');
+    // NC.json outpatient: all 2.00 (04 NCAC 10J .0103(c)(3)).
+    expect(rate('outpatient', 'NC', 'G0463', '2025-03-04')).toMatch(
+      /Its factors on 2025-03-04: all 2\.00 × \(04 NCAC 10J \.0103/,
+    );
+    // CA.json asc: basis opps.
+    expect(rate('asc', 'CA', '29881', '2025-11-03')).toMatch(/It pays them on the OPPS rate, not this one\./);
+    // FL.json outpatient: unsupported.
+    expect(rate('outpatient', 'FL', 'G0463', '2025-03-04')).toMatch(/It is not priced on Medicare: Florida/);
   });
 
   it('refuses a setting, CBSA or date it cannot use with a 422 naming the field', async () => {

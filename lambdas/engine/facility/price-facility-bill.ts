@@ -1,3 +1,4 @@
+import type { CarveOut } from '../../domain/jurisdiction-schema.js';
 import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { type InternalReasonCode, REASON_CODES, type Regulation } from '../adjustments/reason-codes.js';
@@ -6,7 +7,7 @@ import type { NormalisedFacilityBill, NormalisedFacilityLine } from '../bill/nor
 import { BillValidationError } from '../errors.js';
 import { applicationOrder, type ExternalValue } from '../external-values.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
-import type { Jurisdiction } from '../jurisdictions.js';
+import { type FacilityMethod, facilityEditionFor, type Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents, Money, roundToCents, ZERO_CENTS } from '../money.js';
 import type {
   Bucket,
@@ -55,26 +56,30 @@ export const FACILITY_METHODS: FacilityMethods = {
   stateTable: priceStateFacilityTable,
 };
 
-/** A jurisdiction's record of how it prices one facility bill type (fee-data/jurisdictions BillTypeSchema). */
-interface FacilityBillTypeRule {
-  readonly method: string;
-  readonly missing?: string;
-  readonly editions: readonly {
-    readonly id: string;
-    readonly effective: string;
-    readonly termination: string | null;
-    readonly factors?: readonly {
-      readonly category: string;
-      readonly value: string;
-      readonly source: { readonly citation: string; readonly url?: string };
-    }[];
-  }[];
-}
+/** A jurisdiction's record of how it prices one facility bill type (lambdas/domain/jurisdiction-schema.ts, FacilityBillTypeSchema). */
+type FacilityBillTypeRule = FacilityMethod;
 
-const MEDICARE_NAME: Readonly<Record<FacilityBillType, string>> = {
-  outpatient: 'Medicare Hospital Outpatient Prospective Payment System (OPPS)',
+/** The Medicare system a jurisdiction's facility method rests on (its file's `basis`). */
+type Basis = NonNullable<FacilityBillTypeRule['basis']>;
+
+/** The method that prices each Medicare basis. */
+const BASIS_METHOD: Readonly<Record<Basis, 'outpatient' | 'asc' | 'inpatient'>> = {
+  opps: 'outpatient',
+  asc: 'asc',
+  ipps: 'inpatient',
+};
+
+/** A bill type's own Medicare system, used where the file names no basis (no file, US-MEDICARE). */
+const OWN_BASIS: Readonly<Record<FacilityBillType, Basis>> = {
+  outpatient: 'opps',
+  asc: 'asc',
+  inpatient: 'ipps',
+};
+
+const MEDICARE_NAME: Readonly<Record<Basis, string>> = {
+  opps: 'Medicare Hospital Outpatient Prospective Payment System (OPPS)',
   asc: 'Medicare Ambulatory Surgical Center (ASC) payment system',
-  inpatient: 'Medicare Inpatient Prospective Payment System (IPPS, MS-DRG)',
+  ipps: 'Medicare Inpatient Prospective Payment System (IPPS, MS-DRG)',
 };
 
 const BILL_TYPE_WORDS: Readonly<Record<FacilityBillType, string>> = {
@@ -178,33 +183,180 @@ export function methodReason(code: string): InternalReasonCode {
 
 /** The jurisdiction's record for the bill type, when its file has one. */
 function billTypeRule(j: Jurisdiction, billType: FacilityBillType): FacilityBillTypeRule | undefined {
-  return (j.billTypes as Readonly<Partial<Record<string, FacilityBillTypeRule>>>)[billType];
+  return j.billTypes[billType];
 }
 
-/** The state's factor for a line's date: the edition in force and the factor of its category. */
+/** A source as one line of text: its citation and, when it has one, its address. */
+function cite(source: { readonly citation: string; readonly url?: string }): string {
+  return source.url ? `${source.citation} (${source.url})` : source.citation;
+}
+
+/**
+ * 8 CCR § 9789.32(a) (http://www.dir.ca.gov/t8/9789_32.html): California's outpatient and ASC
+ * schedule pays a facility fee only for emergency room visits (CPT 99281-99285) and surgical
+ * procedures (CPT 10021-69990), and for the supplies, drugs, devices, blood products and
+ * biologicals integral to them: packaged (status N, no further fee) or furnished with them under
+ * status G, H or K. Other services are paid as § 9789.32(c) says (the jurisdiction file's notes:
+ * the physician fee schedule sections), not by this method.
+ */
+const CA_SURGERY_RULE = {
+  citation:
+    '8 CCR § 9789.32(a): a facility fee is payable only for emergency room visits (CPT 99281-99285), surgical procedures (CPT 10021-69990) and the items integral to them (status N packaged; status G, H or K furnished with them); other services are paid under § 9789.32(c)',
+  url: 'https://www.dir.ca.gov/t8/9789_32.html',
+} as const;
+
+/** A surgical procedure or emergency room visit as § 9789.32(a) defines them, by code range. */
+function isSurgeryOrEmergency(code: string | undefined): boolean {
+  if (code === undefined || !/^\d{5}$/.test(code)) return false;
+  const n = Number(code);
+  return (n >= 10021 && n <= 69990) || (n >= 99281 && n <= 99285);
+}
+
+/**
+ * The factor categories a line can be placed in, each as its file's source defines it. A category
+ * not here (Ohio's `childrens-hospital`: a bill cannot say it comes from one; Texas's
+ * `implants-carved-out`: a bill cannot request separate implant payment) is never applied.
+ */
+const CATEGORY_TESTS: Readonly<
+  Record<
+    string,
+    {
+      readonly applies: (
+        line: NormalisedFacilityLine,
+        price: FacilityLinePrice,
+        anchored: boolean,
+      ) => boolean;
+      readonly words: string;
+      readonly source: { readonly citation: string; readonly url: string };
+    }
+  >
+> = {
+  surgery: {
+    // Integral items: status G, H or K on a claim that has a surgical procedure or emergency visit.
+    applies: (line, price, anchored) =>
+      isSurgeryOrEmergency(line.code) ||
+      (anchored && (price.indicator === 'G' || price.indicator === 'H' || price.indicator === 'K')),
+    words: 'surgical procedures, emergency room visits and the drugs, supplies and devices integral to them',
+    source: CA_SURGERY_RULE,
+  },
+};
+
+/** Why a factor category is not applied to a line, for the line's notice. */
+const UNAPPLIED_CATEGORY: Readonly<Record<string, string>> = {
+  'implants-carved-out':
+    'applies only when the facility requests separate payment for implants, which a bill cannot say here',
+  'childrens-hospital': "applies to children's hospitals, which a bill cannot say it is",
+};
+
+/** The factor (or the reason there is none) for a paid line. */
+type FactorChoice =
+  | {
+      readonly kind: 'factor';
+      readonly factor: NonNullable<FacilityLineInfo['factor']>;
+      readonly notices: string[];
+    }
+  | { readonly kind: 'none'; readonly reason: NonNullable<FeeResult & { kind: 'unpriced' }>['reason'] };
+
+/**
+ * The state's factor for a line: the facility edition in force on the date (the discharge date of
+ * an inpatient stay, the line's date otherwise: jurisdictions.ts facilityEditionFor), and in it the
+ * factor of the first category the line belongs to, else the `all` factor. A line outside every
+ * category the edition has, with no `all`, is not priced: the state's rule pays it elsewhere.
+ */
 function factorFor(
-  rule: FacilityBillTypeRule,
+  j: Jurisdiction,
   billType: FacilityBillType,
   date: string,
-): NonNullable<FacilityLineInfo['factor']> | undefined {
-  const editions = rule.editions;
-  for (let i = editions.length - 1; i >= 0; i--) {
-    const e = editions[i];
-    if (!e || date < e.effective) continue;
-    const next = editions[i + 1];
-    const inForce =
-      e.termination !== null ? date <= e.termination : next === undefined || date < next.effective;
-    if (!inForce) return undefined;
-    const factor =
-      e.factors?.find((f) => f.category === billType) ??
-      e.factors?.find((f) => f.category === 'all') ??
-      (e.factors?.length === 1 ? e.factors[0] : undefined);
-    if (!factor) return undefined;
+  line: NormalisedFacilityLine,
+  price: FacilityLinePrice,
+  anchored: boolean,
+): FactorChoice {
+  const choice = facilityEditionFor(j, billType, date);
+  const factors = choice?.edition.factors ?? [];
+  if (choice === undefined || factors.length === 0) {
     return {
-      value: factor.value,
-      category: factor.category,
+      kind: 'none',
+      reason: {
+        code: 'NO-EDITION',
+        message: `${j.name} (${j.id}) pays ${BILL_TYPE_WORDS[billType]} bills at a percentage of Medicare, and no edition of it we hold gives one for ${date}.`,
+      },
+    };
+  }
+  const e = choice.edition;
+  const notices: string[] = [];
+  let chosen = factors.find((f) => CATEGORY_TESTS[f.category]?.applies(line, price, anchored) === true);
+  chosen ??= factors.find((f) => f.category === 'all');
+  for (const f of factors) {
+    const why = UNAPPLIED_CATEGORY[f.category];
+    if (why !== undefined && f !== chosen)
+      notices.push(
+        `${j.name}'s ${f.category} factor ${f.value} (${f.source.citation}) is not applied: it ${why}.`,
+      );
+  }
+  if (chosen === undefined) {
+    const categories = factors
+      .map((f) => CATEGORY_TESTS[f.category])
+      .filter((c) => c !== undefined)
+      .map((c) => `${c.words} (${cite(c.source)})`);
+    return {
+      kind: 'none',
+      reason: {
+        code: 'NOT-IN-EDITION',
+        message: `${j.name} (${j.id}) pays ${BILL_TYPE_WORDS[billType]} lines at a percentage of Medicare only for ${categories.length > 0 ? categories.join('; ') : `the categories ${factors.map((f) => f.category).join(', ')}`}; this line is none of them, the state's rule pays it under another schedule, and it is not priced on Medicare as if it were.`,
+      },
+    };
+  }
+  return {
+    kind: 'factor',
+    factor: {
+      value: chosen.value,
+      category: chosen.category,
       edition: e.id,
-      source: { citation: factor.source.citation, ...(factor.source.url ? { url: factor.source.url } : {}) },
+      source: { citation: chosen.source.citation, url: chosen.source.url },
+    },
+    notices,
+  };
+}
+
+/**
+ * Whether a line reports an implant, for a carve-out: by the carve-out's own revenue codes when it
+ * names them; otherwise by the UB-04 implant revenue codes 0274 (prosthetic/orthotic devices), 0275
+ * (pacemaker), 0276 (intraocular lens) and 0278 (other implants) (NUBC; 0277 is take-home oxygen)
+ * or a CMS device category HCPCS code C1713-C1900 (OPPS Addendum B device codes).
+ */
+function isImplant(line: NormalisedFacilityLine, carveOut: CarveOut): boolean {
+  const codes = carveOut.revenueCodes ?? ['0274', '0275', '0276', '0278'];
+  if (codes.includes(line.revenueCode)) return true;
+  const m = /^C(\d{4})$/.exec(line.code ?? '');
+  return m !== null && Number(m[1]) >= 1713 && Number(m[1]) <= 1900;
+}
+
+/**
+ * A carve-out that covers the line: never priced silently. A carve-out paid only when the facility
+ * asks (`on-request`, Texas's implantables) leaves the line to the method, with a notice that it
+ * cannot be taken on this bill; one that always applies, whose payment we do not model or whose
+ * cost the bill does not carry, leaves the line unpriced.
+ */
+function carveOutOf(
+  rule: FacilityBillTypeRule | undefined,
+  j: Jurisdiction,
+  line: NormalisedFacilityLine,
+): { readonly notice: string; readonly unpriced: boolean } | undefined {
+  for (const c of rule?.carveOuts ?? []) {
+    if (!isImplant(line, c)) continue;
+    const how =
+      c.payment.kind === 'not-modelled'
+        ? `its payment is not modelled: ${c.payment.why.replace(/\.$/, '')}`
+        : `it pays ${c.payment.costBasis} plus ${c.payment.addOnPercent}%, which needs ${(c.needs ?? ["the item's cost"]).join(' and ')}, not on this bill`;
+    const source = `${c.source.citation}, ${c.source.section} (${c.source.url})`;
+    if (c.when === 'on-request')
+      return {
+        unpriced: false,
+        notice: `Flagged for review: line ${line.lineNumber} reports an item of ${j.name}'s ${c.id} carve-out (${source}), paid apart only when the facility requests it, which this bill cannot say; ${how}. The line is priced as the method says; review it if separate payment was requested.`,
+      };
+    return {
+      unpriced: true,
+      notice: `${j.name} (${j.id}) pays ${c.id} apart from the facility method (${source}); ${how}. Flagged for review, not priced on Medicare.`,
     };
   }
   return undefined;
@@ -218,12 +370,54 @@ interface Selection {
   readonly notice: string | undefined;
 }
 
+/**
+ * Every line unpriced, saying what the state does and its source: an `unsupported` method (the
+ * state's method was read and is not a multiple of a Medicare method we can price) is never
+ * priced on Medicare as if it were. The lines carry method `state-table`: the state's own method.
+ */
+function unsupported(j: Jurisdiction, bill: FacilityBill, rule: FacilityBillTypeRule): FacilityPricing {
+  const sources = (rule.sources ?? []).map(cite).join('; ');
+  const message = `${j.name} (${j.id}) does not pay ${BILL_TYPE_WORDS[bill.billType]} bills on a multiple of a Medicare method we can price. ${rule.missing ?? 'Its method is not held.'} Source: ${sources}. The lines are not priced on Medicare as if it were.`;
+  const reason = { code: 'NO-EDITION' as const, message };
+  const none: readonly never[] = Object.freeze([]);
+  return {
+    lines: bill.lines.map(() => ({
+      kind: 'unpriced',
+      amount: ZERO_CENTS,
+      unitAmount: ZERO_CENTS,
+      method: 'state-table',
+      edition: undefined,
+      indicator: undefined,
+      apc: undefined,
+      wageIndex: undefined,
+      packagedInto: undefined,
+      reason: undefined,
+      unpriced: reason,
+      steps: none,
+      notices: none,
+    })),
+    claimSteps: [],
+    notices: [message],
+    editions: [],
+  };
+}
+
+/**
+ * The jurisdiction's method for the bill (its file's `method` and `basis`): a state table, the
+ * Medicare system of its `basis` (for percent-of-medicare, medicare and medicare-fallback alike:
+ * California's ASC bills are priced on the OPPS), or nothing for an unsupported method. A file
+ * without the bill type is priced on the bill type's own Medicare system, with a notice.
+ */
 function select(index: FeeIndex, j: Jurisdiction, bill: FacilityBill, methods: FacilityMethods): Selection {
   const rule = billTypeRule(j, bill.billType);
-  const medicare = () => methods[bill.billType](index, bill);
+  const basis = rule?.basis ?? OWN_BASIS[bill.billType];
+  const medicare = () => methods[BASIS_METHOD[basis]](index, bill);
   const words = BILL_TYPE_WORDS[bill.billType];
   if (rule?.method === 'state-table') {
     return { method: 'state-table', rule, pricing: methods.stateTable(index, j.id, bill), notice: undefined };
+  }
+  if (rule?.method === 'unsupported') {
+    return { method: 'unsupported', rule, pricing: unsupported(j, bill, rule), notice: undefined };
   }
   if (rule?.method === 'percent-of-medicare' || rule?.method === 'medicare') {
     return { method: rule.method, rule, pricing: medicare(), notice: undefined };
@@ -232,12 +426,12 @@ function select(index: FeeIndex, j: Jurisdiction, bill: FacilityBill, methods: F
   const lacking =
     rule === undefined
       ? `the jurisdiction file we hold records no ${words} method`
-      : (rule.missing ?? `we hold no ${j.name} ${words} schedule`);
+      : (rule.missing ?? `we hold no ${j.name} ${words} schedule`).replace(/\.$/, '');
   return {
     method: 'medicare-fallback',
     rule,
     pricing: medicare(),
-    notice: `${j.name} (${j.id}): ${lacking}; this ${words} bill is priced on the ${MEDICARE_NAME[bill.billType]}.`,
+    notice: `${j.name} (${j.id}): ${lacking}; this ${words} bill is priced on the ${MEDICARE_NAME[basis]}.`,
   };
 }
 
@@ -521,21 +715,35 @@ export function priceFacilityBill(
     throw new Error(
       `facility method answered ${pricing.lines.length} lines for a bill of ${full.lines.length}`,
     );
-  const percent = selection.method === 'percent-of-medicare' ? selection.rule : undefined;
+  const percent = selection.method === 'percent-of-medicare';
+  // A percentage's edition is the one in force at discharge for a stay, on the line's date otherwise.
+  const stayDate = full.billType === 'inpatient' ? full.dischargeDate : undefined;
+  // California's surgery factor reaches integral items only on a claim with a surgical or ER line.
+  const anchored = percent && full.lines.some((l) => isSurgeryOrEmergency(l.code));
   const fees: (LineFee | undefined)[] = [];
   const prices: FacilityLinePrice[] = [];
   const work: Working[] = full.lines.map((line, i) => {
     const price = pricing.lines[i] as FacilityLinePrice;
     prices.push(price);
-    const factor = percent ? (factorFor(percent, full.billType, line.dateOfService) ?? null) : null;
+    const chosen =
+      percent && price.kind === 'paid'
+        ? factorFor(j, full.billType, stayDate ?? line.dateOfService, line, price, anchored)
+        : undefined;
+    const factor = chosen?.kind === 'factor' ? chosen.factor : null;
     let { result, fee, discount } = resultOf(price, line, factor, index);
-    if (percent && !factor && price.kind === 'paid') {
+    const carveOut = carveOutOf(selection.rule, j, line);
+    const extra = [
+      ...(chosen?.kind === 'factor' ? chosen.notices : []),
+      ...(carveOut ? [carveOut.notice] : []),
+    ];
+    if (extra.length > 0) result = { ...result, notices: [...result.notices, ...extra] };
+    if (chosen?.kind === 'none' || carveOut?.unpriced) {
       result = {
         kind: 'unpriced',
-        reason: {
-          code: 'NO-EDITION',
-          message: `${j.name} (${j.id}) pays ${BILL_TYPE_WORDS[full.billType]} bills at a percentage of Medicare, and no edition of it we hold gives one for ${line.dateOfService}.`,
-        },
+        reason:
+          chosen?.kind === 'none'
+            ? chosen.reason
+            : { code: 'NOT-IN-EDITION', message: carveOut?.notice ?? '' },
         steps: result.steps,
         notices: result.notices,
       };

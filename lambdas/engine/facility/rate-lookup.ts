@@ -1,6 +1,6 @@
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { BillValidationError, type FieldError, NotFoundError } from '../errors.js';
-import { isCalendarDate } from '../jurisdictions.js';
+import { facilityEditionFor, isCalendarDate, type Jurisdiction } from '../jurisdictions.js';
 import type { ExplanationStep } from '../priced-bill.js';
 import { ascRate } from './asc.js';
 import { oppsRate } from './opps.js';
@@ -56,6 +56,26 @@ const SETTING_NAME: Readonly<Record<FacilitySetting, string>> = {
 };
 
 /**
+ * What the jurisdiction's file says of the setting on the date, in a sentence after the notice, so
+ * the rate is not read as the state's: its factors, the Medicare system it rests on when that is
+ * not the setting's own (California's ASC bills on the OPPS), or that it is not priced on Medicare.
+ */
+function methodWords(j: Jurisdiction, setting: FacilitySetting, date: string): string {
+  const rule = j.billTypes[setting];
+  if (rule === undefined) return '';
+  if (rule.method === 'unsupported') return ` It is not priced on Medicare: ${rule.missing ?? ''}`.trimEnd();
+  const own = setting === 'asc' ? 'asc' : 'opps';
+  const basis =
+    rule.basis !== undefined && rule.basis !== own
+      ? ` It pays them on the ${rule.basis === 'opps' ? 'OPPS' : rule.basis === 'asc' ? 'ASC' : 'IPPS'} rate, not this one.`
+      : '';
+  if (rule.method !== 'percent-of-medicare') return basis;
+  const factors = facilityEditionFor(j, setting, date)?.edition.factors ?? [];
+  const list = factors.map((f) => `${f.category} ${f.value} × (${f.source.citation})`).join('; ');
+  return `${basis}${list === '' ? '' : ` Its factors on ${date}: ${list}.`}`;
+}
+
+/**
  * One code's facility rate: the OPPS status indicator, APC and national unadjusted rate, or the ASC
  * payment indicator and rate, wage-adjusted when a CBSA is named. The rate is Medicare's; a state
  * that pays a percentage of it says so in its jurisdiction file, which the answer points to.
@@ -95,7 +115,7 @@ export function lookupFacilityRate(
     notices.push(`No date was given: the rate in force on ${query.date} (today) is answered.`);
   if (j && j.id !== 'US-MEDICARE') {
     notices.push(
-      `This is the ${SETTING_NAME[query.setting]} rate; ${j.name} (${j.id}) prices ${query.setting === 'asc' ? 'surgery-centre' : 'hospital outpatient'} bills by the method its jurisdiction file records (GET /v1/jurisdictions/${j.id}).`,
+      `This is the ${SETTING_NAME[query.setting]} rate; ${j.name} (${j.id}) prices ${query.setting === 'asc' ? 'surgery-centre' : 'hospital outpatient'} bills by the method its jurisdiction file records (GET /v1/jurisdictions/${j.id}).${methodWords(j, query.setting, query.date)}`,
     );
   }
   return {

@@ -196,9 +196,9 @@ describe('priceFacilityBill: a method reduction', () => {
 
 describe('priceFacilityBill: the jurisdiction method', () => {
   it("prices a state's percentage of Medicare and names the factor and its source on the line", () => {
-    // 28 TAC § 134.403(f)(1)(A): Texas pays outpatient hospital services at 200% of the Medicare
-    // facility amount. The factor is this test's input (the jurisdiction files gain their facility
-    // methods in another branch). Line 14276: G0463 J2, APC 5012, 128.87; 2.00 × 128.87 = 257.74.
+    // The 200% factor is a MADE-UP INPUT of this test, not a Texas rule: Texas's hospital
+    // percentages (28 TAC §134.403(f)) were not read in any source, and TX.json prices outpatient
+    // bills on Medicare with a notice. Line 14276: G0463 J2, APC 5012, 128.87; 2.00 × 128.87 = 257.74.
     const tx = sampleIndexWith((j) =>
       j.id === 'TX'
         ? ({
@@ -207,19 +207,20 @@ describe('priceFacilityBill: the jurisdiction method', () => {
               ...j.billTypes,
               outpatient: {
                 method: 'percent-of-medicare',
+                basis: 'opps',
                 editions: [
                   {
-                    id: 'TX-OP-2018',
+                    id: 'TX-OP-TEST',
                     effective: '2018-03-01',
                     termination: null,
                     effectiveStated: true,
                     factors: [
                       {
-                        category: 'outpatient',
+                        category: 'all',
                         value: '2.00',
                         source: {
-                          citation: '28 TAC § 134.403(f)(1)(A)',
-                          url: 'https://texreg.sos.state.tx.us/public/readtac$ext.TacPage?sl=R&app=9&p_dir=&p_rloc=&p_tloc=&p_ploc=&pg=1&p_tac=&ti=28&pt=2&ch=134&rl=403',
+                          citation: 'made-up test input (no source)',
+                          url: 'https://example.invalid/made-up-test-input',
                         },
                       },
                     ],
@@ -236,26 +237,137 @@ describe('priceFacilityBill: the jurisdiction method', () => {
     const line = priced.lines[0];
     expect(line?.feeSchedule?.amount).toBe('257.74');
     expect(line?.allowed).toBe('257.74');
-    expect(line?.facility?.factor).toMatchObject({ value: '2.00', edition: 'TX-OP-2018' });
+    expect(line?.facility?.factor).toMatchObject({ value: '2.00', edition: 'TX-OP-TEST' });
     expect(line?.explanation.some((s) => s.step === 'state-factor' && s.result === '257.74')).toBe(true);
     expect(priced.jurisdiction.method).toBe('percent-of-medicare');
   });
 
-  it('prices on Medicare with a notice naming what we lack when the state records no facility method', () => {
+  it("prices on Medicare with a notice naming what the state's file says we lack (TX outpatient)", () => {
+    // TX.json billTypes.outpatient: medicare-fallback, basis opps, with its `missing` text.
     const bill = outpatient('TX', [{ revenueCode: '0510', code: 'G0463', charge: '300.00' }]);
     const priced = priceFacilityBill(index, bill, methods([paid(12887, 'J2', '5012')]));
     expect(priced.jurisdiction.method).toBe('medicare-fallback');
-    expect(priced.notices).toContain(
-      'Texas (TX): the jurisdiction file we hold records no hospital outpatient method; this hospital outpatient bill is priced on the Medicare Hospital Outpatient Prospective Payment System (OPPS).',
+    const notice = priced.notices.find((n) => n.startsWith('Texas (TX): '));
+    expect(notice).toMatch(/28 TAC §134\.403/);
+    expect(notice).toMatch(
+      /; this hospital outpatient bill is priced on the Medicare Hospital Outpatient Prospective Payment System \(OPPS\)\.$/,
     );
     // Line 14276: 128.87 < 300.00.
     expect(priced.lines[0]?.allowed).toBe('128.87');
+  });
+
+  it('leaves every line of an unsupported method unpriced, never calling a Medicare method (FL outpatient)', () => {
+    const never = (): FacilityPricing => {
+      throw new Error('an unsupported method must not be priced on Medicare');
+    };
+    const bill = outpatient('FL', [{ revenueCode: '0510', code: 'G0463', charge: '300.00' }]);
+    const priced = priceFacilityBill(index, bill, {
+      outpatient: never,
+      asc: never,
+      inpatient: never,
+      stateTable: never,
+    });
+    expect(priced.jurisdiction.method).toBe('unsupported');
+    expect(priced.lines[0]?.status).toBe('unpriced');
+    expect(priced.lines[0]?.unpriced?.message).toMatch(
+      /^Florida \(FL\) does not pay hospital outpatient bills/,
+    );
+  });
+
+  it("prices a California ASC bill by the OPPS method (the file's basis), not the ASC method", () => {
+    const calls: string[] = [];
+    const pricing: FacilityPricing = {
+      lines: [paid(12887, 'T', '5441')],
+      claimSteps: [],
+      notices: [],
+      editions: [],
+    };
+    const spy = (name: string) => () => {
+      calls.push(name);
+      return pricing;
+    };
+    const bill = normaliseFacilityBill({
+      jurisdiction: 'CA',
+      billType: 'asc',
+      typeOfBill: '0831',
+      facility,
+      lines: [{ revenueCode: '0490', code: '20610', dateOfService: '2025-03-04', charge: '300.00' }],
+    });
+    priceFacilityBill(index, bill, {
+      outpatient: spy('outpatient'),
+      asc: spy('asc'),
+      inpatient: spy('inpatient'),
+      stateTable: spy('stateTable'),
+    });
+    expect(calls).toEqual(['outpatient']);
   });
 
   it('refuses an unknown jurisdiction with a field error', () => {
     const bill = outpatient('ZZ', [{ revenueCode: '0510', code: 'G0463', charge: '300.00' }]);
     expect(() => priceFacilityBill(index, bill, methods([paid(12887, 'J2', '5012')]))).toThrow(
       expect.objectContaining({ errors: [expect.objectContaining({ field: 'jurisdiction' })] }),
+    );
+  });
+});
+
+describe('priceFacilityBill: factor categories and carve-outs as the files define them', () => {
+  // OPPS_Addendum_B_2025_January_derived.csv line 1935: 20610, T, APC 5441, 295.19; line 12495:
+  // C9482, K, APC 9482, 22.78. CA.json outpatient CA-OPPS-2025: surgery 1.22 (8 CCR § 9789.33(a)).
+  const ca = (codes: string[]) =>
+    normaliseFacilityBill({
+      jurisdiction: 'CA',
+      billType: 'outpatient',
+      typeOfBill: '0131',
+      facility,
+      lines: codes.map((code) => ({
+        revenueCode: code === '20610' ? '0360' : '0636',
+        code,
+        dateOfService: '2025-03-04',
+        charge: '1000.00',
+      })),
+    });
+
+  it('applies California surgery factor to a K drug furnished with a surgical procedure (§ 9789.32(a)(2))', () => {
+    const priced = priceFacilityBill(
+      index,
+      ca(['20610', 'C9482']),
+      methods([paid(29519, 'T', '5441'), paid(2278, 'K', '9482')]),
+    );
+    // 1.22 × 295.19 = 360.1318 → 360.13; 1.22 × 22.78 = 27.7916 → 27.79.
+    expect(priced.lines.map((l) => l.allowed)).toEqual(['360.13', '27.79']);
+    expect(priced.lines.map((l) => l.facility?.factor?.category)).toEqual(['surgery', 'surgery']);
+  });
+
+  it('leaves a K drug without a surgical procedure or emergency visit on the claim unpriced', () => {
+    const priced = priceFacilityBill(index, ca(['C9482']), methods([paid(2278, 'K', '9482')]));
+    expect(priced.lines[0]?.status).toBe('unpriced');
+    expect(priced.lines[0]?.unpriced?.code).toBe('NOT-IN-EDITION');
+    expect(priced.lines[0]?.unpriced?.message).toMatch(/CPT 10021-69990/);
+  });
+
+  it('leaves an implant line unpriced under a carve-out that always applies (a made-up input: Texas asks for a request)', () => {
+    const always = sampleIndexWith((j) => {
+      const asc = j.billTypes.asc;
+      if (j.id !== 'TX' || asc === undefined) return j;
+      return {
+        ...j,
+        billTypes: {
+          ...j.billTypes,
+          asc: { ...asc, carveOuts: (asc.carveOuts ?? []).map((c) => ({ ...c, when: 'always' as const })) },
+        },
+      };
+    });
+    const bill = normaliseFacilityBill({
+      jurisdiction: 'TX',
+      billType: 'asc',
+      typeOfBill: '0831',
+      facility,
+      lines: [{ revenueCode: '0278', code: 'L8699', dateOfService: '2025-03-04', charge: '900.00' }],
+    });
+    const priced = priceFacilityBill(always, bill, methods([paid(50000, 'J7', '')]));
+    expect(priced.lines[0]?.status).toBe('unpriced');
+    expect(priced.lines[0]?.unpriced?.message).toMatch(
+      /^Texas \(TX\) pays implantables apart from the facility method/,
     );
   });
 });
@@ -334,8 +446,8 @@ describe('priceFacilityBill: rules and values on facility lines', () => {
   });
 });
 
-describe('priceFacilityBill with the methods of this branch', () => {
-  it('answers an inpatient stay with its DRG, stay and the words on grouping, lines unpriced until the methods land', () => {
+describe('priceFacilityBill with the real methods', () => {
+  it('answers an inpatient stay with its DRG, stay and the words on grouping; a FY2025 discharge is unpriced, saying which tables are held', () => {
     const bill = normaliseFacilityBill({
       jurisdiction: 'US-MEDICARE',
       billType: 'inpatient',
@@ -361,7 +473,10 @@ describe('priceFacilityBill with the methods of this branch', () => {
     });
     expect(priced.facility?.grouping).toMatch(/MS-DRG 470 is the bill's, as billed: we do not group/);
     expect(priced.dates).toMatchObject({ firstService: '2025-03-02', lastService: '2025-03-05' });
+    // A FY2025 discharge: only the FY2026 IPPS tables are held, and a stay is not priced on
+    // another year's.
     expect(priced.lines.map((l) => l.status)).toEqual(['unpriced', 'unpriced']);
+    expect(priced.lines[0]?.unpriced?.message).toMatch(/^Discharged 2025-03-05, in FY2025/);
     expect(priced.lines[0]?.dateOfService).toBe('2025-03-05');
     expect(priced.totals).toMatchObject({ billed: '36000.00', unpricedBilled: '36000.00', allowed: '0.00' });
     expect(v.safeParse(PricedBillSchema, JSON.parse(JSON.stringify(priced))).issues).toBeUndefined();
