@@ -181,15 +181,17 @@ describe('Ohio inpatient: 1.181 × IPPS (Ohio Adm. Code 4123-6-37.1(A)(1)(a))', 
     // The method puts it on the lines by charge, 3,000 and 10,000 of 13,000: 1,226,843 cents
     // × 3/13 = 283,117.615…, × 10/13 = 943,725.384…; the last cent to the larger remainder:
     // 2831.18 and 9437.25. Each × 1.181, rounded once: 3343.62358 → 3343.62 and
-    // 11145.39225 → 11145.39; 14489.01 in all (1.181 × 12268.43 = 14489.01583 before rounding:
-    // each line is rounded once, as every line is).
+    // 11145.39225 → 11145.39, 14489.01 together; but Ohio pays 1.181 × the stay's payment,
+    // 1.181 × 12268.43 = 14489.01583 → 14489.02, rounded once. The cent between them goes to the
+    // lines by largest remainder over their amounts (334,362 and 1,114,539 of 1,448,901: 0.23 and
+    // 0.77 of a cent), so the second line takes it: 3343.62 and 11145.40.
     expect(priced.jurisdiction.method).toBe('percent-of-medicare');
     expect(
       priced.lines.map((l) => l.explanation.find((s) => s.step === 'state-factor')?.inputs?.medicareAmount),
     ).toEqual(['2831.18', '9437.25']);
-    expect(priced.lines.map((l) => l.allowed)).toEqual(['3343.62', '11145.39']);
+    expect(priced.lines.map((l) => l.allowed)).toEqual(['3343.62', '11145.40']);
     expect(priced.lines[0]?.facility?.factor).toMatchObject({ value: '1.181', edition: 'OH-IPPS-FY2026' });
-    expect(priced.totals.allowed).toBe('14489.01');
+    expect(priced.totals.allowed).toBe('14489.02');
   });
 
   it('takes the factor edition by the discharge date, not the line dates', () => {

@@ -4,6 +4,7 @@ import type { FeeIndex } from '../../fee-index/reader.js';
 import { type InternalReasonCode, REASON_CODES, type Regulation } from '../adjustments/reason-codes.js';
 import type { NormalisedLine } from '../bill/normalise.js';
 import type { NormalisedFacilityBill, NormalisedFacilityLine } from '../bill/normalise-facility.js';
+import { distribute } from '../distribute.js';
 import { BillValidationError } from '../errors.js';
 import { applicationOrder, type ExternalValue } from '../external-values.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
@@ -572,6 +573,58 @@ function resultOf(
   return { result, fee: { unit: times(price.unitAmount, factor?.value), base, fee, factor }, discount };
 }
 
+/**
+ * A state pays a percentage of Medicare's payment for the stay (e.g. Ohio's 1.181 × the IPPS
+ * amount), not of each line's share of it: the factor applied line by line can miss the stay's
+ * product by a cent or two of rounding. The cents between the two are put back on the paid lines
+ * in proportion to their amounts (largest remainder, `distribute`), so the lines sum to the
+ * factor × the stay, rounded once; each line that moved says so.
+ */
+function applyStayFactor(work: Working[], fees: (LineFee | undefined)[], prices: FacilityLinePrice[]): void {
+  const paid: number[] = [];
+  let factor: string | undefined;
+  let medicare = 0;
+  let current = 0;
+  for (const [i, fee] of fees.entries()) {
+    if (fee?.factor === null || fee?.factor === undefined) continue;
+    if (factor !== undefined && fee.factor.value !== factor) return; // one factor a stay, or leave it
+    factor = fee.factor.value;
+    paid.push(i);
+    medicare += (prices[i] as FacilityLinePrice).amount;
+    current += fee.fee;
+  }
+  if (factor === undefined || paid.length === 0) return;
+  const stay = times(cents(medicare), factor);
+  const diff = stay - current;
+  if (diff === 0) return;
+  const shares = distribute(
+    cents(diff),
+    paid.map((i) => (fees[i] as LineFee).fee),
+  );
+  for (const [k, i] of paid.entries()) {
+    const share = shares[k] as Cents;
+    if (share === 0) continue;
+    const fee = fees[i] as LineFee;
+    const moved: LineFee = { ...fee, base: cents(fee.base + share), fee: cents(fee.fee + share) };
+    fees[i] = moved;
+    const item = work[i] as Working;
+    if (item.result.kind !== 'priced') continue;
+    item.result = {
+      ...item.result,
+      unitAmount: moved.base,
+      steps: [
+        ...item.result.steps,
+        {
+          step: 'stay-factor-rounding',
+          text: `${factor} × the stay's Medicare payment ${formatCents(cents(medicare))} = ${formatCents(stay)}, rounded once; the lines' shares, each rounded, came to ${formatCents(cents(current))}, so this line takes ${formatCents(share)} of the difference (largest remainder) and is ${formatCents(moved.base)}.`,
+          inputs: { factor, stayMedicare: formatCents(cents(medicare)), stay: formatCents(stay) },
+          result: formatCents(moved.base),
+        },
+      ],
+    };
+  }
+}
+
 /** The facility rules stage: the rules that apply to facility lines, on the lines priced so far. */
 function applyFacilityRules(
   work: Working[],
@@ -772,6 +825,7 @@ export function priceFacilityBill(
     }
     return item;
   });
+  if (full.billType === 'inpatient') applyStayFactor(work, fees, prices);
   const valueNotices = resolveValues(work, full.externalValues, {
     hasAllowance: (item) => item.result.kind === 'priced',
     feeAmount: (item) => lineAmount(item).amount,
