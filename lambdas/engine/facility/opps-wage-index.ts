@@ -294,6 +294,13 @@ export function selectOppsWageIndex(index: FeeIndex, facility: Facility, date: s
   notices.push(
     "The 5% cap on a hospital's wage index decrease from the prior year is not applied: it needs the hospital's prior-year value, which the bill does not carry.",
   );
+  if (edition.year === 2025) {
+    // Read in a law firm's summary of the CY2025 OPPS/ASC final rule (King & Spalding, Health
+    // Headlines, 2024-11-11), not in the rule itself; the 25th-percentile value is not in a file we hold.
+    notices.push(
+      'Not applied: the CY2025 OPPS low wage index hospital policy (a hospital whose wage index is below the 25th percentile of all hospitals is raised by half the difference to it, CY2025 OPPS/ASC final rule with comment period, Federal Register of November 27, 2024): the 25th-percentile value is not in a file we hold, so a hospital it lifts is paid a little less here than by Medicare.',
+    );
+  }
   return {
     kind: 'found',
     value,
