@@ -312,10 +312,36 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     let adjusted: { apc: OppsApcEntry; pair: string; source: SourceRow; edition: string } | undefined;
     if (choice && opps && choice.edition.year === Number(primary.line.dateOfService.slice(0, 4))) {
       // A pair's answer depends only on the two codes and the primary's date: each is asked once.
-      // The pair's entry depends only on the two codes (the edition is the primary's): asked once.
-      const pairs = new Map<string, OppsComplexityEntry | undefined>();
+      const pairs = new Map<string, Map<string, OppsComplexityEntry | undefined>>();
+      const pairOf = (first: string, second: string): OppsComplexityEntry | undefined => {
+        let seconds = pairs.get(first);
+        if (seconds === undefined) {
+          seconds = new Map();
+          pairs.set(first, seconds);
+        }
+        let pair = seconds.get(second);
+        if (pair === undefined && !seconds.has(second)) {
+          pair = opps.complexity(first, second, choice.edition);
+          seconds.set(second, pair);
+        }
+        return pair;
+      };
+      const claimCodes = new Set<string>();
+      for (const p of prepared) if (p.line.code) claimCodes.add(p.line.code);
+      // A J1 code that pairs with no code of the claim cannot be adjusted, on any of its dates.
+      const pairsOnClaim = new Map<string, boolean>();
+      const anyPair = (first: string): boolean => {
+        let any = pairsOnClaim.get(first);
+        if (any === undefined) {
+          any = false;
+          for (const second of claimCodes) if (pairOf(first, second)) any = true;
+          pairsOnClaim.set(first, any);
+        }
+        return any;
+      };
       const candidates = new Set<string>();
       for (const candidate of tied) {
+        if (!anyPair(candidate.line.code as string)) continue;
         const candidateKey = `${candidate.line.code}|${candidate.line.dateOfService}`;
         if (candidates.has(candidateKey)) continue;
         candidates.add(candidateKey);
@@ -325,12 +351,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
           if (!other.line.code || (sameLine && other.line.units < 2) || seconds.has(other.line.code))
             continue;
           seconds.add(other.line.code);
-          const pairKey = `${candidate.line.code}|${other.line.code}`;
-          let pair = pairs.get(pairKey);
-          if (pair === undefined && !pairs.has(pairKey)) {
-            pair = opps.complexity(candidate.line.code as string, other.line.code, choice.edition);
-            pairs.set(pairKey, pair);
-          }
+          const pair = pairOf(candidate.line.code as string, other.line.code);
           if (!pair) continue;
           const apcChoice = index.editionFor('opps-apc-rate', candidate.line.dateOfService);
           const apc = apcChoice
