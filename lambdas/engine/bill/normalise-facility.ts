@@ -11,6 +11,7 @@ import {
   type InstitutionalClaimInput,
   InstitutionalClaimSchema,
 } from './facility-schema.js';
+import { fastParseFacilityBill, fastParseInstitutionalClaim } from './fast-facility.js';
 import type { Parties, Party } from './normalise.js';
 import { fieldErrorsOf, ProfessionalClaimSchema, type ReviewLists } from './schema.js';
 
@@ -257,11 +258,18 @@ function partyOf(
   };
 }
 
-function fromFacilityBill(input: unknown): NormalisedFacilityBill {
+/** The facility bill through the schema itself: field errors for what it refuses. */
+function schemaFacilityBill(input: unknown): FacilityBillInput {
   const parsed = v.safeParse(FacilityBillSchema, input);
   if (!parsed.success)
     throw new BillValidationError('The bill has fields we cannot accept.', fieldErrorsOf(parsed.issues));
-  const bill: FacilityBillInput = parsed.output;
+  return parsed.output;
+}
+
+function fromFacilityBill(input: unknown, fast: boolean): NormalisedFacilityBill {
+  // The fast path takes well-formed bills; anything else goes to the schema, which names the errors.
+  const bill: FacilityBillInput =
+    (fast ? fastParseFacilityBill(input) : undefined) ?? schemaFacilityBill(input);
   const errors: FieldError[] = [];
   const rawLines = bill.lines.map(
     (line, index): RawLine => ({
@@ -350,11 +358,17 @@ function fromFacilityBill(input: unknown): NormalisedFacilityBill {
   };
 }
 
-function fromInstitutionalClaim(input: unknown): NormalisedFacilityBill {
+/** The institutional claim through the schema itself: field errors for what it refuses. */
+function schemaInstitutionalClaim(input: unknown): InstitutionalClaimInput {
   const parsed = v.safeParse(InstitutionalClaimSchema, input);
   if (!parsed.success)
     throw new BillValidationError('The claim has fields we cannot accept.', fieldErrorsOf(parsed.issues));
-  const claim: InstitutionalClaimInput = parsed.output;
+  return parsed.output;
+}
+
+function fromInstitutionalClaim(input: unknown, fast: boolean): NormalisedFacilityBill {
+  const claim: InstitutionalClaimInput =
+    (fast ? fastParseInstitutionalClaim(input) : undefined) ?? schemaInstitutionalClaim(input);
   const info = claim.claimInformation;
   const errors: FieldError[] = [];
   const fromType = BILL_TYPE_OF_FACILITY_TYPE[info.placeOfServiceCode];
@@ -617,11 +631,27 @@ export function isFacilityRequest(input: unknown): boolean {
  * @example normaliseFacilityBill({ jurisdiction: 'US-MEDICARE', billType: 'outpatient', facility: { zip: '30303' }, lines: [{ revenueCode: '0510', code: 'G0463', dateOfService: '2025-03-04', charge: '300.00' }] })
  */
 export function normaliseFacilityBill(input: unknown): NormalisedFacilityBill {
+  return normaliseFacility(input, true);
+}
+
+/**
+ * {@link normaliseFacilityBill} through the Valibot schemas only, never the fast path: the
+ * reference the fast path is tested against.
+ *
+ * @param input - the parsed JSON body (a facility bill or an institutional claim)
+ * @returns the normalised facility bill
+ * @throws BillValidationError with every field error found
+ */
+export function normaliseFacilityBillBySchema(input: unknown): NormalisedFacilityBill {
+  return normaliseFacility(input, false);
+}
+
+function normaliseFacility(input: unknown, fast: boolean): NormalisedFacilityBill {
   if (typeof input === 'object' && input !== null && 'claimInformation' in input) {
     const first = (input as { claimInformation?: { serviceLines?: unknown[] } }).claimInformation
       ?.serviceLines?.[0];
     const professional = typeof first === 'object' && first !== null && 'professionalService' in first;
-    return professional ? fromProfessionalAscClaim(input) : fromInstitutionalClaim(input);
+    return professional ? fromProfessionalAscClaim(input) : fromInstitutionalClaim(input, fast);
   }
-  return fromFacilityBill(input);
+  return fromFacilityBill(input, fast);
 }

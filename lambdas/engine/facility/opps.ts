@@ -1,6 +1,10 @@
-import type { OppsApcEntry, OppsCodeEntry } from '../../fee-index/facility-opps-reader.js';
+import type {
+  OppsApcEntry,
+  OppsCodeEntry,
+  OppsComplexityEntry,
+} from '../../fee-index/facility-opps-reader.js';
 import { dayNumber, type EditionInfo } from '../../fee-index/header.js';
-import type { FeeIndex } from '../../fee-index/reader.js';
+import type { EditionChoice, FeeIndex } from '../../fee-index/reader.js';
 import { labOrDmeFee } from '../fee-schedules/lab-and-dme.js';
 import { localityOfZip } from '../fee-schedules/locality.js';
 import { type FeeResult, rbrvsFee } from '../fee-schedules/rbrvs.js';
@@ -204,7 +208,8 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     return choice;
   };
 
-  const prepared = bill.lines.map((line, at) => prepare(index, line, at));
+  const editionsOn = oppsEditionsOn(index);
+  const prepared = bill.lines.map((line, at) => prepare(index, line, at, editionsOn));
   for (const p of prepared) {
     if (p.entry) editions.add(p.entry.edition.id);
     if (p.apc) editions.add(p.apc.edition.id);
@@ -307,8 +312,36 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
     let adjusted: { apc: OppsApcEntry; pair: string; source: SourceRow; edition: string } | undefined;
     if (choice && opps && choice.edition.year === Number(primary.line.dateOfService.slice(0, 4))) {
       // A pair's answer depends only on the two codes and the primary's date: each is asked once.
+      const pairs = new Map<string, Map<string, OppsComplexityEntry | undefined>>();
+      const pairOf = (first: string, second: string): OppsComplexityEntry | undefined => {
+        let seconds = pairs.get(first);
+        if (seconds === undefined) {
+          seconds = new Map();
+          pairs.set(first, seconds);
+        }
+        let pair = seconds.get(second);
+        if (pair === undefined && !seconds.has(second)) {
+          pair = opps.complexity(first, second, choice.edition);
+          seconds.set(second, pair);
+        }
+        return pair;
+      };
+      const claimCodes = new Set<string>();
+      for (const p of prepared) if (p.line.code) claimCodes.add(p.line.code);
+      // A J1 code that pairs with no code of the claim cannot be adjusted, on any of its dates.
+      const pairsOnClaim = new Map<string, boolean>();
+      const anyPair = (first: string): boolean => {
+        let any = pairsOnClaim.get(first);
+        if (any === undefined) {
+          any = false;
+          for (const second of claimCodes) if (pairOf(first, second)) any = true;
+          pairsOnClaim.set(first, any);
+        }
+        return any;
+      };
       const candidates = new Set<string>();
       for (const candidate of tied) {
+        if (!anyPair(candidate.line.code as string)) continue;
         const candidateKey = `${candidate.line.code}|${candidate.line.dateOfService}`;
         if (candidates.has(candidateKey)) continue;
         candidates.add(candidateKey);
@@ -318,7 +351,7 @@ export function priceOutpatientMedicare(index: FeeIndex, bill: FacilityBill): Fa
           if (!other.line.code || (sameLine && other.line.units < 2) || seconds.has(other.line.code))
             continue;
           seconds.add(other.line.code);
-          const pair = opps.complexity(candidate.line.code as string, other.line.code, choice.edition);
+          const pair = pairOf(candidate.line.code as string, other.line.code);
           if (!pair) continue;
           const apcChoice = index.editionFor('opps-apc-rate', candidate.line.dateOfService);
           const apc = apcChoice
@@ -693,8 +726,38 @@ function otherSchedule(index: FeeIndex, bill: FacilityBill, p: Prepared, why: st
   return { ...unpriced(p, fee.reason), method: 'rbrvs' };
 }
 
+/** The Addendum B and APC rate editions in force on a date. */
+interface OppsEditions {
+  readonly addendumB: EditionChoice | undefined;
+  readonly apcRate: EditionChoice | undefined;
+}
+
+/**
+ * The editions in force on each date, asked of the index once a date: a claim's lines share a few
+ * dates, and the index's search was a tenth of a 60-line claim's time.
+ */
+function oppsEditionsOn(index: FeeIndex): (date: string) => OppsEditions {
+  const byDate = new Map<string, OppsEditions>();
+  return (date) => {
+    let found = byDate.get(date);
+    if (found === undefined) {
+      found = {
+        addendumB: index.editionFor('opps-addendum-b', date),
+        apcRate: index.editionFor('opps-apc-rate', date),
+      };
+      byDate.set(date, found);
+    }
+    return found;
+  };
+}
+
 /** Looks a line up in Addendum B and the APC table in force on its date. */
-function prepare(index: FeeIndex, line: FacilityLine, at: number): Prepared {
+function prepare(
+  index: FeeIndex,
+  line: FacilityLine,
+  at: number,
+  editionsOn: (date: string) => OppsEditions,
+): Prepared {
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   const settle = (reason: UnpricedReason): Prepared => {
@@ -723,10 +786,11 @@ function prepare(index: FeeIndex, line: FacilityLine, at: number): Prepared {
     };
   }
   const opps = index.opps();
-  const held = index.editions('opps-addendum-b');
-  const choice = index.editionFor('opps-addendum-b', line.dateOfService);
+  const editions = editionsOn(line.dateOfService);
+  const choice = editions.addendumB;
   const year = Number(line.dateOfService.slice(0, 4));
   if (!opps || !choice || choice.edition.year !== year) {
+    const held = index.editions('opps-addendum-b');
     return settle({
       code: 'NO-EDITION',
       message: `We hold OPPS Addendum B for ${held.map((e) => e.year).join(', ') || 'no year'} only: ${line.code} on ${line.dateOfService} is not in an edition we hold, and another year's status indicator and APC are not lent to it.`,
@@ -749,7 +813,7 @@ function prepare(index: FeeIndex, line: FacilityLine, at: number): Prepared {
   let apc: OppsApcEntry | undefined;
   let unitMills = entry.rateMills;
   if (entry.apc && !DRUGS.has(entry.si)) {
-    const apcChoice = index.editionFor('opps-apc-rate', line.dateOfService);
+    const apcChoice = editions.apcRate;
     apc = apcChoice ? opps.apcRate(entry.apc, apcChoice.edition, dayNumber(line.dateOfService)) : undefined;
     if (apc) {
       unitMills = apc.rate * 10;
@@ -802,6 +866,7 @@ export function oppsRate(
       codeField: 'code',
     },
     0,
+    oppsEditionsOn(index),
   );
   const entry = p.entry;
   if (!entry) return undefined;
