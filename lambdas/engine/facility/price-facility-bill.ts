@@ -11,7 +11,6 @@ import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import { type FacilityMethod, facilityEditionFor, type Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents, Money, roundToCents, ZERO_CENTS } from '../money.js';
 import type {
-  Bucket,
   EditionUsed,
   ExplanationStep,
   FacilityLineInfo,
@@ -22,7 +21,7 @@ import { duplicatesRule } from '../rules/duplicates.js';
 import { runRules } from '../rules/index.js';
 import { documentationRule, priorAuthorizationRule } from '../rules/review-lists.js';
 import type { AppliedDecision, BillRule, RuleContext, RuleLine } from '../rules/types.js';
-import { bucketsFrom } from '../stages/assemble.js';
+import { billTotals, lineNotices } from '../stages/assemble.js';
 import { buildLine } from '../stages/assemble-professional.js';
 import { lineAmount } from '../stages/price-lines.js';
 import type { ProfessionalWork as Working } from '../stages/professional-work.js';
@@ -915,29 +914,14 @@ function assemble(
   valueNotices: readonly string[],
   editions: EditionUsed[],
 ): PricedBill {
-  let billed = 0;
-  let allowed = 0;
-  let unpricedBilled = 0;
-  let priced = 0;
-  let denied = 0;
-  const byBucket = new Map<Bucket, number>();
-  const noticeSet = new Set<string>();
-  for (const [i, item] of work.entries()) {
-    const charge = item.line.charge;
-    const line = lines[i] as PricedLine;
-    billed += charge;
-    for (const notice of line.notices) noticeSet.add(notice);
-    if (line.status === 'unpriced') {
-      unpricedBilled += charge;
-      continue;
-    }
-    if (line.status === 'priced') priced++;
-    else denied++;
-    allowed += item.allowed;
-    for (const r of item.reductions) byBucket.set(r.bucket, (byBucket.get(r.bucket) ?? 0) + r.cents);
-  }
-  const withheldByBucket: Partial<Record<Bucket, string>> = {};
-  for (const [bucket, total] of byBucket) withheldByBucket[bucket] = formatCents(cents(total));
+  const totals = billTotals(
+    work.map((item, i) => ({
+      charge: item.line.charge,
+      status: (lines[i] as PricedLine).status,
+      allowed: item.allowed,
+      reductions: item.reductions,
+    })),
+  );
   const dates = lines.map((l) => l.dateOfService).sort();
   const f = bill.facility;
   return {
@@ -952,25 +936,14 @@ function assemble(
       ...(bill.receivedDate === undefined ? {} : { received: bill.receivedDate }),
     },
     lines,
-    totals: {
-      billed: formatCents(cents(billed)),
-      allowed: formatCents(cents(allowed)),
-      withheld: formatCents(cents(billed - unpricedBilled - allowed)),
-      withheldByBucket,
-      buckets: bucketsFrom(billed - unpricedBilled, (bucket) => byBucket.get(bucket) ?? 0),
-      unpricedBilled: formatCents(cents(unpricedBilled)),
-      lines: lines.length,
-      pricedLines: priced,
-      deniedLines: denied,
-      unpricedLines: lines.length - priced - denied,
-    },
+    totals,
     editions,
     notices: [
       `Bill review rules applied to this facility bill, in this order: ${FACILITY_RULES.map((r) => r.title).join('; ')}. Not applied: NCCI hospital PTP edits and MUE facility values (not held), and the professional edits and payment policies (each line's rules say which).`,
       ...(selection.notice ? [selection.notice] : []),
       ...selection.pricing.notices,
       ...valueNotices,
-      ...noticeSet,
+      ...lineNotices(lines),
     ],
     facility: {
       typeOfBill: bill.typeOfBill ?? null,
