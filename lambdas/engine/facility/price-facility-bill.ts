@@ -6,7 +6,6 @@ import type { NormalisedLine } from '../bill/normalise.js';
 import type { NormalisedFacilityBill, NormalisedFacilityLine } from '../bill/normalise-facility.js';
 import { distribute } from '../distribute.js';
 import { BillValidationError } from '../errors.js';
-import { applicationOrder, type ExternalValue } from '../external-values.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import { type FacilityMethod, facilityEditionFor, type Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents, Money, roundToCents, ZERO_CENTS } from '../money.js';
@@ -18,14 +17,13 @@ import type {
   PricedLine,
 } from '../priced-bill.js';
 import { duplicatesRule } from '../rules/duplicates.js';
-import { runRules } from '../rules/index.js';
 import { documentationRule, priorAuthorizationRule } from '../rules/review-lists.js';
 import type { AppliedDecision, BillRule, RuleContext, RuleLine } from '../rules/types.js';
 import { billTotals, lineNotices } from '../stages/assemble.js';
 import { buildLine } from '../stages/assemble-professional.js';
 import { lineAmount } from '../stages/price-lines.js';
 import type { ProfessionalWork as Working } from '../stages/professional-work.js';
-import { duringChanges } from '../stages/rules.js';
+import { runRulesOnLines } from '../stages/rules.js';
 import { NO_EXTERNAL_VALUES, resolveValues } from '../stages/values.js';
 import { priceAscMedicare } from './asc.js';
 import { priceInpatientMedicare } from './ipps.js';
@@ -655,28 +653,7 @@ function applyFacilityRules(
     bill: { priorVisits: {}, review: bill.review },
     feeOf: () => undefined,
   };
-  const during = new Map<number, ExternalValue[]>();
-  priced.forEach((item, i) => {
-    const values = item.values.filter((v) => v.when === 'during');
-    if (values.length > 0) during.set(i, applicationOrder(values));
-  });
-  const { decisions, traces } = runRules(
-    lines,
-    ctx,
-    during.size === 0
-      ? undefined
-      : (rule, l, i) =>
-          duringChanges(
-            (during.get(i) ?? []).filter((v) => v.rule === rule.id),
-            l.amount,
-            rule.id,
-          ),
-    FACILITY_RULES,
-  );
-  priced.forEach((item, i) => {
-    item.ruleTrace.push(...(traces[i] ?? []));
-  });
-  for (const d of decisions) (priced[d.lineIndex] as Working).ruleDecisions.push(d);
+  runRulesOnLines(priced, lines, ctx, FACILITY_RULES);
 }
 
 /** The answer's list of editions: the method's, the factor's jurisdiction editions are in the lines. */

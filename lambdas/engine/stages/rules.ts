@@ -6,7 +6,7 @@ import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents } from '../money.js';
 import { runRules } from '../rules/index.js';
-import type { DuringChange, RuleContext, RuleLine } from '../rules/types.js';
+import type { BillRule, DuringChange, RuleContext, RuleLine } from '../rules/types.js';
 import { lineAmount, policyIndicators } from './price-lines.js';
 import type { FeeQuery, ProfessionalWork } from './professional-work.js';
 
@@ -83,6 +83,25 @@ export function applyProfessionalRules(
       return other.kind === 'priced' ? other.unitAmount : undefined;
     },
   };
+  runRulesOnLines(priced, lines, ctx);
+}
+
+/**
+ * Runs the bill review rules on the lines priced so far, with the external values set to apply
+ * during a rule, and records each line's decisions and trace (after any trace it already has).
+ * Shared by professional and facility bills.
+ *
+ * @param priced - the lines the rules look at, in the order of `lines`
+ * @param lines - the same lines as the rules read them
+ * @param ctx - the bill, index and jurisdiction the rules read
+ * @param rules - the rules to run, in order (default: every rule, decision 005's order)
+ */
+export function runRulesOnLines(
+  priced: readonly Pick<ProfessionalWork, 'values' | 'ruleTrace' | 'ruleDecisions'>[],
+  lines: RuleLine[],
+  ctx: RuleContext,
+  rules?: readonly BillRule[],
+): void {
   // External values set to apply during the rules, by position among the rule lines.
   const during = new Map<number, ExternalValue[]>();
   priced.forEach((item, i) => {
@@ -100,9 +119,11 @@ export function applyProfessionalRules(
             l.amount,
             rule.id,
           ),
+    rules,
   );
   priced.forEach((item, i) => {
-    item.ruleTrace = traces[i] ?? [];
+    for (const trace of traces[i] ?? []) item.ruleTrace.push(trace);
   });
-  for (const d of decisions) (priced[d.lineIndex] as ProfessionalWork).ruleDecisions.push(d);
+  for (const d of decisions)
+    (priced[d.lineIndex] as Pick<ProfessionalWork, 'ruleDecisions'>).ruleDecisions.push(d);
 }
