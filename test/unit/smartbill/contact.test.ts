@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../fee-data/paths.js';
 import { normaliseBill, normaliseBillBySchema } from '../../../lambdas/engine/bill/normalise.js';
+import { normaliseRequest } from '../../../lambdas/engine/bill/normalise-request.js';
 import { BillValidationError } from '../../../lambdas/engine/errors.js';
 import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import {
@@ -168,6 +172,31 @@ describe('billReference: declared non-PHI, refused when it looks like PHI (422 n
     expect(errors).toHaveLength(1);
     expect(errors[0]?.field).toBe('billReference');
     expect(errors[0]?.errorMessage).toMatch(message);
+  });
+});
+
+describe('billReference on every bill shape (the claim JSON takes it at the top level; CLM01 is not mapped)', () => {
+  const example = (file: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', 'bills', file), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+
+  it.each([
+    'claim-837p.json',
+    'facility-outpatient.json',
+    'facility-asc.json',
+    'facility-inpatient-837i.json',
+  ])('%s: taken when clean, 422 naming billReference when SSN-shaped', (file) => {
+    expect(normaliseRequest({ ...example(file), billReference: 'EOR-9' }).billReference).toBe('EOR-9');
+    let errors: readonly { field: string }[] = [];
+    try {
+      normaliseRequest({ ...example(file), billReference: '518-44-7093' });
+    } catch (error) {
+      if (error instanceof BillValidationError) errors = error.errors;
+      else throw error;
+    }
+    expect(errors.map((e) => e.field)).toEqual(['billReference']);
   });
 });
 
