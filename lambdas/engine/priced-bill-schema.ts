@@ -264,12 +264,32 @@ const EditionUsedSchema = v.strictObject({
 /** The priced bill as the engine returns it (the API adds `requestId` and `smartBill`). */
 export const PricedBillSchema = v.strictObject({
   billId: v.optional(v.string()),
+  billReference: v.optional(
+    v.pipe(
+      v.string(),
+      v.description("The bill's own reference as sent (declared non-PHI); the SmartBill page shows it."),
+    ),
+  ),
   jurisdiction: v.strictObject({ id: v.string(), name: v.string(), method: v.string() }),
   billType: v.picklist(['professional', 'outpatient', 'asc', 'inpatient']),
   location: v.strictObject({ zip: v.string(), source: v.picklist(['serviceFacility', 'billingProvider']) }),
   parties: v.pipe(
     v.strictObject({
-      payer: v.optional(v.strictObject({ name: v.optional(v.string()), id: v.optional(v.string()) })),
+      payer: v.optional(
+        v.strictObject({
+          name: v.optional(v.string()),
+          id: v.optional(v.string()),
+          contact: v.optional(
+            v.strictObject({
+              phone: v.optional(v.string()),
+              email: v.optional(v.string()),
+              mailingAddress: v.optional(v.string()),
+              appealInstructions: v.optional(v.string()),
+              appealUrl: v.optional(v.string()),
+            }),
+          ),
+        }),
+      ),
       billingProvider: v.optional(PartySchema),
       renderingProvider: v.optional(PartySchema),
       serviceFacility: v.optional(PartySchema),

@@ -207,6 +207,8 @@ export interface BillTotals {
 
 export interface PricedBill {
   readonly billId?: string;
+  /** The bill's own reference, declared non-PHI: the SmartBill page shows it (the bill id it never shows). */
+  readonly billReference?: string;
   readonly jurisdiction: { readonly id: string; readonly name: string; readonly method: string };
   readonly billType: 'professional' | FacilityBillType;
   readonly location: {

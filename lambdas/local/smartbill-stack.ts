@@ -13,6 +13,13 @@ import { DynamoDbSmartBillGateStore, ensureGateTable } from '../adapters/smartbi
 import { S3SmartBillStore } from '../adapters/smartbill-store-s3.js';
 import { SMARTBILL_ENV } from '../handlers/shared/smartbill-deps.js';
 import {
+  LOCAL_TENANT_SETTINGS,
+  parseTenantSettings,
+  SMARTBILL_TENANTS_ENV,
+  type TenantSmartBillSettings,
+  tenantSettingsEnvironment,
+} from '../smartbill/contact.js';
+import {
   type EdgeDecision,
   LOCAL_SIGNING_KEY_FILE,
   loadOrCreateLocalSigningKey,
@@ -42,6 +49,11 @@ export interface SmartBillBackendOptions {
   readonly edgePort?: number | undefined;
   /** Days a link is valid (default: the handler's, 30). */
   readonly urlTtlDays?: number | undefined;
+  /**
+   * Each tenant's SmartBill settings, as `stages.<name>.smartBill.tenants` in cdk.json (default
+   * {@link LOCAL_TENANT_SETTINGS}: the dev user's tenant with a made-up payer's contact).
+   */
+  readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>> | undefined;
   /** Told the outcome of every edge request (metadata only). */
   readonly onEdgeDecision?: ((decision: EdgeDecision) => void) | undefined;
 }
@@ -128,6 +140,10 @@ export async function startSmartBillBackends(options: SmartBillBackendOptions): 
     [SMARTBILL_ENV.gateTable]: LOCAL_SMARTBILL_GATE_TABLE,
     [SMARTBILL_ENV.gateEndpoint]: dynamo.endpoint,
     ...(options.urlTtlDays === undefined ? {} : { [SMARTBILL_ENV.urlTtlDays]: String(options.urlTtlDays) }),
+    // Checked as synth checks cdk.json's, so a bad local setting fails here, not on the first page.
+    [SMARTBILL_TENANTS_ENV]: tenantSettingsEnvironment(
+      parseTenantSettings(options.tenants ?? LOCAL_TENANT_SETTINGS),
+    ),
   };
   return {
     environment,

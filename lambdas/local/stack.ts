@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
+import type { TenantSmartBillSettings } from '../smartbill/contact.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
 import {
@@ -94,7 +95,12 @@ export interface StartLocalStackOptions {
    */
   readonly smartBill?:
     | false
-    | { readonly edgePort?: number | undefined; readonly urlTtlDays?: number | undefined }
+    | {
+        readonly edgePort?: number | undefined;
+        readonly urlTtlDays?: number | undefined;
+        /** Each tenant's SmartBill settings (default: the local sample tenant's, smartbill/contact.ts). */
+        readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>> | undefined;
+      }
     | undefined;
 }
 
@@ -213,6 +219,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         stateDir,
         edgePort: options.smartBill.edgePort,
         urlTtlDays: options.smartBill.urlTtlDays,
+        tenants: options.smartBill.tenants,
       });
     } catch (error) {
       await recon?.stop().catch(() => undefined);

@@ -8,6 +8,7 @@ import {
   type PricedLine,
 } from '../engine/priced-bill.js';
 import { RULES } from '../engine/rules/index.js';
+import { type ShownContact, shownContact, type TenantSmartBillSettings } from './contact.js';
 import { facilityBillRows, facilityLineRows } from './facility-words.js';
 import { escapeHtml, link, money } from './html.js';
 
@@ -22,6 +23,8 @@ import { escapeHtml, link, money } from './html.js';
 export interface FragmentMeta {
   readonly generatedAt: string;
   readonly expiresAt?: string;
+  /** The pricing tenant's settings: the payer's contact where the bill gives none. */
+  readonly tenant?: TenantSmartBillSettings;
 }
 
 const BUCKET_NAMES: Readonly<Record<Bucket, string>> = {
@@ -385,6 +388,75 @@ function dollars(amount: string): string {
   return amount.startsWith('-') ? `-$${money(amount.slice(1))}` : `$${money(amount)}`;
 }
 
+/** "90 days", "30 calendar days": the first time limit the payer's appeal instructions state. */
+const DAYS_IN_TEXT = /\b(\d{1,3})\s+((?:calendar|business|working)\s+)?days?\b/i;
+
+/** Text a payer wrote, escaped, its line breaks kept. */
+function paragraphText(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((part) => escapeHtml(part.trim()))
+    .filter((part) => part !== '')
+    .join('<br>');
+}
+
+/**
+ * "Questions or disagree?": the bill's own reference, the payer's contact and appeal instructions
+ * (the bill's, else the tenant's, field by field), and when neither gives any, a plain sentence to
+ * contact the payer named on the bill. `tel:` and `mailto:` links are built here (link() takes
+ * http(s) only), from values the bill schema or the tenant settings have checked, and escaped.
+ */
+function questions(priced: PricedBill, contact: ShownContact): string {
+  const payer = contact.payerName ? escapeHtml(contact.payerName) : 'the payer named on the bill';
+  const parts = [
+    '<section class="questions" aria-labelledby="sb-questions">',
+    '<h3 id="sb-questions">Questions or disagree?</h3>',
+  ];
+  if (priced.billReference !== undefined && priced.billReference !== '') {
+    parts.push(
+      `<p>Bill reference: <strong data-field="billReference">${escapeHtml(priced.billReference)}</strong>. Give it when you contact the payer.</p>`,
+    );
+  }
+  const ways: string[] = [];
+  if (contact.phone) {
+    const dial = contact.phone.replace(/(?:x|ext\.?).*$/i, '').replace(/[^0-9+]/g, '');
+    ways.push(`<li>Phone: <a href="${escapeHtml(`tel:${dial}`)}">${escapeHtml(contact.phone)}</a></li>`);
+  }
+  if (contact.email) {
+    ways.push(
+      `<li>Email: <a href="${escapeHtml(`mailto:${contact.email}`)}">${escapeHtml(contact.email)}</a></li>`,
+    );
+  }
+  if (contact.mailingAddress)
+    ways.push(`<li>Mail: <address>${paragraphText(contact.mailingAddress)}</address></li>`);
+  const appealUrl = contact.appealUrl?.startsWith('https://') ? contact.appealUrl : undefined;
+  if (ways.length === 0 && contact.appealInstructions === undefined && appealUrl === undefined) {
+    parts.push(
+      `<p>Contact ${payer}, who reviewed this bill, and ask for a reconsideration (a corrected or resubmitted bill, or a written request) naming the dates of service and line numbers below, within the time your state allows.</p>`,
+    );
+  } else {
+    if (ways.length > 0) parts.push(`<p>Contact ${payer}:</p><ul class="contact">${ways.join('')}</ul>`);
+    else parts.push(`<p>The payer: ${payer}.</p>`);
+    if (contact.appealInstructions !== undefined) {
+      const days = DAYS_IN_TEXT.exec(contact.appealInstructions);
+      parts.push('<p><strong>To disagree with a payment:</strong></p>');
+      if (days !== null) {
+        parts.push(
+          `<p data-field="appealDays">Time allowed: <strong>${Number(days[1])} ${escapeHtml((days[2] ?? '').toLowerCase())}day${days[1] === '1' ? '' : 's'}</strong>, as the payer's instructions say.</p>`,
+        );
+      }
+      parts.push(`<p class="appeal">${paragraphText(contact.appealInstructions)}</p>`);
+    } else {
+      parts.push(
+        '<p>To disagree with a payment, ask the payer for a reconsideration naming the dates of service and line numbers below, within the time your state allows.</p>',
+      );
+    }
+    if (appealUrl !== undefined) parts.push(`<p>${link(appealUrl, "The payer's appeal page")}</p>`);
+  }
+  parts.push('<p>Each reason below links to the rule it applies.</p>', '</section>');
+  return parts.join('');
+}
+
 /**
  * What the provider reads first: what was billed and allowed in one sentence, every line's billed
  * and allowed amount in a table narrow enough for a phone, each reduction with its reason and the
@@ -397,7 +469,6 @@ function paidInPlainWords(priced: PricedBill, meta: FragmentMeta): string {
     dates.firstService === dates.lastService
       ? `on ${humanDate(dates.firstService)}`
       : `from ${humanDate(dates.firstService)} to ${humanDate(dates.lastService)}`;
-  const payer = parties.payer?.name ? escapeHtml(parties.payer.name) : 'the payer';
   const lead =
     `<p>This bill charged ${dollars(totals.billed)} for ${totals.lines} service${totals.lines === 1 ? '' : 's'} ${period}. ` +
     `The amount allowed is <strong>${dollars(totals.allowed)}</strong>; ${dollars(totals.withheld)} was not allowed, for the reasons below.` +
@@ -440,11 +511,11 @@ function paidInPlainWords(priced: PricedBill, meta: FragmentMeta): string {
     '<section aria-labelledby="sb-summary">',
     '<h2 id="sb-summary" tabindex="-1">What was allowed, and why</h2>',
     lead,
+    questions(priced, shownContact(parties.payer, meta.tenant)),
     table,
     reasons.length + unpriced.length > 0
       ? `<p>Why amounts were not allowed:</p><ul class="reasons">${[...reasons, ...unpriced].join('')}</ul>`
       : '<p>Nothing was withheld.</p>',
-    `<p>Questions or disagreement: contact ${payer}, who reviewed this bill, and ask for a reconsideration (a corrected or resubmitted bill, or a written request) naming the dates of service and line numbers above, within the time your state allows. Each reason above links to the rule it applies.</p>`,
     `<p class="meta">Page made ${humanDate(meta.generatedAt)}${meta.expiresAt ? `; its link works until ${humanDate(meta.expiresAt)}` : ''}. <button type="button" class="no-print" id="sb-print">Print</button></p>`,
     '</section>',
   ].join('');

@@ -94,10 +94,25 @@ const party = v.optional(v.looseObject({ npi: optionalText, name: optionalText }
 
 /** A priced bill as `POST /v1/bills/price` returns it (the fields the SmartBill renders). */
 export const PricedBillInputSchema = v.looseObject({
+  billReference: optionalText,
   jurisdiction: v.looseObject({ id: text, name: text, method: text }),
   location: v.looseObject({ zip: text, source: text }),
   parties: v.looseObject({
-    payer: v.optional(v.looseObject({ name: optionalText })),
+    payer: v.optional(
+      v.looseObject({
+        name: optionalText,
+        // Shown on the page (escaped; an appeal address only when it is https).
+        contact: v.optional(
+          v.looseObject({
+            phone: optionalText,
+            email: optionalText,
+            mailingAddress: optionalText,
+            appealInstructions: optionalText,
+            appealUrl: optionalText,
+          }),
+        ),
+      }),
+    ),
     billingProvider: party,
     renderingProvider: party,
   }),

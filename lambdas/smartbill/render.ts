@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PricedBill } from '../engine/priced-bill.js';
 import { AMOUNT_NORMALISER_JS, normaliseTypedAmount } from './amount.js';
+import type { TenantSmartBillSettings } from './contact.js';
 import { type FragmentMeta, renderDetailsFragment } from './fragment.js';
 import { MAX_UNLOCK_ATTEMPTS } from './gate.js';
 import { documentHead } from './html.js';
@@ -31,6 +32,8 @@ export interface RenderSmartBillOptions {
   readonly generatedAt: string;
   /** When the page's link stops working (ISO 8601), shown inside the details. */
   readonly expiresAt?: string;
+  /** The pricing tenant's settings: the payer's contact where the bill gives none. */
+  readonly tenant?: TenantSmartBillSettings;
 }
 
 /** The id of the element holding the sealed details (JSON). */
@@ -93,6 +96,10 @@ ul.reasons>li{margin-bottom:.5rem}
 details#sb-technical{margin-top:2rem;border-top:2px solid var(--rule);padding-top:.5rem}
 details#sb-technical>summary{font-weight:600;cursor:pointer;min-height:44px;padding:.5rem 0}
 .unpriced{font-weight:600}
+.questions{margin:1rem 0;padding:.75rem 1rem;border-left:4px solid var(--link);background:var(--head);overflow-wrap:anywhere}
+.questions h3{margin-top:0}
+ul.contact{padding-left:1.2rem;margin:.25rem 0 .5rem}
+address{display:inline;font-style:normal}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.4rem}table.kv th{width:45%}}
 @media print{
 details#sb-technical>summary{display:none}
@@ -264,6 +271,7 @@ export async function renderSmartBill(priced: PricedBill, options: RenderSmartBi
   const meta: FragmentMeta = {
     generatedAt: options.generatedAt,
     ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
   };
   const sealed = await seal(renderDetailsFragment(priced, meta), options.key, options.iv);
   // Base64 and fixed words only, but escape "<" anyway so the JSON can never end its element.

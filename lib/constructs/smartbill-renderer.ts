@@ -9,6 +9,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SMARTBILL_RENDERER_ENTRY } from '../../lambdas/handlers/shared/routes.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
+import {
+  parseTenantSettings,
+  SMARTBILL_TENANTS_ENV,
+  type TenantSmartBillSettings,
+  tenantSettingsEnvironment,
+} from '../../lambdas/smartbill/contact.js';
 import { NodeFunction } from './node-function.js';
 import { grantSmartBillPut, type SmartBillSite, smartBillBucketName } from './smartbill-site.js';
 
@@ -28,6 +34,11 @@ export interface SmartBillRendererProps {
   readonly signingKeySecretName: string;
   /** Days a signed link is valid. */
   readonly urlTtlDays: number;
+  /**
+   * Each tenant's payer contact for its pages, to the renderer and the pricing function (which
+   * renders a page too large to hand over) as `SMARTBILL_TENANTS`. @default {} (none)
+   */
+  readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>>;
   /** Key of the log groups. */
   readonly logEncryptionKey: IKey;
   /** Retention of the renderer's logs. */
@@ -134,10 +145,15 @@ export class SmartBillRenderer extends Construct {
   }
 
   #storeEnvironment(): Record<string, string> {
+    const { tenants } = this.#props;
     return {
       [SMARTBILL_ENV.gateTable]: this.#props.site.gateTable.tableName,
       [SMARTBILL_ENV.bucketName]: this.pages.bucketName,
       [SMARTBILL_ENV.kmsKeyId]: this.#props.site.key.keyArn,
+      // Checked again here (stage-config checked cdk.json): a construct used directly gets the same limits.
+      ...(tenants === undefined || Object.keys(tenants).length === 0
+        ? {}
+        : { [SMARTBILL_TENANTS_ENV]: tenantSettingsEnvironment(parseTenantSettings(tenants)) }),
     };
   }
 

@@ -10,6 +10,7 @@ import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
+import type { TenantSmartBillSettings } from '../../lambdas/smartbill/contact.js';
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
@@ -41,6 +42,8 @@ export interface ApiStackProps extends StackProps {
     readonly site: SmartBillSite;
     readonly signingKeySecretName: string;
     readonly urlTtlDays: number;
+    /** Each tenant's payer contact for its pages (`smartBill.tenants`, checked by stage-config). @default {} */
+    readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>>;
   };
   /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
   readonly auditedFunctions?: readonly IFunction[];
@@ -127,6 +130,7 @@ export class ApiStack extends Stack {
       stage: props.stageName,
       signingKeySecretName: props.smartBill.signingKeySecretName,
       urlTtlDays: props.smartBill.urlTtlDays,
+      ...(props.smartBill.tenants === undefined ? {} : { tenants: props.smartBill.tenants }),
       logEncryptionKey: props.logEncryptionKey,
       logRetention: props.logRetention,
       reservedConcurrency: props.reservedConcurrency,

@@ -6,6 +6,11 @@ import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
 } from '../../lambdas/app/smartbill/ports.js';
+import {
+  parseTenantSettings,
+  TenantSettingsError,
+  type TenantSmartBillSettings,
+} from '../../lambdas/smartbill/contact.js';
 import type { AlarmThresholds } from '../constructs/alarms.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { parseAlarmThresholds } from './alarm-config.js';
@@ -117,6 +122,25 @@ export interface SmartBillConfig {
    * the distribution's minimum is TLS 1.2 (TLSv1.2_2021). Unset: the *.cloudfront.net domain.
    */
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * Each tenant's payer name, contact and appeal instructions, shown on its SmartBill pages where
+   * the bill gives none (`{payerName, phone, email, mailingAddress, appealInstructions, appealUrl}`,
+   * all optional; https URLs only). Passed to the renderer and pricing functions as the
+   * `SMARTBILL_TENANTS` environment variable, so at most 2,000 bytes of JSON. @default {}
+   */
+  readonly tenants: Readonly<Record<string, TenantSmartBillSettings>>;
+}
+
+/** `stages.<name>.smartBill.tenants`, checked by the schema the renderer checks it with at start. */
+function smartBillTenants(name: string, raw: unknown): Readonly<Record<string, TenantSmartBillSettings>> {
+  if (raw === undefined) return {};
+  try {
+    return Object.fromEntries(parseTenantSettings(raw));
+  } catch (error) {
+    if (!(error instanceof TenantSettingsError)) throw error;
+    const where = error.field === '' ? '' : `.${error.field}`;
+    throw new StageConfigError(`stages.${name}.smartBill.tenants${where} ${error.problem}`);
+  }
 }
 
 /** Where `wcbr smartbill keys --stage NAME` writes the stage's public key, which synth reads when cdk.json has none. */
@@ -282,6 +306,7 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
           },
         }),
     signingKeySecretName,
+    tenants: smartBillTenants(name, smartBillRaw.tenants),
     urlTtlDays:
       smartBillRaw.urlTtlDays === undefined
         ? DEFAULT_SMARTBILL_URL_TTL_DAYS

@@ -74,6 +74,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
         site: stateful.smartBillSite,
         signingKeySecretName: config.smartBill.signingKeySecretName,
         urlTtlDays: config.smartBill.urlTtlDays,
+        tenants: config.smartBill.tenants,
       },
       auditedFunctions: [stateful.auth.preTokenGeneration.function],
       statefulFunctions: new Map([

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signer.js';
 import { newSmartBillKey } from '../../lambdas/adapters/smartbill-store-s3.js';
 import { pageIdOfKey } from '../../lambdas/app/smartbill/ports.js';
+import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
 import { type RunningLocalEdge, startLocalEdge } from '../../lambdas/local/edge.js';
+import { LOCAL_TENANT_SETTINGS } from '../../lambdas/smartbill/contact.js';
 import { MAX_UNLOCK_ATTEMPTS, MemorySmartBillGateStore, newGate } from '../../lambdas/smartbill/gate.js';
 import { PAGE_MESSAGES, renderSmartBill } from '../../lambdas/smartbill/render.js';
 import { freshIv } from '../../lambdas/smartbill/seal.js';
@@ -23,7 +25,20 @@ import { ARTIFACTS, enterAmount as enter, launchChromium, shownAllowedAmounts } 
 
 const TOTAL = '2825.00';
 
-const priced = testPricedBill();
+/**
+ * The tests' bill with its own reference and a payer phone of its own (issue 15: the page shows the
+ * bill's reference and the payer's contact); the rest of the contact comes from the tenant's
+ * settings, here the local stack's sample tenant.
+ */
+const priced: PricedBill = {
+  ...testPricedBill(),
+  billReference: 'EOR-2026-0412',
+  parties: {
+    ...testPricedBill().parties,
+    payer: { name: 'Bill Payer Mutual', contact: { phone: '(555) 010-0199' } },
+  },
+};
+const TENANT = LOCAL_TENANT_SETTINGS.local;
 let edge: RunningLocalEdge;
 let browser: Browser;
 let pageUrl: string;
@@ -146,6 +161,7 @@ async function publish(signer: CloudFrontUrlSigner): Promise<string> {
       iv: freshIv(),
       generatedAt: '2026-11-22T10:00:00.000Z',
       expiresAt: EXPIRES.toISOString(),
+      ...(TENANT === undefined ? {} : { tenant: TENANT }),
     }),
   );
   return signer.signedUrl(key, EXPIRES);
@@ -226,6 +242,32 @@ describe('the SmartBill page in Chromium', () => {
       /^This bill charged \$2,825\.00 for 11 services/,
     );
     expect(await page.locator('#sb-technical').getAttribute('open')).toBeNull();
+    // Then "Questions or disagree?": the bill's reference, the payer's contact (the bill's phone,
+    // the tenant's email, address and appeal instructions), the days they allow and the appeal link;
+    // before the table of lines.
+    const questions = page.locator('section.questions');
+    expect(await questions.isVisible()).toBe(true);
+    expect(await questions.getByRole('heading', { level: 3 }).innerText()).toBe('Questions or disagree?');
+    const said = await questions.innerText();
+    expect(said).toContain('Bill reference: EOR-2026-0412');
+    expect(said).toContain('Contact Bill Payer Mutual:');
+    expect(said).toContain('Time allowed: 90 days');
+    expect(said).toContain(TENANT?.appealInstructions);
+    expect(await questions.getByRole('link', { name: '(555) 010-0199' }).getAttribute('href')).toBe(
+      'tel:5550100199',
+    );
+    expect(await questions.getByRole('link', { name: 'bill-review@example.com' }).getAttribute('href')).toBe(
+      'mailto:bill-review@example.com',
+    );
+    expect(await questions.getByRole('link', { name: "The payer's appeal page" }).getAttribute('href')).toBe(
+      TENANT?.appealUrl,
+    );
+    const order = (await page.evaluate(`(() => {
+      const q = document.querySelector('section.questions');
+      const lines = document.querySelector('#details table');
+      return Boolean(q.compareDocumentPosition(lines) & Node.DOCUMENT_POSITION_FOLLOWING);
+    })()`)) as boolean;
+    expect(order).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill.png'), fullPage: true });
     await page.locator('#sb-technical > summary').click();
 
@@ -320,6 +362,13 @@ describe('the SmartBill page in Chromium', () => {
       await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
     );
     expect(plainOverflow).toBeLessThanOrEqual(0);
+    // The contact section fits the phone too: no element of it wider than the screen.
+    const widest = Number(
+      await page.evaluate(
+        `Math.max(...[...document.querySelectorAll('section.questions, section.questions *')].map((e) => e.getBoundingClientRect().right))`,
+      ),
+    );
+    expect(widest).toBeLessThanOrEqual(360);
     await page.screenshot({ path: path.join(ARTIFACTS, 'smartbill-phone.png'), fullPage: true });
     await page.locator('#sb-technical > summary').click();
 

@@ -14,6 +14,7 @@ import { CloudFrontUrlSigner } from '../../lambdas/adapters/cloudfront-url-signe
 import { DEFAULT_SMARTBILL_URL_TTL_DAYS, SMARTBILL_KEY_PATTERN } from '../../lambdas/app/smartbill/ports.js';
 import { LOCAL_SIGNING_KEY_FILE, type LocalSigningKey } from '../../lambdas/local/edge.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { LOCAL_TENANT_SETTINGS } from '../../lambdas/smartbill/contact.js';
 import { PAGE_MESSAGES } from '../../lambdas/smartbill/render.js';
 import { PATIENT_STRINGS, testBillInput } from '../unit/smartbill/fixture.js';
 import { ARTIFACTS, enterAmount, launchChromium, shownAllowedAmounts } from './support/browser.js';
@@ -106,7 +107,7 @@ describe('SmartBill through the local stack', () => {
   let link: string;
 
   beforeAll(async () => {
-    const priced = await price({ ...testBillInput(), qrCode: true });
+    const priced = await price({ ...testBillInput(), billReference: 'EOR-LOCAL-1', qrCode: true });
     expect(priced.status).toBe(200);
     answer = priced.body;
     link = answer.smartBill?.url ?? '';
@@ -244,6 +245,12 @@ describe('SmartBill through the local stack', () => {
     const typed = `$${Number(answer.totals.billed).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
     await enterAmount(page, typed);
     expect(await page.locator('#details').isVisible()).toBe(true);
+    // The bill's reference and the local sample tenant's payer contact (the dev user's tenant is
+    // "local"; lambdas/smartbill/contact.ts), as `npm start` shows them.
+    const questions = await page.locator('section.questions').innerText();
+    expect(questions).toContain('Bill reference: EOR-LOCAL-1');
+    expect(questions).toContain(LOCAL_TENANT_SETTINGS.local?.email);
+    expect(questions).toContain('Time allowed: 90 days');
     // Amounts in plain words first; the line-by-line technical details behind their disclosure.
     await page.locator('#sb-technical > summary').click();
     const shown = await shownAllowedAmounts(page);

@@ -57,6 +57,17 @@ describe('POST /v1/bills/price handler', () => {
     expect(body.lines[0].allowed).toBe('88.82');
   });
 
+  it("echoes the bill's reference and the payer's contact (the SmartBill page shows them)", async () => {
+    const contact = { phone: '555-010-0100', appealUrl: 'https://example.com/appeal' };
+    const { status, body } = await call(
+      priceBill,
+      event(JSON.stringify({ ...visit, billReference: ' EOR-7 ', payer: { name: 'Payer', contact } })),
+    );
+    expect(status).toBe(200);
+    expect(body.billReference).toBe('EOR-7');
+    expect(body.parties.payer).toEqual({ name: 'Payer', contact });
+  });
+
   describe('error matrix', () => {
     it.each([
       ['malformed JSON', '{"jurisdiction": ', 400, []],
@@ -89,6 +100,25 @@ describe('POST /v1/bills/price handler', () => {
         ['lines[0].units'],
       ],
       ['a JSON array', '[]', 422, ['(body)']],
+      // Issue 15: the SmartBill page shows billReference, so one that looks like PHI is refused.
+      [
+        'a bill reference shaped like an SSN',
+        JSON.stringify({ ...visit, billReference: '518-44-7093' }),
+        422,
+        ['billReference'],
+      ],
+      [
+        'a bill reference holding a date',
+        JSON.stringify({ ...visit, billReference: 'DOB 08/23/1971' }),
+        422,
+        ['billReference'],
+      ],
+      [
+        'a payer appeal URL that is not https',
+        JSON.stringify({ ...visit, payer: { contact: { appealUrl: 'http://example.com/appeal' } } }),
+        422,
+        ['payer.contact.appealUrl'],
+      ],
     ] as const)('answers %s with %i and the fields named', async (_name, body, status, fields) => {
       const response = await call(priceBill, event(body));
       expect(response.status).toBe(status);

@@ -11,6 +11,8 @@ import {
 import { encodeRenderEvent, RenderEventError } from '../../lambdas/adapters/smartbill-publisher-lambda.js';
 import { newSmartBillKey, S3SmartBillStore } from '../../lambdas/adapters/smartbill-store-s3.js';
 import { SMARTBILL_CONTENT_TYPE, type SmartBillRenderJob } from '../../lambdas/app/smartbill/ports.js';
+import { normaliseBill } from '../../lambdas/engine/bill/normalise.js';
+import { priceBill } from '../../lambdas/engine/price-bill.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import {
   EMULATOR_CREDENTIALS,
@@ -25,9 +27,11 @@ import {
   s3rverClient,
   startS3rver,
 } from '../../lambdas/local/emulators/s3rver.js';
+import { SMARTBILL_TENANTS_ENV } from '../../lambdas/smartbill/contact.js';
 import { unlockPage } from '../../lambdas/smartbill/gate.js';
 import { unseal } from '../../lambdas/smartbill/seal.js';
-import { PATIENT_STRINGS, testPricedBill } from '../unit/smartbill/fixture.js';
+import { sampleIndex } from '../support/fee-index.js';
+import { PATIENT_STRINGS, testBillInput, testPricedBill } from '../unit/smartbill/fixture.js';
 import { pageParts } from '../unit/smartbill/page-parts.js';
 
 /**
@@ -84,6 +88,14 @@ beforeAll(async () => {
     [SMARTBILL_ENV.s3Endpoint]: s3rver.endpoint,
     [SMARTBILL_ENV.s3AccessKeyId]: S3RVER_CREDENTIALS.accessKeyId,
     [SMARTBILL_ENV.s3SecretAccessKey]: S3RVER_CREDENTIALS.secretAccessKey,
+    // tenant-a's payer contact, as CDK passes cdk.json's smartBill.tenants (read once, at start).
+    [SMARTBILL_TENANTS_ENV]: JSON.stringify({
+      'tenant-a': {
+        payerName: 'Tenant A Mutual',
+        phone: '555-010-0142',
+        appealInstructions: 'Within 45 days, in writing.',
+      },
+    }),
   });
   handler = (await import('../../lambdas/handlers/render-smartbill/handler.js')).handler as Handler;
   unlock = (await import('../../lambdas/handlers/unlock-smartbill/handler.js')).handler;
@@ -155,6 +167,45 @@ describe('RenderSmartBill handler', () => {
     ]);
     expect(lines.join('')).not.toContain(j.key.slice('smartbills/'.length, -'.html'.length));
     expect(lines.join('')).not.toContain(j.priced.totals.billed);
+  });
+
+  it("shows the bill's reference and the tenant's payer contact, the bill's own fields first", async () => {
+    // Prepare: the tests' bill with a reference and a payer whose contact gives only an email
+    const priced = priceBill(
+      sampleIndex(),
+      normaliseBill({
+        ...testBillInput(),
+        billReference: 'EOR-2026-0412',
+        payer: { name: 'Bill Payer Co', contact: { email: 'appeals@example.com' } },
+      }),
+    );
+    const j = { ...job(), priced };
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    // Act
+    try {
+      await handler(JSON.parse(encodeRenderEvent(j)) as unknown, { awsRequestId: 'req-render-contact' });
+    } finally {
+      write.mockRestore();
+    }
+    // Assess
+    const html = (await store.get(j.key)) ?? '';
+    const pageId = j.key.slice('smartbills/'.length, -'.html'.length);
+    const opened = await unlockPage({ store: gate, now: () => new Date() }, pageId, priced.totals.billed);
+    if (opened.status !== 'open') throw new Error(`the gate answered ${opened.status}`);
+    const details = await unseal(pageParts(html).sealed, opened.key);
+    expect(html).not.toContain('EOR-2026-0412'); // inside the sealed details only
+    expect(details).toContain('<strong data-field="billReference">EOR-2026-0412</strong>');
+    expect(details).toContain('Contact Bill Payer Co:');
+    expect(details).toContain('mailto:appeals@example.com');
+    expect(details).toContain('555-010-0142');
+    expect(details).toContain('Time allowed: <strong>45 days</strong>');
+    // Client input never reaches a log line: the reference is on the page only.
+    expect(lines).toHaveLength(1);
+    expect(lines.join('')).not.toContain('EOR-2026-0412');
   });
 
   it('throws on an event that is not a render job (Lambda retries, then the DLQ keeps it) and stores nothing', async () => {

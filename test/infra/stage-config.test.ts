@@ -31,6 +31,8 @@ describe('parseStageConfig', () => {
         signingKeySecretName: 'wcbr/test/smartbill-signing-key',
         urlTtlDays: 30,
         retentionDays: 90,
+        // No tenants' SmartBill settings: pages say to contact the payer named on the bill.
+        tenants: {},
       },
       // No alarms section: the defaults the README's operations section describes.
       alarms: DEFAULT_ALARM_THRESHOLDS,
@@ -52,6 +54,42 @@ describe('parseStageConfig', () => {
     expect(() => parseStageConfig('test', { ...VALID, reconTenantRetentionDays: { acme: 0 } })).toThrow(
       /reconTenantRetentionDays/,
     );
+  });
+
+  it("takes each tenant's SmartBill payer contact, checked as the renderer checks it (issue 15)", () => {
+    const acme = {
+      payerName: 'Acme Mutual',
+      phone: '+1 555-010-0100',
+      email: 'appeals@example.com',
+      mailingAddress: 'PO Box 1\nSpringfield, IL 62701',
+      appealInstructions: 'Within 60 days, in writing.',
+      appealUrl: 'https://example.com/appeals',
+    };
+    const smartBill = (tenants: unknown) => ({ ...VALID, smartBill: { tenants } });
+    expect(parseStageConfig('test', smartBill({ 'acme-tpa': acme })).smartBill.tenants).toEqual({
+      'acme-tpa': acme,
+    });
+    for (const [tenants, message] of [
+      [{ 'a b': acme }, /^stages\.test\.smartBill\.tenants.* is not a tenant id/],
+      [
+        { acme: { ...acme, appealUrl: 'http://example.com' } },
+        /stages\.test\.smartBill\.tenants\.acme\.appealUrl must be an https URL/,
+      ],
+      [{ acme: { ...acme, appealUrl: 'javascript:alert(1)' } }, /tenants\.acme\.appealUrl/],
+      [{ acme: { ...acme, phone: 'call us' } }, /tenants\.acme\.phone must be a phone number/],
+      [{ acme: { ...acme, email: 'nobody' } }, /tenants\.acme\.email must be an email address/],
+      [{ acme: { ...acme, fax: '1' } }, /tenants\.acme\.fax/],
+      [{ acme: { ...acme, appealInstructions: 'x'.repeat(1001) } }, /at most 1000 characters/],
+      [{ acme: { ...acme, appealInstructions: 'x\u0007' } }, /control characters/],
+      [
+        Object.fromEntries(['a', 'b', 'c'].map((t) => [t, { ...acme, appealInstructions: 'x'.repeat(600) }])),
+        /more than the 2000 a Lambda environment leaves/,
+      ],
+      ['acme', /must be an object of tenant ids/],
+    ] as const) {
+      expect(() => parseStageConfig('test', smartBill(tenants))).toThrow(StageConfigError);
+      expect(() => parseStageConfig('test', smartBill(tenants))).toThrow(message);
+    }
   });
 
   it('takes the Object Lock days of the audit log files, at most their retention', () => {

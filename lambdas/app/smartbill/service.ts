@@ -1,4 +1,5 @@
 import type { PricedBill } from '../../engine/priced-bill.js';
+import type { TenantSettings } from '../../smartbill/contact.js';
 import { newGate, PAGE_ID_PATTERN, type SmartBillGateStore } from '../../smartbill/gate.js';
 import { qrCodeSvg } from '../../smartbill/qr.js';
 import { renderSmartBill } from '../../smartbill/render.js';
@@ -77,9 +78,15 @@ export async function linkSmartBill(
  * @returns the stored page's size in bytes
  */
 export async function renderAndStore(
-  ports: { readonly store: Pick<SmartBillStore, 'putAt'>; readonly gate: Pick<SmartBillGateStore, 'create'> },
+  ports: {
+    readonly store: Pick<SmartBillStore, 'putAt'>;
+    readonly gate: Pick<SmartBillGateStore, 'create'>;
+    /** Each tenant's SmartBill settings (the payer's contact where the bill gives none). */
+    readonly tenants?: TenantSettings;
+  },
   job: SmartBillRenderJob,
 ): Promise<number> {
+  const tenant = job.tenantId ? ports.tenants?.get(job.tenantId) : undefined;
   const gate = newGate({
     pageId: pageIdOfKey(job.key),
     tenantId: job.tenantId ?? '',
@@ -91,6 +98,7 @@ export async function renderAndStore(
     iv: freshIv(),
     generatedAt: job.generatedAt,
     expiresAt: job.expiresAt,
+    ...(tenant === undefined ? {} : { tenant }),
   });
   await ports.gate.create(gate.record);
   await ports.store.putAt(job.key, html);

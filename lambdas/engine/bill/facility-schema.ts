@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { billReference } from './bill-reference.js';
 import {
   code,
   externalValues,
@@ -172,6 +173,7 @@ export const FacilityLineSchema = v.looseObject({
 export const FacilityBillSchema = v.pipe(
   v.looseObject({
     billId: v.optional(v.pipe(shortText(64), v.description('Your reference for the bill; echoed back.'))),
+    billReference: v.optional(billReference),
     jurisdiction: v.pipe(
       v.string('is required'),
       v.trim(),
@@ -244,6 +246,7 @@ const claimProvider = v.looseObject({
 export const InstitutionalClaimSchema = v.pipe(
   v.looseObject({
     controlNumber: v.optional(shortText(64)),
+    billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     billType: v.optional(

@@ -1,4 +1,5 @@
 import { MONEY_PATTERN } from '../money.js';
+import { billReferenceProblem } from './bill-reference.js';
 import { type BillInput, PATTERNS, VISIT_CATEGORIES } from './schema.js';
 
 /**
@@ -26,6 +27,7 @@ const {
  */
 export const FAST_BILL_KEYS = [
   'billId',
+  'billReference',
   'jurisdiction',
   'billType',
   'placeOfService',
@@ -167,6 +169,11 @@ export function fastParseBill(input: unknown): BillInput | undefined {
     if (o.externalValues !== undefined) throw FALLBACK;
     const out: Dict = {};
     if (o.billId !== undefined) out.billId = maxText(o.billId, 64);
+    if (o.billReference !== undefined) {
+      const reference = str(o.billReference).trim();
+      if (billReferenceProblem(reference) !== undefined) throw FALLBACK;
+      out.billReference = reference;
+    }
     const jurisdiction = str(o.jurisdiction).trim().toUpperCase();
     if (jurisdiction.length < 2) throw FALLBACK;
     out.jurisdiction = jurisdiction;
@@ -181,6 +188,8 @@ export function fastParseBill(input: unknown): BillInput | undefined {
       const payer: Dict = {};
       if (p.name !== undefined) payer.name = maxText(p.name, 200);
       if (p.id !== undefined) payer.id = maxText(p.id, 50);
+      // The contact's formats (https, email, phone) are the schema's to check and name.
+      if (p.contact !== undefined) throw FALLBACK;
       out.payer = payer;
     }
     if (o.receivedDate !== undefined) out.receivedDate = matching(o.receivedDate, DATE);

@@ -32,6 +32,8 @@ export interface NormalisedFacilityBill extends FacilityBill {
   /** 837p: a surgery centre's CMS-1500 in the 837P-style claim JSON. */
   readonly format: 'bill' | '837i' | '837p';
   readonly billId?: string;
+  /** The bill's own reference, declared non-PHI (bill-reference.ts): shown on the SmartBill page. */
+  readonly billReference?: string;
   readonly lines: readonly NormalisedFacilityLine[];
   readonly review: ReviewLists;
   readonly externalValues: readonly BillValue[];
@@ -340,6 +342,7 @@ function fromFacilityBill(input: unknown, fast: boolean): NormalisedFacilityBill
     }),
     format: 'bill',
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
     review: bill.review ?? {},
     externalValues: checked.bill,
     parties: {
@@ -349,6 +352,7 @@ function fromFacilityBill(input: unknown, fast: boolean): NormalisedFacilityBill
             payer: {
               ...(bill.payer.name === undefined ? {} : { name: bill.payer.name }),
               ...(bill.payer.id === undefined ? {} : { id: bill.payer.id }),
+              ...(bill.payer.contact === undefined ? {} : { contact: bill.payer.contact }),
             },
           }),
       serviceFacility: partyOf({ ...f, zip: f.zip }) as Party,
@@ -494,6 +498,7 @@ function fromInstitutionalClaim(input: unknown, fast: boolean): NormalisedFacili
     lines,
     format: '837i',
     ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
+    ...(claim.billReference === undefined ? {} : { billReference: claim.billReference }),
     review: {},
     externalValues: [],
     parties: {
@@ -589,6 +594,7 @@ function fromProfessionalAscClaim(input: unknown): NormalisedFacilityBill {
     lines,
     format: '837p',
     ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
+    ...(claim.billReference === undefined ? {} : { billReference: claim.billReference }),
     review: {},
     externalValues: [],
     parties: {

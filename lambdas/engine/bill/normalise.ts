@@ -3,6 +3,7 @@ import { dayNumber } from '../../fee-index/header.js';
 import { BillValidationError, type FieldError } from '../errors.js';
 import { type BillValue, checkExternalValues, type ExternalValue } from '../external-values.js';
 import { type Cents, parseCents } from '../money.js';
+import type { PayerContact } from './bill-reference.js';
 import { fastParseBill } from './fast-bill.js';
 import {
   type BillInput,
@@ -51,6 +52,8 @@ export interface NormalisedLine {
 
 export interface NormalisedBill {
   readonly billId?: string;
+  /** The bill's own reference, declared non-PHI (bill-reference.ts): shown on the SmartBill page. */
+  readonly billReference?: string;
   readonly jurisdiction: string;
   readonly billType: 'professional';
   readonly format: 'bill' | '837p';
@@ -70,7 +73,7 @@ export interface NormalisedBill {
 
 /** The parties of a bill the priced bill repeats: identifiers of organisations, never of patients. */
 export interface Parties {
-  readonly payer?: { readonly name?: string; readonly id?: string };
+  readonly payer?: { readonly name?: string; readonly id?: string; readonly contact?: PayerContact };
   readonly billingProvider?: Party;
   readonly renderingProvider?: Party;
   readonly serviceFacility?: Party;
@@ -175,6 +178,7 @@ function fromBill(input: unknown, fast: boolean): NormalisedBill {
   const billingZip = zip5(bill.billingProvider?.zip);
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
     jurisdiction: bill.jurisdiction,
     billType: 'professional',
     format: 'bill',
@@ -194,6 +198,7 @@ function fromBill(input: unknown, fast: boolean): NormalisedBill {
             payer: {
               ...(bill.payer.name === undefined ? {} : { name: bill.payer.name }),
               ...(bill.payer.id === undefined ? {} : { id: bill.payer.id }),
+              ...(bill.payer.contact === undefined ? {} : { contact: bill.payer.contact }),
             },
           }),
       ...optionalParty('billingProvider', partyOf(bill.billingProvider)),
@@ -259,6 +264,7 @@ function fromClaim(input: unknown): NormalisedBill {
   const billingZip = zip5(billing?.address?.postalCode);
   return {
     ...(claim.controlNumber === undefined ? {} : { billId: claim.controlNumber }),
+    ...(claim.billReference === undefined ? {} : { billReference: claim.billReference }),
     jurisdiction: claim.jurisdiction,
     billType: 'professional',
     format: '837p',

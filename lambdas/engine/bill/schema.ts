@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { FieldError } from '../errors.js';
 import { MONEY_PATTERN } from '../money.js';
 import { BUCKETS } from '../priced-bill.js';
+import { billReference, payerContact } from './bill-reference.js';
 
 /**
  * The two bill shapes `POST /v1/bills/price` accepts, as Valibot schemas. They check shape and
@@ -243,13 +244,20 @@ export const qrCode = v.pipe(
 );
 
 export const payer = v.pipe(
-  v.looseObject({ name: v.optional(shortText(200)), id: v.optional(shortText(50)) }),
-  v.description('Who pays the bill (passed through to the priced bill for the explanation of review).'),
+  v.looseObject({
+    name: v.optional(shortText(200)),
+    id: v.optional(shortText(50)),
+    contact: v.optional(payerContact),
+  }),
+  v.description(
+    'Who pays the bill (passed through to the priced bill for the explanation of review), and how a provider reaches them about it.',
+  ),
 );
 
 export const BillSchema = v.pipe(
   v.looseObject({
     billId: v.optional(v.pipe(shortText(64), v.description('Your reference for the bill; echoed back.'))),
+    billReference: v.optional(billReference),
     jurisdiction: v.pipe(
       v.string('is required'),
       v.trim(),
@@ -295,6 +303,7 @@ const claimAddress = v.looseObject({ postalCode: v.optional(zip) });
 export const ProfessionalClaimSchema = v.pipe(
   v.looseObject({
     controlNumber: v.optional(shortText(64)),
+    billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     providers: v.optional(

@@ -903,6 +903,7 @@ function assemble(
   const f = bill.facility;
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
     jurisdiction: { id: j.id, name: j.name, method: selection.method },
     billType: bill.billType,
     location: { zip: f.zip, source: 'serviceFacility' },

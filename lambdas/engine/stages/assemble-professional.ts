@@ -383,6 +383,7 @@ export function assembleProfessionalBill(
   ];
   return {
     ...(bill.billId === undefined ? {} : { billId: bill.billId }),
+    ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
     jurisdiction: {
       id: jurisdiction.id,
       name: jurisdiction.name,

@@ -23,6 +23,7 @@ import { linkSmartBill, renderAndStore, type SmartBillLink } from '../../app/sma
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { logFailure } from '../../observability/logger.js';
 import { recordSmartBillRendererFailure } from '../../observability/powertools.js';
+import { type TenantSettings, tenantSettingsFrom } from '../../smartbill/contact.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 
 /**
@@ -128,7 +129,7 @@ export function smartBillGateFrom(env: NodeJS.ProcessEnv): DynamoDbSmartBillGate
 }
 
 /**
- * The page store and gate store a renderer needs.
+ * The page store, gate store and tenants' settings (`SMARTBILL_TENANTS`) a renderer needs.
  *
  * @param env - the environment
  * @returns both stores
@@ -139,8 +140,13 @@ export function smartBillRenderPortsFrom(
 ): {
   readonly store: S3SmartBillStore;
   readonly gate: DynamoDbSmartBillGateStore;
+  readonly tenants: TenantSettings;
 } {
-  return { store: smartBillStoreFrom(env, wrapClient), gate: smartBillGateFrom(env) };
+  return {
+    store: smartBillStoreFrom(env, wrapClient),
+    gate: smartBillGateFrom(env),
+    tenants: tenantSettingsFrom(env),
+  };
 }
 
 function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {

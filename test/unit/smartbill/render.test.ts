@@ -158,7 +158,10 @@ describe('renderSmartBill', () => {
       const reduction = line6?.adjustments.find((a) => a.regulation !== undefined && a.amount !== '0.00');
       expect(reduction).toBeDefined();
       expect(plain()).toContain(`<a href="${reduction?.regulation?.url}" rel="noreferrer noopener">`);
-      expect(plain()).toContain('Questions or disagreement: contact');
+      // Issue 15 asked for the payer's contact and how to dispute: with none configured the section
+      // says to contact the payer named on the bill (the contact itself: contact.test.ts).
+      expect(plain()).toContain('<h3 id="sb-questions">Questions or disagree?</h3>');
+      expect(plain()).toContain('Contact the payer named on the bill, who reviewed this bill');
     });
 
     it('keep internal identifiers (method ids, edition ids, rule ids, input names) behind the disclosure', () => {
@@ -253,7 +256,8 @@ describe('renderSmartBill', () => {
       }
       const levels = [...fragment.matchAll(/<h([1-6])\b/g)].map((m) => Number(m[1]));
       expect(levels[0]).toBe(2);
-      expect(levels.filter((l) => l === 3)).toHaveLength(priced.lines.length + 1); // lines + bill notices
+      // lines + bill notices + "Questions or disagree?"
+      expect(levels.filter((l) => l === 3)).toHaveLength(priced.lines.length + 2);
       levels.forEach((level, i) => {
         if (i > 0) expect(level - (levels[i - 1] ?? 1)).toBeLessThanOrEqual(1);
       });
