@@ -1,4 +1,5 @@
 import { MONEY_PATTERN } from '../money.js';
+import { billReferenceProblem } from './bill-reference.js';
 import {
   FACILITY_BILL_TYPES,
   FACILITY_PATTERNS,
@@ -32,6 +33,7 @@ const UNIT_COUNT = /^[1-9]\d{0,4}$/;
  */
 export const FAST_FACILITY_BILL_KEYS = [
   'billId',
+  'billReference',
   'jurisdiction',
   'billType',
   'typeOfBill',
@@ -73,6 +75,7 @@ export const FAST_FACILITY_LINE_KEYS = [
 ] as const;
 export const FAST_CLAIM_KEYS = [
   'controlNumber',
+  'billReference',
   'qrCode',
   'jurisdiction',
   'billType',
@@ -217,7 +220,16 @@ function payerOf(value: unknown): Dict {
   const payer: Dict = {};
   if (p.name !== undefined) payer.name = maxText(p.name, 200);
   if (p.id !== undefined) payer.id = maxText(p.id, 50);
+  // The contact's formats (https, email, phone) are the schema's to check and name.
+  if (p.contact !== undefined) throw FALLBACK;
   return payer;
+}
+
+/** A bill reference as the schema takes it (trimmed, declared non-PHI), or the schema names the problem. */
+function referenceOf(value: unknown): string {
+  const reference = str(value).trim();
+  if (billReferenceProblem(reference) !== undefined) throw FALLBACK;
+  return reference;
 }
 
 /**
@@ -233,6 +245,7 @@ export function fastParseFacilityBill(input: unknown): FacilityBillInput | undef
     if (o.review !== undefined || o.externalValues !== undefined) throw FALLBACK;
     const out: Dict = {};
     if (o.billId !== undefined) out.billId = maxText(o.billId, 64);
+    if (o.billReference !== undefined) out.billReference = referenceOf(o.billReference);
     out.jurisdiction = jurisdictionOf(o.jurisdiction);
     out.billType = billTypeOf(o.billType);
     if (o.typeOfBill !== undefined) out.typeOfBill = trimmed(o.typeOfBill, FACILITY_PATTERNS.typeOfBill);
@@ -367,6 +380,7 @@ export function fastParseInstitutionalClaim(input: unknown): InstitutionalClaimI
     const o = object(input);
     const out: Dict = {};
     if (o.controlNumber !== undefined) out.controlNumber = maxText(o.controlNumber, 64);
+    if (o.billReference !== undefined) out.billReference = referenceOf(o.billReference);
     if (o.qrCode !== undefined) {
       if (typeof o.qrCode !== 'boolean') throw FALLBACK;
       out.qrCode = o.qrCode;

@@ -84,6 +84,12 @@ const identifiers = {
 const facilityBillArb = fc.record(
   {
     billId: maybe(mostly(fc.string({ maxLength: 64 }), fc.constant('x'.repeat(65)))),
+    billReference: maybe(
+      mostly(
+        fc.constantFrom('EOR-9', ' A/12#3 ', 'ref.7_x'),
+        fc.constantFrom('518-44-7093', '2025-03-04', '123456789', '', 'x'.repeat(31), 7),
+      ),
+    ),
     jurisdiction: text(['US-MEDICARE', ' ga ', 'TX'], ['x', '']),
     billType: text(['outpatient', 'asc', 'inpatient'], ['professional', 'OUTPATIENT']),
     typeOfBill: maybe(text(['0131', '131', ' 0111 ', '0831'], ['01311', 'x131'])),
@@ -162,6 +168,12 @@ const serviceLineArb = fc.record(
 const claimArb = fc.record(
   {
     controlNumber: maybe(mostly(fc.string({ maxLength: 64 }), fc.constant('x'.repeat(65)))),
+    billReference: maybe(
+      mostly(
+        fc.constantFrom('EOR-9', ' A/12#3 ', 'ref.7_x'),
+        fc.constantFrom('518-44-7093', '2025-03-04', '123456789', '', 'x'.repeat(31), 7),
+      ),
+    ),
     qrCode: maybe(mostly(fc.boolean(), fc.constantFrom('yes', null))),
     jurisdiction: text(['US-MEDICARE', ' ga '], ['x', '']),
     billType: maybe(text(['outpatient', 'asc', 'inpatient'], ['professional'])),
