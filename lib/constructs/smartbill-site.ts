@@ -270,7 +270,7 @@ export class SmartBillSite extends Construct {
         {
           id: 'HIPAA.Security-S3DefaultEncryptionKMS',
           reason:
-            'Destination of S3 server access logs, which S3 delivers only to buckets with SSE-S3 default encryption (SSE-KMS destinations are not supported). It holds request metadata of the SmartBill bucket and distribution, no page content (CloudFront log lines do carry signed query strings: read access to this bucket is access to unexpired links, which still need the bill total).',
+            'Destination of S3 server access logs, which S3 delivers only to buckets with SSE-S3 default encryption (SSE-KMS destinations are not supported). It holds request metadata of the SmartBill bucket, no page content and no signed query string (the distribution writes no access logs, and none reaches S3).',
         },
         {
           id: 'HIPAA.Security-S3BucketReplicationEnabled',
@@ -448,10 +448,13 @@ export class SmartBillSite extends Construct {
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
-      logBucket: this.accessLogsBucket,
-      logFilePrefix: 'smartbill-distribution/',
-      logIncludesCookies: false,
+      // No CloudFront access logs (issue 15, item 7): a standard log line keeps the viewer's query
+      // string, which here is a working signed URL, and the log format that can leave it out (v2
+      // delivery) must be made in us-east-1 while a stage's distributions live in every region.
+      // Page reads stay on record without the signature: S3 server access logs of the bucket (no
+      // query string reaches S3: CachingDisabled forwards none) and CloudTrail data events on the
+      // bucket; unlock attempts in the unlock function's log, by page and outcome.
+      enableLogging: false,
       ...(props.geoRestriction === undefined ? {} : { geoRestriction: props.geoRestriction }),
       ...(webAclArn === undefined ? {} : { webAclId: webAclArn }),
       ...(props.customDomain === undefined
@@ -495,6 +498,11 @@ export class SmartBillSite extends Construct {
       );
     }
 
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason:
+        "CloudFront access logs would keep each viewer's query string, here a working signed URL (issue 15, item 7), and the log delivery that can leave it out must be made in us-east-1 while a stage's distributions are in every region. Page reads are recorded without the signature by the bucket's S3 server access logs (CachingDisabled forwards no query string to S3) and CloudTrail data events; unlock attempts by the unlock function's log.",
+    });
     if (props.geoRestriction === undefined) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR1',

@@ -57,6 +57,7 @@ const REVIEWED = [
   'HIPAA.Security-S3DefaultEncryptionKMS', // access-log bucket must be SSE-S3 (audit-trail.ts)
   'HIPAA.Security-S3BucketReplicationEnabled', // open item: cross-region replication (audit-trail.ts); SmartBill pages and their logs are derived, short-lived (smartbill-site.ts)
   'AwsSolutions-CFR1', // SmartBill viewers are anywhere; signature + bill total guard a page (smartbill-site.ts)
+  'AwsSolutions-CFR3', // no CloudFront access logs: they would keep working signed links (smartbill-site.ts)
   'AwsSolutions-CFR2', // outside us-east-1 with no smartBill.webAclArn configured (smartbill-site.ts)
   'AwsSolutions-DDB3', // SmartBill gate: a restore would resurrect revoked page keys (smartbill-site.ts)
   'HIPAA.Security-DynamoDBInBackupPlan', // the same (smartbill-site.ts)

@@ -385,11 +385,12 @@ describe('SmartBillSite', () => {
       });
     });
 
-    it('logs to the access log bucket and takes TLSv1.2_2021 with a custom domain', () => {
-      expect(config().Logging).toMatchObject({
-        Bucket: { 'Fn::GetAtt': [logicalId(stack, site.accessLogsBucket), 'RegionalDomainName'] },
-        Prefix: 'smartbill-distribution/',
-      });
+    it('writes no CloudFront access log (a log line would keep a working signed URL) and takes TLSv1.2_2021 with a custom domain', () => {
+      expect(config().Logging).toBeUndefined();
+      // No viewer query string (the signature) is forwarded to S3, whose server access logs record the reads.
+      const behaviour = config().DefaultCacheBehavior as Record<string, unknown>;
+      expect(behaviour.OriginRequestPolicyId).toBeUndefined();
+      expect(behaviour.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
       const app = new App({ context: { ...CDK_JSON_CONTEXT } });
       const s = new Stack(app, 'D', { env: { account: '111122223333', region: 'us-east-1' } });
       new SmartBillSite(s, 'SmartBill', {
@@ -481,6 +482,7 @@ describe('SmartBillSite', () => {
       expect(acks.map((a) => `${a.rule.replace(/^annotation::/i, '')} @ ${a.c.node.path}`).sort()).toEqual(
         [
           'AwsSolutions-CFR1 @ SmartBillTest/SmartBill/Distribution',
+          'AwsSolutions-CFR3 @ SmartBillTest/SmartBill/Distribution',
           'AwsSolutions-DDB3 @ SmartBillTest/SmartBill/Gate',
           'HIPAA.Security-DynamoDBInBackupPlan @ SmartBillTest/SmartBill/Gate',
           'HIPAA.Security-DynamoDBPITREnabled @ SmartBillTest/SmartBill/Gate',
