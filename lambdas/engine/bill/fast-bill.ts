@@ -1,5 +1,6 @@
 import { MONEY_PATTERN } from '../money.js';
 import { billReferenceProblem } from './bill-reference.js';
+import { type Dict, FALLBACK, integer, matching, maxText, object, str, upper } from './fast-read.js';
 import { type BillInput, PATTERNS, VISIT_CATEGORIES } from './schema.js';
 
 /**
@@ -57,45 +58,6 @@ export const FAST_LINE_KEYS = [
   'externalValues',
   'documentation',
 ] as const;
-
-/** Signals "not the fast path": the caller falls back to the schema. */
-class Fallback extends Error {}
-const FALLBACK = new Fallback();
-
-type Dict = Record<string, unknown>;
-
-function object(value: unknown): Dict {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw FALLBACK;
-  return value as Dict;
-}
-
-function str(value: unknown): string {
-  if (typeof value !== 'string') throw FALLBACK;
-  return value;
-}
-
-function maxText(value: unknown, max: number): string {
-  const s = str(value);
-  if (s.length > max) throw FALLBACK;
-  return s;
-}
-
-function matching(value: unknown, pattern: RegExp): string {
-  const s = str(value);
-  if (!pattern.test(s)) throw FALLBACK;
-  return s;
-}
-
-function upper(value: unknown, pattern: RegExp): string {
-  const s = str(value).trim().toUpperCase();
-  if (!pattern.test(s)) throw FALLBACK;
-  return s;
-}
-
-function integer(value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw FALLBACK;
-  return value;
-}
 
 /** Only the given keys, each optional (a strict object). */
 function onlyKeys(o: Dict, keys: readonly string[]): void {

@@ -6,6 +6,18 @@ import {
   type FacilityBillInput,
   type InstitutionalClaimInput,
 } from './facility-schema.js';
+import {
+  type Dict,
+  FALLBACK,
+  integer,
+  list,
+  matching,
+  maxText,
+  object,
+  str,
+  trimmed,
+  upper,
+} from './fast-read.js';
 import { PATTERNS } from './schema.js';
 
 /**
@@ -104,56 +116,6 @@ export const FAST_CLAIM_SERVICE_KEYS = [
   'measurementUnit',
   'serviceUnitCount',
 ] as const;
-
-/** Signals "not the fast path": the caller falls back to the schema. */
-class Fallback extends Error {}
-const FALLBACK = new Fallback();
-
-type Dict = Record<string, unknown>;
-
-function object(value: unknown): Dict {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw FALLBACK;
-  return value as Dict;
-}
-
-function list(value: unknown, min: number, max: number): unknown[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) throw FALLBACK;
-  return value;
-}
-
-function str(value: unknown): string {
-  if (typeof value !== 'string') throw FALLBACK;
-  return value;
-}
-
-function maxText(value: unknown, max: number): string {
-  const s = str(value);
-  if (s.length > max) throw FALLBACK;
-  return s;
-}
-
-function matching(value: unknown, pattern: RegExp): string {
-  const s = str(value);
-  if (!pattern.test(s)) throw FALLBACK;
-  return s;
-}
-
-function trimmed(value: unknown, pattern: RegExp): string {
-  const s = str(value).trim();
-  if (!pattern.test(s)) throw FALLBACK;
-  return s;
-}
-
-function upper(value: unknown, pattern: RegExp): string {
-  const s = str(value).trim().toUpperCase();
-  if (!pattern.test(s)) throw FALLBACK;
-  return s;
-}
-
-function integer(value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw FALLBACK;
-  return value;
-}
 
 function jurisdictionOf(value: unknown): string {
   const s = str(value).trim().toUpperCase();
