@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { deflate, gzip } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { acceptedEncoding, MIN_COMPRESSION_BYTES } from '../handlers/shared/compression.js';
 import { BadRequestError } from '../handlers/shared/http.js';
 import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
@@ -421,7 +423,17 @@ function isProxyResult(value: unknown): value is APIGatewayProxyResult {
   );
 }
 
-function writeProxyResult(res: ServerResponse, requestId: string, result: APIGatewayProxyResult): void {
+/**
+ * Writes a handler's answer. A text answer of at least MIN_COMPRESSION_BYTES is compressed with the
+ * encoding the request accepts (gzip, else deflate), as API Gateway does (compression.ts); the
+ * compression runs off the event loop (zlib's thread pool).
+ */
+function writeProxyResult(
+  res: ServerResponse,
+  requestId: string,
+  result: APIGatewayProxyResult,
+  acceptEncoding: string | undefined,
+): void {
   const headers: Record<string, string | string[]> = {};
   const names = new Map<string, string>(); // lower-case → first spelling
   const put = (name: string, values: string[]) => {
@@ -443,10 +455,28 @@ function writeProxyResult(res: ServerResponse, requestId: string, result: APIGat
     res.writeHead(result.statusCode, headers);
     res.end(body);
   } else {
-    // The string goes to the socket as it is and is encoded there: no intermediate Buffer.
-    put('content-length', [String(Buffer.byteLength(result.body, 'utf8'))]);
-    res.writeHead(result.statusCode, headers);
-    res.end(result.body, 'utf8');
+    const length = Buffer.byteLength(result.body, 'utf8');
+    const encoding = length >= MIN_COMPRESSION_BYTES ? acceptedEncoding(acceptEncoding) : undefined;
+    if (encoding === undefined || names.has('content-encoding')) {
+      // The string goes to the socket as it is and is encoded there: no intermediate Buffer.
+      put('content-length', [String(length)]);
+      res.writeHead(result.statusCode, headers);
+      res.end(result.body, 'utf8');
+      return;
+    }
+    (encoding === 'gzip' ? gzip : deflate)(result.body, (error, compressed) => {
+      if (error) {
+        put('content-length', [String(length)]);
+        res.writeHead(result.statusCode, headers);
+        res.end(result.body, 'utf8');
+        return;
+      }
+      put('content-encoding', [encoding]);
+      put('vary', ['Accept-Encoding']);
+      put('content-length', [String(compressed.length)]);
+      res.writeHead(result.statusCode, headers);
+      res.end(compressed);
+    });
   }
 }
 
@@ -698,7 +728,7 @@ export function createApiServer(options: ApiServerOptions): Server {
         sendError(res, requestId, 502, 'Something went wrong on our side', 'Malformed Lambda proxy response');
         return;
       }
-      writeProxyResult(res, requestId, result);
+      writeProxyResult(res, requestId, result, headerText(req.headers['accept-encoding']));
     } catch (error) {
       if (error instanceof TimeoutError) {
         sendError(res, requestId, 504, 'The request took too long', `No answer within ${timeoutMs} ms`);
@@ -744,4 +774,9 @@ export function createApiServer(options: ApiServerOptions): Server {
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 31_000;
   return server;
+}
+
+/** A header's value as one string (Node gives string[] for a repeated header). */
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }

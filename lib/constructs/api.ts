@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -25,6 +25,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { MIN_COMPRESSION_BYTES } from '../../lambdas/handlers/shared/compression.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 
 /**
@@ -200,6 +201,9 @@ export class Api extends Construct {
       description: "Workers' compensation medical bill review API",
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.HEADER,
+      // gzip/deflate for answers of 1 KiB and more when the client accepts it; the local adapter
+      // does the same (lambdas/handlers/shared/compression.ts).
+      minCompressionSize: Size.bytes(MIN_COMPRESSION_BYTES),
       cloudWatchRole: manageAccountLogging,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {

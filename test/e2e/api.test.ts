@@ -4,8 +4,10 @@
  * and the contract a client sees (status codes, error bodies, request ids, OpenAPI).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
@@ -335,5 +337,44 @@ describe('client input that used to answer 500 (issue 15, item 3)', () => {
   it('answers malformed percent-encoding in the path with 400', async () => {
     const answer = await get('/v1/fee-schedules/US-MEDICARE/%C0%AF', userToken);
     expect(answer.status).toBe(400);
+  });
+
+  it('compresses an answer of 1 KiB or more with gzip or deflate when the client accepts it, as API Gateway does', async () => {
+    // Raw HTTP (fetch would decompress on its own and hide the headers).
+    const raw = (pathName: string, acceptEncoding?: string) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+        (resolve, reject) => {
+          const req = request(`${stack.url}${pathName}`, {
+            headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+          });
+          req.on('response', (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    const plain = await raw('/openapi.json');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    const gz = await raw('/openapi.json', 'br;q=1, gzip;q=0.5');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toBe('Accept-Encoding');
+    expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+    expect(gz.body.length).toBeLessThan(plain.body.length / 3);
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    const deflated = await raw('/openapi.json', 'deflate');
+    expect(deflated.headers['content-encoding']).toBe('deflate');
+    expect(inflateSync(deflated.body).equals(plain.body)).toBe(true);
+    // br alone, gzip refused by q=0, or an answer under 1 KiB: sent as it is.
+    for (const [pathName, encoding] of [
+      ['/openapi.json', 'br'],
+      ['/openapi.json', 'gzip;q=0'],
+      ['/v1/health', 'gzip'],
+    ] as const) {
+      expect((await raw(pathName, encoding)).headers['content-encoding']).toBeUndefined();
+    }
   });
 });

@@ -226,6 +226,10 @@ describe('API stack', () => {
       expect(Object.keys(template.findResources('AWS::ApiGateway::RestApi'))).toEqual(['Api9AF3637B']);
       expect(Object.keys(template.findResources('AWS::ApiGateway::ApiKey'))).toEqual(['ApiApiKeyF99AD740']);
     });
+
+    it('compresses answers of 1 KiB or more when the client accepts gzip or deflate, like the local adapter', () => {
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', { MinimumCompressionSize: 1024 });
+    });
   });
 
   describe('stage and logs', () => {
