@@ -15,12 +15,12 @@ import { referenceFile } from './reference-data.js';
 
 const asc = (file: string) => referenceFile('facility/asc', file);
 
-/** An Addendum AA as CMS lays it out: quoted two-line title, cp1252 copyright (0xA0), empty row, header. */
+/** An Addendum AA as CMS lays it out: quoted two-line title, a notice row with a cp1252 0xA0 byte (the copyright row; its text is not reproduced), empty row, header. */
 function addendumAa(rows: readonly string[], quarter = 'January 2026'): Uint8Array {
   return latin1(
     crlf([
       '"Addendum AA -- ASC Covered Surgical Procedures for CY 2026 \n(Including Surgical Procedures for Which Payment is Packaged)",,,,,,',
-      'CPT codes and descriptions only are copyright 2025 American Medical Association.\u00a0 All Rights Reserved.,,,,,,',
+      'The notice row of the publisher (its text not reproduced here).\u00a0,,,,,,',
       ',,,,,,',
       `HCPCS Code,,Short Descriptor,Subject to Multiple Procedure Discounting,${quarter} Payment Indicator,${quarter}  Payment Weight  ,${quarter} Payment Rate `,
       ...rows,
