@@ -5,8 +5,9 @@ import {
   OPPS_OUT_MIGRATION_TABLE,
   OPPS_WAGE_INDEX_TABLE,
 } from './facility-opps-schema.js';
-import type { EditionInfo, SectionInfo } from './header.js';
+import type { EditionInfo } from './header.js';
 import { decodeCode, encodeCode, layout, type TableLayout } from './schema.js';
+import type { Table } from './table.js';
 
 /**
  * Lookups in the OPPS sections of the fee index (layouts in facility-opps-schema.ts), kept apart
@@ -71,63 +72,53 @@ export interface OppsComplexityEntry {
 
 /** What the fee index lends the OPPS lookups: its sections' bytes, strings and editions. */
 export interface OppsIndexAccess {
-  readonly section: (name: string) => { readonly view: DataView; readonly info: SectionInfo } | undefined;
+  /** The section as a table of the layout, or undefined when the index has none. */
+  readonly table: (name: string, layout: TableLayout) => Table | undefined;
   readonly string: (id: number) => string;
   readonly edition: (index: number) => EditionInfo;
 }
 
 const DAY_MS = 86_400_000;
 
+/** A section read by field name (the OPPS lookups are written by name; the table does the searching). */
 class Records {
-  readonly view: DataView;
   readonly count: number;
   readonly size: number;
   readonly at: Readonly<Record<string, number>>;
+  private readonly table: Table;
 
   constructor(access: OppsIndexAccess, table: TableLayout) {
-    const section = access.section(table.schema.name);
-    if (!section) throw new Error(`the index has no ${table.schema.name} section`);
-    if (section.info.recordSize !== table.recordSize) {
-      throw new Error(
-        `section ${table.schema.name} has ${section.info.recordSize}-byte records; this reader expects ${table.recordSize}`,
-      );
-    }
-    this.view = section.view;
-    this.count = section.info.count;
-    this.size = table.recordSize;
+    const found = access.table(table.schema.name, table);
+    if (!found) throw new Error(`the index has no ${table.schema.name} section`);
+    this.table = found;
+    this.count = found.count;
+    this.size = found.size;
     this.at = table.offsets;
   }
 
   /** First record index whose key is not less than the probe (compare < 0: record < probe). */
   lowerBound(compare: (offset: number) => number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(mid * this.size) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.table.lowerBound(compare);
   }
 
   find(compare: (offset: number) => number): number {
-    const i = this.lowerBound(compare);
-    if (i >= this.count) return -1;
-    return compare(i * this.size) === 0 ? i * this.size : -1;
+    return this.table.find(compare);
   }
 
+  u8(offset: number, field: string): number {
+    return this.table.u8(offset, this.at[field] as number);
+  }
   u16(offset: number, field: string): number {
-    return this.view.getUint16(offset + (this.at[field] as number), true);
+    return this.table.u16(offset, this.at[field] as number);
   }
   u32(offset: number, field: string): number {
-    return this.view.getUint32(offset + (this.at[field] as number), true);
+    return this.table.u32(offset, this.at[field] as number);
   }
   i32(offset: number, field: string): number {
-    return this.view.getInt32(offset + (this.at[field] as number), true);
+    return this.table.i32(offset, this.at[field] as number);
   }
   char2(offset: number, field: string): string {
-    const v = this.u16(offset, field);
-    return (v & 0xff ? String.fromCharCode(v & 0xff) : '') + (v >> 8 ? String.fromCharCode(v >> 8) : '');
+    return this.table.char2(offset, this.at[field] as number);
   }
 }
 
@@ -166,10 +157,10 @@ export class OppsTables {
     this.addendumB = new Records(access, LAYOUTS.addendumB);
     this.apc = new Records(access, LAYOUTS.apc);
     this.wage = new Records(access, LAYOUTS.wage);
-    this.outMigrationTable = access.section(OPPS_OUT_MIGRATION_TABLE.name)
+    this.outMigrationTable = access.table(OPPS_OUT_MIGRATION_TABLE.name, LAYOUTS.outMigration)
       ? new Records(access, LAYOUTS.outMigration)
       : undefined;
-    this.complexityTable = access.section(OPPS_COMPLEXITY_TABLE.name)
+    this.complexityTable = access.table(OPPS_COMPLEXITY_TABLE.name, LAYOUTS.complexity)
       ? new Records(access, LAYOUTS.complexity)
       : undefined;
   }
@@ -198,7 +189,7 @@ export class OppsTables {
     const at = t.find((o) => t.u32(o, 'code') - key || t.u16(o, 'edition') - edition.index);
     if (at < 0) return undefined;
     const apc = t.u32(at, 'apc');
-    const rated = t.view.getUint8(at + (t.at.rated as number)) === 1;
+    const rated = t.u8(at, 'rated') === 1;
     return {
       code,
       si: t.char2(at, 'si'),
