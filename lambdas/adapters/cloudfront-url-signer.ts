@@ -1,7 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type CloudfrontSignerAlgorithm, getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudfrontSignerAlgorithm } from '@aws-sdk/cloudfront-signer';
 import type { SmartBillLinker } from '../app/smartbill/ports.js';
+import { awsSdk } from './aws-sdk.js';
 
 /** The signing key could not be loaded or is not an RSA private key. Never carries the key itself. */
 export class SigningKeyError extends Error {
@@ -63,7 +64,7 @@ export class CloudFrontUrlSigner implements SmartBillLinker {
    */
   public signedUrl(key: string, expiresAt: Date): string {
     const url = `${this.#baseUrl}/${key.replace(/^\/+/, '')}`;
-    return getSignedUrl({
+    return awsSdk.cloudFrontSigner().getSignedUrl({
       url,
       keyPairId: this.#keyPairId,
       privateKey: this.#privateKeyPem,
@@ -126,6 +127,7 @@ export async function loadSigningKeyFromSecretsManager(
 ): Promise<string> {
   let secret: string | undefined;
   try {
+    const { GetSecretValueCommand } = awsSdk.secretsManager();
     secret = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     throw new SigningKeyError(

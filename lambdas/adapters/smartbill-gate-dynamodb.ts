@@ -1,10 +1,7 @@
-import {
-  type AttributeValue,
+import type {
+  AttributeValue,
   ConditionalCheckFailedException,
-  CreateTableCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
+  DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
   type GateRecord,
@@ -12,6 +9,7 @@ import {
   gateRefusal,
   type SmartBillGateStore,
 } from '../smartbill/gate.js';
+import { awsSdk } from './aws-sdk.js';
 
 /**
  * The SmartBill gate in DynamoDB: one item a page, keyed by `pageId`, in its own small table
@@ -43,7 +41,7 @@ function toRecord(item: Record<string, AttributeValue>): GateRecord {
 
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
   return (
-    error instanceof ConditionalCheckFailedException ||
+    error instanceof awsSdk.dynamoDb().ConditionalCheckFailedException ||
     (error as { name?: string }).name === 'ConditionalCheckFailedException'
   );
 }
@@ -62,7 +60,7 @@ export class DynamoDbSmartBillGateStore implements SmartBillGateStore {
   /** @param record - see {@link SmartBillGateStore.create} */
   public async create(record: GateRecord): Promise<void> {
     await this.#client.send(
-      new PutItemCommand({
+      new (awsSdk.dynamoDb().PutItemCommand)({
         TableName: this.#table,
         Item: {
           pageId: { S: record.pageId },
@@ -87,7 +85,7 @@ export class DynamoDbSmartBillGateStore implements SmartBillGateStore {
   public async takeAttempt(pageId: string, max: number, nowEpoch: number): Promise<GateRecord | GateRefusal> {
     try {
       const out = await this.#client.send(
-        new UpdateItemCommand({
+        new (awsSdk.dynamoDb().UpdateItemCommand)({
           TableName: this.#table,
           Key: { pageId: { S: pageId } },
           UpdateExpression: 'SET attempts = attempts + :one',
@@ -115,7 +113,7 @@ export class DynamoDbSmartBillGateStore implements SmartBillGateStore {
   public async resetAttempts(pageId: string): Promise<void> {
     try {
       await this.#client.send(
-        new UpdateItemCommand({
+        new (awsSdk.dynamoDb().UpdateItemCommand)({
           TableName: this.#table,
           Key: { pageId: { S: pageId } },
           UpdateExpression: 'SET attempts = :zero',
@@ -136,7 +134,7 @@ export class DynamoDbSmartBillGateStore implements SmartBillGateStore {
   public async revoke(pageId: string, tenantId: string): Promise<boolean> {
     try {
       await this.#client.send(
-        new UpdateItemCommand({
+        new (awsSdk.dynamoDb().UpdateItemCommand)({
           TableName: this.#table,
           Key: { pageId: { S: pageId } },
           // Removing the key is the revocation: no copy of the page (a cache, a download) opens again.
@@ -166,7 +164,7 @@ export class DynamoDbSmartBillGateStore implements SmartBillGateStore {
 export async function ensureGateTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(
-      new CreateTableCommand({
+      new (awsSdk.dynamoDb().CreateTableCommand)({
         TableName: tableName,
         AttributeDefinitions: [{ AttributeName: GATE_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
         KeySchema: [{ AttributeName: GATE_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],

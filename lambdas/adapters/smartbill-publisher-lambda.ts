@@ -1,11 +1,12 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   SMARTBILL_KEY_PATTERN,
   type SmartBillPublisher,
   type SmartBillRenderJob,
 } from '../app/smartbill/ports.js';
 import type { PricedBill } from '../engine/priced-bill.js';
+import { awsSdk } from './aws-sdk.js';
 
 /**
  * Largest event an asynchronous Lambda invocation takes. AWS documents 256 KB for asynchronous
@@ -128,6 +129,7 @@ export class LambdaSmartBillPublisher implements SmartBillPublisher {
       await this.#oversize.publish(job);
       return;
     }
+    const { InvokeCommand } = awsSdk.lambda();
     const out = await this.#client.send(
       new InvokeCommand({
         FunctionName: this.#functionName,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   SMARTBILL_CACHE_CONTROL,
   SMARTBILL_CONTENT_TYPE,
@@ -7,6 +7,7 @@ import {
   SMARTBILL_KEY_PREFIX,
   type SmartBillStore,
 } from '../app/smartbill/ports.js';
+import { awsSdk } from './aws-sdk.js';
 
 /** Random bytes in a key: 192 bits, 32 base64url characters (no padding). */
 const KEY_BYTES = 24;
@@ -81,6 +82,7 @@ export class S3SmartBillStore implements SmartBillStore {
    */
   public async putAt(key: string, html: string): Promise<void> {
     if (!SMARTBILL_KEY_PATTERN.test(key)) throw new TypeError('not a SmartBill page key');
+    const { PutObjectCommand } = awsSdk.s3();
     await this.#client.send(
       new PutObjectCommand({
         Bucket: this.#bucketName,
@@ -111,6 +113,7 @@ export class S3SmartBillStore implements SmartBillStore {
    */
   public async get(key: string): Promise<string | null> {
     if (!SMARTBILL_KEY_PATTERN.test(key)) return null;
+    const { GetObjectCommand, NoSuchKey } = awsSdk.s3();
     try {
       const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucketName, Key: key }));
       const html = (await out.Body?.transformToString('utf-8')) ?? null;

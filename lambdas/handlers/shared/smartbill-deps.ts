@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsSdk } from '../../adapters/aws-sdk.js';
 import {
   assertRsaPrivateKeyPem,
   CloudFrontUrlSigner,
@@ -12,6 +9,7 @@ import { DynamoDbSmartBillGateStore } from '../../adapters/smartbill-gate-dynamo
 import { BackgroundSmartBillPublisher } from '../../adapters/smartbill-publisher-background.js';
 import { LambdaSmartBillPublisher } from '../../adapters/smartbill-publisher-lambda.js';
 import { newSmartBillKey, S3SmartBillStore } from '../../adapters/smartbill-store-s3.js';
+import { DependencyUnavailableError, UNREACHABLE_RETRY_AFTER_SECONDS } from '../../app/dependency-errors.js';
 import {
   DEFAULT_SMARTBILL_URL_TTL_DAYS,
   MAX_SMARTBILL_URL_TTL_DAYS,
@@ -29,6 +27,12 @@ import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 /**
  * The SmartBill composition root of the pricing handler and the renderer function: adapters built
  * once per process from the environment CDK (or the local stack) sets.
+ *
+ * The SDK clients are made from adapters/aws-sdk.ts's loaders, never from a static import of an
+ * `@aws-sdk/*` package: the pricing function imports this module, and its cold start should pay
+ * for the fee index only (issue 17, 4(d)). Its links check their settings at init and make their
+ * clients on the first bill (smartBillLinksFrom); the renderer, unlock and revoke functions build
+ * their stores at init as before.
  */
 
 /** Environment variables the SmartBill code reads. */
@@ -94,6 +98,11 @@ export function smartBillStoreFrom(
   env: NodeJS.ProcessEnv,
   wrapClient: <T>(client: T) => T = (client) => client,
 ): S3SmartBillStore {
+  return storeLater(env, wrapClient)();
+}
+
+/** The page store's settings, checked now; the store (and its S3 client) made when called. */
+function storeLater(env: NodeJS.ProcessEnv, wrapClient: <T>(client: T) => T): () => S3SmartBillStore {
   runtimeModeFrom(env);
   const endpoint = env[SMARTBILL_ENV.s3Endpoint];
   const kmsKeyId = env[SMARTBILL_ENV.kmsKeyId];
@@ -107,11 +116,13 @@ export function smartBillStoreFrom(
         },
       }
     : {};
-  return new S3SmartBillStore({
-    client: wrapClient(new S3Client(local)),
-    bucketName: required(env, SMARTBILL_ENV.bucketName),
-    ...(kmsKeyId ? { kmsKeyId } : {}),
-  });
+  const bucketName = required(env, SMARTBILL_ENV.bucketName);
+  return () =>
+    new S3SmartBillStore({
+      client: wrapClient(new (awsSdk.s3().S3Client)(local)),
+      bucketName,
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+    });
 }
 
 /**
@@ -121,11 +132,18 @@ export function smartBillStoreFrom(
  * @returns the store
  */
 export function smartBillGateFrom(env: NodeJS.ProcessEnv): DynamoDbSmartBillGateStore {
+  return gateLater(env)();
+}
+
+/** The gate store's settings, checked now; the store (and its DynamoDB client) made when called. */
+function gateLater(env: NodeJS.ProcessEnv): () => DynamoDbSmartBillGateStore {
   const endpoint = env[SMARTBILL_ENV.gateEndpoint];
-  return new DynamoDbSmartBillGateStore({
-    client: new DynamoDBClient(endpoint ? { endpoint } : {}),
-    tableName: required(env, SMARTBILL_ENV.gateTable),
-  });
+  const tableName = required(env, SMARTBILL_ENV.gateTable);
+  return () =>
+    new DynamoDbSmartBillGateStore({
+      client: new (awsSdk.dynamoDb().DynamoDBClient)(endpoint ? { endpoint } : {}),
+      tableName,
+    });
 }
 
 /**
@@ -142,16 +160,25 @@ export function smartBillRenderPortsFrom(
   readonly gate: DynamoDbSmartBillGateStore;
   readonly tenants: TenantSettings;
 } {
-  return {
-    store: smartBillStoreFrom(env, wrapClient),
-    gate: smartBillGateFrom(env),
-    tenants: tenantSettingsFrom(env),
-  };
+  return renderPortsLater(env, wrapClient)();
 }
 
-function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
+/** The renderer's settings, checked now; its stores made when called. */
+function renderPortsLater(
+  env: NodeJS.ProcessEnv,
+  wrapClient: <T>(client: T) => T = (client) => client,
+): () => ReturnType<typeof smartBillRenderPortsFrom> {
+  const store = storeLater(env, wrapClient);
+  const gate = gateLater(env);
+  const tenants = tenantSettingsFrom(env);
+  return () => ({ store: store(), gate: gate(), tenants });
+}
+
+async function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   const secretId = env[SMARTBILL_ENV.signingKeySecretId];
-  if (secretId) return loadSigningKeyFromSecretsManager(new SecretsManagerClient({}), secretId);
+  if (secretId) {
+    return loadSigningKeyFromSecretsManager(new (awsSdk.secretsManager().SecretsManagerClient)({}), secretId);
+  }
   refuseLocalFallback(
     env,
     `the local signing key file (${SMARTBILL_ENV.signingKeyFile})`,
@@ -167,7 +194,7 @@ function signingKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   if (typeof parsed.privateKeyPem !== 'string') {
     throw new SmartBillConfigError(`${SMARTBILL_ENV.signingKeyFile} has no privateKeyPem`);
   }
-  return Promise.resolve(assertRsaPrivateKeyPem(parsed.privateKeyPem, SMARTBILL_ENV.signingKeyFile));
+  return assertRsaPrivateKeyPem(parsed.privateKeyPem, SMARTBILL_ENV.signingKeyFile);
 }
 
 /** Renders and stores before returning: the fallback for a page too large to hand over. */
@@ -181,26 +208,31 @@ function inlinePublisher(env: NodeJS.ProcessEnv): SmartBillPublisher {
   };
 }
 
-function publisherFrom(env: NodeJS.ProcessEnv): SmartBillPublisher {
+/** The publisher's settings, checked now; the publisher (and its SDK clients) made when called. */
+function publisherLater(env: NodeJS.ProcessEnv): () => SmartBillPublisher {
   const functionName = env[SMARTBILL_ENV.rendererFunction];
   if (functionName) {
-    return new LambdaSmartBillPublisher({
-      client: new LambdaClient({}),
-      functionName,
-      oversize: inlinePublisher(env),
-    });
+    return () =>
+      new LambdaSmartBillPublisher({
+        client: new (awsSdk.lambda().LambdaClient)({}),
+        functionName,
+        oversize: inlinePublisher(env),
+      });
   }
   // In Lambda a background render would freeze with the process after the answer: refused there.
   refuseLocalFallback(env, 'the background renderer', SMARTBILL_ENV.rendererFunction);
-  const ports = smartBillRenderPortsFrom(env);
-  return new BackgroundSmartBillPublisher({
-    run: (job) => renderAndStore(ports, job),
-    // The key is the page's capability and the bill is not for logs: the error's name only.
-    onError: (error) => {
-      recordSmartBillRendererFailure();
-      logFailure({ route: 'SmartBillRender' }, error);
-    },
-  });
+  const portsLater = renderPortsLater(env);
+  return () => {
+    const ports = portsLater();
+    return new BackgroundSmartBillPublisher({
+      run: (job) => renderAndStore(ports, job),
+      // The key is the page's capability and the bill is not for logs: the error's name only.
+      onError: (error) => {
+        recordSmartBillRendererFailure();
+        logFailure({ route: 'SmartBillRender' }, error);
+      },
+    });
+  };
 }
 
 /** What the pricing handler uses. */
@@ -240,7 +272,8 @@ export function smartBillLinksFrom(env: NodeJS.ProcessEnv = process.env): SmartB
     );
   }
   const ttl = urlTtlDays(env);
-  const publisher = publisherFrom(env);
+  // Settings now (a misconfigured function fails its init), SDK clients on the first bill.
+  const publisherOnce = once(publisherLater(env));
   let linker: Promise<SmartBillLinker> | undefined;
   const linkerOnce = (): Promise<SmartBillLinker> => {
     linker ??= signingKeyFrom(env).then(
@@ -256,7 +289,7 @@ export function smartBillLinksFrom(env: NodeJS.ProcessEnv = process.env): SmartB
       linkSmartBill(
         {
           linker: await linkerOnce(),
-          publisher,
+          publisher: publisherOnce(),
           newKey: newSmartBillKey,
           urlTtlDays: ttl,
           now: () => new Date(),
@@ -264,5 +297,26 @@ export function smartBillLinksFrom(env: NodeJS.ProcessEnv = process.env): SmartB
         priced,
         options,
       ),
+  };
+}
+
+/**
+ * `make`'s value, made on the first call and kept. A failure (an SDK package that cannot be loaded)
+ * is not kept, so the next bill tries again, and it is thrown as a dependency outage: the pricing
+ * handler answers the bill without its link, as when the store is down.
+ */
+function once<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined;
+  return () => {
+    if (made === undefined) {
+      try {
+        made = { value: make() };
+      } catch (error) {
+        throw new DependencyUnavailableError('SmartBill store', UNREACHABLE_RETRY_AFTER_SECONDS, {
+          cause: error,
+        });
+      }
+    }
+    return made.value;
   };
 }
