@@ -13,6 +13,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** What an open-loop run measured. */
 export interface OpenLoopRun {
@@ -25,6 +26,11 @@ export interface OpenLoopRun {
   readonly errors: number;
   /** Requests per second actually sent in the measured window (should equal the offered rate). */
   readonly sentPerSecond: number;
+  /**
+   * The sender's own longest event-loop delay: a stall of the sender (or of this machine) delays
+   * requests by as much, and is charged to them, so a p99 near this figure is not the server's.
+   */
+  readonly senderStallMs: number;
 }
 
 /** Options of {@link openLoop}. */
@@ -38,6 +44,12 @@ export interface OpenLoopOptions {
   readonly durationMs: number;
   /** Sent at the same rate before the window, not counted (connections, JIT). */
   readonly warmupMs: number;
+  /**
+   * Count an answer of another length than the first as an error (a cut answer); off for
+   * compressed answers, whose length varies with the request id inside.
+   * @default true
+   */
+  readonly sameLength?: boolean;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -73,6 +85,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
   const finished = new Promise<void>((resolve) => {
     done = resolve;
   });
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
   const start = performance.now() + 5;
   let firstMeasuredAt = 0;
   let lastMeasuredAt = 0;
@@ -109,7 +123,11 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
         });
         res.on('end', () => {
           expectedLength ??= length;
-          const ok = res.statusCode !== undefined && res.statusCode < 300 && length === expectedLength;
+          const ok =
+            res.statusCode !== undefined &&
+            res.statusCode < 300 &&
+            length > 0 &&
+            (options.sameLength === false || length === expectedLength);
           settle(measured, dueAt, ok);
         });
         res.on('error', () => settle(measured, dueAt, false));
@@ -129,6 +147,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
   };
   setTimeout(tick, 5);
   await finished;
+  stalls.disable();
   agent.destroy();
 
   const sorted = latencies.sort((a, b) => a - b);
@@ -140,6 +159,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
     maxMs: round2(sorted[sorted.length - 1] ?? Number.NaN),
     errors,
     sentPerSecond: Math.round((total - firstMeasured - 1) / windowSeconds),
+    senderStallMs: round2(stalls.max / 1e6),
   };
 }
 

@@ -199,73 +199,91 @@ async function benchHttp(indexFile: string): Promise<void> {
     const warm = await captureAnswer(priceUrl, headers, body);
     if (warm.status !== 200) throw new Error(`warm-up request answered ${warm.status}: ${warm.body}`);
 
-    // Latency at a fixed offered load, open loop (bench/http-load.ts says why).
-    const fixed = await openLoop({
-      url: priceUrl,
-      headers,
-      body,
-      rate: OFFERED_RATE,
-      durationMs: 15_000,
-      warmupMs: 2_000,
-    });
-    const at = `${OFFERED_RATE} req/s offered, ${fixed.measured} requests`;
-    record(
-      `(c) local HTTP p50 at ${OFFERED_RATE} req/s (10-line bill)`,
-      fixed.p50Ms,
-      'ms',
-      `<= 3 (${at})`,
-      fixed.p50Ms <= 3,
-    );
-    record(
-      `(c) local HTTP p99 at ${OFFERED_RATE} req/s`,
-      fixed.p99Ms,
-      'ms',
-      `<= 15 (max ${fixed.maxMs} ms)`,
-      fixed.p99Ms <= 15,
-    );
-    record(
-      `(c) local HTTP errors at ${OFFERED_RATE} req/s`,
-      fixed.errors,
-      'count',
-      `0 (sent ${fixed.sentPerSecond} req/s)`,
-      fixed.errors === 0,
-    );
-
-    // Saturation: 50 connections, closed loop, against the API and then against the floor.
-    const saturate = (url: string) =>
-      autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 10 });
-    const run = await saturate(priceUrl);
-    const errors = run.errors + run.timeouts + run.non2xx;
-    record('(c) local HTTP errors at saturation (50 conns)', errors, 'count', '0', errors === 0);
-    record(
-      '(c) local HTTP p50 / p99 at saturation',
-      run.latency.p50,
-      'ms',
-      `report (p99 ${run.latency.p99} ms)`,
-      true,
-    );
+    // Latency at a fixed offered load, open loop (bench/http-load.ts says why), and the same load
+    // on a bare node:http server answering the same bytes: the latency this machine and this
+    // sender give any server, so a tail both share is the machine's (other processes, the sender).
     const bare = await startBareServer(
       stateDir,
       { status: warm.status, headers: warm.headers, body: warm.body },
       workers,
     );
-    let floor: Awaited<ReturnType<typeof saturate>>;
     try {
-      floor = await saturate(`${bare.url}/v1/bills/price`);
+      const schedule = { headers, body, rate: OFFERED_RATE, durationMs: 15_000, warmupMs: 2_000 };
+      const fixed = await openLoop({ url: priceUrl, ...schedule });
+      const floorFixed = await openLoop({ url: `${bare.url}/v1/bills/price`, ...schedule });
+      const at = `${OFFERED_RATE} req/s offered, ${fixed.measured} requests, sender stall ${fixed.senderStallMs} ms`;
+      record(
+        `(c) local HTTP p50 at ${OFFERED_RATE} req/s (10-line bill)`,
+        fixed.p50Ms,
+        'ms',
+        `<= 3 (${at})`,
+        fixed.p50Ms <= 3,
+      );
+      record(
+        `(c) local HTTP p99 at ${OFFERED_RATE} req/s`,
+        fixed.p99Ms,
+        'ms',
+        `<= 15 (max ${fixed.maxMs} ms)`,
+        fixed.p99Ms <= 15,
+      );
+      record(
+        `(c) local HTTP errors at ${OFFERED_RATE} req/s`,
+        fixed.errors,
+        'count',
+        `0 (sent ${fixed.sentPerSecond} req/s)`,
+        fixed.errors === 0,
+      );
+      record(
+        `(c) reference: bare node:http p50 at ${OFFERED_RATE} req/s`,
+        floorFixed.p50Ms,
+        'ms',
+        `reference (p99 ${floorFixed.p99Ms} ms, max ${floorFixed.maxMs} ms, sender stall ${floorFixed.senderStallMs} ms)`,
+        true,
+      );
+      // What a browser, curl --compressed or fetch() sends: the answer is gzipped (>= 1 KiB).
+      const gzipped = await openLoop({
+        url: priceUrl,
+        ...schedule,
+        durationMs: 10_000,
+        headers: { ...headers, 'accept-encoding': 'gzip' },
+        sameLength: false,
+      });
+      record(
+        `(c) local HTTP p50 at ${OFFERED_RATE} req/s, Accept-Encoding: gzip`,
+        gzipped.p50Ms,
+        'ms',
+        `report (p99 ${gzipped.p99Ms} ms, errors ${gzipped.errors})`,
+        gzipped.errors === 0,
+      );
+
+      // Saturation: 50 connections, closed loop, against the API and then against the floor.
+      const saturate = (url: string) =>
+        autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 10 });
+      const run = await saturate(priceUrl);
+      const errors = run.errors + run.timeouts + run.non2xx;
+      record('(c) local HTTP errors at saturation (50 conns)', errors, 'count', '0', errors === 0);
+      record(
+        '(c) local HTTP p50 / p99 at saturation',
+        run.latency.p50,
+        'ms',
+        `report (p99 ${run.latency.p99} ms)`,
+        true,
+      );
+      const floor = await saturate(`${bare.url}/v1/bills/price`);
+      const api = Math.round(run.requests.average);
+      const bareRate = Math.round(floor.requests.average);
+      record(
+        `(c) reference: bare node:http, same ${warm.body.length} B answer`,
+        bareRate,
+        'req/s',
+        `reference (${workers} processes, 50 conns)`,
+        true,
+      );
+      const share = Math.round((api / bareRate) * 100);
+      record('(c) local HTTP saturation throughput', api, 'req/s', `>= 50% of bare (${share}%)`, share >= 50);
     } finally {
       await bare.stop();
     }
-    const api = Math.round(run.requests.average);
-    const bareRate = Math.round(floor.requests.average);
-    record(
-      `(c) reference: bare node:http, same ${warm.body.length} B answer`,
-      bareRate,
-      'req/s',
-      `reference (${workers} processes, 50 conns)`,
-      true,
-    );
-    const share = Math.round((api / bareRate) * 100);
-    record('(c) local HTTP saturation throughput', api, 'req/s', `>= 50% of bare (${share}%)`, share >= 50);
     // Issue 16: a 60-line outpatient claim (institutional claim JSON) through the same route.
     const claim = JSON.stringify(sixtyLineOutpatientClaim());
     const warmClaim = await captureAnswer(priceUrl, headers, claim);
