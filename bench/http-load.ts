@@ -10,7 +10,7 @@
  * request it delayed.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -173,6 +173,8 @@ export interface CannedAnswer {
 /** A running bare server. */
 export interface BareServer {
   readonly url: string;
+  /** Its worker processes (the ones that answer). */
+  readonly pids: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -205,7 +207,9 @@ if (cluster.isPrimary) {
   for (let i = 0; i < Number(count); i++) cluster.fork();
   cluster.on('listening', (_worker, address) => {
     listening += 1;
-    if (listening === Number(count)) process.send({ port: address.port });
+    if (listening === Number(count)) {
+      process.send({ port: address.port, pids: Object.values(cluster.workers).map((w) => w.process.pid) });
+    }
   });
   const stop = () => { for (const w of Object.values(cluster.workers)) w.process.kill(); process.exit(0); };
   process.on('disconnect', stop);
@@ -229,12 +233,13 @@ if (cluster.isPrimary) {
       execArgv: [],
     },
   );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
+  const { port, pids } = await new Promise<{ port: number; pids: number[] }>((resolve, reject) => {
+    child.once('message', (message: { port: number; pids: number[] }) => resolve(message));
     child.once('exit', (code) => reject(new Error(`the bare server exited (${code})`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pids,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -273,4 +278,28 @@ export function captureAnswer(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * CPU time (user + system) the processes have used so far, in ms, from /proc (Linux); undefined
+ * elsewhere. CPU per request is what a server costs whatever else the machine runs, where
+ * requests per second on a shared machine are also a measure of the neighbours.
+ *
+ * @param pids - the processes
+ * @returns milliseconds, or undefined
+ */
+export function cpuMs(pids: readonly number[]): number | undefined {
+  let ticks = 0;
+  try {
+    for (const pid of pids) {
+      // Fields after the command name (which may hold spaces) start at the closing parenthesis.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    }
+  } catch {
+    return undefined;
+  }
+  // USER_HZ is 100 on every Linux we run on.
+  return ticks * 10;
 }

@@ -172,11 +172,50 @@ process.stdout.write(String(performance.now()-t));`;
 /** The offered load of the latency figures (issue 17, 4(c)): below saturation on this machine. */
 const OFFERED_RATE = 200;
 
+/**
+ * Where a priced bill's time goes inside the handler, in this process (run by the same loader as
+ * the API workers): the engine, serializing the answer, and the whole handler (middy, body parsing,
+ * logging off). Median of five rounds, microseconds per bill.
+ */
+async function handlerBreakdown(indexFile: string, bill: string): Promise<Record<string, number>> {
+  process.env.FEE_INDEX_PATH = indexFile;
+  const { loadFeeIndexFile } = await import('../lambdas/adapters/fee-index-file.js');
+  const { normaliseRequest } = await import('../lambdas/engine/bill/normalise-request.js');
+  const { priceRequest } = await import('../lambdas/engine/price-request.js');
+  const { handler } = await import('../lambdas/handlers/price-bill/handler.js');
+  const index = loadFeeIndexFile(indexFile);
+  const answer = priceRequest(index, normaliseRequest(JSON.parse(bill)));
+  const event = {
+    body: bill,
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bench' },
+  } as unknown as Parameters<typeof handler>[0];
+  const context = { awsRequestId: 'bench', functionName: 'PriceBill' } as Parameters<typeof handler>[1];
+  const steps: Record<string, () => unknown> = {
+    engine: () => priceRequest(index, normaliseRequest(JSON.parse(bill))),
+    serialize: () => JSON.stringify(answer),
+    handler: () => handler(event, context),
+  };
+  const out: Record<string, number> = {};
+  for (const [name, step] of Object.entries(steps)) {
+    for (let i = 0; i < 1000; i++) await step();
+    const rounds: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const start = performance.now();
+      for (let i = 0; i < 1000; i++) await step();
+      rounds.push(performance.now() - start);
+    }
+    out[name] = Math.round(median(rounds));
+  }
+  return out;
+}
+
 async function benchHttp(indexFile: string): Promise<void> {
   process.env.WCBR_LOG = 'off';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { startLocalStack } = await import('../lambdas/local/stack.js');
-  const { captureAnswer, openLoop, startBareServer } = await import('./http-load.js');
+  const { captureAnswer, cpuMs, openLoop, startBareServer } = await import('./http-load.js');
   const autocannon = (await import('autocannon')).default;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-'));
   const workers = 2;
@@ -198,6 +237,14 @@ async function benchHttp(indexFile: string): Promise<void> {
     const priceUrl = `${stack.url}/v1/bills/price`;
     const warm = await captureAnswer(priceUrl, headers, body);
     if (warm.status !== 200) throw new Error(`warm-up request answered ${warm.status}: ${warm.body}`);
+    const inside = await handlerBreakdown(indexFile, body);
+    record(
+      '(c) handler per bill, in process (no HTTP)',
+      inside.handler as number,
+      'µs',
+      `report (engine ${inside.engine} µs, serializing the ${warm.body.length} B answer ${inside.serialize} µs)`,
+      true,
+    );
 
     // Latency at a fixed offered load, open loop (bench/http-load.ts says why), and the same load
     // on a bare node:http server answering the same bytes: the latency this machine and this
@@ -257,9 +304,24 @@ async function benchHttp(indexFile: string): Promise<void> {
       );
 
       // Saturation: 50 connections, closed loop, against the API and then against the floor.
-      const saturate = (url: string) =>
-        autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 10 });
-      const run = await saturate(priceUrl);
+      const saturate = async (url: string, pids: readonly number[]) => {
+        const before = cpuMs(pids);
+        const result = await autocannon({
+          url,
+          method: 'POST',
+          headers,
+          body,
+          connections: 50,
+          duration: 10,
+        });
+        const after = cpuMs(pids);
+        const cpuUs =
+          before === undefined || after === undefined || result.requests.total === 0
+            ? undefined
+            : Math.round(((after - before) * 1000) / result.requests.total);
+        return { ...result, cpuUs };
+      };
+      const run = await saturate(priceUrl, stack.apiPids);
       const errors = run.errors + run.timeouts + run.non2xx;
       record('(c) local HTTP errors at saturation (50 conns)', errors, 'count', '0', errors === 0);
       record(
@@ -269,7 +331,7 @@ async function benchHttp(indexFile: string): Promise<void> {
         `report (p99 ${run.latency.p99} ms)`,
         true,
       );
-      const floor = await saturate(`${bare.url}/v1/bills/price`);
+      const floor = await saturate(`${bare.url}/v1/bills/price`, bare.pids);
       const api = Math.round(run.requests.average);
       const bareRate = Math.round(floor.requests.average);
       record(
@@ -281,6 +343,24 @@ async function benchHttp(indexFile: string): Promise<void> {
       );
       const share = Math.round((api / bareRate) * 100);
       record('(c) local HTTP saturation throughput', api, 'req/s', `>= 50% of bare (${share}%)`, share >= 50);
+      if (run.cpuUs !== undefined && floor.cpuUs !== undefined) {
+        // The same comparison by CPU time, which the neighbours on a shared machine do not change.
+        const cpuShare = Math.round((floor.cpuUs / run.cpuUs) * 100);
+        record(
+          '(c) reference: bare node:http CPU per request',
+          floor.cpuUs,
+          'µs',
+          'reference (server processes, user + system)',
+          true,
+        );
+        record(
+          '(c) local HTTP CPU per request (API workers)',
+          run.cpuUs,
+          'µs',
+          `report (bare is ${cpuShare}% of it)`,
+          true,
+        );
+      }
     } finally {
       await bare.stop();
     }
