@@ -12,8 +12,10 @@
 import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** What an open-loop run measured. */
 export interface OpenLoopRun {
@@ -161,6 +163,38 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
     sentPerSecond: Math.round((total - firstMeasured - 1) / windowSeconds),
     senderStallMs: round2(stalls.max / 1e6),
   };
+}
+
+/**
+ * {@link openLoop} in a fresh process (bench/open-loop-child.ts), so that nothing the caller's heap
+ * or event loop does delays the sender.
+ *
+ * @param options - target, request and schedule
+ * @returns what the run measured
+ */
+export function openLoopInChild(options: OpenLoopOptions): Promise<OpenLoopRun> {
+  const self = import.meta.url;
+  const fromTypeScript = self.endsWith('.ts');
+  const script = fileURLToPath(
+    new URL(fromTypeScript ? './open-loop-child.ts' : './open-loop-child.js', self),
+  );
+  // tsx's register() does not reach forked processes: the loader is named on the command line.
+  const execArgv = fromTypeScript ? ['--import', pathToFileURL(createRequire(self).resolve('tsx')).href] : [];
+  const child = fork(script, [JSON.stringify(options)], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: OpenLoopRun | undefined;
+    child.once('message', (message: OpenLoopRun) => {
+      result = message;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`the open-loop sender exited (${code}) without a result`));
+    });
+  });
 }
 
 /** The answer a bare server repeats: status, headers and body bytes as the API sent them. */

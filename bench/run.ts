@@ -215,7 +215,7 @@ async function benchHttp(indexFile: string): Promise<void> {
   process.env.WCBR_LOG = 'off';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { startLocalStack } = await import('../lambdas/local/stack.js');
-  const { captureAnswer, cpuMs, openLoop, startBareServer } = await import('./http-load.js');
+  const { captureAnswer, cpuMs, openLoopInChild, startBareServer } = await import('./http-load.js');
   const autocannon = (await import('autocannon')).default;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-'));
   const workers = 2;
@@ -256,8 +256,8 @@ async function benchHttp(indexFile: string): Promise<void> {
     );
     try {
       const schedule = { headers, body, rate: OFFERED_RATE, durationMs: 15_000, warmupMs: 2_000 };
-      const fixed = await openLoop({ url: priceUrl, ...schedule });
-      const floorFixed = await openLoop({ url: `${bare.url}/v1/bills/price`, ...schedule });
+      const fixed = await openLoopInChild({ url: priceUrl, ...schedule });
+      const floorFixed = await openLoopInChild({ url: `${bare.url}/v1/bills/price`, ...schedule });
       const at = `${OFFERED_RATE} req/s offered, ${fixed.measured} requests, sender stall ${fixed.senderStallMs} ms`;
       record(
         `(c) local HTTP p50 at ${OFFERED_RATE} req/s (10-line bill)`,
@@ -288,7 +288,7 @@ async function benchHttp(indexFile: string): Promise<void> {
         true,
       );
       // What a browser, curl --compressed or fetch() sends: the answer is gzipped (>= 1 KiB).
-      const gzipped = await openLoop({
+      const gzipped = await openLoopInChild({
         url: priceUrl,
         ...schedule,
         durationMs: 10_000,
