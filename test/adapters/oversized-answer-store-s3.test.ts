@@ -169,7 +169,7 @@ describe('S3OversizedAnswerStore', () => {
           region: 'us-east-1',
           credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
         }),
-        bucketName: 'b',
+        bucketName: 'wcbr-dev-answers',
         kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc',
       });
       try {
@@ -181,7 +181,7 @@ describe('S3OversizedAnswerStore', () => {
         });
         const [call] = mock.commandCalls(PutObjectCommand);
         expect(call?.args[0].input).toEqual({
-          Bucket: 'b',
+          Bucket: 'wcbr-dev-answers',
           Key: 'answers/tenant-a/req-9.json',
           Body: '{"a":1}',
           ContentType: 'application/json; charset=utf-8',
@@ -193,7 +193,10 @@ describe('S3OversizedAnswerStore', () => {
           BucketKeyEnabled: true,
         });
         // In AWS the link goes to S3 itself, signed by the same client (the function's role).
-        expect(new URL(stored.url).host).toBe('b.s3.us-east-1.amazonaws.com');
+        const link = new URL(stored.url);
+        expect(link.host).toBe('wcbr-dev-answers.s3.us-east-1.amazonaws.com');
+        expect(link.pathname).toBe('/answers/tenant-a/req-9.json');
+        expect(link.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
         expect(mock.commandCalls(HeadObjectCommand)).toHaveLength(0);
       } finally {
         mock.restore();
