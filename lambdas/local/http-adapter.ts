@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { deflate, gzip } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { acceptedEncoding, MIN_COMPRESSION_BYTES } from '../handlers/shared/compression.js';
-import { BadRequestError } from '../handlers/shared/http.js';
+import { BadRequestError, BULK_ROUTE } from '../handlers/shared/http.js';
 import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
 import { loggableErrorName, stackFrames } from '../observability/logger.js';
@@ -708,7 +708,7 @@ export function createApiServer(options: ApiServerOptions): Server {
         requestId,
         413,
         'The request is too large',
-        `The request body is larger than ${maxBodyBytes} bytes`,
+        `The request body is larger than ${maxBodyBytes} bytes; send bills this large to the bulk route, ${BULK_ROUTE}`,
       );
       return;
     }
