@@ -1,6 +1,6 @@
 /**
- * The oversized answers of the local stack (decision 014): s3rver as the bucket, under the state
- * directory beside the SmartBill pages, and the local edge that checks the signed links as S3
+ * The oversized answers of the local stack (decision 014): s3rver as the bucket (in a thread of its
+ * own), under the state directory beside the SmartBill pages, and the local edge that checks the signed links as S3
  * does. It answers the environment the pricing handler reads: the bucket, s3rver's endpoint and
  * fixed credentials, and the edge as the endpoint links are signed for.
  */
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { OVERSIZED_ANSWER_RETENTION_DAYS } from '../app/answers/oversized-store.js';
 import { ANSWER_SIZE_ENV } from '../handlers/shared/answer-size-deps.js';
 import { type AnswerEdgeDecision, startAnswerEdge } from './answer-edge.js';
-import { S3RVER_CREDENTIALS, S3RVER_REGION, s3rverClient, startS3rver } from './emulators/s3rver.js';
+import { S3RVER_CREDENTIALS, S3RVER_REGION, s3rverClient } from './emulators/s3rver.js';
+import { startS3rverThread } from './emulators/s3rver-thread.js';
 
 /** The local bucket of oversized answers. */
 export const LOCAL_ANSWERS_BUCKET = 'wcbr-answers';
@@ -62,7 +63,8 @@ async function expireOldAnswers(directory: string, now: Date): Promise<void> {
 export async function startAnswerBackends(options: AnswerBackendOptions): Promise<AnswerBackends> {
   const directory = join(options.stateDir, LOCAL_ANSWERS_DIR);
   await expireOldAnswers(join(directory, LOCAL_ANSWERS_BUCKET), options.now?.() ?? new Date());
-  const s3 = await startS3rver({ directory, buckets: [LOCAL_ANSWERS_BUCKET] });
+  // In a thread of its own: receiving a 7 MB answer must not hold the API's event loop.
+  const s3 = await startS3rverThread({ directory, buckets: [LOCAL_ANSWERS_BUCKET] });
   const client = s3rverClient(s3.endpoint);
   let edge: Awaited<ReturnType<typeof startAnswerEdge>>;
   try {
