@@ -1,12 +1,32 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   OVERSIZED_ANSWER_LINK_TTL_SECONDS,
   type OversizedAnswerStore,
   oversizedAnswerKey,
   type StoredAnswer,
 } from '../app/answers/oversized-store.js';
+
+/**
+ * The SDK's commands and presigner, imported on the first store: bundled, a static import of an
+ * external package is hoisted to the top of the Lambda's bundle and loaded at init, which every
+ * request would pay for and almost none needs (decision 014; issue 17 (d)).
+ */
+let sdk:
+  | Promise<{
+      readonly s3: typeof import('@aws-sdk/client-s3');
+      readonly presigner: typeof import('@aws-sdk/s3-request-presigner');
+    }>
+  | undefined;
+function loadSdk(): NonNullable<typeof sdk> {
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]).then(
+    ([s3, presigner]) => ({ s3, presigner }),
+  );
+  sdk.catch(() => {
+    sdk = undefined;
+  });
+  return sdk;
+}
 
 /** User metadata holding the body's SHA-256 (base64url): a reader can tell a complete object. */
 export const ANSWER_DIGEST_METADATA = 'sha256';
@@ -75,6 +95,10 @@ export class S3OversizedAnswerStore implements OversizedAnswerStore {
   }): Promise<StoredAnswer> {
     const key = oversizedAnswerKey(input.tenantId, input.requestId);
     const bytes = Buffer.byteLength(input.body, 'utf8');
+    const {
+      s3: { GetObjectCommand, PutObjectCommand },
+      presigner: { getSignedUrl },
+    } = await loadSdk();
     await this.#client.send(
       new PutObjectCommand({
         Bucket: this.#bucketName,
