@@ -6,6 +6,7 @@ import {
   oversizedAnswerKey,
   type StoredAnswer,
 } from '../app/answers/oversized-store.js';
+import { dependencyError } from '../app/dependency-errors.js';
 
 /**
  * The SDK's commands and presigner, imported on the first store: bundled, a static import of an
@@ -86,6 +87,7 @@ export class S3OversizedAnswerStore implements OversizedAnswerStore {
    * @param input - tenant, request id, body and media type
    * @returns the link, its expiry (the second S3 stops accepting it) and the body's bytes
    * @throws TypeError when the tenant or request id cannot be part of a key (nothing is written)
+   * @throws DependencyUnavailableError when S3 cannot be reached or throttles (answered 503)
    */
   public async store(input: {
     tenantId: string;
@@ -99,25 +101,30 @@ export class S3OversizedAnswerStore implements OversizedAnswerStore {
       s3: { GetObjectCommand, PutObjectCommand },
       presigner: { getSignedUrl },
     } = await loadSdk();
-    await this.#client.send(
-      new PutObjectCommand({
-        Bucket: this.#bucketName,
-        Key: key,
-        Body: input.body,
-        ContentType: input.contentType,
-        CacheControl: 'private, no-store',
-        Metadata: {
-          [ANSWER_DIGEST_METADATA]: createHash('sha256').update(input.body, 'utf8').digest('base64url'),
-        },
-        ...(this.#kmsKeyId === undefined
-          ? {}
-          : {
-              ServerSideEncryption: 'aws:kms' as const,
-              SSEKMSKeyId: this.#kmsKeyId,
-              BucketKeyEnabled: true,
-            }),
-      }),
-    );
+    // An S3 outage or throttling is a 503 with Retry-After (the bill can be sent again), not a 500.
+    await this.#client
+      .send(
+        new PutObjectCommand({
+          Bucket: this.#bucketName,
+          Key: key,
+          Body: input.body,
+          ContentType: input.contentType,
+          CacheControl: 'private, no-store',
+          Metadata: {
+            [ANSWER_DIGEST_METADATA]: createHash('sha256').update(input.body, 'utf8').digest('base64url'),
+          },
+          ...(this.#kmsKeyId === undefined
+            ? {}
+            : {
+                ServerSideEncryption: 'aws:kms' as const,
+                SSEKMSKeyId: this.#kmsKeyId,
+                BucketKeyEnabled: true,
+              }),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw dependencyError('Answer store', error);
+      });
     // X-Amz-Date has whole seconds: the expiry is counted from the second the link names.
     const signedAt = new Date(Math.floor(this.#now().getTime() / 1000) * 1000);
     const url = await getSignedUrl(

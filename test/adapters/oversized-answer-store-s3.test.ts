@@ -19,6 +19,7 @@ import {
   OVERSIZED_ANSWER_LINK_TTL_SECONDS,
   oversizedAnswerKey,
 } from '../../lambdas/app/answers/oversized-store.js';
+import { DependencyUnavailableError } from '../../lambdas/app/dependency-errors.js';
 import { type AnswerEdge, startAnswerEdge } from '../../lambdas/local/answer-edge.js';
 import {
   type RunningS3rver,
@@ -161,6 +162,25 @@ describe('S3OversizedAnswerStore', () => {
   });
 
   describe('request sent to S3', () => {
+    it('turns S3 throttling into DependencyUnavailableError (503 with Retry-After), not a 500', async () => {
+      const mock = mockClient(S3Client);
+      mock.on(PutObjectCommand).rejects(Object.assign(new Error('slow down'), { name: 'SlowDown' }));
+      try {
+        const slow = new S3OversizedAnswerStore({
+          client: new S3Client({
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          }),
+          bucketName: 'wcbr-dev-answers',
+        });
+        await expect(
+          slow.store({ tenantId: 't', requestId: 'r', body: '{}', contentType: 'application/json' }),
+        ).rejects.toBeInstanceOf(DependencyUnavailableError);
+      } finally {
+        mock.restore();
+      }
+    });
+
     it('asks for SSE-KMS with the given key and records the body’s digest', async () => {
       const mock = mockClient(S3Client);
       mock.on(PutObjectCommand).resolves({});
