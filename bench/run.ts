@@ -511,14 +511,112 @@ async function benchSmartBill(indexFile: string): Promise<void> {
 }
 
 /** The sections of the bench, in the order they run; `--only` picks some. */
-const SECTIONS = ['engine', 'index', 'http', 'init', 'recon', 'smartbill'] as const;
+const SECTIONS = ['engine', 'index', 'http', 'init', 'recon', 'smartbill', 'event-loop'] as const;
 type Section = (typeof SECTIONS)[number];
+
+/**
+ * Issue 17, § 2 (decision 014): the longest the local API's event loop is held while the 999-line
+ * bill with external values is priced over HTTP (its answer, above Lambda's limit, is stored and
+ * answered 303), measured with perf_hooks.monitorEventLoopDelay in the API's process, beside the
+ * time to price and serialise the same bill in process, and beside the same HTTP run with the bill
+ * priced on the event loop itself (`handlerThreads: 0`), all in this run.
+ */
+async function benchEventLoop(indexFile: string): Promise<void> {
+  process.env.WCBR_LOG = 'off';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const { billWithValues } = await import('../test/support/large-bill.js');
+  const { normaliseRequest } = await import('../lambdas/engine/bill/normalise-request.js');
+  const { priceRequest } = await import('../lambdas/engine/price-request.js');
+  const { startLocalStack } = await import('../lambdas/local/stack.js');
+  const body = JSON.stringify(billWithValues());
+  const index = FeeIndex.fromBytes(readFileSync(indexFile));
+  const inProcess: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const answer = JSON.stringify({
+      requestId: 'bench',
+      ...priceRequest(index, normaliseRequest(JSON.parse(body))),
+    });
+    inProcess.push(performance.now() - start);
+    bytes = Buffer.byteLength(answer);
+  }
+  const overHttp = async (handlerThreads: number) => {
+    const stack = await startLocalStack({
+      port: 0,
+      cognitoPort: 0,
+      stateDir: mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-loop-')),
+      feeIndexPath: indexFile,
+      quiet: true,
+      handlerThreads,
+    });
+    try {
+      const token = await stack.token('client');
+      const post = async () => {
+        const response = await fetch(`${stack.url}/v1/bills/price`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+          redirect: 'manual',
+        });
+        await response.text();
+        if (response.status !== 303) throw new Error(`the 999-line bill answered ${response.status}`);
+      };
+      // Warm: the handler module loaded (in the threads too), the SDK's clients built.
+      for (let i = 0; i < Math.max(2, handlerThreads); i++) await post();
+      const delays: number[] = [];
+      const latencies: number[] = [];
+      const idle: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const histogram = monitorEventLoopDelay({ resolution: 5 });
+        histogram.enable();
+        const start = performance.now();
+        await post();
+        latencies.push(performance.now() - start);
+        histogram.disable();
+        delays.push(histogram.max / 1e6);
+        // The machine's own floor, as long again with nothing to do: what a busy shared host adds.
+        const floor = monitorEventLoopDelay({ resolution: 5 });
+        floor.enable();
+        await new Promise((resolve) => setTimeout(resolve, latencies.at(-1)));
+        floor.disable();
+        idle.push(floor.max / 1e6);
+      }
+      return {
+        maxDelay: Math.max(...delays),
+        medianDelay: median(delays),
+        idleMax: Math.max(...idle),
+        latency: median(latencies),
+      };
+    } finally {
+      await stack.stop();
+    }
+  };
+  const threaded = await overHttp(2);
+  const onLoop = await overHttp(0);
+  const priceMs = Math.round(median(inProcess));
+  record(
+    '(size) max event-loop delay, 999-line bill over HTTP',
+    Math.round(threaded.maxDelay * 10) / 10,
+    'ms',
+    `<= 50 (median of 7 runs ${Math.round(threaded.medianDelay * 10) / 10} ms; idle loop's max ${Math.round(threaded.idleMax * 10) / 10} ms; priced in process in ${priceMs} ms, ${Math.round(bytes / 1024)} kB answer; priced on the loop itself: max ${Math.round(onLoop.maxDelay)} ms)`,
+    threaded.maxDelay <= 50,
+  );
+  record(
+    '(size) 999-line bill over HTTP: 303 answer time',
+    Math.round(threaded.latency),
+    'ms',
+    `report (in process ${priceMs} ms; on the loop ${Math.round(onLoop.latency)} ms)`,
+    true,
+  );
+}
 
 /**
  * Runs every benchmark on the full national index built from the official files.
  *
- * @param args - `--skip-http` to leave out the HTTP runs (http, recon); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill); `--index FILE` to use an index
+ * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -540,7 +638,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
     );
     return 2;
   }
-  const skipped = new Set<Section>(values['skip-http'] ? ['http', 'recon'] : []);
+  const skipped = new Set<Section>(values['skip-http'] ? ['http', 'recon', 'event-loop'] : []);
   const runs = (section: Section) =>
     !skipped.has(section) && (only.length === 0 || (only as readonly string[]).includes(section));
   let indexFile: string;
@@ -566,6 +664,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('init')) await benchBundle(indexFile);
   if (runs('recon')) await benchReconSubmissions(indexFile);
   if (runs('smartbill')) await benchSmartBill(indexFile);
+  if (runs('event-loop')) await benchEventLoop(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

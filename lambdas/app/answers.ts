@@ -25,6 +25,23 @@ export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** The route that prices bills too large for one synchronous request (issue 17, § 3). */
+export const BULK_ROUTE = 'POST /v1/batches';
+
+/**
+ * A bill with more lines than one synchronous request prices (app/answers/size-policy.ts,
+ * decision 014): answered 413, naming the bulk route, with the `lines` field in error.
+ */
+export class BillTooLargeError extends Error {
+  override readonly name = 'BillTooLargeError';
+  readonly errors: readonly FieldError[];
+
+  constructor(message: string, errors: readonly FieldError[]) {
+    super(message);
+    this.errors = errors;
+  }
+}
+
 /** The body is sent as another media type than JSON: answered 415. */
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = 'UnsupportedMediaTypeError';
@@ -93,9 +110,9 @@ export function jsonResponse(statusCode: number, body: unknown, requestId: strin
 }
 
 /**
- * Most field errors an error body lists. A 60,000-line bill with a bad field on every line has
- * 180,000 of them (13 MB of JSON); the first hundred show the client what is wrong, and
- * `moreErrors` says how many were left out.
+ * Most field errors an error body lists. A 999-line bill (the most a request prices, decision 014)
+ * with three bad fields on every line has 2,997 of them; the first hundred show the client what is
+ * wrong, and `moreErrors` says how many were left out.
  */
 export const MAX_FIELD_ERRORS = 100;
 
@@ -166,6 +183,15 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
       'Send the body as application/json.',
       error.message,
       [{ field: 'Content-Type', errorMessage: 'must be application/json (a charset parameter is fine)' }],
+      requestId,
+    );
+  }
+  if (error instanceof BillTooLargeError) {
+    return errorResponse(
+      413,
+      `This bill is too large to price in one request; send it to the bulk route, ${BULK_ROUTE}.`,
+      error.message,
+      error.errors,
       requestId,
     );
   }

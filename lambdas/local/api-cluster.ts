@@ -25,6 +25,8 @@ export interface ApiWorkerConfig {
   readonly port: number;
   readonly host: string;
   readonly quiet: boolean;
+  /** Worker threads each process prices large bills in (decision 014); 0 for none. */
+  readonly handlerThreads: number;
 }
 
 export type PrimaryMessage =

@@ -7,6 +7,7 @@ import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrimaryMessage, WorkerMessage } from './api-cluster.js';
+import { createHandlerThreads, OFFLOADED_ROUTES } from './handler-threads.js';
 import { createApiServer, defaultLoadHandler } from './http-adapter.js';
 
 if (!cluster.isWorker) throw new Error('api-worker.ts runs as a cluster worker of the local stack only');
@@ -31,7 +32,9 @@ process.on('message', (message: PrimaryMessage) => {
   }
   if (message?.kind !== 'wcbr-api-config' || server) return;
   const { config } = message;
+  const threads = config.handlerThreads > 0 ? createHandlerThreads(config.handlerThreads) : undefined;
   const api = createApiServer({
+    ...(threads ? { handlerThreads: { pool: threads, routes: OFFLOADED_ROUTES } } : {}),
     routes: config.routes,
     auth: {
       issuer: config.auth.issuer,

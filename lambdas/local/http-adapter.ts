@@ -14,11 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { deflate, gzip } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { acceptedEncoding, MIN_COMPRESSION_BYTES } from '../handlers/shared/compression.js';
-import { BadRequestError } from '../handlers/shared/http.js';
+import { BadRequestError, BULK_ROUTE } from '../handlers/shared/http.js';
 import { decodePathSegment } from '../handlers/shared/path-parameters.js';
 import type { RouteDefinition } from '../handlers/shared/routes.js';
 import { loggableErrorName, stackFrames } from '../observability/logger.js';
 import { type AuthorizerClaims, type AuthorizerConfig, authorize } from './authorizer.js';
+import { type HandlerThreads, LARGE_BODY_BYTES } from './handler-threads.js';
 import { REPO_ROOT } from './paths.js';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -57,6 +58,19 @@ export interface ApiServerOptions {
   readonly quiet?: boolean | undefined;
   /** Where request lines go; default: one JSON line on stdout. */
   readonly log?: ((entry: RequestLogEntry) => void) | undefined;
+  /**
+   * Runs the requests of these routes whose body has at least `minBodyBytes` (default
+   * LARGE_BODY_BYTES) in the pool's worker threads instead of on this event loop (decision 014):
+   * a large bill is priced there while small requests keep flowing here. The threads load the
+   * handlers by `entry`, as {@link defaultLoadHandler} does (never an injected loader).
+   */
+  readonly handlerThreads?:
+    | {
+        readonly pool: HandlerThreads;
+        readonly routes: ReadonlySet<string>;
+        readonly minBodyBytes?: number | undefined;
+      }
+    | undefined;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -694,7 +708,7 @@ export function createApiServer(options: ApiServerOptions): Server {
         requestId,
         413,
         'The request is too large',
-        `The request body is larger than ${maxBodyBytes} bytes`,
+        `The request body is larger than ${maxBodyBytes} bytes; send bills this large to the bulk route, ${BULK_ROUTE}`,
       );
       return;
     }
@@ -712,10 +726,18 @@ export function createApiServer(options: ApiServerOptions): Server {
     });
     const context = buildLambdaContext(matched, startedAt + timeoutMs);
     let timer: NodeJS.Timeout | undefined;
+    const threads = options.handlerThreads;
+    // A large body of an offloaded route is handled in a worker thread (decision 014).
+    const pool =
+      threads?.routes.has(matched.id) && body.body.length >= (threads.minBodyBytes ?? LARGE_BODY_BYTES)
+        ? threads.pool
+        : undefined;
     try {
-      const handler = await loadHandler(matched);
+      const run = pool
+        ? pool.run(matched, event, startedAt + timeoutMs)
+        : loadHandler(matched).then((handler) => handler(event, context));
       const result: unknown = await Promise.race([
-        handler(event, context),
+        run,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new TimeoutError()),

@@ -8,10 +8,18 @@ import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ANSWER_SIZE_ENV } from '../handlers/shared/answer-size-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
 import type { TenantSmartBillSettings } from '../smartbill/contact.js';
+import { type AnswerBackends, LOCAL_ANSWERS_DIR, startAnswerBackends } from './answer-store-stack.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
+import {
+  createHandlerThreads,
+  DEFAULT_HANDLER_THREADS,
+  type HandlerThreads,
+  OFFLOADED_ROUTES,
+} from './handler-threads.js';
 import {
   createApiServer,
   DEFAULT_BODY_TIMEOUT_MS,
@@ -102,6 +110,20 @@ export interface StartLocalStackOptions {
         readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>> | undefined;
       }
     | undefined;
+  /**
+   * Worker threads that price large bills off the API's event loop (decision 014): how many a
+   * process (default 2); 0 prices every bill on the event loop. Only with the default loader.
+   */
+  readonly handlerThreads?: number | undefined;
+  /**
+   * Oversized answers (decision 014): s3rver for the stored answers and the edge that checks their
+   * signed links, started unless `false`. `maxInlineBytes` lowers the size from which an answer is
+   * stored (tests force a 303 with a small bill); `now` is the edge's clock.
+   */
+  readonly answers?:
+    | false
+    | { readonly maxInlineBytes?: number | undefined; readonly now?: (() => Date) | undefined }
+    | undefined;
 }
 
 export interface LocalStack {
@@ -122,6 +144,8 @@ export interface LocalStack {
   };
   /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
   readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store' | 'gate'>;
+  /** The oversized answers' edge (where 303 links point) and s3rver, unless `answers: false`. */
+  readonly answers?: Pick<AnswerBackends, 'edgeUrl' | 's3Endpoint'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -205,10 +229,25 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await clearReconData(stateDir);
     await rm(join(stateDir, 'smartbills-s3'), { recursive: true, force: true });
     await rm(join(stateDir, SMARTBILL_GATE_DIR), { recursive: true, force: true });
+    await rm(join(stateDir, LOCAL_ANSWERS_DIR), { recursive: true, force: true });
+  }
+  let answers: AnswerBackends | undefined;
+  if (options.answers !== false) {
+    answers = await startAnswerBackends({
+      stateDir,
+      maxInlineBytes: options.answers?.maxInlineBytes,
+      now: options.answers?.now,
+    });
+    // Before any handler module is imported (or a worker forked): they read it at module scope.
+    Object.assign(process.env, answers.environment);
+    if (options.answers?.maxInlineBytes === undefined) delete process.env[ANSWER_SIZE_ENV.maxInlineBytes];
   }
   let recon: ReconBackends | undefined;
   if (options.recon) {
-    recon = await startReconBackends({ keys: options.recon.keys, stateDir });
+    recon = await startReconBackends({ keys: options.recon.keys, stateDir }).catch(async (error: unknown) => {
+      await answers?.stop().catch(() => undefined);
+      throw error;
+    });
     // Before any handler module is imported (or a worker forked): they read it at module scope.
     Object.assign(process.env, recon.environment);
   }
@@ -223,6 +262,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       });
     } catch (error) {
       await recon?.stop().catch(() => undefined);
+      await answers?.stop().catch(() => undefined);
       throw error;
     }
     Object.assign(process.env, smartBill.environment);
@@ -236,6 +276,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   });
   let api: Server | undefined;
   let apiWorkers: ApiWorkers | undefined;
+  const threadCount = options.handlerThreads ?? DEFAULT_HANDLER_THREADS;
+  if (!Number.isInteger(threadCount) || threadCount < 0) {
+    throw new Error(`handlerThreads must be a whole number of at least 0 (got ${threadCount})`);
+  }
+  let threads: HandlerThreads | undefined;
   try {
     const bootstrapped = await bootstrapCognito({ cognito, stateDir, dataDir });
     const jwks = await fetchJwks(cognito, bootstrapped.userPoolId);
@@ -254,10 +299,15 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         port,
         host,
         quiet: options.quiet === true,
+        handlerThreads: threadCount,
       });
       apiPort = apiWorkers.port;
     } else {
+      // Threads load handlers by entry: with an injected loader (tests' stubs) every bill stays here.
+      threads =
+        threadCount > 0 && options.loadHandler === undefined ? createHandlerThreads(threadCount) : undefined;
       api = createApiServer({
+        ...(threads ? { handlerThreads: { pool: threads, routes: OFFLOADED_ROUTES } } : {}),
         routes,
         loadHandler: options.loadHandler,
         auth: { issuer: bootstrapped.issuer, jwks, allowedClientIds: new Set(allowedClientIds) },
@@ -282,6 +332,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const apiProcesses = apiWorkers;
     const reconBackends = recon;
     const smartBillBackends = smartBill;
+    const answerBackends = answers;
+    const handlerThreads = threads;
     return {
       url,
       stateDir,
@@ -308,15 +360,18 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
             },
           }
         : {}),
+      ...(answers ? { answers: { edgeUrl: answers.edgeUrl, s3Endpoint: answers.s3Endpoint } } : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
         stopping ??= (async () => {
           if (apiServer) await closeServer(apiServer);
+          await handlerThreads?.close();
           if (apiProcesses) await apiProcesses.stop();
           await cognito.stop();
           await reconBackends?.stop();
           await smartBillBackends?.stop();
+          await answerBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -329,10 +384,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     };
   } catch (error) {
     if (api) await closeServer(api).catch(() => undefined);
+    await threads?.close().catch(() => undefined);
     if (apiWorkers) await apiWorkers.stop().catch(() => undefined);
     await cognito.stop().catch(() => undefined);
     await recon?.stop().catch(() => undefined);
     await smartBill?.stop().catch(() => undefined);
+    await answers?.stop().catch(() => undefined);
     throw error;
   }
 }

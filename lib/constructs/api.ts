@@ -25,6 +25,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { BULK_ROUTE } from '../../lambdas/app/answers.js';
 import { MIN_COMPRESSION_BYTES } from '../../lambdas/handlers/shared/compression.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 
@@ -91,7 +92,11 @@ const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status?: number; userM
     userMessage: 'There is no such operation.',
   },
   { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, userMessage: 'There is no such operation.' },
-  { type: ResponseType.REQUEST_TOO_LARGE, status: 413, userMessage: 'The request is larger than 10 MB.' },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    status: 413,
+    userMessage: `The request is larger than 10 MB; send bills this large to the bulk route, ${BULK_ROUTE}.`,
+  },
   {
     type: ResponseType.UNSUPPORTED_MEDIA_TYPE,
     status: 415,

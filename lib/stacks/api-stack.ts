@@ -16,6 +16,7 @@ import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
 import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
+import { grantOversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
 import { PricingFunction } from '../constructs/pricing-function.js';
 import { ReconWorkflow } from '../constructs/recon-workflow.js';
 import { SmartBillRenderer } from '../constructs/smartbill-renderer.js';
@@ -35,6 +36,8 @@ export interface ApiStackProps extends StackProps {
   readonly deadLetterKey: IKey;
   /** The Recon table and its keys (stateful stack). */
   readonly reconStore: ReconDataStore;
+  /** The oversized answers' key (stateful stack; the bucket is granted by its computed name; decision 014). */
+  readonly oversizedAnswers: { readonly key: IKey };
   /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
   readonly reconRetention: { readonly days: number; readonly tenants: Readonly<Record<string, number>> };
   /** SmartBill: the site (stateful stack), the signing key secret's name and the links' lifetime. */
@@ -181,6 +184,10 @@ export class ApiStack extends Stack {
           }),
         );
       }
+      if (route.oversizedAnswers) {
+        const environment = grantOversizedAnswers(fn.function, props.stageName, props.oversizedAnswers.key);
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);
       functions.set(route.id, fn);
@@ -220,6 +227,8 @@ export class ApiStack extends Stack {
     this.auditTrail.addDynamoDbDataEvents([props.reconStore.table]);
     this.auditTrail.addS3DataEvents([
       Bucket.fromBucketName(this, 'SmartBillPages', smartBillBucketName(props.stageName)),
+      // Who stored or read which oversized answer (a priced bill; decision 014).
+      Bucket.fromBucketName(this, 'OversizedAnswersBucket', oversizedAnswersBucketName(props.stageName)),
     ]);
 
     const allFunctions = new Map<string, IFunction>([

@@ -8,6 +8,7 @@ import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
 import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
+import { OversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
 import { SmartBillSite, smartBillBucketName } from '../constructs/smartbill-site.js';
 
 /** Properties of {@link StatefulStack}. */
@@ -51,6 +52,8 @@ export class StatefulStack extends Stack {
   public readonly smartBillSite: SmartBillSite;
   /** Encrypts the dead-letter queues (a render event holds a priced bill and a page key). */
   public readonly deadLetterKey: Key;
+  /** Answers too large for one response, kept a day behind signed links (decision 014). */
+  public readonly oversizedAnswers: OversizedAnswers;
 
   /**
    * @param scope - the app
@@ -80,6 +83,10 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.reconStore = new ReconDataStore(this, 'ReconStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.oversizedAnswers = new OversizedAnswers(this, 'OversizedAnswers', {
+      bucketName: oversizedAnswersBucketName(props.smartBill.stage),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.smartBillSite = new SmartBillSite(this, 'SmartBill', {
       publicKeyPem: props.smartBill.publicKeyPem,
       retentionDays: props.smartBill.retentionDays,

@@ -45,7 +45,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
     const env = { region, ...(config.account === undefined ? {} : { account: config.account }) };
     const stateful = new StatefulStack(app, `Wcbr-${config.name}-Stateful-${region}`, {
       env,
-      description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site`,
+      description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site, oversized answers`,
       cognitoDomainPrefix: config.cognitoDomainPrefix,
       auditLogRetentionDays: config.auditLogRetentionDays,
       auditObjectLockDays: config.auditObjectLockDays,
@@ -69,6 +69,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
       deadLetterKey: stateful.deadLetterKey,
       reconStore: stateful.reconStore,
+      oversizedAnswers: stateful.oversizedAnswers,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       smartBill: {
         site: stateful.smartBillSite,

@@ -197,10 +197,11 @@ describe('Content-Type of a body', () => {
   });
 });
 
-describe('a 60,000-line body with a bad field on every line', () => {
+describe('a 900-line body with a bad field on every line', () => {
   it('answers 422 with the first 100 field errors and how many more there were', async () => {
-    // Each line has a number for its code and no date or charge: three field errors a line.
-    const lines = Array.from({ length: 60_000 }, () => ({ code: 99213 }));
+    // Each line has a number for its code and no date or charge: three field errors a line. (It was
+    // 60,000 lines; issue 17 refuses more than 999 up front with 413, test/handlers/answer-size.test.ts.)
+    const lines = Array.from({ length: 900 }, () => ({ code: 99213 }));
     const body = JSON.stringify({ jurisdiction: 'US-MEDICARE', serviceFacility: { zip: '19901' }, lines });
     const response = await post(body, { 'content-type': 'application/json' });
     expect(response.status).toBe(422);
@@ -212,7 +213,7 @@ describe('a 60,000-line body with a bad field on every line', () => {
       'lines[0].charge',
     ]);
     for (const error of errors) expect(Object.keys(error).sort()).toEqual(['errorMessage', 'field']);
-    const total = 60_000 * 3;
+    const total = 900 * 3;
     expect(response.body.moreErrors).toBe(total - MAX_FIELD_ERRORS);
     expect(response.body.developerMessage).toContain(
       `The first ${MAX_FIELD_ERRORS} of ${total} field errors are listed; ${total - MAX_FIELD_ERRORS} more are not.`,

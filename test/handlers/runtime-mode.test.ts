@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ANSWER_SIZE_ENV } from '../../lambdas/handlers/shared/answer-size-deps.js';
 import { dataKeysFrom, RECON_ENV, ReconConfigError } from '../../lambdas/handlers/shared/recon-deps.js';
 import {
   LOCAL_ONLY_SETTINGS,
@@ -81,6 +82,8 @@ describe('runtimeModeFrom', () => {
         SMARTBILL_ENV.s3Endpoint,
         SMARTBILL_ENV.s3AccessKeyId,
         SMARTBILL_ENV.s3SecretAccessKey,
+        ANSWER_SIZE_ENV.s3Endpoint,
+        ANSWER_SIZE_ENV.linkEndpoint,
       ].sort(),
     );
   });

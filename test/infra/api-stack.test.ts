@@ -550,7 +550,12 @@ describe('API stack', () => {
         `secret:${synthesized.config.smartBill.signingKeySecretName}-??????`,
       );
       expect(JSON.stringify(has(statements, 's3:PutObject'))).toContain('/smartbills/*');
-      expect(has(statements, 's3:GetObject')).toEqual([]);
+      // Issue 17: it reads back only the oversized answers it stores (a presigned GET is authorised
+      // as its signer); no SmartBill page (test/infra/oversized-answers.test.ts).
+      expect(has(statements, 's3:GetObject').map((st) => JSON.stringify(st.Resource))).toEqual([
+        expect.stringContaining('-answers-'),
+      ]);
+      expect(JSON.stringify(has(statements, 's3:GetObject'))).not.toContain('smartbills');
       expect(has(statements, 's3:DeleteObject')).toEqual([]);
     });
 
@@ -659,25 +664,20 @@ describe('API stack', () => {
       }
     });
 
-    it('records object operations on the SmartBill bucket (S3 data events, by its computed name)', () => {
+    it('records object operations on the SmartBill and oversized answers buckets (S3 data events, by their computed names)', () => {
       for (const t of [template, secondRegion]) {
         const arn = dataSelectorOf(t, 'AWS::S3::Object');
         expect(arn.Equals).toBeUndefined();
-        // smartBillBucketName: wcbr-<stage>-smartbills-<account>-<region>; every object of it.
-        expect(arn.StartsWith).toEqual([
-          {
+        // smartBillBucketName and oversizedAnswersBucketName: wcbr-<stage>-<what>-<account>-<region>;
+        // every object of each (issue 17: stored answers are priced bills).
+        expect(arn.StartsWith).toEqual(
+          ['smartbills', 'answers'].map((what) => ({
             'Fn::Join': [
               '',
-              [
-                'arn:aws:s3:::wcbr-dev-smartbills-',
-                { Ref: 'AWS::AccountId' },
-                '-',
-                { Ref: 'AWS::Region' },
-                '/',
-              ],
+              [`arn:aws:s3:::wcbr-dev-${what}-`, { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/'],
             ],
-          },
-        ]);
+          })),
+        );
       }
     });
 

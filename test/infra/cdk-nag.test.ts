@@ -54,8 +54,8 @@ const REVIEWED = [
   'AwsSolutions-COG4', // public health and OpenAPI routes (api.ts)
   'HIPAA.Security-APIGWCacheEnabledAndEncrypted', // no cache of per-caller PHI responses (api.ts)
   'HIPAA.Security-APIGWSSLEnabled', // client certificates are for HTTP backends (api.ts)
-  'HIPAA.Security-S3DefaultEncryptionKMS', // access-log bucket must be SSE-S3 (audit-trail.ts)
-  'HIPAA.Security-S3BucketReplicationEnabled', // open item: cross-region replication (audit-trail.ts); SmartBill pages and their logs are derived, short-lived (smartbill-site.ts)
+  'HIPAA.Security-S3DefaultEncryptionKMS', // access-log buckets must be SSE-S3 (audit-trail.ts, smartbill-site.ts, oversized-answers.ts)
+  'HIPAA.Security-S3BucketReplicationEnabled', // open item: cross-region replication (audit-trail.ts); SmartBill pages, oversized answers and their logs are derived, short-lived (smartbill-site.ts, oversized-answers.ts)
   'AwsSolutions-CFR1', // SmartBill viewers are anywhere; signature + bill total guard a page (smartbill-site.ts)
   'AwsSolutions-CFR3', // no CloudFront access logs: they would keep working signed links (smartbill-site.ts)
   'AwsSolutions-CFR2', // outside us-east-1 with no smartBill.webAclArn configured (smartbill-site.ts)
@@ -65,6 +65,7 @@ const REVIEWED = [
   'HIPAA.Security-WAFv2LoggingEnabled', // WAF logs would keep working signed links (smartbill-site.ts)
   'AwsSolutions-CFR4', // *.cloudfront.net certificate fixes the TLS policy (smartbill-site.ts)
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-smartbills-<AWS::AccountId>-<AWS::Region>/smartbills/*]', // writers create pages under random keys (smartbill-renderer.ts)
+  'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-answers-<AWS::AccountId>-<AWS::Region>/answers/*]', // the pricing function stores oversized answers under per-request keys (oversized-answers.ts)
 ].sort();
 
 describe('cdk-nag', () => {

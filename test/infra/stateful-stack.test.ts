@@ -70,6 +70,9 @@ describe('stateful stack', () => {
       SmartBillKey1B14ADBA: 'AWS::KMS::Key',
       SmartBillE48CB256: 'AWS::S3::Bucket',
       SmartBillAccessLogsF0798230: 'AWS::S3::Bucket',
+      OversizedAnswersKey75527A04: 'AWS::KMS::Key',
+      OversizedAnswers1FDBF5A1: 'AWS::S3::Bucket',
+      OversizedAnswersAccessLogs43F7B8A5: 'AWS::S3::Bucket',
     };
 
     it('keeps the logical ids of keys, buckets, the user pool and its clients in every region', () => {

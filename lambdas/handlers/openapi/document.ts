@@ -1,5 +1,8 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
+import { OVERSIZED_ANSWER_LINK_TTL_SECONDS } from '../../app/answers/oversized-store.js';
+import { MAX_INLINE_RESPONSE_BYTES, MAX_SYNC_LINES } from '../../app/answers/size-policy.js';
+import { BULK_ROUTE } from '../../app/answers.js';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
 import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
@@ -22,6 +25,7 @@ import {
   ReconSequenceAnswerSchema,
   ReconSummaryAnswerSchema,
   SmartBillRevokedAnswerSchema,
+  StoredAnswerSchema,
 } from '../shared/response-schemas.js';
 import { RESOURCE_SERVER_ID, ROUTES, SCOPE_DESCRIPTIONS } from '../shared/routes.js';
 
@@ -34,6 +38,7 @@ type AnySchema = v.GenericSchema;
 export const RESPONSE_SCHEMAS = {
   PricedBill: PricedBillSchema,
   PriceBillAnswer: PriceBillAnswerSchema,
+  StoredAnswer: StoredAnswerSchema,
   FeeAnswer: FeeScheduleAnswerSchema,
   FacilityRateAnswer: FacilityRateAnswerWithIdSchema,
   FeeLookupAnswer: FeeLookupAnswerSchema,
@@ -168,7 +173,23 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       operation.requestBody = { required: true, content: { 'application/json': { schema: billOrClaim } } };
       operation.responses = {
         '200': answer('The priced bill', ok),
+        '303': {
+          ...answer(
+            `The answer is larger than one response carries (its Lambda proxy result above ${MAX_INLINE_RESPONSE_BYTES} bytes, Lambda's 6 MB payload less a margin): it is stored whole, and Location (also url in the body) is a signed GET link to it, valid ${OVERSIZED_ANSWER_LINK_TTL_SECONDS / 60} minutes, that answers the complete PriceBillAnswer. The body carries the link, its expiry, the answer's size and the bill's totals. Follow it without your Authorization header. See docs/decisions/014-answer-size-policy.md.`,
+            'StoredAnswer',
+          ),
+          headers: {
+            Location: {
+              description: 'The signed link to the stored answer',
+              schema: { type: 'string', format: 'uri' },
+            },
+          },
+        },
         ...errorResponses([400, ...auth, 413, 415, 422]),
+        '413': {
+          description: `A bill of more than ${MAX_SYNC_LINES} lines (errors name the line list), or a body over 10 MB: price it with the bulk route, ${BULK_ROUTE}`,
+          content: { 'application/json': { schema: ref('Error') } },
+        },
       };
     } else if (route.id === 'GetFeeSchedule') {
       operation.parameters = [

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
@@ -11,11 +12,11 @@ import {
   loggableRequestId,
 } from '../../observability/logger.js';
 import { recordPricedBill } from '../../observability/powertools.js';
+import { answerSizePolicyFrom } from '../shared/answer-size-deps.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import {
   httpErrors,
   jsonBody,
-  jsonResponse,
   type LoggedContext,
   type ParsedBodyEvent,
   requestIdOf,
@@ -25,6 +26,8 @@ import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
 const index = openFeeIndex();
 /** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
 const smartBills = smartBillLinksFrom(process.env);
+/** Where an answer too large for one response goes (decision 014); the SDK loads on first use. */
+const sizePolicy = answerSizePolicyFrom(process.env);
 
 /** Told to the client when the page could not be prepared; the bill is priced all the same. */
 export const SMARTBILL_UNAVAILABLE_NOTICE =
@@ -39,6 +42,8 @@ interface BillEvent extends ParsedBodyEvent {
 /** Validates the parsed body into a normalised bill (422 with every field error). */
 const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error, LoggedContext> = {
   before: (request) => {
+    // More lines than one request prices: 413 naming the bulk route, before any normalisation.
+    refuseUnanswerableBill(request.event.parsedBody);
     request.event.bill = normaliseRequest(request.event.parsedBody);
     request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
     // The bill's jurisdiction is any text until it is priced: only one we know is logged.
@@ -53,7 +58,9 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
 
 /**
  * POST /v1/bills/price: every line priced, with its adjustments and explanation, and the signed
- * link to its SmartBill page (rendered while the answer travels; see app/smartbill/ports.ts).
+ * link to its SmartBill page (rendered while the answer travels; see app/smartbill/ports.ts). A
+ * bill of more than 999 lines is 413; an answer above Lambda's 6 MB payload is stored and answered
+ * 303 to a signed link (app/answers/size-policy.ts, docs/decisions/014-answer-size-policy.md).
  */
 export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedContext>()
   .use(httpErrors('PriceBill'))
@@ -63,22 +70,24 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const requestId = requestIdOf(event, context);
     const priced = priceRequest(index, event.bill as NormalisedAnyBill);
     recordPricedBill(priced);
-    if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
+    // From the token only: whose page (DELETE /v1/smartbills/{id}) and whose stored answer it is.
+    const tenantId = tenantOf((event.requestContext?.authorizer as { claims?: TokenClaims } | null)?.claims);
+    // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
+    const answer = (body: object) =>
+      answerWithinLimit(sizePolicy, {
+        requestId,
+        tenantId,
+        answer: body,
+        summary: { totals: priced.totals },
+      });
+    if (smartBills === null) return answer({ requestId, ...priced });
     let smartBill: SmartBillLink;
     try {
-      smartBill = await smartBills.link(priced, {
-        qrCode: event.qrCode === true,
-        // The tenant that may revoke the page (DELETE /v1/smartbills/{id}); from the token only.
-        tenantId: tenantOf((event.requestContext?.authorizer as { claims?: TokenClaims } | null)?.claims),
-      });
+      smartBill = await smartBills.link(priced, { qrCode: event.qrCode === true, tenantId });
     } catch (error) {
       // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
       logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);
-      return jsonResponse(
-        200,
-        { requestId, ...priced, notices: [...priced.notices, SMARTBILL_UNAVAILABLE_NOTICE] },
-        requestId,
-      );
+      return answer({ requestId, ...priced, notices: [...priced.notices, SMARTBILL_UNAVAILABLE_NOTICE] });
     }
-    return jsonResponse(200, { requestId, ...priced, smartBill }, requestId);
+    return answer({ requestId, ...priced, smartBill });
   });

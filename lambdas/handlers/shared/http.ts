@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
+  BULK_ROUTE,
   errorResult,
   MAX_BODY_BYTES,
   MAX_JSON_DEPTH,
@@ -28,6 +29,8 @@ import {
  */
 export {
   BadRequestError,
+  BillTooLargeError,
+  BULK_ROUTE,
   ConflictError,
   type ErrorBody,
   errorResult,
@@ -149,7 +152,9 @@ export function jsonBody(): MiddlewareObj<ParsedBodyEvent, APIGatewayProxyResult
       requireJsonContentType(request.event.headers);
       const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
       if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-        throw new PayloadTooLargeError('The body is over 10 MB.');
+        throw new PayloadTooLargeError(
+          `The body is over 10 MB, API Gateway's limit; send bills this large to the bulk route, ${BULK_ROUTE}.`,
+        );
       }
       request.event.parsedBody = parseJsonBody(text);
     },

@@ -1,7 +1,9 @@
 import * as v from 'valibot';
+import type { StoredAnswerBody } from '../../app/answers/size-policy.js';
 import type { StoredSequence } from '../../app/recon/ports.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
+import type { PricedBill } from '../../engine/priced-bill.js';
 import {
   FacilityRateAnswerSchema,
   FeeAnswerSchema,
@@ -50,6 +52,31 @@ export const PriceBillAnswerSchema = v.strictObject({
   ...PricedBillSchema.entries,
   smartBill: v.optional(SmartBillLinkSchema),
 });
+
+/**
+ * `POST /v1/bills/price` 303 See Other: the answer was larger than one response carries (Lambda's
+ * 6 MB payload), so it is stored whole and `url` (also the `Location` header) reads it back, byte
+ * for byte a PriceBillAnswer, until `expiresAt` (docs/decisions/014-answer-size-policy.md).
+ */
+export const StoredAnswerSchema = v.pipe(
+  v.strictObject({
+    requestId,
+    userMessage: v.string(),
+    url: v.pipe(
+      v.string(),
+      v.url(),
+      v.description(
+        'A signed GET link to the complete answer (no token: the signature is the authorisation; do not forward your Authorization header to it).',
+      ),
+    ),
+    expiresAt: v.pipe(timestamp, v.description('When the link stops working (15 minutes after the answer).')),
+    bytes: v.pipe(integer, v.minValue(1), v.description('The stored answer’s size in bytes.')),
+    summary: v.strictObject({ totals: PricedBillSchema.entries.totals }),
+  }),
+  v.description(
+    'The answer is stored, not cut: follow the Location header (or GET url) for the complete PriceBillAnswer. The bill’s totals are here already.',
+  ),
+);
 
 /** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200. */
 export const FeeScheduleAnswerSchema = v.strictObject({ requestId, ...FeeAnswerSchema.entries });
@@ -229,5 +256,8 @@ function describes<T extends true>(): T | undefined {
   return undefined;
 }
 describes<SameShape<v.InferOutput<typeof SmartBillLinkSchema>, SmartBillLink>>();
+describes<
+  SameShape<v.InferOutput<typeof StoredAnswerSchema>, StoredAnswerBody<{ totals: PricedBill['totals'] }>>
+>();
 describes<SameShape<v.InferOutput<typeof StoredSequenceSummarySchema>, Omit<StoredSequence, 'sealed'>>>();
 describes<SameShape<Omit<v.InferOutput<typeof ErrorBodySchema>, 'latestSequence'>, ErrorBody>>();

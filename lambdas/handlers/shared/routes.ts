@@ -90,6 +90,11 @@ export interface RouteDefinition {
   /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
   readonly smartBillRevoke?: true;
   /**
+   * The function stores answers too large for one response and signs links to them (decision 014):
+   * it gets the oversized answers bucket and key.
+   */
+  readonly oversizedAnswers?: true;
+  /**
    * Scopes any one of which authorises the call; empty means no authentication and no API key,
    * for the routes that hold no data (health, and the OpenAPI document, which a client needs
    * before it has a token).
@@ -118,6 +123,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/bills/price',
     entry: 'lambdas/handlers/price-bill/handler.ts',
     smartBill: true,
+    oversizedAnswers: true,
     scopes: [SCOPES.billsPrice],
     usesFeeIndex: true,
     hot: true,

@@ -16,7 +16,7 @@ export type RuntimeMode = 'aws' | 'local';
 
 /**
  * Settings that configure a local-only fallback (names as the deps modules read them; a unit test
- * holds them to `RECON_ENV` and `SMARTBILL_ENV`). None may be set in `aws` mode.
+ * holds them to `RECON_ENV`, `SMARTBILL_ENV` and `ANSWER_SIZE_ENV`). None may be set in `aws` mode.
  */
 export const LOCAL_ONLY_SETTINGS: readonly string[] = [
   'RECON_LOCAL_KEY_FILE',
@@ -26,6 +26,8 @@ export const LOCAL_ONLY_SETTINGS: readonly string[] = [
   'WCBR_S3_ENDPOINT',
   'WCBR_S3_ACCESS_KEY_ID',
   'WCBR_S3_SECRET_ACCESS_KEY',
+  'OVERSIZED_ANSWERS_S3_ENDPOINT',
+  'OVERSIZED_ANSWERS_LINK_ENDPOINT',
 ];
 
 /** Set by the Lambda runtime in every function's environment. */

@@ -1,0 +1,71 @@
+/**
+ * The 999-line professional bill with external values on every line (issue 17, § 2): the largest
+ * bill the price route takes ({@link MAX_SYNC_LINES}), whose `full` answer is far above Lambda's
+ * 6 MB synchronous payload. Codes the sample index holds (as bench/run.ts's ten-line bill), each
+ * line with four external values after the rules (PPO, negotiated, UR and adjuster), shaped as
+ * test/unit/engine/external-values.test.ts shapes them; no expected dollar figure is
+ * derived from it (the tests compare answers with each other and count bytes and lines).
+ */
+const CODES: readonly { readonly code: string; readonly units?: number; readonly modifiers?: string[] }[] = [
+  { code: '99213' },
+  { code: '97110', units: 3 },
+  { code: '97140', units: 2 },
+  { code: '97530', units: 2 },
+  { code: '72148', modifiers: ['26'] },
+  { code: '72148', modifiers: ['TC'] },
+  { code: '20610' },
+  { code: '64483' },
+  { code: '98940' },
+];
+
+/**
+ * A professional bill of `lines` lines, each with two external values.
+ *
+ * @param lines - how many lines (default 999, the most a bill may have)
+ * @returns the bill as the API takes it
+ */
+export function billWithValues(lines = 999): object {
+  return {
+    billId: `LARGE-${lines}`,
+    jurisdiction: 'US-MEDICARE',
+    serviceFacility: { zip: '19901' },
+    billingProvider: { npi: '1234567893', zip: '19901' },
+    lines: Array.from({ length: lines }, (_, i) => ({
+      lineNumber: i + 1,
+      // Dates spread over the year so the duplicate rule does not deny most of the lines.
+      dateOfService: `2025-${String(1 + (Math.floor(i / CODES.length) % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / (CODES.length * 12)) % 28)).padStart(2, '0')}`,
+      charge: '400.00',
+      ...CODES[i % CODES.length],
+      externalValues: [
+        {
+          bucket: 'ppo',
+          mode: 'add',
+          percent: '-10',
+          source: 'PPO contract 7',
+          reason: { groupCode: 'CO', carc: '131' },
+        },
+        {
+          bucket: 'negotiated',
+          mode: 'add',
+          amount: '-1.00',
+          source: `negotiated rate sheet 2025, row ${i + 1}`,
+          reason: { groupCode: 'CO', carc: '45' },
+        },
+        {
+          bucket: 'ur',
+          mode: 'add',
+          amount: '-0.50',
+          source: `utilization review decision UR-${1000 + i}`,
+          reason: { groupCode: 'CO', carc: '50' },
+        },
+        {
+          bucket: 'adjuster',
+          mode: 'add',
+          amount: '-0.25',
+          source: `adjuster note ${i + 1}`,
+          reason: { groupCode: 'CO', carc: '45' },
+        },
+      ],
+    })),
+  };
+}
