@@ -18,6 +18,9 @@ import {
   RECON_TENANT_INDEX_PARTITION_KEY,
   RECON_TENANT_INDEX_SORT_KEY,
   RECON_TTL_ATTRIBUTE,
+  RECON_UPDATED_INDEX,
+  RECON_UPDATED_INDEX_NON_KEY_ATTRIBUTES,
+  RECON_UPDATED_INDEX_SORT_KEY,
 } from '../../lambdas/adapters/recon-store-dynamodb.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import type { ReconAccess } from '../../lambdas/handlers/shared/routes.js';
@@ -88,6 +91,15 @@ export class ReconDataStore extends Construct {
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...RECON_TENANT_INDEX_NON_KEY_ATTRIBUTES],
         },
+        {
+          // GET /v1/recons (delta sync): pointers by time of their last change. Keys are the tenant
+          // and a timestamp; the projection is clear data (control number, sequence, count, totals).
+          indexName: RECON_UPDATED_INDEX,
+          partitionKey: { name: RECON_TENANT_INDEX_PARTITION_KEY, type: AttributeType.STRING },
+          sortKey: { name: RECON_UPDATED_INDEX_SORT_KEY, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...RECON_UPDATED_INDEX_NON_KEY_ATTRIBUTES],
+        },
       ],
     });
   }
@@ -124,8 +136,8 @@ export class ReconDataStore extends Construct {
   public grantRecon(grantee: IGrantable, access: ReconAccess): Record<string, string> {
     const kmsActions =
       access === 'write' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : access === 'read' ? ['kms:Decrypt'] : [];
-    // Named actions on the table itself (no index, no wildcard): the functions never read the
-    // tenant index, which only the export uses.
+    // Named actions on the table itself (no wildcard): the functions never read the tenant index,
+    // which only the export uses. `list` may also query the delta-sync index (clear data only).
     const tableActions = {
       list: ['dynamodb:GetItem', 'dynamodb:Query'],
       read: ['dynamodb:GetItem', 'dynamodb:Query'],
@@ -141,6 +153,14 @@ export class ReconDataStore extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: tableActions, resources: [this.table.tableArn] }),
     );
+    if (access === 'list') {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${this.table.tableArn}/index/${RECON_UPDATED_INDEX}`],
+        }),
+      );
+    }
     this.tableKey.grant(
       grantee,
       ...(access === 'write'

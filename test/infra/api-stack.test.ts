@@ -483,6 +483,20 @@ describe('API stack', () => {
       expect(envOf(fn).RECON_TABLE_NAME).toBeDefined();
     });
 
+    it('the delta-sync listing function (GET /v1/recons) may query its index, with no PHI key and no write', () => {
+      const { fn } = functionIdOf('ListRecons');
+      expect(onPhiKey(fn)).toEqual([]);
+      expect(envOf(fn).RECON_KMS_KEY_ID).toBeUndefined();
+      const statements = policyOf(fn);
+      const onIndex = statements.filter((st) =>
+        JSON.stringify(st.Resource).includes('/index/byTenantUpdated'),
+      );
+      expect(onIndex.flatMap(actionsOf)).toEqual(['dynamodb:Query']);
+      expect(JSON.stringify(statements)).not.toContain('/index/byTenant"');
+      const actions = statements.flatMap(actionsOf);
+      expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    });
+
     it('the health function may describe the table, the PHI key and the page bucket, and nothing more', () => {
       const { fn } = functionIdOf('Health');
       const actions = policyOf(fn).flatMap(actionsOf);

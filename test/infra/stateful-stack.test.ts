@@ -122,8 +122,29 @@ describe('stateful stack', () => {
             IndexName: 'byTenant',
             Projection: Match.objectLike({ ProjectionType: 'INCLUDE' }),
           }),
+          // Issue 17: the delta-sync listing's index (checked in full below).
+          Match.objectLike({ IndexName: 'byTenantUpdated' }),
         ],
       });
+    });
+
+    it('has the delta-sync index (tenant, updatedAt) projecting clear data only (issue 17)', () => {
+      const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
+        Properties: { GlobalSecondaryIndexes: Record<string, unknown>[] };
+      };
+      const index = table.Properties.GlobalSecondaryIndexes.find((i) => i.IndexName === 'byTenantUpdated');
+      expect(index).toEqual({
+        IndexName: 'byTenantUpdated',
+        KeySchema: [
+          { AttributeName: 'tenantKey', KeyType: 'HASH' },
+          { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['tenant', 'controlNumber', 'sequence', 'count', 'totals'],
+        },
+      });
+      expect(JSON.stringify(index)).not.toContain('sealed');
     });
 
     it('keeps the PHI data-key key apart from the table key, both rotated yearly', () => {

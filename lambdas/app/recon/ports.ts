@@ -127,6 +127,23 @@ export interface PageRequest {
   readonly pageToken?: string | undefined;
 }
 
+/** One Recon as the tenant's delta-sync listing shows it: clear data only (no PHI). */
+export interface ReconListingItem {
+  readonly controlNumber: string;
+  readonly latestSequence: number;
+  readonly sequencesStored: number;
+  /** The latest sequence's totals. */
+  readonly totals: StoredTotals;
+  /** When the latest sequence was stored (ISO-8601 UTC, milliseconds). */
+  readonly updatedAt: string;
+}
+
+/** A page of the delta-sync listing: Recons updated at or after `updatedSince`, newest first. */
+export interface UpdatedReconsRequest extends PageRequest {
+  /** ISO-8601 UTC with milliseconds, as `Date.prototype.toISOString` writes it; absent: every Recon. */
+  readonly updatedSince?: string | undefined;
+}
+
 /** The outcome of a conditional write: only `written` changed anything. */
 export type PutOutcome = 'written' | 'sequence-exists' | 'latest-moved';
 
@@ -164,6 +181,14 @@ export interface ReconStore {
   ): Promise<PutOutcome>;
   /** Deletes every item of the control number (sequences and pointer); returns how many were deleted. */
   deleteControlNumber(tenant: string, controlNumber: string): Promise<number>;
+  /**
+   * The tenant's Recons, most recently updated first, from `updatedSince` on (inclusive: a client
+   * that passes the newest `updatedAt` it has seen gets that Recon again rather than missing one
+   * stored in the same millisecond). The page token is bound to the tenant and `updatedSince`.
+   *
+   * @throws InvalidPageTokenError for a token of another tenant or another `updatedSince`
+   */
+  listUpdated(tenant: string, request: UpdatedReconsRequest): Promise<Page<ReconListingItem>>;
   /** The tenant's control numbers with their latest pointers (for the de-identified export). */
   listControlNumbers(
     tenant: string,

@@ -24,6 +24,7 @@ import type {
   ReconStore,
   SealedBox,
   StoredSequence,
+  UpdatedReconsRequest,
 } from './ports.js';
 import { reconEncryptionContext } from './ports.js';
 import { parseReconFields } from './submission.js';
@@ -403,6 +404,25 @@ export async function getRecon(
     updatedAt: latest.pointer.updatedAt,
     sequences: sequences.items.map(summaryOf),
     ...(sequences.nextPageToken === undefined ? {} : { nextPageToken: sequences.nextPageToken }),
+  };
+}
+
+/**
+ * `GET /v1/recons`: the tenant's Recons, most recently updated first, for delta sync (clear data
+ * only: control numbers, which decision 007 keeps in clear as the payer's bill identifier, latest
+ * sequence, counts, totals and times; nothing is decrypted).
+ *
+ * @param store - the Recon store
+ * @param tenant - the caller's tenant
+ * @param request - `updatedSince` (inclusive, UTC with milliseconds), limit and page token
+ * @returns one page, with `nextPageToken` unless it is the last
+ * @throws InvalidPageTokenError for a token of another tenant or another query
+ */
+export async function listRecons(store: ReconStore, tenant: string, request: UpdatedReconsRequest) {
+  const page = await store.listUpdated(tenant, request);
+  return {
+    recons: page.items,
+    ...(page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken }),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   ReasonCodeListAnswerSchema,
   ReconAnswerSchema,
   ReconDeletedAnswerSchema,
+  ReconListAnswerSchema,
   ReconSequenceAnswerSchema,
   ReconSummaryAnswerSchema,
   SmartBillRevokedAnswerSchema,
@@ -42,6 +43,7 @@ export const RESPONSE_SCHEMAS = {
   ReasonCodeList: ReasonCodeListAnswerSchema,
   ReconAnswer: ReconAnswerSchema,
   ReconSummary: ReconSummaryAnswerSchema,
+  ReconList: ReconListAnswerSchema,
   ReconSequence: ReconSequenceAnswerSchema,
   ReconDeleted: ReconDeletedAnswerSchema,
   SmartBillRevoked: SmartBillRevokedAnswerSchema,
@@ -78,6 +80,7 @@ export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   ListReasonCodes: 'ReasonCodeList',
   SubmitRecon: 'ReconAnswer',
   GetRecon: 'ReconSummary',
+  ListRecons: 'ReconList',
   GetReconSequence: 'ReconSequence',
   DeleteRecon: 'ReconDeleted',
   RevokeSmartBill: 'SmartBillRevoked',
@@ -215,6 +218,37 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         ),
         '200': answer('A resubmission: the stored result', ok),
         ...errorResponses([400, ...auth, 409, 413, 415, 422]),
+      };
+    } else if (route.id === 'ListRecons') {
+      operation.description =
+        "The tenant's Recons (control number, latest sequence, sequences stored, the latest totals, time of the last change), most recently updated first, for delta sync: pass the newest updatedAt you hold as updatedSince (inclusive; overlap it by a few seconds, the index behind this listing is eventually consistent) and follow nextPageToken to the end. Clear data only: nothing is decrypted.";
+      operation.parameters = [
+        {
+          name: 'updatedSince',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', format: 'date-time' },
+          description:
+            'An ISO-8601 instant with Z or an offset (422 otherwise): only Recons updated at or after it',
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+        },
+        {
+          name: 'pageToken',
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+          description:
+            'nextPageToken of the previous page, with the same updatedSince (400 for a token of another query or tenant)',
+        },
+      ];
+      operation.responses = {
+        '200': answer('One page of Recons, most recently updated first (clear data only)', ok),
+        ...errorResponses([400, ...auth, 422]),
       };
     } else if (route.id === 'GetRecon' || route.id === 'GetReconSequence' || route.id === 'DeleteRecon') {
       operation.parameters = [

@@ -154,6 +154,40 @@ export const ReconSummaryAnswerSchema = v.strictObject({
   ),
 });
 
+/** One Recon of the delta-sync listing: clear data only (no patient, claim or provider data). */
+export const ReconListingItemSchema = v.strictObject({
+  controlNumber: v.pipe(
+    v.string(),
+    v.description("The payer's bill identifier (kept in clear: not a claim or member number)"),
+  ),
+  latestSequence: sequence,
+  sequencesStored: integer,
+  totals: v.pipe(
+    v.strictObject({
+      billed: MoneySchema,
+      allowed: MoneySchema,
+      withheld: SignedMoneySchema,
+      buckets: v.record(v.string(), SignedMoneySchema),
+    }),
+    v.description('Totals of the latest sequence'),
+  ),
+  updatedAt: v.pipe(timestamp, v.description('When the latest sequence was stored')),
+});
+
+/** `GET /v1/recons` 200. */
+export const ReconListAnswerSchema = v.strictObject({
+  requestId,
+  recons: v.pipe(v.array(ReconListingItemSchema), v.description('Most recently updated first, one page')),
+  nextPageToken: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'Pass as pageToken, with the same updatedSince, for the next page; absent on the last page.',
+      ),
+    ),
+  ),
+});
+
 /** `GET /v1/recons/{controlNumber}/sequences/{sequence}` 200. */
 export const ReconSequenceAnswerSchema = v.strictObject({
   requestId,

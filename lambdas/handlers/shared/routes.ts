@@ -218,6 +218,18 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'The latest sequence of a Recon with its totals, and its stored sequences (paged)',
   },
   {
+    id: 'ListRecons',
+    method: 'GET',
+    path: '/v1/recons',
+    entry: 'lambdas/handlers/list-recons/handler.ts',
+    // Control numbers, counts, totals and times are clear data: no PHI key, as GetRecon.
+    recon: 'list',
+    scopes: [SCOPES.reconsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: "The tenant's Recons, most recently updated first, for delta sync (clear data, paged)",
+  },
+  {
     id: 'GetReconSequence',
     method: 'GET',
     path: '/v1/recons/{controlNumber}/sequences/{sequence}',
