@@ -336,7 +336,7 @@ function readBinaryAsBase64(item: Item, map: Item, name: string): string {
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
 }
 
-function sealedToAttribute(box: SealedBox): AttributeValue {
+function sealedToAttribute(box: SealedBox, external: boolean): AttributeValue {
   const binary = (text: string): AttributeValue => ({ B: new Uint8Array(Buffer.from(text, 'base64')) });
   return {
     M: {
@@ -346,7 +346,8 @@ function sealedToAttribute(box: SealedBox): AttributeValue {
       edk: binary(box.edk),
       iv: binary(box.iv),
       tag: binary(box.tag),
-      ct: binary(box.ct),
+      // Stored in the body store (sealedRef): only the key, nonce and tag stay in the item.
+      ...(external ? {} : { ct: binary(box.ct) }),
     },
   };
 }
@@ -363,7 +364,7 @@ function sealedFromAttribute(item: Item): SealedBox {
     edk: readBinaryAsBase64(item, map, 'edk'),
     iv: readBinaryAsBase64(item, map, 'iv'),
     tag: readBinaryAsBase64(item, map, 'tag'),
-    ct: readBinaryAsBase64(item, map, 'ct'),
+    ct: item.sealedRef?.S === undefined ? readBinaryAsBase64(item, map, 'ct') : '',
   };
 }
 
@@ -435,7 +436,8 @@ function sequenceToItem(
     totals: totalsToAttribute(value.totals),
     delta: deltaToAttribute(value.delta),
     missingSequences: { L: value.missingSequences.map(N) },
-    sealed: sealedToAttribute(value.sealed),
+    sealed: sealedToAttribute(value.sealed, value.sealedRef !== undefined),
+    ...(value.sealedRef === undefined ? {} : { sealedRef: S(value.sealedRef) }),
     [RECON_TTL_ATTRIBUTE]: N(expiresAt),
   };
 }
@@ -463,6 +465,7 @@ function sequenceFromItem(item: Item): StoredSequence {
       return value;
     }),
     sealed: sealedFromAttribute(item),
+    ...(item.sealedRef?.S === undefined ? {} : { sealedRef: item.sealedRef.S }),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   OpenApiAnswerSchema,
   PriceBillAnswerSchema,
   ReasonCodeListAnswerSchema,
+  ReconAnswerLinkSchema,
   ReconAnswerSchema,
   ReconDeletedAnswerSchema,
   ReconListAnswerSchema,
@@ -44,6 +45,7 @@ export const RESPONSE_SCHEMAS = {
   ReconAnswer: ReconAnswerSchema,
   ReconSummary: ReconSummaryAnswerSchema,
   ReconList: ReconListAnswerSchema,
+  ReconAnswerLink: ReconAnswerLinkSchema,
   ReconSequence: ReconSequenceAnswerSchema,
   ReconDeleted: ReconDeletedAnswerSchema,
   SmartBillRevoked: SmartBillRevokedAnswerSchema,
@@ -202,7 +204,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       };
     } else if (route.id === 'SubmitRecon') {
       operation.description =
-        'Prices the bill, loads the latest stored sequence of its control number, computes the delta and stores the new sequence (the bill as sent, patient and claim data included, envelope-encrypted). The same sequence with the same content answers the stored result (200, outcome "replayed"); a sequence at or below the latest with other content is 409; a gap is accepted and recorded in missingSequences. A Recon carries at most about 45 fully explained lines (413 beyond).';
+        'Prices the bill, loads the latest stored sequence of its control number, computes the delta and stores the new sequence (the bill as sent, patient and claim data included, envelope-encrypted). The same sequence with the same content answers the stored result (200, outcome "replayed"); a sequence at or below the latest with other content is 409; a gap is accepted and recorded in missingSequences. A Recon takes any bill the price route takes: the bill, its priced form and the delta travel between the steps of the workflow through encrypted storage, never in the workflow state. An answer larger than 5,000,000 bytes (a few hundred fully explained lines) is stored, encrypted, for 15 minutes and answered with 303 See Other to a signed link (Location); follow it without your token. The body is at most 10 MB (413 beyond).';
       operation.requestBody = {
         required: true,
         content: {
@@ -217,6 +219,14 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
           ok,
         ),
         '200': answer('A resubmission: the stored result', ok),
+        '303': {
+          description:
+            'The answer (201 or 200, see answerStatus) is larger than a synchronous answer may be: it is stored and Location is a signed link to it, valid until expiresAt',
+          headers: {
+            Location: { description: 'The signed link to the stored answer', schema: { type: 'string' } },
+          },
+          content: { 'application/json': { schema: ref('ReconAnswerLink') } },
+        },
         ...errorResponses([400, ...auth, 409, 413, 415, 422]),
       };
     } else if (route.id === 'ListRecons') {

@@ -120,6 +120,24 @@ export const ReconAnswerSchema = v.strictObject({
   history: v.strictObject({ latestSequence: sequence, sequencesStored: integer }),
 });
 
+/**
+ * `POST /v1/recons` 303: the answer was larger than a synchronous answer may be (5,000,000 bytes),
+ * so it was stored (S3, KMS) and `Location` is a signed link to it (issue 17, § 2).
+ */
+export const ReconAnswerLinkSchema = v.strictObject({
+  requestId,
+  answerStatus: v.pipe(
+    v.picklist([200, 201]),
+    v.description('The status the answer would have had: 201 stored, 200 a resubmission'),
+  ),
+  location: v.pipe(
+    v.string(),
+    v.description('The signed link (also in the Location header); GET it without a token'),
+  ),
+  expiresAt: v.pipe(timestamp, v.description('When the link stops working')),
+  bytes: v.pipe(integer, v.description('Size of the stored answer')),
+});
+
 /** A stored sequence as a listing shows it: clear data only (codes and money, no identifiers). */
 export const StoredSequenceSummarySchema = v.strictObject({
   sequence,
