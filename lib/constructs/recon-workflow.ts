@@ -136,6 +136,10 @@ export class ReconWorkflow extends Construct {
           fn.function.addEnvironment(name, value);
         }
       }
+      if (task.reconBodies) {
+        const environment = props.dataStore.grantReconBodies(fn.function, task.reconBodies);
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
       functions.set(task.state, fn);
       substitutions[task.substitution] = fn.function.functionArn;
     }

@@ -167,6 +167,10 @@ export class ApiStack extends Stack {
         const environment = { ...reconEnvironment, ...props.reconStore.grantRecon(fn.function, route.recon) };
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
+      if (route.reconBodies) {
+        const environment = props.reconStore.grantReconBodies(fn.function, route.reconBodies);
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
       if (route.healthProbes) {
         const environment = {
           ...props.reconStore.grantHealthProbe(fn.function),

@@ -47,6 +47,14 @@ export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
  */
 export type ReconAccess = 'list' | 'read' | 'write' | 'delete';
 
+/**
+ * What a Recon function does with the Recon bodies bucket (issue 17): `work` reads and writes the
+ * intermediates of a submission (the bill as sent, priced, prior, delta, answer); `read-sealed`
+ * reads the ciphertext of large stored sequences; `write-sealed` writes it (and deletes what a
+ * transaction that did not commit left).
+ */
+export type ReconBodyAccess = 'work' | 'read-sealed' | 'write-sealed';
+
 /** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
 export interface WorkflowTask {
   /** The Task state's name in the ASL. */
@@ -57,6 +65,7 @@ export interface WorkflowTask {
   readonly entry: string;
   readonly usesFeeIndex: boolean;
   readonly recon?: ReconAccess;
+  readonly reconBodies?: readonly ReconBodyAccess[];
 }
 
 /**
@@ -85,6 +94,8 @@ export interface RouteDefinition {
   readonly workflow?: WorkflowRoute;
   /** The function reads or writes the Recon table. */
   readonly recon?: ReconAccess;
+  /** The function reads or writes the Recon bodies bucket. */
+  readonly reconBodies?: readonly ReconBodyAccess[];
   /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
   readonly smartBill?: true;
   /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
@@ -176,6 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
           substitution: 'PriceFunctionArn',
           entry: 'lambdas/handlers/recon-tasks/price.ts',
           usesFeeIndex: true,
+          reconBodies: ['work'],
         },
         {
           state: 'LoadLatest',
@@ -183,12 +195,14 @@ export const ROUTES: readonly RouteDefinition[] = [
           entry: 'lambdas/handlers/recon-tasks/load-latest.ts',
           usesFeeIndex: false,
           recon: 'read',
+          reconBodies: ['work', 'read-sealed'],
         },
         {
           state: 'Delta',
           substitution: 'DeltaFunctionArn',
           entry: 'lambdas/handlers/recon-tasks/delta.ts',
           usesFeeIndex: false,
+          reconBodies: ['work'],
         },
         {
           state: 'Write',
@@ -196,6 +210,7 @@ export const ROUTES: readonly RouteDefinition[] = [
           entry: 'lambdas/handlers/recon-tasks/write.ts',
           usesFeeIndex: false,
           recon: 'write',
+          reconBodies: ['work', 'write-sealed'],
         },
       ],
     },
@@ -235,6 +250,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/recons/{controlNumber}/sequences/{sequence}',
     entry: 'lambdas/handlers/get-recon-sequence/handler.ts',
     recon: 'read',
+    reconBodies: ['read-sealed'],
     scopes: [SCOPES.reconsRead],
     usesFeeIndex: false,
     hot: false,
