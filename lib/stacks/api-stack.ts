@@ -144,6 +144,7 @@ export class ApiStack extends Stack {
         reconWorkflow = new ReconWorkflow(this, route.id, {
           route,
           dataStore: props.reconStore,
+          smartBillRenderer: this.smartBillRenderer,
           logEncryptionKey: props.logEncryptionKey,
           feeIndexLayer: this.feeIndex.layer,
           environment: reconEnvironment,

@@ -535,6 +535,19 @@ describe('API stack', () => {
       }
     });
 
+    it('lets the Recon tasks that answer a priced sequence link SmartBill pages, and no other task (issue 17)', () => {
+      const tasks = reconWorkflowFunctions();
+      for (const state of ['LoadLatest', 'Write']) {
+        expect(envOf(tasks[state] as string).SMARTBILL_BASE_URL, state).toBeDefined();
+        expect(envOf(tasks[state] as string).SMARTBILL_SIGNING_KEY_SECRET_ID, state).toBeDefined();
+        const actions = policyOf(tasks[state] as string).flatMap(actionsOf);
+        expect(actions, state).toContain('lambda:InvokeFunction');
+      }
+      for (const state of ['Price', 'Delta']) {
+        expect(envOf(tasks[state] as string).SMARTBILL_BASE_URL, state).toBeUndefined();
+      }
+    });
+
     it('the health function may describe the table, the PHI key and the page bucket, and nothing more', () => {
       const { fn } = functionIdOf('Health');
       const actions = policyOf(fn).flatMap(actionsOf);

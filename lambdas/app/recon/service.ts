@@ -5,6 +5,7 @@ import { priceRequest } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
+import { logFailure, loggableRequestId } from '../../observability/logger.js';
 import { recordReconConflict } from '../../observability/powertools.js';
 import {
   ConflictError,
@@ -16,6 +17,7 @@ import {
   parseJsonBody,
 } from '../answers.js';
 import { DependencyUnavailableError } from '../dependency-errors.js';
+import type { SmartBillLink } from '../smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../tenant.js';
 import type {
   DataKeyProvider,
@@ -44,6 +46,17 @@ export interface Envelope {
   openJson(provider: DataKeyProvider, context: EncryptionContext, box: SealedBox): Promise<unknown>;
 }
 
+/**
+ * Links the SmartBill page of a priced bill (the price route's linker, handlers/shared/smartbill-deps.ts):
+ * the page is rendered while the answer travels, and the tenant may revoke it.
+ */
+export interface ReconSmartBillLinks {
+  link(
+    priced: PricedBill,
+    options: { readonly qrCode?: boolean; readonly tenantId?: string | null },
+  ): Promise<SmartBillLink>;
+}
+
 /** What the Recon tasks need besides the fee index. */
 export interface ReconDependencies {
   readonly store: ReconStore;
@@ -54,6 +67,8 @@ export interface ReconDependencies {
   /** Days a tenant's Recons are kept before DynamoDB TTL removes them. */
   readonly retentionDays: (tenant: string) => number;
   readonly now: () => Date;
+  /** SmartBill pages; null or absent where the stack has no SmartBill (then answers carry no link). */
+  readonly smartBills?: ReconSmartBillLinks | null;
 }
 
 /**
@@ -161,6 +176,28 @@ async function respondWithBody(
   const bodyKey = reconBodyKeys.work(state.tenant, state.requestId, 'answer');
   await bodies.put(bodyKey, answer.body);
   return { statusCode, body: '', bodyKey };
+}
+
+/**
+ * The SmartBill link of the sequence just priced (or replayed), as the price route gives it: the
+ * tenant is the page's revoker. An outage of the page store or the signing key must not cost the
+ * client its Recon, which is stored by now: the answer goes without the link, and the failure is
+ * logged (metadata only).
+ */
+async function smartBillOf(
+  deps: ReconDependencies,
+  state: ReconState,
+  priced: PricedBill,
+  bill: unknown,
+): Promise<{ smartBill?: SmartBillLink }> {
+  if (!deps.smartBills) return {};
+  try {
+    const qrCode = (bill as { qrCode?: unknown } | null)?.qrCode === true;
+    return { smartBill: await deps.smartBills.link(priced, { qrCode, tenantId: state.tenant }) };
+  } catch (error) {
+    logFailure({ requestId: loggableRequestId(state.requestId), route: 'SubmitRecon' }, error);
+    return {};
+  }
 }
 
 /** An intermediate as JSON; its absence is an infrastructure error (the task is retried). */
@@ -318,6 +355,7 @@ async function loadLatestOrThrow(deps: ReconDependencies, state: ReconState): Pr
       priced: content.priced,
       delta: content.delta,
       history: historyOf(latest.pointer, sequence),
+      ...(await smartBillOf(deps, state, content.priced, bill)),
     };
     return { ...state, response: await respondWithBody(deps.bodies, state, 200, body) };
   }
@@ -465,6 +503,7 @@ async function writeSequenceOrThrow(deps: ReconDependencies, state: ReconState):
     priced,
     delta,
     history: { latestSequence: sequence, sequencesStored: (pointer?.count ?? 0) + 1 },
+    ...(await smartBillOf(deps, state, priced, bill)),
   };
   return { ...state, response: await respondWithBody(deps.bodies, state, 201, body) };
 }

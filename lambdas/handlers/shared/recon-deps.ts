@@ -12,6 +12,7 @@ import type { DataKeyProvider, ReconBodyStore } from '../../app/recon/ports.js';
 import type { ReconDependencies } from '../../app/recon/service.js';
 import { traced } from '../../observability/tracing.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
+import { smartBillLinksFrom } from './smartbill-deps.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the
@@ -214,5 +215,7 @@ export function reconDependencies(env: NodeJS.ProcessEnv = process.env): ReconDe
     bodies: reconBodiesFrom(env),
     retentionDays: retentionFrom(env),
     now: () => new Date(),
+    // The price route's linker: the same pages, keys and renderer (null without SmartBill).
+    smartBills: smartBillLinksFrom(env),
   };
 }

@@ -118,6 +118,14 @@ export const ReconAnswerSchema = v.strictObject({
   priced: PricedBillSchema,
   delta: ReconDeltaSchema,
   history: v.strictObject({ latestSequence: sequence, sequencesStored: integer }),
+  smartBill: v.optional(
+    v.pipe(
+      SmartBillLinkSchema,
+      v.description(
+        'The SmartBill page of the sequence priced (or replayed), as POST /v1/bills/price gives it; absent where SmartBill is off or the page could not be prepared',
+      ),
+    ),
+  ),
 });
 
 /**

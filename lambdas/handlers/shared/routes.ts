@@ -66,6 +66,8 @@ export interface WorkflowTask {
   readonly usesFeeIndex: boolean;
   readonly recon?: ReconAccess;
   readonly reconBodies?: readonly ReconBodyAccess[];
+  /** The task links SmartBill pages (the answer of a stored or replayed sequence carries one). */
+  readonly smartBill?: true;
 }
 
 /**
@@ -196,6 +198,7 @@ export const ROUTES: readonly RouteDefinition[] = [
           usesFeeIndex: false,
           recon: 'read',
           reconBodies: ['work', 'read-sealed'],
+          smartBill: true,
         },
         {
           state: 'Delta',
@@ -211,6 +214,7 @@ export const ROUTES: readonly RouteDefinition[] = [
           usesFeeIndex: false,
           recon: 'write',
           reconBodies: ['work', 'write-sealed'],
+          smartBill: true,
         },
       ],
     },
