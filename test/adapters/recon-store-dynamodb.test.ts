@@ -4,7 +4,7 @@
  * table holds in clear.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconEncryptionContext, sealJson } from '../../lambdas/adapters/envelope.js';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local-data-keys.js';
@@ -528,6 +528,23 @@ describe('listUpdated (the delta-sync index)', () => {
     await expect(store.listUpdated(tenant, { limit: 1, pageToken: 'garbage' })).rejects.toThrow(
       InvalidPageTokenError,
     );
+  });
+
+  it('reads the totals of a pointer written before pointers carried them from its latest sequence', async () => {
+    const tenant = freshTenant();
+    await storeAt(tenant, ['CN-OLD-POINTER']);
+    await dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: {
+          pk: { S: reconPartitionKey(tenant, 'CN-OLD-POINTER') },
+          sk: { S: RECON_LATEST_SORT_KEY },
+        },
+        UpdateExpression: 'REMOVE totals',
+      }),
+    );
+    const page = await store.listUpdated(tenant, { limit: 5 });
+    expect(page.items[0]?.totals).toEqual((await store.getSequence(tenant, 'CN-OLD-POINTER', 1))?.totals);
   });
 
   it('projects no sealed data into the index: a page holds clear fields only', async () => {
