@@ -8,12 +8,15 @@
  *
  * Tenant and control number are percent-encoded (encodeURIComponent) inside the keys, so neither
  * can contain the `#` that separates them and no two (tenant, control number) pairs share a key.
- * Only pointer items carry `tenantKey`, which makes the `byTenant` index sparse: one entry per
- * control number. Every item carries `expiresAt` (DynamoDB TTL, epoch seconds).
+ * Only pointer items carry `tenantKey`, which makes the `byTenant` and `byTenantUpdated` indexes
+ * sparse: one entry per control number. The pointer also carries the latest sequence's clear
+ * `totals`, so the delta-sync listing (`byTenantUpdated`, newest first) needs no second read.
+ * Every item carries `expiresAt` (DynamoDB TTL, epoch seconds).
  *
  * The sealed box is one map attribute whose binary fields are stored as DynamoDB binary (B), a
  * quarter smaller than base64 text against the 400 KB item limit.
  */
+import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
@@ -27,6 +30,7 @@ import {
   type QueryCommandOutput,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -41,11 +45,13 @@ import {
   type Page,
   type PageRequest,
   type PutOutcome,
+  type ReconListingItem,
   type ReconStore,
   type SealedBox,
   type StoredDeltaSummary,
   type StoredSequence,
   type StoredTotals,
+  type UpdatedReconsRequest,
 } from '../app/recon/ports.js';
 
 /** Partition key attribute (S). */
@@ -66,6 +72,22 @@ export const RECON_TENANT_INDEX_NON_KEY_ATTRIBUTES: readonly string[] = [
   'sequence',
   'count',
   'updatedAt',
+];
+/**
+ * The sparse index over pointer items by time of the last change, for `GET /v1/recons` (delta
+ * sync). Its keys are the tenant key and an ISO timestamp, and it projects clear data only
+ * (control number, latest sequence, count, totals): no sealed PHI.
+ */
+export const RECON_UPDATED_INDEX = 'byTenantUpdated';
+/** Sort key of {@link RECON_UPDATED_INDEX} (S, ISO-8601 UTC with milliseconds: text order is time order). */
+export const RECON_UPDATED_INDEX_SORT_KEY = 'updatedAt';
+/** Non-key attributes {@link RECON_UPDATED_INDEX} projects (projection type INCLUDE). */
+export const RECON_UPDATED_INDEX_NON_KEY_ATTRIBUTES: readonly string[] = [
+  'tenant',
+  'controlNumber',
+  'sequence',
+  'count',
+  'totals',
 ];
 /** TTL attribute (N, epoch seconds) on every item. */
 export const RECON_TTL_ATTRIBUTE = 'expiresAt';
@@ -164,6 +186,7 @@ export function reconTableCreateInput(tableName: string): CreateTableCommandInpu
       { AttributeName: RECON_SORT_KEY, AttributeType: 'S' },
       { AttributeName: RECON_TENANT_INDEX_PARTITION_KEY, AttributeType: 'S' },
       { AttributeName: RECON_TENANT_INDEX_SORT_KEY, AttributeType: 'S' },
+      { AttributeName: RECON_UPDATED_INDEX_SORT_KEY, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: RECON_PARTITION_KEY, KeyType: 'HASH' },
@@ -181,7 +204,22 @@ export function reconTableCreateInput(tableName: string): CreateTableCommandInpu
           NonKeyAttributes: [...RECON_TENANT_INDEX_NON_KEY_ATTRIBUTES],
         },
       },
+      reconUpdatedIndexInput(),
     ],
+  };
+}
+
+function reconUpdatedIndexInput() {
+  return {
+    IndexName: RECON_UPDATED_INDEX,
+    KeySchema: [
+      { AttributeName: RECON_TENANT_INDEX_PARTITION_KEY, KeyType: 'HASH' as const },
+      { AttributeName: RECON_UPDATED_INDEX_SORT_KEY, KeyType: 'RANGE' as const },
+    ],
+    Projection: {
+      ProjectionType: 'INCLUDE' as const,
+      NonKeyAttributes: [...RECON_UPDATED_INDEX_NON_KEY_ATTRIBUTES],
+    },
   };
 }
 
@@ -215,6 +253,22 @@ export async function ensureReconTable(client: DynamoDBClient, tableName: string
       // Created by someone else meanwhile: fine, we wait for it below.
       if ((error as Error).name !== 'ResourceInUseException') throw error;
     }
+  }
+  // A table made before the delta-sync listing (a local state directory kept across versions)
+  // gets the index added; DynamoDB builds it from the existing pointer items.
+  const existing = await describe();
+  const indexes = existing?.GlobalSecondaryIndexes ?? [];
+  if (existing !== undefined && !indexes.some((index) => index.IndexName === RECON_UPDATED_INDEX)) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: RECON_TENANT_INDEX_PARTITION_KEY, AttributeType: 'S' },
+          { AttributeName: RECON_UPDATED_INDEX_SORT_KEY, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: reconUpdatedIndexInput() }],
+      }),
+    );
   }
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -282,7 +336,7 @@ function readBinaryAsBase64(item: Item, map: Item, name: string): string {
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
 }
 
-function sealedToAttribute(box: SealedBox): AttributeValue {
+function sealedToAttribute(box: SealedBox, external: boolean): AttributeValue {
   const binary = (text: string): AttributeValue => ({ B: new Uint8Array(Buffer.from(text, 'base64')) });
   return {
     M: {
@@ -292,7 +346,8 @@ function sealedToAttribute(box: SealedBox): AttributeValue {
       edk: binary(box.edk),
       iv: binary(box.iv),
       tag: binary(box.tag),
-      ct: binary(box.ct),
+      // Stored in the body store (sealedRef): only the key, nonce and tag stay in the item.
+      ...(external ? {} : { ct: binary(box.ct) }),
     },
   };
 }
@@ -309,7 +364,7 @@ function sealedFromAttribute(item: Item): SealedBox {
     edk: readBinaryAsBase64(item, map, 'edk'),
     iv: readBinaryAsBase64(item, map, 'iv'),
     tag: readBinaryAsBase64(item, map, 'tag'),
-    ct: readBinaryAsBase64(item, map, 'ct'),
+    ct: item.sealedRef?.S === undefined ? readBinaryAsBase64(item, map, 'ct') : '',
   };
 }
 
@@ -381,7 +436,8 @@ function sequenceToItem(
     totals: totalsToAttribute(value.totals),
     delta: deltaToAttribute(value.delta),
     missingSequences: { L: value.missingSequences.map(N) },
-    sealed: sealedToAttribute(value.sealed),
+    sealed: sealedToAttribute(value.sealed, value.sealedRef !== undefined),
+    ...(value.sealedRef === undefined ? {} : { sealedRef: S(value.sealedRef) }),
     [RECON_TTL_ATTRIBUTE]: N(expiresAt),
   };
 }
@@ -409,6 +465,7 @@ function sequenceFromItem(item: Item): StoredSequence {
       return value;
     }),
     sealed: sealedFromAttribute(item),
+    ...(item.sealedRef?.S === undefined ? {} : { sealedRef: item.sealedRef.S }),
   };
 }
 
@@ -446,7 +503,31 @@ interface ControlNumberPageToken {
   readonly cn: string;
 }
 
-function encodePageToken(token: SequencePageToken | ControlNumberPageToken): string {
+interface UpdatedPageToken {
+  readonly v: 1;
+  readonly k: 'u';
+  readonly tk: string;
+  /** {@link listingFingerprint} of the query the token continues. */
+  readonly q: string;
+  /** The last item's `updatedAt` and partition key: the index key to start after. */
+  readonly u: string;
+  readonly pk: string;
+}
+
+/**
+ * What binds an updated-listing token to its query: a hash of the tenant key and `updatedSince`
+ * (not the limit: a client may change the page size between pages, as Google's AIP-158 allows).
+ */
+function listingFingerprint(tenantKey: string, updatedSince: string | undefined): string {
+  return createHash('sha256')
+    .update(`${tenantKey}\n${updatedSince ?? ''}`, 'utf8')
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function encodePageToken(token: SequencePageToken | ControlNumberPageToken | UpdatedPageToken): string {
   return Buffer.from(JSON.stringify(token), 'utf8').toString('base64url');
 }
 
@@ -654,6 +735,7 @@ export class DynamoDbReconStore implements ReconStore {
       '#controlNumber': RECON_TENANT_INDEX_SORT_KEY,
       '#tenant': 'tenant',
       '#expiresAt': RECON_TTL_ATTRIBUTE,
+      '#totals': 'totals',
     };
     const values: Item = {
       ':seq': N(item.sequence),
@@ -664,6 +746,7 @@ export class DynamoDbReconStore implements ReconStore {
       ':controlNumber': S(controlNumber),
       ':tenant': S(tenant),
       ':expiresAt': N(expiresAt),
+      ':totals': totalsToAttribute(item.totals),
     };
     if (expectedLatest !== null) values[':expected'] = N(expectedLatest);
     const input: TransactWriteItemsCommandInput = {
@@ -682,7 +765,8 @@ export class DynamoDbReconStore implements ReconStore {
             Key: { [RECON_PARTITION_KEY]: S(pk), [RECON_SORT_KEY]: S(RECON_LATEST_SORT_KEY) },
             UpdateExpression:
               'SET #seq = :seq, #count = if_not_exists(#count, :zero) + :one, #updatedAt = :now, ' +
-              '#tenantKey = :tenantKey, #controlNumber = :controlNumber, #tenant = :tenant, #expiresAt = :expiresAt',
+              '#tenantKey = :tenantKey, #controlNumber = :controlNumber, #tenant = :tenant, #expiresAt = :expiresAt, ' +
+              '#totals = :totals',
             ConditionExpression: expectedLatest === null ? 'attribute_not_exists(#pk)' : '#seq = :expected',
             // DynamoDB refuses a name the expressions do not use: #pk only with attribute_not_exists.
             ExpressionAttributeNames:
@@ -849,6 +933,106 @@ export class DynamoDbReconStore implements ReconStore {
         };
       }),
       ...(cn === undefined ? {} : { nextPageToken: encodePageToken({ v: 1, k: 'c', tk: tenantKey, cn }) }),
+    };
+  }
+
+  /**
+   * From the `byTenantUpdated` index, newest first. Index reads are eventually consistent: a Recon
+   * stored a moment ago may be missing or one sequence behind, so a syncing client overlaps its
+   * `updatedSince` by a few seconds. Pointers written before the index carried totals are read
+   * with one GetItem of their latest sequence each.
+   *
+   * @param tenant - from the caller's token
+   * @param request - `updatedSince` (inclusive), limit (1 to 1000) and the previous page's token
+   * @returns the tenant's Recons with their latest totals
+   * @throws InvalidPageTokenError for a token of another tenant or another `updatedSince`
+   */
+  async listUpdated(tenant: string, request: UpdatedReconsRequest): Promise<Page<ReconListingItem>> {
+    checkPage(request);
+    const { updatedSince } = request;
+    if (updatedSince !== undefined && !ISO_UTC_MILLIS.test(updatedSince)) {
+      throw new RangeError('updatedSince must be written as toISOString writes it (UTC, milliseconds)');
+    }
+    const tenantKey = reconTenantKey(tenant);
+    const fingerprint = listingFingerprint(tenantKey, updatedSince);
+    let start: Item | undefined;
+    if (request.pageToken !== undefined) {
+      const token = decodePageToken(request.pageToken);
+      if (token.v !== 1 || token.k !== 'u' || token.tk !== tenantKey || token.q !== fingerprint) {
+        throw new InvalidPageTokenError('the page token was not issued for this listing');
+      }
+      const prefix = `${tenantKey}#C#`;
+      if (
+        typeof token.u !== 'string' ||
+        !ISO_UTC_MILLIS.test(token.u) ||
+        typeof token.pk !== 'string' ||
+        !token.pk.startsWith(prefix)
+      ) {
+        throw new InvalidPageTokenError('the page token is damaged');
+      }
+      let pk: string;
+      try {
+        pk = reconPartitionKey(tenant, decodeURIComponent(token.pk.slice(prefix.length)));
+      } catch {
+        throw new InvalidPageTokenError('the page token is damaged');
+      }
+      if (pk !== token.pk) throw new InvalidPageTokenError('the page token is damaged');
+      // Rebuilt from the caller's tenant: whatever a token says, the query stays in that tenant.
+      start = {
+        [RECON_TENANT_INDEX_PARTITION_KEY]: S(tenantKey),
+        [RECON_UPDATED_INDEX_SORT_KEY]: S(token.u),
+        [RECON_PARTITION_KEY]: S(pk),
+        [RECON_SORT_KEY]: S(RECON_LATEST_SORT_KEY),
+      };
+    }
+    const values: Item = { ':tk': S(tenantKey) };
+    if (updatedSince !== undefined) values[':since'] = S(updatedSince);
+    const answer = await this.#send(() =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: RECON_UPDATED_INDEX,
+          KeyConditionExpression:
+            updatedSince === undefined ? '#tk = :tk' : '#tk = :tk AND #updatedAt >= :since',
+          ExpressionAttributeNames: {
+            '#tk': RECON_TENANT_INDEX_PARTITION_KEY,
+            ...(updatedSince === undefined ? {} : { '#updatedAt': RECON_UPDATED_INDEX_SORT_KEY }),
+          },
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: request.limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    const { items, last } = pageOf(answer, request.limit);
+    const listed = await Promise.all(
+      items.map(async (item): Promise<ReconListingItem> => {
+        checkOwner(item, tenant);
+        const controlNumber = readString(item, item, 'controlNumber');
+        const pointer = pointerFromItem(item);
+        const totals =
+          item.totals === undefined
+            ? (await this.getSequence(tenant, controlNumber, pointer.sequence))?.totals
+            : totalsFromAttribute(item);
+        if (totals === undefined) throw corrupt(item, 'latest sequence');
+        return {
+          controlNumber,
+          latestSequence: pointer.sequence,
+          sequencesStored: pointer.count,
+          totals,
+          updatedAt: pointer.updatedAt,
+        };
+      }),
+    );
+    // From the index key (a LastEvaluatedKey holds keys only), never from projected attributes.
+    const u = last?.[RECON_UPDATED_INDEX_SORT_KEY]?.S;
+    const pk = last?.[RECON_PARTITION_KEY]?.S;
+    return {
+      items: listed,
+      ...(u === undefined || pk === undefined
+        ? {}
+        : { nextPageToken: encodePageToken({ v: 1, k: 'u', tk: tenantKey, q: fingerprint, u, pk }) }),
     };
   }
 }

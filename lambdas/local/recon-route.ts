@@ -1,13 +1,17 @@
 /**
- * `POST /v1/recons` locally: what API Gateway's StartSyncExecution integration does in AWS (see
- * lib/constructs/recon-workflow.ts). It builds the execution input the request template builds
- * (request id, the body base64, the authorizer's claims), runs the Recon workflow, and maps the
- * output as the response template does: the workflow's `{statusCode, body}`, or a generic 500 with
- * the request id when the execution fails.
+ * `POST /v1/recons` locally: the Recon front step (app/recon/submit.ts) in front of the Recon
+ * workflow run by aws-local-stepfunctions. The body goes to the body store (s3rver) before the
+ * execution, whose input holds the request id and the authorizer's claims only; the answer comes
+ * back from the output or the body store, and one larger than a synchronous answer may be is
+ * stored and answered with 303 See Other to a signed link. A failed execution is the generic 500
+ * with the request id.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { WorkflowResponse } from '../app/recon/service.js';
-import { errorResult, jsonResponse, requireJsonContentType } from '../handlers/shared/http.js';
+import { MAX_SYNC_RECON_ANSWER_BYTES, submitRecon } from '../app/recon/submit.js';
+import type { TokenClaims } from '../app/tenant.js';
+import { errorResult, requireJsonContentType } from '../handlers/shared/http.js';
+import { reconBodiesFrom, reconOversizedAnswersFrom } from '../handlers/shared/recon-deps.js';
 import { ROUTES } from '../handlers/shared/routes.js';
 import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-mode.js';
 import { loggableRequestId, logRequest } from '../observability/logger.js';
@@ -25,13 +29,11 @@ if (!reconWorkflow) throw new Error('the route table has no SubmitRecon workflow
 const definition = reconWorkflow;
 let workflow: Promise<LocalWorkflow> | undefined;
 
-/** The execution failed after its retries: API Gateway's response template answers 500. */
-class ReconExecutionError extends Error {
-  override readonly name = 'ReconExecutionError';
-}
+const bodies = reconBodiesFrom();
+const answers = reconOversizedAnswersFrom();
 
 /**
- * The local stand-in for the API Gateway → Step Functions integration.
+ * The local stand-in for the Recon front step in front of the workflow.
  *
  * @param event - the REST proxy event the local adapter built
  * @param context - the Lambda-like context
@@ -43,8 +45,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const body = event.body ?? '';
   if (body !== '') {
     try {
-      // API Gateway's mapping template for application/json with passthrough NEVER: any other
-      // media type is 415 before the workflow starts (lib/constructs/recon-workflow.ts).
+      // API Gateway's mapping for application/json: any other media type is 415 before anything.
       requireJsonContentType(event.headers);
     } catch (error) {
       return errorResult(error, requestId);
@@ -56,29 +57,20 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     workflow = undefined;
     throw error;
   });
-  const input = {
-    requestId,
-    body: event.isBase64Encoded ? body : Buffer.from(body, 'utf8').toString('base64'),
-    claims: (event.requestContext?.authorizer as { claims?: unknown } | null | undefined)?.claims ?? {},
-  };
-  let result: APIGatewayProxyResult;
-  try {
-    const output = (await (await workflow)(input)) as WorkflowResponse;
-    const answer = jsonResponse(output.statusCode, null, requestId);
-    // The response template sets Retry-After from the same field (lib/constructs/recon-workflow.ts).
-    result = {
-      ...answer,
-      headers: {
-        ...answer.headers,
-        ...(output.retryAfterSeconds === undefined
-          ? {}
-          : { 'retry-after': String(output.retryAfterSeconds) }),
-      },
-      body: output.body,
-    };
-  } catch (error) {
-    result = errorResult(new ReconExecutionError((error as Error).name), requestId);
-  }
+  const running = workflow;
+  const result = await submitRecon(
+    {
+      bodies,
+      answers,
+      runWorkflow: async (input) => (await (await running)(input)) as WorkflowResponse,
+      maxAnswerBytes: MAX_SYNC_RECON_ANSWER_BYTES,
+    },
+    {
+      requestId,
+      claims: (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims ?? {},
+      body: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    },
+  );
   logRequest({
     requestId: loggableRequestId(requestId),
     route: 'SubmitRecon',

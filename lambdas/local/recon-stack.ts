@@ -24,9 +24,18 @@ import {
   startDynamoDbLocal,
 } from './emulators/dynamodb-local.js';
 import { createMotoKmsKey, startMotoServer } from './emulators/moto-server.js';
+import { S3RVER_CREDENTIALS, startS3rver } from './emulators/s3rver.js';
 
 /** The local Recon table's name. */
 export const LOCAL_RECON_TABLE = 'wcbr-recons';
+
+/** The local Recon bodies bucket (s3rver). */
+export const LOCAL_RECON_BODIES_BUCKET = 'wcbr-recon-bodies';
+/** Under the state directory: s3rver's directory of the Recon bodies bucket. */
+export const RECON_S3_DIR = 'recon-s3';
+
+/** Under the state directory: the Recon bodies (files of 0600 in a directory of 0700). */
+export const RECON_BODIES_DIR = 'recon-bodies';
 
 /** Under the state directory: DynamoDB Local's database directory. */
 export const DYNAMODB_DIR = 'dynamodb';
@@ -77,7 +86,14 @@ export interface ReconBackends {
  * @returns once they are gone
  */
 export async function clearReconData(stateDir: string): Promise<void> {
-  for (const name of [DYNAMODB_DIR, 'kms', RECON_STATE_FILE, LOCAL_MASTER_KEY_FILE]) {
+  for (const name of [
+    DYNAMODB_DIR,
+    'kms',
+    RECON_STATE_FILE,
+    LOCAL_MASTER_KEY_FILE,
+    RECON_S3_DIR,
+    RECON_BODIES_DIR,
+  ]) {
     await rm(join(stateDir, name), { recursive: true, force: true });
   }
 }
@@ -145,6 +161,13 @@ export async function startReconBackends(options: ReconBackendOptions): Promise<
   const startDynamo = (port: number) => startDynamoDbLocal({ port, dbPath });
   const startMoto = (port: number) => startMotoServer({ port, keysFile });
   const started: RunningEmulator[] = [];
+  // The bodies: a directory (intermediates live only while their request runs; the ciphertext of
+  // large stored sequences stays, sealed under the Recon key with its data key in DynamoDB); and
+  // s3rver's bucket for answers too large to send, which its presigned links serve.
+  const s3 = await startS3rver({
+    directory: join(stateDir, RECON_S3_DIR),
+    buckets: [LOCAL_RECON_BODIES_BUCKET],
+  });
   try {
     const [dynamo, moto] = await Promise.all([
       startDynamo(0).then((e) => {
@@ -176,6 +199,12 @@ export async function startReconBackends(options: ReconBackendOptions): Promise<
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       [RECON_ENV.tableName]: LOCAL_RECON_TABLE,
       [RECON_ENV.dynamoDbEndpoint]: dynamo.endpoint,
+      [RECON_ENV.bodiesBucket]: LOCAL_RECON_BODIES_BUCKET,
+      [RECON_ENV.bodiesDirectory]: join(stateDir, RECON_BODIES_DIR),
+      [RECON_ENV.bodiesS3Endpoint]: s3.endpoint,
+      // s3rver takes only its own fixed access key; it opens nothing in AWS.
+      [RECON_ENV.bodiesS3AccessKeyId]: S3RVER_CREDENTIALS.accessKeyId,
+      [RECON_ENV.bodiesS3SecretAccessKey]: S3RVER_CREDENTIALS.secretAccessKey,
       ...(options.retentionDays === undefined
         ? {}
         : { [RECON_ENV.retentionDays]: String(options.retentionDays) }),
@@ -207,11 +236,14 @@ export async function startReconBackends(options: ReconBackendOptions): Promise<
       ...(moto ? { kmsEndpoint: moto.endpoint } : {}),
       emulators: { dynamoDb: dynamoControl, ...(motoControl ? { kms: motoControl } : {}) },
       stop: async () => {
-        await Promise.all([dynamoControl.stop(), motoControl?.stop()]);
+        await Promise.all([dynamoControl.stop(), motoControl?.stop(), s3.stop()]);
       },
     };
   } catch (error) {
-    await Promise.all(started.map((e) => e.stop().catch(() => undefined)));
+    await Promise.all([
+      ...started.map((e) => e.stop().catch(() => undefined)),
+      s3.stop().catch(() => undefined),
+    ]);
     throw error;
   }
 }

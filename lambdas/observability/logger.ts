@@ -29,6 +29,7 @@ export const LOG_ROUTES = [
   'ListReasonCodes',
   'SubmitRecon',
   'GetRecon',
+  'ListRecons',
   'GetReconSequence',
   'DeleteRecon',
   'Health',

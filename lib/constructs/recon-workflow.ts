@@ -17,6 +17,7 @@ import { REPO_ROOT } from '../repo-root.js';
 import type { ReconDataStore } from './data-store.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
 import { NodeFunction } from './node-function.js';
+import type { SmartBillRenderer } from './smartbill-renderer.js';
 
 /** The generic 500 body, as the handlers answer it (lambdas/handlers/shared/http.ts). */
 const FAILED_BODY =
@@ -67,6 +68,8 @@ export interface ReconWorkflowProps {
   readonly logEncryptionKey: IKey;
   /** The fee index layer (the price task reads it). */
   readonly feeIndexLayer: ILayerVersion;
+  /** Links SmartBill pages for the tasks that answer a priced sequence (their `smartBill`). */
+  readonly smartBillRenderer?: SmartBillRenderer;
   /** Environment every Recon function gets (retention settings). */
   readonly environment?: Readonly<Record<string, string>>;
   /**
@@ -135,6 +138,11 @@ export class ReconWorkflow extends Construct {
         for (const [name, value] of Object.entries(props.dataStore.grantRecon(fn.function, task.recon))) {
           fn.function.addEnvironment(name, value);
         }
+      }
+      if (task.smartBill) props.smartBillRenderer?.linkFrom(fn.function);
+      if (task.reconBodies) {
+        const environment = props.dataStore.grantReconBodies(fn.function, task.reconBodies);
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
       functions.set(task.state, fn);
       substitutions[task.substitution] = fn.function.functionArn;

@@ -147,6 +147,7 @@ export class ApiStack extends Stack {
         reconWorkflow = new ReconWorkflow(this, route.id, {
           route,
           dataStore: props.reconStore,
+          smartBillRenderer: this.smartBillRenderer,
           logEncryptionKey: props.logEncryptionKey,
           feeIndexLayer: this.feeIndex.layer,
           environment: reconEnvironment,
@@ -168,6 +169,10 @@ export class ApiStack extends Stack {
       });
       if (route.recon) {
         const environment = { ...reconEnvironment, ...props.reconStore.grantRecon(fn.function, route.recon) };
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
+      if (route.reconBodies) {
+        const environment = props.reconStore.grantReconBodies(fn.function, route.reconBodies);
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
       if (route.healthProbes) {

@@ -21,6 +21,8 @@ export interface StatefulStackProps extends StackProps {
   readonly auditObjectLockDays: number;
   /** Retention of the trigger function's logs. */
   readonly logRetention: RetentionDays;
+  /** The longest Recon retention of the stage, in days: the lifecycle of large sealed sequences. */
+  readonly reconSealedRetentionDays?: number;
   /** SmartBill: the signing key pair's public part and the pages' retention in days. */
   readonly smartBill: {
     readonly stage: string;
@@ -82,7 +84,14 @@ export class StatefulStack extends Stack {
       rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.reconStore = new ReconDataStore(this, 'ReconStore', { removalPolicy: RemovalPolicy.RETAIN });
+    this.reconStore = new ReconDataStore(this, 'ReconStore', {
+      removalPolicy: RemovalPolicy.RETAIN,
+      stage: props.smartBill.stage,
+      accessLogsBucket: this.auditStore.accessLogsBucket,
+      ...(props.reconSealedRetentionDays === undefined
+        ? {}
+        : { sealedRetentionDays: props.reconSealedRetentionDays }),
+    });
     this.oversizedAnswers = new OversizedAnswers(this, 'OversizedAnswers', {
       bucketName: oversizedAnswersBucketName(props.smartBill.stage),
       removalPolicy: RemovalPolicy.RETAIN,

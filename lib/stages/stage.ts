@@ -50,6 +50,10 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       auditLogRetentionDays: config.auditLogRetentionDays,
       auditObjectLockDays: config.auditObjectLockDays,
       logRetention,
+      reconSealedRetentionDays: Math.max(
+        config.reconRetentionDays,
+        ...Object.values(config.reconTenantRetentionDays),
+      ),
       smartBill: {
         stage: config.name,
         publicKeyPem,

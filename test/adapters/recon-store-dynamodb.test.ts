@@ -4,7 +4,7 @@
  * table holds in clear.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconEncryptionContext, sealJson } from '../../lambdas/adapters/envelope.js';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local-data-keys.js';
@@ -429,5 +429,132 @@ describe('DynamoDbReconStore', () => {
         store.putSequence(tenant, 'CN-1', await sequenceItem(tenant, 'CN-1', 1), null, 1.5),
       ).rejects.toThrow(RangeError);
     });
+  });
+});
+
+describe('listUpdated (the delta-sync index)', () => {
+  /** Stores sequence 1 of each control number, the i-th at minute i of 2026-03-01 (UTC). */
+  async function storeAt(tenant: string, controlNumbers: readonly string[], hour = 0): Promise<string[]> {
+    const times: string[] = [];
+    for (const [i, controlNumber] of controlNumbers.entries()) {
+      const storedAt = new Date(Date.UTC(2026, 2, 1, hour, i)).toISOString();
+      const item = { ...(await sequenceItem(tenant, controlNumber, 1)), storedAt };
+      expect(await store.putSequence(tenant, controlNumber, item, null, EXPIRES_AT)).toBe('written');
+      times.push(storedAt);
+    }
+    return times;
+  }
+
+  async function everyPage(tenant: string, limit: number, updatedSince?: string) {
+    const seen: { controlNumber: string; updatedAt: string }[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.listUpdated(tenant, { limit, pageToken, updatedSince });
+      seen.push(...page.items.map(({ controlNumber, updatedAt }) => ({ controlNumber, updatedAt })));
+      pageToken = page.nextPageToken;
+      pages += 1;
+      expect(pages).toBeLessThan(50);
+    } while (pageToken !== undefined);
+    return { seen, pages };
+  }
+
+  it('lists a tenant’s Recons newest first with the latest totals, paged to the end', async () => {
+    const tenant = freshTenant();
+    const names = ['CN-A', 'CN-B', 'CN-C', 'CN-D', 'CN-E'];
+    await storeAt(tenant, names);
+    const { seen, pages } = await everyPage(tenant, 2);
+    expect(seen.map((r) => r.controlNumber)).toEqual([...names].reverse());
+    // 5 items by 2: three pages, the last without a token (no empty fourth page).
+    expect(pages).toBe(3);
+    const first = await store.listUpdated(tenant, { limit: 1 });
+    expect(first.items[0]).toMatchObject({ controlNumber: 'CN-E', latestSequence: 1, sequencesStored: 1 });
+    const stored = await store.getSequence(tenant, 'CN-E', 1);
+    expect(first.items[0]?.totals).toEqual(stored?.totals);
+  });
+
+  it('moves a Recon to the front when a new sequence is stored, with the new count', async () => {
+    const tenant = freshTenant();
+    await storeAt(tenant, ['CN-OLD', 'CN-NEW']);
+    const next = {
+      ...(await sequenceItem(tenant, 'CN-OLD', 2, 1)),
+      storedAt: new Date(Date.UTC(2026, 2, 2)).toISOString(),
+    };
+    expect(await store.putSequence(tenant, 'CN-OLD', next, 1, EXPIRES_AT)).toBe('written');
+    const page = await store.listUpdated(tenant, { limit: 10 });
+    expect(page.items.map((r) => [r.controlNumber, r.latestSequence, r.sequencesStored])).toEqual([
+      ['CN-OLD', 2, 2],
+      ['CN-NEW', 1, 1],
+    ]);
+  });
+
+  it('keeps only Recons updated at or after updatedSince (inclusive)', async () => {
+    const tenant = freshTenant();
+    const times = await storeAt(tenant, ['CN-1', 'CN-2', 'CN-3', 'CN-4']);
+    const since = times[2] as string;
+    const { seen } = await everyPage(tenant, 1, since);
+    expect(seen.map((r) => r.controlNumber)).toEqual(['CN-4', 'CN-3']);
+    expect(seen.every((r) => r.updatedAt >= since)).toBe(true);
+  });
+
+  it('never lists another tenant’s Recons, and refuses a token of another tenant or another query', async () => {
+    const tenant = freshTenant();
+    const other = freshTenant();
+    await storeAt(tenant, ['CN-SHARED', 'CN-MINE']);
+    await storeAt(other, ['CN-SHARED', 'CN-THEIRS', 'CN-THEIRS-2']);
+    expect((await everyPage(tenant, 1)).seen.map((r) => r.controlNumber)).toEqual(['CN-MINE', 'CN-SHARED']);
+    const theirs = await store.listUpdated(other, { limit: 1 });
+    expect(theirs.nextPageToken).toBeDefined();
+    await expect(store.listUpdated(tenant, { limit: 1, pageToken: theirs.nextPageToken })).rejects.toThrow(
+      InvalidPageTokenError,
+    );
+    const mine = await store.listUpdated(tenant, { limit: 1 });
+    await expect(
+      store.listUpdated(tenant, {
+        limit: 1,
+        pageToken: mine.nextPageToken,
+        updatedSince: '2026-01-01T00:00:00.000Z',
+      }),
+    ).rejects.toThrow(InvalidPageTokenError);
+    // Another tenant's token with its tenant rewritten to ours still cannot start in their data.
+    const forged = JSON.parse(Buffer.from(theirs.nextPageToken as string, 'base64url').toString('utf8'));
+    const mineDecoded = JSON.parse(Buffer.from(mine.nextPageToken as string, 'base64url').toString('utf8'));
+    const reissued = Buffer.from(
+      JSON.stringify({ ...forged, tk: mineDecoded.tk, q: mineDecoded.q }),
+    ).toString('base64url');
+    await expect(store.listUpdated(tenant, { limit: 1, pageToken: reissued })).rejects.toThrow(
+      InvalidPageTokenError,
+    );
+    await expect(store.listUpdated(tenant, { limit: 1, pageToken: 'garbage' })).rejects.toThrow(
+      InvalidPageTokenError,
+    );
+  });
+
+  it('reads the totals of a pointer written before pointers carried them from its latest sequence', async () => {
+    const tenant = freshTenant();
+    await storeAt(tenant, ['CN-OLD-POINTER']);
+    await dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: {
+          pk: { S: reconPartitionKey(tenant, 'CN-OLD-POINTER') },
+          sk: { S: RECON_LATEST_SORT_KEY },
+        },
+        UpdateExpression: 'REMOVE totals',
+      }),
+    );
+    const page = await store.listUpdated(tenant, { limit: 5 });
+    expect(page.items[0]?.totals).toEqual((await store.getSequence(tenant, 'CN-OLD-POINTER', 1))?.totals);
+  });
+
+  it('projects no sealed data into the index: a page holds clear fields only', async () => {
+    const tenant = freshTenant();
+    await storeAt(tenant, ['CN-PHI']);
+    const page = await store.listUpdated(tenant, { limit: 5 });
+    const text = JSON.stringify(page);
+    for (const secret of [PATIENT_NAME, BIRTH_DATE, MEMBER_ID]) expect(text).not.toContain(secret);
+    expect(Object.keys(page.items[0] ?? {}).sort()).toEqual(
+      ['controlNumber', 'latestSequence', 'sequencesStored', 'totals', 'updatedAt'].sort(),
+    );
   });
 });

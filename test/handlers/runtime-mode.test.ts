@@ -153,8 +153,20 @@ describe('handler modules at start-up', () => {
     vi.stubEnv('AWS_REGION', 'us-east-1');
     vi.stubEnv(RECON_ENV.tableName, 'recons');
     vi.stubEnv(RECON_ENV.kmsKeyId, SMARTBILL_AWS.SMARTBILL_KMS_KEY_ID);
+    // Issue 17: a sequence too large for its item is read from the Recon bodies bucket.
+    vi.stubEnv(RECON_ENV.bodiesBucket, 'recon-bodies');
     const module = await import('../../lambdas/handlers/get-recon-sequence/handler.js');
     expect(typeof module.handler).toBe('function');
+  });
+
+  it('a Recon handler in aws mode with the local body directory configured fails to load', async () => {
+    vi.stubEnv(WCBR_MODE_ENV, 'aws');
+    vi.stubEnv(RECON_ENV.tableName, 'recons');
+    vi.stubEnv(RECON_ENV.kmsKeyId, SMARTBILL_AWS.SMARTBILL_KMS_KEY_ID);
+    vi.stubEnv(RECON_ENV.bodiesDirectory, A_PATH);
+    await expect(import('../../lambdas/handlers/get-recon-sequence/handler.js')).rejects.toThrow(
+      /WCBR_RECON_BODIES_DIR/,
+    );
   });
 
   it('the local Recon route refuses to load in aws mode', async () => {

@@ -63,6 +63,16 @@ const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
 const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
 
 /** Logical id of the function (and of its alias) of a route. */
+/** The Recon workflow's task functions by state name (their description names the state). */
+function reconWorkflowFunctions(): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [id, r] of Object.entries(resources(template, 'AWS::Lambda::Function'))) {
+    const state = /^POST \/v1\/recons, task (\w+)$/.exec(String(r.Properties.Description))?.[1];
+    if (state !== undefined) found[state] = id;
+  }
+  return found;
+}
+
 function functionIdOf(routeId: string): { fn: string; alias: string } {
   const route = ROUTES.find((r) => r.id === routeId);
   const fns = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(
@@ -481,6 +491,61 @@ describe('API stack', () => {
       expect(kms.sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
       expect(envOf(fn).RECON_KMS_KEY_ID).toBeUndefined();
       expect(envOf(fn).RECON_TABLE_NAME).toBeDefined();
+    });
+
+    it('the delta-sync listing function (GET /v1/recons) may query its index, with no PHI key and no write', () => {
+      const { fn } = functionIdOf('ListRecons');
+      expect(onPhiKey(fn)).toEqual([]);
+      expect(envOf(fn).RECON_KMS_KEY_ID).toBeUndefined();
+      const statements = policyOf(fn);
+      const onIndex = statements.filter((st) =>
+        JSON.stringify(st.Resource).includes('/index/byTenantUpdated'),
+      );
+      expect(onIndex.flatMap(actionsOf)).toEqual(['dynamodb:Query']);
+      expect(JSON.stringify(statements)).not.toContain('/index/byTenant"');
+      const actions = statements.flatMap(actionsOf);
+      expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    });
+
+    it('gives the Recon bodies bucket to the tasks and the sequence route by prefix, and to no listing (issue 17)', () => {
+      const bodiesStatements = (fn: string) =>
+        policyOf(fn)
+          .filter((st) => JSON.stringify(st.Resource).includes('recon-bodies'))
+          .map((st) => ({ actions: actionsOf(st).sort(), resource: JSON.stringify(st.Resource) }));
+      const prefixOf = (resource: string) => /\/(work|sealed|answers)\/\*/.exec(resource)?.[1];
+      const tasks = reconWorkflowFunctions();
+      const of = (state: string) =>
+        bodiesStatements(tasks[state] as string).map(
+          (st) => `${prefixOf(st.resource)}:${st.actions.join(',')}`,
+        );
+      expect(of('Price')).toEqual(['work:s3:GetObject,s3:PutObject']);
+      expect(of('Delta')).toEqual(['work:s3:GetObject,s3:PutObject']);
+      expect(of('LoadLatest').sort()).toEqual(['sealed:s3:GetObject', 'work:s3:GetObject,s3:PutObject']);
+      expect(of('Write').sort()).toEqual([
+        'sealed:s3:DeleteObject,s3:PutObject',
+        'work:s3:GetObject,s3:PutObject',
+      ]);
+      const sequence = functionIdOf('GetReconSequence').fn;
+      expect(
+        bodiesStatements(sequence).map((st) => `${prefixOf(st.resource)}:${st.actions.join(',')}`),
+      ).toEqual(['sealed:s3:GetObject']);
+      expect(envOf(sequence).RECON_BODIES_BUCKET).toBeDefined();
+      for (const route of ['GetRecon', 'ListRecons', 'DeleteRecon']) {
+        expect(bodiesStatements(functionIdOf(route).fn), route).toEqual([]);
+      }
+    });
+
+    it('lets the Recon tasks that answer a priced sequence link SmartBill pages, and no other task (issue 17)', () => {
+      const tasks = reconWorkflowFunctions();
+      for (const state of ['LoadLatest', 'Write']) {
+        expect(envOf(tasks[state] as string).SMARTBILL_BASE_URL, state).toBeDefined();
+        expect(envOf(tasks[state] as string).SMARTBILL_SIGNING_KEY_SECRET_ID, state).toBeDefined();
+        const actions = policyOf(tasks[state] as string).flatMap(actionsOf);
+        expect(actions, state).toContain('lambda:InvokeFunction');
+      }
+      for (const state of ['Price', 'Delta']) {
+        expect(envOf(tasks[state] as string).SMARTBILL_BASE_URL, state).toBeUndefined();
+      }
     });
 
     it('the health function may describe the table, the PHI key and the page bucket, and nothing more', () => {

@@ -67,6 +67,9 @@ describe('stateful stack', () => {
       ReconStoreTableKeyF3BB0670: 'AWS::KMS::Key',
       ReconStorePhiKey22C48F87: 'AWS::KMS::Key',
       ReconStore0518F8E3: 'AWS::DynamoDB::GlobalTable',
+      // Issue 17: the Recon bodies bucket and its key.
+      ReconStoreBodies7F50EE14: 'AWS::S3::Bucket',
+      ReconStoreBodiesKey6695A3EF: 'AWS::KMS::Key',
       SmartBillKey1B14ADBA: 'AWS::KMS::Key',
       SmartBillE48CB256: 'AWS::S3::Bucket',
       SmartBillAccessLogsF0798230: 'AWS::S3::Bucket',
@@ -125,8 +128,67 @@ describe('stateful stack', () => {
             IndexName: 'byTenant',
             Projection: Match.objectLike({ ProjectionType: 'INCLUDE' }),
           }),
+          // Issue 17: the delta-sync listing's index (checked in full below).
+          Match.objectLike({ IndexName: 'byTenantUpdated' }),
         ],
       });
+    });
+
+    it('has the delta-sync index (tenant, updatedAt) projecting clear data only (issue 17)', () => {
+      const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
+        Properties: { GlobalSecondaryIndexes: Record<string, unknown>[] };
+      };
+      const index = table.Properties.GlobalSecondaryIndexes.find((i) => i.IndexName === 'byTenantUpdated');
+      expect(index).toEqual({
+        IndexName: 'byTenantUpdated',
+        KeySchema: [
+          { AttributeName: 'tenantKey', KeyType: 'HASH' },
+          { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['tenant', 'controlNumber', 'sequence', 'count', 'totals'],
+        },
+      });
+      expect(JSON.stringify(index)).not.toContain('sealed');
+    });
+
+    it('keeps Recon bodies in a KMS-encrypted, SSL-only, private bucket whose intermediates expire after a day (issue 17)', () => {
+      const [bucket] = Object.values(template.findResources('AWS::S3::Bucket')).filter((r) =>
+        JSON.stringify(r).includes('ReconStoreBodiesKey'),
+      ) as { Properties: Record<string, unknown> }[];
+      expect(bucket?.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['ReconStoreBodiesKey6695A3EF', 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { LogFilePrefix: 'recon-bodies/' },
+      });
+      const lifecycle = bucket?.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] };
+      const rules = lifecycle.Rules;
+      const rule = (id: string) => rules.find((r) => r.Id === id);
+      expect(rule('ExpireIntermediates')).toMatchObject({ Prefix: 'work/', ExpirationInDays: 1 });
+      expect(rule('ExpireOversizedAnswers')).toMatchObject({ Prefix: 'answers/', ExpirationInDays: 1 });
+      // The longest Recon retention of the stage: cdk.json's dev stage keeps Recons 90 days.
+      const dev = (CDK_JSON_CONTEXT.stages as Record<string, { reconRetentionDays: number }>).dev;
+      expect(dev?.reconRetentionDays).toBe(90);
+      expect(rule('ExpireSealed')).toMatchObject({ Prefix: 'sealed/', ExpirationInDays: 90 });
+      const policy = JSON.stringify(template.findResources('AWS::S3::BucketPolicy'));
+      expect(policy).toContain('"aws:SecureTransport":"false"');
     });
 
     it('keeps the PHI data-key key apart from the table key, both rotated yearly', () => {

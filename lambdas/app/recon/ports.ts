@@ -104,7 +104,14 @@ export interface StoredSequence {
   readonly delta: StoredDeltaSummary;
   /** Sequences skipped between the previous latest and this one (3 after 1: [2]); empty when none. */
   readonly missingSequences: readonly number[];
+  /**
+   * The envelope. When {@link sealedRef} is set its `ct` is empty and the ciphertext is the body
+   * store's object of that key: the encrypted data key stays here, so deleting the item (DELETE,
+   * or TTL) leaves that object unreadable, as it leaves an inline one gone.
+   */
   readonly sealed: SealedBox;
+  /** The body store key of the ciphertext, for contents too large for a DynamoDB item (400 KB). */
+  readonly sealedRef?: string;
 }
 
 /** The latest pointer of a control number. */
@@ -125,6 +132,23 @@ export interface Page<T> {
 export interface PageRequest {
   readonly limit: number;
   readonly pageToken?: string | undefined;
+}
+
+/** One Recon as the tenant's delta-sync listing shows it: clear data only (no PHI). */
+export interface ReconListingItem {
+  readonly controlNumber: string;
+  readonly latestSequence: number;
+  readonly sequencesStored: number;
+  /** The latest sequence's totals. */
+  readonly totals: StoredTotals;
+  /** When the latest sequence was stored (ISO-8601 UTC, milliseconds). */
+  readonly updatedAt: string;
+}
+
+/** A page of the delta-sync listing: Recons updated at or after `updatedSince`, newest first. */
+export interface UpdatedReconsRequest extends PageRequest {
+  /** ISO-8601 UTC with milliseconds, as `Date.prototype.toISOString` writes it; absent: every Recon. */
+  readonly updatedSince?: string | undefined;
 }
 
 /** The outcome of a conditional write: only `written` changed anything. */
@@ -164,9 +188,89 @@ export interface ReconStore {
   ): Promise<PutOutcome>;
   /** Deletes every item of the control number (sequences and pointer); returns how many were deleted. */
   deleteControlNumber(tenant: string, controlNumber: string): Promise<number>;
+  /**
+   * The tenant's Recons, most recently updated first, from `updatedSince` on (inclusive: a client
+   * that passes the newest `updatedAt` it has seen gets that Recon again rather than missing one
+   * stored in the same millisecond). The page token is bound to the tenant and `updatedSince`.
+   *
+   * @throws InvalidPageTokenError for a token of another tenant or another `updatedSince`
+   */
+  listUpdated(tenant: string, request: UpdatedReconsRequest): Promise<Page<ReconListingItem>>;
   /** The tenant's control numbers with their latest pointers (for the de-identified export). */
   listControlNumbers(
     tenant: string,
     page: PageRequest,
   ): Promise<Page<{ readonly controlNumber: string; readonly pointer: LatestPointer }>>;
+}
+
+/**
+ * Where Recon bodies live outside the workflow state and the table: the request as sent and the
+ * priced bill, prior and delta between workflow states (Step Functions carries at most 256 KiB a
+ * state), the answer until the API has sent it, and the ciphertext of stored sequences too large
+ * for a DynamoDB item. S3 in AWS (SSE-KMS, tenant-scoped keys, a lifecycle on the intermediates);
+ * s3rver locally. Keys come from {@link reconBodyKeys} only.
+ */
+export interface ReconBodyStore {
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  /** @returns the object's bytes, or null when there is none */
+  get(key: string): Promise<Uint8Array | null>;
+  /** Deletes the objects; a missing one is not an error. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** Key prefix of the intermediates (request, priced, prior, delta, answer): expired by lifecycle. */
+export const RECON_WORK_PREFIX = 'work/';
+/** Key prefix of stored sequences' ciphertext: kept for the Recon's retention. */
+export const RECON_SEALED_PREFIX = 'sealed/';
+
+/** The intermediates of one submission, by name. */
+export type ReconWorkName = 'request' | 'priced' | 'prior' | 'delta' | 'answer';
+const WORK_NAMES: readonly ReconWorkName[] = ['request', 'priced', 'prior', 'delta', 'answer'];
+
+const part = (value: string) => encodeURIComponent(value);
+
+/**
+ * The body store keys of one submission: tenant first (an IAM condition or a lifecycle rule can
+ * name a tenant's prefix), then the request id, which API Gateway makes unique.
+ */
+export const reconBodyKeys = {
+  /**
+   * @param tenant - from the caller's token
+   * @param requestId - the API request id
+   * @param name - which intermediate
+   * @returns its key
+   */
+  work(tenant: string, requestId: string, name: ReconWorkName): string {
+    return `${RECON_WORK_PREFIX}${part(tenant)}/${part(requestId)}/${name}.json`;
+  },
+  /** Every intermediate key of one submission (deleted when the answer has been sent). */
+  allWork(tenant: string, requestId: string): string[] {
+    return WORK_NAMES.map((name) => reconBodyKeys.work(tenant, requestId, name));
+  },
+  /**
+   * @param tenant - from the caller's token
+   * @param controlNumber - the control number
+   * @param sequence - the sequence
+   * @param writeId - unique per write attempt (request id and attempt), so a retried write never
+   *   overwrites the object a committed one refers to
+   * @returns the key of the sealed ciphertext
+   */
+  sealed(tenant: string, controlNumber: string, sequence: number, writeId: string): string {
+    return `${RECON_SEALED_PREFIX}${part(tenant)}/${part(controlNumber)}/${sequence}/${part(writeId)}.bin`;
+  },
+};
+
+/**
+ * Stores an answer too large to send synchronously and hands back a signed link to it (the API
+ * answers 303 See Other with it). The same port shape as the price route's
+ * (lambdas/app/answers/oversized-store.ts, issue 17, § 2, written at the same time by another
+ * engineer): declared here as well until the lead unifies the two.
+ */
+export interface OversizedAnswerStore {
+  store(input: {
+    tenantId: string;
+    requestId: string;
+    body: string;
+    contentType: string;
+  }): Promise<{ url: string; expiresAt: string; bytes: number }>;
 }

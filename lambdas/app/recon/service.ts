@@ -5,6 +5,7 @@ import { priceRequest } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import { type ReconDelta, reconDelta } from '../../engine/recon/delta.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
+import { logFailure, loggableRequestId } from '../../observability/logger.js';
 import { recordReconConflict } from '../../observability/powertools.js';
 import {
   ConflictError,
@@ -16,16 +17,21 @@ import {
   parseJsonBody,
 } from '../answers.js';
 import { DependencyUnavailableError } from '../dependency-errors.js';
+import type { SmartBillLink } from '../smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../tenant.js';
 import type {
   DataKeyProvider,
   EncryptionContext,
   LatestPointer,
+  ReconBodyStore,
   ReconStore,
+  ReconWorkName,
   SealedBox,
+  StoredDeltaSummary,
   StoredSequence,
+  UpdatedReconsRequest,
 } from './ports.js';
-import { reconEncryptionContext } from './ports.js';
+import { reconBodyKeys, reconEncryptionContext } from './ports.js';
 import { parseReconFields } from './submission.js';
 
 /**
@@ -40,48 +46,76 @@ export interface Envelope {
   openJson(provider: DataKeyProvider, context: EncryptionContext, box: SealedBox): Promise<unknown>;
 }
 
+/**
+ * Links the SmartBill page of a priced bill (the price route's linker, handlers/shared/smartbill-deps.ts):
+ * the page is rendered while the answer travels, and the tenant may revoke it.
+ */
+export interface ReconSmartBillLinks {
+  link(
+    priced: PricedBill,
+    options: { readonly qrCode?: boolean; readonly tenantId?: string | null },
+  ): Promise<SmartBillLink>;
+}
+
 /** What the Recon tasks need besides the fee index. */
 export interface ReconDependencies {
   readonly store: ReconStore;
   readonly keys: DataKeyProvider;
   readonly envelope: Envelope;
+  /** Bodies between states, answers, and the ciphertext of large stored sequences. */
+  readonly bodies: ReconBodyStore;
   /** Days a tenant's Recons are kept before DynamoDB TTL removes them. */
   readonly retentionDays: (tenant: string) => number;
   readonly now: () => Date;
+  /** SmartBill pages; null or absent where the stack has no SmartBill (then answers carry no link). */
+  readonly smartBills?: ReconSmartBillLinks | null;
 }
 
-/** How the API hands a submission to the workflow (the API Gateway request template builds the same). */
+/**
+ * How a submission starts the workflow. From the front step (the local route; in AWS the function
+ * in front of StartSyncExecution) the body is already in the body store under
+ * `reconBodyKeys.work(tenant, requestId, 'request')`, and the input holds no body. From API
+ * Gateway's direct StartSyncExecution integration (the request template) the body comes inline,
+ * base64, and the answer must come back inline: both are capped at 256 KiB by Step Functions.
+ */
 export interface ReconWorkflowInput {
   readonly requestId: string;
-  /** The body as sent, base64 (so that no mapping template has to escape it). */
-  readonly body: string;
+  /** The body as sent, base64 (direct integration only; no mapping template has to escape it). */
+  readonly body?: string;
   readonly claims: TokenClaims;
 }
 
-/** The HTTP answer a workflow ends with: the API Gateway response template maps it as is. */
+/** The HTTP answer a workflow ends with: the front step (or the response template) maps it. */
 export interface WorkflowResponse {
   readonly statusCode: number;
-  /** The JSON body, already serialised. */
+  /** The JSON body, already serialised; empty when {@link bodyKey} names it. */
   readonly body: string;
+  /** The body store key of the JSON body, when it is too large to travel in the state. */
+  readonly bodyKey?: string;
   /** With a 503: the `Retry-After` header's seconds. */
   readonly retryAfterSeconds?: number;
 }
 
-/** The state the workflow carries between tasks. */
+/**
+ * The state the workflow carries between tasks: keys and small facts only. The bill as sent, its
+ * priced form, the prior priced form and the delta are intermediates in the body store (see
+ * {@link reconBodyKeys}), so the state stays far below Step Functions' 256 KiB whatever the bill.
+ */
 export interface ReconState {
   readonly requestId: string;
   readonly tenant: string;
   readonly controlNumber: string;
   readonly sequence: number;
-  /** The body as sent (patient and claim data included), to be sealed. */
-  readonly bill: unknown;
-  readonly priced: PricedBill;
+  /** The answer must travel in the execution output (the direct integration): see {@link ReconWorkflowInput}. */
+  readonly inline?: boolean;
   /** Times the write found the latest pointer moved and the workflow loaded it again. */
   readonly attempt: number;
-  readonly prior?: { readonly sequence: number; readonly priced: PricedBill } | null;
+  /** The prior sequence; its priced bill is the `prior` intermediate. */
+  readonly prior?: { readonly sequence: number } | null;
   readonly pointer?: LatestPointer | null;
   readonly missingSequences?: readonly number[];
-  readonly delta?: ReconDelta;
+  /** What the delta says, in short; the delta itself is the `delta` intermediate. */
+  readonly delta?: StoredDeltaSummary;
   readonly response?: WorkflowResponse;
 }
 
@@ -95,12 +129,24 @@ interface SealedContent {
 }
 
 /**
- * The largest priced Recon the workflow carries. Step Functions passes at most 256 KiB between
- * states and returns at most that from a synchronous Express execution; the state holds the bill
- * as sent, its priced form and the delta, so the priced form is held to 180,000 bytes (about 45
- * fully explained lines). Larger bills are refused with a 413 that says so, never cut short.
+ * The largest priced Recon the direct integration carries (a body sent inline in the execution
+ * input, whose answer must come back in the execution output: both 256 KiB). The front step lifts
+ * it: its bodies travel through the body store, and its answers too large to send are stored and
+ * linked with a 303.
  */
 export const MAX_PRICED_RECON_BYTES = 180_000;
+
+/**
+ * The largest answer a task leaves in the state; a larger one is the `answer` intermediate. Step
+ * Functions' 256 KiB cover the answer and the rest of the state, JSON-escaped once more.
+ */
+export const MAX_STATE_ANSWER_BYTES = 150_000;
+
+/**
+ * The largest ciphertext (base64) kept in the DynamoDB item; a larger one goes to the body store
+ * (an item is at most 400 KB with its clear fields).
+ */
+export const MAX_INLINE_SEALED_BASE64 = 200_000;
 
 /** How often a write that found the latest pointer moved loads it again before answering 409. */
 export const MAX_WRITE_ATTEMPTS = 5;
@@ -115,9 +161,56 @@ function respond(result: APIGatewayProxyResult): WorkflowResponse {
 }
 
 /**
- * Runs a task that calls DynamoDB or KMS; when one of them is unavailable (after the SDK's own
- * retries) the workflow answers 503 with Retry-After, as the read routes do, instead of failing
- * into the generic 500. Nothing was written: the write is one transaction.
+ * A success answer: in the state when it is small (or must be, for the direct integration), else
+ * the `answer` intermediate, which the front step reads.
+ */
+async function respondWithBody(
+  bodies: ReconBodyStore,
+  state: ReconState,
+  statusCode: number,
+  body: unknown,
+): Promise<WorkflowResponse> {
+  const answer = respond(jsonResponse(statusCode, body, state.requestId));
+  if (state.inline === true || Buffer.byteLength(answer.body, 'utf8') <= MAX_STATE_ANSWER_BYTES)
+    return answer;
+  const bodyKey = reconBodyKeys.work(state.tenant, state.requestId, 'answer');
+  await bodies.put(bodyKey, answer.body);
+  return { statusCode, body: '', bodyKey };
+}
+
+/**
+ * The SmartBill link of the sequence just priced (or replayed), as the price route gives it: the
+ * tenant is the page's revoker. An outage of the page store or the signing key must not cost the
+ * client its Recon, which is stored by now: the answer goes without the link, and the failure is
+ * logged (metadata only).
+ */
+async function smartBillOf(
+  deps: ReconDependencies,
+  state: ReconState,
+  priced: PricedBill,
+  bill: unknown,
+): Promise<{ smartBill?: SmartBillLink }> {
+  if (!deps.smartBills) return {};
+  try {
+    const qrCode = (bill as { qrCode?: unknown } | null)?.qrCode === true;
+    return { smartBill: await deps.smartBills.link(priced, { qrCode, tenantId: state.tenant }) };
+  } catch (error) {
+    logFailure({ requestId: loggableRequestId(state.requestId), route: 'SubmitRecon' }, error);
+    return {};
+  }
+}
+
+/** An intermediate as JSON; its absence is an infrastructure error (the task is retried). */
+async function readWork<T>(bodies: ReconBodyStore, state: ReconState, name: ReconWorkName): Promise<T> {
+  const bytes = await bodies.get(reconBodyKeys.work(state.tenant, state.requestId, name));
+  if (bytes === null) throw new Error(`the ${name} intermediate of request ${state.requestId} is missing`);
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+}
+
+/**
+ * Runs a task that calls DynamoDB, KMS or the body store; when one of them is unavailable (after
+ * the SDK's own retries) the workflow answers 503 with Retry-After, as the read routes do, instead
+ * of failing into the generic 500. Nothing was written: the write is one transaction.
  */
 async function orUnavailable(state: ReconState, task: () => Promise<ReconState>): Promise<ReconState> {
   try {
@@ -147,17 +240,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Task 1: reads the caller's tenant from the token, parses and checks the submission, and prices
- * the bill. Every refusal is an answer (400, 403, 413, 422), never a failed execution.
+ * Task 1: reads the caller's tenant from the token, reads the submission (inline, or the `request`
+ * intermediate the front step stored), checks it and prices the bill; the priced bill becomes the
+ * `priced` intermediate. Every refusal is an answer (400, 403, 413, 422, 503), never a failed
+ * execution.
  *
  * @param index - the fee index
+ * @param bodies - the body store
  * @param input - the workflow input
  * @returns the state for the next task, or one with `response` set
  */
-export function priceSubmission(
+export async function priceSubmission(
   index: FeeIndex,
+  bodies: ReconBodyStore,
   input: ReconWorkflowInput,
-): ReconState | { response: WorkflowResponse } {
+): Promise<ReconState | { response: WorkflowResponse }> {
   const requestId = input.requestId;
   try {
     const tenant = tenantOf(input.claims);
@@ -166,18 +263,25 @@ export function priceSubmission(
         'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
       );
     }
-    const text = Buffer.from(input.body ?? '', 'base64').toString('utf8');
+    const inline = input.body !== undefined;
+    const requestKey = reconBodyKeys.work(tenant, requestId, 'request');
+    const bytes = inline ? Buffer.from(input.body ?? '', 'base64') : await bodies.get(requestKey);
+    const text = bytes === null ? '' : Buffer.from(bytes).toString('utf8');
     if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
     const body = parseJsonBody(text);
     const { controlNumber, sequence } = parseReconFields(body);
     const priced = priceRequest(index, normaliseRequest(body));
-    const pricedBytes = Buffer.byteLength(JSON.stringify(priced), 'utf8');
-    if (pricedBytes > MAX_PRICED_RECON_BYTES) {
+    const pricedText = JSON.stringify(priced);
+    const pricedBytes = Buffer.byteLength(pricedText, 'utf8');
+    if (inline && pricedBytes > MAX_PRICED_RECON_BYTES) {
       throw new PayloadTooLargeError(
-        `The priced Recon is ${pricedBytes} bytes; a Recon carries at most ${MAX_PRICED_RECON_BYTES} (about 45 explained lines). Split the bill or price it with POST /v1/bills/price.`,
+        `The priced Recon is ${pricedBytes} bytes; through the direct Step Functions integration a Recon carries at most ${MAX_PRICED_RECON_BYTES}. Send it through the Recon front step, or split the bill.`,
       );
     }
-    return { requestId, tenant, controlNumber, sequence, bill: body, priced, attempt: 0 };
+    // The later tasks read the bill as sent from the body store, whichever way it came.
+    if (inline) await bodies.put(requestKey, text);
+    await bodies.put(reconBodyKeys.work(tenant, requestId, 'priced'), pricedText);
+    return { requestId, tenant, controlNumber, sequence, attempt: 0, ...(inline ? { inline } : {}) };
   } catch (error) {
     return { response: respond(errorResult(error, requestId)) };
   }
@@ -206,11 +310,12 @@ function conflict(state: ReconState, latest: number, why: string): WorkflowRespo
 /**
  * Task 2: loads the latest stored sequence. The same sequence with the same content is a
  * resubmission and gets the stored answer back; a sequence at or below the latest with other
- * content is a 409 naming the latest; otherwise the prior priced bill comes along for the delta.
+ * content is a 409 naming the latest; otherwise the prior priced bill becomes the `prior`
+ * intermediate for the delta.
  *
- * @param deps - store, keys, envelope
+ * @param deps - store, keys, envelope, body store
  * @param state - from the price task
- * @returns the state with `prior`, or with `response` (a 503 when DynamoDB or KMS is unavailable)
+ * @returns the state with `prior`, or with `response` (a 503 when a dependency is unavailable)
  */
 export function loadLatest(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
   return orUnavailable(state, () => loadLatestOrThrow(deps, state));
@@ -230,8 +335,11 @@ async function loadLatestOrThrow(deps: ReconDependencies, state: ReconState): Pr
         response: conflict(state, latest.pointer.sequence, 'it was skipped and the bill has moved on'),
       };
     }
-    const content = await openContent(deps, tenant, controlNumber, stored);
-    if (canonicalJson(content.bill) !== canonicalJson(state.bill)) {
+    const [content, bill] = await Promise.all([
+      openContent(deps, tenant, controlNumber, stored),
+      readWork<unknown>(deps.bodies, state, 'request'),
+    ]);
+    if (canonicalJson(content.bill) !== canonicalJson(bill)) {
       return {
         ...state,
         response: conflict(state, latest.pointer.sequence, 'a different bill is already stored under it'),
@@ -247,50 +355,75 @@ async function loadLatestOrThrow(deps: ReconDependencies, state: ReconState): Pr
       priced: content.priced,
       delta: content.delta,
       history: historyOf(latest.pointer, sequence),
+      ...(await smartBillOf(deps, state, content.priced, bill)),
     };
-    return { ...state, response: respond(jsonResponse(200, body, state.requestId)) };
+    return { ...state, response: await respondWithBody(deps.bodies, state, 200, body) };
   }
   const from = latest ? latest.pointer.sequence + 1 : 1;
   const missingSequences: number[] = [];
   for (let n = from; n < sequence; n += 1) missingSequences.push(n);
-  const prior = latest
-    ? {
-        sequence: latest.pointer.sequence,
-        priced: (await openContent(deps, tenant, controlNumber, latest.item)).priced,
-      }
-    : null;
-  return { ...state, prior, pointer: latest?.pointer ?? null, missingSequences };
+  if (latest) {
+    const prior = (await openContent(deps, tenant, controlNumber, latest.item)).priced;
+    await deps.bodies.put(reconBodyKeys.work(tenant, state.requestId, 'prior'), JSON.stringify(prior));
+  }
+  return {
+    ...state,
+    prior: latest ? { sequence: latest.pointer.sequence } : null,
+    pointer: latest?.pointer ?? null,
+    missingSequences,
+  };
 }
 
 async function openContent(
-  deps: Pick<ReconDependencies, 'keys' | 'envelope'>,
+  deps: Pick<ReconDependencies, 'keys' | 'envelope' | 'bodies'>,
   tenant: string,
   controlNumber: string,
   item: StoredSequence,
 ): Promise<SealedContent> {
   const context = reconEncryptionContext(tenant, controlNumber, item.sequence);
-  return (await deps.envelope.openJson(deps.keys, context, item.sealed)) as SealedContent;
+  let box = item.sealed;
+  if (item.sealedRef !== undefined) {
+    const ct = await deps.bodies.get(item.sealedRef);
+    if (ct === null) throw new Error(`the sealed body of sequence ${item.sequence} is missing`);
+    box = { ...box, ct: Buffer.from(ct).toString('base64') };
+  }
+  return (await deps.envelope.openJson(deps.keys, context, box)) as SealedContent;
 }
 
 /**
- * Task 3: the delta against the prior sequence (pure). The prior priced bill leaves the state here.
+ * Task 3: the delta against the prior sequence (pure, between two reads and a write of the body
+ * store): the `delta` intermediate, and its summary in the state.
  *
+ * @param bodies - the body store
  * @param state - from the load task
- * @returns the state with `delta`
+ * @returns the state with `delta` (the summary)
  */
-export function computeDelta(state: ReconState): ReconState {
-  const { prior, ...rest } = state;
-  return { ...rest, delta: reconDelta(prior?.priced ?? null, state.priced, prior?.sequence ?? null) };
+export async function computeDelta(bodies: ReconBodyStore, state: ReconState): Promise<ReconState> {
+  return orUnavailable(state, async () => {
+    const { prior, ...rest } = state;
+    const [priced, priorPriced] = await Promise.all([
+      readWork<PricedBill>(bodies, state, 'priced'),
+      prior ? readWork<PricedBill>(bodies, state, 'prior') : Promise.resolve(null),
+    ]);
+    const delta = reconDelta(priorPriced, priced, prior?.sequence ?? null);
+    await bodies.put(reconBodyKeys.work(state.tenant, state.requestId, 'delta'), JSON.stringify(delta));
+    return {
+      ...rest,
+      delta: { againstSequence: delta.againstSequence, total: delta.total, direction: delta.direction },
+    };
+  });
 }
 
 /**
  * Task 4: seals the bill, its priced form and the delta, and writes the sequence and the latest
- * pointer in one conditional transaction. When another writer moved the pointer first, nothing is
- * written and the workflow loads the latest again (up to {@link MAX_WRITE_ATTEMPTS} times).
+ * pointer in one conditional transaction. A ciphertext too large for the item is written to the
+ * body store first (under a key of this attempt) and deleted again when the transaction does not
+ * commit. When another writer moved the pointer first, nothing is written and the workflow loads
+ * the latest again (up to {@link MAX_WRITE_ATTEMPTS} times).
  *
- * @param deps - store, keys, envelope, retention, clock
+ * @param deps - store, keys, envelope, body store, retention, clock
  * @param state - from the delta task
- * @returns the state with `response` (201 on a write; 503 when DynamoDB or KMS is unavailable), or
+ * @returns the state with `response` (201 on a write; 503 when a dependency is unavailable), or
  *   with a higher `attempt` to load again
  */
 export function writeSequence(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
@@ -298,17 +431,26 @@ export function writeSequence(deps: ReconDependencies, state: ReconState): Promi
 }
 
 async function writeSequenceOrThrow(deps: ReconDependencies, state: ReconState): Promise<ReconState> {
-  const { tenant, controlNumber, sequence, priced } = state;
-  const delta = state.delta as ReconDelta;
+  const { tenant, controlNumber, sequence } = state;
+  const [bill, priced, delta] = await Promise.all([
+    readWork<unknown>(deps.bodies, state, 'request'),
+    readWork<PricedBill>(deps.bodies, state, 'priced'),
+    readWork<ReconDelta>(deps.bodies, state, 'delta'),
+  ]);
   const missingSequences = state.missingSequences ?? [];
   const now = deps.now();
   const storedAt = now.toISOString();
-  const content: SealedContent = { bill: state.bill, priced, delta, storedAt, missingSequences };
+  const content: SealedContent = { bill, priced, delta, storedAt, missingSequences };
   const sealed = await deps.envelope.sealJson(
     deps.keys,
     reconEncryptionContext(tenant, controlNumber, sequence),
     content,
   );
+  let sealedRef: string | undefined;
+  if (sealed.ct.length > MAX_INLINE_SEALED_BASE64) {
+    sealedRef = reconBodyKeys.sealed(tenant, controlNumber, sequence, `${state.requestId}-${state.attempt}`);
+    await deps.bodies.put(sealedRef, Buffer.from(sealed.ct, 'base64'));
+  }
   const item: StoredSequence = {
     sequence,
     storedAt,
@@ -323,18 +465,21 @@ async function writeSequenceOrThrow(deps: ReconDependencies, state: ReconState):
     },
     delta: { againstSequence: delta.againstSequence, total: delta.total, direction: delta.direction },
     missingSequences,
-    sealed,
+    sealed: sealedRef === undefined ? sealed : { ...sealed, ct: '' },
+    ...(sealedRef === undefined ? {} : { sealedRef }),
   };
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays(tenant) * 86_400;
   const pointer = state.pointer ?? null;
-  const outcome = await deps.store.putSequence(
-    tenant,
-    controlNumber,
-    item,
-    pointer?.sequence ?? null,
-    expiresAt,
-  );
+  let outcome: Awaited<ReturnType<ReconStore['putSequence']>>;
+  try {
+    outcome = await deps.store.putSequence(tenant, controlNumber, item, pointer?.sequence ?? null, expiresAt);
+  } catch (error) {
+    // Not committed (or unknown): the next attempt writes its own object; this one goes when it can.
+    if (sealedRef !== undefined) await deps.bodies.delete([sealedRef]).catch(() => undefined);
+    throw error;
+  }
   if (outcome !== 'written') {
+    if (sealedRef !== undefined) await deps.bodies.delete([sealedRef]);
     if (state.attempt + 1 >= MAX_WRITE_ATTEMPTS) {
       return {
         ...state,
@@ -358,8 +503,9 @@ async function writeSequenceOrThrow(deps: ReconDependencies, state: ReconState):
     priced,
     delta,
     history: { latestSequence: sequence, sequencesStored: (pointer?.count ?? 0) + 1 },
+    ...(await smartBillOf(deps, state, priced, bill)),
   };
-  return { ...state, response: respond(jsonResponse(201, body, state.requestId)) };
+  return { ...state, response: await respondWithBody(deps.bodies, state, 201, body) };
 }
 
 /** The clear summary of a stored sequence, as the listing shows it. */
@@ -407,6 +553,25 @@ export async function getRecon(
 }
 
 /**
+ * `GET /v1/recons`: the tenant's Recons, most recently updated first, for delta sync (clear data
+ * only: control numbers, which decision 007 keeps in clear as the payer's bill identifier, latest
+ * sequence, counts, totals and times; nothing is decrypted).
+ *
+ * @param store - the Recon store
+ * @param tenant - the caller's tenant
+ * @param request - `updatedSince` (inclusive, UTC with milliseconds), limit and page token
+ * @returns one page, with `nextPageToken` unless it is the last
+ * @throws InvalidPageTokenError for a token of another tenant or another query
+ */
+export async function listRecons(store: ReconStore, tenant: string, request: UpdatedReconsRequest) {
+  const page = await store.listUpdated(tenant, request);
+  return {
+    recons: page.items,
+    ...(page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken }),
+  };
+}
+
+/**
  * `GET /v1/recons/{controlNumber}/sequences/{n}`: one stored sequence, decrypted.
  *
  * @param deps - store, keys, envelope
@@ -417,7 +582,7 @@ export async function getRecon(
  * @throws NotFoundError when it is not stored
  */
 export async function getSequence(
-  deps: Pick<ReconDependencies, 'store' | 'keys' | 'envelope'>,
+  deps: Pick<ReconDependencies, 'store' | 'keys' | 'envelope' | 'bodies'>,
   tenant: string,
   controlNumber: string,
   sequence: number,

@@ -20,8 +20,10 @@ import {
   OpenApiAnswerSchema,
   PriceBillAnswerSchema,
   ReasonCodeListAnswerSchema,
+  ReconAnswerLinkSchema,
   ReconAnswerSchema,
   ReconDeletedAnswerSchema,
+  ReconListAnswerSchema,
   ReconSequenceAnswerSchema,
   ReconSummaryAnswerSchema,
   SmartBillRevokedAnswerSchema,
@@ -47,6 +49,8 @@ export const RESPONSE_SCHEMAS = {
   ReasonCodeList: ReasonCodeListAnswerSchema,
   ReconAnswer: ReconAnswerSchema,
   ReconSummary: ReconSummaryAnswerSchema,
+  ReconList: ReconListAnswerSchema,
+  ReconAnswerLink: ReconAnswerLinkSchema,
   ReconSequence: ReconSequenceAnswerSchema,
   ReconDeleted: ReconDeletedAnswerSchema,
   SmartBillRevoked: SmartBillRevokedAnswerSchema,
@@ -83,6 +87,7 @@ export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   ListReasonCodes: 'ReasonCodeList',
   SubmitRecon: 'ReconAnswer',
   GetRecon: 'ReconSummary',
+  ListRecons: 'ReconList',
   GetReconSequence: 'ReconSequence',
   DeleteRecon: 'ReconDeleted',
   RevokeSmartBill: 'SmartBillRevoked',
@@ -220,7 +225,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       };
     } else if (route.id === 'SubmitRecon') {
       operation.description =
-        'Prices the bill, loads the latest stored sequence of its control number, computes the delta and stores the new sequence (the bill as sent, patient and claim data included, envelope-encrypted). The same sequence with the same content answers the stored result (200, outcome "replayed"); a sequence at or below the latest with other content is 409; a gap is accepted and recorded in missingSequences. A Recon carries at most about 45 fully explained lines (413 beyond).';
+        'Prices the bill, loads the latest stored sequence of its control number, computes the delta and stores the new sequence (the bill as sent, patient and claim data included, envelope-encrypted). The same sequence with the same content answers the stored result (200, outcome "replayed"); a sequence at or below the latest with other content is 409; a gap is accepted and recorded in missingSequences. A Recon takes any bill the price route takes: the bill, its priced form and the delta travel between the steps of the workflow through encrypted storage, never in the workflow state. An answer larger than 5,000,000 bytes (a few hundred fully explained lines) is stored, encrypted, for 15 minutes and answered with 303 See Other to a signed link (Location); follow it without your token. The body is at most 10 MB (413 beyond).';
       operation.requestBody = {
         required: true,
         content: {
@@ -235,7 +240,46 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
           ok,
         ),
         '200': answer('A resubmission: the stored result', ok),
+        '303': {
+          description:
+            'The answer (201 or 200, see answerStatus) is larger than a synchronous answer may be: it is stored and Location is a signed link to it, valid until expiresAt',
+          headers: {
+            Location: { description: 'The signed link to the stored answer', schema: { type: 'string' } },
+          },
+          content: { 'application/json': { schema: ref('ReconAnswerLink') } },
+        },
         ...errorResponses([400, ...auth, 409, 413, 415, 422]),
+      };
+    } else if (route.id === 'ListRecons') {
+      operation.description =
+        "The tenant's Recons (control number, latest sequence, sequences stored, the latest totals, time of the last change), most recently updated first, for delta sync: pass the newest updatedAt you hold as updatedSince (inclusive; overlap it by a few seconds, the index behind this listing is eventually consistent) and follow nextPageToken to the end. Clear data only: nothing is decrypted.";
+      operation.parameters = [
+        {
+          name: 'updatedSince',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', format: 'date-time' },
+          description:
+            'An ISO-8601 instant with Z or an offset (422 otherwise): only Recons updated at or after it',
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+        },
+        {
+          name: 'pageToken',
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+          description:
+            'nextPageToken of the previous page, with the same updatedSince (400 for a token of another query or tenant)',
+        },
+      ];
+      operation.responses = {
+        '200': answer('One page of Recons, most recently updated first (clear data only)', ok),
+        ...errorResponses([400, ...auth, 422]),
       };
     } else if (route.id === 'GetRecon' || route.id === 'GetReconSequence' || route.id === 'DeleteRecon') {
       operation.parameters = [

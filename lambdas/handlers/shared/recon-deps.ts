@@ -1,14 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { openJson, sealJson } from '../../adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../adapters/kms-data-keys.js';
 import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
+import { FileReconBodyStore } from '../../adapters/recon-body-store-file.js';
+import { S3OversizedAnswerStore, S3ReconBodyStore } from '../../adapters/recon-body-store-s3.js';
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
 import { DEPENDENCY_REQUEST_HANDLER } from '../../app/dependency-errors.js';
-import type { DataKeyProvider } from '../../app/recon/ports.js';
+import type { DataKeyProvider, ReconBodyStore } from '../../app/recon/ports.js';
 import type { ReconDependencies } from '../../app/recon/service.js';
 import { traced } from '../../observability/tracing.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
+import { smartBillLinksFrom } from './smartbill-deps.js';
 
 /**
  * The Recon handlers' composition root: adapters built once per process from the environment the
@@ -30,6 +34,15 @@ export const RECON_ENV = {
   /** Days a Recon is kept; and per-tenant overrides as JSON `{"tenant": days}`. */
   retentionDays: 'RECON_RETENTION_DAYS',
   tenantRetentionDays: 'RECON_TENANT_RETENTION_DAYS',
+  /** The Recon bodies bucket (intermediates, oversized answers, large sealed sequences) and its key. */
+  bodiesBucket: 'RECON_BODIES_BUCKET',
+  bodiesKmsKeyId: 'RECON_BODIES_KMS_KEY_ID',
+  /** Instead of the bucket, locally: a directory for the bodies (the local stack's state directory). */
+  bodiesDirectory: 'WCBR_RECON_BODIES_DIR',
+  /** Local S3 endpoint of the bodies bucket (s3rver) and the credentials it takes; unset in AWS. */
+  bodiesS3Endpoint: 'WCBR_RECON_S3_ENDPOINT',
+  bodiesS3AccessKeyId: 'WCBR_RECON_S3_ACCESS_KEY_ID',
+  bodiesS3SecretAccessKey: 'WCBR_RECON_S3_SECRET_ACCESS_KEY',
 } as const;
 
 /** Default retention: seven years, the longest record-keeping period the states we price ask of payers. */
@@ -137,6 +150,57 @@ export function reconStoreFrom(env: NodeJS.ProcessEnv = process.env): DynamoDbRe
   });
 }
 
+function bodiesOptions(env: NodeJS.ProcessEnv) {
+  runtimeModeFrom(env);
+  const endpoint = env[RECON_ENV.bodiesS3Endpoint];
+  const kmsKeyId = env[RECON_ENV.bodiesKmsKeyId];
+  const local = endpoint
+    ? {
+        endpoint,
+        forcePathStyle: true,
+        region: env.AWS_REGION ?? 'us-east-1',
+        credentials: {
+          accessKeyId: required(env, RECON_ENV.bodiesS3AccessKeyId),
+          secretAccessKey: required(env, RECON_ENV.bodiesS3SecretAccessKey),
+        },
+      }
+    : {};
+  return {
+    client: traced(new S3Client({ ...local, requestHandler: DEPENDENCY_REQUEST_HANDLER })),
+    bucketName: required(env, RECON_ENV.bodiesBucket),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+  };
+}
+
+/**
+ * The Recon body store the environment names: S3, or locally a directory (refused in AWS mode).
+ *
+ * @param env - default process.env
+ * @returns the store
+ */
+export function reconBodiesFrom(env: NodeJS.ProcessEnv = process.env): ReconBodyStore {
+  const directory = env[RECON_ENV.bodiesDirectory];
+  if (directory !== undefined && directory !== '') {
+    refuseLocalFallback(
+      env,
+      `the local Recon body directory (${RECON_ENV.bodiesDirectory})`,
+      RECON_ENV.bodiesBucket,
+    );
+    return new FileReconBodyStore(directory);
+  }
+  return new S3ReconBodyStore(bodiesOptions(env));
+}
+
+/**
+ * Where the Recon front step stores answers too large to send (the bodies bucket, `answers/`).
+ *
+ * @param env - default process.env
+ * @returns the store
+ */
+export function reconOversizedAnswersFrom(env: NodeJS.ProcessEnv = process.env): S3OversizedAnswerStore {
+  return new S3OversizedAnswerStore(bodiesOptions(env));
+}
+
 /**
  * The Recon dependencies from an environment.
  *
@@ -148,7 +212,10 @@ export function reconDependencies(env: NodeJS.ProcessEnv = process.env): ReconDe
     store: reconStoreFrom(env),
     keys: dataKeysFrom(env),
     envelope: { sealJson, openJson },
+    bodies: reconBodiesFrom(env),
     retentionDays: retentionFrom(env),
     now: () => new Date(),
+    // The price route's linker: the same pages, keys and renderer (null without SmartBill).
+    smartBills: smartBillLinksFrom(env),
   };
 }

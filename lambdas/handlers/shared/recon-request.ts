@@ -1,12 +1,75 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { controlNumberFromPath, MAX_SEQUENCE } from '../../app/recon/submission.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
+import { BillValidationError } from '../../engine/errors.js';
 import { BadRequestError, ForbiddenError, ownParameter } from './http.js';
 import { pathParameter } from './path-parameters.js';
 
 /** Default and largest page of a Recon listing. */
 export const DEFAULT_PAGE_LIMIT = 25;
 export const MAX_PAGE_LIMIT = 100;
+
+/**
+ * The caller's tenant, from the verified token only.
+ *
+ * @param event - the API Gateway event (claims of the verified token)
+ * @returns the tenant
+ * @throws ForbiddenError when the token names no tenant
+ */
+export function reconTenant(event: APIGatewayProxyEvent): string {
+  const claims = (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims;
+  const tenant = tenantOf(claims);
+  if (tenant === null) {
+    throw new ForbiddenError(
+      'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
+    );
+  }
+  return tenant;
+}
+
+/**
+ * An ISO-8601 instant: a date, a time to the second with an optional fraction, and `Z` or an
+ * offset (RFC 3339's `date-time`). A date alone or a local time names no instant and is refused.
+ */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * `updatedSince` of `GET /v1/recons`, as the store compares it: UTC with milliseconds. A finer
+ * fraction is cut to the millisecond below, which can only list a Recon more, never one less.
+ *
+ * @param raw - the query parameter
+ * @returns the instant in `toISOString` form, or undefined when absent
+ * @throws BillValidationError (422) when it is not an ISO-8601 instant
+ */
+export function updatedSinceFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const match = ISO_INSTANT.exec(raw);
+  const fraction = match?.[7] ?? '';
+  // Date.parse takes at most milliseconds in the fraction; the rest is cut (never rounded up).
+  const millis = match ? Date.parse(raw.replace(fraction, fraction.slice(0, 4))) : Number.NaN;
+  const [year, month, day, hour, minute, second] = (match ?? []).slice(1, 7).map(Number);
+  const valid =
+    Number.isFinite(millis) &&
+    month !== undefined &&
+    day !== undefined &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    // Date.parse rolls 2026-02-30 over to March: a day past the month's end is refused.
+    day <= new Date(Date.UTC(year ?? 0, month, 0)).getUTCDate() &&
+    (hour ?? 99) <= 23 &&
+    (minute ?? 99) <= 59 &&
+    (second ?? 99) <= 59;
+  if (!valid) {
+    throw new BillValidationError('updatedSince is not an ISO-8601 instant.', [
+      {
+        field: 'updatedSince',
+        errorMessage: 'must be an ISO-8601 date and time with Z or an offset, e.g. 2026-12-07T09:30:00Z',
+      },
+    ]);
+  }
+  return new Date(millis).toISOString();
+}
 
 /**
  * The caller's tenant and the control number of a Recon route.
@@ -19,13 +82,7 @@ export function reconTarget(event: APIGatewayProxyEvent): {
   readonly tenant: string;
   readonly controlNumber: string;
 } {
-  const claims = (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims;
-  const tenant = tenantOf(claims);
-  if (tenant === null) {
-    throw new ForbiddenError(
-      'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
-    );
-  }
+  const tenant = reconTenant(event);
   const controlNumber = controlNumberFromPath(pathParameter(event, 'controlNumber'));
   if (controlNumber === null) {
     throw new BadRequestError('The control number cannot be one.', [

@@ -145,6 +145,32 @@ export const ReconAnswerSchema = v.strictObject({
   priced: PricedBillSchema,
   delta: ReconDeltaSchema,
   history: v.strictObject({ latestSequence: sequence, sequencesStored: integer }),
+  smartBill: v.optional(
+    v.pipe(
+      SmartBillLinkSchema,
+      v.description(
+        'The SmartBill page of the sequence priced (or replayed), as POST /v1/bills/price gives it; absent where SmartBill is off or the page could not be prepared',
+      ),
+    ),
+  ),
+});
+
+/**
+ * `POST /v1/recons` 303: the answer was larger than a synchronous answer may be (5,000,000 bytes),
+ * so it was stored (S3, KMS) and `Location` is a signed link to it (issue 17, § 2).
+ */
+export const ReconAnswerLinkSchema = v.strictObject({
+  requestId,
+  answerStatus: v.pipe(
+    v.picklist([200, 201]),
+    v.description('The status the answer would have had: 201 stored, 200 a resubmission'),
+  ),
+  location: v.pipe(
+    v.string(),
+    v.description('The signed link (also in the Location header); GET it without a token'),
+  ),
+  expiresAt: v.pipe(timestamp, v.description('When the link stops working')),
+  bytes: v.pipe(integer, v.description('Size of the stored answer')),
 });
 
 /** A stored sequence as a listing shows it: clear data only (codes and money, no identifiers). */
@@ -178,6 +204,40 @@ export const ReconSummaryAnswerSchema = v.strictObject({
   sequences: v.pipe(v.array(StoredSequenceSummarySchema), v.description('Newest first, one page')),
   nextPageToken: v.optional(
     v.pipe(v.string(), v.description('Pass as pageToken for the next page; absent on the last page.')),
+  ),
+});
+
+/** One Recon of the delta-sync listing: clear data only (no patient, claim or provider data). */
+export const ReconListingItemSchema = v.strictObject({
+  controlNumber: v.pipe(
+    v.string(),
+    v.description("The payer's bill identifier (kept in clear: not a claim or member number)"),
+  ),
+  latestSequence: sequence,
+  sequencesStored: integer,
+  totals: v.pipe(
+    v.strictObject({
+      billed: MoneySchema,
+      allowed: MoneySchema,
+      withheld: SignedMoneySchema,
+      buckets: v.record(v.string(), SignedMoneySchema),
+    }),
+    v.description('Totals of the latest sequence'),
+  ),
+  updatedAt: v.pipe(timestamp, v.description('When the latest sequence was stored')),
+});
+
+/** `GET /v1/recons` 200. */
+export const ReconListAnswerSchema = v.strictObject({
+  requestId,
+  recons: v.pipe(v.array(ReconListingItemSchema), v.description('Most recently updated first, one page')),
+  nextPageToken: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'Pass as pageToken, with the same updatedSince, for the next page; absent on the last page.',
+      ),
+    ),
   ),
 });
 

@@ -47,6 +47,14 @@ export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
  */
 export type ReconAccess = 'list' | 'read' | 'write' | 'delete';
 
+/**
+ * What a Recon function does with the Recon bodies bucket (issue 17): `work` reads and writes the
+ * intermediates of a submission (the bill as sent, priced, prior, delta, answer); `read-sealed`
+ * reads the ciphertext of large stored sequences; `write-sealed` writes it (and deletes what a
+ * transaction that did not commit left).
+ */
+export type ReconBodyAccess = 'work' | 'read-sealed' | 'write-sealed';
+
 /** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
 export interface WorkflowTask {
   /** The Task state's name in the ASL. */
@@ -57,6 +65,9 @@ export interface WorkflowTask {
   readonly entry: string;
   readonly usesFeeIndex: boolean;
   readonly recon?: ReconAccess;
+  readonly reconBodies?: readonly ReconBodyAccess[];
+  /** The task links SmartBill pages (the answer of a stored or replayed sequence carries one). */
+  readonly smartBill?: true;
 }
 
 /**
@@ -85,6 +96,8 @@ export interface RouteDefinition {
   readonly workflow?: WorkflowRoute;
   /** The function reads or writes the Recon table. */
   readonly recon?: ReconAccess;
+  /** The function reads or writes the Recon bodies bucket. */
+  readonly reconBodies?: readonly ReconBodyAccess[];
   /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
   readonly smartBill?: true;
   /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
@@ -182,6 +195,7 @@ export const ROUTES: readonly RouteDefinition[] = [
           substitution: 'PriceFunctionArn',
           entry: 'lambdas/handlers/recon-tasks/price.ts',
           usesFeeIndex: true,
+          reconBodies: ['work'],
         },
         {
           state: 'LoadLatest',
@@ -189,12 +203,15 @@ export const ROUTES: readonly RouteDefinition[] = [
           entry: 'lambdas/handlers/recon-tasks/load-latest.ts',
           usesFeeIndex: false,
           recon: 'read',
+          reconBodies: ['work', 'read-sealed'],
+          smartBill: true,
         },
         {
           state: 'Delta',
           substitution: 'DeltaFunctionArn',
           entry: 'lambdas/handlers/recon-tasks/delta.ts',
           usesFeeIndex: false,
+          reconBodies: ['work'],
         },
         {
           state: 'Write',
@@ -202,6 +219,8 @@ export const ROUTES: readonly RouteDefinition[] = [
           entry: 'lambdas/handlers/recon-tasks/write.ts',
           usesFeeIndex: false,
           recon: 'write',
+          reconBodies: ['work', 'write-sealed'],
+          smartBill: true,
         },
       ],
     },
@@ -224,11 +243,24 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'The latest sequence of a Recon with its totals, and its stored sequences (paged)',
   },
   {
+    id: 'ListRecons',
+    method: 'GET',
+    path: '/v1/recons',
+    entry: 'lambdas/handlers/list-recons/handler.ts',
+    // Control numbers, counts, totals and times are clear data: no PHI key, as GetRecon.
+    recon: 'list',
+    scopes: [SCOPES.reconsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: "The tenant's Recons, most recently updated first, for delta sync (clear data, paged)",
+  },
+  {
     id: 'GetReconSequence',
     method: 'GET',
     path: '/v1/recons/{controlNumber}/sequences/{sequence}',
     entry: 'lambdas/handlers/get-recon-sequence/handler.ts',
     recon: 'read',
+    reconBodies: ['read-sealed'],
     scopes: [SCOPES.reconsRead],
     usesFeeIndex: false,
     hot: false,

@@ -1,0 +1,114 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { errorResult, ForbiddenError, jsonResponse } from '../answers.js';
+import { type TokenClaims, tenantOf } from '../tenant.js';
+import { type OversizedAnswerStore, type ReconBodyStore, reconBodyKeys } from './ports.js';
+import type { ReconWorkflowInput, WorkflowResponse } from './service.js';
+
+/**
+ * The Recon front step (issue 17, § 2): what stands between the HTTP request and the workflow, so
+ * that neither the execution input nor its output has to hold a bill. It stores the body as sent
+ * (the `request` intermediate), starts the workflow with the request id and the claims only, reads
+ * the answer the workflow left (in its output, or as the `answer` intermediate), answers it, or
+ * stores it and answers 303 See Other to a signed link when it is larger than a synchronous answer
+ * may be; and deletes the submission's intermediates when it is done, whatever happened.
+ */
+
+/** What the front step needs. */
+export interface ReconFrontDependencies {
+  readonly bodies: ReconBodyStore;
+  readonly answers: OversizedAnswerStore;
+  /** Runs one execution to its end (StartSyncExecution in AWS; aws-local-stepfunctions locally). */
+  readonly runWorkflow: (input: ReconWorkflowInput) => Promise<WorkflowResponse>;
+  /** The largest answer sent as the HTTP body; a larger one is stored and linked (303). */
+  readonly maxAnswerBytes: number;
+}
+
+/**
+ * The largest synchronous Recon answer: Lambda returns at most 6 MB (6,291,456 bytes) from a
+ * synchronous invocation, counting the proxy result around the body, whose JSON escaping adds a
+ * tenth or so; 5,000,000 leaves room for it. The local route uses the same, so that a bill answered
+ * with 303 locally is answered with 303 in AWS.
+ */
+export const MAX_SYNC_RECON_ANSWER_BYTES = 5_000_000;
+
+/** A failed execution (after its retries): answered as the generic 500 with the request id. */
+export class ReconExecutionError extends Error {
+  override readonly name = 'ReconExecutionError';
+}
+
+/**
+ * One submission, front to back.
+ *
+ * @param deps - body store, answer store, the workflow, the size limit
+ * @param request - the request id, the verified claims and the body as sent
+ * @returns the HTTP answer (status, headers, body)
+ */
+export async function submitRecon(
+  deps: ReconFrontDependencies,
+  request: { readonly requestId: string; readonly claims: TokenClaims; readonly body: Uint8Array },
+): Promise<APIGatewayProxyResult> {
+  const { requestId, claims } = request;
+  const tenant = tenantOf(claims);
+  if (tenant === null) {
+    // Nothing is stored for a caller without a tenant: the key of the body would name none.
+    return errorResult(
+      new ForbiddenError(
+        'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
+      ),
+      requestId,
+    );
+  }
+  try {
+    await deps.bodies.put(reconBodyKeys.work(tenant, requestId, 'request'), request.body);
+    let output: WorkflowResponse;
+    try {
+      output = await deps.runWorkflow({ requestId, claims });
+    } catch (error) {
+      return errorResult(new ReconExecutionError((error as Error).name, { cause: error }), requestId);
+    }
+    let body = output.body;
+    if (output.bodyKey !== undefined) {
+      const stored = await deps.bodies.get(output.bodyKey);
+      if (stored === null) throw new Error(`the answer of request ${requestId} is missing`);
+      body = Buffer.from(stored).toString('utf8');
+    }
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > deps.maxAnswerBytes) {
+      const link = await deps.answers.store({
+        tenantId: tenant,
+        requestId,
+        body,
+        contentType: 'application/json',
+      });
+      const answer = jsonResponse(
+        303,
+        {
+          requestId,
+          answerStatus: output.statusCode,
+          location: link.url,
+          expiresAt: link.expiresAt,
+          bytes: link.bytes,
+        },
+        requestId,
+      );
+      return { ...answer, headers: { ...answer.headers, location: link.url } };
+    }
+    const answer = jsonResponse(output.statusCode, null, requestId);
+    return {
+      ...answer,
+      headers: {
+        ...answer.headers,
+        ...(output.retryAfterSeconds === undefined
+          ? {}
+          : { 'retry-after': String(output.retryAfterSeconds) }),
+      },
+      body,
+    };
+  } catch (error) {
+    // The body store unavailable (503 with Retry-After), or a bug (500): never the bill.
+    return errorResult(error, requestId);
+  } finally {
+    // The intermediates hold the bill: gone as soon as the answer is out (the lifecycle is the net).
+    await deps.bodies.delete(reconBodyKeys.allWork(tenant, requestId)).catch(() => undefined);
+  }
+}
