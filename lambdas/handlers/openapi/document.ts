@@ -3,8 +3,10 @@ import type * as v from 'valibot';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
 import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
+import { EXPLAIN_LEVELS } from '../../engine/explain.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
+import { EXPLAIN_QUERY_DESCRIPTION } from '../price-bill/schema.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
   ErrorBodySchema,
@@ -15,7 +17,10 @@ import {
   JurisdictionAnswerSchema,
   JurisdictionListAnswerSchema,
   OpenApiAnswerSchema,
+  PriceBillAmountsAnswerSchema,
   PriceBillAnswerSchema,
+  PriceBillResponseSchema,
+  PriceBillSummaryAnswerSchema,
   ReasonCodeListAnswerSchema,
   ReconAnswerSchema,
   ReconDeletedAnswerSchema,
@@ -34,6 +39,9 @@ type AnySchema = v.GenericSchema;
 export const RESPONSE_SCHEMAS = {
   PricedBill: PricedBillSchema,
   PriceBillAnswer: PriceBillAnswerSchema,
+  PriceBillSummaryAnswer: PriceBillSummaryAnswerSchema,
+  PriceBillAmountsAnswer: PriceBillAmountsAnswerSchema,
+  PriceBillResponse: PriceBillResponseSchema,
   FeeAnswer: FeeScheduleAnswerSchema,
   FacilityRateAnswer: FacilityRateAnswerWithIdSchema,
   FeeLookupAnswer: FeeLookupAnswerSchema,
@@ -71,7 +79,7 @@ export function responseJsonSchema(schema: AnySchema): Record<string, unknown> {
 
 /** The 200 (or 201) answer of each route, by route id: a component of {@link RESPONSE_SCHEMAS}. */
 export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
-  PriceBill: 'PriceBillAnswer',
+  PriceBill: 'PriceBillResponse',
   GetFeeSchedule: 'FeeLookupAnswer',
   ListJurisdictions: 'JurisdictionList',
   GetJurisdiction: 'JurisdictionAnswer',
@@ -166,8 +174,20 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     if (ok === undefined) throw new Error(`no answer schema for route ${route.id}`);
     if (route.id === 'PriceBill') {
       operation.requestBody = { required: true, content: { 'application/json': { schema: billOrClaim } } };
+      operation.parameters = [
+        {
+          name: 'explain',
+          in: 'query',
+          required: false,
+          description: EXPLAIN_QUERY_DESCRIPTION,
+          schema: { type: 'string', enum: [...EXPLAIN_LEVELS], default: 'full' },
+        },
+      ];
       operation.responses = {
-        '200': answer('The priced bill', ok),
+        '200': answer(
+          'The priced bill: PriceBillAnswer at explain=full (the default), PriceBillSummaryAnswer at summary, PriceBillAmountsAnswer at none',
+          ok,
+        ),
         ...errorResponses([400, ...auth, 413, 415, 422]),
       };
     } else if (route.id === 'GetFeeSchedule') {

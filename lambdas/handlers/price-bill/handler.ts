@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
+import { answerAt, type ExplainLevel } from '../../engine/explain.js';
 import { priceRequest } from '../../engine/price-request.js';
 import {
   logFailure,
@@ -21,6 +22,7 @@ import {
   requestIdOf,
 } from '../shared/http.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
+import { explainLevelOf } from './schema.js';
 
 const index = openFeeIndex();
 /** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
@@ -34,6 +36,8 @@ interface BillEvent extends ParsedBodyEvent {
   bill?: NormalisedAnyBill;
   /** The request's `qrCode` (validated with the bill). */
   qrCode?: boolean;
+  /** The answer's explanation level: the `explain` query parameter or the bill's field. */
+  explain?: ExplainLevel;
 }
 
 /** Validates the parsed body into a normalised bill (422 with every field error). */
@@ -41,6 +45,7 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
   before: (request) => {
     request.event.bill = normaliseRequest(request.event.parsedBody);
     request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
+    request.event.explain = explainLevelOf(request.event, request.event.parsedBody);
     // The bill's jurisdiction is any text until it is priced: only one we know is logged.
     const jurisdiction = loggableJurisdiction(request.event.bill.jurisdiction);
     request.context.logDetails = {
@@ -52,8 +57,11 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
 };
 
 /**
- * POST /v1/bills/price: every line priced, with its adjustments and explanation, and the signed
- * link to its SmartBill page (rendered while the answer travels; see app/smartbill/ports.ts).
+ * POST /v1/bills/price: every line priced, with its adjustments and explanation at the level asked
+ * (`explain`: full, summary or none), and the signed link to its SmartBill page (rendered while the
+ * answer travels; see app/smartbill/ports.ts). The page always explains in full, so with SmartBill
+ * the bill is priced in full once and the answer is cut from it; without, the engine prices at the
+ * level asked, which skips the text the answer would drop.
  */
 export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedContext>()
   .use(httpErrors('PriceBill'))
@@ -61,9 +69,15 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
   .use(validateBill)
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
+    const explain = event.explain ?? 'full';
+    if (smartBills === null) {
+      const answer = priceRequest(index, event.bill as NormalisedAnyBill, { explain });
+      recordPricedBill(answer);
+      return jsonResponse(200, { requestId, ...answer }, requestId);
+    }
     const priced = priceRequest(index, event.bill as NormalisedAnyBill);
     recordPricedBill(priced);
-    if (smartBills === null) return jsonResponse(200, { requestId, ...priced }, requestId);
+    const answer = answerAt(priced, explain);
     let smartBill: SmartBillLink;
     try {
       smartBill = await smartBills.link(priced, {
@@ -76,9 +90,13 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
       logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);
       return jsonResponse(
         200,
-        { requestId, ...priced, notices: [...priced.notices, SMARTBILL_UNAVAILABLE_NOTICE] },
+        {
+          requestId,
+          ...answer,
+          notices: [...('notices' in answer ? answer.notices : []), SMARTBILL_UNAVAILABLE_NOTICE],
+        },
         requestId,
       );
     }
-    return jsonResponse(200, { requestId, ...priced, smartBill }, requestId);
+    return jsonResponse(200, { requestId, ...answer, smartBill }, requestId);
   });
