@@ -5,6 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildIndexFromDirectory } from '../fee-data/load-datasets.js';
 import { REPO_ROOT, referenceDataDir } from '../fee-data/paths.js';
+import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
+import { EXPLAIN_LEVELS } from '../lambdas/engine/explain.js';
+import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
 
 /**
@@ -121,9 +124,9 @@ async function benchEngine(indexFile: string): Promise<void> {
   });
   const billFile = path.join(dir, 'bill.json');
   writeFileSync(billFile, JSON.stringify(tenLineBill()));
-  const perSecond = Number(
-    execFileSync(process.execPath, [outfile, indexFile, billFile], { encoding: 'utf8' }),
-  );
+  const run = (file: string, ...args: string[]): number =>
+    Number(execFileSync(process.execPath, [outfile, indexFile, file, ...args], { encoding: 'utf8' }));
+  const perSecond = run(billFile);
   record(
     '(a) engine: 10-line bills per second (one process)',
     perSecond,
@@ -133,9 +136,7 @@ async function benchEngine(indexFile: string): Promise<void> {
   );
   const claimFile = path.join(dir, 'outpatient-claim.json');
   writeFileSync(claimFile, JSON.stringify(sixtyLineOutpatientClaim()));
-  const claimsPerSecond = Number(
-    execFileSync(process.execPath, [outfile, indexFile, claimFile, '5000'], { encoding: 'utf8' }),
-  );
+  const claimsPerSecond = run(claimFile, '5000');
   record(
     '(a) engine: 60-line outpatient claims per second',
     claimsPerSecond,
@@ -143,6 +144,52 @@ async function benchEngine(indexFile: string): Promise<void> {
     '>= 5000',
     claimsPerSecond >= 5_000,
   );
+  benchExplainLevels(billFile, claimFile, indexFile, outfile);
+}
+
+/**
+ * Issue 17, target 4(a): engine at `explain=summary` plus serializing its answer against today's
+ * path (`full` plus serializing), on the same 10-line bill, in alternating rounds of one process so
+ * that both see the same machine (bench/engine-throughput.ts, "compare"); and the bytes a line of
+ * each level's answer takes, for the 10-line bill and the 60-line outpatient claim.
+ */
+function benchExplainLevels(
+  billFile: string,
+  claimFile: string,
+  indexFile: string,
+  engineFile: string,
+): void {
+  const compare = JSON.parse(
+    execFileSync(process.execPath, [engineFile, indexFile, billFile, '20000', 'compare', 'full', 'summary'], {
+      encoding: 'utf8',
+    }),
+  ) as { first: number; second: number; ratio: number };
+  record(
+    '(a) summary+serialize vs full+serialize, same bill, same run',
+    compare.ratio,
+    '×',
+    `>= 4 (summary ${compare.second} vs full ${compare.first} bills/s)`,
+    compare.ratio >= 4,
+  );
+  const index = FeeIndex.fromBytes(readFileSync(indexFile));
+  for (const [name, file] of [
+    ['10-line bill', billFile],
+    ['60-line outpatient claim', claimFile],
+  ] as const) {
+    const bill: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    for (const explain of EXPLAIN_LEVELS) {
+      const answer = priceRequest(index, normaliseRequest(bill), { explain });
+      const perLine = Math.round(Buffer.byteLength(JSON.stringify(answer)) / answer.lines.length);
+      const summaryTarget = explain === 'summary' && name === '10-line bill';
+      record(
+        `(a) answer bytes per line, ${name}, explain=${explain}`,
+        perLine,
+        'B/line',
+        summaryTarget ? '<= 600' : 'report',
+        summaryTarget ? perLine <= 600 : true,
+      );
+    }
+  }
 }
 
 function benchIndex(file: string): void {
@@ -304,31 +351,62 @@ async function benchSmartBill(indexFile: string): Promise<void> {
   record('(f) SmartBill page key + gate record', run.gateUs, 'µs', 'report (no key stretching)', true);
 }
 
+/** The sections of the bench, in the order they run; `--only <name>` runs one (or several, repeated). */
+export const BENCH_SECTIONS = ['engine', 'index', 'http', 'bundle', 'recon', 'smartbill'] as const;
+
+type BenchSection = (typeof BENCH_SECTIONS)[number];
+
 /**
- * Runs every benchmark on the full national index built from the official files.
+ * Runs every benchmark (or the sections `--only` names) on the full national index built from the
+ * official files.
  *
- * @param args - `--skip-http` to leave out the HTTP run
+ * @param args - `--skip-http` to leave out the HTTP and Recon runs; `--only <section>` (repeatable)
+ *   to run only those sections (engine, index, http, bundle, recon, smartbill), so that one engineer's
+ *   figure does not wait for the others; `--from DIR` official files; `--index FILE` an index built
+ *   before (skips the build)
  * @returns exit code
  */
 export async function runBenchmarks(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { 'skip-http': { type: 'boolean' }, from: { type: 'string' } },
+    options: {
+      'skip-http': { type: 'boolean' },
+      from: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      index: { type: 'string' },
+    },
   });
-  const from = values.from ?? referenceDataDir();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
-  const indexFile = path.join(dir, 'fee-index.bin');
-  const report = buildIndexFromDirectory(from, indexFile);
+  const only = values.only ?? [];
+  const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown bench section ${unknown.join(', ')}: use one of ${BENCH_SECTIONS.join(', ')}\n`,
+    );
+    return 2;
+  }
+  const runs = (section: BenchSection): boolean =>
+    only.length > 0
+      ? only.includes(section)
+      : !(values['skip-http'] && (section === 'http' || section === 'recon'));
+  let indexFile = values.index;
+  let built = `index: ${indexFile}`;
+  if (indexFile === undefined) {
+    const from = values.from ?? referenceDataDir();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
+    indexFile = path.join(dir, 'fee-index.bin');
+    const report = buildIndexFromDirectory(from, indexFile);
+    built = `index: ${report.builtFrom} data from ${from} (import ${report.importMs} ms, build ${report.buildMs} ms)`;
+  }
   process.stdout.write(
     `machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}\n` +
-      `index: ${report.builtFrom} data from ${from} (import ${report.importMs} ms, build ${report.buildMs} ms)\n\n`,
+      `${built}\n\n`,
   );
-  await benchEngine(indexFile);
-  benchIndex(indexFile);
-  if (!values['skip-http']) await benchHttp(indexFile);
-  await benchBundle(indexFile);
-  if (!values['skip-http']) await benchReconSubmissions(indexFile);
-  await benchSmartBill(indexFile);
+  if (runs('engine')) await benchEngine(indexFile);
+  if (runs('index')) benchIndex(indexFile);
+  if (runs('http')) await benchHttp(indexFile);
+  if (runs('bundle')) await benchBundle(indexFile);
+  if (runs('recon')) await benchReconSubmissions(indexFile);
+  if (runs('smartbill')) await benchSmartBill(indexFile);
   const out = path.join(REPO_ROOT, 'bench', 'results.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

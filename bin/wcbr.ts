@@ -33,7 +33,8 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill FILE|- [--out PATH]           render the SmartBill page of a priced bill JSON
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
-  wcbr bench                                   run the benchmarks (npm run bench)
+  wcbr bench [--only SECTION] [--index FILE]  run the benchmarks (npm run bench); SECTION: engine, index,
+                                               http, bundle, recon, smartbill; FILE: an index built before
 `;
 
 /** A command-line failure with the exit code to use. */
