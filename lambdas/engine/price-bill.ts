@@ -27,7 +27,7 @@ import { resolveValues } from './stages/values.js';
 export function priceBill(index: FeeIndex, bill: NormalisedBill, explain: ExplainLevel = 'full'): PricedBill {
   const schedule = selectProfessionalSchedule(index, bill);
   const { jurisdiction, work } = schedule;
-  priceProfessionalLines(index, jurisdiction, work);
+  priceProfessionalLines(index, jurisdiction, work, explain !== 'full');
   const valueNotices = resolveValues(work, bill.externalValues, {
     hasAllowance: (item) => item.result.kind === 'priced',
     feeAmount: (item) => lineAmount(item).amount,
