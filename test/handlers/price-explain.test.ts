@@ -5,15 +5,17 @@
  * compared between levels, never with figures of their own.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as v from 'valibot';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
+import { PriceBillResponseSchema } from '../../lambdas/handlers/shared/response-schemas.js';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** What the SmartBill stub was handed, and whether the handler has one (set before each import). */
-const smartBill = vi.hoisted(() => ({ enabled: false, published: [] as unknown[] }));
+const smartBill = vi.hoisted(() => ({ enabled: false, failing: false, published: [] as unknown[] }));
 
 vi.mock('../../lambdas/handlers/shared/smartbill-deps.js', async (original) => ({
   ...(await original<object>()),
@@ -21,6 +23,7 @@ vi.mock('../../lambdas/handlers/shared/smartbill-deps.js', async (original) => (
     smartBill.enabled
       ? {
           link: async (priced: unknown) => {
+            if (smartBill.failing) throw new Error('store unavailable');
             smartBill.published.push(priced);
             return { url: 'https://smartbill.example/p.html?sig=1', expiresAt: '2027-01-06T00:00:00Z' };
           },
@@ -160,6 +163,21 @@ describe('SmartBill at every level', () => {
       // The page's bill: every line explained, byte for byte the full answer.
       expect(JSON.stringify(priced)).toBe(JSON.stringify(fullAnswer));
       for (const line of (priced as PricedBill).lines) expect(line.explanation.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('says so at every level when the page could not be prepared, and still answers the priced bill', async () => {
+    smartBill.failing = true;
+    try {
+      for (const explain of ['full', 'summary', 'none']) {
+        const { status, body } = await call(withSmartBill, visit, { explain });
+        expect(status).toBe(200);
+        expect(body.smartBill).toBeUndefined();
+        expect((body.notices as string[]).at(-1)).toMatch(/SmartBill page could not be prepared/);
+        expect(v.safeParse(PriceBillResponseSchema, body).issues).toBeUndefined();
+      }
+    } finally {
+      smartBill.failing = false;
     }
   });
 });
