@@ -550,7 +550,8 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     });
     unitAmount = result;
   }
-  return {
+  // peReducedUnit is assigned, not spread in (a spread takes V8's slow path on every priced line).
+  const priced: Extract<FeeResult, { kind: 'priced' }> & { peReducedUnit?: Cents } = {
     kind: 'priced',
     unitAmount,
     method: 'rbrvs',
@@ -558,10 +559,11 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     pfsStatus: rvu.status,
     rvu,
     pePart: roundToCents(product(pe * gpci.peGpci, cf)),
-    ...(rvu.multipleProcedure === '5' ? { peReducedUnit: peReducedUnit(rvu, pe, gpci, cf) } : {}),
     locality: { carrier: gpci.carrier, locality: gpci.locality, name: gpci.name },
     editions: [edition, gpci.edition],
     steps,
     notices,
   };
+  if (rvu.multipleProcedure === '5') priced.peReducedUnit = peReducedUnit(rvu, pe, gpci, cf);
+  return priced;
 }
