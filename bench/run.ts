@@ -5,6 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildIndexFromDirectory } from '../fee-data/load-datasets.js';
 import { REPO_ROOT, referenceDataDir } from '../fee-data/paths.js';
+import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
+import { EXPLAIN_LEVELS } from '../lambdas/engine/explain.js';
+import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
 
 /**
@@ -121,9 +124,9 @@ async function benchEngine(indexFile: string): Promise<void> {
   });
   const billFile = path.join(dir, 'bill.json');
   writeFileSync(billFile, JSON.stringify(tenLineBill()));
-  const perSecond = Number(
-    execFileSync(process.execPath, [outfile, indexFile, billFile], { encoding: 'utf8' }),
-  );
+  const run = (file: string, ...args: string[]): number =>
+    Number(execFileSync(process.execPath, [outfile, indexFile, file, ...args], { encoding: 'utf8' }));
+  const perSecond = run(billFile);
   record(
     '(a) engine: 10-line bills per second (one process)',
     perSecond,
@@ -133,9 +136,7 @@ async function benchEngine(indexFile: string): Promise<void> {
   );
   const claimFile = path.join(dir, 'outpatient-claim.json');
   writeFileSync(claimFile, JSON.stringify(sixtyLineOutpatientClaim()));
-  const claimsPerSecond = Number(
-    execFileSync(process.execPath, [outfile, indexFile, claimFile, '5000'], { encoding: 'utf8' }),
-  );
+  const claimsPerSecond = run(claimFile, '5000');
   record(
     '(a) engine: 60-line outpatient claims per second',
     claimsPerSecond,
@@ -143,6 +144,52 @@ async function benchEngine(indexFile: string): Promise<void> {
     '>= 5000',
     claimsPerSecond >= 5_000,
   );
+  benchExplainLevels(billFile, claimFile, indexFile, outfile);
+}
+
+/**
+ * Issue 17, target 4(a): engine at `explain=summary` plus serializing its answer against today's
+ * path (`full` plus serializing), on the same 10-line bill, in alternating rounds of one process so
+ * that both see the same machine (bench/engine-throughput.ts, "compare"); and the bytes a line of
+ * each level's answer takes, for the 10-line bill and the 60-line outpatient claim.
+ */
+function benchExplainLevels(
+  billFile: string,
+  claimFile: string,
+  indexFile: string,
+  engineFile: string,
+): void {
+  const compare = JSON.parse(
+    execFileSync(process.execPath, [engineFile, indexFile, billFile, '20000', 'compare', 'full', 'summary'], {
+      encoding: 'utf8',
+    }),
+  ) as { first: number; second: number; ratio: number };
+  record(
+    '(a) summary+serialize vs full+serialize, same bill, same run',
+    compare.ratio,
+    '×',
+    `>= 4 (summary ${compare.second} vs full ${compare.first} bills/s)`,
+    compare.ratio >= 4,
+  );
+  const index = FeeIndex.fromBytes(readFileSync(indexFile));
+  for (const [name, file] of [
+    ['10-line bill', billFile],
+    ['60-line outpatient claim', claimFile],
+  ] as const) {
+    const bill: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    for (const explain of EXPLAIN_LEVELS) {
+      const answer = priceRequest(index, normaliseRequest(bill), { explain });
+      const perLine = Math.round(Buffer.byteLength(JSON.stringify(answer)) / answer.lines.length);
+      const summaryTarget = explain === 'summary' && name === '10-line bill';
+      record(
+        `(a) answer bytes per line, ${name}, explain=${explain}`,
+        perLine,
+        'B/line',
+        summaryTarget ? '<= 600' : 'report',
+        summaryTarget ? perLine <= 600 : true,
+      );
+    }
+  }
 }
 
 function benchIndex(file: string): void {
@@ -613,7 +660,8 @@ async function benchEventLoop(indexFile: string): Promise<void> {
 }
 
 /**
- * Runs every benchmark on the full national index built from the official files.
+ * Runs every benchmark (or the sections `--only` names) on the full national index built from the
+ * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
  *   those sections (engine, index, http, init, recon, smartbill, event-loop); `--index FILE` to use an index

@@ -1,5 +1,6 @@
 import type { FeeIndex } from '../fee-index/reader.js';
 import type { NormalisedBill } from './bill/normalise.js';
+import type { ExplainLevel } from './explain.js';
 import type { PricedBill } from './priced-bill.js';
 import { assembleProfessionalBill } from './stages/assemble-professional.js';
 import { lineAmount, priceProfessionalLines } from './stages/price-lines.js';
@@ -17,18 +18,27 @@ import { resolveValues } from './stages/values.js';
  *
  * @param index - the fee index
  * @param bill - from `normaliseBill` (the normalise stage)
+ * @param explain - the answer's level: below `full` the stages skip text the answer drops (the
+ *   result is then only fit for `summariseBill`/`amountsOnly`; use `priceRequest`)
  * @returns the priced bill
  * @throws BillValidationError when the bill cannot be priced at all (unknown jurisdiction or code, no ZIP)
  * @example priceBill(index, normaliseBill(json))
  */
-export function priceBill(index: FeeIndex, bill: NormalisedBill): PricedBill {
+export function priceBill(index: FeeIndex, bill: NormalisedBill, explain: ExplainLevel = 'full'): PricedBill {
   const schedule = selectProfessionalSchedule(index, bill);
   const { jurisdiction, work } = schedule;
-  priceProfessionalLines(index, jurisdiction, work);
+  priceProfessionalLines(index, jurisdiction, work, explain !== 'full');
   const valueNotices = resolveValues(work, bill.externalValues, {
     hasAllowance: (item) => item.result.kind === 'priced',
     feeAmount: (item) => lineAmount(item).amount,
   });
   applyProfessionalRules(work, index, jurisdiction, bill);
-  return assembleProfessionalBill(index, bill, schedule, lesserOfRegulation(jurisdiction), valueNotices);
+  return assembleProfessionalBill(
+    index,
+    bill,
+    schedule,
+    lesserOfRegulation(jurisdiction),
+    valueNotices,
+    explain,
+  );
 }

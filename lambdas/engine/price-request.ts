@@ -1,19 +1,53 @@
 import type { FeeIndex } from '../fee-index/reader.js';
 import type { NormalisedAnyBill } from './bill/normalise-request.js';
+import {
+  type AmountsPricedBill,
+  answerAt,
+  type ExplainLevel,
+  type PricedAnswer,
+  type PriceOptions,
+  type SummaryPricedBill,
+} from './explain.js';
 import { priceFacilityBill } from './facility/price-facility-bill.js';
 import { priceBill } from './price-bill.js';
 import type { PricedBill } from './priced-bill.js';
 
+export type { ExplainLevel, PricedAnswer, PriceOptions } from './explain.js';
+
 /**
  * Prices a normalised bill of either kind: professional bills through `priceBill`, facility bills
- * through `priceFacilityBill`.
+ * through `priceFacilityBill`, answered at the explanation level the options name (default `full`,
+ * the answer as it always was). At `summary` and `none` the stages skip the explanation text they
+ * would drop, so a lean answer is cheaper to build as well as to send; the amounts are the same.
  *
  * @param index - the fee index
  * @param bill - from `normaliseRequest`
- * @returns the priced bill
+ * @param options - `{ explain }`: "full" (default), "summary" or "none"
+ * @returns the priced bill at that level
  * @throws BillValidationError when the bill cannot be priced at all
- * @example priceRequest(index, normaliseRequest(json))
+ * @example priceRequest(index, normaliseRequest(json), { explain: 'summary' })
  */
-export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill): PricedBill {
-  return bill.billType === 'professional' ? priceBill(index, bill) : priceFacilityBill(index, bill);
+export function priceRequest(
+  index: FeeIndex,
+  bill: NormalisedAnyBill,
+  options?: { readonly explain?: 'full' },
+): PricedBill;
+export function priceRequest(
+  index: FeeIndex,
+  bill: NormalisedAnyBill,
+  options: { readonly explain: 'summary' },
+): SummaryPricedBill;
+export function priceRequest(
+  index: FeeIndex,
+  bill: NormalisedAnyBill,
+  options: { readonly explain: 'none' },
+): AmountsPricedBill;
+export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer;
+export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer {
+  const explain: ExplainLevel = options?.explain ?? 'full';
+  const priced =
+    bill.billType === 'professional'
+      ? priceBill(index, bill, explain)
+      : priceFacilityBill(index, bill, undefined, explain);
+  return answerAt(priced, explain);
 }

@@ -1,5 +1,13 @@
 import * as v from 'valibot';
 import type { ReasonCode } from './adjustments/reason-codes.js';
+import type {
+  AmountsAdjustment,
+  AmountsLine,
+  AmountsPricedBill,
+  SummaryAdjustment,
+  SummaryLine,
+  SummaryPricedBill,
+} from './explain.js';
 import type { FacilityRateAnswer } from './facility/rate-lookup.js';
 import type { FeeAnswer } from './fee-lookup.js';
 import type { JurisdictionSummary } from './jurisdiction-summary.js';
@@ -324,6 +332,192 @@ export const PricedBillSchema = v.strictObject({
   facility: v.optional(FacilityBillInfoSchema),
 });
 
+// ---------------------------------------------------------------------------------------------
+// The answer at the lighter explanation levels (lambdas/engine/explain.ts, issue 17).
+// ---------------------------------------------------------------------------------------------
+
+const RULE_DECISIONS = ['no-change', 'reduced', 'denied', 'flagged', 'not-adopted'] as const;
+
+/** The buckets that hold an amount; a bucket not named holds 0.00. */
+export const SparseBucketsSchema = v.pipe(
+  v.strictObject(
+    Object.fromEntries(BUCKETS.map((b) => [b, v.optional(SignedMoneySchema)])) as Record<
+      (typeof BUCKETS)[number],
+      v.OptionalSchema<typeof SignedMoneySchema, undefined>
+    >,
+  ),
+  v.description(
+    'The allowance by bucket, naming only the buckets that hold an amount (a bucket not named holds 0.00); they sum to allowed.',
+  ),
+);
+
+const referenceId = (what: string) => v.pipe(v.string(), v.description(`Id of ${what}`));
+
+const adjustmentCodes = {
+  bucket: v.picklist(BUCKETS),
+  amount: v.pipe(
+    SignedMoneySchema,
+    v.description('Withheld, two decimals; negative when an external value raised the allowance.'),
+  ),
+  internalCode: v.string(),
+  groupCode: GroupCodeSchema,
+  carc: v.pipe(v.string(), v.description('X12 claim adjustment reason code')),
+  rarc: v.optional(v.pipe(v.string(), v.description('X12 remittance advice remark code'))),
+  stateCode: v.optional(v.pipe(v.string(), v.description("A state's own reason code, where one applies"))),
+};
+
+export const SummaryAdjustmentSchema = v.pipe(
+  v.strictObject({
+    ...adjustmentCodes,
+    regulation: v.optional(referenceId('the regulation in references.regulations')),
+    source: v.optional(
+      v.pipe(v.string(), v.description('Where an external value came from, as the request named it')),
+    ),
+  }),
+  v.description('One reduction: amount and codes, its regulation by id.'),
+);
+
+const sourceRows = v.pipe(
+  v.array(v.pipe(v.string(), v.regex(/^[^#]+#\d+$/))),
+  v.description(
+    'The official rows behind the numbers, "pfs-rvu/2025#7836": edition id (see editions) and physical line of its file.',
+  ),
+);
+
+export const SummaryLineSchema = v.strictObject({
+  lineNumber: PricedLineSchema.entries.lineNumber,
+  code: PricedLineSchema.entries.code,
+  modifiers: v.array(v.string()),
+  dateOfService: isoDate,
+  units: v.pipe(v.number(), v.integer()),
+  placeOfService: PricedLineSchema.entries.placeOfService,
+  billed: MoneySchema,
+  status: LineStatusSchema,
+  feeSchedule: v.nullable(
+    v.pipe(
+      v.strictObject({
+        method: FeeScheduleAmountSchema.entries.method,
+        unitAmount: MoneySchema,
+        amount: MoneySchema,
+      }),
+      v.description('The fee schedule amount; its edition, locality and rows are in sources.'),
+    ),
+  ),
+  allowed: v.nullable(MoneySchema),
+  withheld: v.nullable(SignedMoneySchema),
+  adjustments: v.array(SummaryAdjustmentSchema),
+  buckets: v.nullable(SparseBucketsSchema),
+  unpriced: v.optional(UnpricedReasonSchema),
+  rules: referenceId(
+    'the rule trace in references.rules: every rule that looked at the line and its decision',
+  ),
+  sources: sourceRows,
+  facility: v.optional(
+    v.pipe(
+      v.strictObject({
+        revenueCode: v.nullable(v.string()),
+        method: v.picklist(FACILITY_METHODS),
+        indicator: v.nullable(v.string()),
+        apc: v.nullable(v.string()),
+        wageIndex: v.nullable(
+          v.strictObject({ value: v.string(), cbsa: v.string(), basis: v.string(), edition: v.string() }),
+        ),
+        packagedInto: v.nullable(v.pipe(v.number(), v.integer())),
+        factor: v.nullable(
+          v.strictObject({
+            value: v.string(),
+            category: v.string(),
+            edition: v.string(),
+            source: referenceId('the source in references.regulations'),
+          }),
+        ),
+      }),
+      v.description('Facility bills: revenue code, method, indicator, APC, wage index and state factor.'),
+    ),
+  ),
+});
+
+const CitationSchema = v.strictObject({ citation: v.string(), url: v.optional(v.string()) });
+
+/** The answer at `explain=summary`. */
+export const SummaryPricedBillSchema = v.pipe(
+  v.strictObject({
+    explain: v.literal('summary'),
+    billId: PricedBillSchema.entries.billId,
+    billReference: PricedBillSchema.entries.billReference,
+    jurisdiction: PricedBillSchema.entries.jurisdiction,
+    billType: PricedBillSchema.entries.billType,
+    location: PricedBillSchema.entries.location,
+    parties: PricedBillSchema.entries.parties,
+    dates: PricedBillSchema.entries.dates,
+    lines: v.array(SummaryLineSchema),
+    totals: PricedBillSchema.entries.totals,
+    editions: PricedBillSchema.entries.editions,
+    notices: v.pipe(
+      v.array(v.string()),
+      v.description(
+        "The bill's notices (the sentence naming the rules that ran is left out: each line's rule trace says it).",
+      ),
+    ),
+    references: v.pipe(
+      v.strictObject({
+        regulations: v.record(v.string(), CitationSchema),
+        rules: v.record(v.string(), v.array(v.strictTuple([v.string(), v.picklist(RULE_DECISIONS)]))),
+      }),
+      v.description(
+        'Blocks the lines share, once per answer: regulations and sources by id ("r1"), rule traces by id ("t1", each [rule, decision] in the order the rules ran).',
+      ),
+    ),
+    facility: v.optional(
+      v.strictObject({
+        typeOfBill: v.nullable(v.string()),
+        facility: FacilityBillInfoSchema.pipe[0].entries.facility,
+        drg: v.nullable(v.string()),
+        admissionDate: v.nullable(isoDate),
+        dischargeDate: v.nullable(isoDate),
+        dischargeStatus: v.nullable(v.string()),
+        diagnoses: v.array(v.string()),
+        method: v.string(),
+        sources: sourceRows,
+      }),
+    ),
+  }),
+  v.description(
+    "explain=summary: per line the amounts, buckets, adjustments with their codes, each rule's decision and the source rows; each regulation and rule trace once per answer, referenced by id.",
+  ),
+);
+
+export const AmountsAdjustmentSchema = v.strictObject(adjustmentCodes);
+
+export const AmountsLineSchema = v.strictObject({
+  lineNumber: PricedLineSchema.entries.lineNumber,
+  code: PricedLineSchema.entries.code,
+  modifiers: v.array(v.string()),
+  units: v.pipe(v.number(), v.integer()),
+  revenueCode: v.optional(v.pipe(v.nullable(v.string()), v.description('Facility lines: the revenue code'))),
+  billed: MoneySchema,
+  status: LineStatusSchema,
+  allowed: v.nullable(MoneySchema),
+  withheld: v.nullable(SignedMoneySchema),
+  adjustments: v.array(AmountsAdjustmentSchema),
+  buckets: v.nullable(SparseBucketsSchema),
+  unpriced: v.optional(v.strictObject({ code: UnpricedReasonSchema.entries.code })),
+});
+
+/** The answer at `explain=none`. */
+export const AmountsPricedBillSchema = v.pipe(
+  v.strictObject({
+    explain: v.literal('none'),
+    billId: PricedBillSchema.entries.billId,
+    billReference: PricedBillSchema.entries.billReference,
+    jurisdiction: v.strictObject({ id: v.string() }),
+    billType: PricedBillSchema.entries.billType,
+    lines: v.array(AmountsLineSchema),
+    totals: PricedBillSchema.entries.totals,
+  }),
+  v.description('explain=none: amounts and codes only.'),
+);
+
 /** One fee schedule answer (`GET /v1/fee-schedules/{jurisdiction}/{code}`, `wcbr fee`). */
 export const FeeAnswerSchema = v.strictObject({
   amount: v.pipe(
@@ -527,3 +721,9 @@ describes<SameShape<v.InferOutput<typeof FacilityRateAnswerSchema>, FacilityRate
 describes<SameShape<v.InferOutput<typeof JurisdictionSummarySchema>, JurisdictionSummary>>();
 describes<SameShape<v.InferOutput<typeof ReasonCodeSchema>, ReasonCode>>();
 describes<SameShape<v.InferOutput<typeof ReconDeltaSchema>, ReconDelta>>();
+describes<SameShape<v.InferOutput<typeof SummaryPricedBillSchema>, SummaryPricedBill>>();
+describes<SameShape<v.InferOutput<typeof SummaryLineSchema>, SummaryLine>>();
+describes<SameShape<v.InferOutput<typeof SummaryAdjustmentSchema>, SummaryAdjustment>>();
+describes<SameShape<v.InferOutput<typeof AmountsPricedBillSchema>, AmountsPricedBill>>();
+describes<SameShape<v.InferOutput<typeof AmountsLineSchema>, AmountsLine>>();
+describes<SameShape<v.InferOutput<typeof AmountsAdjustmentSchema>, AmountsAdjustment>>();

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { PricedAnswer } from '../engine/explain.js';
 import type { PricedBill } from '../engine/priced-bill.js';
 
 /**
@@ -78,21 +79,29 @@ function count(name: string, value: number, dimensions: Readonly<Record<string, 
 
 /**
  * The metrics of one priced bill: `BillsPriced` 1; `LinesUnpriced` by reason code; `RuleDecisions`
- * by rule and decision, for the decisions that cost the provider money (reduced, denied).
+ * by rule and decision, for the decisions that cost the provider money (reduced, denied). An answer
+ * at `explain=summary` names its rule decisions through its references; one at `explain=none`
+ * carries none, so it counts only the bill and its unpriced lines.
  *
- * @param priced - the priced bill
+ * @param priced - the priced bill, at any explanation level
  */
-export function recordPricedBill(priced: Pick<PricedBill, 'lines'>): void {
+export function recordPricedBill(priced: Pick<PricedBill, 'lines'> | PricedAnswer): void {
   if (!metricsEnabled) return;
   count(METRIC.billsPriced, 1);
   const unpriced = new Map<string, number>();
   const decisions = new Map<string, { rule: string; decision: string; count: number }>();
+  const traces = 'references' in priced ? priced.references.rules : undefined;
   for (const line of priced.lines) {
     if (line.status === 'unpriced') {
       const reason = line.unpriced?.code ?? 'UNKNOWN';
       unpriced.set(reason, (unpriced.get(reason) ?? 0) + 1);
     }
-    for (const { rule, decision } of line.rules) {
+    const rules: readonly (readonly [string, string])[] = !('rules' in line)
+      ? []
+      : typeof line.rules === 'string'
+        ? (traces?.[line.rules] ?? [])
+        : line.rules.map((r) => [r.rule, r.decision] as const);
+    for (const [rule, decision] of rules) {
       if (decision !== 'reduced' && decision !== 'denied') continue;
       const key = `${rule}\u0000${decision}`;
       const entry = decisions.get(key) ?? { rule, decision, count: 0 };

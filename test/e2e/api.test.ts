@@ -129,6 +129,26 @@ describe('the API through the local stack', () => {
       expect(claim.status).toBe(200);
     });
 
+    it('answers ?explain=summary: the same amounts in a fraction of the bytes', async () => {
+      const full = await post('/v1/bills/price', example('imaging-and-therapy.json'), userToken);
+      const summary = await post(
+        '/v1/bills/price?explain=summary',
+        example('imaging-and-therapy.json'),
+        userToken,
+      );
+      expect(summary.status).toBe(200);
+      expect(summary.body.explain).toBe('summary');
+      expect(summary.body.totals).toEqual(full.body.totals);
+      type Line = { allowed: string | null; adjustments: { amount: string; carc: string }[] };
+      const amounts = (lines: unknown) =>
+        (lines as Line[]).map((l) => [l.allowed, l.adjustments.map((a) => [a.amount, a.carc])]);
+      expect(amounts(summary.body.lines)).toEqual(amounts(full.body.lines));
+      expect(JSON.stringify(summary.body).length * 3).toBeLessThan(JSON.stringify(full.body).length);
+      // A link where the full answer has one (this stack runs without SmartBill; the page's own
+      // bill at every level is checked in test/handlers/price-explain.test.ts).
+      expect('smartBill' in summary.body).toBe('smartBill' in full.body);
+    });
+
     it('prices the facility examples: an outpatient bill, a surgery-centre bill and an inpatient 837I claim', async () => {
       /*
        * The main lines are priced, each amount worked from the official rows the sample holds:

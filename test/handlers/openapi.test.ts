@@ -157,6 +157,54 @@ describe('real answers of every route match /openapi.json', () => {
     }
   });
 
+  it('POST /v1/bills/price at explain=summary and none (query or bill field), professional and facility', async () => {
+    const outpatient = {
+      jurisdiction: 'US-MEDICARE',
+      billType: 'outpatient',
+      facility: { zip: '30303', cbsa: '12054' },
+      lines: [
+        { revenueCode: '0360', code: '29881', dateOfService: '2025-03-04', charge: '9500.00' },
+        { revenueCode: '0300', code: '36415', dateOfService: '2025-03-04', charge: '25.00' },
+      ],
+    };
+    const schemas = (document.components as { schemas: Record<string, object> }).schemas;
+    for (const bill of [visit, outpatient]) {
+      for (const explain of ['summary', 'none'] as const) {
+        for (const extra of [
+          { body: JSON.stringify(bill), queryStringParameters: { explain } },
+          { body: JSON.stringify({ ...bill, explain }) },
+        ]) {
+          const answer = await answerOf('PriceBill', extra);
+          expect(answer.status).toBe(200);
+          expect((answer.body as { explain: string }).explain).toBe(explain);
+          expect(answer.problems.slice(0, 20).join('\n')).toBe('');
+          // Each level is told apart by the document: a summary is neither a full nor an amounts answer.
+          const own = explain === 'summary' ? 'PriceBillSummaryAnswer' : 'PriceBillAmountsAnswer';
+          for (const name of ['PriceBillAnswer', 'PriceBillSummaryAnswer', 'PriceBillAmountsAnswer']) {
+            const problems = checkJsonSchema(answer.body, schemas[name] as object, document);
+            expect(problems.length === 0, `${explain} as ${name}`).toBe(name === own);
+          }
+        }
+      }
+    }
+    const refused = await answerOf('PriceBill', {
+      body: JSON.stringify(visit),
+      queryStringParameters: { explain: 'verbose' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.problems).toEqual([]);
+  });
+
+  it('documents the explain query parameter with its three levels', () => {
+    const operation = (
+      document.paths as Record<string, Record<string, { parameters?: Record<string, unknown>[] }>>
+    )['/v1/bills/price']?.post;
+    const explain = operation?.parameters?.find((p) => p.name === 'explain');
+    expect(explain?.in).toBe('query');
+    expect((explain?.schema as { enum?: string[] } | undefined)?.enum).toEqual(['full', 'summary', 'none']);
+    expect(String(explain?.description)).toMatch(/summary/);
+  });
+
   it('GET /v1/fee-schedules/{jurisdiction}/{code}: priced, unpriced and its errors', async () => {
     for (const [code, status] of [
       ['99213', 200],

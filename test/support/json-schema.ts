@@ -18,6 +18,7 @@ const HANDLED = new Set([
   'required',
   'additionalProperties',
   'items',
+  'prefixItems',
   'anyOf',
   'oneOf',
   'allOf',
@@ -123,8 +124,14 @@ export function checkJsonSchema(
       errors.push(`${path}: too few items`);
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
       errors.push(`${path}: too many items`);
+    // A tuple (2020-12): the first items by position, `items` for the rest (false: none).
+    const prefix = Array.isArray(schema.prefixItems) ? (schema.prefixItems as Schema[]) : [];
+    prefix.forEach((itemSchema, i) => {
+      if (i < value.length) errors.push(...checkJsonSchema(value[i], itemSchema, document, `${path}[${i}]`));
+    });
     if (schema.items !== undefined) {
       value.forEach((item, i) => {
+        if (i < prefix.length) return;
         errors.push(...checkJsonSchema(item, schema.items as Schema, document, `${path}[${i}]`));
       });
     }

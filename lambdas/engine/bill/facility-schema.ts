@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { billReference } from './bill-reference.js';
 import {
   code,
+  explain,
   externalValues,
   isoDate,
   modifier,
@@ -214,6 +215,7 @@ export const FacilityBillSchema = v.pipe(
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),
     qrCode: v.optional(qrCode),
+    explain: v.optional(explain),
     lines: v.pipe(
       v.array(FacilityLineSchema, 'must be a list of service lines'),
       v.minLength(1, 'a bill needs at least one line'),
@@ -248,6 +250,7 @@ export const InstitutionalClaimSchema = v.pipe(
     controlNumber: v.optional(shortText(64)),
     billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
+    explain: v.optional(explain),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     billType: v.optional(
       v.pipe(

@@ -1,3 +1,4 @@
+import { isExplainLevel } from '../explain.js';
 import { MONEY_PATTERN } from '../money.js';
 import { billReferenceProblem } from './bill-reference.js';
 import { type Dict, FALLBACK, integer, matching, maxText, object, str, upper } from './fast-read.js';
@@ -41,6 +42,7 @@ export const FAST_BILL_KEYS = [
   'review',
   'externalValues',
   'qrCode',
+  'explain',
   'lines',
 ] as const;
 export const FAST_LINE_KEYS = [
@@ -177,6 +179,10 @@ export function fastParseBill(input: unknown): BillInput | undefined {
     if (o.qrCode !== undefined) {
       if (typeof o.qrCode !== 'boolean') throw FALLBACK;
       out.qrCode = o.qrCode;
+    }
+    if (o.explain !== undefined) {
+      if (!isExplainLevel(o.explain)) throw FALLBACK;
+      out.explain = o.explain;
     }
     if (!Array.isArray(o.lines) || o.lines.length < 1 || o.lines.length > 999) throw FALLBACK;
     out.lines = o.lines.map(line);

@@ -1,3 +1,4 @@
+import { isExplainLevel } from '../explain.js';
 import { MONEY_PATTERN } from '../money.js';
 import { billReferenceProblem } from './bill-reference.js';
 import {
@@ -60,6 +61,7 @@ export const FAST_FACILITY_BILL_KEYS = [
   'review',
   'externalValues',
   'qrCode',
+  'explain',
   'lines',
 ] as const;
 export const FAST_FACILITY_KEYS = [
@@ -89,6 +91,7 @@ export const FAST_CLAIM_KEYS = [
   'controlNumber',
   'billReference',
   'qrCode',
+  'explain',
   'jurisdiction',
   'billType',
   'billing',
@@ -230,6 +233,10 @@ export function fastParseFacilityBill(input: unknown): FacilityBillInput | undef
       if (typeof o.qrCode !== 'boolean') throw FALLBACK;
       out.qrCode = o.qrCode;
     }
+    if (o.explain !== undefined) {
+      if (!isExplainLevel(o.explain)) throw FALLBACK;
+      out.explain = o.explain;
+    }
     out.lines = list(o.lines, 1, 999).map(facilityLine);
     return out as FacilityBillInput;
   } catch (error) {
@@ -346,6 +353,10 @@ export function fastParseInstitutionalClaim(input: unknown): InstitutionalClaimI
     if (o.qrCode !== undefined) {
       if (typeof o.qrCode !== 'boolean') throw FALLBACK;
       out.qrCode = o.qrCode;
+    }
+    if (o.explain !== undefined) {
+      if (!isExplainLevel(o.explain)) throw FALLBACK;
+      out.explain = o.explain;
     }
     out.jurisdiction = jurisdictionOf(o.jurisdiction);
     if (o.billType !== undefined) out.billType = billTypeOf(o.billType);

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { FieldError } from '../errors.js';
+import { EXPLAIN_LEVELS } from '../explain.js';
 import { MONEY_PATTERN } from '../money.js';
 import { BUCKETS } from '../priced-bill.js';
 import { billReference, payerContact } from './bill-reference.js';
@@ -238,6 +239,14 @@ const party = v.looseObject({
   taxId: v.optional(shortText(20)),
 });
 
+/** The request's explanation level (lambdas/engine/explain.ts); a `?explain=` query parameter says the same. */
+export const explain = v.pipe(
+  v.picklist(EXPLAIN_LEVELS, 'must be "full", "summary" or "none"'),
+  v.description(
+    'How much explanation the answer carries: "full" (the default: every step with its inputs and regulation), "summary" (amounts, buckets, adjustments with their codes, each rule\'s decision and the source rows; shared regulations once) or "none" (amounts and codes). The `explain` query parameter says the same; if both are sent they must agree.',
+  ),
+);
+
 export const qrCode = v.pipe(
   v.boolean('must be true or false'),
   v.description('Also answer the SmartBill link as an SVG QR code (`smartBill.qrCodeSvg`).'),
@@ -286,6 +295,7 @@ export const BillSchema = v.pipe(
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),
     qrCode: v.optional(qrCode),
+    explain: v.optional(explain),
     lines: v.pipe(
       v.array(BillLineSchema, 'must be a list of service lines'),
       v.minLength(1, 'a bill needs at least one line'),
@@ -305,6 +315,7 @@ export const ProfessionalClaimSchema = v.pipe(
     controlNumber: v.optional(shortText(64)),
     billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
+    explain: v.optional(explain),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     providers: v.optional(
       v.array(

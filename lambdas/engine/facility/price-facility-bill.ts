@@ -6,6 +6,7 @@ import type { NormalisedLine } from '../bill/normalise.js';
 import type { NormalisedFacilityBill, NormalisedFacilityLine } from '../bill/normalise-facility.js';
 import { distribute } from '../distribute.js';
 import { BillValidationError } from '../errors.js';
+import type { ExplainLevel } from '../explain.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import { type FacilityMethod, facilityEditionFor, type Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents, Money, roundToCents, ZERO_CENTS } from '../money.js';
@@ -719,6 +720,8 @@ function facilityLesserOf(j: Jurisdiction): { cap: boolean; regulation: Regulati
  * @param index - the fee index
  * @param bill - from `normaliseFacilityBill` (a bare `FacilityBill` is priced without external values or review lists)
  * @param methods - the methods that price the lines (tests give their own)
+ * @param explain - the answer's level: below `full` the text only `full` shows is not built (the
+ *   result is then only fit for `summariseBill`/`amountsOnly`; use `priceRequest`)
  * @returns the priced bill, with `billType` the facility type and a `facility` block
  * @throws BillValidationError when the jurisdiction is unknown
  * @example priceFacilityBill(index, normaliseFacilityBill(json))
@@ -727,6 +730,7 @@ export function priceFacilityBill(
   index: FeeIndex,
   bill: FacilityBill | NormalisedFacilityBill,
   methods: FacilityMethods = FACILITY_METHODS,
+  explain: ExplainLevel = 'full',
 ): PricedBill {
   const full = completeBill(bill);
   const j = index.jurisdiction(full.jurisdiction);
@@ -809,7 +813,7 @@ export function priceFacilityBill(
   applyFacilityRules(work, index, j, full);
   const lesserOf = facilityLesserOf(j);
   const lines = work.map((item, i): PricedLine => {
-    const built = buildLine(item, lesserOf.regulation, j, lesserOf.cap, full.billType);
+    const built = buildLine(item, lesserOf.regulation, j, lesserOf.cap, full.billType, explain);
     const price = prices[i] as FacilityLinePrice;
     const fee = fees[i];
     const line = full.lines[i] as NormalisedFacilityLine;
@@ -856,7 +860,7 @@ export function priceFacilityBill(
     (out as { unpriced?: PricedLine['unpriced'] }).unpriced = built.unpriced;
     return out;
   });
-  return assemble(full, j, selection, lines, work, valueNotices, editionsUsed(index, pricing));
+  return assemble(full, j, selection, lines, work, valueNotices, editionsUsed(index, pricing), explain);
 }
 
 /** A bare FacilityBill (the contract's) with the fields the answer repeats, empty. */
@@ -890,6 +894,7 @@ function assemble(
   work: readonly Working[],
   valueNotices: readonly string[],
   editions: EditionUsed[],
+  explain: ExplainLevel,
 ): PricedBill {
   const totals = billTotals(
     work.map((item, i) => ({
@@ -917,7 +922,12 @@ function assemble(
     totals,
     editions,
     notices: [
-      `Bill review rules applied to this facility bill, in this order: ${FACILITY_RULES.map((r) => r.title).join('; ')}. Not applied: NCCI hospital PTP edits and MUE facility values (not held), and the professional edits and payment policies (each line's rules say which).`,
+      // Below full, each line's rule trace says which rules ran: the sentence naming them is left out.
+      ...(explain === 'full'
+        ? [
+            `Bill review rules applied to this facility bill, in this order: ${FACILITY_RULES.map((r) => r.title).join('; ')}. Not applied: NCCI hospital PTP edits and MUE facility values (not held), and the professional edits and payment policies (each line's rules say which).`,
+          ]
+        : []),
       ...(selection.notice ? [selection.notice] : []),
       ...selection.pricing.notices,
       ...valueNotices,

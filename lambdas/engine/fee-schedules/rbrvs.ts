@@ -37,6 +37,11 @@ export interface RbrvsQuery {
   readonly state?: string;
   /** Anesthesia time in minutes (anesthesia codes). */
   readonly anesthesiaMinutes?: number | undefined;
+  /**
+   * The answer will not show the steps' words (explain=summary or none): the steps keep their
+   * source rows and leave out their text and inputs, which cost more to build than the price.
+   */
+  readonly lean?: boolean;
 }
 
 /**
@@ -110,13 +115,14 @@ function tenThousandths(value: number): string {
  * (scaled 10^4). Both are integers, so their product, scaled 10^10, is exact while it is a safe
  * integer (it always is for real RVUs: 9,999.99 RVUs × GPCI 9.9999 × CF 999.9999 < 2^53 / 9).
  */
-function product(sum: number, cf: number): { exact: Money | ScaledDecimal; text: string } {
+function product(sum: number, cf: number): Money | ScaledDecimal {
   const p = sum * cf;
-  if (!Number.isSafeInteger(p)) {
-    const exact = new Money(sum).times(cf).div(1e10);
-    return { exact, text: exact.toString() };
-  }
-  return { exact: { value: p, scale: 10 }, text: formatScaled(p, 10) };
+  return Number.isSafeInteger(p) ? { value: p, scale: 10 } : new Money(sum).times(cf).div(1e10);
+}
+
+/** The product as the explanation prints it. */
+function productText(exact: Money | ScaledDecimal): string {
+  return exact instanceof Money ? exact.toString() : formatScaled(exact.value, exact.scale);
 }
 
 function source(edition: EditionInfo, line: number) {
@@ -359,23 +365,26 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     };
   }
 
+  const lean = query.lean === true;
   const { workRvu, mpRvu, nonFacilityPeRvu, facilityPeRvu, cfText } = rvuTexts(rvu);
-  steps.push({
-    step: 'relative-values',
-    text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${workRvu}, non-facility PE RVU ${nonFacilityPeRvu}, facility PE RVU ${facilityPeRvu}, malpractice RVU ${mpRvu}, conversion factor ${cfText}.`,
-    inputs: {
-      status: rvu.status,
-      workRvu,
-      nonFacilityPeRvu,
-      facilityPeRvu,
-      mpRvu,
-      conversionFactor: cfText,
-      pctcIndicator: rvu.pctcIndicator,
-      globalDays: rvu.globalDays,
-    },
-    source: source(edition, rvu.line),
-    regulation: REGULATIONS.rvuFile,
-  });
+  if (lean) steps.push({ step: 'relative-values', text: '', source: source(edition, rvu.line) });
+  else
+    steps.push({
+      step: 'relative-values',
+      text: `${edition.label}: ${rvu.code}${rvu.modifier ? `-${rvu.modifier}` : ''} status ${rvu.status}, work RVU ${workRvu}, non-facility PE RVU ${nonFacilityPeRvu}, facility PE RVU ${facilityPeRvu}, malpractice RVU ${mpRvu}, conversion factor ${cfText}.`,
+      inputs: {
+        status: rvu.status,
+        workRvu,
+        nonFacilityPeRvu,
+        facilityPeRvu,
+        mpRvu,
+        conversionFactor: cfText,
+        pctcIndicator: rvu.pctcIndicator,
+        globalDays: rvu.globalDays,
+      },
+      source: source(edition, rvu.line),
+      regulation: REGULATIONS.rvuFile,
+    });
 
   const zero = ZERO_STATUS[rvu.status];
   if (zero) {
@@ -474,9 +483,8 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
   steps.push(gpciStep);
 
   const sum = gpciAdjustedSum(rvu.workRvu, pe, rvu.mpRvu, gpci);
-  const adjusted = formatScaled(sum, 6);
   const cf = query.conversionFactor?.value ?? rvu.conversionFactor;
-  if (query.conversionFactor) {
+  if (query.conversionFactor && !lean) {
     steps.push({
       step: 'conversion-factor',
       text: `${query.conversionFactor.description}: ${tenThousandths(cf)} in place of the Medicare conversion factor ${cfText}.`,
@@ -484,33 +492,38 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     });
   }
   const fee = product(sum, cf);
-  let unitAmount = roundToCents(fee.exact);
-  const unitText = formatCents(unitAmount);
-  const peRvu = facility ? facilityPeRvu : nonFacilityPeRvu;
-  steps.push({
-    step: 'fee-schedule-amount',
-    text: `(${workRvu} × ${workGpci}) + (${peRvu} × ${peGpci}) + (${mpRvu} × ${mpGpci}) = ${adjusted} GPCI-adjusted RVUs; × ${tenThousandths(cf)} = ${fee.text}; rounded half up to cents: ${unitText} (${query.setting} rate).`,
-    inputs: {
-      setting: query.setting,
-      peRvu,
-      adjustedRvus: adjusted,
-      conversionFactor: tenThousandths(cf),
-      unrounded: fee.text,
-    },
-    result: unitText,
-    regulation: REGULATIONS.feeFormula,
-  });
+  let unitAmount = roundToCents(fee);
+  if (!lean) {
+    const unitText = formatCents(unitAmount);
+    const peRvu = facility ? facilityPeRvu : nonFacilityPeRvu;
+    const adjusted = formatScaled(sum, 6);
+    const feeText = productText(fee);
+    steps.push({
+      step: 'fee-schedule-amount',
+      text: `(${workRvu} × ${workGpci}) + (${peRvu} × ${peGpci}) + (${mpRvu} × ${mpGpci}) = ${adjusted} GPCI-adjusted RVUs; × ${tenThousandths(cf)} = ${feeText}; rounded half up to cents: ${unitText} (${query.setting} rate).`,
+      inputs: {
+        setting: query.setting,
+        peRvu,
+        adjustedRvus: adjusted,
+        conversionFactor: tenThousandths(cf),
+        unrounded: feeText,
+      },
+      result: unitText,
+      regulation: REGULATIONS.feeFormula,
+    });
+  }
 
   const oppsPe = facility ? rvu.oppsFacilityPe : rvu.oppsNonFacilityPe;
   // The OPPS cap is Medicare's (SSA § 1848(b)(4)); a state's own conversion factor is not capped by it.
   if (!query.conversionFactor && (oppsPe !== 0 || rvu.oppsMp !== 0)) {
     const oppsSum = gpciAdjustedSum(rvu.workRvu, oppsPe, rvu.oppsMp, gpci);
-    const oppsAmount = roundToCents(product(oppsSum, cf).exact);
+    const oppsAmount = roundToCents(product(oppsSum, cf));
     const capped = oppsAmount < unitAmount;
     const capEdition = index.editionFor('opps-cap', query.date);
     const capRow = capEdition
       ? index.oppsCap(rvu.code, rvu.modifier, capEdition.edition, gpci.carrier, gpci.locality)
       : undefined;
+    const unitText = formatCents(unitAmount);
     let text = `OPPS cap: [(${workRvu} × ${workGpci}) + (OPPS PE ${hundredths(oppsPe)} × ${peGpci}) + (OPPS MP ${hundredths(rvu.oppsMp)} × ${mpGpci})] × ${tenThousandths(cf)} = ${formatCents(oppsAmount)}; ${capped ? `lower than ${unitText}, so the OPPS amount is paid` : `not lower than ${unitText}, so the fee schedule amount stands`}.`;
     let result = capped ? oppsAmount : unitAmount;
     if (capRow) {
@@ -537,18 +550,20 @@ export function rbrvsFee(index: FeeIndex, query: RbrvsQuery): FeeResult {
     });
     unitAmount = result;
   }
-  return {
+  // peReducedUnit is assigned, not spread in (a spread takes V8's slow path on every priced line).
+  const priced: Extract<FeeResult, { kind: 'priced' }> & { peReducedUnit?: Cents } = {
     kind: 'priced',
     unitAmount,
     method: 'rbrvs',
     edition,
     pfsStatus: rvu.status,
     rvu,
-    pePart: roundToCents(product(pe * gpci.peGpci, cf).exact),
-    ...(rvu.multipleProcedure === '5' ? { peReducedUnit: peReducedUnit(rvu, pe, gpci, cf) } : {}),
+    pePart: roundToCents(product(pe * gpci.peGpci, cf)),
     locality: { carrier: gpci.carrier, locality: gpci.locality, name: gpci.name },
     editions: [edition, gpci.edition],
     steps,
     notices,
   };
+  if (rvu.multipleProcedure === '5') priced.peReducedUnit = peReducedUnit(rvu, pe, gpci, cf);
+  return priced;
 }

@@ -2,6 +2,7 @@ import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from '../bill/normalise.js';
+import type { ExplainLevel } from '../explain.js';
 import { settingOf } from '../fee-schedules/place-of-service.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import type { Jurisdiction } from '../jurisdictions.js';
@@ -135,6 +136,8 @@ function buildExclusive(
  * @param j - the jurisdiction
  * @param capAtBilled - false where the lesser of billed does not apply (a facility bill whose jurisdiction does not say it does)
  * @param billType - the bill type as the jurisdiction file names it, for the PPO floor
+ * @param explain - below `full`, the steps and messages this stage writes are left out (the answer
+ *   drops them); the steps the earlier stages made, which carry the source rows, are kept
  * @returns the priced line
  */
 export function buildLine(
@@ -143,8 +146,10 @@ export function buildLine(
   j: Jurisdiction,
   capAtBilled = true,
   billType = 'professional',
+  explain: ExplainLevel = 'full',
 ): PricedLine {
   const { line, result } = item;
+  const full = explain === 'full';
   const steps: ExplanationStep[] = [];
   const notices: string[] = [];
   if (item.placement.kind === 'found') {
@@ -152,7 +157,7 @@ export function buildLine(
     if (item.placement.notice) notices.push(item.placement.notice);
   }
   // A facility line has no place of service: its setting is its bill type.
-  if (line.placeOfService !== '') steps.push(settingStep(line.placeOfService));
+  if (full && line.placeOfService !== '') steps.push(settingStep(line.placeOfService));
   for (const step of result.steps) steps.push(step);
   for (const notice of result.notices) notices.push(notice);
   const billed = formatCents(line.charge);
@@ -170,7 +175,7 @@ export function buildLine(
       line.charge === 0
         ? []
         : [reasonAdjustment(item, j.id, result.reason, line.charge, result.message, result.regulation)];
-    steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
+    if (full) steps.push({ step: 'allowed', text: `${result.message} Allowed 0.00.`, result: '0.00' });
     return pricedLine(
       line,
       billed,
@@ -195,7 +200,7 @@ export function buildLine(
     );
   }
   const amountText = units === 1 && !item.bilateral ? unitText : formatCents(amount);
-  if (units !== 1) {
+  if (full && units !== 1) {
     steps.push({
       step: 'units',
       text: `${unitText} × ${line.units} units = ${amountText}.`,
@@ -216,14 +221,18 @@ export function buildLine(
             item,
             item.before.value,
             overFee,
-            `Billed ${billed} is above the fee schedule value ${feeText} set by ${item.before.value.source} (${item.before.value.field}); ${formatCents(overFee)} withheld.`,
+            full
+              ? `Billed ${billed} is above the fee schedule value ${feeText} set by ${item.before.value.source} (${item.before.value.field}); ${formatCents(overFee)} withheld.`
+              : '',
           )
         : reasonAdjustment(
             item,
             j.id,
             'FS-MAX',
             overFee,
-            `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`,
+            full
+              ? `Billed ${billed} is above the fee schedule amount ${amountText}; ${formatCents(overFee)} withheld.`
+              : '',
             lesserOf,
           ),
     );
@@ -259,7 +268,7 @@ export function buildLine(
   const afterRules = cents(running);
   const payable = cents(clamped);
   const moved = afterRules !== fee;
-  if (moved) {
+  if (full && moved) {
     const change = fee - afterRules;
     steps.push({
       step: 'rules',
@@ -269,23 +278,24 @@ export function buildLine(
     });
   }
   const payableText = moved ? formatCents(afterRules) : feeText;
-  steps.push(
-    capAtBilled
-      ? {
-          step: 'lesser-of',
-          text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
-          inputs: { billed, feeScheduleAmount: payableText },
-          result: formatCents(payable),
-          regulation: lesserOf,
-        }
-      : {
-          step: 'no-lesser-of',
-          text: `Not limited to billed ${billed}: ${lesserOf.citation}. Payable: ${formatCents(payable)}.`,
-          inputs: { billed, feeScheduleAmount: payableText },
-          result: formatCents(payable),
-          regulation: lesserOf,
-        },
-  );
+  if (full)
+    steps.push(
+      capAtBilled
+        ? {
+            step: 'lesser-of',
+            text: `Lesser of billed ${billed} and ${moved ? 'the amount after bill review' : 'fee schedule amount'} ${payableText}: ${formatCents(payable)}.`,
+            inputs: { billed, feeScheduleAmount: payableText },
+            result: formatCents(payable),
+            regulation: lesserOf,
+          }
+        : {
+            step: 'no-lesser-of',
+            text: `Not limited to billed ${billed}: ${lesserOf.citation}. Payable: ${formatCents(payable)}.`,
+            inputs: { billed, feeScheduleAmount: payableText },
+            result: formatCents(payable),
+            regulation: lesserOf,
+          },
+    );
   // Paid above billed (no lesser of billed): a negative fee schedule adjustment, so that billed less
   // the adjustments is still allowed and the buckets still sum to it (decision 006).
   if (payable > line.charge) {
@@ -295,7 +305,9 @@ export function buildLine(
         j.id,
         'FS-MAX',
         cents(line.charge - payable),
-        `The fee schedule amount ${formatCents(payable)} is above billed ${billed} and is not limited to it: ${formatCents(cents(payable - line.charge))} above billed is allowed.`,
+        !full
+          ? ''
+          : `The fee schedule amount ${formatCents(payable)} is above billed ${billed} and is not limited to it: ${formatCents(cents(payable - line.charge))} above billed is allowed.`,
         lesserOf,
       ),
     );
@@ -354,6 +366,7 @@ function professionalEditions(work: readonly ProfessionalWork[], index: FeeIndex
  * @param bill - the normalised bill
  * @param schedule - from `selectProfessionalSchedule`
  * @param valueNotices - the bill-level notices of the values stage
+ * @param explain - the answer's level (below `full`, the text only `full` shows is not built)
  * @returns the priced bill
  */
 export function assembleProfessionalBill(
@@ -362,9 +375,10 @@ export function assembleProfessionalBill(
   schedule: ProfessionalSchedule,
   lesserOf: Regulation,
   valueNotices: readonly string[],
+  explain: ExplainLevel = 'full',
 ): PricedBill {
   const { jurisdiction, zip, work } = schedule;
-  const lines = work.map((item) => buildLine(item, lesserOf, jurisdiction));
+  const lines = work.map((item) => buildLine(item, lesserOf, jurisdiction, true, 'professional', explain));
   const totals = billTotals(
     work.map((item, i) => ({
       charge: item.line.charge,
@@ -373,32 +387,38 @@ export function assembleProfessionalBill(
       reductions: item.reductions,
     })),
   );
+  // Below full, each line's rule trace says which rules ran: the sentence naming them is left out.
   const notices = [
-    rulesNotice(
-      jurisdiction,
-      bill.lines.map((l) => l.dateOfService),
-    ),
+    ...(explain === 'full'
+      ? [
+          rulesNotice(
+            jurisdiction,
+            bill.lines.map((l) => l.dateOfService),
+          ),
+        ]
+      : []),
     ...valueNotices,
     ...lineNotices(lines),
   ];
-  return {
-    ...(bill.billId === undefined ? {} : { billId: bill.billId }),
-    ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
-    jurisdiction: {
-      id: jurisdiction.id,
-      name: jurisdiction.name,
-      method: jurisdiction.billTypes.professional.method,
-    },
-    billType: 'professional',
-    location: { zip: zip.zip, source: zip.source },
-    parties: bill.parties,
-    dates: serviceDates(
-      bill.lines.map((l) => l.dateOfService),
-      bill.receivedDate,
-    ),
-    lines,
-    totals,
-    editions: editionsFromInfos(professionalEditions(work, index)),
-    notices,
+  // Fields assigned in the answer's key order rather than spread (a spread takes V8's slow path).
+  const out = {} as { -readonly [K in keyof PricedBill]: PricedBill[K] };
+  if (bill.billId !== undefined) out.billId = bill.billId;
+  if (bill.billReference !== undefined) out.billReference = bill.billReference;
+  out.jurisdiction = {
+    id: jurisdiction.id,
+    name: jurisdiction.name,
+    method: jurisdiction.billTypes.professional.method,
   };
+  out.billType = 'professional';
+  out.location = { zip: zip.zip, source: zip.source };
+  out.parties = bill.parties;
+  out.dates = serviceDates(
+    bill.lines.map((l) => l.dateOfService),
+    bill.receivedDate,
+  );
+  out.lines = lines;
+  out.totals = totals;
+  out.editions = editionsFromInfos(professionalEditions(work, index));
+  out.notices = notices;
+  return out;
 }

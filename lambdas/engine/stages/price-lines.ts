@@ -22,8 +22,14 @@ import type { ProfessionalWork } from './professional-work.js';
  * @param index - the fee index
  * @param j - the bill's jurisdiction
  * @param work - the working lines from `selectProfessionalSchedule`
+ * @param lean - the answer will not show the steps' words (explain below full): see `RbrvsQuery.lean`
  */
-export function priceProfessionalLines(index: FeeIndex, j: Jurisdiction, work: ProfessionalWork[]): void {
+export function priceProfessionalLines(
+  index: FeeIndex,
+  j: Jurisdiction,
+  work: ProfessionalWork[],
+  lean = false,
+): void {
   for (const item of work) {
     const { line, placement } = item;
     if (placement.kind !== 'found') {
@@ -54,6 +60,7 @@ export function priceProfessionalLines(index: FeeIndex, j: Jurisdiction, work: P
       zip: placement.entry.zip,
       state: placement.entry.state,
       anesthesiaMinutes: line.anesthesiaMinutes,
+      lean,
     };
     item.result = jurisdictionFee(index, j, item.query);
   }

@@ -6,8 +6,10 @@ import { BULK_ROUTE } from '../../app/answers.js';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
 import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
+import { EXPLAIN_LEVELS } from '../../engine/explain.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
+import { EXPLAIN_QUERY_DESCRIPTION } from '../price-bill/schema.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
   ErrorBodySchema,
@@ -18,7 +20,10 @@ import {
   JurisdictionAnswerSchema,
   JurisdictionListAnswerSchema,
   OpenApiAnswerSchema,
+  PriceBillAmountsAnswerSchema,
   PriceBillAnswerSchema,
+  PriceBillResponseSchema,
+  PriceBillSummaryAnswerSchema,
   ReasonCodeListAnswerSchema,
   ReconAnswerLinkSchema,
   ReconAnswerSchema,
@@ -41,6 +46,9 @@ export const RESPONSE_SCHEMAS = {
   PricedBill: PricedBillSchema,
   PriceBillAnswer: PriceBillAnswerSchema,
   StoredAnswer: StoredAnswerSchema,
+  PriceBillSummaryAnswer: PriceBillSummaryAnswerSchema,
+  PriceBillAmountsAnswer: PriceBillAmountsAnswerSchema,
+  PriceBillResponse: PriceBillResponseSchema,
   FeeAnswer: FeeScheduleAnswerSchema,
   FacilityRateAnswer: FacilityRateAnswerWithIdSchema,
   FeeLookupAnswer: FeeLookupAnswerSchema,
@@ -80,7 +88,7 @@ export function responseJsonSchema(schema: AnySchema): Record<string, unknown> {
 
 /** The 200 (or 201) answer of each route, by route id: a component of {@link RESPONSE_SCHEMAS}. */
 export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
-  PriceBill: 'PriceBillAnswer',
+  PriceBill: 'PriceBillResponse',
   GetFeeSchedule: 'FeeLookupAnswer',
   ListJurisdictions: 'JurisdictionList',
   GetJurisdiction: 'JurisdictionAnswer',
@@ -176,11 +184,23 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     if (ok === undefined) throw new Error(`no answer schema for route ${route.id}`);
     if (route.id === 'PriceBill') {
       operation.requestBody = { required: true, content: { 'application/json': { schema: billOrClaim } } };
+      operation.parameters = [
+        {
+          name: 'explain',
+          in: 'query',
+          required: false,
+          description: EXPLAIN_QUERY_DESCRIPTION,
+          schema: { type: 'string', enum: [...EXPLAIN_LEVELS], default: 'full' },
+        },
+      ];
       operation.responses = {
-        '200': answer('The priced bill', ok),
+        '200': answer(
+          'The priced bill: PriceBillAnswer at explain=full (the default), PriceBillSummaryAnswer at summary, PriceBillAmountsAnswer at none',
+          ok,
+        ),
         '303': {
           ...answer(
-            `The answer is larger than one response carries (its Lambda proxy result above ${MAX_INLINE_RESPONSE_BYTES} bytes, Lambda's 6 MB payload less a margin): it is stored whole, and Location (also url in the body) is a signed GET link to it, valid ${OVERSIZED_ANSWER_LINK_TTL_SECONDS / 60} minutes, that answers the complete PriceBillAnswer. The body carries the link, its expiry, the answer's size and the bill's totals. Follow it without your Authorization header. See docs/decisions/014-answer-size-policy.md.`,
+            `The answer is larger than one response carries (its Lambda proxy result above ${MAX_INLINE_RESPONSE_BYTES} bytes, Lambda's 6 MB payload less a margin): it is stored whole, and Location (also url in the body) is a signed GET link to it, valid ${OVERSIZED_ANSWER_LINK_TTL_SECONDS / 60} minutes, that answers the complete answer at the explain level asked. The body carries the link, its expiry, the answer's size and the bill's totals. Follow it without your Authorization header. See docs/decisions/014-answer-size-policy.md.`,
             'StoredAnswer',
           ),
           headers: {

@@ -5,6 +5,7 @@ import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import {
+  AmountsPricedBillSchema,
   FacilityRateAnswerSchema,
   FeeAnswerSchema,
   JurisdictionSummarySchema,
@@ -14,6 +15,7 @@ import {
   ReconDeltaSchema,
   type SameShape,
   SignedMoneySchema,
+  SummaryPricedBillSchema,
 } from '../../engine/priced-bill-schema.js';
 import type { ErrorBody } from './http.js';
 
@@ -77,6 +79,41 @@ export const StoredAnswerSchema = v.pipe(
     'The answer is stored, not cut: follow the Location header (or GET url) for the complete PriceBillAnswer. The bill’s totals are here already.',
   ),
 );
+
+/** `POST /v1/bills/price?explain=summary` 200 (or `"explain": "summary"` in the bill). */
+export const PriceBillSummaryAnswerSchema = v.pipe(
+  v.strictObject({
+    requestId,
+    ...SummaryPricedBillSchema.pipe[0].entries,
+    smartBill: v.optional(SmartBillLinkSchema),
+  }),
+  v.description(
+    "explain=summary: per line the amounts, buckets, adjustments with their codes, each rule's decision and the official rows behind the numbers; each regulation and rule trace once, under references. The SmartBill page explains in full.",
+  ),
+);
+
+/** `POST /v1/bills/price?explain=none` 200. */
+export const PriceBillAmountsAnswerSchema = v.pipe(
+  v.strictObject({
+    requestId,
+    ...AmountsPricedBillSchema.pipe[0].entries,
+    notices: v.optional(
+      v.pipe(
+        v.array(v.string()),
+        v.description('Only when the SmartBill page could not be prepared: says so.'),
+      ),
+    ),
+    smartBill: v.optional(SmartBillLinkSchema),
+  }),
+  v.description('explain=none: amounts and codes only. The SmartBill page explains in full.'),
+);
+
+/** `POST /v1/bills/price` 200, at the level the request asked (`explain`: full, summary or none). */
+export const PriceBillResponseSchema = v.union([
+  PriceBillAnswerSchema,
+  PriceBillSummaryAnswerSchema,
+  PriceBillAmountsAnswerSchema,
+]);
 
 /** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200. */
 export const FeeScheduleAnswerSchema = v.strictObject({ requestId, ...FeeAnswerSchema.entries });
