@@ -24,7 +24,10 @@ const PRIVATE_KEY_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).priv
   type: 'pkcs8',
 }) as string;
 
-/** A pricing function's settings as the CDK sets them (lib/constructs/smartbill-renderer.ts). */
+/**
+ * A pricing function's settings as the CDK sets them (lib/constructs/smartbill-renderer.ts, and the
+ * oversized answers' bucket and key of lib/stacks/api-stack.ts).
+ */
 const DEPLOYED = {
   [WCBR_MODE_ENV]: 'aws',
   [SMARTBILL_ENV.baseUrl]: 'https://d111111abcdef8.cloudfront.net',
@@ -33,6 +36,8 @@ const DEPLOYED = {
   [SMARTBILL_ENV.bucketName]: 'wcbr-dev-smartbills-123456789012-us-east-1',
   [SMARTBILL_ENV.gateTable]: 'wcbr-dev-smartbill-gate',
   [SMARTBILL_ENV.rendererFunction]: 'Wcbr-dev-Api-SmartBillRenderer',
+  OVERSIZED_ANSWERS_BUCKET: 'wcbr-dev-answers-123456789012-us-east-1',
+  OVERSIZED_ANSWERS_KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'not-a-secret',
