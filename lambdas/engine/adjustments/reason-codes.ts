@@ -425,7 +425,7 @@ export const REGULATIONS = {
   },
   globalSurgery: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 12, §§ 40.1–40.4 (global surgery: components, global days, modifiers 24, 25, 57 and 79)',
+      'Medicare Claims Processing Manual, Chapter 12, §§ 40.1-40.4 (global surgery: components, global days, modifiers 24, 25, 57 and 79)',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   globalSurgeryProcedures: {
@@ -445,12 +445,12 @@ export const REGULATIONS = {
   },
   multipleProcedure: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 12, § 40.6 (multiple surgery and endoscopy), and the PFS Relative Value File documentation, MULT PROC indicators 2–7 (imaging, therapy, cardiovascular and ophthalmology reductions)',
+      'Medicare Claims Processing Manual, Chapter 12, § 40.6 (multiple surgery and endoscopy), and the PFS Relative Value File documentation, MULT PROC indicators 2-7 (imaging, therapy, cardiovascular and ophthalmology reductions)',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   bilateral: {
     citation:
-      'Medicare Claims Processing Manual, Chapter 12, § 40.7 (bilateral surgery), and the PFS Relative Value File documentation, BILAT SURG indicators 0–3 and 9',
+      'Medicare Claims Processing Manual, Chapter 12, § 40.7 (bilateral surgery), and the PFS Relative Value File documentation, BILAT SURG indicators 0-3 and 9',
     url: 'https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/clm104c12.pdf',
   },
   surgeons: {

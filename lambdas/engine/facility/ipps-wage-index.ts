@@ -166,7 +166,7 @@ export function ippsWageIndex(
     );
   }
   notices.push(
-    'Not applied: the cap on a wage index decrease (42 CFR 412.64(h)(7), which needs the hospital’s prior-year wage index) and the FY2026 transitional adjustment for hospitals that had the low wage index policy.',
+    "Not applied: the cap on a wage index decrease (42 CFR 412.64(h)(7), which needs the hospital's prior-year wage index) and the FY2026 transitional adjustment for hospitals that had the low wage index policy.",
   );
   if (facility.reclassifiedCbsa) {
     const to = index.ippsWageIndex(facility.reclassifiedCbsa, edition);

@@ -73,12 +73,12 @@ const POST_ACUTE_TRANSFER = new Set([
 
 /** What the IPPS answer never includes, named on every answer. */
 const NOT_INCLUDED = [
-  'Operating payment only. Not included, as we do not hold what they need: the capital payment (42 CFR 412.312: capital federal rate), indirect medical education (42 CFR 412.105) and disproportionate share and uncompensated care payments (42 CFR 412.106), which need the hospital’s provider-specific data; new technology add-on payments (42 CFR 412.87–412.88); and the hospital readmissions reduction, value-based purchasing and hospital-acquired condition adjustments (42 CFR 412.152–412.172).',
+  "Operating payment only. Not included, as we do not hold what they need: the capital payment (42 CFR 412.312: capital federal rate), indirect medical education (42 CFR 412.105) and disproportionate share and uncompensated care payments (42 CFR 412.106), which need the hospital's provider-specific data; new technology add-on payments (42 CFR 412.87-412.88); and the hospital readmissions reduction, value-based purchasing and hospital-acquired condition adjustments (42 CFR 412.152-412.172).",
   'The standardized amount assumes the hospital reports quality data and is a meaningful EHR user (Table 1A/1B, the full update); a hospital that is not is paid on a reduced table, which the bill cannot tell us.',
 ];
 
 const splitNotice =
-  'Medicare pays the stay, not its lines: the stay’s payment is put on the lines in proportion to their charges. That split is ours, not CMS’s.';
+  "Medicare pays the stay, not its lines: the stay's payment is put on the lines in proportion to their charges. That split is ours, not CMS's.";
 
 function unpriced(
   bill: FacilityBill,
@@ -257,7 +257,7 @@ export function priceInpatientMedicare(index: FeeIndex, bill: FacilityBill): Fac
     ...NOT_INCLUDED,
     bill.facility.costToChargeRatio
       ? `Cost-to-charge ratio ${bill.facility.costToChargeRatio} received, but no outlier payment is computed: the outlier threshold (42 CFR 412.84) adds the capital, IME and DSH payments we do not hold to the fixed-loss amount (FY2026: $40,397, as the Michigan Health & Hospital Association’s summary of the final rule states it, https://www.mha.org/?p=28660).`
-      : 'No cost-to-charge ratio on the bill: outlier payments (42 CFR 412.80–412.86) are not considered.',
+      : 'No cost-to-charge ratio on the bill: outlier payments (42 CFR 412.80-412.86) are not considered.',
     ...transfer.notices,
   ];
   if (transfer.step) claimSteps.push(transfer.step);
