@@ -17,6 +17,9 @@ import type { FeeIndex } from '../lambdas/fee-index/reader.js';
 const USAGE = `wcbr: workers' compensation bill review
 
   wcbr price [FILE|-] [--index FILE]           price a bill (JSON) and print the priced bill
+  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]
+                                               price JSON lines of bills on every core: results.jsonl
+                                               and summary.json in DIR (default .), a progress bar on stderr
   wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]
            [--zip Z | --locality CARRIER-LOC] [--facility] [--index FILE]
   wcbr fee --batch FILE|- [--index FILE]       one JSON query per line, one JSON answer per line
@@ -278,6 +281,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'price':
+      if (args.some((arg) => arg === '--batch' || arg.startsWith('--batch='))) {
+        const { priceBatchCommand } = await import('../lambdas/local/batch-cli.js');
+        const indexFlag = args.indexOf('--index');
+        const indexFile = indexFlag === -1 ? undefined : args[indexFlag + 1];
+        if (indexFile === undefined) ensureSampleIndex();
+        return priceBatchCommand(args, indexFile ?? DEFAULT_INDEX_FILE);
+      }
       return price(args);
     case 'fee':
       return fee(args);
