@@ -28,7 +28,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data verify [--index FILE]              check the index checksum and list its editions
   wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
-  wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N]
+  wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N] [--no-batch] [--batch-port N]
              [--state-dir DIR] [--fresh]       run the API locally (what npm start runs); Recons and
                                                their keys persist in DIR (.wcbr-local), --fresh empties them
   wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE]

@@ -25,6 +25,8 @@ export interface BatchProgress {
   readonly done: number;
   readonly failed: number;
   readonly total: number;
+  /** Chunks the input was split into. */
+  readonly chunks: number;
 }
 
 /** Options of {@link runBatchFile}. */
@@ -55,7 +57,7 @@ export async function runBatchFile(options: RunBatchFileOptions): Promise<BatchS
   const plan = planner.finish();
   let done = 0;
   let failed = 0;
-  await options.onProgress?.({ done, failed, total: plan.lines }, null);
+  await options.onProgress?.({ done, failed, total: plan.lines, chunks: plan.chunks.length }, null);
 
   await mkdir(dirname(options.resultsFile), { recursive: true });
   const tmp = `${options.resultsFile}.${process.pid}.tmp`;
@@ -89,7 +91,7 @@ export async function runBatchFile(options: RunBatchFileOptions): Promise<BatchS
         done += result.tally.bills;
         failed += result.tally.failed;
         await options.onProgress?.(
-          { done, failed, total: plan.lines },
+          { done, failed, total: plan.lines, chunks: plan.chunks.length },
           { done: result.tally.bills, failed: result.tally.failed },
         );
       }),

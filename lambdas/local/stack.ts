@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
 import type { TenantSmartBillSettings } from '../smartbill/contact.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
+import { type BatchBackends, clearBatchData, startBatchBackends } from './batch-stack.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
 import {
   createApiServer,
@@ -102,6 +103,19 @@ export interface StartLocalStackOptions {
         readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>> | undefined;
       }
     | undefined;
+  /**
+   * Bulk repricing: the batch routes, the local batch edge (signed upload and result links) and the
+   * worker pool that runs an uploaded batch (what `npm start` does). Off (the default for tests
+   * that do not need it): the batch routes are not served (404).
+   */
+  readonly batch?:
+    | false
+    | {
+        readonly edgePort?: number | undefined;
+        readonly workers?: number | undefined;
+        readonly linesPerChunk?: number | undefined;
+      }
+    | undefined;
 }
 
 export interface LocalStack {
@@ -122,6 +136,8 @@ export interface LocalStack {
   };
   /** The SmartBill backends, when SmartBill is on: the edge's URL and the page store. */
   readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store' | 'gate'>;
+  /** The batch backends, when batches are on: the edge's URL, and a wait for runs under way. */
+  readonly batch?: Pick<BatchBackends, 'edgeUrl' | 'idle'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -205,6 +221,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await clearReconData(stateDir);
     await rm(join(stateDir, 'smartbills-s3'), { recursive: true, force: true });
     await rm(join(stateDir, SMARTBILL_GATE_DIR), { recursive: true, force: true });
+    await clearBatchData(stateDir);
   }
   let recon: ReconBackends | undefined;
   if (options.recon) {
@@ -227,6 +244,23 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     }
     Object.assign(process.env, smartBill.environment);
   }
+  let batch: BatchBackends | undefined;
+  if (options.batch) {
+    try {
+      batch = await startBatchBackends({
+        stateDir,
+        feeIndexPath: process.env[FEE_INDEX_PATH_ENV] as string,
+        workers: options.batch.workers,
+        edgePort: options.batch.edgePort,
+        linesPerChunk: options.batch.linesPerChunk,
+      });
+    } catch (error) {
+      await recon?.stop().catch(() => undefined);
+      await smartBill?.stop().catch(() => undefined);
+      throw error;
+    }
+    Object.assign(process.env, batch.environment);
+  }
 
   const cognito = await startCognitoLocal({
     dataDir,
@@ -243,7 +277,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       (route) =>
         (recon !== undefined || (route.workflow === undefined && route.recon === undefined)) &&
         // Revocation needs the SmartBill stores: without SmartBill the route is not served (404).
-        (smartBill !== undefined || route.smartBillRevoke === undefined),
+        (smartBill !== undefined || route.smartBillRevoke === undefined) &&
+        // Batches need their store and edge: without them the routes are not served (404).
+        (batch !== undefined || route.batch === undefined),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     let apiPort: number;
@@ -282,6 +318,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const apiProcesses = apiWorkers;
     const reconBackends = recon;
     const smartBillBackends = smartBill;
+    const batchBackends = batch;
     return {
       url,
       stateDir,
@@ -308,6 +345,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
             },
           }
         : {}),
+      ...(batch ? { batch: { edgeUrl: batch.edgeUrl, idle: batch.idle } } : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
@@ -317,6 +355,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           await cognito.stop();
           await reconBackends?.stop();
           await smartBillBackends?.stop();
+          await batchBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -333,6 +372,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await cognito.stop().catch(() => undefined);
     await recon?.stop().catch(() => undefined);
     await smartBill?.stop().catch(() => undefined);
+    await batch?.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -397,6 +397,7 @@ describe('authorizer', () => {
       'bill-reviewers',
       'recon-reviewers',
       'recon-stewards',
+      'batch-submitters',
       'tenant-local',
     ]);
     expect(result.json.exp).toMatch(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);

@@ -26,6 +26,9 @@ export const LOCAL_ONLY_SETTINGS: readonly string[] = [
   'WCBR_S3_ENDPOINT',
   'WCBR_S3_ACCESS_KEY_ID',
   'WCBR_S3_SECRET_ACCESS_KEY',
+  'BATCH_LOCAL_DIR',
+  'BATCH_LOCAL_BASE_URL',
+  'BATCH_LOCAL_SIGNING_KEY_FILE',
 ];
 
 /** Set by the Lambda runtime in every function's environment. */
