@@ -150,7 +150,7 @@ export class FileBatchObjects implements BatchObjects {
     return Promise.resolve(this.#sign(key, seconds));
   }
 
-  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+  async readRange(key: string, start: number, end: number, _etag?: string): Promise<Uint8Array> {
     const handle = await open(this.fileOf(key), 'r');
     try {
       const buffer = Buffer.alloc(end - start);

@@ -51,10 +51,15 @@ export class S3BatchObjects implements BatchObjects {
     });
   }
 
-  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+  async readRange(key: string, start: number, end: number, etag?: string): Promise<Uint8Array> {
     if (end <= start) return new Uint8Array();
     const out = await this.#client.send(
-      new GetObjectCommand({ Bucket: this.#bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
+      new GetObjectCommand({
+        Bucket: this.#bucket,
+        Key: key,
+        Range: `bytes=${start}-${end - 1}`,
+        ...(etag === undefined ? {} : { IfMatch: etag }),
+      }),
     );
     return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
   }

@@ -394,10 +394,10 @@ describe('authorizer', () => {
       expect.arrayContaining(['aws.cognito.signin.user.admin', SCOPES.billsPrice, SCOPES.feeSchedulesRead]),
     );
     expect(String(result.json.groups).split(',')).toEqual([
+      'batch-submitters',
       'bill-reviewers',
       'recon-reviewers',
       'recon-stewards',
-      'batch-submitters',
       'tenant-local',
     ]);
     expect(result.json.exp).toMatch(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);

@@ -61,8 +61,13 @@ export interface BatchObjects {
   uploadLink(key: string, seconds: number): Promise<string>;
   /** A link the client GETs an output from, valid `seconds`. */
   downloadLink(key: string, seconds: number): Promise<string>;
-  /** Bytes `[start, end)` of an object. */
-  readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Bytes `[start, end)` of an object; with `etag`, only of that version of it (a second upload
+   * to the same link while the batch runs must fail its chunks, not mix two inputs).
+   */
+  readRange(key: string, start: number, end: number, etag?: string): Promise<Uint8Array>;
+  /** An object's bytes as a stream (the split step reads the input once). */
+  stream(key: string): AsyncIterable<Uint8Array>;
   /** A whole (small) object as text, or null when absent. */
   readText(key: string): Promise<string | null>;
   /** Writes an object. */

@@ -12,8 +12,8 @@ import {
   DOWNLOAD_LINK_SECONDS,
   UPLOAD_LINK_SECONDS,
 } from './ports.js';
-import type { ExplainLevel } from './price.js';
-import { type BatchTally, emptyTally, mergeTally, summaryOf } from './summary.js';
+import type { BatchResultRow, ExplainLevel } from './price.js';
+import { type BatchTally, emptyTally, mergeTally, summaryOf, tallyRow } from './summary.js';
 
 /**
  * The use cases of bulk repricing, the same in AWS (each a step of the state machine or a route's
@@ -161,6 +161,8 @@ export interface ChunkTask extends BatchChunk {
   readonly tenantId: string;
   readonly batchId: string;
   readonly explain: ExplainLevel;
+  /** The input's version the split step read (S3's ETag), when known. */
+  readonly etag?: string;
 }
 
 /** The manifest the split step writes: the Distributed Map's ItemReader reads it as a JSON array. */
@@ -187,6 +189,7 @@ export async function splitBatch(
   target: { readonly tenantId: string; readonly batchId: string },
   input: AsyncIterable<Uint8Array>,
   linesPerChunk = DEFAULT_LINES_PER_CHUNK,
+  etag?: string,
 ): Promise<{ manifestKey: string; chunks: number; total: number; manifest: BatchManifest } | null> {
   const record = await deps.store.get(target.tenantId, target.batchId);
   if (record === null || record.state !== 'awaiting-upload') return null;
@@ -197,6 +200,7 @@ export async function splitBatch(
     ...target,
     explain: record.explain,
     ...chunk,
+    ...(etag === undefined ? {} : { etag }),
   }));
   const keys = batchKeys(target.tenantId, target.batchId);
   await deps.objects.write(keys.manifest, JSON.stringify(manifest), 'application/json');
@@ -227,7 +231,7 @@ export async function runChunk(
   task: ChunkTask,
 ): Promise<{ readonly done: number; readonly failed: number }> {
   const keys = batchKeys(task.tenantId, task.batchId);
-  const bytes = await deps.objects.readRange(keys.input, task.start, task.end);
+  const bytes = await deps.objects.readRange(keys.input, task.start, task.end, task.etag);
   const { part, tally } = await price(new TextDecoder().decode(bytes), task.firstLine, task.explain);
   await deps.objects.write(keys.part(task.index), part, 'application/x-ndjson');
   await deps.objects.write(keys.tally(task.index), JSON.stringify(tally), 'application/json');
@@ -257,18 +261,32 @@ export function inProcessPricer(
  */
 export async function assembleBatch(
   deps: BatchStepDeps,
-  target: { readonly tenantId: string; readonly batchId: string; readonly chunks: number },
+  target: { readonly tenantId: string; readonly batchId: string },
 ): Promise<{ readonly priced: number; readonly failed: number }> {
   const record = await deps.store.get(target.tenantId, target.batchId);
   if (record === null) throw new NotFoundError('The batch record is gone.');
   const keys = batchKeys(target.tenantId, target.batchId);
+  const manifestText = await deps.objects.readText(keys.manifest);
+  if (manifestText === null) throw new Error('the batch has no manifest');
+  const manifest = JSON.parse(manifestText) as BatchManifest;
   const tally = emptyTally();
   const parts: string[] = [];
-  for (let i = 0; i < target.chunks; i++) {
-    const text = await deps.objects.readText(keys.tally(i));
-    if (text === null) throw new Error(`chunk ${i} wrote no tally`);
-    mergeTally(tally, JSON.parse(text) as BatchTally);
-    parts.push(keys.part(i));
+  for (const chunk of manifest) {
+    const text = await deps.objects.readText(keys.tally(chunk.index));
+    if (text === null) {
+      // The chunk failed past its retries (the Distributed Map tolerates it): its lines are error
+      // rows, so that results.jsonl still has one row an input line and the summary counts them.
+      const lost = lostChunk(chunk);
+      await deps.objects.write(keys.part(chunk.index), lost.part, 'application/x-ndjson');
+      await deps.store.addProgress(target.tenantId, target.batchId, {
+        done: lost.tally.bills,
+        failed: lost.tally.failed,
+      });
+      mergeTally(tally, lost.tally);
+    } else {
+      mergeTally(tally, JSON.parse(text) as BatchTally);
+    }
+    parts.push(keys.part(chunk.index));
   }
   await deps.objects.concatenate(keys.results, parts, 'application/x-ndjson');
   const summary = summaryOf(tally, {
@@ -279,6 +297,31 @@ export async function assembleBatch(
   await deps.objects.write(keys.summary, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
   await deps.store.finish(target.tenantId, target.batchId, { state: 'succeeded' });
   return { priced: tally.priced, failed: tally.failed };
+}
+
+/**
+ * The rows of a chunk that could not be priced: one 503 error row a line.
+ *
+ * @param chunk - the chunk
+ * @returns its part and tally
+ */
+export function lostChunk(chunk: BatchChunk): { part: string; tally: BatchTally } {
+  const tally = emptyTally();
+  let part = '';
+  for (let line = chunk.firstLine; line < chunk.firstLine + chunk.lines; line++) {
+    const row: BatchResultRow = {
+      line,
+      error: {
+        statusCode: 503,
+        userMessage: 'This part of the batch could not be priced; submit these lines again.',
+        developerMessage: `Chunk ${chunk.index} (lines ${chunk.firstLine} to ${chunk.firstLine + chunk.lines - 1}) failed after its retries.`,
+        errors: [{ field: 'line', errorMessage: 'not priced: its chunk failed' }],
+      },
+    };
+    tallyRow(tally, row);
+    part += `${JSON.stringify(row)}\n`;
+  }
+  return { part, tally };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +161,10 @@ describe('the steps of the state machine, on the local adapters', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-batch-unit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  const privateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+
   it('create → upload → split → chunks → assemble gives one row per line in order, and progress', async () => {
     const index = sampleIndex();
     const store = new FileBatchStore(dir);
@@ -167,10 +172,7 @@ describe('the steps of the state machine, on the local adapters', () => {
       root: dir,
       baseUrl: 'http://127.0.0.1:1',
       keyPairId: 'KTEST',
-      privateKeyPem: (await import('node:crypto'))
-        .generateKeyPairSync('rsa', { modulusLength: 2048 })
-        .privateKey.export({ type: 'pkcs8', format: 'pem' })
-        .toString(),
+      privateKeyPem,
     });
     const deps = { store, objects, newId: () => 'A'.repeat(32), now: () => new Date(), retentionDays: 2557 };
     const created = await createBatch(deps, 'tenant-a', { format: 'jsonl', explain: 'summary' });
@@ -196,7 +198,7 @@ describe('the steps of the state machine, on the local adapters', () => {
       failed: 1,
       total: 230,
     });
-    await assembleBatch(deps, { ...target, chunks: 3 });
+    await assembleBatch(deps, target);
     const status = await getBatch(deps, 'tenant-a', created.batchId);
     expect(status.state).toBe('succeeded');
     expect(status.results?.resultsUrl).toContain('results.jsonl');
@@ -206,5 +208,33 @@ describe('the steps of the state machine, on the local adapters', () => {
     expect(results.map((r) => (JSON.parse(r) as { line: number }).line)).toEqual(
       Array.from({ length: 230 }, (_, i) => i + 1),
     );
+  });
+
+  it('writes error rows for the lines of a chunk that failed past its retries, and counts them', async () => {
+    const store = new FileBatchStore(dir);
+    const objects = new FileBatchObjects({
+      root: dir,
+      baseUrl: 'http://127.0.0.1:1',
+      keyPairId: 'K',
+      privateKeyPem,
+    });
+    const deps = { store, objects, newId: () => 'B'.repeat(32), now: () => new Date(), retentionDays: 1 };
+    const { batchId } = await createBatch(deps, 'tenant-a', { format: 'jsonl', explain: 'none' });
+    const keys = batchKeys('tenant-a', batchId);
+    await objects.write(keys.input, batchInput(30), 'application/x-ndjson');
+    const target = { tenantId: 'tenant-a', batchId };
+    const split = await splitBatch(deps, target, objects.stream(keys.input), 10);
+    const [first, lost, last] = split?.manifest ?? [];
+    for (const task of [first, last]) if (task) await runChunk(deps, inProcessPricer(sampleIndex()), task);
+    expect(lost?.firstLine).toBe(11);
+    await assembleBatch(deps, target);
+    const rows = ((await objects.readText(keys.results)) ?? '')
+      .trimEnd()
+      .split('\n')
+      .map((r) => JSON.parse(r) as BatchResultRow);
+    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(rows.slice(10, 20).every((r) => 'error' in r && r.error.statusCode === 503)).toBe(true);
+    const status = await getBatch(deps, 'tenant-a', batchId);
+    expect(status.progress).toEqual({ done: 30, failed: 11, total: 30 });
   });
 });
