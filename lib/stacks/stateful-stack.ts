@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
+import { BatchDataStore } from '../constructs/batch-store.js';
 import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
 import { SmartBillSite, smartBillBucketName } from '../constructs/smartbill-site.js';
@@ -20,6 +21,8 @@ export interface StatefulStackProps extends StackProps {
   readonly auditObjectLockDays: number;
   /** Retention of the trigger function's logs. */
   readonly logRetention: RetentionDays;
+  /** Days bulk repricing inputs, outputs and records are kept: the Recon retention. */
+  readonly batchRetentionDays: number;
   /** SmartBill: the signing key pair's public part and the pages' retention in days. */
   readonly smartBill: {
     readonly stage: string;
@@ -49,6 +52,8 @@ export class StatefulStack extends Stack {
   public readonly reconStore: ReconDataStore;
   /** The SmartBill bucket, its key and the signed-URL distribution. */
   public readonly smartBillSite: SmartBillSite;
+  /** Bulk repricing: the batch bucket, table and key. */
+  public readonly batchStore: BatchDataStore;
   /** Encrypts the dead-letter queues (a render event holds a priced bill and a page key). */
   public readonly deadLetterKey: Key;
 
@@ -101,6 +106,12 @@ export class StatefulStack extends Stack {
           }),
     });
 
+    this.batchStore = new BatchDataStore(this, 'BatchStore', {
+      retentionDays: props.batchRetentionDays,
+      accessLogsBucket: this.smartBillSite.accessLogsBucket,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // The same Powertools service and namespace as the API stack's functions (which set theirs in
     // api-stack.ts), so the trigger's and the unlock endpoint's logs and metrics carry the stage too.
     for (const fn of [this.auth.preTokenGeneration.function, this.smartBillSite.unlockFunction?.function]) {
@@ -114,6 +125,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenEndpoint', { value: this.auth.tokenEndpoint });
     new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
     new CfnOutput(this, 'ReconTableName', { value: this.reconStore.table.tableName });
+    new CfnOutput(this, 'BatchBucketName', { value: this.batchStore.bucket.bucketName });
     new CfnOutput(this, 'SmartBillDomain', { value: this.smartBillSite.domainName });
     new CfnOutput(this, 'SmartBillKeyPairId', { value: this.smartBillSite.publicKey.publicKeyId });
   }

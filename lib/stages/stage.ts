@@ -50,6 +50,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       auditLogRetentionDays: config.auditLogRetentionDays,
       auditObjectLockDays: config.auditObjectLockDays,
       logRetention,
+      batchRetentionDays: config.reconRetentionDays,
       smartBill: {
         stage: config.name,
         publicKeyPem,
@@ -69,6 +70,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
       deadLetterKey: stateful.deadLetterKey,
       reconStore: stateful.reconStore,
+      batchStore: stateful.batchStore,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       smartBill: {
         site: stateful.smartBillSite,
