@@ -305,16 +305,65 @@ async function benchSmartBill(indexFile: string): Promise<void> {
 }
 
 /**
+ * Issue 17, target 4(g): bulk repricing on worker threads, bills per second per core with every
+ * core, and its scaling from 1 to N workers, beside the engine alone in one thread (same run).
+ */
+async function benchBulkRepricing(indexFile: string): Promise<void> {
+  const { benchBulk } = await import('./bulk.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-bulk-'));
+  const run = await benchBulk(indexFile, tenLineBill(), dir);
+  const reference = Math.round(run.inProcessBillsPerSecond);
+  record('(g) reference: engine alone, 1 thread, 10-line bills', reference, 'bills/s', 'report', true);
+  const one = run.runs[0]?.billsPerSecond ?? 0;
+  for (const r of run.runs) {
+    const rate = Math.round(r.billsPerSecond);
+    record(
+      `(g) wcbr price --batch, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+      rate,
+      'bills/s',
+      `report (${Math.round(rate / r.workers)}/s per worker, ${(r.billsPerSecond / (one * r.workers)).toFixed(2)} of linear)`,
+      true,
+    );
+  }
+  const all = run.runs.at(-1);
+  if (all !== undefined) {
+    const perCore = Math.round(all.billsPerSecond / run.cores);
+    record(
+      `(g) bills/s per core, all ${run.cores} cores`,
+      perCore,
+      'bills/s',
+      `report (${(perCore / reference).toFixed(2)} of the 1-thread engine; ${(1000 / one).toFixed(3)} ms a bill on 1 worker)`,
+      true,
+    );
+  }
+}
+
+/** The sections `--only` can name. */
+const SECTIONS = ['engine', 'index', 'http', 'bundle', 'recon', 'smartbill', 'bulk'] as const;
+
+/**
  * Runs every benchmark on the full national index built from the official files.
  *
- * @param args - `--skip-http` to leave out the HTTP run
+ * @param args - `--skip-http` to leave out the HTTP run; `--only <section>` (repeatable) to run
+ *   only those sections (engine, index, http, bundle, recon, smartbill, bulk)
  * @returns exit code
  */
 export async function runBenchmarks(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { 'skip-http': { type: 'boolean' }, from: { type: 'string' } },
+    options: {
+      'skip-http': { type: 'boolean' },
+      from: { type: 'string' },
+      only: { type: 'string', multiple: true },
+    },
   });
+  const only = values.only ?? [];
+  for (const name of only) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      throw new Error(`--only takes one of ${SECTIONS.join(', ')} (got ${name})`);
+    }
+  }
+  const run = (section: (typeof SECTIONS)[number]) => only.length === 0 || only.includes(section);
   const from = values.from ?? referenceDataDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
   const indexFile = path.join(dir, 'fee-index.bin');
@@ -323,12 +372,13 @@ export async function runBenchmarks(args: string[]): Promise<number> {
     `machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}\n` +
       `index: ${report.builtFrom} data from ${from} (import ${report.importMs} ms, build ${report.buildMs} ms)\n\n`,
   );
-  await benchEngine(indexFile);
-  benchIndex(indexFile);
-  if (!values['skip-http']) await benchHttp(indexFile);
-  await benchBundle(indexFile);
-  if (!values['skip-http']) await benchReconSubmissions(indexFile);
-  await benchSmartBill(indexFile);
+  if (run('engine')) await benchEngine(indexFile);
+  if (run('index')) benchIndex(indexFile);
+  if (run('http') && !values['skip-http']) await benchHttp(indexFile);
+  if (run('bundle')) await benchBundle(indexFile);
+  if (run('recon') && !values['skip-http']) await benchReconSubmissions(indexFile);
+  if (run('smartbill')) await benchSmartBill(indexFile);
+  if (run('bulk')) await benchBulkRepricing(indexFile);
   const out = path.join(REPO_ROOT, 'bench', 'results.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

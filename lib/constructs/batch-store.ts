@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -10,7 +10,7 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import {
   BATCH_PARTITION_KEY,
   BATCH_SORT_KEY,
@@ -18,8 +18,27 @@ import {
 } from '../../lambdas/adapters/batch-dynamodb.js';
 import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 
+/**
+ * The batch bucket's name, computed (as the SmartBill bucket's) so that the API stack's grants name
+ * it without a cross-stack export and their acknowledged wildcards are known.
+ *
+ * @param stage - the stage name
+ * @param account - the account (default: the stack's)
+ * @param region - the region (default: the stack's)
+ * @returns the bucket name
+ */
+export function batchBucketName(
+  stage: string,
+  account: string = Aws.ACCOUNT_ID,
+  region: string = Aws.REGION,
+): string {
+  return `wcbr-${stage}-batches-${account}-${region}`;
+}
+
 /** Properties of {@link BatchDataStore}. */
 export interface BatchDataStoreProps {
+  /** The stage name (part of the bucket's name). */
+  readonly stage: string;
   /** Days batch records and objects are kept: the stage's Recon retention (`reconRetentionDays`). */
   readonly retentionDays: number;
   /** Where S3 server access logs of the batch bucket go (the SmartBill site's access log bucket). */
@@ -52,6 +71,7 @@ export class BatchDataStore extends Construct {
   public readonly table: ITableV2;
   /** Encrypts the bucket's objects and the table. */
   public readonly key: Key;
+  readonly #stage: string;
 
   /**
    * @param scope - parent construct
@@ -67,7 +87,9 @@ export class BatchDataStore extends Construct {
       rotationPeriod: Duration.days(365),
       removalPolicy,
     });
+    this.#stage = props.stage;
     this.bucket = new Bucket(this, 'Resource', {
+      bucketName: batchBucketName(props.stage),
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
@@ -125,10 +147,9 @@ export class BatchDataStore extends Construct {
    * @returns the environment variables to set
    */
   public grantBatch(
-    grantee: IGrantable,
+    grantee: IGrantable & IConstruct,
     role: 'create' | 'read' | 'split' | 'chunk' | 'assemble',
   ): Record<string, string> {
-    const objects = (suffix: string) => this.bucket.arnForObjects(`batches/*/${suffix}`);
     const tableActions = {
       create: ['dynamodb:PutItem'],
       read: ['dynamodb:GetItem'],
@@ -136,31 +157,67 @@ export class BatchDataStore extends Construct {
       chunk: ['dynamodb:UpdateItem'],
       assemble: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     }[role];
-    const s3 = {
-      create: [{ actions: ['s3:PutObject'], resources: [objects('input.jsonl')] }],
-      read: [{ actions: ['s3:GetObject'], resources: [objects('results.jsonl'), objects('summary.json')] }],
+    const s3: ReadonlyArray<{ actions: string[]; objects: string[] }> = {
+      create: [{ actions: ['s3:PutObject'], objects: ['input.jsonl'] }],
+      read: [{ actions: ['s3:GetObject'], objects: ['results.jsonl', 'summary.json'] }],
       split: [
-        { actions: ['s3:GetObject'], resources: [objects('input.jsonl')] },
-        { actions: ['s3:PutObject'], resources: [objects('work/*')] },
+        { actions: ['s3:GetObject'], objects: ['input.jsonl'] },
+        { actions: ['s3:PutObject'], objects: ['work/*'] },
       ],
       chunk: [
-        { actions: ['s3:GetObject'], resources: [objects('input.jsonl')] },
-        { actions: ['s3:PutObject'], resources: [objects('work/*')] },
+        { actions: ['s3:GetObject'], objects: ['input.jsonl'] },
+        { actions: ['s3:PutObject'], objects: ['work/*'] },
       ],
       assemble: [
-        { actions: ['s3:GetObject', 's3:PutObject'], resources: [objects('work/*')] },
-        {
-          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-          resources: [objects('results.jsonl'), objects('summary.json')],
-        },
+        { actions: ['s3:GetObject', 's3:PutObject'], objects: ['work/*'] },
+        { actions: ['s3:PutObject', 's3:AbortMultipartUpload'], objects: ['results.jsonl', 'summary.json'] },
       ],
     }[role];
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: tableActions, resources: [this.table.tableArn] }),
     );
-    for (const statement of s3) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement(statement));
+    const bucketArn = `arn:${Aws.PARTITION}:s3:::${batchBucketName(this.#stage)}`;
+    for (const statement of s3) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: statement.actions,
+          resources: statement.objects.map((o) => `${bucketArn}/batches/*/${o}`),
+        }),
+      );
+    }
     // Reading an SSE-KMS object needs Decrypt, writing one GenerateDataKey (and the table both).
     this.key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
-    return { [BATCH_ENV.tableName]: this.table.tableName, [BATCH_ENV.bucketName]: this.bucket.bucketName };
+    const target = (grantee as { role?: IConstruct }).role ?? grantee;
+    acknowledgeBatchObjects(
+      target,
+      this.#stage,
+      s3.flatMap((st) => st.objects),
+    );
+    return {
+      [BATCH_ENV.tableName]: this.table.tableName,
+      [BATCH_ENV.bucketName]: batchBucketName(this.#stage),
+    };
+  }
+}
+
+/**
+ * Acknowledges the wildcard of batch object grants: batch ids are random (and tenants many), so a
+ * grant on one kind of object of every batch (a wildcard for tenant and batch) is the narrowest that names
+ * objects whose keys are not known in advance.
+ *
+ * @param scope - the role (or the construct that holds it)
+ * @param stage - the stage (the bucket's name)
+ * @param objects - the object names granted
+ */
+export function acknowledgeBatchObjects(scope: IConstruct, stage: string, objects: readonly string[]): void {
+  // The grants name the partition with Aws.PARTITION, which cdk-nag shows as <AWS::Partition>.
+  const partition = '<AWS::Partition>';
+  const bucket = batchBucketName(stage, '<AWS::AccountId>', '<AWS::Region>');
+  for (const object of new Set(objects)) {
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucket}/batches/*/${object}]`,
+      reason:
+        'Batch ids are random and made per request: a grant on one kind of object (input, work file, result) of every batch of the bucket is the narrowest that names objects whose keys are not known in advance. No list or delete.',
+    });
   }
 }

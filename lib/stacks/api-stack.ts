@@ -15,7 +15,7 @@ import type { TenantSmartBillSettings } from '../../lambdas/smartbill/contact.js
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
-import type { BatchDataStore } from '../constructs/batch-store.js';
+import { type BatchDataStore, batchBucketName } from '../constructs/batch-store.js';
 import { BatchWorkflow } from '../constructs/batch-workflow.js';
 import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
@@ -145,6 +145,7 @@ export class ApiStack extends Stack {
     });
     const batchEnvironment = { [BATCH_ENV.retentionDays]: String(props.reconRetention.days) };
     this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', {
+      stage: props.stageName,
       store: props.batchStore,
       logEncryptionKey: props.logEncryptionKey,
       feeIndexLayer: this.feeIndex.layer,
@@ -240,7 +241,7 @@ export class ApiStack extends Stack {
     this.auditTrail.addDynamoDbDataEvents([props.reconStore.table, props.batchStore.table]);
     this.auditTrail.addS3DataEvents([
       Bucket.fromBucketName(this, 'SmartBillPages', smartBillBucketName(props.stageName)),
-      props.batchStore.bucket,
+      Bucket.fromBucketName(this, 'BatchObjects', batchBucketName(props.stageName)),
     ]);
 
     const allFunctions = new Map<string, IFunction>([

@@ -107,6 +107,7 @@ export class StatefulStack extends Stack {
     });
 
     this.batchStore = new BatchDataStore(this, 'BatchStore', {
+      stage: props.smartBill.stage,
       retentionDays: props.batchRetentionDays,
       accessLogsBucket: this.smartBillSite.accessLogsBucket,
       removalPolicy: RemovalPolicy.RETAIN,
