@@ -10,6 +10,8 @@ import { startBatchPool } from '../lambdas/local/batch-pool.js';
 export interface BulkRun {
   readonly workers: number;
   readonly billsPerSecond: number;
+  /** The engine alone in this thread, measured right before: the machine is shared and noisy. */
+  readonly referenceBillsPerSecond: number;
 }
 
 /** What {@link benchBulk} measures. */
@@ -44,10 +46,13 @@ export async function benchBulk(
   writeFileSync(input, text);
 
   const index = loadFeeIndexFile(indexFile);
-  priceChunk(index, text.slice(0, text.indexOf('\n') + 1), 1, 'summary'); // warm up
-  const t0 = performance.now();
-  priceChunk(index, text, 1, 'summary');
-  const inProcessBillsPerSecond = (bills * 1000) / (performance.now() - t0);
+  const reference = (): number => {
+    const t0 = performance.now();
+    priceChunk(index, text, 1, 'summary');
+    return (bills * 1000) / (performance.now() - t0);
+  };
+  reference(); // warm up
+  const inProcessBillsPerSecond = reference();
 
   const cores = availableParallelism();
   const counts = [...new Set([1, 2, 4, 8, 16, 32, 64].filter((n) => n < cores).concat(cores))];
@@ -65,16 +70,23 @@ export async function benchBulk(
         explain: 'summary',
         linesPerChunk: 50,
       });
-      const started = performance.now();
-      await runBatchFile({
-        pool,
-        input,
-        resultsFile: path.join(dir, 'results.jsonl'),
-        summaryFile: path.join(dir, 'summary.json'),
-        batchId: 'bench',
-        explain: 'summary',
-      });
-      runs.push({ workers, billsPerSecond: (bills * 1000) / (performance.now() - started) });
+      // Two rounds, each beside a fresh reference; the better of each (interference only slows).
+      let best = 0;
+      let bestReference = 0;
+      for (let round = 0; round < 2; round++) {
+        bestReference = Math.max(bestReference, reference());
+        const started = performance.now();
+        await runBatchFile({
+          pool,
+          input,
+          resultsFile: path.join(dir, 'results.jsonl'),
+          summaryFile: path.join(dir, 'summary.json'),
+          batchId: 'bench',
+          explain: 'summary',
+        });
+        best = Math.max(best, (bills * 1000) / (performance.now() - started));
+      }
+      runs.push({ workers, billsPerSecond: best, referenceBillsPerSecond: bestReference });
     } finally {
       await pool.close();
     }

@@ -321,7 +321,7 @@ async function benchBulkRepricing(indexFile: string): Promise<void> {
       `(g) wcbr price --batch, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
       rate,
       'bills/s',
-      `report (${Math.round(rate / r.workers)}/s per worker, ${(r.billsPerSecond / (one * r.workers)).toFixed(2)} of linear)`,
+      `report (${Math.round(rate / r.workers)}/s per worker, ${(r.billsPerSecond / (one * r.workers)).toFixed(2)} of linear; engine alone beside it ${Math.round(r.referenceBillsPerSecond)}/s)`,
       true,
     );
   }
