@@ -61,6 +61,8 @@ function policyOf(functionId: string): { Action: string | string[]; Resource: un
 const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
 /** The task functions of workflow routes. */
 const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
+/** The bulk repricing state machine's step functions: split, chunk, assemble (batch-workflow.ts). */
+const BATCH_STEPS = 3;
 
 /** Logical id of the function (and of its alias) of a route. */
 function functionIdOf(routeId: string): { fn: string; alias: string } {
@@ -413,7 +415,10 @@ describe('API stack', () => {
 
   describe('Recon workflow', () => {
     it('is an Express state machine whose definition is the ASL file, logging no execution data', () => {
-      const machines = Object.values(resources(template, 'AWS::StepFunctions::StateMachine'));
+      // The other machine is bulk repricing's STANDARD one (test/infra/batch-workflow.test.ts).
+      const machines = Object.values(resources(template, 'AWS::StepFunctions::StateMachine')).filter(
+        (m) => m.Properties.StateMachineType !== 'STANDARD',
+      );
       expect(machines).toHaveLength(1);
       const props = (machines[0] as Resource).Properties;
       expect(props).toMatchObject({
@@ -644,7 +649,7 @@ describe('API stack', () => {
       expect(new Set(categories)).toEqual(new Set(['Data']));
     });
 
-    it('records item-level operations on the Recon table (DynamoDB data events) in every region', () => {
+    it('records item-level operations on the Recon and batch tables (DynamoDB data events) in every region', () => {
       for (const t of [template, secondRegion]) {
         expect(dataSelectorOf(t, 'AWS::DynamoDB::Table')).toEqual({
           Field: 'resources.ARN',
@@ -654,12 +659,17 @@ describe('API stack', () => {
                 OutputName: expect.stringMatching(/ReconStore0518F8E3Arn/),
               }),
             },
+            {
+              'Fn::GetStackOutput': expect.objectContaining({
+                OutputName: expect.stringMatching(/BatchStoreTable/),
+              }),
+            },
           ],
         });
       }
     });
 
-    it('records object operations on the SmartBill bucket (S3 data events, by its computed name)', () => {
+    it('records object operations on the SmartBill and batch buckets (S3 data events, by their computed names)', () => {
       for (const t of [template, secondRegion]) {
         const arn = dataSelectorOf(t, 'AWS::S3::Object');
         expect(arn.Equals).toBeUndefined();
@@ -677,6 +687,13 @@ describe('API stack', () => {
               ],
             ],
           },
+          // batchBucketName: wcbr-<stage>-batches-<account>-<region> (bulk repricing inputs and outputs).
+          {
+            'Fn::Join': [
+              '',
+              ['arn:aws:s3:::wcbr-dev-batches-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/'],
+            ],
+          },
         ]);
       }
     });
@@ -685,8 +702,8 @@ describe('API stack', () => {
       for (const t of [template, secondRegion]) {
         const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        // + the SmartBill renderer
-        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
+        // + the SmartBill renderer and the three bulk repricing steps
+        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1 + BATCH_STEPS);
         expect(values).toEqual(
           expect.arrayContaining([
             ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -697,7 +714,7 @@ describe('API stack', () => {
             },
           ]),
         );
-        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2);
+        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2 + BATCH_STEPS);
       }
     });
   });
@@ -722,7 +739,7 @@ describe('every function of the app (both stacks, every region)', () => {
     // Route functions, workflow tasks, the renderer, the Cognito trigger and the SmartBill unlock
     // function (stateful stack, behind the distribution: decision 009), in each region.
     expect(fns).toHaveLength(
-      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3),
+      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3 + BATCH_STEPS),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
@@ -786,6 +803,8 @@ describe('API stack with provisioned concurrency', () => {
 
   it('sizes the functions from the stage (the SmartBill renderer has one full vCPU for PBKDF2)', () => {
     for (const fn of Object.values(tunedTemplate.findResources('AWS::Lambda::Function')) as Resource[]) {
+      // The bulk repricing steps are sized for their work, not the stage (batch-workflow.ts).
+      if (String(fn.Properties.Description).startsWith('Bulk repricing, step')) continue;
       const renderer = String(fn.Properties.Description).startsWith('Renders and stores SmartBill pages');
       expect(fn.Properties).toMatchObject({
         MemorySize: renderer ? 1769 : 2048,
