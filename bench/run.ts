@@ -557,8 +557,42 @@ async function benchSmartBill(indexFile: string): Promise<void> {
   record('(f) SmartBill page key + gate record', run.gateUs, 'µs', 'report (no key stretching)', true);
 }
 
+/**
+ * Issue 17, target 4(g): bulk repricing on worker threads, bills per second per core with every
+ * core, and its scaling from 1 to N workers, beside the engine alone in one thread (same run).
+ */
+async function benchBulkRepricing(indexFile: string): Promise<void> {
+  const { benchBulk } = await import('./bulk.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-bulk-'));
+  const run = await benchBulk(indexFile, tenLineBill(), dir);
+  const reference = Math.round(run.inProcessBillsPerSecond);
+  record('(g) reference: engine alone, 1 thread, 10-line bills', reference, 'bills/s', 'report', true);
+  const one = run.runs[0]?.billsPerSecond ?? 0;
+  for (const r of run.runs) {
+    const rate = Math.round(r.billsPerSecond);
+    record(
+      `(g) wcbr price --batch, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+      rate,
+      'bills/s',
+      `report (${Math.round(rate / r.workers)}/s per worker, ${(r.billsPerSecond / (one * r.workers)).toFixed(2)} of linear; engine alone beside it ${Math.round(r.referenceBillsPerSecond)}/s)`,
+      true,
+    );
+  }
+  const all = run.runs.at(-1);
+  if (all !== undefined) {
+    const perCore = Math.round(all.billsPerSecond / run.cores);
+    record(
+      `(g) bills/s per core, all ${run.cores} cores`,
+      perCore,
+      'bills/s',
+      `report (${(perCore / reference).toFixed(2)} of the 1-thread engine; ${(1000 / one).toFixed(3)} ms a bill on 1 worker)`,
+      true,
+    );
+  }
+}
+
 /** The sections of the bench, in the order they run; `--only` picks some. */
-const SECTIONS = ['engine', 'index', 'http', 'init', 'recon', 'smartbill', 'event-loop'] as const;
+const SECTIONS = ['engine', 'index', 'http', 'init', 'recon', 'smartbill', 'event-loop', 'bulk'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /**
@@ -664,7 +698,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -713,6 +747,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('recon')) await benchReconSubmissions(indexFile);
   if (runs('smartbill')) await benchSmartBill(indexFile);
   if (runs('event-loop')) await benchEventLoop(indexFile);
+  if (runs('bulk')) await benchBulkRepricing(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

@@ -26,6 +26,8 @@ export async function serve(args: string[]): Promise<number> {
       'recon-keys': { type: 'string' },
       'no-smartbill': { type: 'boolean' },
       'smartbill-port': { type: 'string' },
+      'no-batch': { type: 'boolean' },
+      'batch-port': { type: 'string' },
       'state-dir': { type: 'string' },
       fresh: { type: 'boolean' },
     },
@@ -38,6 +40,7 @@ export async function serve(args: string[]): Promise<number> {
   }
   const reconOn = values['no-recon'] !== true && process.env.WCBR_RECON !== 'off';
   const smartBillOn = values['no-smartbill'] !== true && process.env.WCBR_SMARTBILL !== 'off';
+  const batchOn = values['no-batch'] !== true && process.env.WCBR_BATCH !== 'off';
   const stack = await startLocalStack({
     // Recons, their KMS keys and SmartBill pages live here and survive a restart; --fresh empties them.
     stateDir: values['state-dir'] ?? process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR,
@@ -49,6 +52,9 @@ export async function serve(args: string[]): Promise<number> {
     recon: reconOn ? { keys: reconKeys } : false,
     smartBill: smartBillOn
       ? { edgePort: Number(values['smartbill-port'] ?? process.env.WCBR_SMARTBILL_PORT ?? 3001) }
+      : false,
+    batch: batchOn
+      ? { edgePort: Number(values['batch-port'] ?? process.env.WCBR_BATCH_PORT ?? 3002) }
       : false,
   });
   const token = await stack.token('user');
@@ -80,6 +86,13 @@ export async function serve(args: string[]): Promise<number> {
             `  curl -s ${stack.url}/v1/recons/EXAMPLE-CN-1 -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
           ]
         : ['Recon is off (--no-recon or WCBR_RECON=off): its routes answer 404.']),
+      ...(stack.batch
+        ? [
+            `Reprice a file of bills (one JSON bill a line; uploads and results through the local batch edge at ${stack.batch.edgeUrl}):`,
+            `  curl -s -X POST ${stack.url}/v1/batches -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/json' --data '{"format":"jsonl"}'`,
+            '  curl -s -X PUT --upload-file bills.jsonl "<upload.url>"; then GET the statusPath until state is succeeded',
+          ]
+        : ['Batches are off (--no-batch or WCBR_BATCH=off): their routes answer 404.']),
       '',
       'Press Ctrl+C to stop.',
       '',

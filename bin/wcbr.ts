@@ -17,6 +17,9 @@ import type { FeeIndex } from '../lambdas/fee-index/reader.js';
 const USAGE = `wcbr: workers' compensation bill review
 
   wcbr price [FILE|-] [--index FILE]           price a bill (JSON) and print the priced bill
+  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]
+                                               price JSON lines of bills on every core: results.jsonl
+                                               and summary.json in DIR (default .), a progress bar on stderr
   wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]
            [--zip Z | --locality CARRIER-LOC] [--facility] [--index FILE]
   wcbr fee --batch FILE|- [--index FILE]       one JSON query per line, one JSON answer per line
@@ -25,7 +28,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data verify [--index FILE]              check the index checksum and list its editions
   wcbr data ensure                             build the default index from the sample if it is missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
-  wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N]
+  wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N] [--no-batch] [--batch-port N]
              [--state-dir DIR] [--fresh]       run the API locally (what npm start runs); Recons and
                                                their keys persist in DIR (.wcbr-local), --fresh empties them
   wcbr recons export --deidentified --tenant T [--out FILE] [--env-from FILE]
@@ -34,7 +37,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench [--only S,...] [--index FILE]     run the benchmarks (npm run bench); --only engine, index, http,
-                                               init, recon, smartbill, event-loop runs those alone; FILE: an
+                                               init, recon, smartbill, event-loop, bulk runs those alone; FILE: an
                                                index built before; --skip-http leaves out the HTTP runs
 `;
 
@@ -280,6 +283,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'price':
+      if (args.some((arg) => arg === '--batch' || arg.startsWith('--batch='))) {
+        const { priceBatchCommand } = await import('../lambdas/local/batch-cli.js');
+        const indexFlag = args.indexOf('--index');
+        const indexFile = indexFlag === -1 ? undefined : args[indexFlag + 1];
+        if (indexFile === undefined) ensureSampleIndex();
+        return priceBatchCommand(args, indexFile ?? DEFAULT_INDEX_FILE);
+      }
       return price(args);
     case 'fee':
       return fee(args);

@@ -13,6 +13,7 @@ import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/sh
 import type { TenantSmartBillSettings } from '../smartbill/contact.js';
 import { type AnswerBackends, LOCAL_ANSWERS_DIR, startAnswerBackends } from './answer-store-stack.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
+import { type BatchBackends, clearBatchData, startBatchBackends } from './batch-stack.js';
 import { bootstrapCognito, type CognitoLocalServer, startCognitoLocal } from './cognito.js';
 import {
   createHandlerThreads,
@@ -124,6 +125,19 @@ export interface StartLocalStackOptions {
     | false
     | { readonly maxInlineBytes?: number | undefined; readonly now?: (() => Date) | undefined }
     | undefined;
+  /**
+   * Bulk repricing: the batch routes, the local batch edge (signed upload and result links) and the
+   * worker pool that runs an uploaded batch (what `npm start` does). Off (the default for tests
+   * that do not need it): the batch routes are not served (404).
+   */
+  readonly batch?:
+    | false
+    | {
+        readonly edgePort?: number | undefined;
+        readonly workers?: number | undefined;
+        readonly linesPerChunk?: number | undefined;
+      }
+    | undefined;
 }
 
 export interface LocalStack {
@@ -146,6 +160,8 @@ export interface LocalStack {
   readonly smartBill?: Pick<SmartBillBackends, 'edgeUrl' | 's3Endpoint' | 'store' | 'gate'>;
   /** The oversized answers' edge (where 303 links point) and s3rver, unless `answers: false`. */
   readonly answers?: Pick<AnswerBackends, 'edgeUrl' | 's3Endpoint'>;
+  /** The batch backends, when batches are on: the edge's URL, and a wait for runs under way. */
+  readonly batch?: Pick<BatchBackends, 'edgeUrl' | 'idle'>;
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -230,6 +246,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await rm(join(stateDir, 'smartbills-s3'), { recursive: true, force: true });
     await rm(join(stateDir, SMARTBILL_GATE_DIR), { recursive: true, force: true });
     await rm(join(stateDir, LOCAL_ANSWERS_DIR), { recursive: true, force: true });
+    await clearBatchData(stateDir);
   }
   let answers: AnswerBackends | undefined;
   if (options.answers !== false) {
@@ -267,6 +284,24 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     }
     Object.assign(process.env, smartBill.environment);
   }
+  let batch: BatchBackends | undefined;
+  if (options.batch) {
+    try {
+      batch = await startBatchBackends({
+        stateDir,
+        feeIndexPath: process.env[FEE_INDEX_PATH_ENV] as string,
+        workers: options.batch.workers,
+        edgePort: options.batch.edgePort,
+        linesPerChunk: options.batch.linesPerChunk,
+      });
+    } catch (error) {
+      await recon?.stop().catch(() => undefined);
+      await smartBill?.stop().catch(() => undefined);
+      await answers?.stop().catch(() => undefined);
+      throw error;
+    }
+    Object.assign(process.env, batch.environment);
+  }
 
   const cognito = await startCognitoLocal({
     dataDir,
@@ -288,7 +323,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       (route) =>
         (recon !== undefined || (route.workflow === undefined && route.recon === undefined)) &&
         // Revocation needs the SmartBill stores: without SmartBill the route is not served (404).
-        (smartBill !== undefined || route.smartBillRevoke === undefined),
+        (smartBill !== undefined || route.smartBillRevoke === undefined) &&
+        // Batches need their store and edge: without them the routes are not served (404).
+        (batch !== undefined || route.batch === undefined),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     let apiPort: number;
@@ -334,6 +371,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const smartBillBackends = smartBill;
     const answerBackends = answers;
     const handlerThreads = threads;
+    const batchBackends = batch;
     return {
       url,
       stateDir,
@@ -361,6 +399,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           }
         : {}),
       ...(answers ? { answers: { edgeUrl: answers.edgeUrl, s3Endpoint: answers.s3Endpoint } } : {}),
+      ...(batch ? { batch: { edgeUrl: batch.edgeUrl, idle: batch.idle } } : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
@@ -372,6 +411,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           await reconBackends?.stop();
           await smartBillBackends?.stop();
           await answerBackends?.stop();
+          await batchBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -390,6 +430,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await recon?.stop().catch(() => undefined);
     await smartBill?.stop().catch(() => undefined);
     await answers?.stop().catch(() => undefined);
+    await batch?.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -38,6 +38,9 @@ export const LOG_ROUTES = [
   'SmartBillRender',
   'UnlockSmartBill',
   'RevokeSmartBill',
+  'CreateBatch',
+  'GetBatch',
+  'BatchStep',
 ] as const;
 export type LogRoute = (typeof LOG_ROUTES)[number];
 

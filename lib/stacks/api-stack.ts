@@ -6,6 +6,7 @@ import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lamb
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
@@ -14,6 +15,8 @@ import type { TenantSmartBillSettings } from '../../lambdas/smartbill/contact.js
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
+import { type BatchDataStore, batchBucketName } from '../constructs/batch-store.js';
+import { BatchWorkflow } from '../constructs/batch-workflow.js';
 import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
 import { grantOversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
@@ -38,6 +41,8 @@ export interface ApiStackProps extends StackProps {
   readonly reconStore: ReconDataStore;
   /** The oversized answers' key (stateful stack; the bucket is granted by its computed name; decision 014). */
   readonly oversizedAnswers: { readonly key: IKey };
+  /** The batch bucket, table and key (stateful stack). */
+  readonly batchStore: BatchDataStore;
   /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
   readonly reconRetention: { readonly days: number; readonly tenants: Readonly<Record<string, number>> };
   /** SmartBill: the site (stateful stack), the signing key secret's name and the links' lifetime. */
@@ -107,6 +112,8 @@ export class ApiStack extends Stack {
   public readonly auditTrail: AuditTrail;
   /** The Recon workflow (POST /v1/recons). */
   public readonly reconWorkflow: ReconWorkflow | undefined;
+  /** Bulk repricing: the state machine with its Distributed Map, its steps and its trigger. */
+  public readonly batchWorkflow: BatchWorkflow;
   /** The SmartBill renderer and its dead-letter queue. */
   public readonly smartBillRenderer: SmartBillRenderer;
   /** The operational alarms and their topic. */
@@ -138,6 +145,15 @@ export class ApiStack extends Stack {
       logRetention: props.logRetention,
       reservedConcurrency: props.reservedConcurrency,
       deadLetterKey: props.deadLetterKey,
+    });
+    const batchEnvironment = { [BATCH_ENV.retentionDays]: String(props.reconRetention.days) };
+    this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', {
+      stage: props.stageName,
+      store: props.batchStore,
+      logEncryptionKey: props.logEncryptionKey,
+      feeIndexLayer: this.feeIndex.layer,
+      environment: batchEnvironment,
+      logRetention: props.logRetention,
     });
     const functions = new Map<string, PricingFunction>();
     const integrations = new Map<string, ReconWorkflow['integration']>();
@@ -193,6 +209,10 @@ export class ApiStack extends Stack {
         const environment = grantOversizedAnswers(fn.function, props.stageName, props.oversizedAnswers.key);
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
+      if (route.batch) {
+        const environment = { ...batchEnvironment, ...props.batchStore.grantBatch(fn.function, route.batch) };
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);
       functions.set(route.id, fn);
@@ -224,21 +244,27 @@ export class ApiStack extends Stack {
     this.auditTrail.addLambdaDataEvents([
       ...[...functions.values()].map((fn) => fn.function),
       ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
+      ...[...this.batchWorkflow.functions.values()].map((fn) => fn.function),
       this.smartBillRenderer.renderer.function,
       ...(props.auditedFunctions ?? []),
     ]);
     // Who read or wrote which Recon, and every object operation on the SmartBill pages (by its
     // computed name, as the renderer imports it, so the stateful stack exports nothing for it).
-    this.auditTrail.addDynamoDbDataEvents([props.reconStore.table]);
+    this.auditTrail.addDynamoDbDataEvents([props.reconStore.table, props.batchStore.table]);
     this.auditTrail.addS3DataEvents([
       Bucket.fromBucketName(this, 'SmartBillPages', smartBillBucketName(props.stageName)),
       // Who stored or read which oversized answer (a priced bill; decision 014).
       Bucket.fromBucketName(this, 'OversizedAnswersBucket', oversizedAnswersBucketName(props.stageName)),
+      Bucket.fromBucketName(this, 'BatchObjects', batchBucketName(props.stageName)),
     ]);
 
     const allFunctions = new Map<string, IFunction>([
       ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.function]),
       ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
+      ...[...this.batchWorkflow.functions].map(([id, fn]): [string, IFunction] => [
+        `Batch${id}`,
+        fn.function,
+      ]),
       ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);

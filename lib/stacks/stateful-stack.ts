@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
+import { BatchDataStore } from '../constructs/batch-store.js';
 import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
 import { OversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
@@ -23,6 +24,8 @@ export interface StatefulStackProps extends StackProps {
   readonly logRetention: RetentionDays;
   /** The longest Recon retention of the stage, in days: the lifecycle of large sealed sequences. */
   readonly reconSealedRetentionDays?: number;
+  /** Days bulk repricing inputs, outputs and records are kept: the Recon retention. */
+  readonly batchRetentionDays: number;
   /** SmartBill: the signing key pair's public part and the pages' retention in days. */
   readonly smartBill: {
     readonly stage: string;
@@ -52,6 +55,8 @@ export class StatefulStack extends Stack {
   public readonly reconStore: ReconDataStore;
   /** The SmartBill bucket, its key and the signed-URL distribution. */
   public readonly smartBillSite: SmartBillSite;
+  /** Bulk repricing: the batch bucket, table and key. */
+  public readonly batchStore: BatchDataStore;
   /** Encrypts the dead-letter queues (a render event holds a priced bill and a page key). */
   public readonly deadLetterKey: Key;
   /** Answers too large for one response, kept a day behind signed links (decision 014). */
@@ -117,6 +122,13 @@ export class StatefulStack extends Stack {
           }),
     });
 
+    this.batchStore = new BatchDataStore(this, 'BatchStore', {
+      stage: props.smartBill.stage,
+      retentionDays: props.batchRetentionDays,
+      accessLogsBucket: this.smartBillSite.accessLogsBucket,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // The same Powertools service and namespace as the API stack's functions (which set theirs in
     // api-stack.ts), so the trigger's and the unlock endpoint's logs and metrics carry the stage too.
     for (const fn of [this.auth.preTokenGeneration.function, this.smartBillSite.unlockFunction?.function]) {
@@ -130,6 +142,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenEndpoint', { value: this.auth.tokenEndpoint });
     new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
     new CfnOutput(this, 'ReconTableName', { value: this.reconStore.table.tableName });
+    new CfnOutput(this, 'BatchBucketName', { value: this.batchStore.bucket.bucketName });
     new CfnOutput(this, 'SmartBillDomain', { value: this.smartBillSite.domainName });
     new CfnOutput(this, 'SmartBillKeyPairId', { value: this.smartBillSite.publicKey.publicKeyId });
   }

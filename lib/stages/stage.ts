@@ -54,6 +54,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
         config.reconRetentionDays,
         ...Object.values(config.reconTenantRetentionDays),
       ),
+      batchRetentionDays: config.reconRetentionDays,
       smartBill: {
         stage: config.name,
         publicKeyPem,
@@ -74,6 +75,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       deadLetterKey: stateful.deadLetterKey,
       reconStore: stateful.reconStore,
       oversizedAnswers: stateful.oversizedAnswers,
+      batchStore: stateful.batchStore,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       smartBill: {
         site: stateful.smartBillSite,

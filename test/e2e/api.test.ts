@@ -230,6 +230,8 @@ describe('the API through the local stack', () => {
       expect(doc.body.openapi).toBe('3.1.0');
       expect(Object.keys(doc.body.paths as object).sort()).toEqual([
         '/openapi.json',
+        '/v1/batches',
+        '/v1/batches/{id}',
         '/v1/bills/price',
         '/v1/fee-schedules/{jurisdiction}/{code}',
         '/v1/health',

@@ -394,6 +394,7 @@ describe('authorizer', () => {
       expect.arrayContaining(['aws.cognito.signin.user.admin', SCOPES.billsPrice, SCOPES.feeSchedulesRead]),
     );
     expect(String(result.json.groups).split(',')).toEqual([
+      'batch-submitters',
       'bill-reviewers',
       'recon-reviewers',
       'recon-stewards',

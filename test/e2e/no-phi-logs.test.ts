@@ -42,6 +42,7 @@ beforeAll(async () => {
     quiet: false,
     recon: { keys: 'local' },
     smartBill: { edgePort: 0 },
+    batch: { workers: 1 },
   });
   token = await stack.token('client');
 });
@@ -91,6 +92,23 @@ describe('the local stack never logs PHI', () => {
       await response.arrayBuffer();
       statuses.push(response.status);
     }
+    // A batch whose bills carry every marker, one of them malformed, run to the end.
+    const created = await fetch(`${stack?.url}/v1/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'jsonl' }),
+    });
+    const { upload } = (await created.json()) as { upload: { url: string } };
+    const bill = {
+      billId: PHI.claimNumber,
+      jurisdiction: 'US-MEDICARE',
+      patient: { name: PHI.name, ssn: PHI.ssn, birthDate: PHI.birthDate, memberId: PHI.memberId },
+      serviceFacility: { zip: '19901', address: PHI.address },
+      lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
+    };
+    const body = `${JSON.stringify(bill)}\n{"${PHI.name}": "${PHI.ssn}"\n${JSON.stringify({ ...bill, lines: [{ code: PHI.ssn }] })}\n`;
+    statuses.push((await fetch(upload.url, { method: 'PUT', body })).status);
+    await stack?.batch?.idle();
     // The SmartBill pages rendered in the background and the request lines flushed.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // Assess

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ANSWER_SIZE_ENV } from '../../lambdas/handlers/shared/answer-size-deps.js';
+import { BATCH_ENV, batchPortsFrom } from '../../lambdas/handlers/shared/batch-deps.js';
 import { dataKeysFrom, RECON_ENV, ReconConfigError } from '../../lambdas/handlers/shared/recon-deps.js';
 import {
   LOCAL_ONLY_SETTINGS,
@@ -84,12 +85,23 @@ describe('runtimeModeFrom', () => {
         SMARTBILL_ENV.s3SecretAccessKey,
         ANSWER_SIZE_ENV.s3Endpoint,
         ANSWER_SIZE_ENV.linkEndpoint,
+        BATCH_ENV.localDir,
+        BATCH_ENV.localBaseUrl,
+        BATCH_ENV.localSigningKeyFile,
       ].sort(),
     );
   });
 });
 
 describe('the choices of a fallback', () => {
+  it('Batches: without a table, aws mode refuses the local batch directory', () => {
+    expect(() => batchPortsFrom({ [WCBR_MODE_ENV]: 'aws', [BATCH_ENV.bucketName]: 'batches' })).not.toThrow();
+    expect(batchPortsFrom({ [WCBR_MODE_ENV]: 'aws', [BATCH_ENV.bucketName]: 'batches' })).toBeNull();
+    expect(() => batchPortsFrom({ [WCBR_MODE_ENV]: 'local', [BATCH_ENV.localDir]: '/tmp/x' })).toThrow(
+      /BATCH_LOCAL_BASE_URL/,
+    );
+  });
+
   it('Recon: without a KMS key id, aws mode is an error, not the local key file', () => {
     const env = { [WCBR_MODE_ENV]: 'aws', [RECON_ENV.tableName]: 'recons' };
     expect(() => dataKeysFrom(env)).toThrow(RuntimeConfigError);

@@ -121,7 +121,12 @@ describe('operational alarms', () => {
     expect(alarm?.Properties).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
     const text = JSON.stringify(alarm?.Properties.Metrics);
     expect(text).toContain('"MetricName":"ExecutionsTimedOut"');
-    const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    // The Recon machine (EXPRESS); bulk repricing's STANDARD machine reports through its batch records.
+    const machine = Object.keys(
+      template.findResources('AWS::StepFunctions::StateMachine', {
+        Properties: { StateMachineType: 'EXPRESS' },
+      }),
+    );
     expect(machine).toHaveLength(1);
     expect(text).toContain(machine[0]);
   });
@@ -132,6 +137,7 @@ describe('operational alarms', () => {
       ROUTES.filter((r) => r.workflow === undefined).length +
       ROUTES.flatMap((r) => r.workflow?.tasks ?? []).length +
       1 + // the SmartBill renderer
+      3 + // the bulk repricing steps (split, chunk, assemble)
       2; // the stateful stack's Cognito trigger and SmartBill unlock endpoint
     expect(throttles).toHaveLength(expected);
     const watched = new Set(throttles.map((a) => JSON.stringify(a.Properties.Dimensions)));

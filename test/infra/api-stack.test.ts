@@ -61,6 +61,8 @@ function policyOf(functionId: string): { Action: string | string[]; Resource: un
 const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
 /** The task functions of workflow routes. */
 const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
+/** The bulk repricing state machine's step functions: split, chunk, assemble (batch-workflow.ts). */
+const BATCH_STEPS = 3;
 
 /** Logical id of the function (and of its alias) of a route. */
 /** The Recon workflow's task functions by state name (their description names the state). */
@@ -423,7 +425,10 @@ describe('API stack', () => {
 
   describe('Recon workflow', () => {
     it('is an Express state machine whose definition is the ASL file, logging no execution data', () => {
-      const machines = Object.values(resources(template, 'AWS::StepFunctions::StateMachine'));
+      // The other machine is bulk repricing's STANDARD one (test/infra/batch-workflow.test.ts).
+      const machines = Object.values(resources(template, 'AWS::StepFunctions::StateMachine')).filter(
+        (m) => m.Properties.StateMachineType !== 'STANDARD',
+      );
       expect(machines).toHaveLength(1);
       const props = (machines[0] as Resource).Properties;
       expect(props).toMatchObject({
@@ -714,7 +719,7 @@ describe('API stack', () => {
       expect(new Set(categories)).toEqual(new Set(['Data']));
     });
 
-    it('records item-level operations on the Recon table (DynamoDB data events) in every region', () => {
+    it('records item-level operations on the Recon and batch tables (DynamoDB data events) in every region', () => {
       for (const t of [template, secondRegion]) {
         expect(dataSelectorOf(t, 'AWS::DynamoDB::Table')).toEqual({
           Field: 'resources.ARN',
@@ -724,19 +729,25 @@ describe('API stack', () => {
                 OutputName: expect.stringMatching(/ReconStore0518F8E3Arn/),
               }),
             },
+            {
+              'Fn::GetStackOutput': expect.objectContaining({
+                OutputName: expect.stringMatching(/BatchStoreTable/),
+              }),
+            },
           ],
         });
       }
     });
 
-    it('records object operations on the SmartBill and oversized answers buckets (S3 data events, by their computed names)', () => {
+    it('records object operations on the SmartBill, oversized answers and batch buckets (S3 data events, by their computed names)', () => {
       for (const t of [template, secondRegion]) {
         const arn = dataSelectorOf(t, 'AWS::S3::Object');
         expect(arn.Equals).toBeUndefined();
-        // smartBillBucketName and oversizedAnswersBucketName: wcbr-<stage>-<what>-<account>-<region>;
-        // every object of each (issue 17: stored answers are priced bills).
+        // smartBillBucketName, oversizedAnswersBucketName and batchBucketName:
+        // wcbr-<stage>-<what>-<account>-<region>; every object of each (issue 17: stored answers are
+        // priced bills; batches hold the bills of a bulk repricing and their results).
         expect(arn.StartsWith).toEqual(
-          ['smartbills', 'answers'].map((what) => ({
+          ['smartbills', 'answers', 'batches'].map((what) => ({
             'Fn::Join': [
               '',
               [`arn:aws:s3:::wcbr-dev-${what}-`, { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/'],
@@ -750,8 +761,8 @@ describe('API stack', () => {
       for (const t of [template, secondRegion]) {
         const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        // + the SmartBill renderer
-        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1);
+        // + the SmartBill renderer and the three bulk repricing steps
+        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1 + BATCH_STEPS);
         expect(values).toEqual(
           expect.arrayContaining([
             ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -762,7 +773,7 @@ describe('API stack', () => {
             },
           ]),
         );
-        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2);
+        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2 + BATCH_STEPS);
       }
     });
   });
@@ -787,7 +798,7 @@ describe('every function of the app (both stacks, every region)', () => {
     // Route functions, workflow tasks, the renderer, the Cognito trigger and the SmartBill unlock
     // function (stateful stack, behind the distribution: decision 009), in each region.
     expect(fns).toHaveLength(
-      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3),
+      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3 + BATCH_STEPS),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
@@ -851,6 +862,8 @@ describe('API stack with provisioned concurrency', () => {
 
   it('sizes the functions from the stage (the SmartBill renderer has one full vCPU for PBKDF2)', () => {
     for (const fn of Object.values(tunedTemplate.findResources('AWS::Lambda::Function')) as Resource[]) {
+      // The bulk repricing steps are sized for their work, not the stage (batch-workflow.ts).
+      if (String(fn.Properties.Description).startsWith('Bulk repricing, step')) continue;
       const renderer = String(fn.Properties.Description).startsWith('Renders and stores SmartBill pages');
       expect(fn.Properties).toMatchObject({
         MemorySize: renderer ? 1769 : 2048,

@@ -68,6 +68,20 @@ const REVIEWED = [
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-answers-<AWS::AccountId>-<AWS::Region>/answers/*]', // the pricing function stores oversized answers under per-request keys (oversized-answers.ts)
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/work/*]', // Recon intermediates under per-request keys (data-store.ts, issue 17)
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/sealed/*]', // large sealed sequences under per-write keys (data-store.ts, issue 17)
+  // Bulk repricing: one kind of object of every batch (random batch ids) per grant (batch-store.ts)
+  ...['input.jsonl', 'results.jsonl', 'summary.json', 'work/*', 'work/manifest.json'].map(
+    (object) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wcbr-dev-batches-<AWS::AccountId>-<AWS::Region>/batches/*/${object}]`,
+  ),
+  // LambdaInvoke's grant on the step functions' versions (batch-workflow.ts)
+  ...['BatchWorkflowAssemble34B9B625', 'BatchWorkflowChunkE4A57EFD', 'BatchWorkflowSplit2739BEDD'].map(
+    (id) => `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
+  ),
+  // The Distributed Map's grant on its own executions and children (batch-workflow.ts)
+  ...[':*', '/PriceChunks:*'].map(
+    (tail) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:wcbr-dev-batches${tail}]`,
+  ),
 ].sort();
 
 describe('cdk-nag', () => {

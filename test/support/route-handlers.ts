@@ -1,7 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { type ReconBackends, startReconBackends } from '../../lambdas/local/recon-stack.js';
 import { sampleIndexFile } from './fee-index.js';
@@ -10,8 +12,8 @@ import { sampleIndexFile } from './fee-index.js';
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * Every route's Lambda handler module, loaded against the sample index and Recon back ends
- * (DynamoDB Local with local data keys) the test owns: the handlers read their environment when
+ * Every route's Lambda handler module, loaded against the sample index, Recon back ends
+ * (DynamoDB Local with local data keys) and a local batch directory the test owns: the handlers read their environment when
  * their modules load, so the back ends start first. Stop the back ends when done.
  *
  * @param prefix - the temporary state directory's prefix
@@ -23,6 +25,23 @@ export async function loadRouteHandlers(
   process.env[FEE_INDEX_PATH_ENV] = sampleIndexFile();
   const backends = await startReconBackends({ keys: 'local', stateDir: mkdtempSync(join(tmpdir(), prefix)) });
   Object.assign(process.env, backends.environment);
+  // The batch routes on the local file store, so that they answer as under `npm start` (not 503).
+  const batchDir = mkdtempSync(join(tmpdir(), `${prefix}batches-`));
+  const keyFile = join(batchDir, 'key.json');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      keyPairId: 'KTESTBATCH',
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    }),
+    { mode: 0o600 },
+  );
+  Object.assign(process.env, {
+    [BATCH_ENV.localDir]: batchDir,
+    [BATCH_ENV.localBaseUrl]: 'http://127.0.0.1:9',
+    [BATCH_ENV.localSigningKeyFile]: keyFile,
+  });
   const handlers = new Map<string, RouteHandler>();
   for (const route of ROUTES) {
     const module = (await import(/* @vite-ignore */ `../../${route.entry.replace(/\.ts$/, '.js')}`)) as {

@@ -8,10 +8,13 @@ import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
 import { EXPLAIN_LEVELS } from '../../engine/explain.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
+import { CreateBatchInputSchema } from '../batch-create/schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
 import { EXPLAIN_QUERY_DESCRIPTION } from '../price-bill/schema.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
+  BatchStatusAnswerSchema,
+  CreatedBatchAnswerSchema,
   ErrorBodySchema,
   FacilityRateAnswerWithIdSchema,
   FeeLookupAnswerSchema,
@@ -62,6 +65,8 @@ export const RESPONSE_SCHEMAS = {
   ReconSequence: ReconSequenceAnswerSchema,
   ReconDeleted: ReconDeletedAnswerSchema,
   SmartBillRevoked: SmartBillRevokedAnswerSchema,
+  CreatedBatch: CreatedBatchAnswerSchema,
+  BatchStatus: BatchStatusAnswerSchema,
   Health: HealthAnswerSchema,
   OpenApiDocument: OpenApiAnswerSchema,
   Error: ErrorBodySchema,
@@ -99,6 +104,8 @@ export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   GetReconSequence: 'ReconSequence',
   DeleteRecon: 'ReconDeleted',
   RevokeSmartBill: 'SmartBillRevoked',
+  CreateBatch: 'CreatedBatch',
+  GetBatch: 'BatchStatus',
   Health: 'Health',
   OpenApi: 'OpenApiDocument',
 };
@@ -357,6 +364,31 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         '200': answer('Withdrawn: the page key is deleted and the link shows a withdrawn notice', ok),
         ...errorResponses([400, ...auth, 404]),
       };
+    } else if (route.id === 'CreateBatch') {
+      operation.description =
+        "Bulk repricing: creates a batch of this tenant awaiting its input and answers a signed link to PUT the file to (one bill a line, JSON lines; valid 15 minutes). The upload starts the batch: the file is split into chunks priced in parallel, and results.jsonl (one row an input line, in order) and summary.json are written. A line that is not a bill becomes an error row with its line number; it never stops the batch. Inputs and outputs are the customer's data: encrypted with KMS and kept for the Recon retention.";
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateBatchRequest' } } },
+      };
+      operation.responses = {
+        '201': answer('Created: the batch id and the upload link', ok),
+        ...errorResponses([400, ...auth, 413, 415, 422]),
+      };
+    } else if (route.id === 'GetBatch') {
+      operation.parameters = [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' },
+          description: 'The batch id POST /v1/batches answered',
+        },
+      ];
+      operation.responses = {
+        '200': answer('The state, the progress and, once succeeded, the result links', ok),
+        ...errorResponses([400, ...auth, 404]),
+      };
     } else {
       const descriptions: Record<string, string> = {
         ListJurisdictions: 'Every jurisdiction with its method, editions and sources',
@@ -404,6 +436,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         FacilityBill: toJsonSchema(FacilityBillSchema, { errorMode: 'ignore' }),
         InstitutionalClaim: toJsonSchema(InstitutionalClaimSchema, { errorMode: 'ignore' }),
         ReconFields: toJsonSchema(ReconSubmissionSchema, { errorMode: 'ignore' }),
+        CreateBatchRequest: toJsonSchema(CreateBatchInputSchema, { errorMode: 'ignore' }),
         ...Object.fromEntries(
           Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [name, responseJsonSchema(schema)]),
         ),

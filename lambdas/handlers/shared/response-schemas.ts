@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 import type { StoredAnswerBody } from '../../app/answers/size-policy.js';
+import { BATCH_FORMATS, BATCH_ID_PATTERN, BATCH_STATES } from '../../app/batch/ports.js';
+import { EXPLAIN_LEVELS } from '../../app/batch/price.js';
+import type { BatchStatus, CreatedBatch } from '../../app/batch/service.js';
 import type { StoredSequence } from '../../app/recon/ports.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
@@ -317,6 +320,68 @@ export const SmartBillRevokedAnswerSchema = v.strictObject({
   revoked: v.literal(true),
 });
 
+const batchState = v.pipe(
+  v.picklist(BATCH_STATES),
+  v.description(
+    '`awaiting-upload` until the input is uploaded, `running` while its chunks are priced, then `succeeded` (results and summary written; per-bill errors are rows, never a failed batch) or `failed` (the batch as a whole could not run).',
+  ),
+);
+const batchId = v.pipe(v.string(), v.regex(BATCH_ID_PATTERN), v.description('The batch id.'));
+
+/** `POST /v1/batches` 201. */
+export const CreatedBatchAnswerSchema = v.strictObject({
+  requestId,
+  batchId,
+  state: batchState,
+  format: v.picklist(BATCH_FORMATS),
+  explain: v.picklist(EXPLAIN_LEVELS),
+  upload: v.pipe(
+    v.strictObject({
+      method: v.literal('PUT'),
+      url: v.pipe(v.string(), v.url()),
+      expiresAt: timestamp,
+    }),
+    v.description(
+      'PUT the file of bills (one JSON bill a line) to `url` before `expiresAt`, with no other header needed; the upload starts the batch. The object is encrypted with the batch key (SSE-KMS).',
+    ),
+  ),
+  statusPath: v.pipe(v.string(), v.description('GET it for the state, the progress and the result links.')),
+});
+
+/** `GET /v1/batches/{id}` 200. */
+export const BatchStatusAnswerSchema = v.strictObject({
+  requestId,
+  batchId,
+  state: batchState,
+  format: v.picklist(BATCH_FORMATS),
+  explain: v.picklist(EXPLAIN_LEVELS),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  progress: v.pipe(
+    v.strictObject({
+      done: integer,
+      failed: integer,
+      total: v.optional(integer),
+    }),
+    v.description(
+      "Input lines (bills) priced or failed so far, of them failed, and the input's line count once it is split.",
+    ),
+  ),
+  failure: v.optional(v.pipe(v.string(), v.description('Why the batch failed as a whole.'))),
+  results: v.optional(
+    v.pipe(
+      v.strictObject({
+        resultsUrl: v.pipe(v.string(), v.url()),
+        summaryUrl: v.pipe(v.string(), v.url()),
+        expiresAt: timestamp,
+      }),
+      v.description(
+        'When succeeded: signed links to results.jsonl (one row an input line, in order: `{"line", "answer"}` with the priced bill as POST /v1/bills/price answers it, or `{"line", "error"}` with the error body of that route) and summary.json (counts, totals and totals by bucket over the priced bills, the failed lines with their errors). Ask again for fresh links.',
+      ),
+    ),
+  ),
+});
+
 /** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
 export const ErrorBodySchema = v.strictObject({
   statusCode: integer,
@@ -358,3 +423,5 @@ describes<
 >();
 describes<SameShape<v.InferOutput<typeof StoredSequenceSummarySchema>, Omit<StoredSequence, 'sealed'>>>();
 describes<SameShape<Omit<v.InferOutput<typeof ErrorBodySchema>, 'latestSequence'>, ErrorBody>>();
+describes<SameShape<Omit<v.InferOutput<typeof CreatedBatchAnswerSchema>, 'requestId'>, CreatedBatch>>();
+describes<SameShape<Omit<v.InferOutput<typeof BatchStatusAnswerSchema>, 'requestId'>, BatchStatus>>();

@@ -14,6 +14,7 @@ export const SCOPES = {
   reconsWrite: `${RESOURCE_SERVER_ID}/recons:write`,
   reconsRead: `${RESOURCE_SERVER_ID}/recons:read`,
   reconsDelete: `${RESOURCE_SERVER_ID}/recons:delete`,
+  batchesRun: `${RESOURCE_SERVER_ID}/batches:run`,
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
@@ -25,6 +26,11 @@ export const SCOPE_DESCRIPTIONS: ReadonlyArray<{ readonly name: string; readonly
   { name: 'recons:write', description: 'Submit Recon sequences (stores PHI)' },
   { name: 'recons:read', description: 'Read stored Recons, decrypted' },
   { name: 'recons:delete', description: 'Delete a Recon and every sequence of it' },
+  {
+    name: 'batches:run',
+    description:
+      'Reprice files of bills in bulk and read their results (stores the files, PHI, for the retention period)',
+  },
 ];
 
 /**
@@ -38,6 +44,7 @@ export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
   'fee-schedule-readers': [SCOPES.feeSchedulesRead],
   'recon-reviewers': [SCOPES.reconsWrite, SCOPES.reconsRead],
   'recon-stewards': [SCOPES.reconsRead, SCOPES.reconsDelete],
+  'batch-submitters': [SCOPES.batchesRun],
 };
 
 /**
@@ -100,6 +107,11 @@ export interface RouteDefinition {
   readonly reconBodies?: readonly ReconBodyAccess[];
   /** The function links SmartBill pages (signs URLs, hands pages to the renderer). */
   readonly smartBill?: true;
+  /**
+   * The function creates batches (writes the batch record, signs upload links) or reads them
+   * (reads the record, signs result links): bulk repricing, docs/decisions/016-bulk-repricing.md.
+   */
+  readonly batch?: 'create' | 'read';
   /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
   readonly smartBillRevoke?: true;
   /**
@@ -288,6 +300,29 @@ export const ROUTES: readonly RouteDefinition[] = [
     usesFeeIndex: false,
     hot: false,
     summary: 'Withdraw a SmartBill page: its link shows a withdrawn notice and no copy of it opens again',
+  },
+  {
+    id: 'CreateBatch',
+    method: 'POST',
+    path: '/v1/batches',
+    entry: 'lambdas/handlers/batch-create/handler.ts',
+    batch: 'create',
+    scopes: [SCOPES.batchesRun],
+    usesFeeIndex: false,
+    hot: false,
+    summary:
+      'Start a bulk repricing: a batch awaiting its input, and a signed link to upload the file of bills to',
+  },
+  {
+    id: 'GetBatch',
+    method: 'GET',
+    path: '/v1/batches/{id}',
+    entry: 'lambdas/handlers/batch-get/handler.ts',
+    batch: 'read',
+    scopes: [SCOPES.batchesRun],
+    usesFeeIndex: false,
+    hot: false,
+    summary: "A batch's state and progress, and signed links to its results and summary once it is done",
   },
   {
     id: 'Health',

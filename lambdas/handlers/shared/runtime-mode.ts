@@ -28,6 +28,9 @@ export const LOCAL_ONLY_SETTINGS: readonly string[] = [
   'WCBR_S3_SECRET_ACCESS_KEY',
   'OVERSIZED_ANSWERS_S3_ENDPOINT',
   'OVERSIZED_ANSWERS_LINK_ENDPOINT',
+  'BATCH_LOCAL_DIR',
+  'BATCH_LOCAL_BASE_URL',
+  'BATCH_LOCAL_SIGNING_KEY_FILE',
 ];
 
 /** Set by the Lambda runtime in every function's environment. */
