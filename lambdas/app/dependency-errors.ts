@@ -8,7 +8,13 @@
  */
 
 /** A service the API depends on, by the name an error body and the health report use. */
-export type DependencyName = 'DynamoDB' | 'KMS' | 'SmartBill store' | 'Answer store' | 'Recon body store';
+export type DependencyName =
+  | 'DynamoDB'
+  | 'KMS'
+  | 'SmartBill store'
+  | 'Answer store'
+  | 'Recon body store'
+  | 'Recon workflow';
 
 /** Seconds a caller is told to wait after a dependency could not be reached or failed. */
 export const UNREACHABLE_RETRY_AFTER_SECONDS = 5;

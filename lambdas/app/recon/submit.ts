@@ -1,7 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { OversizedAnswerStore } from '../answers/oversized-store.js';
 import { errorResult, ForbiddenError, jsonResponse } from '../answers.js';
+import { DependencyUnavailableError } from '../dependency-errors.js';
 import { type TokenClaims, tenantOf } from '../tenant.js';
-import { type OversizedAnswerStore, type ReconBodyStore, reconBodyKeys } from './ports.js';
+import { type ReconBodyStore, reconBodyKeys } from './ports.js';
 import type { ReconWorkflowInput, WorkflowResponse } from './service.js';
 
 /**
@@ -64,6 +66,9 @@ export async function submitRecon(
     try {
       output = await deps.runWorkflow({ requestId, claims });
     } catch (error) {
+      // The workflow could not run for now (throttled, timed out, unreachable): 503 with Retry-After
+      // below, like the other dependencies; a failed execution is ours: the generic 500.
+      if (error instanceof DependencyUnavailableError) throw error;
       return errorResult(new ReconExecutionError((error as Error).name, { cause: error }), requestId);
     }
     let body = output.body;
