@@ -252,6 +252,13 @@ export class ReconDataStore extends Construct {
     if (access.includes('work')) {
       statements.push({ actions: ['s3:GetObject', 's3:PutObject'], prefix: RECON_WORK_PREFIX });
     }
+    if (access.includes('delete-work')) {
+      statements.push({ actions: ['s3:DeleteObject'], prefix: RECON_WORK_PREFIX });
+    }
+    if (access.includes('answers')) {
+      // A presigned GET is authorised as its signer: the front function may read what it stored.
+      statements.push({ actions: ['s3:GetObject', 's3:PutObject'], prefix: OVERSIZED_ANSWER_KEY_PREFIX });
+    }
     if (access.includes('read-sealed'))
       statements.push({ actions: ['s3:GetObject'], prefix: RECON_SEALED_PREFIX });
     if (access.includes('write-sealed')) {
@@ -267,7 +274,7 @@ export class ReconDataStore extends Construct {
           'Recon bodies live under keys made per request (tenant, request id) or per write: object actions on one prefix of the Recon bodies bucket only, the narrowest grant that reaches keys not known in advance; no list.',
       });
     }
-    const writes = access.includes('work') || access.includes('write-sealed');
+    const writes = access.includes('work') || access.includes('write-sealed') || access.includes('answers');
     this.bodiesKey.grant(fn, ...(writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']));
     return {
       [RECON_ENV.bodiesBucket]: name,

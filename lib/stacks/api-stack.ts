@@ -140,7 +140,6 @@ export class ApiStack extends Stack {
       deadLetterKey: props.deadLetterKey,
     });
     const functions = new Map<string, PricingFunction>();
-    const integrations = new Map<string, ReconWorkflow['integration']>();
     let reconWorkflow: ReconWorkflow | undefined;
     for (const route of routes) {
       if (route.workflow) {
@@ -155,7 +154,6 @@ export class ApiStack extends Stack {
           reservedConcurrency: props.reservedConcurrency,
           logRetention: props.logRetention,
         });
-        integrations.set(route.id, reconWorkflow.integration);
         continue;
       }
       const fn = new PricingFunction(this, route.id, {
@@ -202,8 +200,13 @@ export class ApiStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       routes,
-      targets: new Map([...functions].map(([id, fn]) => [id, fn.invokeTarget])),
-      integrations,
+      targets: new Map<string, IFunction>([
+        ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.invokeTarget]),
+        // The workflow route's front function (Lambda proxy, like every other route).
+        ...(reconWorkflow === undefined
+          ? []
+          : [[reconWorkflow.route, reconWorkflow.front.function] as [string, IFunction]]),
+      ]),
       userPool: props.userPool,
       logEncryptionKey: props.logEncryptionKey,
       stageName: props.stageName,
@@ -224,6 +227,7 @@ export class ApiStack extends Stack {
     this.auditTrail.addLambdaDataEvents([
       ...[...functions.values()].map((fn) => fn.function),
       ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
+      ...(reconWorkflow === undefined ? [] : [reconWorkflow.front.function]),
       this.smartBillRenderer.renderer.function,
       ...(props.auditedFunctions ?? []),
     ]);
@@ -239,6 +243,9 @@ export class ApiStack extends Stack {
     const allFunctions = new Map<string, IFunction>([
       ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.function]),
       ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
+      ...(reconWorkflow === undefined
+        ? []
+        : [[`${reconWorkflow.route}Front`, reconWorkflow.front.function] as [string, IFunction]]),
       ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
