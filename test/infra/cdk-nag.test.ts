@@ -68,6 +68,7 @@ const REVIEWED = [
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-answers-<AWS::AccountId>-<AWS::Region>/answers/*]', // the pricing function stores oversized answers under per-request keys (oversized-answers.ts)
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/work/*]', // Recon intermediates under per-request keys (data-store.ts, issue 17)
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/sealed/*]', // large sealed sequences under per-write keys (data-store.ts, issue 17)
+  'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/answers/*]', // the Recon front function stores oversized Recon answers under per-request keys (data-store.ts, issue 17)
 ].sort();
 
 describe('cdk-nag', () => {
