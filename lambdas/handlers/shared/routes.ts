@@ -198,7 +198,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     entry: 'lambdas/local/recon-route.ts',
     workflow: {
       definition: 'lambdas/workflows/recon.asl.json',
-      front: { entry: 'lambdas/handlers/submit-recon/handler.ts', reconBodies: ['work', 'delete-work', 'answers'] },
+      front: {
+        entry: 'lambdas/handlers/submit-recon/handler.ts',
+        reconBodies: ['work', 'delete-work', 'answers'],
+      },
       tasks: [
         {
           state: 'Price',
