@@ -200,6 +200,19 @@ describe('the Recon front function (AWS)', () => {
       expect(stored?.Body).toBe(body);
       expectIntermediatesDeleted('req-5');
     });
+    it('is stored too when the body is under the limit but its escaping would pass Lambda’s 6 MB (the size policy’s count)', async () => {
+      const answerKey = reconBodyKeys.work('tenant-a', 'req-14', 'answer');
+      // 4 MB of escaped quotes: 8 MB once the body is itself a JSON string in the proxy result.
+      const body = JSON.stringify({ requestId: 'req-14', note: '"'.repeat(2_000_000) });
+      expect(Buffer.byteLength(body)).toBeLessThan(MAX_SYNC_RECON_ANSWER_BYTES);
+      succeeded({ statusCode: 201, body: '', bodyKey: answerKey });
+      s3.on(GetObjectCommand, { Key: answerKey }).resolves({
+        Body: { transformToByteArray: async () => new Uint8Array(Buffer.from(body)) } as never,
+      });
+      const result = await handler(event('req-14'), context);
+      expect(result.statusCode).toBe(303);
+      expect(JSON.parse(result.body).bytes).toBe(Buffer.byteLength(body));
+    });
   });
 
   describe('a workflow that does not answer', () => {
