@@ -229,7 +229,8 @@ describe('the workflow with a 999-line bill', () => {
       { requestId: 'large-wf-1', claims, body: bill },
     );
     expect(result.statusCode).toBe(303);
-    // Inline, as the direct integration sends it (base64), the bill alone is over the limit.
+    // Inline in the execution input (base64, as the former direct integration sent it), the bill alone
+    // would be over the limit.
     expect(bill.toString('base64').length).toBeGreaterThan(STEP_FUNCTIONS_STATE_BYTES);
     expect(sizes.map((s) => s.state)).toEqual(['Price', 'LoadLatest', 'Delta', 'Write']);
     for (const size of [...sizes, ...executions]) {

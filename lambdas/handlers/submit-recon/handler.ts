@@ -24,7 +24,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
     const requestId = requestIdOf(event, context);
     const body = event.body ?? '';
     // The method's request model validates application/json bodies only: any other media type is
-    // refused here (415), as the direct integration's passthrough NEVER did.
+    // refused here (415), as API Gateway's former direct integration (passthrough NEVER) did.
     if (body !== '') requireJsonContentType(event.headers);
     return submitRecon(
       { bodies, answers, runWorkflow, maxAnswerBytes: MAX_SYNC_RECON_ANSWER_BYTES },
