@@ -25,6 +25,8 @@ export const awsSdk = {
   s3: (): typeof import('@aws-sdk/client-s3') => load('@aws-sdk/client-s3'),
   /** @returns `@aws-sdk/client-dynamodb` */
   dynamoDb: (): typeof import('@aws-sdk/client-dynamodb') => load('@aws-sdk/client-dynamodb'),
+  /** @returns `@aws-sdk/client-sfn` */
+  sfn: (): typeof import('@aws-sdk/client-sfn') => load('@aws-sdk/client-sfn'),
   /** @returns `@aws-sdk/client-lambda` */
   lambda: (): typeof import('@aws-sdk/client-lambda') => load('@aws-sdk/client-lambda'),
   /** @returns `@aws-sdk/client-secrets-manager` */

@@ -14,7 +14,8 @@ export type DependencyName =
   | 'SmartBill store'
   | 'Answer store'
   | 'Recon body store'
-  | 'Batch store';
+  | 'Batch store'
+  | 'Recon workflow';
 
 /** Seconds a caller is told to wait after a dependency could not be reached or failed. */
 export const UNREACHABLE_RETRY_AFTER_SECONDS = 5;

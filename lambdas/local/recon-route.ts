@@ -17,7 +17,8 @@ import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-
 import { loggableRequestId, logRequest } from '../observability/logger.js';
 import { createLocalWorkflow, type LocalWorkflow } from './recon-workflow.js';
 
-// In AWS, API Gateway starts the state machine itself; this stand-in must never serve there.
+// In AWS the front function (lambdas/handlers/submit-recon) starts the state machine; this local
+// stand-in, which runs the ASL in process, must never serve there.
 if (runtimeModeFrom(process.env) === 'aws') {
   throw new RuntimeConfigError(
     'lambdas/local/recon-route.ts is the local stand-in for the Recon workflow integration and is refused when WCBR_MODE=aws',

@@ -7,7 +7,6 @@ import {
   CognitoUserPoolsAuthorizer,
   EndpointType,
   type IApiKey,
-  type Integration,
   JsonSchemaType,
   JsonSchemaVersion,
   LambdaIntegration,
@@ -109,31 +108,10 @@ const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status?: number; userM
   { type: ResponseType.DEFAULT_5XX, userMessage: 'The service failed to answer; retry later.' },
 ];
 
-/**
- * The answers a non-proxy integration may give (its response template sets the status): each
- * declared so API Gateway passes the request id and cache-control headers on every one.
- */
-const NON_PROXY_METHOD_RESPONSES = ['200', '201', '400', '403', '404', '409', '413', '422', '500'].map(
-  (statusCode) => ({
-    statusCode,
-    responseParameters: {
-      'method.response.header.x-request-id': true,
-      'method.response.header.cache-control': true,
-    },
-  }),
-);
-
 /** Properties of {@link Api}. */
 export interface ApiProps {
   /** What each route invokes, by route id (the `live` alias of its function). */
   readonly targets: ReadonlyMap<string, IFunction>;
-  /**
-   * Routes served by another integration than a Lambda proxy, by route id (the Recon workflow's
-   * StartSyncExecution integration).
-   *
-   * @default - none
-   */
-  readonly integrations?: ReadonlyMap<string, Integration>;
   /** The user pool whose access tokens the authorizer accepts. */
   readonly userPool: IUserPool;
   /** Key that encrypts the access, execution and WAF log groups. */
@@ -252,17 +230,13 @@ export class Api extends Construct {
 
     for (const route of routes) {
       const target = props.targets.get(route.id);
-      const other = props.integrations?.get(route.id);
-      if (target === undefined && other === undefined) {
-        throw new Error(`${this.node.path}: no function or integration for route ${route.id}`);
-      }
-      const integration =
-        other ?? new LambdaIntegration(target as IFunction, { proxy: true, allowTestInvoke: false });
+      if (target === undefined) throw new Error(`${this.node.path}: no function for route ${route.id}`);
+      // Every route is a Lambda proxy (the Recon workflow's too, through its front function).
+      const integration = new LambdaIntegration(target, { proxy: true, allowTestInvoke: false });
       const isPublic = route.scopes.length === 0;
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
       const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, integration, {
         operationName: route.id,
-        ...(other === undefined ? {} : { methodResponses: NON_PROXY_METHOD_RESPONSES }),
         requestValidator: validator,
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
         ...(route.method === 'POST' ? { requestModels: { 'application/json': jsonObject } } : {}),

@@ -18,7 +18,6 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OVERSIZED_ANSWER_PREFIX } from '../../lambdas/adapters/recon-body-store-s3.js';
 import {
   RECON_PARTITION_KEY,
   RECON_SORT_KEY,
@@ -31,6 +30,7 @@ import {
   RECON_UPDATED_INDEX_NON_KEY_ATTRIBUTES,
   RECON_UPDATED_INDEX_SORT_KEY,
 } from '../../lambdas/adapters/recon-store-dynamodb.js';
+import { OVERSIZED_ANSWER_KEY_PREFIX } from '../../lambdas/app/answers/oversized-store.js';
 import { RECON_SEALED_PREFIX, RECON_WORK_PREFIX } from '../../lambdas/app/recon/ports.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import type { ReconAccess, ReconBodyAccess } from '../../lambdas/handlers/shared/routes.js';
@@ -163,7 +163,7 @@ export class ReconDataStore extends Construct {
         },
         {
           id: 'ExpireOversizedAnswers',
-          prefix: OVERSIZED_ANSWER_PREFIX,
+          prefix: OVERSIZED_ANSWER_KEY_PREFIX,
           expiration: Duration.days(RECON_WORK_RETENTION_DAYS),
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
@@ -252,6 +252,13 @@ export class ReconDataStore extends Construct {
     if (access.includes('work')) {
       statements.push({ actions: ['s3:GetObject', 's3:PutObject'], prefix: RECON_WORK_PREFIX });
     }
+    if (access.includes('delete-work')) {
+      statements.push({ actions: ['s3:DeleteObject'], prefix: RECON_WORK_PREFIX });
+    }
+    if (access.includes('answers')) {
+      // A presigned GET is authorised as its signer: the front function may read what it stored.
+      statements.push({ actions: ['s3:GetObject', 's3:PutObject'], prefix: OVERSIZED_ANSWER_KEY_PREFIX });
+    }
     if (access.includes('read-sealed'))
       statements.push({ actions: ['s3:GetObject'], prefix: RECON_SEALED_PREFIX });
     if (access.includes('write-sealed')) {
@@ -267,7 +274,7 @@ export class ReconDataStore extends Construct {
           'Recon bodies live under keys made per request (tenant, request id) or per write: object actions on one prefix of the Recon bodies bucket only, the narrowest grant that reaches keys not known in advance; no list.',
       });
     }
-    const writes = access.includes('work') || access.includes('write-sealed');
+    const writes = access.includes('work') || access.includes('write-sealed') || access.includes('answers');
     this.bodiesKey.grant(fn, ...(writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']));
     return {
       [RECON_ENV.bodiesBucket]: name,

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AwsIntegration, PassthroughBehavior } from 'aws-cdk-lib/aws-apigateway';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import {
   FEE_INDEX_PATH_ENV,
   LAMBDA_FEE_INDEX_PATH,
@@ -18,45 +18,6 @@ import type { ReconDataStore } from './data-store.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
 import { NodeFunction } from './node-function.js';
 import type { SmartBillRenderer } from './smartbill-renderer.js';
-
-/** The generic 500 body, as the handlers answer it (lambdas/handlers/shared/http.ts). */
-const FAILED_BODY =
-  '{"statusCode":500,"userMessage":"Something went wrong on our side; the request changed nothing. Quote the request id if you contact us.","developerMessage":"Internal error.","errors":[],"requestId":"$context.requestId"}';
-
-/**
- * The execution input, as lambdas/local/recon-route.ts builds it: the request id, the body as sent
- * (base64, so no escaping can change it) and the claims the Cognito authorizer verified. Claim values
- * are escaped twice: once for the inner JSON document, once for the string that carries it.
- */
-export function reconRequestTemplate(stateMachineArn: string): string {
-  const claim = (name: string) =>
-    `\\"${name}\\":\\"$util.escapeJavaScript($util.escapeJavaScript($context.authorizer.claims['${name}']))\\"`;
-  const claims = ['username', 'client_id', 'cognito:groups', 'scope', 'token_use'].map(claim).join(',');
-  return [
-    '{',
-    `"stateMachineArn":"${stateMachineArn}",`,
-    '"name":"$context.requestId",',
-    `"input":"{\\"requestId\\":\\"$context.requestId\\",\\"body\\":\\"$util.base64Encode($input.body)\\",\\"claims\\":{${claims}}}"`,
-    '}',
-  ].join('\n');
-}
-
-/**
- * The execution's answer as the HTTP answer: the workflow ends with `{statusCode, body}`; a failed or
- * timed-out execution is the generic 500 with the request id, never its error or cause.
- */
-export const RECON_RESPONSE_TEMPLATE = [
-  "#if($input.path('$.status') == 'SUCCEEDED')",
-  "#set($out = $util.parseJson($input.path('$.output')))",
-  '#set($context.responseOverride.status = $out.statusCode)',
-  // A 503 (DynamoDB or KMS unreachable for now) says when to try again, as the read routes do.
-  '#if($out.retryAfterSeconds)#set($context.responseOverride.header.Retry-After = "$out.retryAfterSeconds")#end',
-  '$out.body',
-  '#else',
-  '#set($context.responseOverride.status = 500)',
-  FAILED_BODY,
-  '#end',
-].join('\n');
 
 /** Properties of {@link ReconWorkflow}. */
 export interface ReconWorkflowProps {
@@ -95,16 +56,20 @@ export interface ReconWorkflowProps {
 /**
  * `POST /v1/recons`: an Express state machine whose definition is the ASL file of the route table
  * (the same file the local stack runs), one function per task with exactly the Recon access its task
- * needs, and the API Gateway integration that starts it synchronously (StartSyncExecution) and maps
- * its output to the HTTP answer. Execution logs carry no execution data: the state holds PHI.
+ * needs, and the front function API Gateway invokes (Lambda proxy): it stores the body, starts the
+ * execution synchronously (StartSyncExecution) with keys and claims only, maps its output to the
+ * HTTP answer and deletes the intermediates (issue 17, § 2). Execution logs carry no execution
+ * data: the state holds PHI.
  */
 export class ReconWorkflow extends Construct {
   /** The state machine. */
   public readonly stateMachine: StateMachine;
   /** Task functions by state name. */
   public readonly functions: ReadonlyMap<string, NodeFunction>;
-  /** The API Gateway integration that runs it. */
-  public readonly integration: AwsIntegration;
+  /** The route id it serves. */
+  public readonly route: string;
+  /** The front function: what API Gateway invokes for the route (Lambda proxy). */
+  public readonly front: NodeFunction;
 
   /**
    * @param scope - parent construct
@@ -116,6 +81,7 @@ export class ReconWorkflow extends Construct {
     const workflow = props.route.workflow;
     if (!workflow) throw new Error(`${this.node.path}: route ${props.route.id} has no workflow`);
 
+    this.route = props.route.id;
     const functions = new Map<string, NodeFunction>();
     const substitutions: Record<string, string> = {};
     for (const task of workflow.tasks) {
@@ -181,42 +147,31 @@ export class ReconWorkflow extends Construct {
         'X-Ray tracing (xray:PutTraceSegments and related) and the CloudWatch Logs delivery actions Step Functions logging needs (logs:CreateLogDelivery and related) have no resource-level permissions; invocation is limited to the four task functions.',
     });
 
-    const role = new ManagedPolicyRole(this, 'ApiRole', {
-      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Lets API Gateway start the Recon workflow synchronously',
+    // API Gateway's integration gives up after 29 s; the execution's own timeout (25 s) is inside it.
+    this.front = new NodeFunction(this, 'Front', {
+      entry: workflow.front.entry,
+      description: `${props.route.method} ${props.route.path}: stores the body, runs the workflow, answers`,
+      logEncryptionKey: props.logEncryptionKey,
+      timeout: Duration.seconds(29),
+      ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      environment: {
+        ...props.environment,
+        [RECON_ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
+      },
     });
-    role.addToPolicy(
+    for (const [name, value] of Object.entries(
+      props.dataStore.grantReconBodies(this.front.function, workflow.front.reconBodies),
+    )) {
+      this.front.function.addEnvironment(name, value);
+    }
+    // Starting this state machine synchronously is all the front function may do with Step Functions.
+    this.front.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:StartSyncExecution'],
         resources: [this.stateMachine.stateMachineArn],
       }),
     );
-    this.integration = new AwsIntegration({
-      service: 'states',
-      action: 'StartSyncExecution',
-      integrationHttpMethod: 'POST',
-      options: {
-        credentialsRole: role,
-        passthroughBehavior: PassthroughBehavior.NEVER,
-        requestTemplates: { 'application/json': reconRequestTemplate(this.stateMachine.stateMachineArn) },
-        integrationResponses: [
-          {
-            statusCode: '200',
-            responseTemplates: { 'application/json': RECON_RESPONSE_TEMPLATE },
-            responseParameters: {
-              'method.response.header.x-request-id': 'context.requestId',
-              'method.response.header.cache-control': "'no-store'",
-            },
-          },
-          {
-            // Step Functions refused the call itself (throttled, or an internal error).
-            selectionPattern: '[45]\\d{2}',
-            statusCode: '500',
-            responseTemplates: { 'application/json': FAILED_BODY },
-            responseParameters: { 'method.response.header.x-request-id': 'context.requestId' },
-          },
-        ],
-      },
-    });
   }
 }

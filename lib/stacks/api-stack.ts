@@ -156,7 +156,6 @@ export class ApiStack extends Stack {
       logRetention: props.logRetention,
     });
     const functions = new Map<string, PricingFunction>();
-    const integrations = new Map<string, ReconWorkflow['integration']>();
     let reconWorkflow: ReconWorkflow | undefined;
     for (const route of routes) {
       if (route.workflow) {
@@ -171,7 +170,6 @@ export class ApiStack extends Stack {
           reservedConcurrency: props.reservedConcurrency,
           logRetention: props.logRetention,
         });
-        integrations.set(route.id, reconWorkflow.integration);
         continue;
       }
       const fn = new PricingFunction(this, route.id, {
@@ -222,8 +220,13 @@ export class ApiStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       routes,
-      targets: new Map([...functions].map(([id, fn]) => [id, fn.invokeTarget])),
-      integrations,
+      targets: new Map<string, IFunction>([
+        ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.invokeTarget]),
+        // The workflow route's front function (Lambda proxy, like every other route).
+        ...(reconWorkflow === undefined
+          ? []
+          : [[reconWorkflow.route, reconWorkflow.front.function] as [string, IFunction]]),
+      ]),
       userPool: props.userPool,
       logEncryptionKey: props.logEncryptionKey,
       stageName: props.stageName,
@@ -245,6 +248,7 @@ export class ApiStack extends Stack {
       ...[...functions.values()].map((fn) => fn.function),
       ...[...(reconWorkflow?.functions.values() ?? [])].map((fn) => fn.function),
       ...[...this.batchWorkflow.functions.values()].map((fn) => fn.function),
+      ...(reconWorkflow === undefined ? [] : [reconWorkflow.front.function]),
       this.smartBillRenderer.renderer.function,
       ...(props.auditedFunctions ?? []),
     ]);
@@ -265,6 +269,9 @@ export class ApiStack extends Stack {
         `Batch${id}`,
         fn.function,
       ]),
+      ...(reconWorkflow === undefined
+        ? []
+        : [[`${reconWorkflow.route}Front`, reconWorkflow.front.function] as [string, IFunction]]),
       ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);

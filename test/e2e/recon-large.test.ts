@@ -229,7 +229,8 @@ describe('the workflow with a 999-line bill', () => {
       { requestId: 'large-wf-1', claims, body: bill },
     );
     expect(result.statusCode).toBe(303);
-    // Inline, as the direct integration sends it (base64), the bill alone is over the limit.
+    // Inline in the execution input (base64, as the former direct integration sent it), the bill alone
+    // would be over the limit.
     expect(bill.toString('base64').length).toBeGreaterThan(STEP_FUNCTIONS_STATE_BYTES);
     expect(sizes.map((s) => s.state)).toEqual(['Price', 'LoadLatest', 'Delta', 'Write']);
     for (const size of [...sizes, ...executions]) {
@@ -240,24 +241,4 @@ describe('the workflow with a 999-line bill', () => {
     const bodies = reconBodiesFrom();
     for (const key of reconBodyKeys.allWork('large', 'large-wf-1')) expect(await bodies.get(key)).toBeNull();
   }, 180_000);
-
-  it('through the direct integration (body inline, as API Gateway starts it in AWS today) answers inline, and refuses up front what it could not answer', async () => {
-    const workflow = ROUTES.find((r) => r.id === 'SubmitRecon')?.workflow;
-    if (!workflow) throw new Error('no Recon workflow in the route table');
-    const run = await createLocalWorkflow(workflow);
-    const claims = { username: 'u-inline', 'cognito:groups': 'tenant-inline', client_id: 'x' };
-    const small = { ...bigRecon('CN-INLINE', 1), lines: bigRecon('CN-INLINE', 1).lines.slice(0, 3) };
-    const body = Buffer.from(JSON.stringify(small)).toString('base64');
-    const output = (await run({ requestId: 'inline-1', body, claims })) as WorkflowResponse;
-    expect(output.statusCode).toBe(201);
-    expect(output.bodyKey).toBeUndefined();
-    expect(JSON.parse(output.body).priced.lines).toHaveLength(3);
-    // A bill too large for the 256 KiB output is refused there before anything is stored (413), as before.
-    const big = Buffer.from(JSON.stringify(bigRecon('CN-INLINE-BIG', 1))).toString('base64');
-    const refused = (await run({ requestId: 'inline-2', body: big, claims })) as WorkflowResponse;
-    expect(refused.statusCode).toBe(413);
-    expect(JSON.parse(refused.body).developerMessage).toContain('direct Step Functions integration');
-    const bodies = reconBodiesFrom();
-    for (const key of reconBodyKeys.allWork('inline', 'inline-2')) expect(await bodies.get(key)).toBeNull();
-  }, 120_000);
 });

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
+import { reconBodyKeys } from '../../lambdas/app/recon/ports.js';
+import { reconBodiesFrom } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../lambdas/local/emulators/dynamodb-local.js';
 import { LOCAL_RECON_TABLE } from '../../lambdas/local/recon-stack.js';
@@ -455,8 +457,12 @@ describe('the workflow under failure', () => {
       },
     });
     const claims = { username: 'u-1', 'cognito:groups': 'tenant-crash', client_id: 'x' };
-    const body = Buffer.from(JSON.stringify(recon('CN-CRASH', 1))).toString('base64');
-    const output = (await run({ requestId: 'crash-1', body, claims })) as {
+    // As the front step does: the body in the body store, the input with keys and claims only.
+    await reconBodiesFrom().put(
+      reconBodyKeys.work('crash', 'crash-1', 'request'),
+      JSON.stringify(recon('CN-CRASH', 1)),
+    );
+    const output = (await run({ requestId: 'crash-1', claims })) as {
       statusCode: number;
       body: string;
     };
@@ -480,8 +486,11 @@ describe('the workflow under failure', () => {
       },
     });
     const claims = { username: 'u-1', 'cognito:groups': 'tenant-crash', client_id: 'x' };
-    const body = Buffer.from(JSON.stringify(recon('CN-OUTAGE', 1))).toString('base64');
-    await expect(run({ requestId: 'outage-1', body, claims })).rejects.toThrow();
+    await reconBodiesFrom().put(
+      reconBodyKeys.work('crash', 'outage-1', 'request'),
+      JSON.stringify(recon('CN-OUTAGE', 1)),
+    );
+    await expect(run({ requestId: 'outage-1', claims })).rejects.toThrow();
     const items = (await rawItems()).filter((item) => (item.pk as { S: string }).S.includes('CN-OUTAGE'));
     expect(items).toEqual([]);
   });

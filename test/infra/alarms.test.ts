@@ -136,6 +136,7 @@ describe('operational alarms', () => {
     const expected =
       ROUTES.filter((r) => r.workflow === undefined).length +
       ROUTES.flatMap((r) => r.workflow?.tasks ?? []).length +
+      ROUTES.filter((r) => r.workflow !== undefined).length + // each workflow's front function (issue 17)
       1 + // the SmartBill renderer
       3 + // the bulk repricing steps (split, chunk, assemble)
       2; // the stateful stack's Cognito trigger and SmartBill unlock endpoint

@@ -63,6 +63,8 @@ const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
 const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
 /** The bulk repricing state machine's step functions: split, chunk, assemble (batch-workflow.ts). */
 const BATCH_STEPS = 3;
+/** The front functions of workflow routes (what API Gateway invokes for them; issue 17). */
+const WORKFLOW_FRONTS = ROUTES.filter((r) => r.workflow !== undefined);
 
 /** Logical id of the function (and of its alias) of a route. */
 /** The Recon workflow's task functions by state name (their description names the state). */
@@ -444,19 +446,11 @@ describe('API stack', () => {
       for (const state of Object.keys(asl.States)) expect(definition).toContain(`\\"${state}\\"`);
     });
 
-    it('is started synchronously by API Gateway with the body base64 and the verified claims', () => {
+    it('is started synchronously by its front function, behind a Lambda proxy integration (issue 17; test/infra/recon-front.test.ts)', () => {
       const integration = methodOf('SubmitRecon').Properties.Integration as Record<string, unknown>;
-      expect(integration).toMatchObject({
-        Type: 'AWS',
-        IntegrationHttpMethod: 'POST',
-        PassthroughBehavior: 'NEVER',
-      });
-      expect(JSON.stringify(integration.Uri)).toContain('states:action/StartSyncExecution');
-      const template_ = JSON.stringify(
-        (integration.RequestTemplates as Record<string, unknown>)['application/json'],
-      );
-      expect(template_).toContain('$util.base64Encode($input.body)');
-      expect(template_).toContain("$context.authorizer.claims['cognito:groups']");
+      expect(integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(JSON.stringify(integration.Uri)).not.toContain('StartSyncExecution');
+      expect(integration.RequestTemplates).toBeUndefined();
     });
 
     it('gives each function only its Recon access: KMS only with the Recon encryption context, none to delete', () => {
@@ -762,7 +756,9 @@ describe('API stack', () => {
         const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
         // + the SmartBill renderer and the three bulk repricing steps
-        expect(fnIds).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 1 + BATCH_STEPS);
+        expect(fnIds).toHaveLength(
+          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 1 + BATCH_STEPS,
+        );
         expect(values).toEqual(
           expect.arrayContaining([
             ...fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -773,7 +769,9 @@ describe('API stack', () => {
             },
           ]),
         );
-        expect(values).toHaveLength(FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 2 + BATCH_STEPS);
+        expect(values).toHaveLength(
+          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 2 + BATCH_STEPS,
+        );
       }
     });
   });
@@ -795,10 +793,11 @@ describe('every function of the app (both stacks, every region)', () => {
 
   it('runs on nodejs22.x, the runtime the tests, the local stack and the bench run on (issue 15, item 6)', () => {
     const fns = allFunctions();
-    // Route functions, workflow tasks, the renderer, the Cognito trigger and the SmartBill unlock
-    // function (stateful stack, behind the distribution: decision 009), in each region.
+    // Route functions, workflow tasks and fronts, the renderer, the Cognito trigger and the SmartBill
+    // unlock function (stateful stack, behind the distribution: decision 009), in each region.
     expect(fns).toHaveLength(
-      synthesized.config.regions.length * (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + 3 + BATCH_STEPS),
+      synthesized.config.regions.length *
+        (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 3 + BATCH_STEPS),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).

@@ -259,18 +259,3 @@ export const reconBodyKeys = {
     return `${RECON_SEALED_PREFIX}${part(tenant)}/${part(controlNumber)}/${sequence}/${part(writeId)}.bin`;
   },
 };
-
-/**
- * Stores an answer too large to send synchronously and hands back a signed link to it (the API
- * answers 303 See Other with it). The same port shape as the price route's
- * (lambdas/app/answers/oversized-store.ts, issue 17, § 2, written at the same time by another
- * engineer): declared here as well until the lead unifies the two.
- */
-export interface OversizedAnswerStore {
-  store(input: {
-    tenantId: string;
-    requestId: string;
-    body: string;
-    contentType: string;
-  }): Promise<{ url: string; expiresAt: string; bytes: number }>;
-}

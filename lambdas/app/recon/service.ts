@@ -13,7 +13,6 @@ import {
   ForbiddenError,
   jsonResponse,
   MalformedJsonError,
-  PayloadTooLargeError,
   parseJsonBody,
 } from '../answers.js';
 import { DependencyUnavailableError } from '../dependency-errors.js';
@@ -72,20 +71,17 @@ export interface ReconDependencies {
 }
 
 /**
- * How a submission starts the workflow. From the front step (the local route; in AWS the function
- * in front of StartSyncExecution) the body is already in the body store under
- * `reconBodyKeys.work(tenant, requestId, 'request')`, and the input holds no body. From API
- * Gateway's direct StartSyncExecution integration (the request template) the body comes inline,
- * base64, and the answer must come back inline: both are capped at 256 KiB by Step Functions.
+ * How a submission starts the workflow: the front step (lambdas/local/recon-route.ts locally, the
+ * front function lambdas/handlers/submit-recon in AWS) has stored the body under
+ * `reconBodyKeys.work(tenant, requestId, 'request')`; the input holds the request id and the
+ * verified claims only, never a body (Step Functions caps an execution's input at 256 KiB).
  */
 export interface ReconWorkflowInput {
   readonly requestId: string;
-  /** The body as sent, base64 (direct integration only; no mapping template has to escape it). */
-  readonly body?: string;
   readonly claims: TokenClaims;
 }
 
-/** The HTTP answer a workflow ends with: the front step (or the response template) maps it. */
+/** The HTTP answer a workflow ends with: the front step maps it. */
 export interface WorkflowResponse {
   readonly statusCode: number;
   /** The JSON body, already serialised; empty when {@link bodyKey} names it. */
@@ -106,8 +102,6 @@ export interface ReconState {
   readonly tenant: string;
   readonly controlNumber: string;
   readonly sequence: number;
-  /** The answer must travel in the execution output (the direct integration): see {@link ReconWorkflowInput}. */
-  readonly inline?: boolean;
   /** Times the write found the latest pointer moved and the workflow loaded it again. */
   readonly attempt: number;
   /** The prior sequence; its priced bill is the `prior` intermediate. */
@@ -127,14 +121,6 @@ interface SealedContent {
   readonly storedAt: string;
   readonly missingSequences: readonly number[];
 }
-
-/**
- * The largest priced Recon the direct integration carries (a body sent inline in the execution
- * input, whose answer must come back in the execution output: both 256 KiB). The front step lifts
- * it: its bodies travel through the body store, and its answers too large to send are stored and
- * linked with a 303.
- */
-export const MAX_PRICED_RECON_BYTES = 180_000;
 
 /**
  * The largest answer a task leaves in the state; a larger one is the `answer` intermediate. Step
@@ -161,8 +147,8 @@ function respond(result: APIGatewayProxyResult): WorkflowResponse {
 }
 
 /**
- * A success answer: in the state when it is small (or must be, for the direct integration), else
- * the `answer` intermediate, which the front step reads.
+ * A success answer: in the state when it is small, else the `answer` intermediate, which the front
+ * step reads.
  */
 async function respondWithBody(
   bodies: ReconBodyStore,
@@ -171,8 +157,7 @@ async function respondWithBody(
   body: unknown,
 ): Promise<WorkflowResponse> {
   const answer = respond(jsonResponse(statusCode, body, state.requestId));
-  if (state.inline === true || Buffer.byteLength(answer.body, 'utf8') <= MAX_STATE_ANSWER_BYTES)
-    return answer;
+  if (Buffer.byteLength(answer.body, 'utf8') <= MAX_STATE_ANSWER_BYTES) return answer;
   const bodyKey = reconBodyKeys.work(state.tenant, state.requestId, 'answer');
   await bodies.put(bodyKey, answer.body);
   return { statusCode, body: '', bodyKey };
@@ -240,7 +225,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Task 1: reads the caller's tenant from the token, reads the submission (inline, or the `request`
+ * Task 1: reads the caller's tenant from the token, reads the submission (the `request`
  * intermediate the front step stored), checks it and prices the bill; the priced bill becomes the
  * `priced` intermediate. Every refusal is an answer (400, 403, 413, 422, 503), never a failed
  * execution.
@@ -263,25 +248,14 @@ export async function priceSubmission(
         'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
       );
     }
-    const inline = input.body !== undefined;
-    const requestKey = reconBodyKeys.work(tenant, requestId, 'request');
-    const bytes = inline ? Buffer.from(input.body ?? '', 'base64') : await bodies.get(requestKey);
+    const bytes = await bodies.get(reconBodyKeys.work(tenant, requestId, 'request'));
     const text = bytes === null ? '' : Buffer.from(bytes).toString('utf8');
     if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
     const body = parseJsonBody(text);
     const { controlNumber, sequence } = parseReconFields(body);
     const priced = priceRequest(index, normaliseRequest(body));
-    const pricedText = JSON.stringify(priced);
-    const pricedBytes = Buffer.byteLength(pricedText, 'utf8');
-    if (inline && pricedBytes > MAX_PRICED_RECON_BYTES) {
-      throw new PayloadTooLargeError(
-        `The priced Recon is ${pricedBytes} bytes; through the direct Step Functions integration a Recon carries at most ${MAX_PRICED_RECON_BYTES}. Send it through the Recon front step, or split the bill.`,
-      );
-    }
-    // The later tasks read the bill as sent from the body store, whichever way it came.
-    if (inline) await bodies.put(requestKey, text);
-    await bodies.put(reconBodyKeys.work(tenant, requestId, 'priced'), pricedText);
-    return { requestId, tenant, controlNumber, sequence, attempt: 0, ...(inline ? { inline } : {}) };
+    await bodies.put(reconBodyKeys.work(tenant, requestId, 'priced'), JSON.stringify(priced));
+    return { requestId, tenant, controlNumber, sequence, attempt: 0 };
   } catch (error) {
     return { response: respond(errorResult(error, requestId)) };
   }

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { OversizedAnswerStore } from '../answers/oversized-store.js';
+import { MAX_INLINE_RESPONSE_BYTES, proxyResultFits } from '../answers/size-policy.js';
 import { errorResult, ForbiddenError, jsonResponse } from '../answers.js';
+import { DependencyUnavailableError } from '../dependency-errors.js';
 import { type TokenClaims, tenantOf } from '../tenant.js';
-import { type OversizedAnswerStore, type ReconBodyStore, reconBodyKeys } from './ports.js';
+import { type ReconBodyStore, reconBodyKeys } from './ports.js';
 import type { ReconWorkflowInput, WorkflowResponse } from './service.js';
 
 /**
@@ -64,6 +67,9 @@ export async function submitRecon(
     try {
       output = await deps.runWorkflow({ requestId, claims });
     } catch (error) {
+      // The workflow could not run for now (throttled, timed out, unreachable): 503 with Retry-After
+      // below, like the other dependencies; a failed execution is ours: the generic 500.
+      if (error instanceof DependencyUnavailableError) throw error;
       return errorResult(new ReconExecutionError((error as Error).name, { cause: error }), requestId);
     }
     let body = output.body;
@@ -72,15 +78,31 @@ export async function submitRecon(
       if (stored === null) throw new Error(`the answer of request ${requestId} is missing`);
       body = Buffer.from(stored).toString('utf8');
     }
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > deps.maxAnswerBytes) {
+    const inline = jsonResponse(output.statusCode, null, requestId);
+    const answer: APIGatewayProxyResult = {
+      ...inline,
+      headers: {
+        ...inline.headers,
+        ...(output.retryAfterSeconds === undefined
+          ? {}
+          : { 'retry-after': String(output.retryAfterSeconds) }),
+      },
+      body,
+    };
+    // The body's own size decides, as locally; the size policy's exact count of the proxy result as
+    // Lambda serialises it (app/answers/size-policy.ts) guards an answer whose escaping would pass
+    // Lambda's 6 MB with a body under the limit.
+    if (
+      Buffer.byteLength(body, 'utf8') > deps.maxAnswerBytes ||
+      !proxyResultFits(answer, MAX_INLINE_RESPONSE_BYTES)
+    ) {
       const link = await deps.answers.store({
         tenantId: tenant,
         requestId,
         body,
         contentType: 'application/json',
       });
-      const answer = jsonResponse(
+      const seeOther = jsonResponse(
         303,
         {
           requestId,
@@ -91,19 +113,9 @@ export async function submitRecon(
         },
         requestId,
       );
-      return { ...answer, headers: { ...answer.headers, location: link.url } };
+      return { ...seeOther, headers: { ...seeOther.headers, location: link.url } };
     }
-    const answer = jsonResponse(output.statusCode, null, requestId);
-    return {
-      ...answer,
-      headers: {
-        ...answer.headers,
-        ...(output.retryAfterSeconds === undefined
-          ? {}
-          : { 'retry-after': String(output.retryAfterSeconds) }),
-      },
-      body,
-    };
+    return answer;
   } catch (error) {
     // The body store unavailable (503 with Retry-After), or a bug (500): never the bill.
     return errorResult(error, requestId);

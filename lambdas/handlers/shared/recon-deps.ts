@@ -1,15 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { awsSdk } from '../../adapters/aws-sdk.js';
 import { openJson, sealJson } from '../../adapters/envelope.js';
 import { KmsDataKeyProvider } from '../../adapters/kms-data-keys.js';
 import { LocalDataKeyProvider, readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
+import { S3OversizedAnswerStore } from '../../adapters/oversized-answer-store-s3.js';
 import { FileReconBodyStore } from '../../adapters/recon-body-store-file.js';
-import { S3OversizedAnswerStore, S3ReconBodyStore } from '../../adapters/recon-body-store-s3.js';
+import { S3ReconBodyStore } from '../../adapters/recon-body-store-s3.js';
 import { DynamoDbReconStore } from '../../adapters/recon-store-dynamodb.js';
+import { sfnReconWorkflow } from '../../adapters/recon-workflow-sfn.js';
 import { DEPENDENCY_REQUEST_HANDLER } from '../../app/dependency-errors.js';
 import type { DataKeyProvider, ReconBodyStore } from '../../app/recon/ports.js';
-import type { ReconDependencies } from '../../app/recon/service.js';
+import type { ReconDependencies, ReconWorkflowInput, WorkflowResponse } from '../../app/recon/service.js';
 import { traced } from '../../observability/tracing.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 import { smartBillLinksFrom } from './smartbill-deps.js';
@@ -43,6 +46,8 @@ export const RECON_ENV = {
   bodiesS3Endpoint: 'WCBR_RECON_S3_ENDPOINT',
   bodiesS3AccessKeyId: 'WCBR_RECON_S3_ACCESS_KEY_ID',
   bodiesS3SecretAccessKey: 'WCBR_RECON_S3_SECRET_ACCESS_KEY',
+  /** The Recon Express state machine the AWS front function starts (StartSyncExecution). */
+  stateMachineArn: 'RECON_STATE_MACHINE_ARN',
 } as const;
 
 /** Default retention: seven years, the longest record-keeping period the states we price ask of payers. */
@@ -192,13 +197,47 @@ export function reconBodiesFrom(env: NodeJS.ProcessEnv = process.env): ReconBody
 }
 
 /**
- * Where the Recon front step stores answers too large to send (the bodies bucket, `answers/`).
+ * Where the Recon front step stores answers too large to send: the price route's adapter on the
+ * Recon bodies bucket (`answers/<tenant>/<request id>.json`, under the Recon bodies key). A Recon
+ * answer holds the bill as priced with its PHI, so it stays with the other Recon bodies (same key,
+ * same audit, one-day lifecycle) rather than in the price route's answers bucket.
  *
  * @param env - default process.env
  * @returns the store
  */
 export function reconOversizedAnswersFrom(env: NodeJS.ProcessEnv = process.env): S3OversizedAnswerStore {
   return new S3OversizedAnswerStore(bodiesOptions(env));
+}
+
+/**
+ * Step Functions' answer to StartSyncExecution comes when the execution ends: up to the workflow's
+ * 25 s (TimeoutSeconds in lambdas/workflows/recon.asl.json) plus the call itself, inside API
+ * Gateway's 29 s. The shared 5 s dependency timeout would cut every long Recon short.
+ */
+export const RECON_WORKFLOW_REQUEST_TIMEOUT_MS = 28_000;
+
+/**
+ * The Recon workflow in AWS (the front function's): StartSyncExecution on the state machine the
+ * environment names. `@aws-sdk/client-sfn` is loaded here, when the front function builds it, not
+ * by a static import: this module is bundled into every Recon function, and esbuild would hoist
+ * the package into all their inits (lambdas/adapters/aws-sdk.ts).
+ *
+ * @param env - default process.env
+ * @returns the front step's `runWorkflow`
+ */
+export function reconWorkflowFrom(
+  env: NodeJS.ProcessEnv = process.env,
+): (input: ReconWorkflowInput) => Promise<WorkflowResponse> {
+  runtimeModeFrom(env);
+  const { SFNClient } = awsSdk.sfn();
+  return sfnReconWorkflow({
+    client: traced(
+      new SFNClient({
+        requestHandler: { ...DEPENDENCY_REQUEST_HANDLER, requestTimeout: RECON_WORKFLOW_REQUEST_TIMEOUT_MS },
+      }),
+    ),
+    stateMachineArn: required(env, RECON_ENV.stateMachineArn),
+  });
 }
 
 /**

@@ -56,11 +56,13 @@ export type ReconAccess = 'list' | 'read' | 'write' | 'delete';
 
 /**
  * What a Recon function does with the Recon bodies bucket (issue 17): `work` reads and writes the
- * intermediates of a submission (the bill as sent, priced, prior, delta, answer); `read-sealed`
+ * intermediates of a submission (the bill as sent, priced, prior, delta, answer); `delete-work`
+ * deletes them (the front step, once it has answered); `answers` stores oversized answers and signs
+ * links to them (the front step's 303); `read-sealed`
  * reads the ciphertext of large stored sequences; `write-sealed` writes it (and deletes what a
  * transaction that did not commit left).
  */
-export type ReconBodyAccess = 'work' | 'read-sealed' | 'write-sealed';
+export type ReconBodyAccess = 'work' | 'delete-work' | 'answers' | 'read-sealed' | 'write-sealed';
 
 /** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
 export interface WorkflowTask {
@@ -78,13 +80,20 @@ export interface WorkflowTask {
 }
 
 /**
- * A route served by a synchronous Express state machine instead of one function: API Gateway starts
- * the execution (StartSyncExecution) and maps its output to the HTTP answer; locally the same ASL
- * runs in aws-local-stepfunctions with the same task modules.
+ * A route served by a synchronous Express state machine behind a front function: in AWS the front
+ * function (a Lambda proxy integration) starts the execution (StartSyncExecution) and maps its
+ * output to the HTTP answer; locally the route's `entry` runs the same front step in front of the
+ * same ASL in aws-local-stepfunctions, with the same task modules.
  */
 export interface WorkflowRoute {
   /** The ASL file, relative to the repository root. */
   readonly definition: string;
+  /**
+   * The front function in AWS, relative to the repository root (exports `handler`): behind a Lambda
+   * proxy integration, it stores the body, starts the execution (StartSyncExecution) with keys and
+   * claims only and answers (lambdas/app/recon/submit.ts). Locally the route's `entry` does the same.
+   */
+  readonly front: { readonly entry: string; readonly reconBodies: readonly ReconBodyAccess[] };
   readonly tasks: readonly WorkflowTask[];
 }
 
@@ -96,7 +105,7 @@ export interface RouteDefinition {
   readonly path: string;
   /**
    * Handler module, relative to the repository root; it exports `handler`. For a workflow route it
-   * is the local stand-in for API Gateway's Step Functions integration (CDK does not deploy it).
+   * is the local front step (CDK deploys the workflow's `front` instead).
    */
   readonly entry: string;
   /** Served by a state machine (see {@link WorkflowRoute}). */
@@ -201,6 +210,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     entry: 'lambdas/local/recon-route.ts',
     workflow: {
       definition: 'lambdas/workflows/recon.asl.json',
+      front: {
+        entry: 'lambdas/handlers/submit-recon/handler.ts',
+        reconBodies: ['work', 'delete-work', 'answers'],
+      },
       tasks: [
         {
           state: 'Price',
