@@ -111,7 +111,12 @@ describe('POST /v1/recons in AWS', () => {
   });
 
   it('may start that state machine synchronously and nothing else in Step Functions', () => {
-    const [machineId] = Object.keys(resources('AWS::StepFunctions::StateMachine'));
+    // The Recon workflow (Express), not the bulk repricing machine (STANDARD) the stack also has.
+    const machines = Object.entries(resources('AWS::StepFunctions::StateMachine')).filter(
+      ([, machine]) => (machine as Resource).Properties.StateMachineType === 'EXPRESS',
+    );
+    expect(machines).toHaveLength(1);
+    const [machineId] = machines[0] as [string, unknown];
     const states = statementsOf(frontId()).filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
     expect(states).toHaveLength(1);
     expect(actionsOf(states[0] as Statement)).toEqual(['states:StartSyncExecution']);
