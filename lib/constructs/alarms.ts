@@ -62,6 +62,14 @@ export interface OperationalAlarmsProps {
    * @default - no workflow alarm
    */
   readonly reconStateMachine?: IStateMachine;
+  /**
+   * The bulk repricing state machine (issue 17): its failed, timed-out and aborted executions. A
+   * batch that fails is marked `failed` on its record and ends in a Fail state, so the execution's
+   * failure is the batch's.
+   *
+   * @default - no batch alarm
+   */
+  readonly batchStateMachine?: IStateMachine;
   readonly thresholds: AlarmThresholds;
 }
 
@@ -179,6 +187,30 @@ export class OperationalAlarms extends Construct {
             },
             period,
             label: 'Recon executions failed or timed out',
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    if (props.batchStateMachine !== undefined) {
+      const machine = props.batchStateMachine;
+      add(
+        'BatchExecutionsFailed',
+        new Alarm(this, 'BatchExecutionsFailed', {
+          alarmDescription:
+            'A bulk repricing run failed, timed out or was aborted: its batch reads failed and its results were not written. See README, Operations.',
+          metric: new MathExpression({
+            expression: 'failed + timedOut + aborted',
+            usingMetrics: {
+              failed: machine.metricFailed({ statistic: 'Sum', period }),
+              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
+              aborted: machine.metricAborted({ statistic: 'Sum', period }),
+            },
+            period,
+            label: 'Batch executions failed, timed out or aborted',
           }),
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -288,6 +288,7 @@ export class ApiStack extends Stack {
       functions: alarmedFunctions,
       rendererDeadLetterQueue: this.smartBillRenderer.deadLetterQueue,
       ...(reconWorkflow === undefined ? {} : { reconStateMachine: reconWorkflow.stateMachine }),
+      batchStateMachine: this.batchWorkflow.stateMachine,
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
     });
 

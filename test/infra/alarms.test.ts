@@ -117,14 +117,33 @@ describe('operational alarms', () => {
   });
 
   it('fire on any failed or timed-out Recon execution', () => {
-    const [alarm] = alarmsOn('ExecutionsFailed');
+    const recon = alarmsOn('ExecutionsFailed').filter(
+      (a) => !JSON.stringify(a.Properties).includes('"MetricName":"ExecutionsAborted"'),
+    );
+    expect(recon).toHaveLength(1);
+    const [alarm] = recon;
     expect(alarm?.Properties).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
     const text = JSON.stringify(alarm?.Properties.Metrics);
     expect(text).toContain('"MetricName":"ExecutionsTimedOut"');
-    // The Recon machine (EXPRESS); bulk repricing's STANDARD machine reports through its batch records.
+    // The Recon machine (EXPRESS); bulk repricing's STANDARD machine has its own alarm (below).
     const machine = Object.keys(
       template.findResources('AWS::StepFunctions::StateMachine', {
         Properties: { StateMachineType: 'EXPRESS' },
+      }),
+    );
+    expect(machine).toHaveLength(1);
+    expect(text).toContain(machine[0]);
+  });
+
+  it('fire on any failed, timed-out or aborted bulk repricing run', () => {
+    const [alarm] = alarmsOn('ExecutionsAborted');
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
+    const text = JSON.stringify(alarm?.Properties.Metrics);
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
+      expect(text).toContain(`"MetricName":"${metric}"`);
+    const machine = Object.keys(
+      template.findResources('AWS::StepFunctions::StateMachine', {
+        Properties: { StateMachineType: 'STANDARD' },
       }),
     );
     expect(machine).toHaveLength(1);
