@@ -408,6 +408,42 @@ async function benchHttp(indexFile: string): Promise<void> {
           true,
         );
       }
+
+      // Issue 17 § 1: the same route at explain=summary (what a payment-posting system asks for),
+      // at the same offered load and at saturation, beside a bare server sending the summary's bytes.
+      const summaryUrl = `${priceUrl}?explain=summary`;
+      const warmSummary = await captureAnswer(summaryUrl, headers, body);
+      if (warmSummary.status !== 200) {
+        throw new Error(`warm-up summary request answered ${warmSummary.status}: ${warmSummary.body}`);
+      }
+      const bareSummary = await startBareServer(
+        mkdtempSync(path.join(stateDir, 'bare-summary-')),
+        { status: warmSummary.status, headers: warmSummary.headers, body: warmSummary.body },
+        workers,
+      );
+      try {
+        const fixedSummary = await openLoopInChild({ url: summaryUrl, ...schedule, durationMs: 10_000 });
+        record(
+          `(c) local HTTP p50 at ${OFFERED_RATE} req/s, explain=summary`,
+          fixedSummary.p50Ms,
+          'ms',
+          `<= 3 (p99 ${fixedSummary.p99Ms} ms, target <= 15; ${warmSummary.body.length} B answer; errors ${fixedSummary.errors})`,
+          fixedSummary.p50Ms <= 3 && fixedSummary.errors === 0,
+        );
+        const lean = await saturate(summaryUrl, stack.apiPids);
+        const leanFloor = await saturate(`${bareSummary.url}/v1/bills/price`, bareSummary.pids);
+        const leanRate = Math.round(lean.requests.average);
+        const leanShare = Math.round((leanRate / Math.round(leanFloor.requests.average)) * 100);
+        record(
+          '(c) local HTTP saturation throughput, explain=summary',
+          leanRate,
+          'req/s',
+          `>= 50% of bare (${leanShare}% of ${Math.round(leanFloor.requests.average)} req/s sending the same ${warmSummary.body.length} B; errors ${lean.errors + lean.timeouts + lean.non2xx})`,
+          leanShare >= 50,
+        );
+      } finally {
+        await bareSummary.stop();
+      }
     } finally {
       await bare.stop();
     }
