@@ -528,8 +528,14 @@ async function benchBundle(indexFile: string): Promise<void> {
     runner,
     'const t=performance.now();await import(process.argv[2]);process.stdout.write(String(performance.now()-t));',
   );
+  // Not the local stack's settings an earlier section left in this process's environment: a
+  // deployed function refuses local-only ones (runtime-mode.ts), as Lambda would.
+  const { LOCAL_ONLY_SETTINGS } = await import('../lambdas/handlers/shared/runtime-mode.js');
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !LOCAL_ONLY_SETTINGS.includes(name)),
+  );
   const env = {
-    ...process.env,
+    ...inherited,
     FEE_INDEX_PATH: indexFile,
     WCBR_LOG: 'off',
     WCBR_MODE: 'aws',
@@ -541,6 +547,9 @@ async function benchBundle(indexFile: string): Promise<void> {
     SMARTBILL_BUCKET: 'bench-smartbills',
     SMARTBILL_GATE_TABLE: 'bench-smartbill-gate',
     SMARTBILL_KMS_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench',
+    // The oversized answers' bucket and key, as the API stack sets them (decision 014).
+    OVERSIZED_ANSWERS_BUCKET: 'bench-answers',
+    OVERSIZED_ANSWERS_KMS_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench-answers',
   };
   const initOf = (file: string) => {
     const times: number[] = [];
