@@ -2,14 +2,7 @@ import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import {
   BATCH_PARTITION_KEY,
@@ -17,6 +10,7 @@ import {
   BATCH_TTL_ATTRIBUTE,
 } from '../../lambdas/adapters/batch-dynamodb.js';
 import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
+import { privateBucket } from './private-bucket.js';
 
 /**
  * The batch bucket's name, computed (as the SmartBill bucket's) so that the API stack's grants name
@@ -88,18 +82,10 @@ export class BatchDataStore extends Construct {
       removalPolicy,
     });
     this.#stage = props.stage;
-    this.bucket = new Bucket(this, 'Resource', {
+    this.bucket = privateBucket(this, 'Resource', {
       bucketName: batchBucketName(props.stage),
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'batch-bucket/',
+      key: this.key,
+      accessLogs: { bucket: props.accessLogsBucket, prefix: 'batch-bucket/' },
       lifecycleRules: [
         {
           id: 'ExpireBatches',
@@ -109,20 +95,16 @@ export class BatchDataStore extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
-        { id: 'RemoveDeleteMarkers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy,
+      noReplicationReason:
+        'Batch inputs are copies of bills the customer holds and uploads again at will, and the outputs are derived (running the batch again writes them): a replica in another region would double the copies of PHI without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
     // EventBridge notifications on the bucket itself (CloudFormation's NotificationConfiguration),
     // not through `eventBridgeEnabled`, which adds a custom resource and its own Lambda function.
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
-    Validations.of(this.bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason:
-        'Batch inputs are copies of bills the customer holds and uploads again at will, and the outputs are derived (running the batch again writes them): a replica in another region would double the copies of PHI without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
-    });
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: BATCH_PARTITION_KEY, type: AttributeType.STRING },
       sortKey: { name: BATCH_SORT_KEY, type: AttributeType.STRING },

@@ -10,13 +10,7 @@ import {
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   RECON_PARTITION_KEY,
@@ -34,6 +28,7 @@ import { OVERSIZED_ANSWER_KEY_PREFIX } from '../../lambdas/app/answers/oversized
 import { RECON_SEALED_PREFIX, RECON_WORK_PREFIX } from '../../lambdas/app/recon/ports.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import type { ReconAccess, ReconBodyAccess } from '../../lambdas/handlers/shared/routes.js';
+import { privateBucket } from './private-bucket.js';
 
 /** Properties of {@link ReconDataStore}. */
 export interface ReconDataStoreProps {
@@ -140,19 +135,13 @@ export class ReconDataStore extends Construct {
       removalPolicy,
     });
     this.#stage = props.stage ?? 'dev';
-    this.bodiesBucket = new Bucket(this, 'Bodies', {
+    this.bodiesBucket = privateBucket(this, 'Bodies', {
       bucketName: reconBodiesBucketName(this.#stage),
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.bodiesKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      ...(props.accessLogsBucket === undefined
-        ? {}
-        : { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: 'recon-bodies/' }),
+      key: this.bodiesKey,
+      accessLogs:
+        props.accessLogsBucket === undefined
+          ? undefined
+          : { bucket: props.accessLogsBucket, prefix: 'recon-bodies/' },
       lifecycleRules: [
         {
           id: 'ExpireIntermediates',
@@ -175,13 +164,9 @@ export class ReconDataStore extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
-        { id: 'RemoveDeleteMarkers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy,
-    });
-    Validations.of(this.bodiesBucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason:
+      noReplicationReason:
         'Intermediates live for the seconds of a request and at most a day; the stored ciphertext of large sequences cannot be opened without its data key, which lives in the Recon table (point-in-time recovery). A replica would add copies of PHI without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
     this.table = new TableV2(this, 'Resource', {

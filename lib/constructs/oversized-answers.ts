@@ -8,6 +8,7 @@ import {
   OVERSIZED_ANSWER_RETENTION_DAYS,
 } from '../../lambdas/app/answers/oversized-store.js';
 import { ANSWER_SIZE_ENV } from '../../lambdas/handlers/shared/answer-size-deps.js';
+import { privateBucket } from './private-bucket.js';
 
 /**
  * The answers bucket's name of a stage in the deploying account and region:
@@ -153,18 +154,10 @@ export class OversizedAnswers extends Construct {
       },
     );
 
-    this.bucket = new Bucket(this, 'Resource', {
-      ...(props.bucketName === undefined ? {} : { bucketName: props.bucketName }),
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'answers-bucket/',
+    this.bucket = privateBucket(this, 'Resource', {
+      bucketName: props.bucketName,
+      key: this.key,
+      accessLogs: { bucket: this.accessLogsBucket, prefix: 'answers-bucket/' },
       lifecycleRules: [
         {
           id: 'ExpireAnswers',
@@ -173,13 +166,9 @@ export class OversizedAnswers extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
-        { id: 'RemoveDeleteMarkers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason:
+      noReplicationReason:
         'Stored answers are derived data kept for a day (pricing the bill again answers it again); a replica in another region would double the copies of what an answer holds with no recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
   }

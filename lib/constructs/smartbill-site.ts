@@ -43,6 +43,7 @@ import {
 import { UNLOCK_RATE_LIMIT } from '../../lambdas/app/smartbill/unlock.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { NodeFunction } from './node-function.js';
+import { privateBucket } from './private-bucket.js';
 
 /** The unlock function's handler module (decision 009). */
 export const SMARTBILL_UNLOCK_ENTRY = 'lambdas/handlers/unlock-smartbill/handler.ts';
@@ -284,18 +285,10 @@ export class SmartBillSite extends Construct {
     }
 
     const retention = props.retentionDays ?? DEFAULT_SMARTBILL_RETENTION_DAYS;
-    this.bucket = new Bucket(this, 'Resource', {
-      ...(props.bucketName === undefined ? {} : { bucketName: props.bucketName }),
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'smartbill-bucket/',
+    this.bucket = privateBucket(this, 'Resource', {
+      bucketName: props.bucketName,
+      key: this.key,
+      accessLogs: { bucket: this.accessLogsBucket, prefix: 'smartbill-bucket/' },
       lifecycleRules: [
         {
           id: 'ExpirePages',
@@ -305,14 +298,9 @@ export class SmartBillSite extends Construct {
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
-        // The delete markers that expiry leaves behind, once their noncurrent versions are gone.
-        { id: 'RemoveDeleteMarkers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason:
+      noReplicationReason:
         'SmartBill pages are derived data (pricing the bill again renders a new page and link) and expire after the retention; a replica in another region would double the copies of what a page holds without a recovery need. Versioned, KMS-encrypted, retained on stack deletion.',
     });
 
