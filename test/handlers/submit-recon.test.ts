@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OVERSIZED_ANSWER_LINK_TTL_SECONDS } from '../../lambdas/app/answers/oversized-store.js';
+import { BULK_ROUTE } from '../../lambdas/app/answers.js';
 import {
   THROTTLED_RETRY_AFTER_SECONDS,
   UNREACHABLE_RETRY_AFTER_SECONDS,
@@ -292,6 +293,60 @@ describe('the Recon front function (AWS)', () => {
       expect(result.statusCode).toBe(415);
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
       expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(0);
+    });
+
+    it.each([
+      [
+        'lines',
+        {
+          lines: Array.from({ length: 1000 }, () => ({
+            code: '99213',
+            dateOfService: '2025-03-04',
+            charge: '150.00',
+          })),
+        },
+      ],
+      [
+        'claimInformation.serviceLines',
+        {
+          claimInformation: {
+            serviceLines: Array.from({ length: 1000 }, () => ({ procedureCode: '99213' })),
+          },
+        },
+      ],
+    ])(
+      'a bill of more than 999 %s is the price route’s 413 naming the bulk route, and nothing is stored or started',
+      async (field, bill) => {
+        const body = JSON.stringify({
+          controlNumber: 'CN-big',
+          sequence: 1,
+          jurisdiction: 'US-MEDICARE',
+          ...bill,
+        });
+        const result = await handler(event('req-14', { body }), context);
+        expect(result.statusCode).toBe(413);
+        const answer = JSON.parse(result.body) as { userMessage: string; errors: { field: string }[] };
+        expect(answer.userMessage).toContain(BULK_ROUTE);
+        expect(answer.errors.map((e) => e.field)).toEqual([field]);
+        expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+        expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+        expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(0);
+      },
+    );
+
+    it('a bill of exactly 999 lines goes on to the workflow', async () => {
+      succeeded({ statusCode: 201, body: '{}' });
+      const lines = Array.from({ length: 999 }, () => ({
+        code: '99213',
+        dateOfService: '2025-03-04',
+        charge: '150.00',
+      }));
+      const result = await handler(
+        event('req-15', { body: JSON.stringify({ controlNumber: 'CN-999', sequence: 1, lines }) }),
+        context,
+      );
+      expect(result.statusCode).toBe(201);
+      expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(1);
     });
   });
 });

@@ -1,6 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { OversizedAnswerStore } from '../answers/oversized-store.js';
-import { MAX_INLINE_RESPONSE_BYTES, proxyResultFits } from '../answers/size-policy.js';
+import {
+  MAX_INLINE_RESPONSE_BYTES,
+  proxyResultFits,
+  refuseUnanswerableBill,
+} from '../answers/size-policy.js';
 import { errorResult, ForbiddenError, jsonResponse } from '../answers.js';
 import { DependencyUnavailableError } from '../dependency-errors.js';
 import { type TokenClaims, tenantOf } from '../tenant.js';
@@ -60,6 +64,15 @@ export async function submitRecon(
       ),
       requestId,
     );
+  }
+  try {
+    // The price route's 413 for a bill one request cannot price (more than 999 lines), before
+    // anything is stored or priced. The Recon body is the bill itself with the Recon fields beside
+    // its `lines` (or `claimInformation.serviceLines`). A body that is not JSON goes on: the
+    // workflow's first task answers it 400 as before.
+    refuseUnanswerableBill(parsedOrNull(request.body));
+  } catch (error) {
+    return errorResult(error, requestId);
   }
   try {
     await deps.bodies.put(reconBodyKeys.work(tenant, requestId, 'request'), request.body);
@@ -122,5 +135,14 @@ export async function submitRecon(
   } finally {
     // The intermediates hold the bill: gone as soon as the answer is out (the lifecycle is the net).
     await deps.bodies.delete(reconBodyKeys.allWork(tenant, requestId)).catch(() => undefined);
+  }
+}
+
+/** The body as JSON, or null when it is none (the workflow says why). */
+function parsedOrNull(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return null;
   }
 }
