@@ -817,8 +817,13 @@ export class DynamoDbReconStore implements ReconStore {
           new QueryCommand({
             TableName: this.#tableName,
             KeyConditionExpression: '#pk = :pk',
-            ProjectionExpression: '#pk, #sk',
-            ExpressionAttributeNames: { '#pk': RECON_PARTITION_KEY, '#sk': RECON_SORT_KEY },
+            // The sealed reference too: the objects of large sealed sequences go with their items.
+            ProjectionExpression: '#pk, #sk, #ref',
+            ExpressionAttributeNames: {
+              '#pk': RECON_PARTITION_KEY,
+              '#sk': RECON_SORT_KEY,
+              '#ref': 'sealedRef',
+            },
             ExpressionAttributeValues: { ':pk': S(pk) },
             ConsistentRead: true,
             ExclusiveStartKey: start,
@@ -858,14 +863,27 @@ export class DynamoDbReconStore implements ReconStore {
    *
    * @param tenant - from the caller's token
    * @param controlNumber - the control number
-   * @returns how many items were deleted (sequences plus the pointer)
+   * @returns how many items were deleted (sequences plus the pointer) and the `sealedRef` of each
+   * deleted sequence that has one
    */
-  async deleteControlNumber(tenant: string, controlNumber: string): Promise<number> {
+  async deleteControlNumber(
+    tenant: string,
+    controlNumber: string,
+  ): Promise<{ readonly deletedItems: number; readonly sealedRefs: readonly string[] }> {
     const pk = reconPartitionKey(tenant, controlNumber);
     let deleted = 0;
+    const sealedRefs: string[] = [];
     for (let pass = 1; pass <= 5; pass++) {
-      const keys = await this.#keysOf(pk);
-      if (keys.length === 0) return deleted;
+      const items = await this.#keysOf(pk);
+      if (items.length === 0) return { deletedItems: deleted, sealedRefs };
+      for (const item of items) {
+        const ref = item.sealedRef?.S;
+        if (ref !== undefined) sealedRefs.push(ref);
+      }
+      const keys = items.map((item) => ({
+        [RECON_PARTITION_KEY]: item[RECON_PARTITION_KEY] as AttributeValue,
+        [RECON_SORT_KEY]: item[RECON_SORT_KEY] as AttributeValue,
+      }));
       await this.#deleteKeys(keys, tenant, controlNumber);
       deleted += keys.length;
     }

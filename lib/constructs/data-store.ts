@@ -248,6 +248,8 @@ export class ReconDataStore extends Construct {
       statements.push({ actions: ['s3:GetObject'], prefix: RECON_SEALED_PREFIX });
     if (access.includes('write-sealed')) {
       statements.push({ actions: ['s3:PutObject', 's3:DeleteObject'], prefix: RECON_SEALED_PREFIX });
+    } else if (access.includes('delete-sealed')) {
+      statements.push({ actions: ['s3:DeleteObject'], prefix: RECON_SEALED_PREFIX });
     }
     for (const { actions, prefix } of statements) {
       fn.addToRolePolicy(new PolicyStatement({ actions, resources: [`${arn}/${prefix}*`] }));
@@ -260,6 +262,9 @@ export class ReconDataStore extends Construct {
       });
     }
     const writes = access.includes('work') || access.includes('write-sealed') || access.includes('answers');
+    const reads = writes || access.includes('read-sealed');
+    // Deleting an object needs no key: a function that only deletes (DELETE of a Recon) gets none.
+    if (!reads) return { [RECON_ENV.bodiesBucket]: name };
     this.bodiesKey.grant(fn, ...(writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']));
     return {
       [RECON_ENV.bodiesBucket]: name,

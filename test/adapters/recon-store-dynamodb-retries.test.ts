@@ -133,7 +133,7 @@ describe('DynamoDbReconStore', () => {
         .on(BatchWriteItemCommand)
         .resolvesOnce({ UnprocessedItems: { recon: [{ DeleteRequest: { Key: keys[2] } }] } })
         .resolves({});
-      expect(await store.deleteControlNumber('t', 'CN-1')).toBe(3);
+      expect((await store.deleteControlNumber('t', 'CN-1')).deletedItems).toBe(3);
       const calls = dynamo.commandCalls(BatchWriteItemCommand);
       expect(calls).toHaveLength(2);
       expect(calls[1]?.args[0].input.RequestItems?.recon).toEqual([{ DeleteRequest: { Key: keys[2] } }]);

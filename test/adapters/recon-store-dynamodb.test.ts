@@ -321,7 +321,7 @@ describe('DynamoDbReconStore', () => {
       expect(await store.getSequence(b, 'CN-shared', 1)).toBeNull();
       expect(await store.listSequences(b, 'CN-shared', { limit: 10 })).toEqual({ items: [] });
       expect(await store.listControlNumbers(b, { limit: 10 })).toEqual({ items: [] });
-      expect(await store.deleteControlNumber(b, 'CN-shared')).toBe(0);
+      expect((await store.deleteControlNumber(b, 'CN-shared')).deletedItems).toBe(0);
 
       expect((await store.listSequences(a, 'CN-shared', { limit: 10 })).items).toHaveLength(2);
       expect(await rawItemsOf(a, 'CN-shared')).toHaveLength(3);
@@ -360,7 +360,9 @@ describe('DynamoDbReconStore', () => {
           (await store.listControlNumbers(tenant, { limit: 10 })).items.map((i) => i.controlNumber),
         ).toEqual([cn]);
       }
-      expect(await store.deleteControlNumber(pairs[0]?.[0] ?? '', pairs[0]?.[1] ?? '')).toBe(2);
+      expect((await store.deleteControlNumber(pairs[0]?.[0] ?? '', pairs[0]?.[1] ?? '')).deletedItems).toBe(
+        2,
+      );
       for (const [tenant, cn] of pairs.slice(1)) expect(await store.getLatest(tenant, cn)).not.toBeNull();
     });
   });
@@ -372,14 +374,14 @@ describe('DynamoDbReconStore', () => {
       await writeSequences(tenant, 'CN-1', 30);
       await writeSequences(tenant, 'CN-keep', 1);
 
-      expect(await store.deleteControlNumber(tenant, 'CN-1')).toBe(31);
+      expect(await store.deleteControlNumber(tenant, 'CN-1')).toEqual({ deletedItems: 31, sealedRefs: [] });
 
       expect(await rawItemsOf(tenant, 'CN-1')).toEqual([]);
       expect(await store.getLatest(tenant, 'CN-1')).toBeNull();
       expect(
         (await store.listControlNumbers(tenant, { limit: 10 })).items.map((i) => i.controlNumber),
       ).toEqual(['CN-keep']);
-      expect(await store.deleteControlNumber(tenant, 'CN-1')).toBe(0);
+      expect((await store.deleteControlNumber(tenant, 'CN-1')).deletedItems).toBe(0);
       // A deleted control number starts over.
       expect(
         await store.putSequence(tenant, 'CN-1', await sequenceItem(tenant, 'CN-1', 1), null, EXPIRES_AT),

@@ -525,13 +525,41 @@ describe('API stack', () => {
         'work:s3:GetObject,s3:PutObject',
       ]);
       const sequence = functionIdOf('GetReconSequence').fn;
+      // The sequence route stores a sequence too large to answer and signs its link (issue 17).
       expect(
-        bodiesStatements(sequence).map((st) => `${prefixOf(st.resource)}:${st.actions.join(',')}`),
-      ).toEqual(['sealed:s3:GetObject']);
+        bodiesStatements(sequence)
+          .map((st) => `${prefixOf(st.resource)}:${st.actions.join(',')}`)
+          .sort(),
+      ).toEqual(['answers:s3:GetObject,s3:PutObject', 'sealed:s3:GetObject']);
       expect(envOf(sequence).RECON_BODIES_BUCKET).toBeDefined();
-      for (const route of ['GetRecon', 'ListRecons', 'DeleteRecon']) {
+      expect(envOf(sequence).RECON_BODIES_KMS_KEY_ID).toBeDefined();
+      // DELETE removes large sealed sequences' objects: delete on sealed/ only, and no key.
+      const deleter = functionIdOf('DeleteRecon').fn;
+      expect(
+        bodiesStatements(deleter).map((st) => `${prefixOf(st.resource)}:${st.actions.join(',')}`),
+      ).toEqual(['sealed:s3:DeleteObject']);
+      expect(envOf(deleter).RECON_BODIES_BUCKET).toBeDefined();
+      expect(envOf(deleter).RECON_BODIES_KMS_KEY_ID).toBeUndefined();
+      for (const route of ['GetRecon', 'ListRecons']) {
         expect(bodiesStatements(functionIdOf(route).fn), route).toEqual([]);
       }
+    });
+
+    it('gives the Recon bodies key to the sequence function to store and sign answers, and none to the delete function (issue 17)', () => {
+      const onBodiesKey = (fn: string) =>
+        policyOf(fn)
+          .filter(
+            (st) =>
+              JSON.stringify(st.Resource).includes('Bodies') &&
+              actionsOf(st).some((a) => a.startsWith('kms:')),
+          )
+          .flatMap(actionsOf)
+          .sort();
+      expect(onBodiesKey(functionIdOf('GetReconSequence').fn)).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
+      expect(onBodiesKey(functionIdOf('DeleteRecon').fn)).toEqual([]);
     });
 
     it('lets the Recon tasks that answer a priced sequence link SmartBill pages, and no other task (issue 17)', () => {

@@ -186,8 +186,16 @@ export interface ReconStore {
     expectedLatest: number | null,
     expiresAt: number,
   ): Promise<PutOutcome>;
-  /** Deletes every item of the control number (sequences and pointer); returns how many were deleted. */
-  deleteControlNumber(tenant: string, controlNumber: string): Promise<number>;
+  /**
+   * Deletes every item of the control number (sequences and pointer).
+   *
+   * @returns how many items were deleted, and the body store keys of the large sealed sequences
+   * the deleted items named (`sealedRef`), so that their objects can be deleted too
+   */
+  deleteControlNumber(
+    tenant: string,
+    controlNumber: string,
+  ): Promise<{ readonly deletedItems: number; readonly sealedRefs: readonly string[] }>;
   /**
    * The tenant's Recons, most recently updated first, from `updatedSince` on (inclusive: a client
    * that passes the newest `updatedAt` it has seen gets that Recon again rather than missing one

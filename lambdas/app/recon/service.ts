@@ -581,17 +581,33 @@ export async function getSequence(
 
 /**
  * `DELETE /v1/recons/{controlNumber}`: every sequence and the pointer, with the encrypted data keys
- * stored in them, so nothing of the Recon can be read again.
+ * stored in them, so nothing of the Recon can be read again; then the ciphertext objects of the
+ * large sealed sequences the items named. Those are undecryptable once the items (and their data
+ * keys) are gone, so a failure to delete one is logged (no key, no PHI) and left to the bucket's
+ * lifecycle: the Recon is deleted either way, and the caller is told so.
  *
- * @param store - the Recon store
+ * @param deps - the Recon store and the body store
  * @param tenant - the caller's tenant
  * @param controlNumber - the control number
+ * @param requestId - for the log line of an object left to the lifecycle
  * @returns how many items were deleted
  * @throws NotFoundError when there was nothing to delete
  */
-export async function deleteRecon(store: ReconStore, tenant: string, controlNumber: string) {
-  const deletedItems = await store.deleteControlNumber(tenant, controlNumber);
+export async function deleteRecon(
+  deps: { readonly store: ReconStore; readonly bodies: Pick<ReconBodyStore, 'delete'> },
+  tenant: string,
+  controlNumber: string,
+  requestId: string,
+) {
+  const { deletedItems, sealedRefs } = await deps.store.deleteControlNumber(tenant, controlNumber);
   if (deletedItems === 0) throw notFound(controlNumber);
+  if (sealedRefs.length > 0) {
+    try {
+      await deps.bodies.delete(sealedRefs);
+    } catch (error) {
+      logFailure({ requestId: loggableRequestId(requestId), route: 'DeleteRecon' }, error);
+    }
+  }
   return { controlNumber, deleted: true, deletedItems };
 }
 

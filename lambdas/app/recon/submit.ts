@@ -38,6 +38,60 @@ export interface ReconFrontDependencies {
  */
 export const MAX_SYNC_RECON_ANSWER_BYTES = 5_000_000;
 
+/**
+ * Whether a Recon answer is sent as the HTTP body: its body at most `maxAnswerBytes` (as locally),
+ * and its proxy result within `maxInlineBytes` as Lambda serialises it (the size policy's exact
+ * count, app/answers/size-policy.ts), which guards an answer whose escaping would pass Lambda's
+ * 6 MB with a body under the limit. Shared by the front step and `GET
+ * /v1/recons/{controlNumber}/sequences/{n}`, so both answer the same bodies the same way.
+ *
+ * @param answer - the proxy result that would be sent
+ * @param maxAnswerBytes - the largest body ({@link MAX_SYNC_RECON_ANSWER_BYTES} outside tests)
+ * @param maxInlineBytes - the largest proxy result (default {@link MAX_INLINE_RESPONSE_BYTES})
+ * @returns true when it fits
+ */
+export function reconAnswerFits(
+  answer: APIGatewayProxyResult,
+  maxAnswerBytes: number,
+  maxInlineBytes: number = MAX_INLINE_RESPONSE_BYTES,
+): boolean {
+  return Buffer.byteLength(answer.body, 'utf8') <= maxAnswerBytes && proxyResultFits(answer, maxInlineBytes);
+}
+
+/**
+ * A Recon answer too large to send: stored whole for the tenant (the Recon bodies bucket's
+ * `answers/` prefix, under the Recon bodies key) and answered 303 See Other, `Location` the signed
+ * link, with the small body `ReconAnswerLink` of the OpenAPI document.
+ *
+ * @param answers - the oversized-answer store on the Recon bodies bucket
+ * @param input - the caller's tenant, the request id and the answer that would have been sent
+ * @returns the 303
+ */
+export async function answerByLink(
+  answers: OversizedAnswerStore,
+  input: { readonly tenant: string; readonly requestId: string; readonly answer: APIGatewayProxyResult },
+): Promise<APIGatewayProxyResult> {
+  const { tenant, requestId, answer } = input;
+  const link = await answers.store({
+    tenantId: tenant,
+    requestId,
+    body: answer.body,
+    contentType: 'application/json',
+  });
+  const seeOther = jsonResponse(
+    303,
+    {
+      requestId,
+      answerStatus: answer.statusCode,
+      location: link.url,
+      expiresAt: link.expiresAt,
+      bytes: link.bytes,
+    },
+    requestId,
+  );
+  return { ...seeOther, headers: { ...seeOther.headers, location: link.url } };
+}
+
 /** A failed execution (after its retries): answered as the generic 500 with the request id. */
 export class ReconExecutionError extends Error {
   override readonly name = 'ReconExecutionError';
@@ -102,31 +156,8 @@ export async function submitRecon(
       },
       body,
     };
-    // The body's own size decides, as locally; the size policy's exact count of the proxy result as
-    // Lambda serialises it (app/answers/size-policy.ts) guards an answer whose escaping would pass
-    // Lambda's 6 MB with a body under the limit.
-    if (
-      Buffer.byteLength(body, 'utf8') > deps.maxAnswerBytes ||
-      !proxyResultFits(answer, MAX_INLINE_RESPONSE_BYTES)
-    ) {
-      const link = await deps.answers.store({
-        tenantId: tenant,
-        requestId,
-        body,
-        contentType: 'application/json',
-      });
-      const seeOther = jsonResponse(
-        303,
-        {
-          requestId,
-          answerStatus: output.statusCode,
-          location: link.url,
-          expiresAt: link.expiresAt,
-          bytes: link.bytes,
-        },
-        requestId,
-      );
-      return { ...seeOther, headers: { ...seeOther.headers, location: link.url } };
+    if (!reconAnswerFits(answer, deps.maxAnswerBytes)) {
+      return await answerByLink(deps.answers, { tenant, requestId, answer });
     }
     return answer;
   } catch (error) {

@@ -345,9 +345,24 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
             ? 'The latest sequence with its totals and delta, and a page of the stored sequences newest first (clear data only)'
             : route.id === 'GetReconSequence'
               ? 'One stored sequence, decrypted: the bill as sent, its priced form and its delta'
-              : 'Deleted: every sequence and the pointer, with the encrypted data keys stored in them',
+              : 'Deleted: every sequence and the pointer, with the encrypted data keys stored in them, and the stored ciphertext of large sequences',
           ok,
         ),
+        ...(route.id === 'GetReconSequence'
+          ? {
+              '303': {
+                description:
+                  'The sequence (a few hundred fully explained lines) is larger than a synchronous answer may be: it is stored, encrypted, and Location is a signed link to it, valid until expiresAt (15 minutes), that answers the complete sequence (answerStatus 200). Follow it without your token.',
+                headers: {
+                  Location: {
+                    description: 'The signed link to the stored answer',
+                    schema: { type: 'string' },
+                  },
+                },
+                content: { 'application/json': { schema: ref('ReconAnswerLink') } },
+              },
+            }
+          : {}),
         ...errorResponses([400, ...auth, 404]),
       };
     } else if (route.id === 'RevokeSmartBill') {

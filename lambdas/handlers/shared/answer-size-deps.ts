@@ -31,7 +31,15 @@ export class AnswerSizeConfigError extends Error {
   override readonly name = 'AnswerSizeConfigError';
 }
 
-function maxInlineBytes(env: NodeJS.ProcessEnv): number {
+/**
+ * The largest proxy result answered inline, from {@link ANSWER_SIZE_ENV.maxInlineBytes} (tests set
+ * a small one; CDK never sets it), default {@link MAX_INLINE_RESPONSE_BYTES}.
+ *
+ * @param env - the environment
+ * @returns bytes
+ * @throws AnswerSizeConfigError for a setting that is not a whole number from 1 to the default
+ */
+export function maxInlineBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[ANSWER_SIZE_ENV.maxInlineBytes];
   if (raw === undefined || raw === '') return MAX_INLINE_RESPONSE_BYTES;
   const bytes = Number(raw);

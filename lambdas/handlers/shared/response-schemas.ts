@@ -196,14 +196,17 @@ export const ReconAnswerSchema = v.strictObject({
 });
 
 /**
- * `POST /v1/recons` 303: the answer was larger than a synchronous answer may be (5,000,000 bytes),
- * so it was stored (S3, KMS) and `Location` is a signed link to it (issue 17, § 2).
+ * `POST /v1/recons` and `GET /v1/recons/{controlNumber}/sequences/{n}` 303: the answer was larger
+ * than a synchronous answer may be (5,000,000 bytes), so it was stored (S3, KMS) and `Location` is
+ * a signed link to it (issue 17, § 2).
  */
 export const ReconAnswerLinkSchema = v.strictObject({
   requestId,
   answerStatus: v.pipe(
     v.picklist([200, 201]),
-    v.description('The status the answer would have had: 201 stored, 200 a resubmission'),
+    v.description(
+      'The status the answer would have had: 201 stored, 200 a resubmission or a sequence read back',
+    ),
   ),
   location: v.pipe(
     v.string(),

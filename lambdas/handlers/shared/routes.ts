@@ -58,11 +58,18 @@ export type ReconAccess = 'list' | 'read' | 'write' | 'delete';
  * What a Recon function does with the Recon bodies bucket (issue 17): `work` reads and writes the
  * intermediates of a submission (the bill as sent, priced, prior, delta, answer); `delete-work`
  * deletes them (the front step, once it has answered); `answers` stores oversized answers and signs
- * links to them (the front step's 303); `read-sealed`
+ * links to them (the front step's and the sequence route's 303); `read-sealed`
  * reads the ciphertext of large stored sequences; `write-sealed` writes it (and deletes what a
- * transaction that did not commit left).
+ * transaction that did not commit left); `delete-sealed` deletes it (DELETE of a Recon), without
+ * the key.
  */
-export type ReconBodyAccess = 'work' | 'delete-work' | 'answers' | 'read-sealed' | 'write-sealed';
+export type ReconBodyAccess =
+  | 'work'
+  | 'delete-work'
+  | 'answers'
+  | 'read-sealed'
+  | 'write-sealed'
+  | 'delete-sealed';
 
 /** A task of a workflow route: one function, named in the ASL by `${<substitution>}`. */
 export interface WorkflowTask {
@@ -285,7 +292,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/recons/{controlNumber}/sequences/{sequence}',
     entry: 'lambdas/handlers/get-recon-sequence/handler.ts',
     recon: 'read',
-    reconBodies: ['read-sealed'],
+    reconBodies: ['read-sealed', 'answers'],
     scopes: [SCOPES.reconsRead],
     usesFeeIndex: false,
     hot: false,
@@ -297,6 +304,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/recons/{controlNumber}',
     entry: 'lambdas/handlers/delete-recon/handler.ts',
     recon: 'delete',
+    reconBodies: ['delete-sealed'],
     scopes: [SCOPES.reconsDelete],
     usesFeeIndex: false,
     hot: false,
