@@ -148,13 +148,22 @@ describe('a 999-line Recon with external values, end to end', () => {
     expect((await follow(again.location)).outcome).toBe('replayed');
   }, 180_000);
 
-  it('reads back the first sequence decrypted, and lists the Recon with 999 lines', async () => {
+  it('reads back the first sequence decrypted (over the synchronous limit: a 303 to the whole sequence), and lists the Recon with 999 lines', async () => {
     const headers = { authorization: `Bearer ${token}` };
-    const one = await fetch(`${stack.url}/v1/recons/${cn}/sequences/1`, { headers });
-    expect(one.status).toBe(200);
-    const body = (await one.json()) as { bill: { lines: unknown[] }; priced: unknown };
+    const route = `/v1/recons/${cn}/sequences/1`;
+    const one = await fetch(`${stack.url}${route}`, { headers, redirect: 'manual' });
+    expect(one.status).toBe(303);
+    const link = (await one.json()) as Record<string, unknown>;
+    expectDocumented('GET', route, 303, link);
+    expect(link).toMatchObject({ answerStatus: 200, location: one.headers.get('location') });
+    expect(link.bytes).toBeGreaterThan(MAX_SYNC_RECON_ANSWER_BYTES);
+    const body = await follow(one.headers.get('location'));
+    expectDocumented('GET', route, 200, body);
+    expect(body).toMatchObject({ controlNumber: cn, sequence: 1, latest: false });
     expect(body.bill.lines).toHaveLength(999);
+    expect(body.bill.patient).toEqual(PATIENT);
     expect(body.priced).toEqual(stored.priced);
+    expect(link.bytes).toBe(Buffer.byteLength(JSON.stringify(body)));
     const summary = (await (await fetch(`${stack.url}/v1/recons/${cn}`, { headers })).json()) as {
       latest: { sequence: number; lines: number };
     };
@@ -187,6 +196,16 @@ describe('a 999-line Recon with external values, end to end', () => {
       expect(bytes.includes(Buffer.from(PATIENT.lastName))).toBe(false);
       expect(bytes.includes(Buffer.from('"lines"'))).toBe(false);
     }
+  });
+
+  it('is deleted whole: its items and the objects of its large sealed sequences', async () => {
+    const deleted = await fetch(`${stack.url}/v1/recons/${cn}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toMatchObject({ deleted: true, deletedItems: 3 });
+    expect(readdirSync(path.join(stateDir, RECON_BODIES_DIR))).toEqual([]);
   });
 });
 
