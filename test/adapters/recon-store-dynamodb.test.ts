@@ -387,6 +387,20 @@ describe('DynamoDbReconStore', () => {
         await store.putSequence(tenant, 'CN-1', await sequenceItem(tenant, 'CN-1', 1), null, EXPIRES_AT),
       ).toBe('written');
     });
+
+    it('names the sealed objects of the sequences it deleted (large sealed sequences, issue 17)', async () => {
+      const tenant = freshTenant();
+      const ref = `sealed/${tenant}/CN-big/2/req-2-0.bin`;
+      await writeSequences(tenant, 'CN-big', 1);
+      const second = await sequenceItem(tenant, 'CN-big', 2, 1);
+      const large = { ...second, sealed: { ...second.sealed, ct: '' }, sealedRef: ref };
+      expect(await store.putSequence(tenant, 'CN-big', large, 1, EXPIRES_AT)).toBe('written');
+      expect(await store.deleteControlNumber(tenant, 'CN-big')).toEqual({
+        deletedItems: 3,
+        sealedRefs: [ref],
+      });
+      expect(await rawItemsOf(tenant, 'CN-big')).toEqual([]);
+    });
   });
 
   describe('the raw table', () => {
