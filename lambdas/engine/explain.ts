@@ -104,18 +104,22 @@ export interface SummaryFeeSchedule {
   readonly amount: string;
 }
 
-export interface SummaryLine {
-  readonly lineNumber: number;
-  readonly code: string;
-  readonly modifiers: readonly string[];
-  readonly dateOfService: string;
-  readonly units: number;
-  readonly placeOfService: string;
-  readonly billed: string;
-  readonly status: LineStatus;
+/** A line at `explain=summary`: the full line's identity and amounts, its words replaced by references. */
+export interface SummaryLine
+  extends Pick<
+    PricedLine,
+    | 'lineNumber'
+    | 'code'
+    | 'modifiers'
+    | 'dateOfService'
+    | 'units'
+    | 'placeOfService'
+    | 'billed'
+    | 'status'
+    | 'allowed'
+    | 'withheld'
+  > {
   readonly feeSchedule: SummaryFeeSchedule | null;
-  readonly allowed: string | null;
-  readonly withheld: string | null;
   readonly adjustments: readonly SummaryAdjustment[];
   /** The buckets that hold an amount; a bucket not named holds 0.00. Null when the line is unpriced. */
   readonly buckets: SparseBuckets | null;
@@ -271,15 +275,8 @@ function sourcesOf(steps: readonly ExplanationStep[]): string[] {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function summaryAdjustment(a: Adjustment, citations: Citations): SummaryAdjustment {
-  const out: Mutable<SummaryAdjustment> = {
-    bucket: a.bucket,
-    amount: a.amount,
-    internalCode: a.internalCode,
-    groupCode: a.groupCode,
-    carc: a.carc,
-  };
-  if (a.rarc !== undefined) out.rarc = a.rarc;
-  if (a.stateCode !== undefined) out.stateCode = a.stateCode;
+  // The amounts and codes as at `none`, then what the summary adds: the same key order as before.
+  const out: Mutable<SummaryAdjustment> = amountsAdjustment(a);
   if (a.regulation !== undefined) out.regulation = citations.id(a.regulation);
   if (a.source !== undefined) out.source = a.source;
   return out;

@@ -3,6 +3,7 @@ import type * as v from 'valibot';
 import { OVERSIZED_ANSWER_LINK_TTL_SECONDS } from '../../app/answers/oversized-store.js';
 import { MAX_INLINE_RESPONSE_BYTES, MAX_SYNC_LINES } from '../../app/answers/size-policy.js';
 import { BULK_ROUTE } from '../../app/answers.js';
+import { BATCH_ID_PATTERN } from '../../app/batch/ports.js';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
 import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
@@ -151,6 +152,15 @@ const pathParameter = (name: string, example: string, description?: string) => (
   required: true,
   ...(description === undefined ? {} : { description }),
   schema: { type: 'string', minLength: 1, maxLength: MAX_PATH_PARAMETER_LENGTH, examples: [example] },
+});
+
+/** A path parameter holding one of our random 32-character ids (SmartBill pages, batches). */
+const randomIdParameter = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: BATCH_ID_PATTERN.source },
+  description,
 });
 
 /**
@@ -367,13 +377,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       };
     } else if (route.id === 'RevokeSmartBill') {
       operation.parameters = [
-        {
-          name: 'id',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' },
-          description: 'The page id: the 32 characters between smartbills/ and .html in the link',
-        },
+        randomIdParameter('id', 'The page id: the 32 characters between smartbills/ and .html in the link'),
       ];
       operation.responses = {
         '200': answer('Withdrawn: the page key is deleted and the link shows a withdrawn notice', ok),
@@ -391,15 +395,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         ...errorResponses([400, ...auth, 413, 415, 422]),
       };
     } else if (route.id === 'GetBatch') {
-      operation.parameters = [
-        {
-          name: 'id',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' },
-          description: 'The batch id POST /v1/batches answered',
-        },
-      ];
+      operation.parameters = [randomIdParameter('id', 'The batch id POST /v1/batches answered')];
       operation.responses = {
         '200': answer('The state, the progress and, once succeeded, the result links', ok),
         ...errorResponses([400, ...auth, 404]),
