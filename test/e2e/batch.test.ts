@@ -1,10 +1,3 @@
-/**
- * Bulk repricing end to end on the local stack (issue 17 § 3): POST /v1/batches, the signed upload
- * to the local batch edge, the run on worker threads, GET /v1/batches/{id} until done, and the
- * outputs through their signed links: 1,000 bills of varied codes, jurisdictions, dates and types,
- * five of them malformed.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +8,7 @@ import { SCOPES } from '../../lambdas/handlers/shared/routes.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { batchInput, batchLine, MALFORMED_LINES } from '../support/batch-bills.js';
 import { startTestStack } from './support/stack.js';
-import { signWithStackKey } from './support/tokens.js';
+import { personClaims, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let token: string;
@@ -39,20 +32,7 @@ async function call(method: string, pathName: string, body?: unknown, bearer = t
 }
 
 function personToken(groups: string[]): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signWithStackKey(stack, {
-    sub: randomUUID(),
-    username: randomUUID(),
-    'cognito:groups': groups,
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
-    auth_time: now,
-    iss: stack.issuer,
-    exp: now + 3600,
-    iat: now,
-    jti: randomUUID(),
-    client_id: stack.state.peopleClient.clientId,
-  });
+  return signWithStackKey(stack, personClaims(stack, groups));
 }
 
 async function waitUntilDone(statusPath: string, bearer = token): Promise<Answer> {

@@ -1,10 +1,3 @@
-/**
- * `GET /v1/recons` (issue 17, § 2): a tenant's Recons, most recently updated first, for delta sync,
- * through the local stack as `npm start` runs it (DynamoDB Local and the local key provider; the
- * listing decrypts nothing). Ordering, updatedSince, paging to the end, tenant isolation and every
- * refused parameter. A missing Java fails every test here, naming it.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
-import { signWithStackKey } from './support/tokens.js';
+import { personClaims, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let userToken: string;
@@ -54,20 +47,7 @@ async function call(method: string, pathName: string, token: string | undefined,
 }
 
 function userTokenFor(tenantGroup: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signWithStackKey(stack, {
-    sub: randomUUID(),
-    username: randomUUID(),
-    'cognito:groups': [tenantGroup, 'recon-reviewers', 'recon-stewards'],
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
-    auth_time: now,
-    iss: stack.issuer,
-    exp: now + 3600,
-    iat: now,
-    jti: randomUUID(),
-    client_id: stack.state.peopleClient.clientId,
-  });
+  return signWithStackKey(stack, personClaims(stack, [tenantGroup, 'recon-reviewers', 'recon-stewards']));
 }
 
 /** Every page of a listing, following nextPageToken to the end. */

@@ -1,10 +1,3 @@
-/**
- * Recon answers carry the SmartBill link, as the price route's answers do (issue 17, § 2): the
- * page of the sequence just priced (or replayed), at the local edge, revocable by the tenant that
- * submitted it. The local stack with Recon (DynamoDB Local, the local key provider) and SmartBill
- * (s3rver, the local edge, the gate in DynamoDB Local). A missing Java fails every test, naming it.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
-import { signWithStackKey } from './support/tokens.js';
+import { personClaims, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let token: string;
@@ -107,20 +100,10 @@ describe('the SmartBill link of a Recon answer', () => {
     const key = decodeURIComponent(new URL(link).pathname.slice(1));
     const id = key.slice('smartbills/'.length, -'.html'.length);
     // Another tenant (a person of another tenant group, allowed to revoke its own pages) cannot.
-    const now = Math.floor(Date.now() / 1000);
-    const otherTenant = signWithStackKey(stack, {
-      sub: randomUUID(),
-      username: randomUUID(),
-      'cognito:groups': ['tenant-someone-else', 'bill-reviewers'],
-      token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
-      auth_time: now,
-      iss: stack.issuer,
-      exp: now + 3600,
-      iat: now,
-      jti: randomUUID(),
-      client_id: stack.state.peopleClient.clientId,
-    });
+    const otherTenant = signWithStackKey(
+      stack,
+      personClaims(stack, ['tenant-someone-else', 'bill-reviewers']),
+    );
     const refused = await fetch(`${stack.url}/v1/smartbills/${id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${otherTenant}` },

@@ -20,7 +20,7 @@ import { createLocalWorkflow, loadWorkflowTasks } from '../../lambdas/local/reco
 import type { LocalStack } from '../../lambdas/local/stack.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
-import { signWithStackKey } from './support/tokens.js';
+import { personClaims, signWithStackKey } from './support/tokens.js';
 
 let stack: LocalStack;
 let userToken: string;
@@ -92,20 +92,7 @@ async function rawItems(): Promise<Record<string, unknown>[]> {
 }
 
 function userTokenFor(tenantGroup: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signWithStackKey(stack, {
-    sub: randomUUID(),
-    username: randomUUID(),
-    'cognito:groups': [tenantGroup, 'recon-reviewers', 'recon-stewards'],
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
-    auth_time: now,
-    iss: stack.issuer,
-    exp: now + 3600,
-    iat: now,
-    jti: randomUUID(),
-    client_id: stack.state.peopleClient.clientId,
-  });
+  return signWithStackKey(stack, personClaims(stack, [tenantGroup, 'recon-reviewers', 'recon-stewards']));
 }
 
 beforeAll(async () => {

@@ -38,6 +38,35 @@ export function accessClaims(input: AccessClaimsInput): Record<string, unknown> 
 }
 
 /**
+ * Claims of a person's access token (a user of the people client), as Cognito issues them after
+ * sign-in, with fresh `sub` and `username` unless given.
+ */
+export function personClaims(
+  stack: {
+    readonly issuer: string;
+    readonly state: { readonly peopleClient: { readonly clientId: string } };
+  },
+  groups: readonly string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: randomUUID(),
+    username: randomUUID(),
+    'cognito:groups': [...groups],
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+    auth_time: now,
+    iss: stack.issuer,
+    exp: now + 3600,
+    iat: now,
+    jti: randomUUID(),
+    client_id: stack.state.peopleClient.clientId,
+    ...overrides,
+  };
+}
+
+/**
  * Signed with the key of the stack's state directory, the key the local pool signs with (so only
  * the claims can make it fail).
  */
