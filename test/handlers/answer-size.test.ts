@@ -19,6 +19,7 @@ import { type AnswerBackends, startAnswerBackends } from '../../lambdas/local/an
 import { sampleIndex, sampleIndexFile } from '../support/fee-index.js';
 import { answerSchema, checkJsonSchema } from '../support/json-schema.js';
 import { billWithValues } from '../support/large-bill.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -33,23 +34,14 @@ let document: Record<string, unknown>;
 let skewMs = 0;
 
 function event(body: string, requestId: string, claims: object | null = TENANT_CLAIMS): APIGatewayProxyEvent {
-  return {
+  return proxyEvent({
     body,
     headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/v1/bills/price',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/v1/bills/price',
     requestContext: {
       requestId,
       ...(claims === null ? {} : { authorizer: { claims } }),
     } as APIGatewayProxyEvent['requestContext'],
-  };
+  });
 }
 
 /** The answer the handler would send inline: the bill priced in this process. */

@@ -15,6 +15,7 @@ import { FacilityRateAnswerSchema } from '../../lambdas/engine/priced-bill-schem
 import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { sampleIndex, sampleIndexFile } from '../support/fee-index.js';
 import { answerSchema, checkJsonSchema } from '../support/json-schema.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -25,21 +26,13 @@ let document: Record<string, unknown>;
 function event(route: string, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const definition = ROUTES.find((r) => r.id === route);
   if (!definition) throw new Error(`no route ${route}`);
-  return {
-    body: null,
-    headers: {},
-    multiValueHeaders: {},
+  return proxyEvent({
     httpMethod: definition.method,
-    isBase64Encoded: false,
     path: definition.path,
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
     resource: definition.path,
     requestContext: { requestId: 'req-facility-1' } as APIGatewayProxyEvent['requestContext'],
     ...extra,
-  };
+  });
 }
 
 async function answerOf(route: string, extra: Partial<APIGatewayProxyEvent> = {}) {

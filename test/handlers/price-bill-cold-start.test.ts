@@ -8,6 +8,7 @@ import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { WCBR_MODE_ENV } from '../../lambdas/handlers/shared/runtime-mode.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 /**
  * Issue 17, 4(d): the pricing function makes its SmartBill clients on the first bill, not at
@@ -51,20 +52,11 @@ const bill = JSON.stringify({
 });
 
 function event(requestId: string): APIGatewayProxyEvent {
-  return {
+  return proxyEvent({
     body: bill,
     headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/v1/bills/price',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/v1/bills/price',
     requestContext: { requestId, authorizer: { claims: { client_id: 'tenant-a' } } } as never,
-  };
+  });
 }
 
 const context = { awsRequestId: 'lambda-1', functionName: 'PriceBill' } as Context;

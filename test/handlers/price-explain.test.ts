@@ -11,6 +11,7 @@ import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
 import { PriceBillResponseSchema } from '../../lambdas/handlers/shared/response-schemas.js';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -37,20 +38,11 @@ let withSmartBill: Handler;
 const context = { awsRequestId: 'lambda-1', functionName: 'test' } as Context;
 
 function event(body: unknown, query: Record<string, string> | null = null): APIGatewayProxyEvent {
-  return {
+  return proxyEvent({
     body: JSON.stringify(body),
-    headers: {},
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/v1/bills/price',
-    pathParameters: null,
     queryStringParameters: query,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/v1/bills/price',
     requestContext: { requestId: 'req-explain-1' } as APIGatewayProxyEvent['requestContext'],
-  };
+  });
 }
 
 async function call(handler: Handler, body: unknown, query: Record<string, string> | null = null) {

@@ -8,6 +8,7 @@ import { ANSWER_SIZE_ENV } from '../../lambdas/handlers/shared/answer-size-deps.
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { WCBR_MODE_ENV } from '../../lambdas/handlers/shared/runtime-mode.js';
 import { answerSchema, checkJsonSchema } from '../support/json-schema.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 /**
  * `GET /v1/recons/{controlNumber}/sequences/{n}` within the size policy (issue 17): a sequence
@@ -73,23 +74,16 @@ const context = { awsRequestId: 'lambda-1', functionName: 'GetReconSequence' } a
 let handler: Handler;
 
 function event(requestId: string): APIGatewayProxyEvent {
-  return {
-    body: null,
-    headers: {},
-    multiValueHeaders: {},
+  return proxyEvent({
     httpMethod: 'GET',
-    isBase64Encoded: false,
     path: '/v1/recons/CN-1/sequences/1',
     pathParameters: { controlNumber: 'CN-1', sequence: '1' },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
     resource: '/v1/recons/{controlNumber}/sequences/{sequence}',
     requestContext: {
       requestId,
       authorizer: { claims: { client_id: 'tenant-a', scope: 'wcbr/recons:read', token_use: 'access' } },
     } as never,
-  };
+  });
 }
 
 function problems(status: number, body: unknown): string[] {

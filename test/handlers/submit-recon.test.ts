@@ -13,6 +13,7 @@ import { reconBodyKeys } from '../../lambdas/app/recon/ports.js';
 import { MAX_SYNC_RECON_ANSWER_BYTES } from '../../lambdas/app/recon/submit.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { WCBR_MODE_ENV } from '../../lambdas/handlers/shared/runtime-mode.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 /**
  * The Recon front function in AWS (issue 17, § 2; lambdas/handlers/submit-recon/handler.ts) with
@@ -54,21 +55,14 @@ const BILL = JSON.stringify({
 const CLAIMS = { client_id: 'tenant-a', scope: 'wcbr/recons:write', token_use: 'access' };
 
 function event(requestId: string, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
+  return proxyEvent({
     body: BILL,
     headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
     path: '/v1/recons',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
     resource: '/v1/recons',
     requestContext: { requestId, authorizer: { claims: CLAIMS } } as never,
     ...overrides,
-  };
+  });
 }
 
 const context = { awsRequestId: 'lambda-1', functionName: 'SubmitReconFront' } as Context;
