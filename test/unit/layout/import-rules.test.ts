@@ -78,6 +78,20 @@ const PROBES: readonly Probe[] = [
     forbidden: ['../../local/stack.js', '../../../fee-data/paths.js'],
   },
   {
+    file: 'lambdas/x12/probe.ts',
+    allowed: ['./write.js', '../engine/priced-bill.js', '../engine/bill/schema.js', 'node-x12'],
+    forbidden: [
+      '../app/answers.js',
+      '../adapters/envelope.js',
+      '../handlers/shared/http.js',
+      '../local/stack.js',
+      '../observability/logger.js',
+      '../smartbill/render.js',
+      '@aws-sdk/client-s3',
+      'node:fs',
+    ],
+  },
+  {
     file: 'fee-data/import/probe.ts',
     allowed: ['../../lambdas/domain/jurisdiction-schema.js', '../../lambdas/fee-index/schema.js'],
     forbidden: ['../../lambdas/app/answers.js', '../../lambdas/local/paths.js'],
