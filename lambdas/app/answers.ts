@@ -42,9 +42,31 @@ export class BillTooLargeError extends Error {
   }
 }
 
-/** The body is sent as another media type than JSON: answered 415. */
+/** The body is sent as a media type the route does not read: answered 415, naming those it reads. */
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = 'UnsupportedMediaTypeError';
+  /** The media types the route reads, in the order it prefers them. */
+  readonly accepted: readonly string[];
+
+  constructor(message: string, accepted: readonly string[] = ['application/json']) {
+    super(message);
+    this.accepted = accepted;
+  }
+}
+
+/**
+ * The client's Accept header allows none of the media types the route answers in (RFC 9110,
+ * 12.5.1): answered 406, naming those it does.
+ */
+export class NotAcceptableError extends Error {
+  override readonly name = 'NotAcceptableError';
+  /** The media types the route answers in. */
+  readonly offered: readonly string[];
+
+  constructor(message: string, offered: readonly string[]) {
+    super(message);
+    this.offered = offered;
+  }
 }
 
 /** A request that is well-formed but not allowed for this caller (no tenant, say): answered 403. */
@@ -178,11 +200,22 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
     );
   }
   if (error instanceof UnsupportedMediaTypeError) {
+    const types = error.accepted.join(' or ');
     return errorResponse(
       415,
-      'Send the body as application/json.',
+      `Send the body as ${types}.`,
       error.message,
-      [{ field: 'Content-Type', errorMessage: 'must be application/json (a charset parameter is fine)' }],
+      [{ field: 'Content-Type', errorMessage: `must be ${types} (a charset parameter is fine)` }],
+      requestId,
+    );
+  }
+  if (error instanceof NotAcceptableError) {
+    const types = error.offered.join(' or ');
+    return errorResponse(
+      406,
+      `This operation answers in ${types} only.`,
+      error.message,
+      [{ field: 'Accept', errorMessage: `must allow ${types} (or send no Accept header)` }],
       requestId,
     );
   }

@@ -6,6 +6,7 @@ import {
   MAX_BODY_BYTES,
   MAX_JSON_DEPTH,
   MalformedJsonError,
+  NotAcceptableError,
   PayloadTooLargeError,
   parseJsonBody,
   UnsupportedMediaTypeError,
@@ -41,6 +42,7 @@ export {
   MAX_FIELD_ERRORS,
   MAX_JSON_DEPTH,
   MalformedJsonError,
+  NotAcceptableError,
   PayloadTooLargeError,
   parseJsonBody,
   UnsupportedMediaTypeError,
@@ -136,6 +138,31 @@ export interface ParsedBodyEvent extends APIGatewayProxyEvent {
   parsedBody?: unknown;
 }
 
+/** The media type of X12 EDI (RFC 1767): 837 claims in, 835 remittance and 999 acknowledgments out. */
+export const X12_MEDIA_TYPE = 'application/edi-x12';
+
+/**
+ * The body's text, decoded and held to API Gateway's limit (400 when there is none, 413 over
+ * 10 MB).
+ *
+ * @param event - the request
+ * @param what - what the body should hold, for the message when there is none
+ * @returns the text
+ */
+function bodyText(event: APIGatewayProxyEvent, what: string): string {
+  const { body, isBase64Encoded } = event;
+  if (body === null || body === undefined || body === '') {
+    throw new MalformedJsonError(`The request has no body; send ${what}.`);
+  }
+  const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(
+      `The body is over 10 MB, API Gateway's limit; send bills this large to the bulk route, ${BULK_ROUTE}.`,
+    );
+  }
+  return text;
+}
+
 /**
  * Parses the JSON body (415 when it is declared as another media type, 400 when it is not JSON or
  * nests deeper than {@link MAX_JSON_DEPTH}, 413 over 10 MB) and stores it on the event.
@@ -145,20 +172,127 @@ export interface ParsedBodyEvent extends APIGatewayProxyEvent {
 export function jsonBody(): MiddlewareObj<ParsedBodyEvent, APIGatewayProxyResult> {
   return {
     before: (request) => {
-      const { body, isBase64Encoded } = request.event;
-      if (body === null || body === undefined || body === '') {
-        throw new MalformedJsonError('The request has no body; send the bill as JSON.');
-      }
+      const text = bodyText(request.event, 'the bill as JSON');
       requireJsonContentType(request.event.headers);
-      const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
-      if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-        throw new PayloadTooLargeError(
-          `The body is over 10 MB, API Gateway's limit; send bills this large to the bulk route, ${BULK_ROUTE}.`,
+      request.event.parsedBody = parseJsonBody(text);
+    },
+  };
+}
+
+/** Handler events after {@link billBody}: a parsed JSON body, or the text of an X12 interchange. */
+export interface BillBodyEvent extends ParsedBodyEvent {
+  /** The interchange as sent, when the body is `application/edi-x12` (parsedBody is then unset). */
+  x12Body?: string;
+}
+
+/**
+ * The body of a route that takes a bill as JSON or claims as X12 (`Content-Type:
+ * application/edi-x12`): the X12 text is kept as it is for the X12 reader; anything else is read
+ * as {@link jsonBody} reads it (415 for a third media type, naming both).
+ *
+ * @returns the middleware
+ */
+export function billBody(): MiddlewareObj<BillBodyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request) => {
+      const mediaType = mediaTypeOf(request.event.headers);
+      if (mediaType === X12_MEDIA_TYPE) {
+        request.event.x12Body = bodyText(request.event, 'an X12 837 interchange');
+        return;
+      }
+      const text = bodyText(request.event, 'the bill as JSON, or claims as X12 (application/edi-x12)');
+      if (mediaType !== undefined && mediaType !== 'application/json') {
+        throw new UnsupportedMediaTypeError(
+          `The body is sent as ${JSON.stringify(mediaType.slice(0, 100))}; this operation reads a bill as application/json or claims as ${X12_MEDIA_TYPE}.`,
+          ['application/json', X12_MEDIA_TYPE],
         );
       }
       request.event.parsedBody = parseJsonBody(text);
     },
   };
+}
+
+/** One media range of an Accept header: type/subtype and its weight. */
+interface MediaRange {
+  readonly type: string;
+  readonly subtype: string;
+  readonly q: number;
+}
+
+function mediaRanges(accept: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  // A bounded header: API Gateway limits headers to 10 KB; we read at most 64 ranges.
+  for (const part of accept.split(',', 64)) {
+    const [range = '', ...parameters] = part.split(';');
+    const [type = '', subtype = ''] = range.trim().toLowerCase().split('/');
+    if (type === '' || subtype === '') continue;
+    let q = 1;
+    for (const parameter of parameters) {
+      const [name, value] = parameter.split('=');
+      if (name?.trim().toLowerCase() === 'q') {
+        const weight = Number(value?.trim());
+        q = Number.isFinite(weight) && weight >= 0 && weight <= 1 ? weight : 0;
+      }
+    }
+    ranges.push({ type, subtype, q });
+  }
+  return ranges;
+}
+
+/**
+ * Content negotiation (RFC 9110, 12.5.1): which of the media types a route answers in the client's
+ * Accept header prefers. The most specific range that matches a type gives its weight; among equal
+ * weights the route's order decides (its first type is its default). No Accept header, or an empty
+ * one, takes the default.
+ *
+ * @param headers - the event's headers (names in any case)
+ * @param offered - the types the route answers in, its default first
+ * @returns the chosen media type, one of `offered`
+ * @throws NotAcceptableError (406) when the header allows none of them
+ * @example answerMediaType({ Accept: 'application/edi-x12' }, ['application/json', X12_MEDIA_TYPE]) // 'application/edi-x12'
+ */
+export function answerMediaType(
+  headers: APIGatewayProxyEvent['headers'] | null | undefined,
+  offered: readonly [string, ...string[]],
+): string {
+  let accept: string | undefined;
+  for (const name of Object.keys(headers ?? {})) {
+    if (name.toLowerCase() === 'accept') accept = headers?.[name] ?? undefined;
+  }
+  if (accept === undefined || accept.trim() === '') return offered[0];
+  const ranges = mediaRanges(accept);
+  let best: string | undefined;
+  let bestQ = 0;
+  for (const candidate of offered) {
+    const [type, subtype] = candidate.split('/') as [string, string];
+    let q: number | undefined;
+    let specificity = -1;
+    for (const range of ranges) {
+      const s =
+        range.type === type && range.subtype === subtype
+          ? 2
+          : range.type === type && range.subtype === '*'
+            ? 1
+            : range.type === '*' && range.subtype === '*'
+              ? 0
+              : -1;
+      if (s > specificity) {
+        specificity = s;
+        q = range.q;
+      }
+    }
+    if (q !== undefined && q > bestQ) {
+      best = candidate;
+      bestQ = q;
+    }
+  }
+  if (best === undefined) {
+    throw new NotAcceptableError(
+      `The Accept header (${JSON.stringify(accept.slice(0, 100))}) allows none of the media types this operation answers in: ${offered.join(', ')}.`,
+      offered,
+    );
+  }
+  return best;
 }
 
 /**
