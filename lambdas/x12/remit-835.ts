@@ -195,7 +195,7 @@ function claimSegments(input: RemittanceClaim, position: number, requestId: stri
     if (line.dateOfService !== '') lines.push(segment('DTM', '472', x12Date(line.dateOfService)));
     casSegments(adjustments.groups, lines);
     lines.push(segment('REF', '6R', String(line.lineNumber)));
-    if (line.allowed !== null) lines.push(segment('AMT', 'B6', line.allowed));
+    if (line.allowed !== null) lines.push(segment('AMT', 'B6', amount(paid)));
     for (const rarc of adjustments.rarcs) lines.push(segment('LQ', 'HE', rarc));
   }
   const facility = priced.facility;
