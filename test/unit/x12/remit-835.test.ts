@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../fee-data/paths.js';
@@ -13,7 +14,12 @@ import { normaliseRequest } from '../../../lambdas/engine/bill/normalise-request
 import { BillValidationError } from '../../../lambdas/engine/errors.js';
 import { priceRequest } from '../../../lambdas/engine/price-request.js';
 import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
-import { NAME_NOT_ON_BILL, paymentDetailsFrom, remittanceOfJsonBill } from '../../../lambdas/x12/payment.js';
+import {
+  NAME_NOT_ON_BILL,
+  PAYMENT_PARAMETERS,
+  paymentDetailsFrom,
+  remittanceOfJsonBill,
+} from '../../../lambdas/x12/payment.js';
 import {
   RemittanceBalanceError,
   type RemittanceInput,
@@ -488,6 +494,40 @@ describe('paymentDetailsFrom', () => {
     }
     expect(error).toBeInstanceOf(BillValidationError);
     expect((error as BillValidationError).errors.map((e) => e.field)).toEqual(fields);
+  });
+});
+
+describe('paymentDetailsFrom (fuzz)', () => {
+  it('answers details or a 422 naming only payment parameters, never another error', () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom('ACH', 'CHK', '2026-02-28', '1123456789'),
+    );
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            paymentMethod: value,
+            paymentTrace: value,
+            paymentDate: value,
+            paymentOriginator: value,
+            explain: value,
+          },
+          { requiredKeys: [] },
+        ),
+        (query) => {
+          try {
+            const details = paymentDetailsFrom(query);
+            if (details !== undefined) expect(details.traceNumber).toBe(query.paymentTrace);
+          } catch (error) {
+            expect(error).toBeInstanceOf(BillValidationError);
+            for (const e of (error as BillValidationError).errors)
+              expect(PAYMENT_PARAMETERS as readonly string[]).toContain(e.field);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
