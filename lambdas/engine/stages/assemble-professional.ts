@@ -237,6 +237,26 @@ export function buildLine(
           ),
     );
   }
+  // A fee schedule amount above billed where the jurisdiction does not limit payment to billed
+  // (Medicare facility methods): a negative fee schedule adjustment of billed less that amount, here
+  // at the fee schedule stage and before the rules, so that the rules' parts below are charged
+  // against the amount they reduce and billed less every adjustment is still the allowance, with
+  // the buckets summing to it (decision 006). Charging it after the rules as billed less the payable
+  // amount counted every rule reduction twice (issue 18: the 835 property test found it).
+  if (!capAtBilled && fee > line.charge) {
+    adjustments.push(
+      reasonAdjustment(
+        item,
+        j.id,
+        'FS-MAX',
+        cents(line.charge - fee),
+        full
+          ? `The fee schedule amount ${feeText} is above billed ${billed} and is not limited to it: ${formatCents(cents(fee - line.charge))} above billed is allowed.`
+          : '',
+        lesserOf,
+      ),
+    );
+  }
   // The rules (and values applied during them) move the fee schedule amount one decision at a time;
   // each is charged with what it moved the payable amount (the lesser of billed and the running
   // amount), so the parts add up to the fee schedule allowance less what is payable.
@@ -296,22 +316,6 @@ export function buildLine(
             regulation: lesserOf,
           },
     );
-  // Paid above billed (no lesser of billed): a negative fee schedule adjustment, so that billed less
-  // the adjustments is still allowed and the buckets still sum to it (decision 006).
-  if (payable > line.charge) {
-    adjustments.push(
-      reasonAdjustment(
-        item,
-        j.id,
-        'FS-MAX',
-        cents(line.charge - payable),
-        !full
-          ? ''
-          : `The fee schedule amount ${formatCents(payable)} is above billed ${billed} and is not limited to it: ${formatCents(cents(payable - line.charge))} above billed is allowed.`,
-        lesserOf,
-      ),
-    );
-  }
   // External values after the rules, in their documented order; never below zero or above billed,
   // nor a PPO value below the fee schedule allowance where the jurisdiction forbids it.
   const allowed = applyAfterValues(

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
+import { normaliseRequest } from '../../../lambdas/engine/bill/normalise-request.js';
 import { parseCents, parseSignedCents } from '../../../lambdas/engine/money.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
-import { BUCKETS } from '../../../lambdas/engine/priced-bill.js';
+import { priceRequest } from '../../../lambdas/engine/price-request.js';
+import { BUCKETS, type PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import { sampleIndex } from '../../support/fee-index.js';
+import { facilityBill, inpatientClaim } from '../../support/generated-bills.js';
 
 const index = sampleIndex();
 
@@ -305,5 +308,27 @@ describe('priced bills (properties)', () => {
       { numRuns: 400 },
     );
     expect(checked).toBeGreaterThan(40);
+  });
+
+  it('facility bills: the adjustments of every line sum to billed less allowed, and its buckets to allowed', () => {
+    // Surgery-centre lines are not limited to billed: a fee above billed is a negative FS-MAX at the
+    // fee schedule stage, and a rule's reduction of it must be counted once (issue 18's 835
+    // property found it counted twice).
+    let uncapped = 0;
+    fc.assert(
+      fc.property(fc.oneof(facilityBill, inpatientClaim), (input) => {
+        const priced = priceRequest(index, normaliseRequest(input)) as PricedBill;
+        for (const l of priced.lines) {
+          if (l.allowed === null) continue;
+          const allowed = parseCents(l.allowed);
+          const adjusted = l.adjustments.reduce((n, a) => n + parseSignedCents(a.amount), 0);
+          expect(parseCents(l.billed) - adjusted, `line ${l.lineNumber}`).toBe(allowed);
+          expect(Object.values(l.buckets ?? {}).reduce((n, x) => n + parseSignedCents(x), 0)).toBe(allowed);
+          if (allowed > parseCents(l.billed)) uncapped++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(uncapped).toBeGreaterThan(10);
   });
 });

@@ -410,24 +410,26 @@ describe('write835: the header, the sets and what travels in them', () => {
   });
 });
 
-describe('the engine answer the 835 cannot balance (decision 018, "What the property found")', () => {
-  // A surgery-centre line is paid on the ASC rate without the lesser of billed; when the rules
-  // reduce it (multiple procedure, 2 units) and the charge is below the fee schedule amount, the
-  // negative FS-MAX is billed − payable where it should be billed − fee schedule amount: the rule's
-  // reduction is counted twice, and neither the adjustments nor the buckets add up.
+describe('an uncapped facility line reduced by a rule (decision 018, "What the property found")', () => {
+  // A surgery-centre line is paid on the ASC rate without the lesser of billed. With a charge below
+  // the fee schedule amount and a rule reducing it (2 units: the multiple procedure reduction), the
+  // engine charged the negative FS-MAX as billed − payable, counting the rule's reduction twice.
+  // It is now billed − fee schedule amount, at the fee schedule stage: the figures below are the
+  // identities every priced line owes (billed − Σ adjustments = allowed = Σ buckets), not amounts.
   const bill = { ...example('facility-asc.json'), jurisdiction: 'US-MEDICARE' } as Record<string, unknown>;
   const lines = bill.lines as Record<string, unknown>[];
   const asc = { ...bill, lines: [{ ...lines[0], charge: '100.00', units: 2 }] };
 
-  it('is refused by the writer, naming the line', () => {
-    const answer = price(asc);
-    expect(answerBalances(answer)).toBe(false);
-    expect(() => write835([remittanceOfJsonBill(answer, 'r')], OPTIONS)).toThrow(RemittanceBalanceError);
-  });
-
-  it.fails('balances once the engine is mended (remove .fails then)', () => {
+  it('balances, and its 835 is written', () => {
     const answer = price(asc);
     expect(answerBalances(answer)).toBe(true);
+    const line = answer.lines[0] as PricedBill['lines'][number];
+    const fsMax = line.adjustments.find((a) => a.internalCode === 'FS-MAX');
+    const fee = line.feeSchedule?.amount as string;
+    // The negative fee schedule adjustment is billed less the fee schedule amount, exactly.
+    expect(Number(fsMax?.amount)).toBeCloseTo(100 - Number(fee), 2);
+    expect(line.adjustments.some((a) => a.bucket === 'billReview' && Number(a.amount) > 0)).toBe(true);
+    expect(() => write835([remittanceOfJsonBill(answer, 'r')], OPTIONS)).not.toThrow();
   });
 });
 
