@@ -122,7 +122,6 @@ export interface ReadInterchange {
 /** The ISA segment's element separators' offsets: fixed width, 106 characters with its terminator. */
 const ISA_SEPARATORS = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103] as const;
 const ISA_LENGTH = 106;
-const ENVELOPE = new Set(['ISA', 'IEA', 'GS', 'GE', 'ST', 'SE']);
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
