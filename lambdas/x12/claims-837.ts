@@ -36,8 +36,13 @@ export interface ClaimFromX12 {
   /** The claim's remittance facts, without the priced bill. */
   readonly remittance: Omit<RemittanceClaim, 'priced'>;
   readonly parties: RemittanceParties;
-  /** Each JSON path of the bill ("lines[2].code") to where it came from. */
+  /**
+   * Each claim-level JSON path of the bill ("billingProvider.zip") to where it came from; the
+   * lines' paths are in `lineSources` (one map a line, "code" for "lines[2].code"). Kept apart so
+   * that a clean claim costs no path strings: {@link sourceOf} joins them when an error needs it.
+   */
   readonly sources: ReadonlyMap<string, X12Source>;
+  readonly lineSources: readonly ReadonlyMap<string, X12Source>[];
   /** The CLM segment itself: errors without a more precise source point here. */
   readonly claimSegment: X12Source;
   /** Errors found while reading the claim (before the normaliser): each rejects the claim. */
@@ -199,6 +204,11 @@ interface ClaimDraft {
   inCob: boolean;
 }
 
+/** Element n (1-based) of a segment, "" when absent. */
+function elementAt(s: Segment, n: number): string {
+  return s.elements[n - 1] ?? '';
+}
+
 const isoDate = (yyyymmdd: string): string =>
   /^\d{8}/.test(yyyymmdd)
     ? `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`
@@ -231,14 +241,15 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
   let claim: ClaimDraft | undefined;
   let line: LineDraft | undefined;
 
+  // A plain literal (no conditional spreads): this runs for every field of every line.
   const src = (s: Segment, element?: number, component?: number, reference?: string): X12Source => ({
     segment: s.tag,
     position: s.position,
     setPosition: s.setPosition,
     loop,
-    ...(element === undefined ? {} : { element }),
-    ...(component === undefined ? {} : { component }),
-    ...(reference === undefined ? {} : { reference }),
+    element,
+    component,
+    reference,
   });
   const finding = (
     source: X12Source,
@@ -279,9 +290,14 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
     line = undefined;
   };
 
+  // Made once, not a segment: these run for every segment of every claim.
+  const setLoop = (l: string) => {
+    loop = l;
+  };
+  const setParty = (p: Party | undefined) => {
+    party = p;
+  };
   for (const s of set.segments) {
-    const e = s.elements;
-    const el = (n: number) => e[n - 1] ?? '';
     if (!KNOWN.has(s.tag)) {
       findings.push(finding(src(s), `${s.tag} is not a segment of the 837`, '6'));
       continue;
@@ -289,7 +305,7 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
     switch (s.tag) {
       case 'HL': {
         finishClaim();
-        const code = el(3);
+        const code = elementAt(s, 3);
         if (code !== '20' && code !== '22' && code !== '23') {
           findings.push(
             finding(
@@ -335,7 +351,7 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
           line = undefined;
           loop = '2320';
         } else if (level === '22') {
-          claimFiling = el(9) || undefined;
+          claimFiling = elementAt(s, 9) || undefined;
         } else unexpected(s, 'SBR belongs to the subscriber level (HL 22)');
         continue;
       case 'CLM': {
@@ -370,8 +386,8 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
         const index = claim.lines.length;
         line = { fields: {}, sources: new Map(), index };
         claim.lines.push(line);
-        const number = Number(el(1));
-        line.fields.lineNumber = /^\d{1,6}$/.test(el(1)) ? number : el(1);
+        const number = Number(elementAt(s, 1));
+        line.fields.lineNumber = /^\d{1,6}$/.test(elementAt(s, 1)) ? number : elementAt(s, 1);
         line.sources.set('lineNumber', src(s, 1, undefined, '554'));
         continue;
       }
@@ -384,41 +400,41 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
         continue;
       }
       if (s.tag === 'NM1') {
-        const qualifier = el(1);
+        const qualifier = elementAt(s, 1);
         party = undefined;
         if (level === undefined) loop = qualifier === '41' ? '1000A' : '1000B';
         else if (level === '20' && qualifier === '85') {
           loop = '2010AA';
           party = billing;
-          billing.name = el(3);
+          billing.name = elementAt(s, 3);
           billing.source = { name: src(s, 3, undefined, '1035') };
-          if (el(8) === 'XX') {
-            billing.npi = el(9);
+          if (elementAt(s, 8) === 'XX') {
+            billing.npi = elementAt(s, 9);
             billing.source.npi = src(s, 9, undefined, '67');
           }
         } else if (level === '20') loop = qualifier === '87' ? '2010AB' : '2010AC';
         else if (level === '22' && qualifier === 'IL') {
           loop = '2010BA';
-          setPerson(subscriber, el);
+          setPerson(subscriber, s);
         } else if (level === '22' && qualifier === 'PR') {
           loop = '2010BB';
           party = payer;
-          payer.name = el(3);
-          if (el(9) !== '') payer.npi = el(9); // the payer id, kept in npi's slot of the draft
+          payer.name = elementAt(s, 3);
+          if (elementAt(s, 9) !== '') payer.npi = elementAt(s, 9); // the payer id, kept in npi's slot of the draft
           payer.source = { name: src(s, 3, undefined, '1035') };
         } else if (level === '23' && qualifier === 'QC') {
           loop = '2010CA';
           patient ??= {};
-          setPerson(patient, el);
+          setPerson(patient, s);
         } else loop = `${loop.slice(0, 5)}?`;
       } else if ((s.tag === 'N3' || s.tag === 'N4') && party !== undefined) {
-        address(party, s, el, src);
+        address(party, s, src);
       } else if (s.tag === 'REF') {
-        if (el(1) === 'EI' && party === billing && loop === '2010AA') {
-          billing.taxId = el(2);
+        if (elementAt(s, 1) === 'EI' && party === billing && loop === '2010AA') {
+          billing.taxId = elementAt(s, 2);
           billing.source = { ...billing.source, taxId: src(s, 2, undefined, '127') };
-        } else if (el(1) === 'Y4' && (loop === '2010BA' || loop === '2010CA')) {
-          const value = { value: el(2), source: src(s, 2, undefined, '127') };
+        } else if (elementAt(s, 1) === 'Y4' && (loop === '2010BA' || loop === '2010CA')) {
+          const value = { value: elementAt(s, 2), source: src(s, 2, undefined, '127') };
           if (loop === '2010CA') patientClaimNumber = value;
           else subscriberClaimNumber = value;
         }
@@ -427,42 +443,18 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
     }
     // Inside a claim (2300 and below).
     if (claim.inCob) continue; // 2320/2330 (other payers): not this bill's facts
-    if (line === undefined)
-      claimSegment(
-        claim,
-        s,
-        el,
-        kind,
-        src,
-        split,
-        (l) => (loop = l),
-        (p) => (party = p),
-        party,
-      );
-    else
-      lineSegment(
-        claim,
-        line,
-        s,
-        el,
-        kind,
-        src,
-        split,
-        (l) => (loop = l),
-        (p) => (party = p),
-        party,
-        unexpected,
-      );
+    if (line === undefined) claimSegment(claim, s, kind, src, split, setLoop, setParty, party);
+    else lineSegment(claim, line, s, kind, src, split, setLoop, setParty, party, unexpected);
   }
   finishClaim();
   return { claims, findings };
 }
 
-function setPerson(p: Person, el: (n: number) => string): void {
-  p.lastName = el(3) || undefined;
-  p.firstName = el(4) || undefined;
-  p.middleName = el(5) || undefined;
-  p.memberId = el(8) === 'MI' ? el(9) || undefined : undefined;
+function setPerson(p: Person, s: Segment): void {
+  p.lastName = elementAt(s, 3) || undefined;
+  p.firstName = elementAt(s, 4) || undefined;
+  p.middleName = elementAt(s, 5) || undefined;
+  p.memberId = elementAt(s, 8) === 'MI' ? elementAt(s, 9) || undefined : undefined;
 }
 
 function headerOrLevelSegment(s: Segment, level: string | undefined): boolean {
@@ -473,22 +465,21 @@ function headerOrLevelSegment(s: Segment, level: string | undefined): boolean {
 
 type Src = (s: Segment, element?: number, component?: number, reference?: string) => X12Source;
 
-function address(p: Party, s: Segment, el: (n: number) => string, src: Src): void {
+function address(p: Party, s: Segment, src: Src): void {
   p.address ??= { lines: [] };
   if (s.tag === 'N3') {
-    p.address.lines = [el(1), el(2)].filter((l) => l !== '');
+    p.address.lines = [elementAt(s, 1), elementAt(s, 2)].filter((l) => l !== '');
     return;
   }
-  p.address.city = el(1) || undefined;
-  p.address.state = el(2) || undefined;
-  p.address.zip = el(3) || undefined;
+  p.address.city = elementAt(s, 1) || undefined;
+  p.address.state = elementAt(s, 2) || undefined;
+  p.address.zip = elementAt(s, 3) || undefined;
   p.source = { ...p.source, zip: src(s, 3, undefined, '116') };
 }
 
 function claimSegment(
   claim: ClaimDraft,
   s: Segment,
-  el: (n: number) => string,
   kind: ClaimKind,
   src: Src,
   split: (v: string) => string[],
@@ -499,29 +490,31 @@ function claimSegment(
   switch (s.tag) {
     case 'NM1': {
       const loops = kind === 'professional' ? PROFESSIONAL_CLAIM_PARTIES : INSTITUTIONAL_CLAIM_PARTIES;
-      const loop = loops[el(1)] ?? '2310?';
+      const loop = loops[elementAt(s, 1)] ?? '2310?';
       setLoop(loop);
       const p: Party = { source: {} };
-      if (el(3) !== '') p.name = el(3);
-      if (el(8) === 'XX' && el(9) !== '') {
-        p.npi = el(9);
+      if (elementAt(s, 3) !== '') p.name = elementAt(s, 3);
+      if (elementAt(s, 8) === 'XX' && elementAt(s, 9) !== '') {
+        p.npi = elementAt(s, 9);
         p.source = { ...p.source, npi: src(s, 9, undefined, '67') };
       }
-      claim.parties[el(1)] = p;
+      claim.parties[elementAt(s, 1)] = p;
       setParty(p);
       return;
     }
     case 'N3':
     case 'N4':
-      if (party !== undefined) address(party, s, el, src);
+      if (party !== undefined) address(party, s, src);
       return;
     case 'REF':
-      if (el(1) === 'G1') claim.priorAuthorization = { value: el(2), source: src(s, 2, undefined, '127') };
-      else if (el(1) === '9F') claim.referral = el(2);
-      else if (el(1) === 'Y4') claim.claimNumber = { value: el(2), source: src(s, 2, undefined, '127') };
+      if (elementAt(s, 1) === 'G1')
+        claim.priorAuthorization = { value: elementAt(s, 2), source: src(s, 2, undefined, '127') };
+      else if (elementAt(s, 1) === '9F') claim.referral = elementAt(s, 2);
+      else if (elementAt(s, 1) === 'Y4')
+        claim.claimNumber = { value: elementAt(s, 2), source: src(s, 2, undefined, '127') };
       return;
     case 'DTP': {
-      const [qualifier, format, value] = [el(1), el(2), el(3)];
+      const [qualifier, format, value] = [elementAt(s, 1), elementAt(s, 2), elementAt(s, 3)];
       if (qualifier === '434') {
         const [from, to] = format === 'RD8' ? value.split('-') : [value, value];
         claim.statement = {
@@ -535,7 +528,8 @@ function claimSegment(
       return;
     }
     case 'CL1':
-      if (el(3) !== '') claim.dischargeStatus = { value: el(3), source: src(s, 3, undefined, '1352') };
+      if (elementAt(s, 3) !== '')
+        claim.dischargeStatus = { value: elementAt(s, 3), source: src(s, 3, undefined, '1352') };
       return;
     case 'HI':
       for (let i = 0; i < s.elements.length; i++) {
@@ -552,11 +546,34 @@ function claimSegment(
   }
 }
 
+/** A data error in a line: it rejects the claim (IK304 8, the IK403 given). */
+function reject(
+  claim: ClaimDraft,
+  source: X12Source,
+  message: string,
+  elementCode: string,
+  badValue?: string,
+): void {
+  claim.findings.push({
+    field: x12Field(source.segment, source.element, source.component),
+    errorMessage: message,
+    segment: source.segment,
+    position: source.position,
+    setPosition: source.setPosition,
+    loop: source.loop,
+    ...(source.element === undefined ? {} : { element: source.element }),
+    ...(source.component === undefined ? {} : { component: source.component }),
+    segmentCode: '8',
+    elementCode,
+    ...(source.reference === undefined ? {} : { reference: source.reference }),
+    ...(badValue === undefined ? {} : { badValue }),
+  });
+}
+
 function lineSegment(
   claim: ClaimDraft,
   line: LineDraft,
   s: Segment,
-  el: (n: number) => string,
   kind: ClaimKind,
   src: Src,
   split: (v: string) => string[],
@@ -566,24 +583,7 @@ function lineSegment(
   unexpected: (s: Segment, why: string) => void,
 ): void {
   const f = line.fields;
-  const at = (path: string, source: X12Source) => line.sources.set(path, source);
-  const reject = (source: X12Source, message: string, elementCode: string, badValue?: string) => {
-    const field = x12Field(source.segment, source.element, source.component);
-    claim.findings.push({
-      field,
-      errorMessage: message,
-      segment: source.segment,
-      position: source.position,
-      setPosition: source.setPosition,
-      loop: source.loop,
-      ...(source.element === undefined ? {} : { element: source.element }),
-      ...(source.component === undefined ? {} : { component: source.component }),
-      segmentCode: '8',
-      elementCode,
-      ...(source.reference === undefined ? {} : { reference: source.reference }),
-      ...(badValue === undefined ? {} : { badValue }),
-    });
-  };
+  const sources = line.sources;
   switch (s.tag) {
     case 'SV1':
     case 'SV2': {
@@ -593,14 +593,15 @@ function lineSegment(
       }
       const professional = s.tag === 'SV1';
       const procedureElement = professional ? 1 : 2;
-      const procedure = split(el(procedureElement));
+      const procedure = split(elementAt(s, procedureElement));
       if (!professional) {
-        f.revenueCode = el(1);
-        at('revenueCode', src(s, 1, undefined, '234'));
+        f.revenueCode = elementAt(s, 1);
+        sources.set('revenueCode', src(s, 1, undefined, '234'));
       }
       if (procedure[0] !== undefined && procedure[0] !== '') {
         if (procedure[0] !== 'HC') {
           reject(
+            claim,
             src(s, procedureElement, 1, '235'),
             /^[A-Z0-9]{2}$/.test(procedure[0])
               ? `must be HC (HCPCS); we price HCPCS and CPT codes, not "${procedure[0]}" codes`
@@ -610,35 +611,36 @@ function lineSegment(
           );
         }
         f.code = procedure[1] ?? '';
-        at('code', src(s, procedureElement, 2, '234'));
+        sources.set('code', src(s, procedureElement, 2, '234'));
         const modifiers = procedure.slice(2, 6).filter((m) => m !== '');
         if (modifiers.length > 0) {
           f.modifiers = modifiers;
-          modifiers.forEach((_, i) => {
-            at(`modifiers[${i}]`, src(s, procedureElement, i + 3, '1339'));
-          });
+          for (let i = 0; i < modifiers.length; i++) {
+            sources.set(`modifiers[${i}]`, src(s, procedureElement, i + 3, '1339'));
+          }
         }
       } else if (professional) {
-        reject(src(s, 1, 2, '234'), 'the procedure code is required', '1');
+        reject(claim, src(s, 1, 2, '234'), 'the procedure code is required', '1');
       }
       const chargeElement = professional ? 2 : 3;
-      f.charge = el(chargeElement);
-      line.charge = el(chargeElement);
-      at('charge', src(s, chargeElement, undefined, '782'));
-      const basis = el(professional ? 3 : 4);
-      const quantity = el(professional ? 4 : 5);
+      f.charge = elementAt(s, chargeElement);
+      line.charge = elementAt(s, chargeElement);
+      sources.set('charge', src(s, chargeElement, undefined, '782'));
+      const basis = elementAt(s, professional ? 3 : 4);
+      const quantity = elementAt(s, professional ? 4 : 5);
       const quantitySource = src(s, professional ? 4 : 5, undefined, '380');
       if (quantity !== '') {
         const number = Number(quantity);
         const value = Number.isFinite(number) && quantity.trim() !== '' ? number : quantity;
         if (professional && basis === 'MJ') {
           f.anesthesiaMinutes = value;
-          at('anesthesiaMinutes', quantitySource);
+          sources.set('anesthesiaMinutes', quantitySource);
         } else if (basis === 'UN' || (!professional && basis === 'DA')) {
           f.units = value;
-          at('units', quantitySource);
+          sources.set('units', quantitySource);
         } else {
           reject(
+            claim,
             src(s, professional ? 3 : 4, undefined, '355'),
             `must be UN (units)${professional ? ' or MJ (anesthesia minutes)' : ' or DA (days)'}, not "${basis}"`,
             '7',
@@ -646,44 +648,49 @@ function lineSegment(
           );
         }
       }
-      if (professional && el(5) !== '') {
-        f.placeOfService = el(5);
-        at('placeOfService', src(s, 5, undefined, '1331'));
+      if (professional && elementAt(s, 5) !== '') {
+        f.placeOfService = elementAt(s, 5);
+        sources.set('placeOfService', src(s, 5, undefined, '1331'));
       }
       return;
     }
     case 'DTP':
-      if (el(1) === '472') {
-        const value = el(3);
-        f.dateOfService = isoDate(el(2) === 'RD8' ? (value.split('-')[0] ?? '') : value);
-        at('dateOfService', src(s, 3, undefined, '1251'));
+      if (elementAt(s, 1) === '472') {
+        const value = elementAt(s, 3);
+        f.dateOfService = isoDate(elementAt(s, 2) === 'RD8' ? (value.split('-')[0] ?? '') : value);
+        sources.set('dateOfService', src(s, 3, undefined, '1251'));
       }
       return;
     case 'REF':
-      if (el(1) === 'G1' && el(2) !== '') {
-        f.priorAuthorization = el(2);
-        at('priorAuthorization', src(s, 2, undefined, '127'));
+      if (elementAt(s, 1) === 'G1' && elementAt(s, 2) !== '') {
+        f.priorAuthorization = elementAt(s, 2);
+        sources.set('priorAuthorization', src(s, 2, undefined, '127'));
       }
       return;
     case 'LIN':
       setLoop('2410');
-      if (el(2) === 'N4') {
-        f.drug = { ...(f.drug as object | undefined), ndc: el(3) };
-        at('drug.ndc', src(s, 3, undefined, '234'));
+      if (elementAt(s, 2) === 'N4') {
+        f.drug = { ...(f.drug as object | undefined), ndc: elementAt(s, 3) };
+        sources.set('drug.ndc', src(s, 3, undefined, '234'));
       }
       return;
     case 'CTP':
       if (f.drug !== undefined) {
-        (f.drug as Record<string, unknown>).quantity = el(4);
-        at('drug.quantity', src(s, 4, undefined, '380'));
+        (f.drug as Record<string, unknown>).quantity = elementAt(s, 4);
+        sources.set('drug.quantity', src(s, 4, undefined, '380'));
       }
       return;
     case 'NM1': {
       const loops = kind === 'professional' ? PROFESSIONAL_LINE_PARTIES : INSTITUTIONAL_LINE_PARTIES;
-      setLoop(loops[el(1)] ?? '2420?');
-      if (el(1) === '82' && kind === 'professional' && el(8) === 'XX' && el(9) !== '') {
-        f.renderingProviderNpi = el(9);
-        at('renderingProviderNpi', src(s, 9, undefined, '67'));
+      setLoop(loops[elementAt(s, 1)] ?? '2420?');
+      if (
+        elementAt(s, 1) === '82' &&
+        kind === 'professional' &&
+        elementAt(s, 8) === 'XX' &&
+        elementAt(s, 9) !== ''
+      ) {
+        f.renderingProviderNpi = elementAt(s, 9);
+        sources.set('renderingProviderNpi', src(s, 9, undefined, '67'));
       }
       setParty(undefined);
       return;
@@ -696,7 +703,7 @@ function lineSegment(
       return;
     case 'N3':
     case 'N4':
-      if (party !== undefined) address(party, s, el, src);
+      if (party !== undefined) address(party, s, src);
       return;
     default:
       return;
@@ -733,10 +740,13 @@ function buildClaim(
   const sources = draft.sources;
   const clmSource = draft.source;
   const at = (element: number, component?: number, reference?: string): X12Source => ({
-    ...clmSource,
+    segment: clmSource.segment,
+    position: clmSource.position,
+    setPosition: clmSource.setPosition,
+    loop: clmSource.loop,
     element,
-    ...(component === undefined ? {} : { component }),
-    ...(reference === undefined ? {} : { reference }),
+    component,
+    reference,
   });
   const findings = draft.findings;
   const [facilityCode = '', , frequency = ''] = split(clm[4] ?? '');
@@ -769,14 +779,12 @@ function buildClaim(
   const billing = context.billing;
   const claimParties = draft.parties;
   const lines = draft.lines.map((l) => {
-    const out = { ...l.fields };
+    const out = l.fields;
     if (out.priorAuthorization === undefined && draft.priorAuthorization !== undefined) {
       // A claim-level REF*G1 covers every line that has none of its own (TR3 2300 REF*G1).
       out.priorAuthorization = draft.priorAuthorization.value;
       l.sources.set('priorAuthorization', draft.priorAuthorization.source);
     }
-    for (const [path, source] of l.sources) sources.set(`lines[${l.index}].${path}`, source);
-    sources.set(`lines[${l.index}]`, l.sources.get('charge') ?? clmSource);
     return out;
   });
   if (kind === 'professional') {
@@ -859,7 +867,7 @@ function buildClaim(
       lines.forEach((l, i) => {
         if (l.dateOfService === undefined) {
           l.dateOfService = statement.from;
-          sources.set(`lines[${i}].dateOfService`, statement.source);
+          draft.lines[i]?.sources.set('dateOfService', statement.source);
         }
       });
     }
@@ -904,7 +912,17 @@ function buildClaim(
       ...(payeeAddress === undefined ? {} : { address: payeeAddress }),
     },
   };
-  return { claimId, kind, bill, remittance, parties, sources, claimSegment: clmSource, findings };
+  return {
+    claimId,
+    kind,
+    bill,
+    remittance,
+    parties,
+    sources,
+    lineSources: draft.lines.map((l) => l.sources),
+    claimSegment: clmSource,
+    findings,
+  };
 }
 
 function partyInput(
@@ -942,6 +960,18 @@ function partyInput(
  * @returns the X12 source
  */
 export function sourceOf(claim: ClaimFromX12, field: string): X12Source {
+  const line = /^lines\[(\d+)\]\.?(.*)$/.exec(field);
+  const lineSources = line === null ? undefined : claim.lineSources[Number(line[1])];
+  if (line !== null && lineSources !== undefined) {
+    let path = line[2] ?? '';
+    while (path !== '') {
+      const found = lineSources.get(path);
+      if (found !== undefined) return found;
+      const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+      path = cut <= 0 ? '' : path.slice(0, cut);
+    }
+    return lineSources.get('charge') ?? claim.claimSegment;
+  }
   let path = field;
   for (;;) {
     const found = claim.sources.get(path);
