@@ -256,6 +256,38 @@ describe('a set with one bad claim among good ones', () => {
   });
 });
 
+describe('an 837I sample (two-claims-single-provider.837i)', () => {
+  it('maps the facility fields of its claims', () => {
+    const read = readInterchange(fixture('two-claims-single-provider.837i'));
+    const set = read.groups[0]?.sets[0];
+    if (set === undefined) throw new Error('no set');
+    const [first] = claimsOf(set, read.delimiters, { jurisdiction: 'US-MEDICARE' }).claims;
+    // CLM*756048Q*89.95***13:A:1, DTP*434*RD8*20050315-20050315, CL1*1**01, 2010AA N4 17111,
+    // SV2*0730*HC:93005*76.56*UN*3.00, DTP*472*D8*20050315.
+    expect(first?.bill).toMatchObject({
+      billId: '756048Q',
+      billType: 'outpatient',
+      typeOfBill: '0131',
+      facility: { npi: '1234567890', zip: '17111', name: 'JONES HOSPITAL', taxId: '123456789' },
+      dischargeStatus: '01',
+      payer: { name: 'TRICARE', id: '99999' },
+    });
+    expect((first?.bill.lines as object[])[1]).toEqual({
+      lineNumber: 2,
+      revenueCode: '0730',
+      code: '93005',
+      charge: '76.56',
+      units: 3,
+      dateOfService: '2005-03-15',
+    });
+    expect(first?.remittance).toMatchObject({
+      claimFilingIndicator: 'CH',
+      facilityCode: '13',
+      frequencyCode: '1',
+    });
+  });
+});
+
 describe('a workers compensation 837P', () => {
   const claim = {
     id: 'PCN-77',
@@ -329,6 +361,18 @@ describe('a workers compensation 837P', () => {
     expect(priced.claims[0]?.claimNumber).toBe('WC-2025-0001');
     expect(Number(expected.totals.allowed)).toBeGreaterThan(0);
     expect(priced.acknowledgment.groups[0]).toMatchObject({ status: 'A', accepted: 1 });
+  });
+
+  it('a state we hold no jurisdiction for in CLM11-4 rejects the claim there', () => {
+    const priced = priceInterchange(sampleIndex(), professional837([[{ ...claim, state: 'ZZ' }]]), {
+      explain: 'none',
+    });
+    expect(priced.rejected[0]?.errors[0]).toMatchObject({
+      field: 'CLM11-4',
+      segment: 'CLM',
+      element: 11,
+      component: 4,
+    });
   });
 
   it('the request jurisdiction wins over CLM11-4', () => {
