@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normaliseRequest } from '../../../lambdas/engine/bill/normalise-request.js';
 import { priceRequest } from '../../../lambdas/engine/price-request.js';
 import { write999 } from '../../../lambdas/x12/ack-999.js';
@@ -390,15 +390,25 @@ describe('fuzzing the reader', () => {
     [GOOD, { id: 'TWO', state: 'DE', lines: [{ code: '97110', charge: '40.00', units: '2' }] }],
   ]);
   const index = sampleIndex();
+  const outcomes = { read: 0, refused: 0 };
   const survives = (input: string) => {
     try {
       priceInterchange(index, input, { explain: 'none' });
       acknowledgeInterchange(input);
+      outcomes.read++;
     } catch (error) {
       if (!(error instanceof X12SyntaxError)) throw error;
       expect(error.errors.length).toBeGreaterThan(0);
+      outcomes.refused++;
     }
   };
+
+  afterAll(() => {
+    // Not vacuous: the inputs reach both outcomes, so the claims walker and pricing ran on damaged
+    // files too.
+    expect(outcomes.read).toBeGreaterThan(50);
+    expect(outcomes.refused).toBeGreaterThan(50);
+  });
 
   it('random truncation gives a result or an X12SyntaxError', () => {
     fc.assert(
