@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BillValidationError, type FieldError, NotFoundError } from '../engine/errors.js';
 import { logFailure, loggableRequestId } from '../observability/logger.js';
+import { X12SyntaxError } from '../x12/errors.js';
 import { DependencyUnavailableError } from './dependency-errors.js';
 import { InvalidPageTokenError } from './recon/ports.js';
 
@@ -105,13 +106,25 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * One error of an error body: a field and what is wrong with it; an X12 error (a 400 for an 837
+ * file, decision 017) also names the segment, its ordinal position in the file and the element
+ * (and component) at fault, the field then being the X12 name, "CLM05-1".
+ */
+export interface ErrorField extends FieldError {
+  readonly segment?: string;
+  readonly position?: number;
+  readonly element?: number;
+  readonly component?: number;
+}
+
 /** The error body of every 4xx and 5xx (DESIGN.md, API conventions). */
 export interface ErrorBody {
   readonly statusCode: number;
   readonly userMessage: string;
   readonly developerMessage: string;
   /** At most {@link MAX_FIELD_ERRORS}, in the order they were found. */
-  readonly errors: readonly FieldError[];
+  readonly errors: readonly ErrorField[];
   /** How many field errors were found beyond those listed; absent when all are listed. */
   readonly moreErrors?: number;
   readonly requestId: string;
@@ -142,7 +155,7 @@ function errorResponse(
   statusCode: number,
   userMessage: string,
   developerMessage: string,
-  errors: readonly FieldError[],
+  errors: readonly ErrorField[],
   requestId: string,
   details: Readonly<Record<string, unknown>> = {},
 ): APIGatewayProxyResult {
@@ -162,7 +175,7 @@ function errorResponse(
 }
 
 /**
- * The HTTP answer to an error, by class: 400 malformed JSON or a bad parameter, 403, 404, 409,
+ * The HTTP answer to an error, by class: 400 malformed JSON, an unreadable X12 file or a bad parameter, 403, 404, 409,
  * 413, 422 field errors, 503 with Retry-After when a dependency is unavailable for now
  * (DependencyUnavailableError); anything else is a generic 500 with the request id, never a stack trace
  * (and is logged by name). Shared by the handler middleware and the Recon workflow's tasks, so an
@@ -182,6 +195,22 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
       'Some parameters cannot be used; see errors.',
       error.message,
       error.errors,
+      requestId,
+    );
+  }
+  if (error instanceof X12SyntaxError) {
+    return errorResponse(
+      400,
+      'The X12 file cannot be read as one 005010 837 interchange; see errors.',
+      error.message,
+      error.errors.map((e) => ({
+        field: e.field,
+        errorMessage: e.errorMessage,
+        segment: e.segment,
+        position: e.position,
+        ...(e.element === undefined ? {} : { element: e.element }),
+        ...(e.component === undefined ? {} : { component: e.component }),
+      })),
       requestId,
     );
   }

@@ -17,6 +17,11 @@ export interface RemittanceClaim {
   readonly facilityCode?: string;
   /** CLM05-3, claim frequency type code; CLP09. */
   readonly frequencyCode?: string;
+  /**
+   * REF*9F in 2300, the referral number, passed through: our bill has no referral and no review
+   * rule reads one (decision 017), so it is not treated as a prior authorisation.
+   */
+  readonly referralNumber?: string;
   /** The patient as the 837 names them (2010CA, or 2010BA when the patient is the subscriber); NM1*QC. */
   readonly patient?: {
     readonly lastName?: string;

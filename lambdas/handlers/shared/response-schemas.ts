@@ -391,7 +391,32 @@ export const ErrorBodySchema = v.strictObject({
   userMessage: v.string(),
   developerMessage: v.string(),
   errors: v.pipe(
-    v.array(v.strictObject({ field: v.string(), errorMessage: v.string() })),
+    v.array(
+      v.strictObject({
+        field: v.pipe(
+          v.string(),
+          v.description(
+            'The field at fault: a JSON path ("lines[2].units"), or for an X12 file the segment, element and component ("CLM05-1").',
+          ),
+        ),
+        errorMessage: v.string(),
+        segment: v.optional(
+          v.pipe(v.string(), v.description('X12 file (400): the id of the segment at fault, "CLM".')),
+        ),
+        position: v.optional(
+          v.pipe(
+            integer,
+            v.description("X12 file (400): the segment's ordinal position in the file, ISA = 1."),
+          ),
+        ),
+        element: v.optional(
+          v.pipe(integer, v.description("X12 file (400): the element's position in the segment, 1-based.")),
+        ),
+        component: v.optional(
+          v.pipe(integer, v.description("X12 file (400): the component's position in a composite element.")),
+        ),
+      }),
+    ),
     v.description('Field errors: at most 100, in the order they were found.'),
   ),
   moreErrors: v.optional(
