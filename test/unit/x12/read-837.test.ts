@@ -272,7 +272,7 @@ describe('an 837I sample (two-claims-single-provider.837i)', () => {
       dischargeStatus: '01',
       payer: { name: 'TRICARE', id: '99999' },
     });
-    expect((first?.bill.lines as object[])[1]).toEqual({
+    expect(((first?.bill.lines ?? []) as object[])[1]).toEqual({
       lineNumber: 2,
       revenueCode: '0730',
       code: '93005',
