@@ -2,7 +2,6 @@ import { normaliseRequest } from '../engine/bill/normalise-request.js';
 import { BillValidationError, type FieldError } from '../engine/errors.js';
 import type { ExplainLevel } from '../engine/explain.js';
 import { type PricedAnswer, priceRequest } from '../engine/price-request.js';
-import type { PricedBill } from '../engine/priced-bill.js';
 import type { FeeIndex } from '../fee-index/reader.js';
 import {
   type Acknowledgment,
@@ -43,8 +42,28 @@ export interface PricedClaim {
   readonly claimNumber?: string;
   /** priceRequest's answer at the level asked. */
   readonly answer: PricedAnswer;
+  /** What the 835 says about the claim beyond its priced bill ({@link remittanceOf} joins them). */
+  readonly remittance: Omit<RemittanceClaim, 'priced'>;
+  readonly parties: RemittanceParties;
+}
+
+/**
+ * A priced claim as the 835 writer takes it. The 835 reads each line's date of service and the
+ * facility bill's dates, which only the full answer carries (`summary` and `none` leave them out):
+ * price with `explain: 'full'` to remit.
+ *
+ * @param claim - a claim of {@link priceInterchange}'s answer, priced in full
+ * @returns the claim's remittance facts with its priced bill, and its payer and payee
+ * @throws Error when the claim was priced at a lighter level (a caller's mistake, never a client's)
+ */
+export function remittanceOf(claim: PricedClaim): {
   readonly remittance: RemittanceClaim;
   readonly parties: RemittanceParties;
+} {
+  if ('explain' in claim.answer) {
+    throw new Error(`an 835 is written from full answers; this claim was priced at ${claim.answer.explain}`);
+  }
+  return { remittance: { ...claim.remittance, priced: claim.answer }, parties: claim.parties };
 }
 
 /** A claim (or a whole transaction set, without claimId) we could not price, and why. */
@@ -170,8 +189,7 @@ function run(text: string, jurisdiction: string | undefined, step: ClaimStep) {
               ? {}
               : { claimNumber: claim.remittance.claimNumber }),
             answer,
-            // The 835 reads amounts, codes and dates, which every explanation level carries.
-            remittance: { ...claim.remittance, priced: answer as PricedBill },
+            remittance: claim.remittance,
             parties: claim.parties,
           });
         }
