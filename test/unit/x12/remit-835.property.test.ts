@@ -11,7 +11,7 @@ import { BillValidationError } from '../../../lambdas/engine/errors.js';
 import { priceRequest } from '../../../lambdas/engine/price-request.js';
 import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import { remittanceOfJsonBill } from '../../../lambdas/x12/payment.js';
-import { RemittanceBalanceError, write835 } from '../../../lambdas/x12/remit-835.js';
+import { write835 } from '../../../lambdas/x12/remit-835.js';
 import type { PaymentDetails } from '../../../lambdas/x12/remittance-claim.js';
 import { answerBalances, checkRemittance } from '../../support/check-835.js';
 import { sampleIndex } from '../../support/fee-index.js';
