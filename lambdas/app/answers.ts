@@ -145,6 +145,28 @@ export function jsonResponse(statusCode: number, body: unknown, requestId: strin
 }
 
 /**
+ * A text response (an X12 answer) with the request id in a header.
+ *
+ * @param statusCode - HTTP status
+ * @param body - the text
+ * @param contentType - its media type, "application/edi-x12"
+ * @param requestId - the request id
+ * @returns the proxy result
+ */
+export function textResponse(
+  statusCode: number,
+  body: string,
+  contentType: string,
+  requestId: string,
+): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': contentType, 'cache-control': 'no-store', 'x-request-id': requestId },
+    body,
+  };
+}
+
+/**
  * Most field errors an error body lists. A 999-line bill (the most a request prices, decision 014)
  * with three bad fields on every line has 2,997 of them; the first hundred show the client what is
  * wrong, and `moreErrors` says how many were left out.

@@ -578,3 +578,27 @@ export function readInterchange(text: string): ReadInterchange {
     groups,
   };
 }
+
+/**
+ * How many service lines (LX segments) an interchange holds, counted without reading it: the
+ * separators come from the ISA's fixed positions and each segment start is checked for `LX`. For
+ * refusing a file larger than one request prices before any work is spent on it; a body that is
+ * not X12 counts 0 and is refused by {@link readInterchange}.
+ *
+ * @param text - the interchange as sent
+ * @returns the number of LX segments
+ */
+export function serviceLineCount(text: string): number {
+  if (!text.startsWith('ISA') || text.length < ISA_LENGTH) return 0;
+  const tag = `LX${text.charAt(3)}`;
+  const terminator = text.charAt(105);
+  let count = 0;
+  let end = text.indexOf(terminator, ISA_LENGTH - 1);
+  while (end !== -1) {
+    let start = end + 1;
+    while (start < text.length && isWhitespace(text.charCodeAt(start))) start++;
+    if (text.startsWith(tag, start)) count++;
+    end = text.indexOf(terminator, start);
+  }
+  return count;
+}

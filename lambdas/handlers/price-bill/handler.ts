@@ -3,6 +3,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
+import {
+  billRemittance,
+  interchangeAnswer,
+  interchangeRemittance,
+  type X12RequestOptions,
+} from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
 import { priceRequest } from '../../engine/price-request.js';
@@ -14,17 +20,21 @@ import {
   loggableRequestId,
 } from '../../observability/logger.js';
 import { recordPricedBill } from '../../observability/powertools.js';
+import { paymentDetailsFrom } from '../../x12/payment.js';
 import { answerSizePolicyFrom } from '../shared/answer-size-deps.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import {
+  answerMediaType,
+  type BillBodyEvent,
+  billBody,
   httpErrors,
-  jsonBody,
   type LoggedContext,
-  type ParsedBodyEvent,
   requestIdOf,
+  textResponse,
+  X12_MEDIA_TYPE,
 } from '../shared/http.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
-import { explainLevelOf } from './schema.js';
+import { explainLevelOf, x12JurisdictionOf } from './schema.js';
 
 const index = openFeeIndex();
 /** Null in a deployment without SmartBill (a bare handler test); CDK and `npm start` configure it. */
@@ -36,31 +46,90 @@ const sizePolicy = answerSizePolicyFrom(process.env);
 export const SMARTBILL_UNAVAILABLE_NOTICE =
   'The SmartBill page could not be prepared for this answer; price the bill again for a link.';
 
-interface BillEvent extends ParsedBodyEvent {
+/** The media types the route answers in, its default first (issue 18). */
+const ANSWER_TYPES = ['application/json', X12_MEDIA_TYPE] as const;
+
+interface BillEvent extends BillBodyEvent {
   bill?: NormalisedAnyBill;
   /** The request's `qrCode` (validated with the bill). */
   qrCode?: boolean;
   /** The answer's explanation level: the `explain` query parameter or the bill's field. */
   explain?: ExplainLevel;
+  /** What the answer is written as: JSON, or an 835 (`Accept: application/edi-x12`). */
+  answerType?: (typeof ANSWER_TYPES)[number];
+  /** The X12 parts of the request: jurisdiction and payment details (query parameters). */
+  x12?: Pick<X12RequestOptions, 'jurisdiction' | 'payment'>;
 }
 
-/** Validates the parsed body into a normalised bill (422 with every field error). */
+/**
+ * Checks the request before any pricing: the answer's media type (406), the payment details and
+ * the jurisdiction of an X12 request (422), and a JSON bill (413 past 999 lines, 422 with every
+ * field error).
+ */
 const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error, LoggedContext> = {
   before: (request) => {
+    const { event } = request;
+    event.answerType = answerMediaType(event.headers, ANSWER_TYPES) as BillEvent['answerType'];
+    const payment = paymentDetailsFrom(event.queryStringParameters);
+    if (event.x12Body !== undefined) {
+      const jurisdiction = x12JurisdictionOf(event);
+      event.explain = explainLevelOf(event, undefined);
+      event.x12 = {
+        ...(jurisdiction === undefined ? {} : { jurisdiction }),
+        ...(payment === undefined ? {} : { payment }),
+      };
+      const logged = loggableJurisdiction(jurisdiction);
+      request.context.logDetails = logged === undefined ? {} : { jurisdiction: logged };
+      return;
+    }
+    event.x12 = payment === undefined ? {} : { payment };
     // More lines than one request prices: 413 naming the bulk route, before any normalisation.
-    refuseUnanswerableBill(request.event.parsedBody);
-    request.event.bill = normaliseRequest(request.event.parsedBody);
-    request.event.qrCode = (request.event.parsedBody as { qrCode?: unknown }).qrCode === true;
-    request.event.explain = explainLevelOf(request.event, request.event.parsedBody);
+    refuseUnanswerableBill(event.parsedBody);
+    event.bill = normaliseRequest(event.parsedBody);
+    event.qrCode = (event.parsedBody as { qrCode?: unknown }).qrCode === true;
+    event.explain = explainLevelOf(event, event.parsedBody);
     // The bill's jurisdiction is any text until it is priced: only one we know is logged.
-    const jurisdiction = loggableJurisdiction(request.event.bill.jurisdiction);
+    const jurisdiction = loggableJurisdiction(event.bill.jurisdiction);
     request.context.logDetails = {
-      lines: request.event.bill.lines.length,
+      lines: event.bill.lines.length,
       ...(jurisdiction === undefined ? {} : { jurisdiction }),
-      codes: loggableCodes(lineCodes(request.event.bill)),
+      codes: loggableCodes(lineCodes(event.bill)),
     };
   },
 };
+
+/**
+ * An 837 interchange (`Content-Type: application/edi-x12`): every claim priced as a JSON bill is,
+ * answered as JSON (each claim's priced bill, the claims rejected and the 999) or as an 835
+ * (`Accept: application/edi-x12`). No SmartBill pages: an interchange of hundreds of claims would
+ * render hundreds (decision 017). Claims are PHI: the log line carries counts and codes only.
+ */
+async function answerInterchange(
+  event: BillEvent,
+  context: LoggedContext,
+  options: X12RequestOptions,
+  tenantId: string | null,
+): Promise<APIGatewayProxyResult> {
+  const text = event.x12Body as string;
+  if (event.answerType === X12_MEDIA_TYPE) {
+    const remitted = interchangeRemittance(index, text, options);
+    context.logDetails = { ...context.logDetails, lines: remitted.lines };
+    return textResponse(200, remitted.x12, X12_MEDIA_TYPE, options.requestId);
+  }
+  const answer = interchangeAnswer(index, text, options);
+  for (const claim of answer.claims) recordPricedBill(claim.bill);
+  context.logDetails = {
+    ...context.logDetails,
+    lines: answer.totals.lines,
+    codes: loggableCodes(answer.claims.flatMap((c) => c.bill.lines.map((l) => l.code))),
+  };
+  return answerWithinLimit(sizePolicy, {
+    requestId: options.requestId,
+    tenantId,
+    answer,
+    summary: { totals: answer.totals },
+  });
+}
 
 /**
  * POST /v1/bills/price: every line priced, with its adjustments and explanation at the level asked
@@ -69,17 +138,26 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
  * the bill is priced in full once and the answer is cut from it; without, the engine prices at the
  * level asked, which skips the text the answer would drop. A bill of more than 999 lines is 413; an
  * answer above Lambda's 6 MB payload is stored and answered 303 to a signed link
- * (app/answers/size-policy.ts, docs/decisions/014-answer-size-policy.md).
+ * (app/answers/size-policy.ts, docs/decisions/014-answer-size-policy.md). Claims come as JSON or as
+ * an X12 837; the answer is JSON or an X12 835 (issue 18, docs/decisions/017 and 018).
  */
 export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedContext>()
   .use(httpErrors('PriceBill'))
-  .use(jsonBody())
+  .use(billBody())
   .use(validateBill)
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const explain = event.explain ?? 'full';
     // From the token only: whose page (DELETE /v1/smartbills/{id}) and whose stored answer it is.
     const tenantId = tenantOf((event.requestContext?.authorizer as { claims?: TokenClaims } | null)?.claims);
+    const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
+    if (event.x12Body !== undefined) return answerInterchange(event, context, x12Options, tenantId);
+    if (event.answerType === X12_MEDIA_TYPE) {
+      // An 835 reads each line's date and the facility's dates: the full answer carries them.
+      const priced = priceRequest(index, event.bill as NormalisedAnyBill) as PricedBill;
+      recordPricedBill(priced);
+      return textResponse(200, billRemittance(priced, x12Options), X12_MEDIA_TYPE, requestId);
+    }
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
     const respond = (body: object, totals: PricedBill['totals']) =>
       answerWithinLimit(sizePolicy, { requestId, tenantId, answer: body, summary: { totals } });

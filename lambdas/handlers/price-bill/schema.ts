@@ -48,3 +48,31 @@ export function explainLevelOf(
   }
   return query;
 }
+
+/** A jurisdiction id as the API spells them: a state code, DC, or US-… (US-MEDICARE, US-OWCP). */
+const JURISDICTION_ID = /^(?:[A-Z]{2}|US-[A-Z]{2,12})$/;
+
+/**
+ * The `jurisdiction` query parameter of an X12 request: whose fee schedule prices every claim of
+ * the interchange, over what each claim's CLM11 says (decision 017). Undefined when not sent.
+ *
+ * @param event - the request (its query string)
+ * @returns the jurisdiction id, upper case
+ * @throws BillValidationError (422) naming `jurisdiction` when it is not shaped like one
+ */
+export function x12JurisdictionOf(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+): string | undefined {
+  const value = ownParameter(event.queryStringParameters, 'jurisdiction');
+  if (value === undefined) return undefined;
+  const id = value.trim().toUpperCase();
+  if (!JURISDICTION_ID.test(id)) {
+    throw new BillValidationError('The jurisdiction query parameter is not a jurisdiction id.', [
+      {
+        field: 'jurisdiction',
+        errorMessage: 'must be a state code ("CA"), "DC", "US-OWCP" or "US-MEDICARE" (query parameter)',
+      },
+    ]);
+  }
+  return id;
+}

@@ -45,6 +45,7 @@ export {
   NotAcceptableError,
   PayloadTooLargeError,
   parseJsonBody,
+  textResponse,
   UnsupportedMediaTypeError,
 } from '../../app/answers.js';
 
