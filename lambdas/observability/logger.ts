@@ -41,6 +41,7 @@ export const LOG_ROUTES = [
   'CreateBatch',
   'GetBatch',
   'BatchStep',
+  'AcknowledgeX12',
 ] as const;
 export type LogRoute = (typeof LOG_ROUTES)[number];
 

@@ -6,8 +6,13 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { X12Parser } from 'node-x12';
+import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
+import {
+  AcknowledgmentAnswerSchema,
+  InterchangeAnswerSchema,
+} from '../../lambdas/handlers/shared/response-schemas.js';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 import { proxyEvent } from '../support/proxy-event.js';
@@ -17,6 +22,7 @@ import { build837 } from '../support/x12-837.js';
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 let handler: Handler;
+let acknowledge: Handler;
 const context = { awsRequestId: 'lambda-1', functionName: 'test' } as Context;
 
 const visit = {
@@ -53,6 +59,8 @@ beforeAll(async () => {
   process.env[FEE_INDEX_PATH_ENV] = sampleIndexFile();
   process.env.WCBR_LOG = 'off';
   handler = (await import('../../lambdas/handlers/price-bill/handler.js')).handler as unknown as Handler;
+  acknowledge = (await import('../../lambdas/handlers/acknowledge-x12/handler.js'))
+    .handler as unknown as Handler;
 });
 
 describe('an 837 answered as JSON', () => {
@@ -76,6 +84,8 @@ describe('an 837 answered as JSON', () => {
     expect(answer.totals).toMatchObject({ claims: 2, priced: 2, rejected: 0, lines: 5 });
     expect(answer.acknowledgment.groups[0].status).toBe('A');
     expect(answer.acknowledgment.x12).toMatch(/^ISA\*.*\nGS\*FA\*WCBR\*SUBMITTER1\*/s);
+    // The answer is what the OpenAPI document says (strict: no field it does not describe).
+    expect(v.safeParse(InterchangeAnswerSchema, answer).success).toBe(true);
   });
 
   it('takes the jurisdiction from CLM11 when the request names none, at the level asked', async () => {
@@ -160,5 +170,50 @@ describe('an 835 answer', () => {
     const payment = await post(text, { ...X12, accept: 'application/edi-x12' }, { paymentMethod: 'CASH' });
     expect(payment.statusCode).toBe(422);
     expect(JSON.parse(payment.body).errors.map((e: { field: string }) => e.field)).toContain('paymentMethod');
+  });
+});
+
+describe('POST /v1/x12/acknowledgments', () => {
+  const ack = (body: string, headers: Record<string, string>, query: Record<string, string> | null = null) =>
+    acknowledge(
+      proxyEvent({
+        path: '/v1/x12/acknowledgments',
+        resource: '/v1/x12/acknowledgments',
+        body,
+        headers,
+        queryStringParameters: query,
+        requestContext: { requestId: 'req-ack-1' } as APIGatewayProxyEvent['requestContext'],
+      }),
+      context,
+    );
+
+  it('answers the 999 of a set with one bad claim among good ones: E, with IK3/IK4 and CTX on the bad one', async () => {
+    const bad = {
+      ...second,
+      billId: 'PCN-BAD',
+      lines: [{ ...(visit.lines[0] as (typeof visit.lines)[0]), code: '9921' }],
+    };
+    const text = build837([visit, bad], { state: 'DE' });
+    const json = await ack(text, X12);
+    expect(json.statusCode).toBe(200);
+    const answer = JSON.parse(json.body);
+    expect(v.safeParse(AcknowledgmentAnswerSchema, answer).success).toBe(true);
+    expect(answer.groups[0].sets[0].status).toBe('E');
+    expect(answer.rejected.map((r: { claimId: string }) => r.claimId)).toEqual(['PCN-BAD']);
+    const x12 = await ack(text, { ...X12, accept: 'application/edi-x12' });
+    expect(x12.headers?.['content-type']).toBe('application/edi-x12');
+    const segments = x12.body.split('~\n');
+    expect(segments).toContain('CTX*CLM01:PCN-BAD');
+    expect(segments.some((s) => s.startsWith('IK3*SV1*'))).toBe(true);
+    expect(segments.some((s) => s.startsWith('IK5*E'))).toBe(true);
+    expect(() => new X12Parser(true).parse(x12.body)).not.toThrow();
+  });
+
+  it('is 415 for JSON, 400 for a file that is not X12, never a 500', async () => {
+    expect((await ack('{"a":1}', { 'content-type': 'application/json' })).statusCode).toBe(415);
+    const truncated = build837([visit], { state: 'DE' }).slice(0, 400);
+    const response = await ack(truncated, X12);
+    expect([400, 200]).toContain(response.statusCode);
+    expect((await ack('NOT X12 AT ALL', X12)).statusCode).toBe(400);
   });
 });

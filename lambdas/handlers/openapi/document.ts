@@ -5,15 +5,19 @@ import { MAX_INLINE_RESPONSE_BYTES, MAX_SYNC_LINES } from '../../app/answers/siz
 import { BULK_ROUTE } from '../../app/answers.js';
 import { BATCH_ID_PATTERN } from '../../app/batch/ports.js';
 import { ReconSubmissionSchema } from '../../app/recon/submission.js';
+import { MAX_X12_SERVICE_LINES } from '../../app/x12/answers.js';
 import { FacilityBillSchema, InstitutionalClaimSchema } from '../../engine/bill/facility-schema.js';
 import { BillSchema, ProfessionalClaimSchema } from '../../engine/bill/schema.js';
 import { EXPLAIN_LEVELS } from '../../engine/explain.js';
 import { PricedBillSchema } from '../../engine/priced-bill-schema.js';
+import { PAYMENT_METHODS } from '../../x12/payment.js';
 import { CreateBatchInputSchema } from '../batch-create/schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
 import { EXPLAIN_QUERY_DESCRIPTION } from '../price-bill/schema.js';
+import { X12_MEDIA_TYPE } from '../shared/http.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
+  AcknowledgmentAnswerSchema,
   BatchStatusAnswerSchema,
   CreatedBatchAnswerSchema,
   ErrorBodySchema,
@@ -21,6 +25,7 @@ import {
   FeeLookupAnswerSchema,
   FeeScheduleAnswerSchema,
   HealthAnswerSchema,
+  InterchangeAnswerSchema,
   JurisdictionAnswerSchema,
   JurisdictionListAnswerSchema,
   OpenApiAnswerSchema,
@@ -53,6 +58,8 @@ export const RESPONSE_SCHEMAS = {
   PriceBillSummaryAnswer: PriceBillSummaryAnswerSchema,
   PriceBillAmountsAnswer: PriceBillAmountsAnswerSchema,
   PriceBillResponse: PriceBillResponseSchema,
+  InterchangeAnswer: InterchangeAnswerSchema,
+  AcknowledgmentAnswer: AcknowledgmentAnswerSchema,
   FeeAnswer: FeeScheduleAnswerSchema,
   FacilityRateAnswer: FacilityRateAnswerWithIdSchema,
   FeeLookupAnswer: FeeLookupAnswerSchema,
@@ -95,6 +102,7 @@ export function responseJsonSchema(schema: AnySchema): Record<string, unknown> {
 /** The 200 (or 201) answer of each route, by route id: a component of {@link RESPONSE_SCHEMAS}. */
 export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   PriceBill: 'PriceBillResponse',
+  AcknowledgeX12: 'AcknowledgmentAnswer',
   GetFeeSchedule: 'FeeLookupAnswer',
   ListJurisdictions: 'JurisdictionList',
   GetJurisdiction: 'JurisdictionAnswer',
@@ -125,13 +133,14 @@ const errorResponses = (codes: number[]) =>
       {
         description:
           {
-            400: 'Malformed JSON, or a path parameter that is not percent-encoded UTF-8',
+            400: 'Malformed JSON, an X12 file that cannot be read as one 005010 837 interchange (each error names its segment, position and element), or a path parameter that is not percent-encoded UTF-8',
+            406: 'The Accept header allows none of the media types the operation answers in',
             401: 'Missing or invalid access token',
             403: 'The token lacks the scope',
             404: 'Not found',
             409: 'Conflicts with what is stored (a Recon sequence at or below the latest with other content; latestSequence names it)',
             413: 'Body over 10 MB',
-            415: 'The body is not sent as application/json',
+            415: 'The body is not sent as a media type the operation reads (application/json; the price and acknowledgment routes also application/edi-x12)',
             422: 'Field errors (at most 100 listed; moreErrors counts the rest)',
           }[code] ?? 'Error',
         content: { 'application/json': { schema: ref('Error') } },
@@ -162,6 +171,59 @@ const randomIdParameter = (name: string, description: string) => ({
   schema: { type: 'string', pattern: BATCH_ID_PATTERN.source },
   description,
 });
+
+/** An 837 request body (issue 18, docs/decisions/017-x12-claims-in.md). */
+const X12_837_BODY = {
+  schema: {
+    type: 'string',
+    description:
+      "An X12 837 interchange: 005010X222A1 (or A2) professional or 005010X223A2 (or A3) institutional claims, any number of transaction sets and claims up to the service line limit. Each claim becomes a bill priced exactly as the same bill sent as JSON. The jurisdiction is the jurisdiction query parameter, or the claim's CLM11 with related cause EM and the state in CLM11-4.",
+  },
+};
+
+/** An 835 answer (docs/decisions/018-x12-remittance-out.md). */
+const X12_835_ANSWER = {
+  schema: {
+    type: 'string',
+    description:
+      'An X12 835 (005010X221A1): one transaction set per payer and payee, a CLP per claim, an SVC per line, a CAS (group, CARC, amount) for every cent withheld, LQ*HE remark codes, DTM service dates; it balances per line and claim. Review-only (BPR01 H, 0.00, NON) without payment parameters.',
+  },
+};
+
+const JURISDICTION_PARAMETER = {
+  name: 'jurisdiction',
+  in: 'query',
+  required: false,
+  description:
+    "X12 bodies: the jurisdiction whose fee schedule prices every claim (a state code, DC, US-OWCP, US-MEDICARE), over what each claim's CLM11-4 says. Without it, a claim without CLM11 EM and a state is rejected in the 999.",
+  schema: { type: 'string', pattern: '^(?:[A-Za-z]{2}|[Uu][Ss]-[A-Za-z]{2,12})$' },
+};
+
+/** The payment details of an 835 answer, as query parameters (any content type). */
+const PAYMENT_PARAMETERS_DOC = [
+  {
+    name: 'paymentMethod',
+    description:
+      'BPR04 of an 835 answer: ACH, CHK, FWT, BOP or NON. With any payment parameter, method, trace and date are required; without them the 835 is review-only.',
+    schema: { type: 'string', enum: [...PAYMENT_METHODS] },
+  },
+  {
+    name: 'paymentTrace',
+    description:
+      'TRN02 of an 835 answer: the cheque or EFT trace number (1 to 50 characters, no *, :, ^ or ~).',
+    schema: { type: 'string', minLength: 1, maxLength: 50 },
+  },
+  {
+    name: 'paymentDate',
+    description: 'BPR16 of an 835 answer: the payment date, YYYY-MM-DD.',
+    schema: { type: 'string', format: 'date' },
+  },
+  {
+    name: 'paymentOriginator',
+    description: 'TRN03 of an 835 answer: "1" followed by the payer\'s nine-digit federal tax id.',
+    schema: { type: 'string', pattern: '^1\\d{9}$' },
+  },
+].map((p) => ({ ...p, in: 'query', required: false }));
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the route table and the Valibot schemas.
@@ -200,7 +262,10 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     const ok = ROUTE_ANSWERS[route.id];
     if (ok === undefined) throw new Error(`no answer schema for route ${route.id}`);
     if (route.id === 'PriceBill') {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: billOrClaim } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: billOrClaim }, [X12_MEDIA_TYPE]: X12_837_BODY },
+      };
       operation.parameters = [
         {
           name: 'explain',
@@ -209,12 +274,18 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
           description: EXPLAIN_QUERY_DESCRIPTION,
           schema: { type: 'string', enum: [...EXPLAIN_LEVELS], default: 'full' },
         },
+        JURISDICTION_PARAMETER,
+        ...PAYMENT_PARAMETERS_DOC,
       ];
       operation.responses = {
-        '200': answer(
-          'The priced bill: PriceBillAnswer at explain=full (the default), PriceBillSummaryAnswer at summary, PriceBillAmountsAnswer at none',
-          ok,
-        ),
+        '200': {
+          description:
+            'The priced bill: PriceBillAnswer at explain=full (the default), PriceBillSummaryAnswer at summary, PriceBillAmountsAnswer at none. An 837 body is answered as InterchangeAnswer (each claim priced at the level asked, the claims not priced, totals and the 999). With Accept: application/edi-x12, an 835 (005010X221A1) of the bill or of the claims priced (claims not priced are in the 999: ask for JSON, or POST the file to /v1/x12/acknowledgments).',
+          content: {
+            'application/json': { schema: ref(ok) },
+            [X12_MEDIA_TYPE]: X12_835_ANSWER,
+          },
+        },
         '303': {
           ...answer(
             `The answer is larger than one response carries (its Lambda proxy result above ${MAX_INLINE_RESPONSE_BYTES} bytes, Lambda's 6 MB payload less a margin): it is stored whole, and Location (also url in the body) is a signed GET link to it, valid ${OVERSIZED_ANSWER_LINK_TTL_SECONDS / 60} minutes, that answers the complete answer at the explain level asked. The body carries the link, its expiry, the answer's size and the bill's totals. Follow it without your Authorization header. See docs/decisions/014-answer-size-policy.md.`,
@@ -227,11 +298,27 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
             },
           },
         },
-        ...errorResponses([400, ...auth, 413, 415, 422]),
+        ...errorResponses([400, ...auth, 406, 413, 415, 422]),
         '413': {
-          description: `A bill of more than ${MAX_SYNC_LINES} lines (errors name the line list), or a body over 10 MB: price it with the bulk route, ${BULK_ROUTE}`,
+          description: `A bill of more than ${MAX_SYNC_LINES} lines (an 837 of more than ${MAX_X12_SERVICE_LINES} service lines) (errors name the line list), or a body over 10 MB: price it with the bulk route, ${BULK_ROUTE}`,
           content: { 'application/json': { schema: ref('Error') } },
         },
+      };
+    } else if (route.id === 'AcknowledgeX12') {
+      operation.requestBody = { required: true, content: { [X12_MEDIA_TYPE]: X12_837_BODY } };
+      operation.parameters = [JURISDICTION_PARAMETER];
+      operation.responses = {
+        '200': {
+          description:
+            'The 837 read and checked as the price route reads it, without pricing: AcknowledgmentAnswer (each group and transaction set accepted, accepted with errors or rejected, with IK3/IK4 errors and the claim each is in, and the 999 itself), or with Accept: application/edi-x12 the 999 (005010X231A1).',
+          content: {
+            'application/json': { schema: ref(ok) },
+            [X12_MEDIA_TYPE]: {
+              schema: { type: 'string', description: 'A 999 implementation acknowledgment (005010X231A1).' },
+            },
+          },
+        },
+        ...errorResponses([400, ...auth, 406, 413, 415, 422]),
       };
     } else if (route.id === 'GetFeeSchedule') {
       operation.parameters = [

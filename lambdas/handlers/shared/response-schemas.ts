@@ -5,6 +5,7 @@ import { EXPLAIN_LEVELS } from '../../app/batch/price.js';
 import type { BatchStatus, CreatedBatch } from '../../app/batch/service.js';
 import type { StoredSequence } from '../../app/recon/ports.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
+import type { InterchangeTotals } from '../../app/x12/answers.js';
 import { JurisdictionSchema } from '../../domain/jurisdiction-schema.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import {
@@ -58,6 +59,18 @@ export const PriceBillAnswerSchema = v.strictObject({
   smartBill: v.optional(SmartBillLinkSchema),
 });
 
+/** The totals over the claims of an 837 priced (rejected claims are not in the amounts). */
+const InterchangeTotalsSchema = v.strictObject({
+  claims: integer,
+  priced: integer,
+  rejected: integer,
+  lines: v.pipe(integer, v.description('Service lines of the claims priced.')),
+  billed: MoneySchema,
+  allowed: MoneySchema,
+  withheld: MoneySchema,
+  unpricedBilled: MoneySchema,
+});
+
 /**
  * `POST /v1/bills/price` 303 See Other: the answer was larger than one response carries (Lambda's
  * 6 MB payload), so it is stored whole and `url` (also the `Location` header) reads it back, byte
@@ -76,7 +89,12 @@ export const StoredAnswerSchema = v.pipe(
     ),
     expiresAt: v.pipe(timestamp, v.description('When the link stops working (15 minutes after the answer).')),
     bytes: v.pipe(integer, v.minValue(1), v.description('The stored answer’s size in bytes.')),
-    summary: v.strictObject({ totals: PricedBillSchema.entries.totals }),
+    summary: v.strictObject({
+      totals: v.pipe(
+        v.union([PricedBillSchema.entries.totals, InterchangeTotalsSchema]),
+        v.description('The bill’s totals; for an 837, the totals over its claims priced.'),
+      ),
+    }),
   }),
   v.description(
     'The answer is stored, not cut: follow the Location header (or GET url) for the complete PriceBillAnswer. The bill’s totals are here already.',
@@ -111,12 +129,152 @@ export const PriceBillAmountsAnswerSchema = v.pipe(
   v.description('explain=none: amounts and codes only. The SmartBill page explains in full.'),
 );
 
-/** `POST /v1/bills/price` 200, at the level the request asked (`explain`: full, summary or none). */
+/** One error of an X12 claim or transaction set, at its place in the 837 (issue 18, decision 017). */
+const X12ErrorSchema = v.strictObject({
+  field: v.pipe(
+    v.string(),
+    v.description('The segment, element and component at fault, "CLM05-1" (or the segment id).'),
+  ),
+  errorMessage: v.string(),
+  segment: v.pipe(v.string(), v.description('The segment id, "SV1".')),
+  position: v.pipe(integer, v.description("The segment's ordinal position in the file, ISA = 1.")),
+  setPosition: v.optional(
+    v.pipe(integer, v.description('Its position in its transaction set, ST = 1 (999 IK302).')),
+  ),
+  loop: v.optional(v.pipe(v.string(), v.description('The 837 loop, "2400" (999 IK303).'))),
+  element: v.optional(v.pipe(integer, v.description("The element's position in the segment, 1-based."))),
+  component: v.optional(v.pipe(integer, v.description("The component's position in a composite element."))),
+});
+
+const AckSegmentErrorSchema = v.strictObject({
+  segment: v.pipe(v.string(), v.description('IK301, the segment id.')),
+  position: v.pipe(integer, v.description('IK302, its position in the transaction set (ST = 1).')),
+  loop: v.optional(v.pipe(v.string(), v.description('IK303, the loop id.'))),
+  code: v.pipe(v.string(), v.description('IK304, the segment syntax error code.')),
+  claimId: v.optional(v.pipe(v.string(), v.description('CTX*CLM01: the claim the error is in.'))),
+  elements: v.array(
+    v.strictObject({
+      element: v.pipe(integer, v.description('IK401-1, the element position.')),
+      component: v.optional(v.pipe(integer, v.description('IK401-2, the component position.'))),
+      reference: v.optional(v.pipe(v.string(), v.description('IK402, the data element reference number.'))),
+      code: v.pipe(v.string(), v.description('IK403, the element syntax error code.')),
+      badValue: v.optional(
+        v.pipe(v.string(), v.description('IK404, a copy of the bad value (never a date or a name).')),
+      ),
+    }),
+  ),
+  message: v.pipe(v.string(), v.description('Our plain words for it (the 999 carries the codes).')),
+});
+
+/** The 999's content as JSON, with the 999 itself. */
+const AcknowledgmentSchema = v.strictObject({
+  groups: v.array(
+    v.strictObject({
+      functionalId: v.pipe(v.string(), v.description('AK101, the group’s GS01 ("HC").')),
+      controlNumber: v.pipe(v.string(), v.description('AK102, the group’s GS06.')),
+      version: v.pipe(v.string(), v.description('AK103, the group’s GS08.')),
+      sets: v.array(
+        v.strictObject({
+          controlNumber: v.pipe(v.string(), v.description('AK202, the set’s ST02.')),
+          implementation: v.pipe(v.string(), v.description('AK203, the set’s ST03.')),
+          status: v.pipe(
+            v.picklist(['A', 'E', 'R']),
+            v.description(
+              'IK501: A accepted, E accepted with errors noted (some claims rejected), R rejected.',
+            ),
+          ),
+          codes: v.pipe(v.array(v.string()), v.description('IK502–IK506, the set’s error codes.')),
+          errors: v.array(AckSegmentErrorSchema),
+        }),
+      ),
+      status: v.pipe(
+        v.picklist(['A', 'E', 'P', 'R']),
+        v.description(
+          'AK901: A accepted, E accepted with errors, P partially accepted (some sets rejected), R rejected.',
+        ),
+      ),
+      included: v.pipe(integer, v.description('AK902, the sets the group says it holds (GE01).')),
+      received: v.pipe(integer, v.description('AK903, the sets received.')),
+      accepted: v.pipe(integer, v.description('AK904, the sets accepted (A or E).')),
+    }),
+  ),
+  x12: v.pipe(
+    v.string(),
+    v.description('The 999 (005010X231A1) as X12, from the 837’s receiver back to its sender.'),
+  ),
+});
+
+const RejectedClaimSchema = v.strictObject({
+  transactionSet: v.pipe(v.string(), v.description('ST02 of its transaction set.')),
+  claimId: v.optional(
+    v.pipe(v.string(), v.description('CLM01; absent when the whole transaction set was rejected.')),
+  ),
+  errors: v.array(X12ErrorSchema),
+});
+
+/** `POST /v1/bills/price` with an 837 body (`Content-Type: application/edi-x12`), answered as JSON. */
+export const InterchangeAnswerSchema = v.pipe(
+  v.strictObject({
+    requestId,
+    interchange: v.strictObject({
+      controlNumber: v.pipe(v.string(), v.description('ISA13 of the 837.')),
+      sender: v.pipe(v.string(), v.description('ISA06.')),
+      receiver: v.pipe(v.string(), v.description('ISA08.')),
+      usage: v.pipe(v.picklist(['P', 'T']), v.description('ISA15: production or test.')),
+    }),
+    claims: v.array(
+      v.strictObject({
+        transactionSet: v.pipe(v.string(), v.description('ST02 of its transaction set.')),
+        claimId: v.pipe(
+          v.string(),
+          v.description('CLM01, the patient control number; also the bill’s billId.'),
+        ),
+        claimNumber: v.optional(
+          v.pipe(
+            v.string(),
+            v.description('REF*Y4, the property and casualty claim number, passed through.'),
+          ),
+        ),
+        bill: v.pipe(
+          v.union([PricedBillSchema, SummaryPricedBillSchema.pipe[0], AmountsPricedBillSchema.pipe[0]]),
+          v.description(
+            'The claim priced, at the explain level asked (as the JSON bill answers, without requestId).',
+          ),
+        ),
+      }),
+    ),
+    rejected: v.pipe(
+      v.array(RejectedClaimSchema),
+      v.description('Claims (or whole sets) not priced, and why.'),
+    ),
+    totals: InterchangeTotalsSchema,
+    acknowledgment: AcknowledgmentSchema,
+  }),
+  v.description(
+    'An 837 interchange priced: each claim as the same bill sent as JSON would be, the claims not priced with their X12 positions, totals over the claims priced, and the 999.',
+  ),
+);
+
+/**
+ * `POST /v1/bills/price` 200 as JSON: a bill at the level the request asked (`explain`: full,
+ * summary or none), or an 837's claims (InterchangeAnswer).
+ */
 export const PriceBillResponseSchema = v.union([
   PriceBillAnswerSchema,
   PriceBillSummaryAnswerSchema,
   PriceBillAmountsAnswerSchema,
+  InterchangeAnswerSchema,
 ]);
+
+/** `POST /v1/x12/acknowledgments` 200, answered as JSON. */
+export const AcknowledgmentAnswerSchema = v.strictObject({
+  requestId,
+  ...AcknowledgmentSchema.entries,
+  rejected: v.pipe(
+    v.array(RejectedClaimSchema),
+    v.description('Claims (or whole sets) that would not be priced, and why.'),
+  ),
+});
 
 /** `GET /v1/fee-schedules/{jurisdiction}/{code}` 200. */
 export const FeeScheduleAnswerSchema = v.strictObject({ requestId, ...FeeAnswerSchema.entries });
@@ -447,8 +605,12 @@ function describes<T extends true>(): T | undefined {
 }
 describes<SameShape<v.InferOutput<typeof SmartBillLinkSchema>, SmartBillLink>>();
 describes<
-  SameShape<v.InferOutput<typeof StoredAnswerSchema>, StoredAnswerBody<{ totals: PricedBill['totals'] }>>
+  SameShape<
+    v.InferOutput<typeof StoredAnswerSchema>,
+    StoredAnswerBody<{ totals: PricedBill['totals'] | InterchangeTotals }>
+  >
 >();
+describes<SameShape<v.InferOutput<typeof InterchangeTotalsSchema>, InterchangeTotals>>();
 describes<SameShape<v.InferOutput<typeof StoredSequenceSummarySchema>, Omit<StoredSequence, 'sealed'>>>();
 describes<SameShape<Omit<v.InferOutput<typeof ErrorBodySchema>, 'latestSequence'>, ErrorBody>>();
 describes<SameShape<Omit<v.InferOutput<typeof CreatedBatchAnswerSchema>, 'requestId'>, CreatedBatch>>();

@@ -171,6 +171,17 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Price a professional bill line by line',
   },
   {
+    id: 'AcknowledgeX12',
+    method: 'POST',
+    path: '/v1/x12/acknowledgments',
+    entry: 'lambdas/handlers/acknowledge-x12/handler.ts',
+    // Reads and checks the claims as the price route does, without pricing: no fee index.
+    scopes: [SCOPES.billsPrice],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'Acknowledge an X12 837 interchange with a 999, without pricing it',
+  },
+  {
     id: 'GetFeeSchedule',
     method: 'GET',
     path: '/v1/fee-schedules/{jurisdiction}/{code}',
