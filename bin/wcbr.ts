@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,16 +8,29 @@ import { writeSample } from '../fee-data/sample.js';
 import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
 import { keepIppsSampleRecord } from '../fee-data/sample-codes-ipps.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
+import { BillTooLargeError } from '../lambdas/app/answers.js';
+import {
+  billRemittance,
+  interchangeAnswer,
+  interchangeRemittance,
+  type X12RequestOptions,
+} from '../lambdas/app/x12/answers.js';
 import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { BillValidationError, NotFoundError } from '../lambdas/engine/errors.js';
+import { isExplainLevel } from '../lambdas/engine/explain.js';
 import { type FeeQuery, lookupFee } from '../lambdas/engine/fee-lookup.js';
 import { summariseJurisdiction } from '../lambdas/engine/jurisdiction-summary.js';
 import { priceRequest } from '../lambdas/engine/price-request.js';
+import type { PricedBill } from '../lambdas/engine/priced-bill.js';
 import type { FeeIndex } from '../lambdas/fee-index/reader.js';
+import { X12SyntaxError } from '../lambdas/x12/errors.js';
 
 const USAGE = `wcbr: workers' compensation bill review
 
-  wcbr price [FILE|-] [--index FILE]           price a bill (JSON) and print the priced bill
+  wcbr price [FILE|-] [--explain full|summary|none] [--jurisdiction J] [--835] [--index FILE]
+                                               price a bill (JSON) or the claims of an X12 837 and print
+                                               the answer as JSON, or with --835 as an X12 835; J prices
+                                               every claim of an 837 (else each claim's CLM11-4)
   wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]
                                                price JSON lines of bills on every core: results.jsonl
                                                and summary.json in DIR (default .), a progress bar on stderr
@@ -76,6 +90,10 @@ function errorObject(error: unknown): Record<string, unknown> {
     return { error: { status: 422, message: error.message, errors: error.errors } };
   if (error instanceof NotFoundError)
     return { error: { status: 404, message: error.message, errors: error.errors } };
+  if (error instanceof X12SyntaxError)
+    return { error: { status: 400, message: error.message, errors: error.errors } };
+  if (error instanceof BillTooLargeError)
+    return { error: { status: 413, message: error.message, errors: error.errors } };
   if (error instanceof SyntaxError)
     return { error: { status: 400, message: `not valid JSON: ${error.message}`, errors: [] } };
   return {
@@ -90,12 +108,39 @@ function print(value: unknown, pretty = true): void {
 function price(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { index: { type: 'string' } },
+    options: {
+      index: { type: 'string' },
+      835: { type: 'boolean' },
+      jurisdiction: { type: 'string' },
+      explain: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const index = openIndex(values.index);
   try {
-    print(priceRequest(index, normaliseRequest(JSON.parse(readInput(positionals[0])))));
+    const text = readInput(positionals[0]);
+    const explain = values.explain ?? 'full';
+    if (!isExplainLevel(explain)) throw new UsageError('--explain must be full, summary or none');
+    // An X12 837 starts with its ISA header; anything else is read as a JSON bill.
+    const x12 = text.trimStart().startsWith('ISA');
+    const options: X12RequestOptions = {
+      requestId: `cli-${randomUUID()}`,
+      explain,
+      at: new Date(),
+      ...(values.jurisdiction === undefined ? {} : { jurisdiction: values.jurisdiction.toUpperCase() }),
+    };
+    if (values[835]) {
+      const remittance = x12
+        ? interchangeRemittance(index, text, options).x12
+        : billRemittance(priceRequest(index, normaliseRequest(JSON.parse(text))) as PricedBill, options);
+      process.stdout.write(remittance);
+      return 0;
+    }
+    if (x12) {
+      print(interchangeAnswer(index, text, options));
+      return 0;
+    }
+    print(priceRequest(index, normaliseRequest(JSON.parse(text)), { explain }));
     return 0;
   } catch (error) {
     if (error instanceof Error && error.name === 'UsageError') throw error;

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { read835 } from '../support/read-835.js';
+import { build837 } from '../support/x12-837.js';
 
 const WCBR = path.join(REPO_ROOT, 'bin', 'wcbr.mjs');
 let index: string;
@@ -105,5 +107,38 @@ describe('wcbr', () => {
     const out = wcbr(['frobnicate']);
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('unknown command frobnicate');
+  });
+
+  it('price reads an X12 837 and answers its claims as JSON, or with --835 as an 835 of the same amounts', () => {
+    const bill = {
+      billId: 'PCN-CLI-1',
+      serviceFacility: { zip: '19901' },
+      lines: [
+        { code: '99213', dateOfService: '2025-03-04', charge: '150.00' },
+        { code: '97110', units: 2, dateOfService: '2025-03-04', charge: '160.00' },
+      ],
+    };
+    const text = build837([bill], { state: 'DE' });
+    const json = wcbr(['price', '-', '--index', index, '--explain', 'summary'], text);
+    expect(json.status).toBe(0);
+    const answer = JSON.parse(json.stdout);
+    expect(answer.claims[0].claimId).toBe('PCN-CLI-1');
+    expect(answer.claims[0].bill.explain).toBe('summary');
+    const plain = JSON.parse(
+      wcbr(['price', '-', '--index', index], JSON.stringify({ ...bill, jurisdiction: 'DE' })).stdout,
+    );
+    expect(answer.claims[0].bill.totals).toEqual(plain.totals);
+    const remit = wcbr(['price', '-', '--index', index, '--835'], text);
+    expect(remit.status).toBe(0);
+    const claim = read835(remit.stdout).sets[0]?.claims[0];
+    expect(claim?.elements.slice(0, 4)).toEqual([
+      'PCN-CLI-1',
+      '1',
+      plain.totals.billed,
+      plain.totals.allowed,
+    ]);
+    const broken = wcbr(['price', '-', '--index', index], text.slice(0, 300));
+    expect(broken.status).toBe(1);
+    expect(JSON.parse(broken.stdout).error.status).toBe(400);
   });
 });

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PricedBill } from '../../lambdas/engine/priced-bill.js';
 import {
   AcknowledgmentAnswerSchema,
+  ErrorBodySchema,
   InterchangeAnswerSchema,
 } from '../../lambdas/handlers/shared/response-schemas.js';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
@@ -162,6 +163,15 @@ describe('an 835 answer', () => {
       priced.totals.billed,
       priced.totals.allowed,
     ]);
+  });
+
+  it('is 422 with every claim’s positioned errors when no claim of the 837 could be priced', async () => {
+    const response = await post(build837([visit]), { ...X12, accept: 'application/edi-x12' });
+    expect(response.statusCode).toBe(422);
+    const body = JSON.parse(response.body);
+    expect(v.safeParse(ErrorBodySchema, body).success).toBe(true);
+    expect(body.errors[0]).toMatchObject({ field: 'CLM11-4', segment: 'CLM', loop: '2300' });
+    expect(body.errors[0].errorMessage).toMatch(/^claim PCN-1001: /);
   });
 
   it('is 406 for an Accept it cannot answer and 422 for bad payment details, before any pricing', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BillValidationError } from '../../engine/errors.js';
 import type { ExplainLevel } from '../../engine/explain.js';
 import { cents, formatCents, parseCents } from '../../engine/money.js';
 import type { PricedAnswer } from '../../engine/price-request.js';
@@ -234,6 +235,18 @@ export function interchangeRemittance(
     explain: 'full',
     ...(options.jurisdiction === undefined ? {} : { jurisdiction: options.jurisdiction }),
   });
+  if (priced.claims.length === 0) {
+    // An 835 remits something: with no claim priced there is nothing to remit, only the 999.
+    throw new BillValidationError(
+      `No claim of the interchange could be priced (${priced.rejected.length} rejected): the errors say why; the 999 is answered as JSON (Accept: application/json) or by POST /v1/x12/acknowledgments.`,
+      priced.rejected.flatMap((r) =>
+        r.errors.map((e) => ({
+          ...e,
+          errorMessage: `${r.claimId === undefined ? `transaction set ${r.transactionSet}` : `claim ${r.claimId}`}: ${e.errorMessage}`,
+        })),
+      ),
+    );
+  }
   const x12 = write835(priced.claims.map(remittanceOf), {
     ...replyEnvelope(priced.envelope, options),
     ...(options.payment === undefined ? {} : { payment: options.payment }),

@@ -567,6 +567,10 @@ export const ErrorBodySchema = v.strictObject({
             v.description("X12 file (400): the segment's ordinal position in the file, ISA = 1."),
           ),
         ),
+        setPosition: v.optional(
+          v.pipe(integer, v.description('X12: the segment’s position in its transaction set, ST = 1.')),
+        ),
+        loop: v.optional(v.pipe(v.string(), v.description('X12: the 837 loop of the segment, "2400".'))),
         element: v.optional(
           v.pipe(integer, v.description("X12 file (400): the element's position in the segment, 1-based.")),
         ),
