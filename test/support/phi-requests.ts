@@ -5,6 +5,7 @@
  * a claim number, a member id, an address.
  */
 import type { RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
+import { build837 } from './x12-837.js';
 
 export const PHI = {
   name: 'Quixotebergh',
@@ -154,6 +155,33 @@ export function institutionalClaimAllPhi(): Record<string, unknown> {
   };
 }
 
+/**
+ * An 837 with markers in every patient field, the claim number, the patient control number and a
+ * bad code (quoted back in the 999's IK404), for the routes that read X12.
+ *
+ * @param badCode - whether the second claim carries a marker where its code should be
+ * @returns the interchange
+ */
+export function x12WithPhi(badCode: boolean): string {
+  const bill = {
+    billId: PHI.memberId,
+    serviceFacility: { zip: '19901' },
+    lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '150.00' }],
+  };
+  const bad = { ...bill, lines: [{ ...bill.lines[0], code: badCode ? PHI.ssn : '99213' }] } as typeof bill;
+  return build837([bill, bad], {
+    state: 'DE',
+    claimNumber: () => PHI.claimNumber,
+    patient: {
+      lastName: PHI.name,
+      firstName: PHI.name,
+      memberId: PHI.memberId,
+      birthDate: PHI.birthDate.replaceAll('-', ''),
+      street: PHI.address,
+    },
+  });
+}
+
 /** One request as a client could send it; path parameters already decoded, as the gateway does. */
 export interface PhiRequest {
   readonly label: string;
@@ -261,6 +289,33 @@ export function phiRequests(routes: readonly RouteDefinition[]): PhiRequest[] {
         query: {},
         headers: { 'content-type': 'application/json' },
         body: `{"patient": "${PHI.name} ${PHI.ssn}", ${PHI.address}`,
+      });
+    }
+    if (route.id === 'PriceBill' || route.id === 'AcknowledgeX12') {
+      for (const [i, [accept, query]] of [
+        ['application/json', {}],
+        [
+          'application/edi-x12',
+          { paymentMethod: 'CHK', paymentTrace: PHI.claimNumber, paymentDate: '2025-04-01' },
+        ],
+        ['application/json', { jurisdiction: PHI.name }],
+      ].entries()) {
+        requests.push({
+          label: `${route.id}: an 837 with markers in every patient field (${i})`,
+          route,
+          pathParameters: {},
+          query: query as Record<string, string>,
+          headers: { 'content-type': 'application/edi-x12', accept: accept as string },
+          body: x12WithPhi(i !== 1),
+        });
+      }
+      requests.push({
+        label: `${route.id}: a truncated 837 quoting markers`,
+        route,
+        pathParameters: {},
+        query: {},
+        headers: { 'content-type': 'application/edi-x12' },
+        body: x12WithPhi(true).slice(0, 900),
       });
     }
     // The issue's own case: `GET /v1/fee-schedules/Quixotebergh%20987-65-4329/99213`, a path

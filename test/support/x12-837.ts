@@ -38,6 +38,14 @@ export interface Build837Options {
   readonly claimsPerSet?: number;
   /** ISA15: T test (default) or P production. */
   readonly usage?: 'P' | 'T';
+  /** The patient's name, member id, birth date (CCYYMMDD) and street; made-up test values otherwise. */
+  readonly patient?: {
+    readonly lastName: string;
+    readonly firstName: string;
+    readonly memberId?: string;
+    readonly birthDate?: string;
+    readonly street?: string;
+  };
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
