@@ -251,28 +251,8 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
     component,
     reference,
   });
-  const finding = (
-    source: X12Source,
-    message: string,
-    segmentCode: string,
-    elementCode?: string,
-    badValue?: string,
-  ): X12Finding => ({
-    field: x12Field(source.segment, source.element, source.component),
-    errorMessage: message,
-    segment: source.segment,
-    position: source.position,
-    setPosition: source.setPosition,
-    loop: source.loop,
-    ...(source.element === undefined ? {} : { element: source.element }),
-    ...(source.component === undefined ? {} : { component: source.component }),
-    segmentCode,
-    ...(elementCode === undefined ? {} : { elementCode }),
-    ...(source.reference === undefined ? {} : { reference: source.reference }),
-    ...(badValue === undefined ? {} : { badValue }),
-  });
   const unexpected = (s: Segment, why: string) =>
-    findings.push(finding(src(s), `${s.tag} is not expected here: ${why}`, '2'));
+    findings.push(findingAt(src(s), `${s.tag} is not expected here: ${why}`, '2'));
 
   const finishClaim = () => {
     if (claim === undefined) return;
@@ -299,7 +279,7 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
   };
   for (const s of set.segments) {
     if (!KNOWN.has(s.tag)) {
-      findings.push(finding(src(s), `${s.tag} is not a segment of the 837`, '6'));
+      findings.push(findingAt(src(s), `${s.tag} is not a segment of the 837`, '6'));
       continue;
     }
     switch (s.tag) {
@@ -308,7 +288,7 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
         const code = elementAt(s, 3);
         if (code !== '20' && code !== '22' && code !== '23') {
           findings.push(
-            finding(
+            findingAt(
               src(s, 3, undefined, '735'),
               'must be 20 (billing provider), 22 (subscriber) or 23 (patient)',
               '8',
@@ -546,15 +526,25 @@ function claimSegment(
   }
 }
 
-/** A data error in a line: it rejects the claim (IK304 8, the IK403 given). */
-function reject(
-  claim: ClaimDraft,
+/**
+ * An error at an X12 source, as the 999 and the JSON answer report it: its field name, position
+ * and loop, and the 999's codes (IK304, IK403, IK402, IK404).
+ *
+ * @param source - where in the set
+ * @param message - our plain words
+ * @param segmentCode - IK304
+ * @param elementCode - IK403, for an element at fault
+ * @param badValue - IK404, a copy of the bad value (never a patient's value)
+ * @returns the finding
+ */
+export function findingAt(
   source: X12Source,
   message: string,
-  elementCode: string,
+  segmentCode: string,
+  elementCode?: string,
   badValue?: string,
-): void {
-  claim.findings.push({
+): X12Finding {
+  return {
     field: x12Field(source.segment, source.element, source.component),
     errorMessage: message,
     segment: source.segment,
@@ -563,11 +553,22 @@ function reject(
     loop: source.loop,
     ...(source.element === undefined ? {} : { element: source.element }),
     ...(source.component === undefined ? {} : { component: source.component }),
-    segmentCode: '8',
-    elementCode,
+    segmentCode,
+    ...(elementCode === undefined ? {} : { elementCode }),
     ...(source.reference === undefined ? {} : { reference: source.reference }),
     ...(badValue === undefined ? {} : { badValue }),
-  });
+  };
+}
+
+/** A data error in a line: it rejects the claim (IK304 8, the IK403 given). */
+function reject(
+  claim: ClaimDraft,
+  source: X12Source,
+  message: string,
+  elementCode: string,
+  badValue?: string,
+): void {
+  claim.findings.push(findingAt(source, message, '8', elementCode, badValue));
 }
 
 function lineSegment(

@@ -11,8 +11,8 @@ import {
   groupStatus,
   type SetAcknowledgment,
 } from './ack-999.js';
-import { type ClaimFromX12, claimsOf, sourceOf } from './claims-837.js';
-import { type X12FieldError, x12Field } from './errors.js';
+import { type ClaimFromX12, claimsOf, findingAt, sourceOf } from './claims-837.js';
+import type { X12FieldError } from './errors.js';
 import { type InboundEnvelope, readInterchange, type X12Finding } from './read.js';
 import type { RemittanceClaim, RemittanceParties } from './remittance-claim.js';
 
@@ -95,20 +95,13 @@ function fromFieldError(claim: ClaimFromX12, error: FieldError): X12Finding {
   const dateField = /date/i.test(error.field);
   // IK404 carries codes and amounts back, never a date or a name (the 999 needs no PHI to be read).
   const value = dateField ? undefined : valueAt(claim.bill, error.field);
-  return {
-    field: x12Field(source.segment, source.element, source.component),
-    errorMessage: `${error.field}: ${error.errorMessage}`,
-    segment: source.segment,
-    position: source.position,
-    setPosition: source.setPosition,
-    loop: source.loop,
-    ...(source.element === undefined ? {} : { element: source.element }),
-    ...(source.component === undefined ? {} : { component: source.component }),
-    segmentCode: '8',
-    elementCode: required ? '1' : dateField ? '8' : '7',
-    ...(source.reference === undefined ? {} : { reference: source.reference }),
-    ...(typeof value === 'string' || typeof value === 'number' ? { badValue: String(value) } : {}),
-  };
+  return findingAt(
+    source,
+    `${error.field}: ${error.errorMessage}`,
+    '8',
+    required ? '1' : dateField ? '8' : '7',
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined,
+  );
 }
 
 /** The value at a JSON path of a bill ("lines[2].code"), for IK404. */
