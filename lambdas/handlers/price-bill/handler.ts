@@ -3,12 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { type TokenClaims, tenantOf } from '../../app/tenant.js';
-import {
-  billRemittance,
-  interchangeAnswer,
-  interchangeRemittance,
-  type X12RequestOptions,
-} from '../../app/x12/answers.js';
+import type { X12RequestOptions } from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
 import { priceRequest } from '../../engine/price-request.js';
@@ -45,6 +40,12 @@ const sizePolicy = answerSizePolicyFrom(process.env);
 /** Told to the client when the page could not be prepared; the bill is priced all the same. */
 export const SMARTBILL_UNAVAILABLE_NOTICE =
   'The SmartBill page could not be prepared for this answer; price the bill again for a link.';
+
+/**
+ * The X12 use cases, loaded on the first X12 request: their reader library (node-x12) stays out of
+ * the function's cold start, which JSON bills, most of the traffic, never need (issue 17, 4(d)).
+ */
+const x12 = () => import('../../app/x12/answers.js');
 
 /** The media types the route answers in, its default first (issue 18). */
 const ANSWER_TYPES = ['application/json', X12_MEDIA_TYPE] as const;
@@ -111,6 +112,7 @@ async function answerInterchange(
   tenantId: string | null,
 ): Promise<APIGatewayProxyResult> {
   const text = event.x12Body as string;
+  const { interchangeAnswer, interchangeRemittance } = await x12();
   if (event.answerType === X12_MEDIA_TYPE) {
     const remitted = interchangeRemittance(index, text, options);
     context.logDetails = { ...context.logDetails, lines: remitted.lines };
@@ -156,6 +158,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
       // An 835 reads each line's date and the facility's dates: the full answer carries them.
       const priced = priceRequest(index, event.bill as NormalisedAnyBill) as PricedBill;
       recordPricedBill(priced);
+      const { billRemittance } = await x12();
       return textResponse(200, billRemittance(priced, x12Options), X12_MEDIA_TYPE, requestId);
     }
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
