@@ -65,7 +65,9 @@ export function benchX12(indexFile: string, bill: { lines: readonly unknown[] },
     start = performance.now();
     const remitted = interchangeRemittance(index, text, options);
     x12.push(performance.now() - start);
-    if (remitted.claims !== claims) throw new Error(`the 835 remits ${remitted.claims} of ${claims} claims`);
+    if (remitted.priced.length !== claims) {
+      throw new Error(`the 835 remits ${remitted.priced.length} of ${claims} claims`);
+    }
     remittanceBytes = remitted.x12.length;
     start = performance.now();
     bytes += JSON.stringify(interchangeAnswer(index, text, options)).length;

@@ -222,14 +222,19 @@ export function interchangeAnswer(
  * @param index - the fee index
  * @param text - the interchange
  * @param options - request id, jurisdiction, payment, time (the level is always full: the 835 reads dates)
- * @returns the 835, and how many claims it remits of how many sent
+ * @returns the 835, the claims it remits and how many were rejected
  * @throws X12SyntaxError (400) when the file is not one readable 005010 837 interchange
  */
 export function interchangeRemittance(
   index: FeeIndex,
   text: string,
   options: X12RequestOptions,
-): { readonly x12: string; readonly claims: number; readonly rejected: number; readonly lines: number } {
+): {
+  readonly x12: string;
+  /** The claims remitted, priced in full (for metrics and the request's log line). */
+  readonly priced: readonly PricedAnswer[];
+  readonly rejected: number;
+} {
   refuseUnanswerableInterchange(text);
   const priced = priceInterchange(index, text, {
     explain: 'full',
@@ -251,8 +256,7 @@ export function interchangeRemittance(
     ...replyEnvelope(priced.envelope, options),
     ...(options.payment === undefined ? {} : { payment: options.payment }),
   });
-  const lines = priced.claims.reduce((n, c) => n + c.answer.lines.length, 0);
-  return { x12, claims: priced.claims.length, rejected: priced.rejected.length, lines };
+  return { x12, priced: priced.claims.map((c) => c.answer), rejected: priced.rejected.length };
 }
 
 /**

@@ -6,7 +6,7 @@ import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import type { X12RequestOptions } from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
-import { priceRequest } from '../../engine/price-request.js';
+import { type PricedAnswer, priceRequest } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import {
   logFailure,
@@ -99,6 +99,16 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
   },
 };
 
+/** The claims of an interchange priced: one metric each, and their lines and codes on the request's log line. */
+function logPriced(context: LoggedContext, answers: readonly PricedAnswer[]): void {
+  for (const answer of answers) recordPricedBill(answer);
+  context.logDetails = {
+    ...context.logDetails,
+    lines: answers.reduce((n, a) => n + a.lines.length, 0),
+    codes: loggableCodes(answers.flatMap((a) => a.lines.map((l) => l.code))),
+  };
+}
+
 /**
  * An 837 interchange (`Content-Type: application/edi-x12`): every claim priced as a JSON bill is,
  * answered as JSON (each claim's priced bill, the claims rejected and the 999) or as an 835
@@ -115,16 +125,14 @@ async function answerInterchange(
   const { interchangeAnswer, interchangeRemittance } = await x12();
   if (event.answerType === X12_MEDIA_TYPE) {
     const remitted = interchangeRemittance(index, text, options);
-    context.logDetails = { ...context.logDetails, lines: remitted.lines };
+    logPriced(context, remitted.priced);
     return textResponse(200, remitted.x12, X12_MEDIA_TYPE, options.requestId);
   }
   const answer = interchangeAnswer(index, text, options);
-  for (const claim of answer.claims) recordPricedBill(claim.bill);
-  context.logDetails = {
-    ...context.logDetails,
-    lines: answer.totals.lines,
-    codes: loggableCodes(answer.claims.flatMap((c) => c.bill.lines.map((l) => l.code))),
-  };
+  logPriced(
+    context,
+    answer.claims.map((c) => c.bill),
+  );
   return answerWithinLimit(sizePolicy, {
     requestId: options.requestId,
     tenantId,
