@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { errorResult } from '../../../lambdas/app/answers.js';
 import { ErrorBodySchema } from '../../../lambdas/handlers/shared/response-schemas.js';
 import { readInterchange } from '../../../lambdas/x12/read.js';
-import { professional837 } from './build-837.js';
+import { professional837 } from '../../support/x12-837.js';
 
 describe('errorResult for an X12 file we cannot read', () => {
   it('is a 400 naming the segment, its position and the element, in the documented error body', () => {

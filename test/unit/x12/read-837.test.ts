@@ -11,7 +11,7 @@ import { acknowledgeInterchange, priceInterchange } from '../../../lambdas/x12/p
 import { readInterchange } from '../../../lambdas/x12/read.js';
 import { sampleIndex } from '../../support/fee-index.js';
 import { nationalIndex } from '../../support/national-index.js';
-import { professional837 } from './build-837.js';
+import { professional837 } from '../../support/x12-837.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/x12');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
