@@ -9,6 +9,17 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { REPO_ROOT } from '../../fee-data/paths.js';
 
+/** Every example bill in examples/bills, by file name. */
+export const EXAMPLE_BILLS = [
+  'office-visit.json',
+  'imaging-and-therapy.json',
+  'no-edition.json',
+  'claim-837p.json',
+  'facility-outpatient.json',
+  'facility-asc.json',
+  'facility-inpatient-837i.json',
+] as const;
+
 /** One of the example bills in examples/bills, parsed. */
 export function example(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples/bills', name), 'utf8')) as Record<

@@ -25,19 +25,17 @@ import {
   SummaryPricedBillSchema,
 } from '../../../lambdas/engine/priced-bill-schema.js';
 import { sampleIndex } from '../../support/fee-index.js';
-import { example, facilityBill, inpatientClaim, professionalBill } from '../../support/generated-bills.js';
+import {
+  EXAMPLE_BILLS,
+  example,
+  facilityBill,
+  inpatientClaim,
+  professionalBill,
+} from '../../support/generated-bills.js';
 
 const index = sampleIndex();
 
-const EXAMPLES = [
-  'office-visit.json',
-  'imaging-and-therapy.json',
-  'no-edition.json',
-  'claim-837p.json',
-  'facility-outpatient.json',
-  'facility-asc.json',
-  'facility-inpatient-837i.json',
-];
+const EXAMPLES = EXAMPLE_BILLS;
 
 /** Every amount and code of an answer, by line and for the bill, at whatever level: what must not change. */
 function amountsOf(answer: PricedAnswer) {

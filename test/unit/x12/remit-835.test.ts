@@ -29,7 +29,7 @@ import {
 import type { RemittanceClaim, RemittanceParties } from '../../../lambdas/x12/remittance-claim.js';
 import { answerBalances, checkRemittance } from '../../support/check-835.js';
 import { sampleIndex } from '../../support/fee-index.js';
-import { example } from '../../support/generated-bills.js';
+import { EXAMPLE_BILLS, example } from '../../support/generated-bills.js';
 import { cents, read835 } from '../../support/read-835.js';
 
 const index = sampleIndex();
@@ -559,15 +559,7 @@ describe('remittanceOfJsonBill', () => {
   });
 
   it('parses back with node-x12 for every example bill', () => {
-    for (const name of [
-      'office-visit.json',
-      'imaging-and-therapy.json',
-      'no-edition.json',
-      'claim-837p.json',
-      'facility-outpatient.json',
-      'facility-asc.json',
-      'facility-inpatient-837i.json',
-    ]) {
+    for (const name of EXAMPLE_BILLS) {
       const claims = [remittanceOfJsonBill(price(example(name)), OPTIONS.requestId)];
       const text = write835(claims, OPTIONS);
       expect(() => new X12Parser(true).parse(text), name).not.toThrow();
