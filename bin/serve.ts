@@ -77,6 +77,8 @@ export async function serve(args: string[]): Promise<number> {
             '  open it in a browser and type the bill\'s total charge ("qrCode": true in the bill adds smartBill.qrCodeSvg).',
           ]
         : ['  SmartBill is off (--no-smartbill or WCBR_SMARTBILL=off): priced bills carry no link.']),
+      'Price the claims of an X12 837, answered as an 835 (drop the Accept header for JSON with the 999):',
+      `  curl -s -X POST ${stack.url}/v1/bills/price -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/edi-x12' -H 'accept: application/edi-x12' --data-binary @examples/x12/wc-professional.837`,
       'Look up a fee:',
       `  curl -s "${stack.url}/v1/fee-schedules/US-MEDICARE/99213?date=2025-03-04&zip=19901" -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
       ...(stack.recon
