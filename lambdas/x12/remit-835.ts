@@ -1,3 +1,4 @@
+import { formatCents, parseSignedCents, cents as toCents } from '../engine/money.js';
 import type { PricedBill, PricedLine } from '../engine/priced-bill.js';
 import type { PaymentDetails, RemittanceClaim, RemittanceParties } from './remittance-claim.js';
 import { type InterchangeParty, interchange, segment, type TransactionSet, x12Date } from './write.js';
@@ -64,32 +65,11 @@ export class RemittanceBalanceError extends Error {
   override readonly name = 'RemittanceBalanceError';
 }
 
-/** "123.45" or "-10.00" → 12345 / -1000 (the answer's amounts always carry two decimals). */
-function cents(amount: string): number {
-  const negative = amount.startsWith('-');
-  const digits = negative ? amount.slice(1) : amount;
-  const dot = digits.indexOf('.');
-  const value =
-    dot < 0
-      ? Number(digits) * 100
-      : Number(digits.slice(0, dot)) * 100 +
-        Number(
-          digits
-            .slice(dot + 1)
-            .padEnd(2, '0')
-            .slice(0, 2),
-        );
-  return negative ? -value : value;
-}
+/** An amount of the answer ("123.45", "-10.00") in cents. */
+const cents = (amount: string): number => parseSignedCents(amount);
 
-/** 12345 → "123.45"; -1000 → "-10.00". */
-function amount(value: number): string {
-  const negative = value < 0;
-  const abs = negative ? -value : value;
-  const units = Math.trunc(abs / 100);
-  const rest = abs - units * 100;
-  return `${negative ? '-' : ''}${units}.${rest < 10 ? '0' : ''}${rest}`;
-}
+/** Cents as the 835 writes them, two decimals ("123.45", "-10.00"), as the JSON answer does. */
+const amount = (value: number): string => formatCents(toCents(value));
 
 /** One CAS group: its CARCs in the order first met, amounts summed per CARC. */
 interface CasGroup {
