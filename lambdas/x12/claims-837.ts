@@ -277,6 +277,7 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
   const setParty = (p: Party | undefined) => {
     party = p;
   };
+  const walk: Walk = { kind, src, split, setLoop, setParty, unexpected };
   for (const s of set.segments) {
     if (!KNOWN.has(s.tag)) {
       findings.push(findingAt(src(s), `${s.tag} is not a segment of the 837`, '6'));
@@ -423,8 +424,8 @@ export function claimsOf(set: ReadSet, delimiters: Delimiters, options: ClaimOpt
     }
     // Inside a claim (2300 and below).
     if (claim.inCob) continue; // 2320/2330 (other payers): not this bill's facts
-    if (line === undefined) claimSegment(claim, s, kind, src, split, setLoop, setParty, party);
-    else lineSegment(claim, line, s, kind, src, split, setLoop, setParty, party, unexpected);
+    if (line === undefined) claimSegment(claim, s, walk, party);
+    else lineSegment(claim, line, s, walk, party);
   }
   finishClaim();
   return { claims, findings };
@@ -445,6 +446,16 @@ function headerOrLevelSegment(s: Segment, level: string | undefined): boolean {
 
 type Src = (s: Segment, element?: number, component?: number, reference?: string) => X12Source;
 
+/** What the claim and line readers share for a whole set: made once per set, not per segment. */
+interface Walk {
+  readonly kind: ClaimKind;
+  readonly src: Src;
+  readonly split: (v: string) => string[];
+  readonly setLoop: (l: string) => void;
+  readonly setParty: (p: Party | undefined) => void;
+  readonly unexpected: (s: Segment, why: string) => void;
+}
+
 function address(p: Party, s: Segment, src: Src): void {
   p.address ??= { lines: [] };
   if (s.tag === 'N3') {
@@ -457,16 +468,8 @@ function address(p: Party, s: Segment, src: Src): void {
   p.source = { ...p.source, zip: src(s, 3, undefined, '116') };
 }
 
-function claimSegment(
-  claim: ClaimDraft,
-  s: Segment,
-  kind: ClaimKind,
-  src: Src,
-  split: (v: string) => string[],
-  setLoop: (l: string) => void,
-  setParty: (p: Party | undefined) => void,
-  party: Party | undefined,
-): void {
+function claimSegment(claim: ClaimDraft, s: Segment, walk: Walk, party: Party | undefined): void {
+  const { kind, src, split, setLoop, setParty } = walk;
   switch (s.tag) {
     case 'NM1': {
       const loops = kind === 'professional' ? PROFESSIONAL_CLAIM_PARTIES : INSTITUTIONAL_CLAIM_PARTIES;
@@ -575,14 +578,10 @@ function lineSegment(
   claim: ClaimDraft,
   line: LineDraft,
   s: Segment,
-  kind: ClaimKind,
-  src: Src,
-  split: (v: string) => string[],
-  setLoop: (l: string) => void,
-  setParty: (p: Party | undefined) => void,
+  walk: Walk,
   party: Party | undefined,
-  unexpected: (s: Segment, why: string) => void,
 ): void {
+  const { kind, src, split, setLoop, setParty, unexpected } = walk;
   const f = line.fields;
   const sources = line.sources;
   switch (s.tag) {
