@@ -243,6 +243,7 @@ describe('the API through the local stack', () => {
         '/v1/recons/{controlNumber}',
         '/v1/recons/{controlNumber}/sequences/{sequence}',
         '/v1/smartbills/{id}',
+        '/v1/x12/acknowledgments',
       ]);
       const catalogue = await get('/v1/reason-codes', userToken);
       expect(catalogue.status).toBe(200);
