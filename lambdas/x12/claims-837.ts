@@ -758,20 +758,14 @@ function buildClaim(
   const claimState = related.slice(0, 3).includes('EM') && (related[3] ?? '') !== '' ? related[3] : undefined;
   const jurisdiction = context.jurisdiction ?? claimState;
   if (jurisdiction === undefined) {
-    findings.push({
-      field: 'CLM11-4',
-      errorMessage:
+    findings.push(
+      findingAt(
+        at(11, 4, '156'),
         'no jurisdiction: send the jurisdiction query parameter, or CLM11 with related cause EM (employment) and the state in CLM11-4',
-      segment: 'CLM',
-      position: clmSource.position,
-      setPosition: clmSource.setPosition,
-      loop: '2300',
-      element: 11,
-      component: 4,
-      segmentCode: '8',
-      elementCode: '2',
-      reference: '156',
-    });
+        '8',
+        '2',
+      ),
+    );
   } else {
     bill.jurisdiction = jurisdiction;
     if (context.jurisdiction === undefined) sources.set('jurisdiction', at(11, 4, '156'));
