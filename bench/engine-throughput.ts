@@ -3,6 +3,7 @@ import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { type ExplainLevel, isExplainLevel } from '../lambdas/engine/explain.js';
 import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
+import { median } from './stats.js';
 
 /**
  * Engine throughput, run from an esbuild bundle as the Lambda runs it (bench/run.ts bundles this
@@ -45,11 +46,6 @@ function round(explain: ExplainLevel, serialize: boolean, count: number): number
   const start = performance.now();
   for (let i = 0; i < count; i++) once(explain, serialize);
   return count / ((performance.now() - start) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 if (mode === 'compare') {

@@ -9,6 +9,7 @@ import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { EXPLAIN_LEVELS } from '../lambdas/engine/explain.js';
 import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
+import { median } from './stats.js';
 
 /**
  * `npm run bench`: the figures issue #2 names, each printed beside its target and written to
@@ -30,11 +31,6 @@ function record(name: string, value: number, unit: string, target: string, met: 
   process.stdout.write(
     `${met ? 'MET ' : 'MISS'}  ${name.padEnd(48)} ${String(value).padStart(12)} ${unit.padEnd(8)} target ${target}\n`,
   );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** A ten-line professional bill of codes common on workers' comp bills (Delaware, 2025). */

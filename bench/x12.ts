@@ -4,6 +4,7 @@ import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
 import { build837 } from '../test/support/x12-837.js';
+import { median } from './stats.js';
 
 /** What the X12 section measures, each a median over rounds of the whole file. */
 export interface X12Run {
@@ -17,11 +18,6 @@ export interface X12Run {
   readonly x12JsonClaimsPerSecond: number;
   readonly x12Bytes: number;
   readonly remittanceBytes: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /**
