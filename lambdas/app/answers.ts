@@ -36,10 +36,15 @@ export const BULK_ROUTE = 'POST /v1/batches';
 export class BillTooLargeError extends Error {
   override readonly name = 'BillTooLargeError';
   readonly errors: readonly FieldError[];
+  /** What the client is told to do instead; the bulk route when not given. */
+  readonly userMessage: string;
 
-  constructor(message: string, errors: readonly FieldError[]) {
+  constructor(message: string, errors: readonly FieldError[], userMessage?: string) {
     super(message);
     this.errors = errors;
+    this.userMessage =
+      userMessage ??
+      `This bill is too large to price in one request; send it to the bulk route, ${BULK_ROUTE}.`;
   }
 }
 
@@ -271,13 +276,7 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyR
     );
   }
   if (error instanceof BillTooLargeError) {
-    return errorResponse(
-      413,
-      `This bill is too large to price in one request; send it to the bulk route, ${BULK_ROUTE}.`,
-      error.message,
-      error.errors,
-      requestId,
-    );
+    return errorResponse(413, error.userMessage, error.message, error.errors, requestId);
   }
   if (error instanceof PayloadTooLargeError) {
     return errorResponse(413, 'The request is too large.', error.message, [], requestId);

@@ -107,6 +107,19 @@ describe('an 837 answered as JSON', () => {
     expect(JSON.stringify(answer.rejected[0].errors)).toMatch(/jurisdiction/);
   });
 
+  it('is 413 for more than 5,000 service lines, before reading, saying to split the file', async () => {
+    const lines = Array.from({ length: 100 }, () => visit.lines[0] as (typeof visit.lines)[0]);
+    const big = build837(
+      Array.from({ length: 51 }, (_, i) => ({ ...visit, billId: `PCN-${i}`, lines })),
+      { state: 'DE' },
+    );
+    const response = await post(big, X12);
+    expect(response.statusCode).toBe(413);
+    const body = JSON.parse(response.body);
+    expect(body.userMessage).toMatch(/split it into interchanges of at most 5000 service lines/);
+    expect(body.errors).toEqual([{ field: 'LX', errorMessage: 'at most 5000 service lines (LX) a request' }]);
+  });
+
   it('is a 400 naming the segment for a file that is not X12, and 422 for a bad jurisdiction parameter', async () => {
     const bad = await post('ISA*00*not really', X12);
     expect(bad.statusCode).toBe(400);

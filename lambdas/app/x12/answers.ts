@@ -86,9 +86,11 @@ function replyEnvelope(envelope: InboundEnvelope, options: X12RequestOptions) {
 export function refuseUnanswerableInterchange(text: string): void {
   const lines = serviceLineCount(text);
   if (lines > MAX_X12_SERVICE_LINES) {
+    // The bulk route reads JSON lines, not X12 (yet): the advice is to split the file.
     throw new BillTooLargeError(
-      `The interchange holds ${lines} service lines; one request prices at most ${MAX_X12_SERVICE_LINES}. Send it to the bulk route, ${BULK_ROUTE}, or split it.`,
+      `The interchange holds ${lines} service lines; one request prices at most ${MAX_X12_SERVICE_LINES}. Split it into interchanges of at most ${MAX_X12_SERVICE_LINES} service lines, or send its claims as JSON lines to the bulk route, ${BULK_ROUTE}.`,
       [{ field: 'LX', errorMessage: `at most ${MAX_X12_SERVICE_LINES} service lines (LX) a request` }],
+      `This interchange is too large to price in one request; split it into interchanges of at most ${MAX_X12_SERVICE_LINES} service lines.`,
     );
   }
 }

@@ -300,7 +300,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
         },
         ...errorResponses([400, ...auth, 406, 413, 415, 422]),
         '413': {
-          description: `A bill of more than ${MAX_SYNC_LINES} lines (an 837 of more than ${MAX_X12_SERVICE_LINES} service lines) (errors name the line list), or a body over 10 MB: price it with the bulk route, ${BULK_ROUTE}`,
+          description: `A bill of more than ${MAX_SYNC_LINES} lines (errors name the line list), or a body over 10 MB: price it with the bulk route, ${BULK_ROUTE}. An 837 of more than ${MAX_X12_SERVICE_LINES} service lines (errors name LX): split it.`,
           content: { 'application/json': { schema: ref('Error') } },
         },
       };
