@@ -119,6 +119,9 @@ export class ConflictError extends Error {
 export interface ErrorField extends FieldError {
   readonly segment?: string;
   readonly position?: number;
+  /** Inside a transaction set: the segment's position in it (ST = 1) and its 837 loop. */
+  readonly setPosition?: number;
+  readonly loop?: string;
   readonly element?: number;
   readonly component?: number;
 }
