@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { sampleIndexFile } from '../support/fee-index.js';
+import { proxyEvent } from '../support/proxy-event.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -10,21 +11,7 @@ let priceBill: Handler;
 let getFee: Handler;
 
 function event(body: string | null, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    body,
-    headers: {},
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/v1/bills/price',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/v1/bills/price',
-    requestContext: { requestId: 'req-test-1' } as APIGatewayProxyEvent['requestContext'],
-    ...extra,
-  };
+  return proxyEvent({ body, ...extra });
 }
 
 const context = { awsRequestId: 'lambda-1', functionName: 'test' } as Context;
