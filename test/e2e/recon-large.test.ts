@@ -23,6 +23,7 @@ import {
   type TaskFunction,
 } from '../../lambdas/local/recon-workflow.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { reconSubmission } from '../support/recon-submission.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
 
@@ -49,14 +50,9 @@ function bigRecon(
   sequence: number,
   chargeOfLine: (n: number) => string = () => '80.00',
 ) {
-  return {
-    controlNumber,
-    sequence,
-    jurisdiction: 'US-MEDICARE',
-    serviceFacility: { zip: '19901' },
-    billingProvider: { npi: '1234567893', zip: '19901' },
+  return reconSubmission(controlNumber, sequence, {
     patient: PATIENT,
-    claim: { claimNumber: 'CLM-OB-1', injuryDate: '2025-02-20' },
+    claimNumber: 'CLM-OB-1',
     lines: Array.from({ length: 999 }, (_, i) => ({
       lineNumber: i + 1,
       code: i % 2 === 0 ? '99213' : '97110',
@@ -73,7 +69,7 @@ function bigRecon(
         },
       ],
     })),
-  };
+  });
 }
 
 async function post(body: unknown) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { reconSubmission } from '../support/recon-submission.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
 import { personClaims, signWithStackKey } from './support/tokens.js';
@@ -19,16 +20,11 @@ const PATIENT = {
 };
 
 function recon(controlNumber: string, sequence: number, charge = '80.00') {
-  return {
-    controlNumber,
-    sequence,
-    jurisdiction: 'US-MEDICARE',
-    serviceFacility: { zip: '19901' },
-    billingProvider: { npi: '1234567893', zip: '19901' },
+  return reconSubmission(controlNumber, sequence, {
     patient: PATIENT,
-    claim: { claimNumber: 'CLM-WX-2', injuryDate: '2025-02-20' },
+    claimNumber: 'CLM-WX-2',
     lines: [{ lineNumber: 1, code: '99213', dateOfService: '2025-03-04', units: 1, charge }],
-  };
+  });
 }
 
 async function call(method: string, pathName: string, token: string | undefined, body?: unknown) {

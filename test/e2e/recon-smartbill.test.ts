@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { reconSubmission } from '../support/recon-submission.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
 import { personClaims, signWithStackKey } from './support/tokens.js';
@@ -18,17 +19,12 @@ const PATIENT = {
 };
 
 function recon(controlNumber: string, sequence: number, extra: object = {}) {
-  return {
-    controlNumber,
-    sequence,
-    jurisdiction: 'US-MEDICARE',
-    serviceFacility: { zip: '19901' },
-    billingProvider: { npi: '1234567893', zip: '19901' },
+  return reconSubmission(controlNumber, sequence, {
     patient: PATIENT,
-    claim: { claimNumber: 'CLM-LH-9', injuryDate: '2025-02-20' },
+    claimNumber: 'CLM-LH-9',
     lines: [{ lineNumber: 1, code: '99213', dateOfService: '2025-03-04', units: 1, charge: '80.00' }],
-    ...extra,
-  };
+    extra: extra,
+  });
 }
 
 async function call(method: string, pathName: string, body?: unknown) {

@@ -18,6 +18,7 @@ import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../lambdas/local/emula
 import { LOCAL_RECON_TABLE } from '../../lambdas/local/recon-stack.js';
 import { createLocalWorkflow, loadWorkflowTasks } from '../../lambdas/local/recon-workflow.js';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { reconSubmission } from '../support/recon-submission.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
 import { personClaims, signWithStackKey } from './support/tokens.js';
@@ -49,17 +50,12 @@ function recon(
   lines: object[] = sequence1Lines,
   extra: object = {},
 ) {
-  return {
-    controlNumber,
-    sequence,
-    jurisdiction: 'US-MEDICARE',
-    serviceFacility: { zip: '19901' },
-    billingProvider: { npi: '1234567893', zip: '19901' },
+  return reconSubmission(controlNumber, sequence, {
     patient: PATIENT,
-    claim: { claimNumber: 'CLM-QX-55120', injuryDate: '2025-02-20' },
-    lines,
-    ...extra,
-  };
+    claimNumber: 'CLM-QX-55120',
+    lines: lines,
+    extra: extra,
+  });
 }
 
 async function call(method: string, pathName: string, token: string | undefined, body?: unknown) {
