@@ -9,6 +9,7 @@ import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
 import { EXPLAIN_LEVELS } from '../lambdas/engine/explain.js';
 import { priceRequest } from '../lambdas/engine/price-request.js';
 import { FeeIndex } from '../lambdas/fee-index/reader.js';
+import { TEN_LINE_CODES } from '../test/support/bills.js';
 import { median } from './stats.js';
 
 /**
@@ -35,18 +36,7 @@ function record(name: string, value: number, unit: string, target: string, met: 
 
 /** A ten-line professional bill of codes common on workers' comp bills (Delaware, 2025). */
 export function tenLineBill(): object {
-  const lines = [
-    { code: '99213' },
-    { code: '97110', units: 3 },
-    { code: '97140', units: 2 },
-    { code: '97530', units: 2 },
-    { code: '72148', modifiers: ['26'] },
-    { code: '72148', modifiers: ['TC'] },
-    { code: '20610' },
-    { code: '64483' },
-    { code: '98940' },
-    { code: '99080' },
-  ];
+  const lines = TEN_LINE_CODES;
   return {
     billId: 'BENCH-10',
     jurisdiction: 'US-MEDICARE',

@@ -10,6 +10,28 @@ import type { FeeIndex } from '../../lambdas/fee-index/reader.js';
  */
 
 /**
+ * The lines of the bench's ten-line professional bill (codes common on workers' comp bills), with
+ * units and modifiers: bench/run.ts's `tenLineBill()` and the 999-line bill (large-bill.ts) build on
+ * them.
+ */
+export const TEN_LINE_CODES: readonly {
+  readonly code: string;
+  readonly units?: number;
+  readonly modifiers?: string[];
+}[] = [
+  { code: '99213' },
+  { code: '97110', units: 3 },
+  { code: '97140', units: 2 },
+  { code: '97530', units: 2 },
+  { code: '72148', modifiers: ['26'] },
+  { code: '72148', modifiers: ['TC'] },
+  { code: '20610' },
+  { code: '64483' },
+  { code: '98940' },
+  { code: '99080' },
+];
+
+/**
  * A line maker for a charge: `lineOn('3000.00')('27447', { modifiers: ['50'] })`.
  *
  * @param charge - the billed charge of every line it makes

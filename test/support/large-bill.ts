@@ -1,3 +1,5 @@
+import { TEN_LINE_CODES } from './bills.js';
+
 /**
  * The 999-line professional bill with external values on every line (issue 17, § 2): the largest
  * bill the price route takes ({@link MAX_SYNC_LINES}), whose `full` answer is far above Lambda's
@@ -6,17 +8,8 @@
  * test/unit/engine/external-values.test.ts shapes them; no expected dollar figure is
  * derived from it (the tests compare answers with each other and count bytes and lines).
  */
-const CODES: readonly { readonly code: string; readonly units?: number; readonly modifiers?: string[] }[] = [
-  { code: '99213' },
-  { code: '97110', units: 3 },
-  { code: '97140', units: 2 },
-  { code: '97530', units: 2 },
-  { code: '72148', modifiers: ['26'] },
-  { code: '72148', modifiers: ['TC'] },
-  { code: '20610' },
-  { code: '64483' },
-  { code: '98940' },
-];
+/** The first nine lines of the bench's ten-line bill (its tenth, 99080, left out). */
+const CODES = TEN_LINE_CODES.slice(0, 9);
 
 /**
  * A professional bill of `lines` lines, each with two external values.
