@@ -163,6 +163,23 @@ const pathParameter = (name: string, example: string, description?: string) => (
   schema: { type: 'string', minLength: 1, maxLength: MAX_PATH_PARAMETER_LENGTH, examples: [example] },
 });
 
+/** The page size of the paged Recon listings (1 to 100, 25 by default). */
+const LIMIT_PARAMETER = {
+  name: 'limit',
+  in: 'query',
+  required: false,
+  schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+};
+
+/** The page token of a paged listing, with what it must come from. */
+const pageTokenParameter = (description: string) => ({
+  name: 'pageToken',
+  in: 'query',
+  required: false,
+  schema: { type: 'string' },
+  description,
+});
+
 /** A path parameter holding one of our random 32-character ids (SmartBill pages, batches). */
 const randomIdParameter = (name: string, description: string) => ({
   name,
@@ -386,20 +403,10 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
           description:
             'An ISO-8601 instant with Z or an offset (422 otherwise): only Recons updated at or after it',
         },
-        {
-          name: 'limit',
-          in: 'query',
-          required: false,
-          schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-        },
-        {
-          name: 'pageToken',
-          in: 'query',
-          required: false,
-          schema: { type: 'string' },
-          description:
-            'nextPageToken of the previous page, with the same updatedSince (400 for a token of another query or tenant)',
-        },
+        LIMIT_PARAMETER,
+        pageTokenParameter(
+          'nextPageToken of the previous page, with the same updatedSince (400 for a token of another query or tenant)',
+        ),
       ];
       operation.responses = {
         '200': answer('One page of Recons, most recently updated first (clear data only)', ok),
@@ -419,21 +426,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
             ]
           : []),
         ...(route.id === 'GetRecon'
-          ? [
-              {
-                name: 'limit',
-                in: 'query',
-                required: false,
-                schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-              },
-              {
-                name: 'pageToken',
-                in: 'query',
-                required: false,
-                schema: { type: 'string' },
-                description: 'nextPageToken of the previous page',
-              },
-            ]
+          ? [LIMIT_PARAMETER, pageTokenParameter('nextPageToken of the previous page')]
           : []),
       ];
       operation.responses = {
