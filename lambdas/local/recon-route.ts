@@ -9,8 +9,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { WorkflowResponse } from '../app/recon/service.js';
 import { MAX_SYNC_RECON_ANSWER_BYTES, submitRecon } from '../app/recon/submit.js';
-import type { TokenClaims } from '../app/tenant.js';
-import { errorResult, requireJsonContentType } from '../handlers/shared/http.js';
+import { errorResult, requireJsonContentType, tokenClaimsOf } from '../handlers/shared/http.js';
 import { reconBodiesFrom, reconOversizedAnswersFrom } from '../handlers/shared/recon-deps.js';
 import { ROUTES } from '../handlers/shared/routes.js';
 import { RuntimeConfigError, runtimeModeFrom } from '../handlers/shared/runtime-mode.js';
@@ -68,7 +67,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     },
     {
       requestId,
-      claims: (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims ?? {},
+      claims: tokenClaimsOf(event) ?? {},
       body: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
     },
   );

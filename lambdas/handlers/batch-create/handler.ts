@@ -5,7 +5,6 @@ import { createBatch } from '../../app/batch/service.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
 import { BillValidationError } from '../../engine/errors.js';
 import { batchRouteDepsFrom } from '../shared/batch-deps.js';
-import { batchTenant } from '../shared/batch-request.js';
 import {
   httpErrors,
   jsonBody,
@@ -13,6 +12,7 @@ import {
   type LoggedContext,
   type ParsedBodyEvent,
   requestIdOf,
+  requireTenant,
 } from '../shared/http.js';
 import { CreateBatchInputSchema } from './schema.js';
 
@@ -27,7 +27,7 @@ export const handler = middy<ParsedBodyEvent, APIGatewayProxyResult, Error, Logg
   .use(jsonBody())
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const tenant = batchTenant(event);
+    const tenant = requireTenant(event);
     const parsed = v.safeParse(CreateBatchInputSchema, event.parsedBody ?? {});
     if (!parsed.success) {
       throw new BillValidationError(

@@ -5,8 +5,7 @@ import { getBatch } from '../../app/batch/service.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { batchRouteDepsFrom } from '../shared/batch-deps.js';
-import { batchTenant } from '../shared/batch-request.js';
-import { httpErrors, jsonResponse, type LoggedContext, requestIdOf } from '../shared/http.js';
+import { httpErrors, jsonResponse, type LoggedContext, requestIdOf, requireTenant } from '../shared/http.js';
 import { pathParameter } from '../shared/path-parameters.js';
 
 const deps = batchRouteDepsFrom();
@@ -19,7 +18,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .use(httpErrors('GetBatch'))
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const tenant = batchTenant(event);
+    const tenant = requireTenant(event);
     const id = pathParameter(event, 'id');
     // Any other id cannot be a batch: 404 as an unknown one, without a store read.
     if (!BATCH_ID_PATTERN.test(id))

@@ -1,9 +1,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { listRecons } from '../../app/recon/service.js';
-import { httpErrors, jsonResponse, type LoggedContext, ownParameter, requestIdOf } from '../shared/http.js';
+import {
+  httpErrors,
+  jsonResponse,
+  type LoggedContext,
+  ownParameter,
+  requestIdOf,
+  requireTenant,
+} from '../shared/http.js';
 import { reconStoreFrom } from '../shared/recon-deps.js';
-import { pageFromQuery, reconTenant, updatedSinceFrom } from '../shared/recon-request.js';
+import { pageFromQuery, updatedSinceFrom } from '../shared/recon-request.js';
 
 const store = reconStoreFrom();
 
@@ -12,7 +19,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .use(httpErrors('ListRecons'))
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const tenant = reconTenant(event);
+    const tenant = requireTenant(event);
     const updatedSince = updatedSinceFrom(ownParameter(event.queryStringParameters, 'updatedSince'));
     const page = pageFromQuery(event);
     const recons = await listRecons(store, tenant, { ...page, updatedSince });

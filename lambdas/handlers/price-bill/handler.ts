@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
-import { type TokenClaims, tenantOf } from '../../app/tenant.js';
+import { tenantOf } from '../../app/tenant.js';
 import type { X12RequestOptions } from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
@@ -26,6 +26,7 @@ import {
   type LoggedContext,
   requestIdOf,
   textResponse,
+  tokenClaimsOf,
   X12_MEDIA_TYPE,
 } from '../shared/http.js';
 import { smartBillLinksFrom } from '../shared/smartbill-deps.js';
@@ -159,7 +160,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const requestId = requestIdOf(event, context);
     const explain = event.explain ?? 'full';
     // From the token only: whose page (DELETE /v1/smartbills/{id}) and whose stored answer it is.
-    const tenantId = tenantOf((event.requestContext?.authorizer as { claims?: TokenClaims } | null)?.claims);
+    const tenantId = tenantOf(tokenClaimsOf(event));
     const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
     if (event.x12Body !== undefined) return answerInterchange(event, context, x12Options, tenantId);
     if (event.answerType === X12_MEDIA_TYPE) {

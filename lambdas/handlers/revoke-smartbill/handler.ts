@@ -1,16 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { revokeSmartBill } from '../../app/smartbill/service.js';
-import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { PAGE_ID_PATTERN } from '../../smartbill/gate.js';
 import {
   BadRequestError,
-  ForbiddenError,
   httpErrors,
   jsonResponse,
   type LoggedContext,
   requestIdOf,
+  requireTenant,
 } from '../shared/http.js';
 import { pathParameter } from '../shared/path-parameters.js';
 import { smartBillRenderPortsFrom } from '../shared/smartbill-deps.js';
@@ -28,13 +27,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .use(httpErrors('RevokeSmartBill'))
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
-    const claims = (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims;
-    const tenant = tenantOf(claims);
-    if (tenant === null) {
-      throw new ForbiddenError(
-        'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
-      );
-    }
+    const tenant = requireTenant(event);
     const id = pathParameter(event, 'id');
     if (!PAGE_ID_PATTERN.test(id)) {
       throw new BadRequestError('The SmartBill id cannot be one.', [

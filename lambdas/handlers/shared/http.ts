@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import {
   BULK_ROUTE,
   errorResult,
+  ForbiddenError,
   MAX_BODY_BYTES,
   MAX_JSON_DEPTH,
   MalformedJsonError,
@@ -11,6 +12,7 @@ import {
   parseJsonBody,
   UnsupportedMediaTypeError,
 } from '../../app/answers.js';
+import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { BillValidationError } from '../../engine/errors.js';
 import {
   type LogCode,
@@ -48,6 +50,34 @@ export {
   textResponse,
   UnsupportedMediaTypeError,
 } from '../../app/answers.js';
+
+/**
+ * The claims of the caller's verified token, as the authorizer (API Gateway's, or the local
+ * stack's) put them on the event; undefined on an event without one.
+ *
+ * @param event - the API Gateway event
+ * @returns the claims
+ */
+export function tokenClaimsOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): TokenClaims | undefined {
+  return (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims;
+}
+
+/**
+ * The caller's tenant, from the verified token only, on a route whose data is the tenant's.
+ *
+ * @param event - the API Gateway event
+ * @returns the tenant id
+ * @throws ForbiddenError (403) when the token names no tenant
+ */
+export function requireTenant(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
+  const tenant = tenantOf(tokenClaimsOf(event));
+  if (tenant === null) {
+    throw new ForbiddenError(
+      'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
+    );
+  }
+  return tenant;
+}
 
 /** The request id API Gateway assigned (or Lambda's, when invoked another way). */
 export function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {

@@ -1,31 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { controlNumberFromPath, MAX_SEQUENCE } from '../../app/recon/submission.js';
-import { type TokenClaims, tenantOf } from '../../app/tenant.js';
 import { BillValidationError } from '../../engine/errors.js';
-import { BadRequestError, ForbiddenError, ownParameter } from './http.js';
+import { BadRequestError, ownParameter, requireTenant } from './http.js';
 import { pathParameter } from './path-parameters.js';
 
 /** Default and largest page of a Recon listing. */
 export const DEFAULT_PAGE_LIMIT = 25;
 export const MAX_PAGE_LIMIT = 100;
-
-/**
- * The caller's tenant, from the verified token only.
- *
- * @param event - the API Gateway event (claims of the verified token)
- * @returns the tenant
- * @throws ForbiddenError when the token names no tenant
- */
-export function reconTenant(event: APIGatewayProxyEvent): string {
-  const claims = (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims;
-  const tenant = tenantOf(claims);
-  if (tenant === null) {
-    throw new ForbiddenError(
-      'The token names no tenant: a person needs exactly one tenant-<id> group, a machine client is its own tenant.',
-    );
-  }
-  return tenant;
-}
 
 /**
  * An ISO-8601 instant: a date, a time to the second with an optional fraction, and `Z` or an
@@ -82,7 +63,7 @@ export function reconTarget(event: APIGatewayProxyEvent): {
   readonly tenant: string;
   readonly controlNumber: string;
 } {
-  const tenant = reconTenant(event);
+  const tenant = requireTenant(event);
   const controlNumber = controlNumberFromPath(pathParameter(event, 'controlNumber'));
   if (controlNumber === null) {
     throw new BadRequestError('The control number cannot be one.', [

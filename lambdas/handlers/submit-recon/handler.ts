@@ -1,8 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_SYNC_RECON_ANSWER_BYTES, submitRecon } from '../../app/recon/submit.js';
-import type { TokenClaims } from '../../app/tenant.js';
-import { httpErrors, type LoggedContext, requestIdOf, requireJsonContentType } from '../shared/http.js';
+import {
+  httpErrors,
+  type LoggedContext,
+  requestIdOf,
+  requireJsonContentType,
+  tokenClaimsOf,
+} from '../shared/http.js';
 import { reconBodiesFrom, reconOversizedAnswersFrom, reconWorkflowFrom } from '../shared/recon-deps.js';
 
 // Built once per container: the body store and the answer store on the Recon bodies bucket, and
@@ -30,8 +35,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
       { bodies, answers, runWorkflow, maxAnswerBytes: MAX_SYNC_RECON_ANSWER_BYTES },
       {
         requestId,
-        claims:
-          (event.requestContext?.authorizer as { claims?: TokenClaims } | null | undefined)?.claims ?? {},
+        claims: tokenClaimsOf(event) ?? {},
         body: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
       },
     );
