@@ -15,6 +15,8 @@ export const SCOPES = {
   reconsRead: `${RESOURCE_SERVER_ID}/recons:read`,
   reconsDelete: `${RESOURCE_SERVER_ID}/recons:delete`,
   batchesRun: `${RESOURCE_SERVER_ID}/batches:run`,
+  analyticsRead: `${RESOURCE_SERVER_ID}/analytics:read`,
+  analyticsDelete: `${RESOURCE_SERVER_ID}/analytics:delete`,
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
@@ -31,6 +33,8 @@ export const SCOPE_DESCRIPTIONS: ReadonlyArray<{ readonly name: string; readonly
     description:
       'Reprice files of bills in bulk and read their results (stores the files, PHI, for the retention period)',
   },
+  { name: 'analytics:read', description: "Read the tenant's KPIs and the peers' benchmarks (no PHI)" },
+  { name: 'analytics:delete', description: 'Delete every analytics record of the tenant' },
 ];
 
 /**
@@ -45,6 +49,8 @@ export const GROUP_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
   'recon-reviewers': [SCOPES.reconsWrite, SCOPES.reconsRead],
   'recon-stewards': [SCOPES.reconsRead, SCOPES.reconsDelete],
   'batch-submitters': [SCOPES.batchesRun],
+  'analytics-viewers': [SCOPES.analyticsRead],
+  'analytics-stewards': [SCOPES.analyticsRead, SCOPES.analyticsDelete],
 };
 
 /**
@@ -131,6 +137,12 @@ export interface RouteDefinition {
   /** The function revokes SmartBill pages (updates gate records, replaces stored pages). */
   readonly smartBillRevoke?: true;
   /**
+   * Analytics (issue 19, decision 019): `write` sends priced bills' records to the delivery stream
+   * and reads the peers' snapshot (the price route); `read` runs Athena queries over the lines
+   * table; `delete` deletes the caller's tenant partitions.
+   */
+  readonly analytics?: 'write' | 'read' | 'delete';
+  /**
    * The function stores answers too large for one response and signs links to them (decision 014):
    * it gets the oversized answers bucket and key.
    */
@@ -165,6 +177,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     entry: 'lambdas/handlers/price-bill/handler.ts',
     smartBill: true,
     oversizedAnswers: true,
+    analytics: 'write',
     scopes: [SCOPES.billsPrice],
     usesFeeIndex: true,
     hot: true,
@@ -357,6 +370,52 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: "A batch's state and progress, and signed links to its results and summary once it is done",
   },
   {
+    id: 'GetAnalyticsKpis',
+    method: 'GET',
+    path: '/v1/analytics/kpis',
+    entry: 'lambdas/handlers/analytics-kpis/handler.ts',
+    analytics: 'read',
+    scopes: [SCOPES.analyticsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary: "The tenant's bill review KPIs over a range of months, grouped as asked",
+  },
+  {
+    id: 'GetAnalyticsBenchmarks',
+    method: 'GET',
+    path: '/v1/analytics/benchmarks',
+    entry: 'lambdas/handlers/analytics-benchmarks/handler.ts',
+    analytics: 'read',
+    scopes: [SCOPES.analyticsRead],
+    usesFeeIndex: false,
+    hot: false,
+    summary:
+      "The distribution of billed and allowed amounts of a code across tenants (published from 11 lines of 3 tenants), and the tenant's own",
+  },
+  {
+    id: 'DeleteAnalytics',
+    method: 'DELETE',
+    path: '/v1/analytics',
+    entry: 'lambdas/handlers/analytics-delete/handler.ts',
+    analytics: 'delete',
+    scopes: [SCOPES.analyticsDelete],
+    usesFeeIndex: false,
+    hot: false,
+    summary: "Delete every analytics record of the caller's tenant",
+  },
+  {
+    id: 'AnalyticsPage',
+    method: 'GET',
+    path: '/analytics',
+    entry: 'lambdas/handlers/analytics-page/handler.ts',
+    // The page holds no data: it signs the reader in (Cognito, MFA) and reads the KPI route with
+    // the reader's own token, so it is served without one, as the OpenAPI document is.
+    scopes: [],
+    usesFeeIndex: false,
+    hot: false,
+    summary: 'The KPI page: one self-contained HTML page that signs in and charts the KPIs',
+  },
+  {
     id: 'Health',
     method: 'GET',
     path: '/v1/health',
@@ -379,6 +438,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'The OpenAPI 3.1 description of this API',
   },
 ];
+
+/** The peers' snapshot builder: not a route, run on a schedule (EventBridge) in AWS and by the local stack. */
+export const ANALYTICS_PEERS_ENTRY = 'lambdas/handlers/analytics-peers/handler.ts';
 
 /** Where a Lambda function finds the fee index (the layer mounts at /opt). */
 export const LAMBDA_FEE_INDEX_PATH = '/opt/fee-index/fee-index.bin';
