@@ -215,6 +215,29 @@ export const FacilityBillInfoSchema = v.pipe(
   v.description('Facility bills: type of bill, facility, stay and DRG.'),
 );
 
+/** A line's charge compared with other tenants' (issue 19), when the bill asked `"compare": true`. */
+export const LineComparisonSchema = v.pipe(
+  v.strictObject({
+    percentile: v.pipe(
+      v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+      v.description(
+        "Percentile (0-100) of the line's billed charge per unit among its peers' lines; null when no published distribution stands behind it.",
+      ),
+    ),
+    basis: v.pipe(
+      v.string(),
+      v.description('What the line was compared with: jurisdiction, code, modifier group, months.'),
+    ),
+    peers: v.nullable(
+      v.strictObject({ lines: v.pipe(v.number(), v.integer()), tenants: v.pipe(v.number(), v.integer()) }),
+    ),
+    reason: v.optional(v.pipe(v.string(), v.description('Why there is no percentile.'))),
+  }),
+  v.description(
+    "The line's charge among all tenants' lines of the same jurisdiction, code and modifier group (26, TC or other), from the peers' snapshot; published from 11 lines of 3 tenants.",
+  ),
+);
+
 export const PricedLineSchema = v.strictObject({
   lineNumber: v.pipe(v.number(), v.integer()),
   code: v.pipe(
@@ -251,6 +274,7 @@ export const PricedLineSchema = v.strictObject({
     v.description('Every bill review rule that looked at the line and what it decided.'),
   ),
   facility: v.optional(FacilityLineInfoSchema),
+  comparison: v.optional(LineComparisonSchema),
 });
 
 const PartySchema = v.strictObject({
@@ -435,6 +459,7 @@ export const SummaryLineSchema = v.strictObject({
       v.description('Facility bills: revenue code, method, indicator, APC, wage index and state factor.'),
     ),
   ),
+  comparison: v.optional(LineComparisonSchema),
 });
 
 const CitationSchema = v.strictObject({ citation: v.string(), url: v.optional(v.string()) });
@@ -502,6 +527,7 @@ export const AmountsLineSchema = v.strictObject({
   adjustments: v.array(AmountsAdjustmentSchema),
   buckets: v.nullable(SparseBucketsSchema),
   unpriced: v.optional(v.strictObject({ code: UnpricedReasonSchema.entries.code })),
+  comparison: v.optional(LineComparisonSchema),
 });
 
 /** The answer at `explain=none`. */

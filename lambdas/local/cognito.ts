@@ -308,13 +308,15 @@ export const LOCAL_POOL_NAME = 'wcbr-local';
 export const DEV_USER_EMAIL = 'dev-reviewer@example.com';
 export const DEV_USER_GROUP = 'bill-reviewers';
 /**
- * The dev user's other groups: Recon (write, read, delete), batches and the local tenant, so the printed
+ * The dev user's other groups: Recon (write, read, delete), batches, analytics (read, delete) and the local tenant, so the printed
  * token can use every route. A person's tenant is their one `tenant-<id>` group (lambdas/app/tenant.ts).
  */
 export const DEV_USER_EXTRA_GROUPS = [
   'recon-reviewers',
   'recon-stewards',
   'batch-submitters',
+  'analytics-viewers',
+  'analytics-stewards',
   `${TENANT_GROUP_PREFIX}local`,
 ] as const;
 /** Access tokens live an hour, as the deployed clients are configured. */

@@ -42,6 +42,11 @@ export const LOG_ROUTES = [
   'GetBatch',
   'BatchStep',
   'AcknowledgeX12',
+  'GetAnalyticsKpis',
+  'GetAnalyticsBenchmarks',
+  'DeleteAnalytics',
+  'AnalyticsPage',
+  'AnalyticsPeers',
 ] as const;
 export type LogRoute = (typeof LOG_ROUTES)[number];
 

@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { billReference } from './bill-reference.js';
 import {
+  analytics,
   code,
+  compare,
   explain,
   externalValues,
   isoDate,
@@ -215,6 +217,8 @@ export const FacilityBillSchema = v.pipe(
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),
     qrCode: v.optional(qrCode),
+    analytics: v.optional(analytics),
+    compare: v.optional(compare),
     explain: v.optional(explain),
     lines: v.pipe(
       v.array(FacilityLineSchema, 'must be a list of service lines'),
@@ -250,6 +254,8 @@ export const InstitutionalClaimSchema = v.pipe(
     controlNumber: v.optional(shortText(64)),
     billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
+    analytics: v.optional(analytics),
+    compare: v.optional(compare),
     explain: v.optional(explain),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     billType: v.optional(

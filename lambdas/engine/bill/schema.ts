@@ -252,6 +252,22 @@ export const qrCode = v.pipe(
   v.description('Also answer the SmartBill link as an SVG QR code (`smartBill.qrCodeSvg`).'),
 );
 
+/** Whether this bill's aggregate records are kept for analytics (issue 19); the tenant's setting can turn it off for every bill. */
+export const analytics = v.pipe(
+  v.boolean('must be true or false'),
+  v.description(
+    'false: keep no analytics record of this bill (default true, unless your tenant turned analytics off). Records never hold PHI: see GET /v1/analytics/kpis.',
+  ),
+);
+
+/** Whether the answer compares each line's charge with other tenants' (issue 19). */
+export const compare = v.pipe(
+  v.boolean('must be true or false'),
+  v.description(
+    "true: each line carries `comparison`, the percentile of its charge per unit among all tenants' lines of its code, jurisdiction and modifier group, where at least 11 lines from 3 tenants stand behind it.",
+  ),
+);
+
 export const payer = v.pipe(
   v.looseObject({
     name: v.optional(shortText(200)),
@@ -295,6 +311,8 @@ export const BillSchema = v.pipe(
     review: v.optional(ReviewSchema),
     externalValues: v.optional(externalValues),
     qrCode: v.optional(qrCode),
+    analytics: v.optional(analytics),
+    compare: v.optional(compare),
     explain: v.optional(explain),
     lines: v.pipe(
       v.array(BillLineSchema, 'must be a list of service lines'),
@@ -315,6 +333,8 @@ export const ProfessionalClaimSchema = v.pipe(
     controlNumber: v.optional(shortText(64)),
     billReference: v.optional(billReference),
     qrCode: v.optional(qrCode),
+    analytics: v.optional(analytics),
+    compare: v.optional(compare),
     explain: v.optional(explain),
     jurisdiction: v.pipe(v.string('is required'), v.trim(), v.toUpperCase(), v.minLength(2, 'is required')),
     providers: v.optional(

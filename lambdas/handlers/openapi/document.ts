@@ -1,5 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
+import { KPI_GROUPS, PUBLICATION_THRESHOLD } from '../../app/analytics/answers.js';
 import { OVERSIZED_ANSWER_LINK_TTL_SECONDS } from '../../app/answers/oversized-store.js';
 import { MAX_INLINE_RESPONSE_BYTES, MAX_SYNC_LINES } from '../../app/answers/size-policy.js';
 import { BULK_ROUTE } from '../../app/answers.js';
@@ -14,6 +15,11 @@ import { PAYMENT_METHODS } from '../../x12/payment.js';
 import { CreateBatchInputSchema } from '../batch-create/schema.js';
 import { FeeScheduleQuerySchema } from '../get-fee-schedule/schema.js';
 import { EXPLAIN_QUERY_DESCRIPTION } from '../price-bill/schema.js';
+import {
+  AnalyticsDeletedAnswerSchema,
+  BenchmarkAnswerSchema,
+  KpiAnswerSchema,
+} from '../shared/analytics-schemas.js';
 import { X12_MEDIA_TYPE } from '../shared/http.js';
 import { MAX_PATH_PARAMETER_LENGTH } from '../shared/path-parameters.js';
 import {
@@ -75,6 +81,9 @@ export const RESPONSE_SCHEMAS = {
   SmartBillRevoked: SmartBillRevokedAnswerSchema,
   CreatedBatch: CreatedBatchAnswerSchema,
   BatchStatus: BatchStatusAnswerSchema,
+  KpiAnswer: KpiAnswerSchema,
+  BenchmarkAnswer: BenchmarkAnswerSchema,
+  AnalyticsDeleted: AnalyticsDeletedAnswerSchema,
   Health: HealthAnswerSchema,
   OpenApiDocument: OpenApiAnswerSchema,
   Error: ErrorBodySchema,
@@ -115,6 +124,9 @@ export const ROUTE_ANSWERS: Readonly<Record<string, ResponseSchemaName>> = {
   RevokeSmartBill: 'SmartBillRevoked',
   CreateBatch: 'CreatedBatch',
   GetBatch: 'BatchStatus',
+  GetAnalyticsKpis: 'KpiAnswer',
+  GetAnalyticsBenchmarks: 'BenchmarkAnswer',
+  DeleteAnalytics: 'AnalyticsDeleted',
   Health: 'Health',
   OpenApi: 'OpenApiDocument',
 };
@@ -242,6 +254,61 @@ const PAYMENT_PARAMETERS_DOC = [
   },
 ].map((p) => ({ ...p, in: 'query', required: false }));
 
+const MONTH_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
+
+/** The query parameters of GET /v1/analytics/kpis. */
+const ANALYTICS_KPI_PARAMETERS = [
+  {
+    name: 'from',
+    description: 'First month of service, "2026-01" (default: twelve months before `to`).',
+    schema: { type: 'string', pattern: MONTH_PATTERN },
+  },
+  {
+    name: 'to',
+    description: 'Last month of service, inclusive, "2026-12" (default: the current month).',
+    schema: { type: 'string', pattern: MONTH_PATTERN },
+  },
+  {
+    name: 'jurisdiction',
+    description: 'Only bills of this jurisdiction ("AZ", "US-OWCP").',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'groupBy',
+    description:
+      'Also answer `groups`: one row per month, jurisdiction, code, provider (NPI) or reason (group code and CARC).',
+    schema: { type: 'string', enum: [...KPI_GROUPS] },
+  },
+].map((p) => ({ ...p, in: 'query', required: false }));
+
+/** The query parameters of GET /v1/analytics/benchmarks. */
+const ANALYTICS_BENCHMARK_PARAMETERS = [
+  {
+    name: 'code',
+    required: true,
+    description: 'The CPT or HCPCS code.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9]{5}$' },
+  },
+  {
+    name: 'jurisdiction',
+    required: false,
+    description: 'Only bills of this jurisdiction.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'zip3',
+    required: false,
+    description: 'Only services placed in this three-digit ZIP area (HHS restricted areas are "000").',
+    schema: { type: 'string', pattern: '^\\d{3}$' },
+  },
+  {
+    name: 'quarter',
+    required: false,
+    description: 'Only services in this quarter, "2026Q1".',
+    schema: { type: 'string', pattern: '^\\d{4}Q[1-4]$' },
+  },
+].map((p) => ({ ...p, in: 'query' }));
+
 /**
  * The OpenAPI 3.1 document of the API, generated from the route table and the Valibot schemas.
  *
@@ -276,6 +343,16 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     };
     // A route with a token has 401 and 403; every route may answer another error in the same shape.
     const auth = secured ? [401, 403] : [];
+    if (route.id === 'AnalyticsPage') {
+      operation.description =
+        "One self-contained HTML page that signs the reader in (Cognito, password and TOTP, in the browser) and charts their tenant's KPIs from GET /v1/analytics/kpis with their own token. The page holds no data.";
+      operation.responses = {
+        '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...otherErrors,
+      };
+      paths[route.path] = { ...(paths[route.path] ?? {}), get: operation };
+      continue;
+    }
     const ok = ROUTE_ANSWERS[route.id];
     if (ok === undefined) throw new Error(`no answer schema for route ${route.id}`);
     if (route.id === 'PriceBill') {
@@ -473,6 +550,28 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
       operation.responses = {
         '201': answer('Created: the batch id and the upload link', ok),
         ...errorResponses([400, ...auth, 413, 415, 422]),
+      };
+    } else if (route.id === 'GetAnalyticsKpis') {
+      operation.description =
+        "The caller's tenant's bill review KPIs, from the aggregate records its priced bills left (no PHI): bills, lines, billed, allowed, savings and savings rate, reductions by bucket, rule and reason code, unpriced lines and why, top codes and providers by billed and by savings. Months are months of service. In AWS the query runs in Athena; locally in DuckDB over the same Parquet layout.";
+      operation.parameters = ANALYTICS_KPI_PARAMETERS;
+      operation.responses = {
+        '200': answer('The KPIs', ok),
+        ...errorResponses([400, ...auth, 503]),
+      };
+    } else if (route.id === 'GetAnalyticsBenchmarks') {
+      operation.description = `The distribution (percentiles 10, 25, 50, 75 and 90) of billed charges and allowed amounts per unit of one code across every tenant, published only where at least ${PUBLICATION_THRESHOLD.lines} lines from at least ${PUBLICATION_THRESHOLD.tenants} tenants stand behind it (otherwise peers.published is false and says why), and the caller's own distribution, always. Athena's percentiles are approximate (approx_percentile); DuckDB's locally are exact.`;
+      operation.parameters = ANALYTICS_BENCHMARK_PARAMETERS;
+      operation.responses = {
+        '200': answer('The distributions', ok),
+        ...errorResponses([400, ...auth, 503]),
+      };
+    } else if (route.id === 'DeleteAnalytics') {
+      operation.description =
+        "Deletes every analytics record of the caller's tenant (the tenant comes from the token). Records still in the delivery buffer may land after the call: the answer says so.";
+      operation.responses = {
+        '200': answer('Deleted: how many stored objects went', ok),
+        ...errorResponses([...auth, 503]),
       };
     } else if (route.id === 'GetBatch') {
       operation.parameters = [randomIdParameter('id', 'The batch id POST /v1/batches answered')];

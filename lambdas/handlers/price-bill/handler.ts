@@ -1,5 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import {
+  keepsRecords,
+  lineComparisons,
+  renderingNpisOf,
+  sendRecords,
+  withComparisons,
+} from '../../app/analytics/pricing.js';
 import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { tenantOf } from '../../app/tenant.js';
@@ -16,6 +23,7 @@ import {
 } from '../../observability/logger.js';
 import { recordPricedBill } from '../../observability/powertools.js';
 import { paymentDetailsFrom } from '../../x12/payment.js';
+import { analyticsWriterFrom } from '../shared/analytics-deps.js';
 import { answerSizePolicyFrom } from '../shared/answer-size-deps.js';
 import { openFeeIndex } from '../shared/fee-index.js';
 import {
@@ -37,6 +45,8 @@ const index = openFeeIndex();
 const smartBills = smartBillLinksFrom(process.env);
 /** Where an answer too large for one response goes (decision 014); the SDK loads on first use. */
 const sizePolicy = answerSizePolicyFrom(process.env);
+/** Where priced bills' analytics records go, and the peers' snapshot (issue 19); null without analytics. */
+const analytics = analyticsWriterFrom(process.env);
 
 /** Told to the client when the page could not be prepared; the bill is priced all the same. */
 export const SMARTBILL_UNAVAILABLE_NOTICE =
@@ -55,6 +65,8 @@ interface BillEvent extends BillBodyEvent {
   bill?: NormalisedAnyBill;
   /** The request's `qrCode` (validated with the bill). */
   qrCode?: boolean;
+  /** The request's `compare` (validated with the bill): each line compared with its peers. */
+  compare?: boolean;
   /** The answer's explanation level: the `explain` query parameter or the bill's field. */
   explain?: ExplainLevel;
   /** What the answer is written as: JSON, or an 835 (`Accept: application/edi-x12`). */
@@ -89,6 +101,7 @@ const validateBill: middy.MiddlewareObj<BillEvent, APIGatewayProxyResult, Error,
     refuseUnanswerableBill(event.parsedBody);
     event.bill = normaliseRequest(event.parsedBody);
     event.qrCode = (event.parsedBody as { qrCode?: unknown }).qrCode === true;
+    event.compare = (event.parsedBody as { compare?: unknown }).compare === true;
     event.explain = explainLevelOf(event, event.parsedBody);
     // The bill's jurisdiction is any text until it is priced: only one we know is logged.
     const jurisdiction = loggableJurisdiction(event.bill.jurisdiction);
@@ -163,30 +176,59 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const tenantId = tenantOf(tokenClaimsOf(event));
     const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
     if (event.x12Body !== undefined) return answerInterchange(event, context, x12Options, tenantId);
+    const bill = event.bill as NormalisedAnyBill;
+    const recording = analytics?.recording ?? null;
+    const records = keepsRecords(recording, tenantId, event.parsedBody);
+    /** Prices the bill in full, and sends its records while the answer is prepared (never throws). */
+    const priceInFull = () => {
+      const started = performance.now();
+      const priced = priceRequest(index, bill) as PricedBill;
+      const pricingMs = performance.now() - started;
+      recordPricedBill(priced);
+      const sent =
+        records && recording !== null && tenantId !== null
+          ? sendRecords(recording, priced, {
+              tenant: tenantId,
+              pricedAt: new Date(),
+              pricingMs,
+              renderingNpis: renderingNpisOf(bill),
+            })
+          : Promise.resolve();
+      return { priced, sent };
+    };
     if (event.answerType === X12_MEDIA_TYPE) {
       // An 835 reads each line's date and the facility's dates: the full answer carries them.
-      const priced = priceRequest(index, event.bill as NormalisedAnyBill) as PricedBill;
-      recordPricedBill(priced);
+      const { priced, sent } = priceInFull();
       const { billRemittance } = await x12();
-      return textResponse(200, billRemittance(priced, x12Options), X12_MEDIA_TYPE, requestId);
+      const remittance = billRemittance(priced, x12Options);
+      await sent;
+      return textResponse(200, remittance, X12_MEDIA_TYPE, requestId);
     }
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
     const respond = (body: object, totals: PricedBill['totals']) =>
       answerWithinLimit(sizePolicy, { requestId, tenantId, answer: body, summary: { totals } });
-    if (smartBills === null) {
-      const answer = priceRequest(index, event.bill as NormalisedAnyBill, { explain });
+    if (smartBills === null && !records && event.compare !== true) {
+      const answer = priceRequest(index, bill, { explain });
       recordPricedBill(answer);
       return respond({ requestId, ...answer }, answer.totals);
     }
-    const priced = priceRequest(index, event.bill as NormalisedAnyBill);
-    recordPricedBill(priced);
-    const answer = answerAt(priced, explain);
+    // The page, the records and the comparison read the full bill: priced in full once, the answer cut from it.
+    const { priced, sent } = priceInFull();
+    let answer = answerAt(priced, explain);
+    if (event.compare === true) {
+      answer = withComparisons(answer, lineComparisons((await analytics?.peers.current()) ?? null, priced));
+    }
+    if (smartBills === null) {
+      await sent;
+      return respond({ requestId, ...answer }, priced.totals);
+    }
     let smartBill: SmartBillLink;
     try {
       smartBill = await smartBills.link(priced, { qrCode: event.qrCode === true, tenantId });
     } catch (error) {
       // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
       logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);
+      await sent;
       return respond(
         {
           requestId,
@@ -196,5 +238,6 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
         priced.totals,
       );
     }
+    await sent;
     return respond({ requestId, ...answer, smartBill }, priced.totals);
   });
