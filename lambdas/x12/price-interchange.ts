@@ -1,4 +1,4 @@
-import { normaliseRequest } from '../engine/bill/normalise-request.js';
+import { type NormalisedAnyBill, normaliseRequest } from '../engine/bill/normalise-request.js';
 import { BillValidationError, type FieldError } from '../engine/errors.js';
 import type { ExplainLevel } from '../engine/explain.js';
 import { type PricedAnswer, priceRequest } from '../engine/price-request.js';
@@ -30,7 +30,15 @@ export type { InboundEnvelope } from './read.js';
 export interface PriceInterchangeOptions {
   readonly jurisdiction?: string;
   readonly explain?: ExplainLevel;
+  /**
+   * Prices one claim's bill at a level; default the engine's `priceRequest`. The caller's own
+   * (the price route's) also sends each claim's analytics records (issue 19).
+   */
+  readonly price?: ClaimPricer;
 }
+
+/** Prices one normalised claim at a level. */
+export type ClaimPricer = (bill: NormalisedAnyBill, explain: ExplainLevel) => PricedAnswer;
 
 /** A claim priced. */
 export interface PricedClaim {
@@ -222,9 +230,9 @@ export function priceInterchange(
   options: PriceInterchangeOptions = {},
 ): PricedInterchange {
   const explain = options.explain ?? 'full';
-  return run(text, options.jurisdiction, (claim) =>
-    priceRequest(index, normaliseRequest(claim.bill), { explain }),
-  );
+  const price: ClaimPricer =
+    options.price ?? ((bill, level) => priceRequest(index, bill, { explain: level }));
+  return run(text, options.jurisdiction, (claim) => price(normaliseRequest(claim.bill), explain));
 }
 
 /**

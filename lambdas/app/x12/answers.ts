@@ -10,6 +10,7 @@ import type { X12FieldError } from '../../x12/errors.js';
 import { remittanceOfJsonBill } from '../../x12/payment.js';
 import {
   acknowledgeInterchange,
+  type ClaimPricer,
   type PricedInterchange,
   priceInterchange,
   remittanceOf,
@@ -49,6 +50,8 @@ export interface X12RequestOptions {
   readonly payment?: PaymentDetails;
   /** The answer's time, read from the caller's clock. */
   readonly at: Date;
+  /** Prices each claim (default the engine's): the price route's also sends analytics records. */
+  readonly price?: ClaimPricer;
 }
 
 /**
@@ -189,6 +192,7 @@ export function interchangeAnswer(
   const priced = priceInterchange(index, text, {
     explain: options.explain,
     ...(options.jurisdiction === undefined ? {} : { jurisdiction: options.jurisdiction }),
+    ...(options.price === undefined ? {} : { price: options.price }),
   });
   const { envelope } = priced;
   return {
@@ -241,6 +245,7 @@ export function interchangeRemittance(
   const priced = priceInterchange(index, text, {
     explain: 'full',
     ...(options.jurisdiction === undefined ? {} : { jurisdiction: options.jurisdiction }),
+    ...(options.price === undefined ? {} : { price: options.price }),
   });
   if (priced.claims.length === 0) {
     // An 835 remits something: with no claim priced there is nothing to remit, only the 999.

@@ -175,33 +175,52 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     // From the token only: whose page (DELETE /v1/smartbills/{id}) and whose stored answer it is.
     const tenantId = tenantOf(tokenClaimsOf(event));
     const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
-    if (event.x12Body !== undefined) return answerInterchange(event, context, x12Options, tenantId);
-    const bill = event.bill as NormalisedAnyBill;
     const recording = analytics?.recording ?? null;
     const records = keepsRecords(recording, tenantId, event.parsedBody);
-    /** Prices the bill in full, and sends its records while the answer is prepared (never throws). */
-    const priceInFull = () => {
+    const sending: Promise<void>[] = [];
+    /**
+     * Prices a bill in full, and sends its records while the answer is prepared (the sink never
+     * throws); the caller counts the bill in the metrics (an interchange counts its claims once).
+     */
+    const priceInFull = (bill: NormalisedAnyBill): PricedBill => {
       const started = performance.now();
       const priced = priceRequest(index, bill) as PricedBill;
       const pricingMs = performance.now() - started;
-      recordPricedBill(priced);
-      const sent =
-        records && recording !== null && tenantId !== null
-          ? sendRecords(recording, priced, {
-              tenant: tenantId,
-              pricedAt: new Date(),
-              pricingMs,
-              renderingNpis: renderingNpisOf(bill),
-            })
-          : Promise.resolve();
-      return { priced, sent };
+      if (records && recording !== null && tenantId !== null) {
+        sending.push(
+          sendRecords(recording, priced, {
+            tenant: tenantId,
+            pricedAt: new Date(),
+            pricingMs,
+            renderingNpis: renderingNpisOf(bill),
+          }),
+        );
+      }
+      return priced;
     };
+    const sent = () => Promise.all(sending);
+    if (event.x12Body !== undefined) {
+      // Each claim keeps its records as a JSON bill does: priced in full, the answer cut to its level.
+      const price = records
+        ? (bill: NormalisedAnyBill, level: ExplainLevel) => answerAt(priceInFull(bill), level)
+        : undefined;
+      const answer = await answerInterchange(
+        event,
+        context,
+        { ...x12Options, ...(price ? { price } : {}) },
+        tenantId,
+      );
+      await sent();
+      return answer;
+    }
+    const bill = event.bill as NormalisedAnyBill;
     if (event.answerType === X12_MEDIA_TYPE) {
       // An 835 reads each line's date and the facility's dates: the full answer carries them.
-      const { priced, sent } = priceInFull();
+      const priced = priceInFull(bill);
+      recordPricedBill(priced);
       const { billRemittance } = await x12();
       const remittance = billRemittance(priced, x12Options);
-      await sent;
+      await sent();
       return textResponse(200, remittance, X12_MEDIA_TYPE, requestId);
     }
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
@@ -213,13 +232,14 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
       return respond({ requestId, ...answer }, answer.totals);
     }
     // The page, the records and the comparison read the full bill: priced in full once, the answer cut from it.
-    const { priced, sent } = priceInFull();
+    const priced = priceInFull(bill);
+    recordPricedBill(priced);
     let answer = answerAt(priced, explain);
     if (event.compare === true) {
       answer = withComparisons(answer, lineComparisons((await analytics?.peers.current()) ?? null, priced));
     }
     if (smartBills === null) {
-      await sent;
+      await sent();
       return respond({ requestId, ...answer }, priced.totals);
     }
     let smartBill: SmartBillLink;
@@ -228,7 +248,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     } catch (error) {
       // A store or key outage must not cost the client its priced bill: answer it, say so, log it.
       logFailure({ requestId: loggableRequestId(requestId), route: 'PriceBill' }, error);
-      await sent;
+      await sent();
       return respond(
         {
           requestId,
@@ -238,6 +258,6 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
         priced.totals,
       );
     }
-    await sent;
+    await sent();
     return respond({ requestId, ...answer, smartBill }, priced.totals);
   });
