@@ -30,6 +30,7 @@ export const METRIC = {
   smartBillUnlockFailures: 'SmartBillUnlockFailures',
   smartBillLockouts: 'SmartBillLockouts',
   smartBillRendererFailures: 'SmartBillRendererFailures',
+  analyticsRecordsDropped: 'AnalyticsRecordsDropped',
 } as const;
 
 /** The service name in effect. */
@@ -138,4 +139,14 @@ export function recordSmartBillUnlock(outcome: SmartBillUnlockOutcome): void {
 /** A SmartBill page could not be rendered or stored (the renderer function, or in the background). */
 export function recordSmartBillRendererFailure(): void {
   count(METRIC.smartBillRendererFailures, 1);
+}
+
+/**
+ * Analytics records the delivery stream did not take after the sink's retry (issue 19): alarmed,
+ * since a KPI that silently misses bills misleads.
+ *
+ * @param dropped - how many records
+ */
+export function recordAnalyticsDropped(dropped: number): void {
+  count(METRIC.analyticsRecordsDropped, dropped);
 }

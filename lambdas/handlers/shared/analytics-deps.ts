@@ -1,0 +1,180 @@
+import type {
+  AnalyticsQueryRunner,
+  AnalyticsSink,
+  AnalyticsTenantStore,
+  PeerSnapshotStore,
+} from '../../app/analytics/ports.js';
+import { type AnalyticsRecording, PeerSnapshotCache } from '../../app/analytics/pricing.js';
+import type { AnalyticsLineRecord } from '../../app/analytics/record.js';
+import { DependencyUnavailableError } from '../../app/dependency-errors.js';
+import { ANALYTICS_ENV, LINES_PREFIX, PEER_SNAPSHOT_KEY } from './analytics-env.js';
+
+/**
+ * Analytics' composition root (issue 19, docs/decisions/019-analytics.md): from the environment the
+ * CDK construct (or the local stack) sets, the pricing path's sink and peers' snapshot, and the
+ * query side's runner and tenant store. AWS: Firehose, Athena, S3 (`ANALYTICS_STREAM`,
+ * `ANALYTICS_WORKGROUP`, `ANALYTICS_DATABASE`, `ANALYTICS_BUCKET`). Locally: the spool, DuckDB and
+ * the disk under `ANALYTICS_DIR`. Every adapter and SDK loads on first use: the pricing function's
+ * cold start pays for none of them, and DuckDB (a native module) never enters a Lambda bundle.
+ */
+
+/** Analytics is not configured here (a bare handler): the query routes answer 503. */
+const NOT_CONFIGURED_RETRY_SECONDS = 3600;
+
+/** The tenants that turned analytics off, from `ANALYTICS_OFF_TENANTS` (comma-separated). */
+export function offTenantsFrom(env: NodeJS.ProcessEnv): ReadonlySet<string> {
+  return new Set(
+    (env[ANALYTICS_ENV.offTenants] ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  );
+}
+
+/** Builds a value once, on first use; a failed build is tried again next time. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= build();
+    built.catch(() => {
+      built = undefined;
+    });
+    return built;
+  };
+}
+
+/** A sink whose adapter loads on the first put; a sink that cannot be built drops and counts, never throws. */
+function lazySink(build: () => Promise<AnalyticsSink>): AnalyticsSink {
+  const sink = once(build);
+  return {
+    put: async (records: readonly AnalyticsLineRecord[]) => {
+      let target: AnalyticsSink;
+      try {
+        target = await sink();
+      } catch {
+        return;
+      }
+      await target.put(records);
+    },
+  };
+}
+
+/** The pricing path's analytics: where records go, who opted out, the peers' snapshot. */
+export interface AnalyticsWriter {
+  readonly recording: AnalyticsRecording;
+  readonly peers: PeerSnapshotCache;
+}
+
+/**
+ * The pricing path's analytics, or null when the environment configures none (records are then
+ * not kept, and comparisons say no snapshot is held).
+ *
+ * @param env - the environment
+ * @returns the writer, or null
+ */
+export function analyticsWriterFrom(env: NodeJS.ProcessEnv): AnalyticsWriter | null {
+  const stream = env[ANALYTICS_ENV.stream];
+  const dir = env[ANALYTICS_ENV.dir];
+  let sink: AnalyticsSink;
+  if (stream) {
+    sink = lazySink(async () => {
+      const [{ FirehoseClient }, { FirehoseAnalyticsSink }, { recordAnalyticsDropped }] = await Promise.all([
+        import('@aws-sdk/client-firehose'),
+        import('../../adapters/analytics-firehose.js'),
+        import('../../observability/powertools.js'),
+      ]);
+      return new FirehoseAnalyticsSink({
+        client: new FirehoseClient({}),
+        streamName: stream,
+        onDropped: recordAnalyticsDropped,
+      });
+    });
+  } else if (dir) {
+    sink = lazySink(async () => {
+      const { SpoolAnalyticsSink } = await import('../../adapters/analytics-spool-sink-local.js');
+      return new SpoolAnalyticsSink({ root: dir });
+    });
+  } else {
+    return null;
+  }
+  const snapshots = peerSnapshotStoreFrom(env);
+  const peers = new PeerSnapshotCache({
+    load: async () => (await snapshots()).load(),
+    save: async () => undefined,
+  });
+  return { recording: { sink, offTenants: offTenantsFrom(env) }, peers };
+}
+
+/**
+ * The peers' snapshot store: S3 (`peers/latest.json` in `ANALYTICS_BUCKET`) or the local file.
+ *
+ * @param env - the environment
+ * @returns a loader of the store
+ */
+export function peerSnapshotStoreFrom(env: NodeJS.ProcessEnv): () => Promise<PeerSnapshotStore> {
+  return once(async () => {
+    const bucketName = env[ANALYTICS_ENV.bucket];
+    const dir = env[ANALYTICS_ENV.dir];
+    if (bucketName) {
+      const [{ S3Client }, { S3PeerSnapshotStore }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('../../adapters/analytics-s3.js'),
+      ]);
+      return new S3PeerSnapshotStore({ client: new S3Client({}), bucketName, key: PEER_SNAPSHOT_KEY });
+    }
+    if (dir) {
+      const { LocalPeerSnapshotStore } = await import('../../adapters/analytics-stores-local.js');
+      return new LocalPeerSnapshotStore({ root: dir });
+    }
+    throw new DependencyUnavailableError('Analytics', NOT_CONFIGURED_RETRY_SECONDS);
+  });
+}
+
+/** The query side: the runner over the lines table and the tenants. */
+export interface AnalyticsReader {
+  readonly runner: AnalyticsQueryRunner;
+  readonly tenants: AnalyticsTenantStore;
+}
+
+/**
+ * The query side the environment names: Athena and S3, or DuckDB and the disk; 503 when neither.
+ *
+ * @param env - the environment
+ * @returns a loader of the reader, built on first use
+ */
+export function analyticsReaderFrom(env: NodeJS.ProcessEnv): () => Promise<AnalyticsReader> {
+  return once(async () => {
+    const bucketName = env[ANALYTICS_ENV.bucket];
+    const workgroup = env[ANALYTICS_ENV.workgroup];
+    const database = env[ANALYTICS_ENV.database];
+    const dir = env[ANALYTICS_ENV.dir];
+    if (bucketName && workgroup && database) {
+      const [{ AthenaClient }, { S3Client }, { AthenaQueryRunner }, { S3AnalyticsTenantStore }] =
+        await Promise.all([
+          import('@aws-sdk/client-athena'),
+          import('@aws-sdk/client-s3'),
+          import('../../adapters/analytics-athena.js'),
+          import('../../adapters/analytics-s3.js'),
+        ]);
+      return {
+        runner: new AthenaQueryRunner({ client: new AthenaClient({}), workgroup, database }),
+        tenants: new S3AnalyticsTenantStore({
+          client: new S3Client({}),
+          bucketName,
+          linesPrefix: LINES_PREFIX,
+        }),
+      };
+    }
+    if (dir) {
+      const [{ DuckDbAnalyticsQueryRunner }, { LocalAnalyticsTenantStore }] = await Promise.all([
+        import('../../adapters/analytics-query-runner-duckdb.js'),
+        import('../../adapters/analytics-stores-local.js'),
+      ]);
+      return {
+        runner: await DuckDbAnalyticsQueryRunner.open({ root: dir }),
+        tenants: new LocalAnalyticsTenantStore({ root: dir }),
+      };
+    }
+    throw new DependencyUnavailableError('Analytics', NOT_CONFIGURED_RETRY_SECONDS);
+  });
+}
