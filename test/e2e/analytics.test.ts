@@ -199,7 +199,7 @@ describe('analytics through the local stack', () => {
   it('refuses callers without the analytics scope or a tenant, and bad parameters field by field', async () => {
     expect((await kpis(tokenFor('kpi-co', []))).status).toBe(403);
     expect((await kpis('')).status).toBe(401);
-    const bad = await kpis(tokenFor('kpi-co'), 'from=2025-13&groupBy=weekday');
+    const bad = await kpis(tokenFor('kpi-co'), 'from=2025-13&to=2025-12&groupBy=weekday');
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['from', 'groupBy']);
     const noCode = await call('GET', '/v1/analytics/benchmarks?zip3=19', tokenFor('kpi-co'));

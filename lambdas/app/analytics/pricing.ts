@@ -1,9 +1,7 @@
-import type { NormalisedAnyBill } from '../../engine/bill/normalise-request.js';
-import type { PricedBill } from '../../engine/priced-bill.js';
 import type { LineComparison } from './answers.js';
 import { comparisonOf } from './peers.js';
 import type { AnalyticsSink, PeerSnapshot, PeerSnapshotStore } from './ports.js';
-import { analyticsRecordsOf } from './records.js';
+import type { AnalyticsLineRecord } from './record.js';
 
 /**
  * Analytics on the pricing path (issue 19): which priced bills leave records, sending them, and
@@ -35,40 +33,6 @@ export function keepsRecords(
 ): recording is AnalyticsRecording {
   if (recording === null || tenant === null || recording.offTenants.has(tenant)) return false;
   return (body as { analytics?: unknown } | null)?.analytics !== false;
-}
-
-/**
- * The rendering NPI of each line as normalised (the line's own, else the bill's), for the records'
- * provider KPIs; undefined where the line names none.
- *
- * @param bill - the normalised bill
- * @returns one entry per line, in line order
- */
-export function renderingNpisOf(bill: NormalisedAnyBill): readonly (string | undefined)[] {
-  return bill.lines.map((line) => {
-    const provider = (line as { provider?: string }).provider;
-    return provider === undefined || provider === '' ? undefined : provider;
-  });
-}
-
-/**
- * Sends a priced bill's records.
- *
- * @param recording - the sink
- * @param priced - the full priced bill
- * @param context - tenant, when it was priced, how long it took and the lines' rendering NPIs
- */
-export function sendRecords(
-  recording: AnalyticsRecording,
-  priced: PricedBill,
-  context: {
-    readonly tenant: string;
-    readonly pricedAt: Date;
-    readonly pricingMs: number;
-    readonly renderingNpis?: readonly (string | undefined)[];
-  },
-): Promise<void> {
-  return recording.sink.put(analyticsRecordsOf(priced, context));
 }
 
 /** How long a loaded snapshot is used before it is read again: it is rebuilt daily in AWS. */
@@ -114,11 +78,14 @@ export class PeerSnapshotCache {
  * Each line's comparison with its peers, in line order, for a bill that asked `"compare": true`.
  *
  * @param snapshot - the peers' snapshot, or null when none was built yet
- * @param priced - the full priced bill
+ * @param records - the bill's analytics records (they hold what a comparison reads)
  * @returns one comparison per line
  */
-export function lineComparisons(snapshot: PeerSnapshot | null, priced: PricedBill): readonly LineComparison[] {
-  return priced.lines.map((line) => comparisonOf(snapshot, priced.jurisdiction.id, line));
+export function lineComparisons(
+  snapshot: PeerSnapshot | null,
+  records: readonly AnalyticsLineRecord[],
+): readonly LineComparison[] {
+  return records.map((record) => comparisonOf(snapshot, record));
 }
 
 /**

@@ -17,7 +17,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
   .handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
     const tenant = requireTenant(event);
-    const request = parseKpiRequest(event.queryStringParameters ?? {}, tenant, new Date());
+    const request = parseKpiRequest(event.queryStringParameters, tenant);
     const { runner } = await reader();
     return jsonResponse(200, { requestId, ...(await kpisOf(runner, request)) }, requestId);
   });

@@ -260,12 +260,14 @@ const MONTH_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
 const ANALYTICS_KPI_PARAMETERS = [
   {
     name: 'from',
-    description: 'First month of service, "2026-01" (default: twelve months before `to`).',
+    required: true,
+    description: 'First month of service, "2026-01".',
     schema: { type: 'string', pattern: MONTH_PATTERN },
   },
   {
     name: 'to',
-    description: 'Last month of service, inclusive, "2026-12" (default: the current month).',
+    required: true,
+    description: 'Last month of service, inclusive, "2026-12"; at most 60 months after `from`.',
     schema: { type: 'string', pattern: MONTH_PATTERN },
   },
   {
@@ -277,9 +279,10 @@ const ANALYTICS_KPI_PARAMETERS = [
     name: 'groupBy',
     description:
       'Also answer `groups`: one row per month, jurisdiction, code, provider (NPI) or reason (group code and CARC).',
+    required: false,
     schema: { type: 'string', enum: [...KPI_GROUPS] },
   },
-].map((p) => ({ ...p, in: 'query', required: false }));
+].map((p) => ({ ...p, in: 'query' }));
 
 /** The query parameters of GET /v1/analytics/benchmarks. */
 const ANALYTICS_BENCHMARK_PARAMETERS = [

@@ -1,12 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import {
-  keepsRecords,
-  lineComparisons,
-  renderingNpisOf,
-  sendRecords,
-  withComparisons,
-} from '../../app/analytics/pricing.js';
+import { keepsRecords, lineComparisons, withComparisons } from '../../app/analytics/pricing.js';
+import type { AnalyticsLineRecord } from '../../app/analytics/record.js';
+import { analyticsRecordsOf, renderingNpisOf } from '../../app/analytics/records.js';
 import { answerWithinLimit, refuseUnanswerableBill } from '../../app/answers/size-policy.js';
 import type { SmartBillLink } from '../../app/smartbill/service.js';
 import { tenantOf } from '../../app/tenant.js';
@@ -177,32 +173,34 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
     const recording = analytics?.recording ?? null;
     const records = keepsRecords(recording, tenantId, event.parsedBody);
+    const compare = event.compare === true;
     const sending: Promise<void>[] = [];
     /**
-     * Prices a bill in full, and sends its records while the answer is prepared (the sink never
-     * throws); the caller counts the bill in the metrics (an interchange counts its claims once).
+     * Prices a bill in full and makes its analytics records when they are kept or compared; kept
+     * ones are sent while the answer is prepared (the sink never throws). The caller counts the
+     * bill in the metrics (an interchange counts its claims once).
      */
-    const priceInFull = (bill: NormalisedAnyBill): PricedBill => {
+    const priceInFull = (bill: NormalisedAnyBill) => {
       const started = performance.now();
       const priced = priceRequest(index, bill) as PricedBill;
       const pricingMs = performance.now() - started;
-      if (records && recording !== null && tenantId !== null) {
-        sending.push(
-          sendRecords(recording, priced, {
-            tenant: tenantId,
-            pricedAt: new Date(),
-            pricingMs,
-            renderingNpis: renderingNpisOf(bill),
-          }),
-        );
+      let lineRecords: AnalyticsLineRecord[] | null = null;
+      if (records || compare) {
+        lineRecords = analyticsRecordsOf(priced, {
+          tenant: tenantId ?? '',
+          pricedAt: new Date(),
+          pricingMs,
+          renderingNpis: renderingNpisOf(bill, priced),
+        });
+        if (records && recording !== null) sending.push(recording.sink.put(lineRecords));
       }
-      return priced;
+      return { priced, lineRecords };
     };
     const sent = () => Promise.all(sending);
     if (event.x12Body !== undefined) {
       // Each claim keeps its records as a JSON bill does: priced in full, the answer cut to its level.
       const price = records
-        ? (bill: NormalisedAnyBill, level: ExplainLevel) => answerAt(priceInFull(bill), level)
+        ? (bill: NormalisedAnyBill, level: ExplainLevel) => answerAt(priceInFull(bill).priced, level)
         : undefined;
       const answer = await answerInterchange(
         event,
@@ -216,7 +214,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const bill = event.bill as NormalisedAnyBill;
     if (event.answerType === X12_MEDIA_TYPE) {
       // An 835 reads each line's date and the facility's dates: the full answer carries them.
-      const priced = priceInFull(bill);
+      const { priced } = priceInFull(bill);
       recordPricedBill(priced);
       const { billRemittance } = await x12();
       const remittance = billRemittance(priced, x12Options);
@@ -226,17 +224,18 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
     const respond = (body: object, totals: PricedBill['totals']) =>
       answerWithinLimit(sizePolicy, { requestId, tenantId, answer: body, summary: { totals } });
-    if (smartBills === null && !records && event.compare !== true) {
+    if (smartBills === null && !records && !compare) {
       const answer = priceRequest(index, bill, { explain });
       recordPricedBill(answer);
       return respond({ requestId, ...answer }, answer.totals);
     }
     // The page, the records and the comparison read the full bill: priced in full once, the answer cut from it.
-    const priced = priceInFull(bill);
+    const { priced, lineRecords } = priceInFull(bill);
     recordPricedBill(priced);
     let answer = answerAt(priced, explain);
-    if (event.compare === true) {
-      answer = withComparisons(answer, lineComparisons((await analytics?.peers.current()) ?? null, priced));
+    if (compare && lineRecords !== null) {
+      const snapshot = (await analytics?.peers.current()) ?? null;
+      answer = withComparisons(answer, lineComparisons(snapshot, lineRecords));
     }
     if (smartBills === null) {
       await sent();
