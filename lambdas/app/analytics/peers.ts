@@ -85,8 +85,8 @@ export type ComparableLine = Pick<
  */
 export function comparisonOf(snapshot: PeerSnapshot | null, line: ComparableLine): LineComparison {
   const group = modifierGroupOf(line.modifiers === '' ? [] : line.modifiers.split(','));
-  const months = snapshot ? ` billed ${snapshot.from} to ${snapshot.to}` : '';
-  const basis = `${line.jurisdiction} ${line.code}${group ? ` modifier ${group}` : ''}, charge per unit, other lines${months}`;
+  const among = snapshot ? `peers' lines of ${snapshot.from} to ${snapshot.to}` : "peers' lines";
+  const basis = `${line.jurisdiction} ${line.code}${group ? ` with modifier ${group}` : ''}: charge per unit among ${among}`;
   if (snapshot === null)
     return { percentile: null, basis, peers: null, reason: 'No peers’ snapshot has been built yet.' };
   if (line.status === 'unpriced')
