@@ -45,9 +45,23 @@ export function priceRequest(
 export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer;
 export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer {
   const explain: ExplainLevel = options?.explain ?? 'full';
-  const priced =
-    bill.billType === 'professional'
-      ? priceBill(index, bill, explain)
-      : priceFacilityBill(index, bill, undefined, explain);
-  return answerAt(priced, explain);
+  return answerAt(pricedBillAt(index, bill, explain), explain);
+}
+
+/**
+ * The engine's priced bill of either kind, its stages skipping the explanation text `explain`
+ * drops, before it is cut to the answer: every amount, date, rule decision and edition is in it at
+ * every level (the analytics records read them; `answerAt(priced, explain)` then gives the answer
+ * `priceRequest` would).
+ *
+ * @param index - the fee index
+ * @param bill - from `normaliseRequest`
+ * @param explain - the level the answer will be cut to
+ * @returns the priced bill
+ * @throws BillValidationError when the bill cannot be priced at all
+ */
+export function pricedBillAt(index: FeeIndex, bill: NormalisedAnyBill, explain: ExplainLevel): PricedBill {
+  return bill.billType === 'professional'
+    ? priceBill(index, bill, explain)
+    : priceFacilityBill(index, bill, undefined, explain);
 }

@@ -9,7 +9,7 @@ import { tenantOf } from '../../app/tenant.js';
 import type { X12RequestOptions } from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
-import { type PricedAnswer, priceRequest } from '../../engine/price-request.js';
+import { type PricedAnswer, pricedBillAt, priceRequest } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import {
   logFailure,
@@ -176,13 +176,14 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const compare = event.compare === true;
     const sending: Promise<void>[] = [];
     /**
-     * Prices a bill in full and makes its analytics records when they are kept or compared; kept
-     * ones are sent while the answer is prepared (the sink never throws). The caller counts the
-     * bill in the metrics (an interchange counts its claims once).
+     * Prices a bill (its text skipped as `level` drops it) and makes its analytics records when
+     * they are kept or compared (every level keeps what a record reads); kept ones are sent while
+     * the answer is prepared (the sink never throws). The caller counts the bill in the metrics
+     * (an interchange counts its claims once).
      */
-    const priceInFull = (bill: NormalisedAnyBill) => {
+    const priceWithRecords = (bill: NormalisedAnyBill, level: ExplainLevel) => {
       const started = performance.now();
-      const priced = priceRequest(index, bill) as PricedBill;
+      const priced = pricedBillAt(index, bill, level);
       const pricingMs = performance.now() - started;
       let lineRecords: AnalyticsLineRecord[] | null = null;
       if (records || compare) {
@@ -198,9 +199,10 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     };
     const sent = () => Promise.all(sending);
     if (event.x12Body !== undefined) {
-      // Each claim keeps its records as a JSON bill does: priced in full, the answer cut to its level.
+      // Each claim keeps its records as a JSON bill does: priced at its level, the answer cut from the bill.
       const price = records
-        ? (bill: NormalisedAnyBill, level: ExplainLevel) => answerAt(priceInFull(bill).priced, level)
+        ? (bill: NormalisedAnyBill, level: ExplainLevel) =>
+            answerAt(priceWithRecords(bill, level).priced, level)
         : undefined;
       const answer = await answerInterchange(
         event,
@@ -214,7 +216,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const bill = event.bill as NormalisedAnyBill;
     if (event.answerType === X12_MEDIA_TYPE) {
       // An 835 reads each line's date and the facility's dates: the full answer carries them.
-      const { priced } = priceInFull(bill);
+      const { priced } = priceWithRecords(bill, 'full');
       recordPricedBill(priced);
       const { billRemittance } = await x12();
       const remittance = billRemittance(priced, x12Options);
@@ -224,13 +226,9 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     // An answer above Lambda's payload limit is stored and answered 303 (decision 014).
     const respond = (body: object, totals: PricedBill['totals']) =>
       answerWithinLimit(sizePolicy, { requestId, tenantId, answer: body, summary: { totals } });
-    if (smartBills === null && !records && !compare) {
-      const answer = priceRequest(index, bill, { explain });
-      recordPricedBill(answer);
-      return respond({ requestId, ...answer }, answer.totals);
-    }
-    // The page, the records and the comparison read the full bill: priced in full once, the answer cut from it.
-    const { priced, lineRecords } = priceInFull(bill);
+    // The page reads the full bill: priced in full once, the answer cut from it; without a page the
+    // engine skips the text the level drops, and the records read the same amounts and decisions.
+    const { priced, lineRecords } = priceWithRecords(bill, smartBills === null ? explain : 'full');
     recordPricedBill(priced);
     let answer = answerAt(priced, explain);
     if (compare && lineRecords !== null) {
