@@ -9,7 +9,7 @@ import { tenantOf } from '../../app/tenant.js';
 import type { X12RequestOptions } from '../../app/x12/answers.js';
 import { lineCodes, type NormalisedAnyBill, normaliseRequest } from '../../engine/bill/normalise-request.js';
 import { answerAt, type ExplainLevel } from '../../engine/explain.js';
-import { type PricedAnswer, pricedBillAt, priceRequest } from '../../engine/price-request.js';
+import { type PricedAnswer, pricedBillAt } from '../../engine/price-request.js';
 import type { PricedBill } from '../../engine/priced-bill.js';
 import {
   logFailure,
