@@ -42,6 +42,7 @@ export const LOG_ROUTES = [
   'GetBatch',
   'BatchStep',
   'AcknowledgeX12',
+  'AnalyticsPage',
 ] as const;
 export type LogRoute = (typeof LOG_ROUTES)[number];
 
