@@ -55,6 +55,7 @@ export const CONFIG_ELEMENT_ID = 'analytics-config';
 const CSS = `
 :root{color-scheme:light;--text:#1b1b1b;--muted:#4a4a4a;--rule:#b9c1cc;--head:#eef2f7;--error:#a4000f;--link:#0a4fa8}
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--text);background:#fff}
 main{max-width:64rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin:1.5rem 0 .5rem;border-bottom:1px solid var(--rule)}
@@ -123,7 +124,8 @@ ${CHARTS_JS}
   }
   function cognitoMessage(answer) {
     var type = String((answer.body && answer.body.__type) || '').split('#').pop();
-    if (type === 'NotAuthorizedException' || type === 'UserNotFoundException') {
+    // Cognito answers a wrong password NotAuthorizedException; cognito-local InvalidPasswordException.
+    if (type === 'NotAuthorizedException' || type === 'UserNotFoundException' || type === 'InvalidPasswordException') {
       return /session/i.test(String(answer.body.message || '')) ? MESSAGES.badCode : MESSAGES.badPassword;
     }
     if (type === 'CodeMismatchException' || type === 'ExpiredCodeException') return MESSAGES.badCode;
@@ -351,7 +353,7 @@ ${CHARTS_JS}
       kpiTable('topProvidersBySavings', 'Top providers by savings', TOP_COLUMNS('Provider NPI'), byMonth.topProviders.bySavings);
     var unpriced = byMonth.unpriced.map(function (u) { return { key: u.reason, lines: u.lines, billed: u.billed }; });
     out += '<h2>Unpriced lines</h2>' +
-      '<figure>' + barChart('chart-unpriced', 'Unpriced lines by why', bars(unpriced, 'lines', function (r) { return count(r.lines) + ' lines, ' + money(r.billed); }), '#a4000f') + '</figure>' +
+      '<figure>' + barChart('chart-unpriced', 'Unpriced lines by why', bars(unpriced, 'lines', function (r) { return count(r.lines) + (r.lines === 1 ? ' line, ' : ' lines, ') + money(r.billed); }), '#a4000f') + '</figure>' +
       kpiTable('unpriced', 'Unpriced lines by why', [
         { field: 'key', label: 'Why', kind: 'text' },
         { field: 'lines', label: 'Lines', kind: 'count' },
