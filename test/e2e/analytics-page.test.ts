@@ -310,6 +310,12 @@ describe('the KPI page in Chromium', () => {
     await expect.poll(() => page.locator('#kpi-error').innerText()).toBe(ANALYTICS_PAGE_MESSAGES.unavailable);
     expect(await page.locator('#results').innerHTML()).toBe('');
 
+    // A 200 that is not a KpiAnswer is said in words, nothing half drawn.
+    process.env[KPI_FIXTURE_STATUS_ENV] = 'malformed';
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.locator('#kpi-error').innerText()).toBe(ANALYTICS_PAGE_MESSAGES.shape);
+    expect(await page.locator('#results').innerHTML()).toBe('');
+
     // A 401 (an expired token) sends the reader back to the sign-in form.
     process.env[KPI_FIXTURE_STATUS_ENV] = '401';
     await page.getByRole('button', { name: 'Show' }).click();

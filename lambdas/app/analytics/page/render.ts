@@ -46,6 +46,8 @@ export const ANALYTICS_PAGE_MESSAGES = {
   unavailable: 'Analytics are not available right now. Try again in a few minutes.',
   range: 'Choose a first month that is not after the last month.',
   loading: 'Loading the KPIs…',
+  shape:
+    'The KPIs could not be shown: the service answered in a form this page does not know. Reload the page.',
   signedOut: 'You are signed out.',
 } as const;
 
@@ -278,7 +280,14 @@ ${CHARTS_JS}
         error.textContent = problem(failed);
         return;
       }
-      results.innerHTML = draw(answers[0].body, answers[1].body, answers[2].body);
+      try {
+        results.innerHTML = draw(answers[0].body, answers[1].body, answers[2].body);
+      } catch (e) {
+        // An answer of another shape (a newer API, a proxy's page) is said in words, never half drawn.
+        results.innerHTML = '';
+        error.textContent = MESSAGES.shape;
+        return;
+      }
       $('results-heading').focus();
     }, function () {
       if (mine !== loading) return;

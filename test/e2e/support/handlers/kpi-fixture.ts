@@ -10,7 +10,8 @@ import type {
  * A stand-in for GET /v1/analytics/kpis while the KPI route is written (issue 19): a KpiAnswer of
  * the asked range and grouping, made up but consistent (savings = billed − allowed). The KPI page's
  * browser test compares what the page shows with what this answered, so the figures are inputs,
- * not priced amounts. `KPI_FIXTURE_STATUS` (set by the test) makes it answer an error instead.
+ * not priced amounts. `KPI_FIXTURE_STATUS` (set by the test) makes it answer an error status, or
+ * `malformed` a 200 that is not a KpiAnswer.
  */
 
 /** Makes the stub answer this status with an error body instead of the KPIs (unset: 200). */
@@ -113,8 +114,11 @@ export function kpiFixture(from: string, to: string, groupBy: KpiGroup): KpiAnsw
 
 /** The stub handler: the fixture for the query, or the error status the test asked for. */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const status = Number(process.env[KPI_FIXTURE_STATUS_ENV] ?? 200);
+  const asked = process.env[KPI_FIXTURE_STATUS_ENV];
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  // "malformed": a 200 whose body is not a KpiAnswer.
+  if (asked === 'malformed') return { statusCode: 200, headers, body: JSON.stringify({ totals: null }) };
+  const status = Number(asked ?? 200);
   if (status !== 200) {
     return {
       statusCode: status,
