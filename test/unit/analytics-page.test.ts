@@ -196,6 +196,24 @@ describe('the drawing functions the page inlines', () => {
     expect(heights[2]).toEqual([0, 0]);
   });
 
+  it('labels at most six months, and the year under the first month and each January', () => {
+    const months = Array.from({ length: 14 }, (_, i) => {
+      const month = ((10 + i) % 12) + 1;
+      return {
+        key: `${month >= 11 && i < 2 ? 2025 : 2026}-${String(month).padStart(2, '0')}`,
+        billed: '1.00',
+        allowed: '1.00',
+      };
+    });
+    expect(months[0]?.key).toBe('2025-11');
+    expect(months[13]?.key).toBe('2026-12');
+    const svg = c.monthChart('m', 'M', months);
+    const labels = [...svg.matchAll(/<text [^>]*fill="#1b1b1b">([A-Z][a-z]{2})<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['Nov', 'Feb', 'May', 'Aug', 'Nov']); // every third of 14
+    const years = [...svg.matchAll(/<text [^>]*fill="#4a4a4a">(\d{4})<\/text>/g)].map((m) => m[1]);
+    expect(years).toEqual(['2025', '2026']);
+  });
+
   it('plots the savings rate of the months that have one', () => {
     const svg = c.rateChart('chart-rate', 'Savings rate by month', [
       { key: '2026-01', savingsRate: '40.00' },

@@ -91,7 +91,7 @@ function monthChart(id, title, groups) {
   var desc = groups.length === 0 ? 'No data in this range.' : groups.map(function (g) {
     return monthLabel(g.key) + ': billed ' + money(g.billed) + ', allowed ' + money(g.allowed);
   }).join('; ');
-  var out = svgOpen(id, width, height + 16, title, desc);
+  var out = svgOpen(id, width, height + 24, title, desc);
   var scale = function (v) { return max === 0 ? 0 : ((bottom - top) * Number(v)) / max; };
   for (var t = 0; t <= 4; t++) {
     var value = (max * t) / 4;
@@ -108,15 +108,21 @@ function monthChart(id, title, groups) {
     out += '<g class="month" data-key="' + esc(g.key) + '">' +
       '<rect x="' + (x - bar - 1) + '" y="' + (bottom - hb) + '" width="' + bar + '" height="' + hb + '" fill="#5b6b7f"></rect>' +
       '<rect x="' + (x + 1) + '" y="' + (bottom - ha) + '" width="' + bar + '" height="' + ha + '" fill="#0a6e4f"></rect>';
+    // The month's abbreviation under its bars (at most six, so they never overlap on a phone), and
+    // the year under the first month and under each January.
+    var m = /^(\d{4})-(\d{2})$/.exec(String(g.key));
     if (groups.length <= 6 || i % Math.ceil(groups.length / 6) === 0) {
-      out += '<text x="' + x + '" y="' + (bottom + 14) + '" text-anchor="middle" fill="#1b1b1b">' + esc(monthLabel(g.key)) + '</text>';
+      out += '<text x="' + x + '" y="' + (bottom + 14) + '" text-anchor="middle" fill="#1b1b1b">' + esc(m ? MONTHS[Number(m[2]) - 1] : g.key) + '</text>';
+    }
+    if (m && (i === 0 || m[2] === '01')) {
+      out += '<text x="' + x + '" y="' + (bottom + 26) + '" text-anchor="middle" fill="#4a4a4a">' + m[1] + '</text>';
     }
     out += '</g>';
   });
-  out += '<rect x="' + left + '" y="' + (height + 4) + '" width="10" height="10" fill="#5b6b7f"></rect>' +
-    '<text x="' + (left + 14) + '" y="' + (height + 13) + '" fill="#1b1b1b">Billed</text>' +
-    '<rect x="' + (left + 70) + '" y="' + (height + 4) + '" width="10" height="10" fill="#0a6e4f"></rect>' +
-    '<text x="' + (left + 84) + '" y="' + (height + 13) + '" fill="#1b1b1b">Allowed</text>';
+  out += '<rect x="' + left + '" y="' + (height + 12) + '" width="10" height="10" fill="#5b6b7f"></rect>' +
+    '<text x="' + (left + 14) + '" y="' + (height + 21) + '" fill="#1b1b1b">Billed</text>' +
+    '<rect x="' + (left + 70) + '" y="' + (height + 12) + '" width="10" height="10" fill="#0a6e4f"></rect>' +
+    '<text x="' + (left + 84) + '" y="' + (height + 21) + '" fill="#1b1b1b">Allowed</text>';
   return out + '</svg>';
 }
 function rateChart(id, title, groups) {
