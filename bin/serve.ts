@@ -79,6 +79,8 @@ export async function serve(args: string[]): Promise<number> {
         : ['  SmartBill is off (--no-smartbill or WCBR_SMARTBILL=off): priced bills carry no link.']),
       'Price the claims of an X12 837, answered as an 835 (drop the Accept header for JSON with the 999):',
       `  curl -s -X POST ${stack.url}/v1/bills/price -H "Authorization: Bearer $(npx wcbr token | tail -n 1)" -H 'content-type: application/edi-x12' -H 'accept: application/edi-x12' --data-binary @examples/x12/wc-professional.837`,
+      `The KPI page: ${stack.url}/analytics (sign in as ${stack.state.devUser.email}; its password and TOTP secret`,
+      `  are devUser.password and devUser.totpSecret in ${stack.stateDir}/state.json: add the secret to an authenticator app)`,
       'Look up a fee:',
       `  curl -s "${stack.url}/v1/fee-schedules/US-MEDICARE/99213?date=2025-03-04&zip=19901" -H "Authorization: Bearer $(npx wcbr token | tail -n 1)"`,
       ...(stack.recon

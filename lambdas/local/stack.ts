@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ANALYTICS_PAGE_ENV } from '../handlers/shared/analytics-page-env.js';
 import { ANSWER_SIZE_ENV } from '../handlers/shared/answer-size-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
 import type { TenantSmartBillSettings } from '../smartbill/contact.js';
@@ -328,6 +329,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         (batch !== undefined || route.batch === undefined),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
+    // The KPI page signs people in against cognito-local (which answers the browser's CORS
+    // preflight itself) with the people client; before any worker is forked, as in Lambda.
+    process.env[ANALYTICS_PAGE_ENV.cognitoEndpoint] = cognito.endpoint;
+    process.env[ANALYTICS_PAGE_ENV.clientId] = bootstrapped.peopleClient.clientId;
     let apiPort: number;
     if (workers > 1) {
       apiWorkers = await startApiWorkers(workers, {

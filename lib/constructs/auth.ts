@@ -152,8 +152,12 @@ export class Auth extends Construct {
     this.machineClient = this.addMachineClient('MachineClient');
     this.peopleClient = this.userPool.addClient('PeopleClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
-      // People sign in with SRP + TOTP through the SDK or CLI; no hosted UI, no redirect URLs.
+      // SRP for the SDK and CLI; USER_PASSWORD_AUTH for the KPI page (issue 19), whose script signs
+      // in with plain fetch calls to the user-pool API: the password goes over TLS to Cognito only
+      // (never to our API), TOTP MFA is still required, and SRP would put a big-integer library in a
+      // page that must stay self-contained.
+      authFlows: { userSrp: true, userPassword: true },
+      // People sign in with SRP + TOTP through the SDK or CLI, or on the KPI page; no hosted UI, no redirect URLs.
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

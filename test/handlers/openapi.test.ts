@@ -11,6 +11,7 @@ import {
   ROUTE_ANSWERS,
   responseJsonSchema,
 } from '../../lambdas/handlers/openapi/document.js';
+import { ANALYTICS_PAGE_ENV } from '../../lambdas/handlers/shared/analytics-page-env.js';
 import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { answerSchema, checkJsonSchema } from '../support/json-schema.js';
 
@@ -89,7 +90,8 @@ describe('the OpenAPI document', () => {
     for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) {
       expect(schemas[name], name).toEqual(responseJsonSchema(schema));
     }
-    for (const route of ROUTES) {
+    // The KPI page answers HTML (its own test below), every other route JSON of a named schema.
+    for (const route of ROUTES.filter((r) => r.id !== 'AnalyticsPage')) {
       const ok = route.id === 'SubmitRecon' || route.id === 'CreateBatch' ? 201 : 200;
       expect(answerSchema(document, route.method, route.path, ok), route.id).toEqual({
         $ref: `#/components/schemas/${ROUTE_ANSWERS[route.id]}`,
@@ -231,6 +233,29 @@ describe('real answers of every route match /openapi.json', () => {
       const one = await answerOf('GetJurisdiction', { pathParameters: { id } });
       expect(one.status, id).toBe(ids.includes(id) ? 200 : 404);
       expect(one.problems, id).toEqual([]);
+    }
+  });
+
+  it('GET /analytics: the KPI page, HTML with its 200 and its 503, as declared', async () => {
+    const declared = (
+      document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
+    )['/analytics']?.get?.responses;
+    const html = { content: { 'text/html': { schema: { type: 'string' } } } };
+    expect(declared?.['200']).toMatchObject(html);
+    expect(declared?.['503']).toMatchObject(html);
+    const handler = handlers.get('AnalyticsPage') as Handler;
+    const unset = await handler(event('AnalyticsPage'), context);
+    expect(unset.statusCode).toBe(503);
+    expect(unset.headers?.['content-type']).toMatch(/^text\/html/);
+    process.env[ANALYTICS_PAGE_ENV.cognitoEndpoint] = 'http://127.0.0.1:9229';
+    process.env[ANALYTICS_PAGE_ENV.clientId] = 'openapiclient';
+    try {
+      const served = await handler(event('AnalyticsPage'), context);
+      expect(served.statusCode).toBe(200);
+      expect(served.headers?.['content-type']).toMatch(/^text\/html/);
+    } finally {
+      delete process.env[ANALYTICS_PAGE_ENV.cognitoEndpoint];
+      delete process.env[ANALYTICS_PAGE_ENV.clientId];
     }
   });
 

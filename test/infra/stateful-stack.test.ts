@@ -288,10 +288,10 @@ describe('stateful stack', () => {
       );
     });
 
-    it('has a public client for people: SRP, no secret, no OAuth flows', () => {
+    it('has a public client for people: SRP and password (the KPI page), no secret, no OAuth flows', () => {
       const [, client] = only('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
       expect(client.Properties).toMatchObject({
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         AllowedOAuthFlowsUserPoolClient: false,
       });
       expect(client.Properties.AllowedOAuthFlows).toBeUndefined();

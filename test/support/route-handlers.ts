@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ANALYTICS_PAGE_ENV } from '../../lambdas/handlers/shared/analytics-page-env.js';
 import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
 import { type ReconBackends, startReconBackends } from '../../lambdas/local/recon-stack.js';
@@ -41,6 +42,11 @@ export async function loadRouteHandlers(
     [BATCH_ENV.localDir]: batchDir,
     [BATCH_ENV.localBaseUrl]: 'http://127.0.0.1:9',
     [BATCH_ENV.localSigningKeyFile]: keyFile,
+  });
+  // The KPI page with sign-in settings, as the local stack gives it (not 503).
+  Object.assign(process.env, {
+    [ANALYTICS_PAGE_ENV.cognitoEndpoint]: 'http://127.0.0.1:9',
+    [ANALYTICS_PAGE_ENV.clientId]: 'routehandlers',
   });
   const handlers = new Map<string, RouteHandler>();
   for (const route of ROUTES) {

@@ -347,13 +347,17 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
     // A route with a token has 401 and 403; every route may answer another error in the same shape.
     const auth = secured ? [401, 403] : [];
     if (route.id === 'AnalyticsPage') {
+      // The KPI page is HTML, not JSON: it has no answer schema of RESPONSE_SCHEMAS.
       operation.description =
-        "One self-contained HTML page that signs the reader in (Cognito, password and TOTP, in the browser) and charts their tenant's KPIs from GET /v1/analytics/kpis with their own token. The page holds no data.";
+        "One self-contained HTML page (no data in it) that signs the reader in with Cognito (password, then the TOTP code) and charts GET /v1/analytics/kpis with the reader's own token; tokens are kept in the page's memory only.";
       operation.responses = {
         '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } },
-        ...otherErrors,
+        '503': {
+          description: 'The deployment has no sign-in settings for the page: a page that says so',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
       };
-      paths[route.path] = { ...(paths[route.path] ?? {}), get: operation };
+      paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: operation };
       continue;
     }
     const ok = ROUTE_ANSWERS[route.id];
