@@ -71,15 +71,19 @@ export function linesDirectory(root: string): string {
 /**
  * The FROM target of the lines table in DuckDB: every Parquet file under `<root>/lines/`, the
  * partition keys read from the Hive path as text (DuckDB would otherwise turn a tenant "1234"
- * into a number), files of older schemas read by name.
+ * into a number). Columns are matched by name in either form; `union_by_name` also reads files
+ * that lack a column (written before a column was added) but opens every file's footer at bind
+ * time: over the bench's 192 files, 83 ms against 7 ms for the same query without it. The query
+ * runner uses the fast form and falls back to the other when DuckDB reports a schema mismatch.
  *
  * @param root - the analytics root
+ * @param unionByName - read files of different column sets (slower)
  * @returns the `read_parquet(…)` expression
  */
-export function linesRelation(root: string): string {
+export function linesRelation(root: string, unionByName = false): string {
   const glob = sqlString(`${linesDirectory(root)}/**/*.parquet`);
   const types = PARTITION_COLUMNS.map((c) => `${sqlString(c)}: VARCHAR`).join(', ');
-  return `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types = {${types}})`;
+  return `read_parquet(${glob}, hive_partitioning = true, union_by_name = ${unionByName}, hive_types = {${types}})`;
 }
 
 /**

@@ -11,7 +11,12 @@
  * compressed size of those columns in the files of the partitions those filters keep
  * ({@link estimateBytesScanned}).
  */
-import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBPreparedStatement,
+  type DuckDBResultReader,
+} from '@duckdb/node-api';
 import type { AnalyticsQuery, AnalyticsQueryRunner, AnalyticsRow } from '../app/analytics/ports.js';
 import { ANALYTICS_COLUMNS, PARTITION_COLUMNS } from '../app/analytics/record.js';
 import {
@@ -46,6 +51,7 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
   readonly #connection: DuckDBConnection;
   #lastBytesScanned: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #unionByName = false;
 
   private constructor(options: DuckDbRunnerOptions, instance: DuckDBInstance, connection: DuckDBConnection) {
     this.#root = options.root;
@@ -93,14 +99,33 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
 
   async #run({ sql, params }: AnalyticsQuery): Promise<readonly AnalyticsRow[]> {
     const files = await parquetFiles(linesDirectory(this.#root));
-    const text = files.length === 0 ? sql.replaceAll(this.linesTable, emptyLinesRelation()) : sql;
-    const statement = await this.#connection.prepare(text);
-    bindAll(statement, params);
-    const reader = await statement.runAndReadAll();
+    let text =
+      files.length === 0
+        ? sql.replaceAll(this.linesTable, emptyLinesRelation())
+        : this.#unionByName
+          ? sql.replaceAll(this.linesTable, linesRelation(this.#root, true))
+          : sql;
+    let reader: DuckDBResultReader;
+    try {
+      reader = await this.#execute(text, params);
+    } catch (error) {
+      // Files written before a column was added: read by name with the missing columns null,
+      // from now on (the slower read; linesRelation says by how much).
+      if (this.#unionByName || !/schema mismatch/i.test(String((error as Error).message))) throw error;
+      this.#unionByName = true;
+      text = sql.replaceAll(this.linesTable, linesRelation(this.#root, true));
+      reader = await this.#execute(text, params);
+    }
     const rows = reader.getRowObjectsJS().map((row) => toPlain(row) as AnalyticsRow);
     this.#lastBytesScanned =
       files.length === 0 ? 0 : this.#estimate ? await this.#estimateScan(text, params, files) : undefined;
     return rows;
+  }
+
+  async #execute(sql: string, params: AnalyticsQuery['params']): Promise<DuckDBResultReader> {
+    const statement = await this.#connection.prepare(sql);
+    bindAll(statement, params);
+    return statement.runAndReadAll();
   }
 
   /**

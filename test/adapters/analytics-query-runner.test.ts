@@ -3,11 +3,13 @@
  * positional parameters bind, DuckDB's values come back plain, and the estimate of Athena's bytes
  * scanned follows the columns and partitions a query reads.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsCompactor } from '../../lambdas/adapters/analytics-compactor-local.js';
+import { parquetFiles } from '../../lambdas/adapters/analytics-duckdb.js';
 import {
   DuckDbAnalyticsQueryRunner,
   readParquetScans,
@@ -151,6 +153,38 @@ describe('DuckDbAnalyticsQueryRunner', () => {
     expect(twoColumns).toBeGreaterThan(all);
     // A column named only in WHERE is read too.
     expect(filtered).toBeGreaterThan(all);
+  });
+
+  it('reads files written before a column was added, with that column null', async () => {
+    const older = await mkdtemp(join(tmpdir(), 'wcbr-analytics-older-'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const evolving = await DuckDbAnalyticsQueryRunner.open({ root: older });
+    try {
+      const partition = join(older, 'lines', 'tenant=acme', 'month=2026-01');
+      await mkdir(partition, { recursive: true });
+      const [file] = await parquetFiles(join(root, 'lines', 'tenant=acme', 'month=2026-01'));
+      await connection.run(
+        `COPY (SELECT * EXCLUDE (edition) FROM read_parquet('${file}')) TO '${join(partition, 'old.parquet')}'`,
+      );
+      await connection.run(
+        `COPY (SELECT * FROM read_parquet('${file}')) TO '${join(partition, 'new.parquet')}'`,
+      );
+      const rows = await evolving.run({
+        sql: `SELECT edition, count(*) AS n FROM ${evolving.linesTable} GROUP BY edition ORDER BY edition NULLS FIRST`,
+        params: [],
+      });
+      const each = records.filter((r) => r.tenant === 'acme' && r.month === '2026-01').length;
+      expect(rows).toEqual([
+        { edition: null, n: each },
+        { edition: '2026', n: each },
+      ]);
+    } finally {
+      await evolving.close();
+      connection.closeSync();
+      instance.closeSync();
+      await rm(older, { recursive: true, force: true });
+    }
   });
 
   it('finds the Parquet scans of a plan with their columns and partition filters', () => {
