@@ -120,7 +120,8 @@ describe('DuckDbAnalyticsQueryRunner', () => {
   it('runs a query over the adjustments list (UNNEST), as the KPI by reason does', async () => {
     const rows = await runner.run({
       sql: `SELECT a.carc AS carc, sum(a.amount_cents) AS cents
-            FROM ${runner.linesTable}, UNNEST(adjustments) AS t(a) WHERE tenant = ? GROUP BY ALL`,
+            FROM (SELECT adjustments FROM ${runner.linesTable} WHERE tenant = ?) AS l
+            CROSS JOIN UNNEST(l.adjustments) AS t(a) GROUP BY ALL`,
       params: ['initech'],
     });
     const lines = records.filter((r) => r.tenant === 'initech');
