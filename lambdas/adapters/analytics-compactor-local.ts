@@ -59,6 +59,8 @@ export interface CompactorOptions {
   readonly mergeAbove?: number;
   /** Spool files one run takes at most (the rest wait for the next). @default 2000 */
   readonly maxSpoolFilesPerRun?: number;
+  /** Spool bytes one run reads at most, past its first file (memory: the lines are held once). @default 64 MiB */
+  readonly maxSpoolBytesPerRun?: number;
   /** The clock retention reads (tests set it). */
   readonly now?: () => Date;
 }
@@ -314,8 +316,16 @@ export class AnalyticsCompactor {
     if (names.length === 0) return none;
     const kept: string[] = [];
     let malformedLines = 0;
-    for (const name of names) {
+    let bytes = 0;
+    const maxBytes = this.#options.maxSpoolBytesPerRun ?? 64 * 1024 * 1024;
+    for (const [i, name] of names.entries()) {
+      if (bytes > maxBytes) {
+        // The rest wait for the next run (which the timer starts at once if this one is long).
+        names = names.slice(0, i);
+        break;
+      }
       const text = await readFile(join(spoolDirectory, name), 'utf8');
+      bytes += text.length;
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         if (acceptSpoolLine(line) === undefined) malformedLines += 1;

@@ -76,7 +76,11 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
    * @param records - a priced bill's records
    */
   async put(records: readonly AnalyticsLineRecord[]): Promise<void> {
-    if (this.#closed || records.length === 0) return;
+    if (records.length === 0) return;
+    if (this.#closed) {
+      this.#counters.recordsDropped += records.length;
+      return;
+    }
     const room = this.#maxBuffered - this.#lines.length;
     if (room < records.length) this.#counters.recordsDropped += records.length - Math.max(room, 0);
     const kept = room < records.length ? records.slice(0, Math.max(room, 0)) : records;

@@ -124,6 +124,19 @@ describe('AnalyticsCompactor', () => {
     expect(await stored()).toEqual(sorted(good));
   });
 
+  it('reads no more spool bytes a run than its bound, past its first file; the next run takes the rest', async () => {
+    const bounded = await AnalyticsCompactor.open({ root, maxSpoolBytesPerRun: 100 });
+    try {
+      await spool(analyticsBill(2, { code: '11111' }));
+      await spool(analyticsBill(3, { code: '22222' }));
+      expect(await bounded.flush()).toMatchObject({ spoolFiles: 1, records: 2 });
+      expect(await bounded.flush()).toMatchObject({ spoolFiles: 1, records: 3 });
+      expect(await stored()).toHaveLength(5);
+    } finally {
+      await bounded.stop();
+    }
+  });
+
   it('leaves files being written (.tmp) alone', async () => {
     await mkdir(join(root, SPOOL_DIR), { recursive: true });
     await writeFile(join(root, SPOOL_DIR, 'x.tmp'), JSON.stringify(analyticsRecord()));

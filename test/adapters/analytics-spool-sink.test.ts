@@ -113,6 +113,7 @@ describe('SpoolAnalyticsSink', () => {
     await sink.put(analyticsBill(10));
     await sink.flush();
     expect(await spooledRecords()).toHaveLength(15);
+    expect(sink.counters.recordsDropped).toBe(15);
   });
 
   it('works in worker threads, each with its own sink and files named by its thread', async () => {
