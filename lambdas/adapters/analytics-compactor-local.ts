@@ -30,6 +30,7 @@ import {
   spoolColumnsLiteral,
   sqlString,
   TENANT_PATTERN,
+  withRootLock,
 } from './analytics-duckdb.js';
 import { SPOOL_DIR, SPOOL_SUFFIX } from './analytics-spool-sink-local.js';
 
@@ -189,14 +190,16 @@ export class AnalyticsCompactor {
   }
 
   /**
-   * Runs `task` with no compaction under way (deleting a tenant's data does, so that a run cannot
-   * put back files of spool records read before the delete).
+   * Runs `task` with no compaction under way, in this process (one task at a time) or another (the
+   * root's lock): deleting a tenant's data does, so that a run cannot put back files of spool
+   * records read before the delete.
    *
    * @param task - the work
    * @returns its result
    */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(task, task);
+    const locked = () => withRootLock(this.#root, task);
+    const next = this.#queue.then(locked, locked);
     this.#queue = next.catch(() => undefined);
     return next;
   }

@@ -4,7 +4,7 @@
  * conversion of DuckDB's values to the plain ones the queries answer, and the estimate of what
  * Athena would scan for a query. Local only: in AWS the Glue table, Firehose and Athena do this.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
@@ -185,4 +185,48 @@ export async function estimateBytesScanned(
     for (const column of columns) total += sizes.get(column) ?? 0;
   }
   return total;
+}
+
+/** The lock directory under the analytics root: a compaction run and a tenant's deletion hold it. */
+export const LOCK_DIR = 'compaction.lock';
+
+/**
+ * Runs a task holding the analytics root's lock, across processes: the compactor runs in the local
+ * stack's process and a DELETE /v1/analytics in an API worker's, and the delete must not fall
+ * between a run's read of the spool and its publishing of Parquet files (the tenant's records would
+ * come back). `mkdir` is atomic; a lock older than `staleMs` (its holder died) is broken.
+ *
+ * @param root - the analytics root
+ * @param task - the work
+ * @param options - how long a lock lives at most, and how long to wait for it
+ * @returns the task's result
+ */
+export async function withRootLock<T>(
+  root: string,
+  task: () => Promise<T>,
+  options: { readonly staleMs?: number; readonly waitMs?: number } = {},
+): Promise<T> {
+  const lock = join(root, LOCK_DIR);
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = await stat(lock).catch(() => undefined);
+      if (held !== undefined && Date.now() - held.mtimeMs > (options.staleMs ?? 300_000)) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error('the analytics directory stayed locked');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }

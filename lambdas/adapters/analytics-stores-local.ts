@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { AnalyticsTenantStore, PeerSnapshot, PeerSnapshotStore } from '../app/analytics/ports.js';
 import { directories } from './analytics-compactor-local.js';
-import { linesDirectory, parquetFiles, TENANT_PATTERN } from './analytics-duckdb.js';
+import { linesDirectory, parquetFiles, TENANT_PATTERN, withRootLock } from './analytics-duckdb.js';
 import { SPOOL_DIR, SPOOL_SUFFIX } from './analytics-spool-sink-local.js';
 
 /** The peers' snapshot's file under the analytics root (PEER_SNAPSHOT_KEY's local twin). */
@@ -19,9 +19,9 @@ export const PEERS_FILE = 'peers.json';
 export interface LocalTenantStoreOptions {
   readonly root: string;
   /**
-   * Runs a task with no compaction under way (the compactor's `exclusive`), so that a run cannot
-   * write Parquet files from spool records it read before the delete. Without it (no compactor
-   * running) the task runs at once.
+   * Runs a task with no compaction under way, so that a run cannot write Parquet files from spool
+   * records it read before the delete. Default: the analytics root's lock, which the compactor holds
+   * during each run, in whatever process it runs; the compactor's `exclusive` in its own process.
    */
   readonly exclusive?: <T>(task: () => Promise<T>) => Promise<T>;
 }
@@ -39,7 +39,7 @@ export class LocalAnalyticsTenantStore implements AnalyticsTenantStore {
   /** @param options - the root, and the compactor's lock */
   constructor(options: LocalTenantStoreOptions) {
     this.#root = options.root;
-    this.#exclusive = options.exclusive ?? ((task) => task());
+    this.#exclusive = options.exclusive ?? ((task) => withRootLock(this.#root, task));
   }
 
   /** @returns the tenants with at least one partition, sorted */

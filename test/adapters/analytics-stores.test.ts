@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnalyticsCompactor } from '../../lambdas/adapters/analytics-compactor-local.js';
+import { withRootLock } from '../../lambdas/adapters/analytics-duckdb.js';
 import { DuckDbAnalyticsQueryRunner } from '../../lambdas/adapters/analytics-query-runner-duckdb.js';
 import { SPOOL_DIR, SpoolAnalyticsSink } from '../../lambdas/adapters/analytics-spool-sink-local.js';
 import {
@@ -85,6 +86,26 @@ describe('LocalAnalyticsTenantStore', () => {
       await runner.close();
       await compactor.stop();
     }
+  });
+
+  it("waits for the root's lock a compaction in another process holds before it deletes", async () => {
+    const store = new LocalAnalyticsTenantStore({ root });
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const held = withRootLock(root, async () => {
+      events.push('compaction starts');
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      events.push('compaction ends');
+    });
+    await expect.poll(() => events.length).toBe(1);
+    const deleting = store.deleteTenant('acme').then(() => events.push('deleted'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events).toEqual(['compaction starts']);
+    release();
+    await Promise.all([held, deleting]);
+    expect(events).toEqual(['compaction starts', 'compaction ends', 'deleted']);
   });
 
   it('never reaches outside its directory for a value that is not a tenant id', async () => {
