@@ -726,6 +726,19 @@ async function benchAnalyticsSection(indexFile: string): Promise<void> {
     `>= 90% of off (${share}%, median of 11 alternating rounds; sink ${run.pricing.sinkUsPerBill} µs/bill)`,
     run.pricing.ratio >= 0.9,
   );
+  // The same sink cost against the price route's handler (middy, parsing, answer), in this run:
+  // what a request pays until the lead's handler puts the records itself and an HTTP run can say.
+  process.env.WCBR_LOG = 'off';
+  const inside = await handlerBreakdown(indexFile, JSON.stringify(tenLineBill()));
+  const handlerUs = inside.handler as number;
+  const handlerShare = Math.round((handlerUs / (handlerUs + run.pricing.sinkUsPerBill)) * 1000) / 10;
+  record(
+    '(an) reference: price handler per 10-line bill, in process',
+    handlerUs,
+    'µs',
+    `reference (with the sink's ${run.pricing.sinkUsPerBill} µs added: ${handlerShare}% of the throughput, computed)`,
+    true,
+  );
 }
 
 /** The sections of the bench, in the order they run; `--only` picks some. */
