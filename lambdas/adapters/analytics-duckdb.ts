@@ -14,8 +14,11 @@ import {
   PARTITION_COLUMNS,
 } from '../app/analytics/record.js';
 
-/** A tenant id as it may name a directory: no separator, no `..`, nothing a shell or glob reads. */
-export const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/**
+ * A tenant id, as app/tenant.ts takes one from a token (letters, digits, `.`, `_`, `-`, up to 128):
+ * no separator, so `tenant=<id>` is always one directory name, inside `lines/`.
+ */
+export const TENANT_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 /** A month partition value, "2026-03". */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 

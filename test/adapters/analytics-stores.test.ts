@@ -44,6 +44,7 @@ describe('LocalAnalyticsTenantStore', () => {
         analyticsBill(2, { tenant: 'globex', month: '2026-01' }),
         analyticsBill(2, { tenant: 'acme', month: '2026-02' }),
         analyticsBill(2, { tenant: '1234', month: '2026-02' }),
+        analyticsBill(1, { tenant: 'acme.eu', month: '2026-02' }),
       );
       await compactor.flush();
     } finally {
@@ -51,7 +52,7 @@ describe('LocalAnalyticsTenantStore', () => {
     }
     // An empty tenant directory (a delete under way, say) is not a tenant with data.
     await mkdir(join(root, 'lines', 'tenant=empty'), { recursive: true });
-    expect(await store.tenants()).toEqual(['1234', 'acme', 'globex']);
+    expect(await store.tenants()).toEqual(['1234', 'acme', 'acme.eu', 'globex']);
   });
 
   it("deletes a tenant's files and spooled records, keeps the others', and answers the files it removed", async () => {
@@ -113,6 +114,7 @@ describe('LocalAnalyticsTenantStore', () => {
     const store = new LocalAnalyticsTenantStore({ root: join(root, 'analytics') });
     expect(await store.deleteTenant('../..')).toEqual({ objectsDeleted: 0 });
     expect(await store.deleteTenant('a/b')).toEqual({ objectsDeleted: 0 });
+    expect(await store.deleteTenant('')).toEqual({ objectsDeleted: 0 });
     expect(await readFile(join(root, 'keep.txt'), 'utf8')).toBe('x');
   });
 });
