@@ -654,6 +654,93 @@ async function benchX12Section(indexFile: string): Promise<void> {
   );
 }
 
+/** Athena's price per byte scanned ($5 per TB) and its minimum per query (10 MB). */
+const ATHENA_DOLLARS_PER_TB = 5;
+const ATHENA_MINIMUM_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Issue 19: KPI-like queries over 10 million generated line records in the local Parquet layout,
+ * p50 and p99 over 20 runs (5 for the peers' snapshot), with the bytes Athena would scan for each
+ * beside the whole table's; the compactor's rate and the cost of small files; and pricing with the
+ * spool sink against without, in the same run (target: >= 90%).
+ */
+async function benchAnalyticsSection(indexFile: string): Promise<void> {
+  const { benchAnalytics } = await import('./analytics.js');
+  const run = await benchAnalytics(indexFile, tenLineBill());
+  const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  const dollars = (bytes: number) => (Math.max(bytes, ATHENA_MINIMUM_BYTES) / 1e12) * ATHENA_DOLLARS_PER_TB;
+  const { data } = run;
+  process.stdout.write(
+    `analytics data: ${data.root} (${data.generatedMs === undefined ? 'reused' : `generated in ${Math.round(data.generatedMs / 1000)} s`})\n`,
+  );
+  record(
+    '(an) Parquet size, generated line records',
+    mb(data.bytes),
+    'MB',
+    `report (${data.records.toLocaleString('en-US')} records, ${data.files} files, ${Math.round(data.bytes / data.records)} B/record)`,
+    true,
+  );
+  record(
+    '(an) reference: Athena bytes, every column of every partition',
+    mb(data.allColumnsBytes),
+    'MB',
+    `reference ($${dollars(data.allColumnsBytes).toFixed(5)} a query at $5/TB)`,
+    true,
+  );
+  for (const q of run.queries) {
+    record(
+      `(an) ${q.name}, p50`,
+      q.p50Ms,
+      'ms',
+      `report (p99 ${q.p99Ms} ms over ${q.runs} runs; ${q.rows} rows)`,
+      true,
+    );
+    record(
+      `(an) ${q.name}, Athena bytes (est.)`,
+      mb(q.athenaBytes),
+      'MB',
+      `report ($${dollars(q.athenaBytes).toFixed(5)} at $5/TB, 10 MB minimum; ${Math.round((q.athenaBytes / data.allColumnsBytes) * 1000) / 10}% of the table)`,
+      true,
+    );
+  }
+  record('(an) compactor: spool to Parquet', run.compactorRecordsPerSecond, 'records/s', 'report', true);
+  record(
+    `(an) one partition in ${run.merged.files} small files, query p50`,
+    run.merged.smallFilesMs,
+    'ms',
+    `report (the same records in 1 file: ${run.merged.oneFileMs} ms)`,
+    true,
+  );
+  record(
+    '(an) reference: pricing, analytics off (10-line bill, answer serialised)',
+    run.pricing.offBillsPerSecond,
+    'bills/s',
+    'reference',
+    true,
+  );
+  const share = Math.round(run.pricing.ratio * 1000) / 10;
+  record(
+    '(an) pricing, analytics on (spool sink)',
+    run.pricing.onBillsPerSecond,
+    'bills/s',
+    `>= 90% of off (${share}%, median of 11 alternating rounds; sink ${run.pricing.sinkUsPerBill} µs/bill)`,
+    run.pricing.ratio >= 0.9,
+  );
+  // The same sink cost against the price route's handler (middy, parsing, answer), in this run:
+  // what a request pays until the lead's handler puts the records itself and an HTTP run can say.
+  process.env.WCBR_LOG = 'off';
+  const inside = await handlerBreakdown(indexFile, JSON.stringify(tenLineBill()));
+  const handlerUs = inside.handler as number;
+  const handlerShare = Math.round((handlerUs / (handlerUs + run.pricing.sinkUsPerBill)) * 1000) / 10;
+  record(
+    '(an) reference: price handler per 10-line bill, in process',
+    handlerUs,
+    'µs',
+    `reference (with the sink's ${run.pricing.sinkUsPerBill} µs added: ${handlerShare}% of the throughput, computed)`,
+    true,
+  );
+}
+
 /** The sections of the bench, in the order they run; `--only` picks some. */
 const SECTIONS = [
   'engine',
@@ -665,6 +752,7 @@ const SECTIONS = [
   'event-loop',
   'bulk',
   'x12',
+  'analytics',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -771,7 +859,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -822,6 +910,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('event-loop')) await benchEventLoop(indexFile);
   if (runs('bulk')) await benchBulkRepricing(indexFile);
   if (runs('x12')) await benchX12Section(indexFile);
+  if (runs('analytics')) await benchAnalyticsSection(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });
