@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_INDEX_FILE } from '../fee-data/paths.js';
 import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
@@ -27,6 +28,7 @@ export async function serve(args: string[]): Promise<number> {
       'no-smartbill': { type: 'boolean' },
       'smartbill-port': { type: 'string' },
       'no-batch': { type: 'boolean' },
+      'no-analytics': { type: 'boolean' },
       'batch-port': { type: 'string' },
       'state-dir': { type: 'string' },
       fresh: { type: 'boolean' },
@@ -41,6 +43,7 @@ export async function serve(args: string[]): Promise<number> {
   const reconOn = values['no-recon'] !== true && process.env.WCBR_RECON !== 'off';
   const smartBillOn = values['no-smartbill'] !== true && process.env.WCBR_SMARTBILL !== 'off';
   const batchOn = values['no-batch'] !== true && process.env.WCBR_BATCH !== 'off';
+  const analyticsOn = values['no-analytics'] !== true && process.env.WCBR_ANALYTICS !== 'off';
   const stack = await startLocalStack({
     // Recons, their KMS keys and SmartBill pages live here and survive a restart; --fresh empties them.
     stateDir: values['state-dir'] ?? process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR,
@@ -56,6 +59,8 @@ export async function serve(args: string[]): Promise<number> {
     batch: batchOn
       ? { edgePort: Number(values['batch-port'] ?? process.env.WCBR_BATCH_PORT ?? 3002) }
       : false,
+    // Records kept without PHI under <state>/analytics, with the retention and opt-outs of cdk.json's dev stage.
+    analytics: analyticsOn ? devAnalyticsSettings() : false,
   });
   const token = await stack.token('user');
   const example = 'examples/bills/office-visit.json';
@@ -110,4 +115,24 @@ export async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * The analytics settings of cdk.json's dev stage (`stages.dev.analytics`: `retentionDays`, and the
+ * tenants whose `enabled` is false), so that `npm start` keeps records as the dev stage would. The
+ * CDK app checks the same settings at synth (lib/stages/stage-config.ts).
+ */
+function devAnalyticsSettings(): { retentionDays?: number; offTenants: string[] } {
+  const cdk = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context?: { stages?: { dev?: { analytics?: { retentionDays?: unknown; tenants?: unknown } } } };
+  };
+  const settings = cdk.context?.stages?.dev?.analytics ?? {};
+  const days = settings.retentionDays;
+  const tenants = (settings.tenants ?? {}) as Record<string, { enabled?: unknown }>;
+  return {
+    ...(typeof days === 'number' && Number.isInteger(days) && days >= 1 ? { retentionDays: days } : {}),
+    offTenants: Object.entries(tenants)
+      .filter(([, tenant]) => tenant?.enabled === false)
+      .map(([id]) => id),
+  };
 }

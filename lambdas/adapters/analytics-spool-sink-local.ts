@@ -44,6 +44,17 @@ export interface SpoolSinkCounters {
 const START = Date.now().toString(36);
 let sequence = 0;
 
+/** The sinks of this process (or thread) still open, for {@link flushSpoolSinks}. */
+const openSinks = new Set<SpoolAnalyticsSink>();
+
+/**
+ * Writes what every open sink of this process (or thread) holds: the local stack's flush, so that
+ * records of bills priced a moment ago reach the compactor without waiting for the sinks' timers.
+ */
+export async function flushSpoolSinks(): Promise<void> {
+  await Promise.all([...openSinks].map((sink) => sink.flush()));
+}
+
 /** {@link AnalyticsSink} writing JSON lines to spool files. */
 export class SpoolAnalyticsSink implements AnalyticsSink {
   readonly #directory: string;
@@ -63,6 +74,7 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
     this.#flushMs = options.flushMs ?? 250;
     this.#maxRecords = options.maxRecords ?? 5000;
     this.#maxBuffered = options.maxBuffered ?? 200_000;
+    openSinks.add(this);
   }
 
   /** Counters so far. */
@@ -101,6 +113,7 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
   /** Flushes and refuses further records (the local stack's stop, a worker's exit). */
   async close(): Promise<void> {
     this.#closed = true;
+    openSinks.delete(this);
     await this.#flushNow();
   }
 

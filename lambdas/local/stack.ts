@@ -8,10 +8,16 @@ import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DuckDbAnalyticsQueryRunner } from '../adapters/analytics-query-runner-duckdb.js';
+import { flushSpoolSinks } from '../adapters/analytics-spool-sink-local.js';
+import { LocalAnalyticsTenantStore, LocalPeerSnapshotStore } from '../adapters/analytics-stores-local.js';
+import { buildPeerSnapshot } from '../app/analytics/peers.js';
+import { ANALYTICS_ENV } from '../handlers/shared/analytics-env.js';
 import { ANALYTICS_PAGE_ENV } from '../handlers/shared/analytics-page-env.js';
 import { ANSWER_SIZE_ENV } from '../handlers/shared/answer-size-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES, type RouteDefinition } from '../handlers/shared/routes.js';
 import type { TenantSmartBillSettings } from '../smartbill/contact.js';
+import { type AnalyticsBackends, LOCAL_ANALYTICS_DIR, startAnalyticsBackends } from './analytics-stack.js';
 import { type AnswerBackends, LOCAL_ANSWERS_DIR, startAnswerBackends } from './answer-store-stack.js';
 import { type ApiWorkers, startApiWorkers } from './api-cluster.js';
 import { type BatchBackends, clearBatchData, startBatchBackends } from './batch-stack.js';
@@ -139,6 +145,23 @@ export interface StartLocalStackOptions {
         readonly linesPerChunk?: number | undefined;
       }
     | undefined;
+  /**
+   * Analytics (issue 19): priced bills' records spooled under `<stateDir>/analytics/`, compacted to
+   * Parquet every few seconds, the KPI, benchmark and delete routes on DuckDB, and the peers'
+   * snapshot rebuilt every `peersEveryMs` (what `npm start` does). Off (the default for tests that
+   * do not need it): no records are kept and the analytics routes are not served (404).
+   */
+  readonly analytics?:
+    | false
+    | {
+        readonly retentionDays?: number | undefined;
+        readonly offTenants?: readonly string[] | undefined;
+        readonly compactEveryMs?: number | undefined;
+        readonly peersEveryMs?: number | undefined;
+        /** The clock of the peers' window and of retention (tests move it). */
+        readonly now?: (() => Date) | undefined;
+      }
+    | undefined;
 }
 
 export interface LocalStack {
@@ -163,6 +186,12 @@ export interface LocalStack {
   readonly answers?: Pick<AnswerBackends, 'edgeUrl' | 's3Endpoint'>;
   /** The batch backends, when batches are on: the edge's URL, and a wait for runs under way. */
   readonly batch?: Pick<BatchBackends, 'edgeUrl' | 'idle'>;
+  /** Analytics, when on: its directory, a flush (this process's sinks, then a compaction) and a peers' build. */
+  readonly analytics?: {
+    readonly root: string;
+    flush(): Promise<void>;
+    rebuildPeers(): Promise<void>;
+  };
   /** The processes serving the API: this one, or the worker processes (`workers` > 1). */
   readonly apiPids: readonly number[];
   /** An access token: `user` signs the dev user in with password + TOTP, `client` uses client credentials. */
@@ -248,6 +277,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await rm(join(stateDir, SMARTBILL_GATE_DIR), { recursive: true, force: true });
     await rm(join(stateDir, LOCAL_ANSWERS_DIR), { recursive: true, force: true });
     await clearBatchData(stateDir);
+    await rm(join(stateDir, LOCAL_ANALYTICS_DIR), { recursive: true, force: true });
   }
   let answers: AnswerBackends | undefined;
   if (options.answers !== false) {
@@ -303,6 +333,22 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     }
     Object.assign(process.env, batch.environment);
   }
+  let analytics: AnalyticsBackends | undefined;
+  if (options.analytics) {
+    try {
+      analytics = await startLocalAnalytics(stateDir, options.analytics);
+    } catch (error) {
+      await recon?.stop().catch(() => undefined);
+      await smartBill?.stop().catch(() => undefined);
+      await answers?.stop().catch(() => undefined);
+      await batch?.stop().catch(() => undefined);
+      throw error;
+    }
+    // Before any handler module is imported (or a worker forked): they read it at module scope.
+    Object.assign(process.env, analytics.environment);
+  } else {
+    for (const name of Object.values(ANALYTICS_ENV)) delete process.env[name];
+  }
 
   const cognito = await startCognitoLocal({
     dataDir,
@@ -326,7 +372,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         // Revocation needs the SmartBill stores: without SmartBill the route is not served (404).
         (smartBill !== undefined || route.smartBillRevoke === undefined) &&
         // Batches need their store and edge: without them the routes are not served (404).
-        (batch !== undefined || route.batch === undefined),
+        (batch !== undefined || route.batch === undefined) &&
+        // The analytics routes need the records' directory; pricing keeps no records without it.
+        (analytics !== undefined || route.analytics === undefined || route.analytics === 'write'),
     );
     const allowedClientIds = [bootstrapped.peopleClient.clientId, bootstrapped.machineClient.clientId];
     // The KPI page signs people in against cognito-local (which answers the browser's CORS
@@ -377,6 +425,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const answerBackends = answers;
     const handlerThreads = threads;
     const batchBackends = batch;
+    const analyticsBackends = analytics;
     return {
       url,
       stateDir,
@@ -405,6 +454,18 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         : {}),
       ...(answers ? { answers: { edgeUrl: answers.edgeUrl, s3Endpoint: answers.s3Endpoint } } : {}),
       ...(batch ? { batch: { edgeUrl: batch.edgeUrl, idle: batch.idle } } : {}),
+      ...(analytics
+        ? {
+            analytics: {
+              root: analytics.root,
+              flush: async () => {
+                await flushSpoolSinks();
+                await analytics.flush();
+              },
+              rebuildPeers: () => analytics.buildPeers(),
+            },
+          }
+        : {}),
       token: (kind = 'user', tokenOptions = {}) => tokenFor(state, kind, tokenOptions),
       userTokens: () => userTokensFor(state),
       stop: () => {
@@ -417,6 +478,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           await smartBillBackends?.stop();
           await answerBackends?.stop();
           await batchBackends?.stop();
+          await flushSpoolSinks();
+          await analyticsBackends?.stop();
           // Say the stack is no longer running, unless another process has taken the state over.
           const current = await readState(stateDir).catch(() => null);
           if (current?.api?.pid === process.pid) {
@@ -436,6 +499,44 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await smartBill?.stop().catch(() => undefined);
     await answers?.stop().catch(() => undefined);
     await batch?.stop().catch(() => undefined);
+    await analytics?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** How often the local stack rebuilds the peers' snapshot (AWS: daily): a minute, so `npm start` shows comparisons soon. */
+const DEFAULT_LOCAL_PEERS_EVERY_MS = 60_000;
+
+/**
+ * The analytics backends of the local stack: the compactor, retention, and the peers' snapshot
+ * built as the scheduled function builds it in AWS (DuckDB over the same Parquet layout).
+ */
+async function startLocalAnalytics(
+  stateDir: string,
+  options: Exclude<StartLocalStackOptions['analytics'], false | undefined>,
+): Promise<AnalyticsBackends> {
+  const now = options.now ?? (() => new Date());
+  const root = join(stateDir, LOCAL_ANALYTICS_DIR);
+  let runner: DuckDbAnalyticsQueryRunner | undefined;
+  const backends = await startAnalyticsBackends({
+    stateDir,
+    retentionDays: options.retentionDays,
+    offTenants: options.offTenants,
+    compactEveryMs: options.compactEveryMs,
+    peersEveryMs: options.peersEveryMs ?? DEFAULT_LOCAL_PEERS_EVERY_MS,
+    now,
+    buildPeers: async () => {
+      // The first build runs while the backends start: it reads the directory, not `backends`.
+      runner ??= await DuckDbAnalyticsQueryRunner.open({ root, estimateBytes: false });
+      const snapshot = await buildPeerSnapshot(runner, new LocalAnalyticsTenantStore({ root }), now());
+      await new LocalPeerSnapshotStore(root).save(snapshot);
+    },
+  });
+  return {
+    ...backends,
+    stop: async () => {
+      await backends.stop();
+      await runner?.close();
+    },
+  };
 }

@@ -125,7 +125,8 @@ describe('analytics through the local stack', () => {
     expect(stored).not.toContain('CN-1');
     // The spool is JSON text: nothing there either (it is empty once compacted, but check what is left).
     const spool = path.join(stateDir, 'analytics', 'spool');
-    for (const file of readdirSync(spool)) expect(phiIn(readFileSync(path.join(spool, file), 'utf8'))).toEqual([]);
+    for (const file of readdirSync(spool))
+      expect(phiIn(readFileSync(path.join(spool, file), 'utf8'))).toEqual([]);
     expect(stored).not.toContain(PHI.name);
   });
 
@@ -139,7 +140,7 @@ describe('analytics through the local stack', () => {
     const az = await call('GET', '/v1/analytics/benchmarks?code=99213&jurisdiction=AZ', c);
     expect(az.status).toBe(200);
     expect(az.body.peers.published).toBe(false);
-    expect(az.body.peers.reason).toMatch(/11 lines from 3 tenants/);
+    expect(az.body.peers.reason).toMatch(/at least 11 lines from at least 3 tenants/);
     expect(az.body.own).toBeNull();
 
     await price(c as string, bill(['210.00']));

@@ -124,7 +124,7 @@ export function peerSnapshotStoreFrom(env: NodeJS.ProcessEnv): () => Promise<Pee
     }
     if (dir) {
       const { LocalPeerSnapshotStore } = await import('../../adapters/analytics-stores-local.js');
-      return new LocalPeerSnapshotStore({ root: dir });
+      return new LocalPeerSnapshotStore(dir);
     }
     throw new DependencyUnavailableError('Analytics', NOT_CONFIGURED_RETRY_SECONDS);
   });
