@@ -13,7 +13,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../lambdas/local/stack.js';
+import { totpCode } from '../../lambdas/local/tokens.js';
 import { PHI, phiIn, pricedBillWithPhi } from '../support/phi-requests.js';
+import { ARTIFACTS, launchChromium } from './support/browser.js';
 import { expectDocumented } from './support/documented.js';
 import { startTestStack } from './support/stack.js';
 import { personClaims, signWithStackKey } from './support/tokens.js';
@@ -196,6 +198,47 @@ describe('analytics through the local stack', () => {
     expect((await kpis(token)).body.totals.lines).toBe(0);
     expect((await kpis(tokenFor('bench-a'))).body.totals.lines).toBe(6);
   });
+
+  it("charts the signed-in reader's own KPIs on the KPI page, as the KPI route answers them", async () => {
+    // The dev user (tenant "local", in analytics-viewers) prices bills with its own signed-in token.
+    const token = await stack.token('user');
+    await price(token, bill(['150.00', '95.00']));
+    await price(token, bill(['400.00'], { jurisdiction: 'AZ' }));
+    await price(token, bill(['120.00'], { jurisdiction: 'NC' }));
+    await stack.analytics?.flush();
+    const direct = (await kpis(token, 'from=2025-01&to=2025-12&groupBy=month')).body;
+    expect(direct.totals.bills).toBe(3);
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${stack.url}/analytics`);
+      await page.getByLabel('Email').fill(stack.state.devUser.email);
+      await page.getByLabel('Password').fill(stack.state.devUser.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page
+        .getByLabel('Code from your authenticator app')
+        .fill(totpCode(stack.state.devUser.totpSecret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.locator('#kpis:not([hidden])').waitFor();
+      await page.getByLabel('From month').fill('2025-01');
+      await page.getByLabel('To month').fill('2025-12');
+      await page.getByRole('button', { name: 'Show' }).click();
+      const shown = page.locator('#totals dd[data-field="billed"] data');
+      await expect.poll(() => shown.getAttribute('value'), { timeout: 15_000 }).toBe(direct.totals.billed);
+      for (const field of ['bills', 'lines', 'allowed', 'savings'] as const) {
+        const value = await page.locator(`#totals dd[data-field="${field}"] data`).getAttribute('value');
+        expect(value, field).toBe(String(direct.totals[field]));
+      }
+      expect(await page.locator('svg#chart-month g.month').count()).toBe(direct.groups.length);
+      expect(problems).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'analytics-page-priced.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('refuses callers without the analytics scope or a tenant, and bad parameters field by field', async () => {
     expect((await kpis(tokenFor('kpi-co', []))).status).toBe(403);
