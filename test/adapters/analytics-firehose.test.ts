@@ -7,6 +7,7 @@ import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose'
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  encodeLines,
   FIREHOSE_BATCH_LIMITS,
   FirehoseAnalyticsSink,
   firehoseBatches,
@@ -191,5 +192,34 @@ describe('FirehoseAnalyticsSink', () => {
     await sink.put([record(0), record(1, { code: 'X'.repeat(FIREHOSE_BATCH_LIMITS.recordBytes) })]);
     expect(sentRecords(0)).toHaveLength(1);
     expect(sink.dropped).toBe(1);
+  });
+});
+
+describe('firehoseLine, escaping', () => {
+  it('writes valid JSON for strings that need escaping and numbers that are not finite', () => {
+    const rec = record(0, { code: 'a"b\\c\n\u0001é', pricing_ms: Number.NaN, zip3: undefined });
+    const parsed = JSON.parse(firehoseLine(rec)) as Record<string, unknown>;
+    expect(parsed.code).toBe('a"b\\c\n\u0001é');
+    expect(parsed.pricing_ms).toBeNull();
+    expect(parsed.zip3).toBeNull();
+    expect(parsed.first_line).toBe(true);
+    expect(parsed.billed_cents).toBe(1000);
+  });
+
+  it('is the record itself, column for column, for an ordinary record', () => {
+    const rec = record(3);
+    const parsed = JSON.parse(firehoseLine(rec)) as Record<string, unknown>;
+    for (const [name] of ANALYTICS_COLUMNS) expect(parsed[name], name).toEqual(rec[name]);
+  });
+});
+
+describe('encodeLines', () => {
+  it('gives each line its own bytes, ASCII or not', () => {
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    expect(encodeLines(['{"a":1}\n', '{"b":2}\n']).map(decode)).toEqual(['{"a":1}\n', '{"b":2}\n']);
+    const mixed = ['{"a":"é"}\n', '{"b":"x"}\n'];
+    const bytes = encodeLines(mixed);
+    expect(bytes.map(decode)).toEqual(mixed);
+    expect(bytes[0]?.byteLength).toBe(Buffer.byteLength(mixed[0] as string));
   });
 });
