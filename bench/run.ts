@@ -741,6 +741,38 @@ async function benchAnalyticsSection(indexFile: string): Promise<void> {
   );
 }
 
+/**
+ * Issue 19: the Firehose sink's CPU per 10-line bill beside pricing the same bill, in the same
+ * process and run (bench/analytics-aws.ts). The throughput target (analytics on >= 90% of off)
+ * holds for this part when the sink costs at most a ninth of the pricing; the PutRecordBatch round
+ * trip is network time, not measured here (the lead's handler decides whether the answer waits).
+ */
+async function benchAnalyticsAwsSink(indexFile: string): Promise<void> {
+  process.env.WCBR_LOG = 'off';
+  const { measureAnalyticsAwsSink } = await import('./analytics-aws.js');
+  const index = FeeIndex.fromBytes(readFileSync(indexFile));
+  const figures = await measureAnalyticsAwsSink(index, tenLineBill());
+  // The same bill through the whole price handler (analytics not wired into it: "off"), this run.
+  const handlerMicros =
+    (await handlerBreakdown(indexFile, JSON.stringify(tenLineBill()))).handler ?? Number.NaN;
+  const share = handlerMicros / (handlerMicros + figures.sinkMicros);
+  const engineShare = figures.priceMicros / (figures.priceMicros + figures.sinkMicros);
+  record(
+    '(analytics) Firehose sink CPU per 10-line bill',
+    Math.round(figures.sinkMicros),
+    'µs',
+    `handler throughput with it >= 90% of without (${(share * 100).toFixed(1)}%: the price handler ${handlerMicros} µs a bill in this run; the engine alone ${Math.round(figures.priceMicros)} µs, ${(engineShare * 100).toFixed(1)}%)`,
+    share >= 0.9,
+  );
+  record(
+    '(analytics) bytes of one JSON record',
+    figures.recordBytes,
+    'bytes',
+    'report (Firehose bills each record in 5 KB steps)',
+    true,
+  );
+}
+
 /** The sections of the bench, in the order they run; `--only` picks some. */
 const SECTIONS = [
   'engine',
@@ -753,6 +785,7 @@ const SECTIONS = [
   'bulk',
   'x12',
   'analytics',
+  'analytics-aws',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -859,7 +892,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics, analytics-aws); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -911,6 +944,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('bulk')) await benchBulkRepricing(indexFile);
   if (runs('x12')) await benchX12Section(indexFile);
   if (runs('analytics')) await benchAnalyticsSection(indexFile);
+  if (runs('analytics-aws')) await benchAnalyticsAwsSink(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

@@ -51,8 +51,8 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench [--only S,...] [--index FILE]     run the benchmarks (npm run bench); --only engine, index, http,
-                                               init, recon, smartbill, event-loop, bulk, x12 runs those alone; FILE: an
-                                               index built before; --skip-http leaves out the HTTP runs
+                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws runs those
+                                               alone; FILE: an index built before; --skip-http leaves out the HTTP runs
 `;
 
 /** A command-line failure with the exit code to use. */

@@ -15,7 +15,8 @@ export type DependencyName =
   | 'Answer store'
   | 'Recon body store'
   | 'Batch store'
-  | 'Recon workflow';
+  | 'Recon workflow'
+  | 'Analytics';
 
 /** Seconds a caller is told to wait after a dependency could not be reached or failed. */
 export const UNREACHABLE_RETRY_AFTER_SECONDS = 5;

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
 import type { TenantSmartBillSettings } from '../../lambdas/smartbill/contact.js';
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, OperationalAlarms } from '../constructs/alarms.js';
+import { AnalyticsAlarms, AnalyticsPeersSchedule, type AnalyticsStore } from '../constructs/analytics.js';
 import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
 import { type BatchDataStore, batchBucketName } from '../constructs/batch-store.js';
@@ -53,6 +54,11 @@ export interface ApiStackProps extends StackProps {
     /** Each tenant's payer contact for its pages (`smartBill.tenants`, checked by stage-config). @default {} */
     readonly tenants?: Readonly<Record<string, TenantSmartBillSettings>>;
   };
+  /**
+   * Analytics (issue 19): the store (stateful stack) and the tenants that turned it off. Absent:
+   * the functions get no analytics environment (they keep no records and answer its routes 503).
+   */
+  readonly analytics?: { readonly store: AnalyticsStore; readonly offTenants: string };
   /** Functions of the stateful stack whose invocations the trail records (the Cognito trigger). */
   readonly auditedFunctions?: readonly IFunction[];
   /**
@@ -118,6 +124,10 @@ export class ApiStack extends Stack {
   public readonly smartBillRenderer: SmartBillRenderer;
   /** The operational alarms and their topic. */
   public readonly alarms: OperationalAlarms;
+  /** The peers' snapshot builder and its daily schedule (absent without analytics). */
+  public readonly analyticsPeers: AnalyticsPeersSchedule | undefined;
+  /** The analytics pipeline's alarms (absent without analytics). */
+  public readonly analyticsAlarms: AnalyticsAlarms | undefined;
 
   /**
    * @param scope - the app
@@ -211,12 +221,30 @@ export class ApiStack extends Stack {
         const environment = { ...batchEnvironment, ...props.batchStore.grantBatch(fn.function, route.batch) };
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
       }
+      if (route.analytics !== undefined && props.analytics !== undefined) {
+        const environment = props.analytics.store.grantAnalytics(
+          fn.function,
+          route.analytics,
+          props.analytics.offTenants,
+        );
+        for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);
       functions.set(route.id, fn);
     }
     this.functions = functions;
     this.reconWorkflow = reconWorkflow;
+    this.analyticsPeers =
+      props.analytics === undefined
+        ? undefined
+        : new AnalyticsPeersSchedule(this, 'AnalyticsPeers', {
+            store: props.analytics.store,
+            offTenants: props.analytics.offTenants,
+            logEncryptionKey: props.logEncryptionKey,
+            logRetention: props.logRetention,
+            deadLetterKey: props.deadLetterKey,
+          });
 
     this.api = new Api(this, 'Api', {
       routes,
@@ -250,6 +278,7 @@ export class ApiStack extends Stack {
       ...[...this.batchWorkflow.functions.values()].map((fn) => fn.function),
       ...(reconWorkflow === undefined ? [] : [reconWorkflow.front.function]),
       this.smartBillRenderer.renderer.function,
+      ...(this.analyticsPeers === undefined ? [] : [this.analyticsPeers.builder.function]),
       ...(props.auditedFunctions ?? []),
     ]);
     // Who read or wrote which Recon, and every object operation on the SmartBill pages (by its
@@ -273,6 +302,9 @@ export class ApiStack extends Stack {
         ? []
         : [[`${reconWorkflow.route}Front`, reconWorkflow.front.function] as [string, IFunction]]),
       ['SmartBillRenderer', this.smartBillRenderer.renderer.function],
+      ...(this.analyticsPeers === undefined
+        ? []
+        : [['AnalyticsPeers', this.analyticsPeers.builder.function] as [string, IFunction]]),
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
     // Powertools' service dimension names the stage, so two stages in one account keep their
@@ -291,6 +323,16 @@ export class ApiStack extends Stack {
       batchStateMachine: this.batchWorkflow.stateMachine,
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
     });
+
+    this.analyticsAlarms =
+      props.analytics === undefined
+        ? undefined
+        : new AnalyticsAlarms(this, 'AnalyticsAlarms', {
+            store: props.analytics.store,
+            stage: props.stageName,
+            topic: this.alarms.topic,
+            period: Duration.minutes((props.alarms ?? DEFAULT_ALARM_THRESHOLDS).periodMinutes),
+          });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });

@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
+import { AnalyticsStore } from '../constructs/analytics.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
 import { BatchDataStore } from '../constructs/batch-store.js';
@@ -11,6 +12,7 @@ import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
 import { OversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
 import { SmartBillSite, smartBillBucketName } from '../constructs/smartbill-site.js';
+import { DEFAULT_ANALYTICS_RETENTION_DAYS } from '../stages/stage-config.js';
 
 /** Properties of {@link StatefulStack}. */
 export interface StatefulStackProps extends StackProps {
@@ -26,6 +28,12 @@ export interface StatefulStackProps extends StackProps {
   readonly reconSealedRetentionDays?: number;
   /** Days bulk repricing inputs, outputs and records are kept: the Recon retention. */
   readonly batchRetentionDays: number;
+  /**
+   * Days analytics line records are kept (`analytics.retentionDays`).
+   *
+   * @default DEFAULT_ANALYTICS_RETENTION_DAYS (lib/stages/stage-config.ts)
+   */
+  readonly analyticsRetentionDays?: number;
   /** SmartBill: the signing key pair's public part and the pages' retention in days. */
   readonly smartBill: {
     readonly stage: string;
@@ -61,6 +69,8 @@ export class StatefulStack extends Stack {
   public readonly deadLetterKey: Key;
   /** Answers too large for one response, kept a day behind signed links (decision 014). */
   public readonly oversizedAnswers: OversizedAnswers;
+  /** Analytics (issue 19): the bucket, Glue table, delivery stream and Athena workgroup. */
+  public readonly analytics: AnalyticsStore;
 
   /**
    * @param scope - the app
@@ -129,6 +139,15 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.analytics = new AnalyticsStore(this, 'Analytics', {
+      stage: props.smartBill.stage,
+      retentionDays: props.analyticsRetentionDays ?? DEFAULT_ANALYTICS_RETENTION_DAYS,
+      accessLogsBucket: this.smartBillSite.accessLogsBucket,
+      logEncryptionKey: this.logKey.key,
+      logRetention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // The same Powertools service and namespace as the API stack's functions (which set theirs in
     // api-stack.ts), so the trigger's and the unlock endpoint's logs and metrics carry the stage too.
     for (const fn of [this.auth.preTokenGeneration.function, this.smartBillSite.unlockFunction?.function]) {
@@ -143,6 +162,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'AuditBucketName', { value: this.auditStore.bucket.bucketName });
     new CfnOutput(this, 'ReconTableName', { value: this.reconStore.table.tableName });
     new CfnOutput(this, 'BatchBucketName', { value: this.batchStore.bucket.bucketName });
+    new CfnOutput(this, 'AnalyticsBucketName', { value: this.analytics.bucket.bucketName });
+    new CfnOutput(this, 'AnalyticsWorkgroup', { value: this.analytics.workgroupName });
     new CfnOutput(this, 'SmartBillDomain', { value: this.smartBillSite.domainName });
     new CfnOutput(this, 'SmartBillKeyPairId', { value: this.smartBillSite.publicKey.publicKeyId });
   }

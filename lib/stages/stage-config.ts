@@ -97,6 +97,68 @@ export interface StageConfig {
    * @default DEFAULT_ALARM_THRESHOLDS (lib/stages/alarm-config.ts)
    */
   readonly alarms: AlarmThresholds;
+  /**
+   * Analytics (issue 19): how long line records are kept and which tenants keep none.
+   *
+   * @default { retentionDays: DEFAULT_ANALYTICS_RETENTION_DAYS, tenants: {} }
+   */
+  readonly analytics: AnalyticsConfig;
+}
+
+/** `stages.<name>.analytics`. */
+export interface AnalyticsConfig {
+  /** Days a line record (a Parquet file under `lines/`) is kept before S3's lifecycle expires it. */
+  readonly retentionDays: number;
+  /**
+   * Tenants' analytics settings by tenant id; `enabled: false` keeps no record of that tenant's
+   * bills (the functions get the list as `ANALYTICS_OFF_TENANTS`). @default {}
+   */
+  readonly tenants: Readonly<Record<string, { readonly enabled: boolean }>>;
+}
+
+/** Days line records are kept when the stage does not say: a year, for year-over-year KPIs. */
+export const DEFAULT_ANALYTICS_RETENTION_DAYS = 365;
+
+/** Tenant ids as tokens carry them (and as a Hive partition value may hold them: no `/` or `=`). */
+const TENANT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** `stages.<name>.analytics`, checked. */
+function analyticsConfig(name: string, raw: unknown): AnalyticsConfig {
+  if (raw === undefined) return { retentionDays: DEFAULT_ANALYTICS_RETENTION_DAYS, tenants: {} };
+  if (!isRecord(raw)) throw new StageConfigError(`stages.${name}.analytics must be an object`);
+  const retentionDays =
+    raw.retentionDays === undefined
+      ? DEFAULT_ANALYTICS_RETENTION_DAYS
+      : positiveInteger(raw, 'retentionDays', `${name}.analytics`);
+  const tenantsRaw = raw.tenants ?? {};
+  if (!isRecord(tenantsRaw)) {
+    throw new StageConfigError(`stages.${name}.analytics.tenants must be an object of tenant → {enabled}`);
+  }
+  const tenants: Record<string, { enabled: boolean }> = {};
+  for (const [tenant, settings] of Object.entries(tenantsRaw)) {
+    if (!TENANT_ID.test(tenant)) {
+      throw new StageConfigError(`stages.${name}.analytics.tenants: "${tenant}" is not a tenant id`);
+    }
+    if (!isRecord(settings) || typeof settings.enabled !== 'boolean') {
+      throw new StageConfigError(`stages.${name}.analytics.tenants.${tenant}.enabled must be true or false`);
+    }
+    tenants[tenant] = { enabled: settings.enabled };
+  }
+  return { retentionDays, tenants };
+}
+
+/**
+ * The tenants that turned analytics off, as `ANALYTICS_OFF_TENANTS` carries them (comma-separated, sorted).
+ *
+ * @param config - the stage's analytics settings
+ * @returns the list, "" for none
+ */
+export function analyticsOffTenants(config: AnalyticsConfig): string {
+  return Object.entries(config.tenants)
+    .filter(([, settings]) => !settings.enabled)
+    .map(([tenant]) => tenant)
+    .sort()
+    .join(',');
 }
 
 /** `stages.<name>.smartBill`. */
@@ -341,6 +403,7 @@ export function parseStageConfig(name: string, raw: unknown): StageConfig {
     ...(account === undefined ? {} : { account }),
     smartBill,
     alarms: parseAlarmThresholds(name, raw.alarms),
+    analytics: analyticsConfig(name, raw.analytics),
     reconRetentionDays,
     reconTenantRetentionDays,
     regions,

@@ -2,7 +2,7 @@ import { type App, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ApiStack } from '../stacks/api-stack.js';
 import { StatefulStack } from '../stacks/stateful-stack.js';
-import { type StageConfig, StageConfigError } from './stage-config.js';
+import { analyticsOffTenants, type StageConfig, StageConfigError } from './stage-config.js';
 
 /** The two stacks of one region. */
 export interface RegionalStacks {
@@ -45,7 +45,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
     const env = { region, ...(config.account === undefined ? {} : { account: config.account }) };
     const stateful = new StatefulStack(app, `Wcbr-${config.name}-Stateful-${region}`, {
       env,
-      description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site, oversized answers`,
+      description: `Bill review API (${config.name}): keys, audit bucket, user pool, Recon table, SmartBill site, oversized answers, analytics store`,
       cognitoDomainPrefix: config.cognitoDomainPrefix,
       auditLogRetentionDays: config.auditLogRetentionDays,
       auditObjectLockDays: config.auditObjectLockDays,
@@ -55,6 +55,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
         ...Object.values(config.reconTenantRetentionDays),
       ),
       batchRetentionDays: config.reconRetentionDays,
+      analyticsRetentionDays: config.analytics.retentionDays,
       smartBill: {
         stage: config.name,
         publicKeyPem,
@@ -83,6 +84,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
         urlTtlDays: config.smartBill.urlTtlDays,
         tenants: config.smartBill.tenants,
       },
+      analytics: { store: stateful.analytics, offTenants: analyticsOffTenants(config.analytics) },
       auditedFunctions: [stateful.auth.preTokenGeneration.function],
       statefulFunctions: new Map([
         ['PreTokenGeneration', stateful.auth.preTokenGeneration.function],

@@ -158,6 +158,7 @@ describe('operational alarms', () => {
       ROUTES.filter((r) => r.workflow !== undefined).length + // each workflow's front function (issue 17)
       1 + // the SmartBill renderer
       3 + // the bulk repricing steps (split, chunk, assemble)
+      1 + // the analytics peers builder (issue 19)
       2; // the stateful stack's Cognito trigger and SmartBill unlock endpoint
     expect(throttles).toHaveLength(expected);
     const watched = new Set(throttles.map((a) => JSON.stringify(a.Properties.Dimensions)));

@@ -138,7 +138,8 @@ describe('API stack', () => {
 
     it('leaves only the routes without scopes (health, the OpenAPI document) open, without scopes or API key', () => {
       const open = ROUTES.filter((r) => r.scopes.length === 0);
-      expect(open.map((r) => r.path)).toEqual(['/v1/health', '/openapi.json']);
+      // Issue 19: the KPI page signs in in the browser; its data routes need analytics:read.
+      expect(open.map((r) => r.path)).toEqual(['/analytics', '/v1/health', '/openapi.json']);
       for (const route of open) {
         const method = methodOf(route.id).Properties;
         expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
@@ -644,9 +645,12 @@ describe('API stack', () => {
       expect(JSON.stringify(has(statements, 's3:PutObject'))).toContain('/smartbills/*');
       // Issue 17: it reads back only the oversized answers it stores (a presigned GET is authorised
       // as its signer); no SmartBill page (test/infra/oversized-answers.test.ts).
+      // Issue 19: and the peers' snapshot (peers/latest.json) of the analytics bucket.
       expect(has(statements, 's3:GetObject').map((st) => JSON.stringify(st.Resource))).toEqual([
         expect.stringContaining('-answers-'),
+        expect.stringContaining('-analytics-'),
       ]);
+      expect(JSON.stringify(has(statements, 's3:GetObject'))).toContain('/peers/latest.json');
       expect(JSON.stringify(has(statements, 's3:GetObject'))).not.toContain('smartbills');
       expect(has(statements, 's3:DeleteObject')).toEqual([]);
     });
@@ -783,9 +787,9 @@ describe('API stack', () => {
       for (const t of [template, secondRegion]) {
         const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        // + the SmartBill renderer and the three bulk repricing steps
+        // + the SmartBill renderer, the three bulk repricing steps and the analytics peers builder
         expect(fnIds).toHaveLength(
-          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 1 + BATCH_STEPS,
+          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 2 + BATCH_STEPS,
         );
         expect(values).toEqual(
           expect.arrayContaining([
@@ -798,7 +802,7 @@ describe('API stack', () => {
           ]),
         );
         expect(values).toHaveLength(
-          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 2 + BATCH_STEPS,
+          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 3 + BATCH_STEPS,
         );
       }
     });
@@ -822,10 +826,11 @@ describe('every function of the app (both stacks, every region)', () => {
   it('runs on nodejs22.x, the runtime the tests, the local stack and the bench run on (issue 15, item 6)', () => {
     const fns = allFunctions();
     // Route functions, workflow tasks and fronts, the renderer, the Cognito trigger and the SmartBill
-    // unlock function (stateful stack, behind the distribution: decision 009), in each region.
+    // unlock function (stateful stack, behind the distribution: decision 009) and the analytics
+    // peers builder (issue 19), in each region.
     expect(fns).toHaveLength(
       synthesized.config.regions.length *
-        (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 3 + BATCH_STEPS),
+        (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 4 + BATCH_STEPS),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
@@ -891,6 +896,8 @@ describe('API stack with provisioned concurrency', () => {
     for (const fn of Object.values(tunedTemplate.findResources('AWS::Lambda::Function')) as Resource[]) {
       // The bulk repricing steps are sized for their work, not the stage (batch-workflow.ts).
       if (String(fn.Properties.Description).startsWith('Bulk repricing, step')) continue;
+      // So is the scheduled analytics peers builder: one run a day (analytics.ts, issue 19).
+      if (String(fn.Properties.Description).startsWith("Builds the peers' snapshot")) continue;
       const renderer = String(fn.Properties.Description).startsWith('Renders and stores SmartBill pages');
       expect(fn.Properties).toMatchObject({
         MemorySize: renderer ? 1769 : 2048,

@@ -82,6 +82,11 @@ const REVIEWED = [
     (tail) =>
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:wcbr-dev-batches${tail}]`,
   ),
+  // Analytics (issue 19): Firehose's files, Athena's results and a tenant's partitions are named at run time under these prefixes (analytics.ts)
+  ...['lines/*', 'lines/tenant=*', 'errors/*', 'athena-results/*'].map(
+    (prefix) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wcbr-dev-analytics-<AWS::AccountId>-<AWS::Region>/${prefix}]`,
+  ),
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/answers/*]', // the Recon front function stores oversized Recon answers under per-request keys (data-store.ts, issue 17)
 ].sort();
 

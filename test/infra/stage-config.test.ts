@@ -1,7 +1,13 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/constructs/alarms.js';
-import { parseStageConfig, StageConfigError, stageConfigFromContext } from '../../lib/stages/stage-config.js';
+import {
+  analyticsOffTenants,
+  DEFAULT_ANALYTICS_RETENTION_DAYS,
+  parseStageConfig,
+  StageConfigError,
+  stageConfigFromContext,
+} from '../../lib/stages/stage-config.js';
 import { CDK_JSON_CONTEXT } from './app-fixture.js';
 
 const VALID = {
@@ -36,6 +42,8 @@ describe('parseStageConfig', () => {
       },
       // No alarms section: the defaults the README's operations section describes.
       alarms: DEFAULT_ALARM_THRESHOLDS,
+      // No analytics section: records kept a year, no tenant opted out (issue 19).
+      analytics: { retentionDays: DEFAULT_ANALYTICS_RETENTION_DAYS, tenants: {} },
       ...VALID,
     });
     expect(config.account).toBeUndefined();
@@ -90,6 +98,36 @@ describe('parseStageConfig', () => {
       expect(() => parseStageConfig('test', smartBill(tenants))).toThrow(StageConfigError);
       expect(() => parseStageConfig('test', smartBill(tenants))).toThrow(message);
     }
+  });
+
+  it('takes the analytics retention and the tenants that turned analytics off (issue 19)', () => {
+    const config = parseStageConfig('test', {
+      ...VALID,
+      analytics: {
+        retentionDays: 730,
+        tenants: { 'acme-tpa': { enabled: false }, beta: { enabled: true }, 'a.b_c': { enabled: false } },
+      },
+    });
+    expect(config.analytics).toEqual({
+      retentionDays: 730,
+      tenants: { 'acme-tpa': { enabled: false }, beta: { enabled: true }, 'a.b_c': { enabled: false } },
+    });
+    expect(analyticsOffTenants(config.analytics)).toBe('a.b_c,acme-tpa');
+    expect(analyticsOffTenants(parseStageConfig('test', VALID).analytics)).toBe('');
+  });
+
+  it.each([
+    [{ retentionDays: 0 }, /analytics\.retentionDays must be an integer >= 1/],
+    [{ retentionDays: 1.5 }, /analytics\.retentionDays must be an integer >= 1/],
+    [{ retentionDays: '90' }, /analytics\.retentionDays must be an integer >= 1/],
+    [{ tenants: { 'a/b': { enabled: false } } }, /"a\/b" is not a tenant id/],
+    [{ tenants: { 'a=b': { enabled: false } } }, /"a=b" is not a tenant id/],
+    [{ tenants: { acme: false } }, /analytics\.tenants\.acme\.enabled must be true or false/],
+    [{ tenants: { acme: { enabled: 'no' } } }, /analytics\.tenants\.acme\.enabled must be true or false/],
+    [{ tenants: [] }, /analytics\.tenants must be an object/],
+    ['on', /analytics must be an object/],
+  ])('refuses analytics %j', (analytics, message) => {
+    expect(() => parseStageConfig('test', { ...VALID, analytics })).toThrow(message);
   });
 
   it('takes the Object Lock days of the audit log files, at most their retention', () => {

@@ -59,6 +59,11 @@ describe('stateful stack', () => {
       AuthDomainC6ED4B73: 'AWS::Cognito::UserPoolDomain',
       AuthMachineClientAF63B7F2: 'AWS::Cognito::UserPoolClient',
       AuthPeopleClient4F5FA4DE: 'AWS::Cognito::UserPoolClient',
+      // Issue 19: the analytics groups (route table) and the analytics bucket and its key.
+      AuthGroupanalyticsstewards13363349: 'AWS::Cognito::UserPoolGroup',
+      AuthGroupanalyticsviewers58C21DBF: 'AWS::Cognito::UserPoolGroup',
+      AnalyticsF5FDC64B: 'AWS::S3::Bucket',
+      AnalyticsKey2D13EA34: 'AWS::KMS::Key',
       AuthGroupbatchsubmitters1D5FED54: 'AWS::Cognito::UserPoolGroup',
       AuthGroupbillreviewers51B8D0A5: 'AWS::Cognito::UserPoolGroup',
       AuthGroupfeeschedulereaders3B730668: 'AWS::Cognito::UserPoolGroup',
