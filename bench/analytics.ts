@@ -302,21 +302,21 @@ async function timeQueries(data: DataSet): Promise<QueryFigure[]> {
     const tenants = Array.from({ length: TENANTS }, (_, i) => `tenant-${String(i).padStart(2, '0')}`);
     const figures: QueryFigure[] = [];
     for (const query of querySet(timed.linesTable, tenants)) {
-      let rows = (await timed.run(query)).length; // warm: footers and OS cache
+      let rows = (await timed.run(query)).rows.length; // warm: footers and OS cache
       const times: number[] = [];
       for (let i = 0; i < query.runs; i++) {
         const start = performance.now();
-        rows = (await timed.run(query)).length;
+        rows = (await timed.run(query)).rows.length;
         times.push(performance.now() - start);
       }
-      await estimating.run(query);
+      const { bytesScanned } = await estimating.run(query);
       figures.push({
         name: query.name,
         runs: query.runs,
         p50Ms: Math.round(median(times)),
         p99Ms: Math.round(percentile(times, 0.99)),
         rows,
-        athenaBytes: estimating.lastBytesScanned ?? 0,
+        athenaBytes: bytesScanned ?? 0,
       });
     }
     return figures;

@@ -1,5 +1,10 @@
 import type { AthenaClient, ColumnInfo, GetQueryResultsOutput, Row } from '@aws-sdk/client-athena';
-import type { AnalyticsQuery, AnalyticsQueryRunner, AnalyticsRow } from '../app/analytics/ports.js';
+import type {
+  AnalyticsQuery,
+  AnalyticsQueryRunner,
+  AnalyticsResult,
+  AnalyticsRow,
+} from '../app/analytics/ports.js';
 import { LINES_TABLE } from '../app/analytics/record.js';
 import {
   type DependencyName,
@@ -116,7 +121,6 @@ export class AthenaQueryRunner implements AnalyticsQueryRunner {
   readonly #deadlineMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
-  #lastBytesScanned: number | undefined;
 
   /**
    * @param options - client, workgroup, database, deadline
@@ -132,19 +136,14 @@ export class AthenaQueryRunner implements AnalyticsQueryRunner {
     this.linesTable = `"${options.database}"."${LINES_TABLE}"`;
   }
 
-  /** Bytes the last query scanned (Statistics.DataScannedInBytes): what Athena bills it by. */
-  public get lastBytesScanned(): number | undefined {
-    return this.#lastBytesScanned;
-  }
-
   /**
    * Runs one query.
    *
    * @param query - SQL with positional `?` parameters
-   * @returns the rows, numbers as numbers
+   * @returns the rows, numbers as numbers, and the bytes scanned (Statistics.DataScannedInBytes: what Athena bills it by)
    * @throws DependencyUnavailableError when the query fails, is cancelled or passes the deadline
    */
-  public async run(query: AnalyticsQuery): Promise<readonly AnalyticsRow[]> {
+  public async run(query: AnalyticsQuery): Promise<AnalyticsResult> {
     const started = this.#now();
     const athena = await loadSdk();
     const id = await this.#call(() =>
@@ -162,13 +161,14 @@ export class AthenaQueryRunner implements AnalyticsQueryRunner {
       throw new DependencyUnavailableError(ANALYTICS_DEPENDENCY, UNREACHABLE_RETRY_AFTER_SECONDS);
 
     let wait: number = ATHENA_POLL.firstMs;
+    let bytesScanned = 0;
     for (;;) {
       const execution = await this.#call(() =>
         this.#client.send(new athena.GetQueryExecutionCommand({ QueryExecutionId: id })),
       ).then((answer) => answer.QueryExecution);
       const state = execution?.Status?.State;
       if (state === 'SUCCEEDED') {
-        this.#lastBytesScanned = execution?.Statistics?.DataScannedInBytes ?? 0;
+        bytesScanned = execution?.Statistics?.DataScannedInBytes ?? 0;
         break;
       }
       if (state === 'FAILED' || state === 'CANCELLED') {
@@ -213,7 +213,7 @@ export class AthenaQueryRunner implements AnalyticsQueryRunner {
       first = false;
       token = page.NextToken;
     } while (token !== undefined);
-    return rows;
+    return { rows, bytesScanned };
   }
 
   /** An SDK call whose "not now" failures become 503s. */

@@ -6,7 +6,7 @@
  * DECIMAL). Before any file exists, the lines table is an empty relation with its columns, so a
  * query answers what it would over no rows (a count of 0), not an error.
  *
- * `lastBytesScanned` estimates what Athena would scan for the same query: DuckDB's plan names the
+ * Each answer's `bytesScanned` estimates what Athena would scan for the same query: DuckDB's plan names the
  * columns each Parquet scan reads and the partition filters it applies; the estimate is the
  * compressed size of those columns in the files of the partitions those filters keep
  * ({@link estimateBytesScanned}).
@@ -17,7 +17,12 @@ import {
   type DuckDBPreparedStatement,
   type DuckDBResultReader,
 } from '@duckdb/node-api';
-import type { AnalyticsQuery, AnalyticsQueryRunner, AnalyticsRow } from '../app/analytics/ports.js';
+import type {
+  AnalyticsQuery,
+  AnalyticsQueryRunner,
+  AnalyticsResult,
+  AnalyticsRow,
+} from '../app/analytics/ports.js';
 import { ANALYTICS_COLUMNS, PARTITION_COLUMNS } from '../app/analytics/record.js';
 import {
   emptyLinesRelation,
@@ -49,7 +54,6 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
   readonly #estimate: boolean;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
-  #lastBytesScanned: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #unionByName = false;
 
@@ -72,19 +76,13 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
     return new DuckDbAnalyticsQueryRunner(options, instance, await instance.connect());
   }
 
-  /** Athena's bytes for the last query, estimated from the Parquet footers (0 before any file exists). */
-  get lastBytesScanned(): number | undefined {
-    return this.#lastBytesScanned;
-  }
-
   /**
-   * Runs a query. Queries run one at a time on the runner's connection (`lastBytesScanned` is the
-   * figure of the query that just answered).
+   * Runs a query. Queries run one at a time on the runner's connection.
    *
    * @param query - SQL with positional `?` parameters, FROM {@link linesTable}
-   * @returns the rows, plain values
+   * @returns the rows, plain values, and the bytes Athena would scan for it (estimated)
    */
-  run(query: AnalyticsQuery): Promise<readonly AnalyticsRow[]> {
+  run(query: AnalyticsQuery): Promise<AnalyticsResult> {
     const next = this.#queue.then(() => this.#run(query));
     this.#queue = next.catch(() => undefined);
     return next;
@@ -97,7 +95,7 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
     this.#instance.closeSync();
   }
 
-  async #run({ sql, params }: AnalyticsQuery): Promise<readonly AnalyticsRow[]> {
+  async #run({ sql, params }: AnalyticsQuery): Promise<AnalyticsResult> {
     const files = await parquetFiles(linesDirectory(this.#root));
     let text =
       files.length === 0
@@ -117,9 +115,9 @@ export class DuckDbAnalyticsQueryRunner implements AnalyticsQueryRunner {
       reader = await this.#execute(text, params);
     }
     const rows = reader.getRowObjectsJS().map((row) => toPlain(row) as AnalyticsRow);
-    this.#lastBytesScanned =
-      files.length === 0 ? 0 : this.#estimate ? await this.#estimateScan(text, params, files) : undefined;
-    return rows;
+    const bytesScanned =
+      files.length === 0 ? 0 : this.#estimate ? await this.#estimateScan(text, params, files) : null;
+    return { rows, bytesScanned };
   }
 
   async #execute(sql: string, params: AnalyticsQuery['params']): Promise<DuckDBResultReader> {

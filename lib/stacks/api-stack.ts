@@ -6,6 +6,7 @@ import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lamb
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ANALYTICS_PAGE_ENV } from '../../lambdas/handlers/shared/analytics-page-env.js';
 import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 import { RECON_ENV } from '../../lambdas/handlers/shared/recon-deps.js';
 import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/shared/routes.js';
@@ -32,6 +33,8 @@ export interface ApiStackProps extends StackProps {
   readonly stageName: string;
   /** User pool of the authorizer (stateful stack). */
   readonly userPool: IUserPool;
+  /** The people app client (no secret): the KPI page signs readers in with it (issue 19). */
+  readonly peopleClientId?: string;
   /** Key of the log groups (stateful stack). */
   readonly logEncryptionKey: IKey;
   /** Audit bucket and its key (stateful stack). */
@@ -228,6 +231,16 @@ export class ApiStack extends Stack {
           props.analytics.offTenants,
         );
         for (const [name, value] of Object.entries(environment)) fn.function.addEnvironment(name, value);
+      }
+      if (route.id === 'AnalyticsPage' && props.peopleClientId !== undefined) {
+        // The page signs readers in against the user pool's own API, and asks for the API key that
+        // the usage plan requires on every authenticated method.
+        fn.function.addEnvironment(
+          ANALYTICS_PAGE_ENV.cognitoEndpoint,
+          `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/`,
+        );
+        fn.function.addEnvironment(ANALYTICS_PAGE_ENV.clientId, props.peopleClientId);
+        fn.function.addEnvironment(ANALYTICS_PAGE_ENV.askApiKey, 'true');
       }
       if (route.smartBill) this.smartBillRenderer.linkFrom(fn.function);
       if (route.smartBillRevoke) this.smartBillRenderer.revokeFrom(fn.function);

@@ -71,6 +71,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       description: `Bill review API (${config.name}): functions, API, audit trail`,
       stageName: config.name,
       userPool: stateful.auth.userPool,
+      peopleClientId: stateful.auth.peopleClient.userPoolClientId,
       logEncryptionKey: stateful.logKey.key,
       audit: { bucket: stateful.auditStore.bucket, key: stateful.auditStore.key },
       deadLetterKey: stateful.deadLetterKey,

@@ -129,13 +129,13 @@ describe('AthenaQueryRunner', () => {
       });
     const c = clock();
     const r = runner(c);
-    const rows = await r.run({ sql: 'SELECT …', params: [] });
+    const { rows, bytesScanned } = await r.run({ sql: 'SELECT …', params: [] });
     expect(rows).toEqual([
       { jurisdiction: 'NY', lines: 12, rate: 0.25, first: true },
       { jurisdiction: 'CA', lines: 3, rate: null, first: false },
     ]);
     expect(c.sleeps).toEqual([100, 200, 400]);
-    expect(r.lastBytesScanned).toBe(123456);
+    expect(bytesScanned).toBe(123456);
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(2);
   });
 

@@ -39,7 +39,7 @@ async function spool(records: readonly AnalyticsLineRecord[]): Promise<void> {
 /** Every stored record, in the record's key order, sorted as the test's own records are. */
 async function stored(): Promise<Record<string, unknown>[]> {
   const names = ANALYTICS_COLUMNS.map(([name]) => name).join(', ');
-  const rows = await runner.run({
+  const { rows } = await runner.run({
     sql: `SELECT ${names} FROM ${runner.linesTable} ORDER BY tenant, month, code, billed_cents`,
     params: [],
   });

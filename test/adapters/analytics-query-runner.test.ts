@@ -56,17 +56,17 @@ describe('DuckDbAnalyticsQueryRunner', () => {
   it('answers over no files as over an empty table: a count of 0, not an error', async () => {
     const none = await DuckDbAnalyticsQueryRunner.open({ root: empty });
     try {
-      const rows = await none.run({
+      const { rows, bytesScanned } = await none.run({
         sql: `SELECT count(*) AS lines, sum(billed_cents) AS billed FROM ${none.linesTable} WHERE tenant = ?`,
         params: ['acme'],
       });
       expect(rows).toEqual([{ lines: 0, billed: null }]);
-      const grouped = await none.run({
+      const { rows: grouped } = await none.run({
         sql: `SELECT month, count(*) AS n FROM ${none.linesTable} GROUP BY month`,
         params: [],
       });
       expect(grouped).toEqual([]);
-      expect(none.lastBytesScanned).toBe(0);
+      expect(bytesScanned).toBe(0);
       expect(none.dialect).toBe('duckdb');
     } finally {
       await none.close();
@@ -74,7 +74,7 @@ describe('DuckDbAnalyticsQueryRunner', () => {
   });
 
   it('binds positional parameters (text and numbers) and answers BIGINT and HUGEINT sums as numbers', async () => {
-    const rows = await runner.run({
+    const { rows } = await runner.run({
       sql: `SELECT count(*) AS lines, sum(billed_cents) AS billed, count(*) FILTER (WHERE first_line) AS bills
             FROM ${runner.linesTable} WHERE tenant = ? AND month >= ? AND billed_cents >= ?`,
       params: ['globex', '2026-03', 10_100],
@@ -93,7 +93,9 @@ describe('DuckDbAnalyticsQueryRunner', () => {
   });
 
   it('converts DECIMAL, doubles, lists, structs and booleans to plain values', async () => {
-    const [row] = await runner.run({
+    const {
+      rows: [row],
+    } = await runner.run({
       sql: `SELECT CAST(12.5 AS DECIMAL(12, 2)) AS dec, avg(billed_cents) AS mean,
                    quantile_cont(billed_cents, [0.5, 0.9]) AS pct, any_value(adjustments) AS adj,
                    bool_and(first_line) AS all_first
@@ -118,7 +120,7 @@ describe('DuckDbAnalyticsQueryRunner', () => {
   });
 
   it('runs a query over the adjustments list (UNNEST), as the KPI by reason does', async () => {
-    const rows = await runner.run({
+    const { rows } = await runner.run({
       sql: `SELECT a.carc AS carc, sum(a.amount_cents) AS cents
             FROM (SELECT adjustments FROM ${runner.linesTable} WHERE tenant = ?) AS l
             CROSS JOIN UNNEST(l.adjustments) AS t(a) GROUP BY ALL`,
@@ -130,8 +132,7 @@ describe('DuckDbAnalyticsQueryRunner', () => {
 
   it('estimates Athena bytes from the columns and partitions read: fewer columns or partitions, fewer bytes', async () => {
     const bytes = async (sql: string, params: (string | number)[] = []) => {
-      await runner.run({ sql, params });
-      return runner.lastBytesScanned as number;
+      return (await runner.run({ sql, params })).bytesScanned as number;
     };
     const all = await bytes(`SELECT sum(billed_cents) FROM ${runner.linesTable}`);
     const oneTenant = await bytes(`SELECT sum(billed_cents) FROM ${runner.linesTable} WHERE tenant = ?`, [
@@ -171,7 +172,7 @@ describe('DuckDbAnalyticsQueryRunner', () => {
       await connection.run(
         `COPY (SELECT * FROM read_parquet('${file}')) TO '${join(partition, 'new.parquet')}'`,
       );
-      const rows = await evolving.run({
+      const { rows } = await evolving.run({
         sql: `SELECT edition, count(*) AS n FROM ${evolving.linesTable} GROUP BY edition ORDER BY edition NULLS FIRST`,
         params: [],
       });

@@ -77,7 +77,7 @@ describe('LocalAnalyticsTenantStore', () => {
       expect(await readdir(join(root, SPOOL_DIR))).toHaveLength(1);
       await compactor.flush();
       expect(await store.tenants()).toEqual(['globex']);
-      const rows = await runner.run({
+      const { rows } = await runner.run({
         sql: `SELECT tenant, count(*) AS n FROM ${runner.linesTable} GROUP BY tenant`,
         params: [],
       });

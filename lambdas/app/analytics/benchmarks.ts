@@ -8,7 +8,12 @@ import {
 } from './answers.js';
 import { moneyOfFractionalCents, nullableNumberIn, numberIn } from './format.js';
 import { jurisdictionParam, knownParams, type QueryParams } from './params.js';
-import type { AnalyticsQueryRunner, AnalyticsRow, AnalyticsTenantStore } from './ports.js';
+import {
+  type AnalyticsQueryRunner,
+  type AnalyticsRow,
+  type AnalyticsTenantStore,
+  bytesScannedOf,
+} from './ports.js';
 import { type BenchmarkFilter, benchmarkQuery } from './sql.js';
 
 /**
@@ -104,14 +109,14 @@ export async function benchmarksOf(
   const { dialect, linesTable: table } = runner;
   const tenants = await tenantStore.tenants();
   const [peers, own] = await Promise.all([
-    tenants.length === 0 ? [] : runner.run(benchmarkQuery(dialect, table, tenants, filter)),
+    tenants.length === 0 ? null : runner.run(benchmarkQuery(dialect, table, tenants, filter)),
     runner.run(benchmarkQuery(dialect, table, [request.tenant], filter)),
   ]);
-  const peerRow = peers[0];
+  const peerRow = peers?.rows[0];
   const lines = numberIn(peerRow, 'lines');
   const peerTenants = numberIn(peerRow, 'tenants');
   const published = lines >= PUBLICATION_THRESHOLD.lines && peerTenants >= PUBLICATION_THRESHOLD.tenants;
-  const ownRow = own[0];
+  const ownRow = own.rows[0];
   return {
     code: request.code,
     jurisdiction: request.jurisdiction,
@@ -121,7 +126,7 @@ export async function benchmarksOf(
       ? { published: true, ...distributionOf(peerRow) }
       : { published: false, reason: unpublishedReason(), lines: null, tenants: null },
     own: numberIn(ownRow, 'lines') === 0 ? null : ownOf(ownRow),
-    query: { engine: dialect, bytesScanned: runner.lastBytesScanned ?? null },
+    query: { engine: dialect, bytesScanned: bytesScannedOf([peers, own]) },
   };
 }
 

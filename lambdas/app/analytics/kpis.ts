@@ -10,7 +10,7 @@ import {
 } from './answers.js';
 import { moneyOfCents, nullableNumberIn, numberIn, percentOfWhole, textIn } from './format.js';
 import { jurisdictionParam, knownParams, MONTH_PATTERN, monthIndex, type QueryParams } from './params.js';
-import type { AnalyticsQueryRunner, AnalyticsRow } from './ports.js';
+import { type AnalyticsQueryRunner, type AnalyticsRow, bytesScannedOf } from './ports.js';
 import {
   type KpiFilter,
   kpiGroupsQuery,
@@ -105,7 +105,7 @@ export async function kpisOf(runner: AnalyticsQueryRunner, request: KpiRequest):
     jurisdiction: request.jurisdiction,
   };
   const { dialect, linesTable: table } = runner;
-  const [totals, groups, byBucket, byRule, byReason, unpriced, topCodes, topProviders] = await Promise.all([
+  const results = await Promise.all([
     runner.run(kpiTotalsQuery(dialect, table, filter)),
     request.groupBy === null ? null : runner.run(kpiGroupsQuery(dialect, table, filter, request.groupBy)),
     runner.run(reductionsQuery(dialect, table, filter, 'bucket')),
@@ -115,26 +115,27 @@ export async function kpisOf(runner: AnalyticsQueryRunner, request: KpiRequest):
     runner.run(topQuery(dialect, table, filter, 'code')),
     runner.run(topQuery(dialect, table, filter, 'provider')),
   ]);
+  const [totals, groups, byBucket, byRule, byReason, unpriced, topCodes, topProviders] = results;
   return {
     tenant: request.tenant,
     from: request.from,
     to: request.to,
     jurisdiction: request.jurisdiction,
     groupBy: request.groupBy,
-    totals: amountsOf(totals[0]),
-    groups: groups === null ? null : groups.map((row) => ({ key: keyOf(row), ...amountsOf(row) })),
-    reductionsByBucket: byBucket.map(reductionOf),
-    reductionsByRule: byRule.map(reductionOf),
-    reductionsByReason: byReason.map(reductionOf),
-    unpriced: unpriced.map((row) => ({
+    totals: amountsOf(totals.rows[0]),
+    groups: groups === null ? null : groups.rows.map((row) => ({ key: keyOf(row), ...amountsOf(row) })),
+    reductionsByBucket: byBucket.rows.map(reductionOf),
+    reductionsByRule: byRule.rows.map(reductionOf),
+    reductionsByReason: byReason.rows.map(reductionOf),
+    unpriced: unpriced.rows.map((row) => ({
       reason: textIn(row, 'key'),
       lines: numberIn(row, 'lines'),
       billed: moneyOfCents(numberIn(row, 'billed_cents')),
     })),
-    topCodes: topsOf(topCodes, 'code'),
-    topProviders: topsOf(topProviders, 'provider'),
-    meanPricingMs: meanOf(totals[0]),
-    query: { engine: dialect, bytesScanned: runner.lastBytesScanned ?? null },
+    topCodes: topsOf(topCodes.rows, 'code'),
+    topProviders: topsOf(topProviders.rows, 'provider'),
+    meanPricingMs: meanOf(totals.rows[0]),
+    query: { engine: dialect, bytesScanned: bytesScannedOf(results) },
   };
 }
 

@@ -52,7 +52,7 @@ export async function buildPeerSnapshot(
   const tenants = await tenantStore.tenants();
   const groups: Record<string, PeerDistribution> = {};
   if (tenants.length > 0) {
-    const rows = await runner.run(
+    const { rows } = await runner.run(
       peerSnapshotQuery(runner.dialect, runner.linesTable, tenants, from, to, PUBLICATION_THRESHOLD),
     );
     for (const row of rows) {

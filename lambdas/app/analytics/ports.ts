@@ -24,14 +24,38 @@ export interface AnalyticsQuery {
 /** A result row: numbers as numbers (BIGINT sums fit in a double well past any real total). */
 export type AnalyticsRow = Readonly<Record<string, string | number | boolean | null>>;
 
+/** A query's answer: its rows, and what it read. */
+export interface AnalyticsResult {
+  readonly rows: readonly AnalyticsRow[];
+  /**
+   * Bytes the query read: Athena's DataScannedInBytes, locally an estimate of the same from the
+   * Parquet metadata; null when not known. Per query, so queries may run at once.
+   */
+  readonly bytesScanned: number | null;
+}
+
 /** Runs queries over the lines table. */
 export interface AnalyticsQueryRunner {
   readonly dialect: SqlDialect;
   /** The FROM target of the lines table in this dialect: the Glue table, or DuckDB's read of the Parquet files. */
   readonly linesTable: string;
-  run(query: AnalyticsQuery): Promise<readonly AnalyticsRow[]>;
-  /** Bytes the engine read (Athena's DataScannedInBytes; locally an estimate from the Parquet metadata). */
-  readonly lastBytesScanned?: number;
+  run(query: AnalyticsQuery): Promise<AnalyticsResult>;
+}
+
+/**
+ * What several queries read together: the sum, or null when any one is unknown.
+ *
+ * @param results - the queries' answers
+ * @returns bytes, or null
+ */
+export function bytesScannedOf(results: readonly (AnalyticsResult | null)[]): number | null {
+  let total = 0;
+  for (const result of results) {
+    if (result === null) continue;
+    if (result.bytesScanned === null) return null;
+    total += result.bytesScanned;
+  }
+  return total;
 }
 
 /** The tenants with stored records, and deleting one tenant's. */

@@ -11,6 +11,7 @@ import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
   AnalyticsQuery,
   AnalyticsQueryRunner,
+  AnalyticsResult,
   AnalyticsRow,
 } from '../../../lambdas/app/analytics/ports.js';
 import {
@@ -54,10 +55,10 @@ export async function duckdbRunner(records: readonly AnalyticsLineRecord[]): Pro
     dialect: 'duckdb',
     linesTable: `read_parquet('${path.join(dir, 'lines')}/**/*.parquet', hive_partitioning = true, hive_types = {'tenant': VARCHAR, 'month': VARCHAR})`,
     queries,
-    async run(query: AnalyticsQuery): Promise<readonly AnalyticsRow[]> {
+    async run(query: AnalyticsQuery): Promise<AnalyticsResult> {
       queries.push(query);
       const reader = await connection.runAndReadAll(query.sql, query.params as DuckDBValue[]);
-      return reader.getRowObjectsJS().map((row) => {
+      const rows = reader.getRowObjectsJS().map((row) => {
         const out: Record<string, string | number | boolean | null> = {};
         for (const [key, value] of Object.entries(row))
           out[key] =
@@ -66,8 +67,9 @@ export async function duckdbRunner(records: readonly AnalyticsLineRecord[]): Pro
               : value === null || typeof value !== 'object'
                 ? (value as string | number | boolean | null)
                 : JSON.stringify(value);
-        return out;
+        return out as AnalyticsRow;
       });
+      return { rows, bytesScanned: null };
     },
     close() {
       connection.closeSync();
