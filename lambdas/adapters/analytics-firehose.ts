@@ -1,6 +1,7 @@
 import type { _Record, FirehoseClient, PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import type { AnalyticsSink } from '../app/analytics/ports.js';
-import { ANALYTICS_COLUMNS, type AnalyticsLineRecord } from '../app/analytics/record.js';
+import type { AnalyticsLineRecord } from '../app/analytics/record.js';
+import { recordJson } from '../app/analytics/record-json.js';
 
 /**
  * PutRecordBatch's fixed limits (Firehose API reference, "PutRecordBatch"): 500 records and 4 MiB a
@@ -28,66 +29,15 @@ function loadSdk(): NonNullable<typeof sdk> {
   return sdk;
 }
 
-/** The columns with their JSON keys written once (`"name":`), so a line is built by concatenation. */
-const SERIALISED_COLUMNS = ANALYTICS_COLUMNS.map(([name, type]) => ({
-  name,
-  key: `${JSON.stringify(name)}:`,
-  fields:
-    typeof type === 'object'
-      ? type.list.map(([field]) => ({ field, key: `${JSON.stringify(field)}:` }))
-      : undefined,
-}));
-
-/** Strings JSON writes as they are between quotes: no quote, backslash or control character. */
-const PLAIN_STRING = /^[A-Za-z0-9 ._,:|/-]*$/;
-
-/** A scalar as JSON; JSON.stringify only for what needs escaping (most values are codes and numbers). */
-function jsonValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string' && PLAIN_STRING.test(value)) return `"${value}"`;
-  return JSON.stringify(value) ?? 'null';
-}
-
 /**
- * One record as the JSON line Firehose converts: the columns of {@link ANALYTICS_COLUMNS} only, in
- * table order (list-of-struct columns with their own fields only), and a trailing newline so that
- * the records stay apart in the buffer. Picking the columns, rather than serialising the object,
- * means a field added to a record by mistake (a bill id, a name) never leaves the function. Built
- * by concatenation with the keys written once and JSON.stringify only for strings that need
- * escaping: it runs for every line of every priced bill, and picking into a new object and
- * serialising that cost about twice as much (bench, analytics-aws).
+ * One record as the JSON line Firehose converts ({@link recordJson}: the table's columns only),
+ * with a trailing newline so that the records stay apart in the buffer.
  *
  * @param record - the line's aggregate record
  * @returns the JSON line
  */
 export function firehoseLine(record: AnalyticsLineRecord): string {
-  let out = '{';
-  for (const column of SERIALISED_COLUMNS) {
-    if (out.length > 1) out += ',';
-    out += column.key;
-    const value = record[column.name];
-    if (column.fields === undefined) {
-      out += jsonValue(value);
-      continue;
-    }
-    out += '[';
-    const items = Array.isArray(value) ? (value as readonly Readonly<Record<string, unknown>>[]) : [];
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) out += ',';
-      out += '{';
-      const item = items[i] ?? {};
-      for (let f = 0; f < column.fields.length; f++) {
-        const field = column.fields[f] as { field: string; key: string };
-        if (f > 0) out += ',';
-        out += field.key + jsonValue(item[field.field]);
-      }
-      out += '}';
-    }
-    out += ']';
-  }
-  return `${out}}\n`;
+  return `${recordJson(record)}\n`;
 }
 
 /**

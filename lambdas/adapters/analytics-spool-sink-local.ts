@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { AnalyticsSink } from '../app/analytics/ports.js';
 import type { AnalyticsLineRecord } from '../app/analytics/record.js';
+import { recordJson } from '../app/analytics/record-json.js';
 
 /** The spool directory under the analytics root. */
 export const SPOOL_DIR = 'spool';
@@ -96,7 +97,8 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
     const room = this.#maxBuffered - this.#lines.length;
     if (room < records.length) this.#counters.recordsDropped += records.length - Math.max(room, 0);
     const kept = room < records.length ? records.slice(0, Math.max(room, 0)) : records;
-    for (const record of kept) this.#lines.push(JSON.stringify(record));
+    // The table's columns only, as Firehose is sent them: nothing else of a record reaches the disk.
+    for (const record of kept) this.#lines.push(recordJson(record));
     if (this.#lines.length >= this.#maxRecords) {
       void this.#flushNow();
     } else if (this.#timer === undefined) {

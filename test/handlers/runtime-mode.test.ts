@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ANALYTICS_ENV } from '../../lambdas/handlers/shared/analytics-env.js';
 import { ANSWER_SIZE_ENV } from '../../lambdas/handlers/shared/answer-size-deps.js';
 import { BATCH_ENV, batchPortsFrom } from '../../lambdas/handlers/shared/batch-deps.js';
 import { dataKeysFrom, RECON_ENV, ReconConfigError } from '../../lambdas/handlers/shared/recon-deps.js';
@@ -88,6 +89,7 @@ describe('runtimeModeFrom', () => {
         BATCH_ENV.localDir,
         BATCH_ENV.localBaseUrl,
         BATCH_ENV.localSigningKeyFile,
+        ANALYTICS_ENV.dir,
       ].sort(),
     );
   });

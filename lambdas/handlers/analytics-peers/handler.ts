@@ -2,7 +2,10 @@ import { buildPeerSnapshot } from '../../app/analytics/peers.js';
 import { logFailure } from '../../observability/logger.js';
 import { analyticsReaderFrom, peerSnapshotStoreFrom } from '../shared/analytics-deps.js';
 
-const reader = analyticsReaderFrom(process.env);
+/** Four minutes a query: the function may run five (lib/constructs/analytics.ts), and no client waits. */
+const PEERS_QUERY_DEADLINE_MS = 4 * 60 * 1000;
+
+const reader = analyticsReaderFrom(process.env, { athenaDeadlineMs: PEERS_QUERY_DEADLINE_MS });
 const snapshots = peerSnapshotStoreFrom(process.env);
 
 /**

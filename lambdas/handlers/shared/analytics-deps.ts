@@ -8,6 +8,7 @@ import { type AnalyticsRecording, PeerSnapshotCache } from '../../app/analytics/
 import type { AnalyticsLineRecord } from '../../app/analytics/record.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
 import { ANALYTICS_ENV, LINES_PREFIX, PEER_SNAPSHOT_KEY } from './analytics-env.js';
+import { runtimeModeFrom } from './runtime-mode.js';
 
 /**
  * Analytics' composition root (issue 19, docs/decisions/019-analytics.md): from the environment the
@@ -73,6 +74,8 @@ export interface AnalyticsWriter {
  * @returns the writer, or null
  */
 export function analyticsWriterFrom(env: NodeJS.ProcessEnv): AnalyticsWriter | null {
+  // A deployed function refuses the local spool (ANALYTICS_DIR) before it keeps a record there.
+  runtimeModeFrom(env);
   const stream = env[ANALYTICS_ENV.stream];
   const dir = env[ANALYTICS_ENV.dir];
   let sink: AnalyticsSink;
@@ -140,9 +143,15 @@ export interface AnalyticsReader {
  * The query side the environment names: Athena and S3, or DuckDB and the disk; 503 when neither.
  *
  * @param env - the environment
+ * @param options - how long an Athena query may run (default: under API Gateway's 29 s; the
+ *   scheduled peers' builder, with no client waiting, gives it minutes)
  * @returns a loader of the reader, built on first use
  */
-export function analyticsReaderFrom(env: NodeJS.ProcessEnv): () => Promise<AnalyticsReader> {
+export function analyticsReaderFrom(
+  env: NodeJS.ProcessEnv,
+  options: { readonly athenaDeadlineMs?: number } = {},
+): () => Promise<AnalyticsReader> {
+  runtimeModeFrom(env);
   return once(async () => {
     const bucketName = env[ANALYTICS_ENV.bucket];
     const workgroup = env[ANALYTICS_ENV.workgroup];
@@ -157,7 +166,12 @@ export function analyticsReaderFrom(env: NodeJS.ProcessEnv): () => Promise<Analy
           import('../../adapters/analytics-s3.js'),
         ]);
       return {
-        runner: new AthenaQueryRunner({ client: new AthenaClient({}), workgroup, database }),
+        runner: new AthenaQueryRunner({
+          client: new AthenaClient({}),
+          workgroup,
+          database,
+          ...(options.athenaDeadlineMs === undefined ? {} : { deadlineMs: options.athenaDeadlineMs }),
+        }),
         tenants: new S3AnalyticsTenantStore({
           client: new S3Client({}),
           bucketName,

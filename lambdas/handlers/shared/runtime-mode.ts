@@ -31,6 +31,7 @@ export const LOCAL_ONLY_SETTINGS: readonly string[] = [
   'BATCH_LOCAL_DIR',
   'BATCH_LOCAL_BASE_URL',
   'BATCH_LOCAL_SIGNING_KEY_FILE',
+  'ANALYTICS_DIR',
 ];
 
 /** Set by the Lambda runtime in every function's environment. */
