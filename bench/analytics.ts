@@ -9,8 +9,9 @@
  * of codes and jurisdictions, adjustment and rule lists. Made-up amounts (no figure here is a fee).
  * The data are kept in a temporary directory and reused by the next run when complete.
  */
+
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -27,10 +28,8 @@ import { DuckDbAnalyticsQueryRunner } from '../lambdas/adapters/analytics-query-
 import { SpoolAnalyticsSink } from '../lambdas/adapters/analytics-spool-sink-local.js';
 import type { AnalyticsQuery } from '../lambdas/app/analytics/ports.js';
 import { ANALYTICS_COLUMNS, PARTITION_COLUMNS } from '../lambdas/app/analytics/record.js';
-import { normaliseRequest } from '../lambdas/engine/bill/normalise-request.js';
-import { priceRequest } from '../lambdas/engine/price-request.js';
-import { FeeIndex } from '../lambdas/fee-index/reader.js';
 import { analyticsBill } from '../test/support/analytics-records.js';
+import { type AnalyticsPricingFigures, measurePricingWithAnalytics } from './analytics-pricing.js';
 import { median } from './stats.js';
 
 /** Bump when the generated data change shape, so an old directory is not reused. */
@@ -208,12 +207,8 @@ export interface AnalyticsRun {
   /** One partition's query over 1 merged file and over 200 small files (a day of 250 ms flushes, merged off). */
   readonly merged: { readonly oneFileMs: number; readonly smallFilesMs: number; readonly files: number };
   /** Pricing a 10-line bill (engine + answer serialised) with and without the sink's put of its 10 records. */
-  readonly pricing: {
-    readonly offBillsPerSecond: number;
-    readonly onBillsPerSecond: number;
-    readonly ratio: number;
-    readonly sinkUsPerBill: number;
-  };
+  /** The price handler with analytics off and on, same run (bench/analytics-pricing.ts). */
+  readonly pricing: AnalyticsPricingFigures;
 }
 
 /**
@@ -394,74 +389,6 @@ async function smallFiles(data: DataSet): Promise<AnalyticsRun['merged']> {
 }
 
 /**
- * Pricing a 10-line bill as the route does (normalise, price, serialise the answer) with and
- * without the sink's put of the bill's ten records, in alternating rounds of this one process. The
- * records are the test builder's (the engine-to-record mapping is not measured here); the put is
- * the real one (JSON.stringify of each record, the buffer, the spool writes on their timer).
- */
-async function pricingWithSink(indexFile: string, bill: object): Promise<AnalyticsRun['pricing']> {
-  const index = FeeIndex.fromBytes(await readFile(indexFile));
-  const body = JSON.stringify(bill);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'wcbr-bench-sink-'));
-  const sink = new SpoolAnalyticsSink({ root });
-  const template = analyticsBill(10);
-  let bytes = 0;
-  const price = () => {
-    const answer = priceRequest(index, normaliseRequest(JSON.parse(body)));
-    bytes += JSON.stringify(answer).length;
-  };
-  const round = async (withSink: boolean, bills: number) => {
-    const start = performance.now();
-    for (let i = 0; i < bills; i++) {
-      const t = performance.now();
-      price();
-      if (withSink) {
-        const ms = performance.now() - t;
-        await sink.put(template.map((r) => ({ ...r, pricing_ms: ms })));
-      }
-      // A server's loop turns between requests: the sink's timer and writes get their turn.
-      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
-    }
-    return bills / ((performance.now() - start) / 1000);
-  };
-  try {
-    await round(false, 2000);
-    await round(true, 2000);
-    const off: number[] = [];
-    const on: number[] = [];
-    const ratios: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const a = await round(false, 2000);
-      const b = await round(true, 2000);
-      off.push(a);
-      on.push(b);
-      ratios.push(b / a);
-    }
-    // The sink alone, per bill (put of ten records, amortised writes).
-    const sinkRuns: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const start = performance.now();
-      for (let i = 0; i < 2000; i++) {
-        await sink.put(template);
-        if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
-      }
-      await sink.flush();
-      sinkRuns.push(((performance.now() - start) * 1000) / 2000);
-    }
-    if (bytes === 0) throw new Error('no answer serialised');
-    return {
-      offBillsPerSecond: Math.round(median(off)),
-      onBillsPerSecond: Math.round(median(on)),
-      ratio: Math.round(median(ratios) * 1000) / 1000,
-      sinkUsPerBill: Math.round(median(sinkRuns) * 10) / 10,
-    };
-  } finally {
-    await sink.close();
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
-/**
  * Runs the analytics section.
  *
  * @param indexFile - the national index (pricing with and without the sink)
@@ -474,10 +401,11 @@ export async function benchAnalytics(
   bill: object,
   records = 10_000_000,
 ): Promise<AnalyticsRun> {
+  // The pricing figures first: the 10-million-record queries leave the machine warm and busy.
+  const pricing = await measurePricingWithAnalytics(indexFile, bill);
   const data = await dataSet(records);
   const queries = await timeQueries(data);
   const compactorRecordsPerSecond = await compactorRate();
   const merged = await smallFiles(data);
-  const pricing = await pricingWithSink(indexFile, bill);
   return { data, queries, compactorRecordsPerSecond, merged, pricing };
 }

@@ -463,7 +463,9 @@ async function benchHttp(indexFile: string): Promise<void> {
 
 async function benchBundle(indexFile: string): Promise<void> {
   const esbuild = await import('esbuild');
-  const { LAMBDA_START_MODULE, REQUIRE_BANNER } = await import('../lib/constructs/node-function.js');
+  const { LAMBDA_EXTERNAL_MODULES, LAMBDA_START_MODULE, REQUIRE_BANNER } = await import(
+    '../lib/constructs/node-function.js'
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bundle-'));
   const outfile = path.join(dir, 'index.mjs');
   await esbuild.build({
@@ -478,7 +480,7 @@ async function benchBundle(indexFile: string): Promise<void> {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     inject: [path.join(REPO_ROOT, LAMBDA_START_MODULE)],
-    external: ['@aws-sdk/*'],
+    external: [...LAMBDA_EXTERNAL_MODULES],
     logLevel: 'error',
   });
   const kb = Math.round(statSync(outfile).size / 1024);
@@ -501,7 +503,7 @@ async function benchBundle(indexFile: string): Promise<void> {
     outfile: indexOnly,
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
-    external: ['@aws-sdk/*'],
+    external: [...LAMBDA_EXTERNAL_MODULES],
     logLevel: 'error',
   });
   // The Lambda runtime provides the AWS SDK the bundle leaves out; here the repository's copy does.
@@ -711,66 +713,28 @@ async function benchAnalyticsSection(indexFile: string): Promise<void> {
     `report (the same records in 1 file: ${run.merged.oneFileMs} ms)`,
     true,
   );
+  const { offMicros, spoolMicros, firehoseMicros, firehoseRecords } = run.pricing;
+  if (firehoseRecords === 0) throw new Error('the Firehose variant sent no records: analytics was not on');
   record(
-    '(an) reference: pricing, analytics off (10-line bill, answer serialised)',
-    run.pricing.offBillsPerSecond,
+    '(an) reference: price handler, analytics off (10-line bill, a tenant token)',
+    Math.round(1e6 / offMicros),
     'bills/s',
-    'reference',
+    `reference (${offMicros} µs a bill, median of 7 alternating rounds)`,
     true,
   );
-  const share = Math.round(run.pricing.ratio * 1000) / 10;
-  record(
-    '(an) pricing, analytics on (spool sink)',
-    run.pricing.onBillsPerSecond,
-    'bills/s',
-    `>= 90% of off (${share}%, median of 11 alternating rounds; sink ${run.pricing.sinkUsPerBill} µs/bill)`,
-    run.pricing.ratio >= 0.9,
-  );
-  // The same sink cost against the price route's handler (middy, parsing, answer), in this run:
-  // what a request pays until the lead's handler puts the records itself and an HTTP run can say.
-  process.env.WCBR_LOG = 'off';
-  const inside = await handlerBreakdown(indexFile, JSON.stringify(tenLineBill()));
-  const handlerUs = inside.handler as number;
-  const handlerShare = Math.round((handlerUs / (handlerUs + run.pricing.sinkUsPerBill)) * 1000) / 10;
-  record(
-    '(an) reference: price handler per 10-line bill, in process',
-    handlerUs,
-    'µs',
-    `reference (with the sink's ${run.pricing.sinkUsPerBill} µs added: ${handlerShare}% of the throughput, computed)`,
-    true,
-  );
-}
-
-/**
- * Issue 19: the Firehose sink's CPU per 10-line bill beside pricing the same bill, in the same
- * process and run (bench/analytics-aws.ts). The throughput target (analytics on >= 90% of off)
- * holds for this part when the sink costs at most a ninth of the pricing; the PutRecordBatch round
- * trip is network time, not measured here (the lead's handler decides whether the answer waits).
- */
-async function benchAnalyticsAwsSink(indexFile: string): Promise<void> {
-  process.env.WCBR_LOG = 'off';
-  const { measureAnalyticsAwsSink } = await import('./analytics-aws.js');
-  const index = FeeIndex.fromBytes(readFileSync(indexFile));
-  const figures = await measureAnalyticsAwsSink(index, tenLineBill());
-  // The same bill through the whole price handler (analytics not wired into it: "off"), this run.
-  const handlerMicros =
-    (await handlerBreakdown(indexFile, JSON.stringify(tenLineBill()))).handler ?? Number.NaN;
-  const share = handlerMicros / (handlerMicros + figures.sinkMicros);
-  const engineShare = figures.priceMicros / (figures.priceMicros + figures.sinkMicros);
-  record(
-    '(analytics) Firehose sink CPU per 10-line bill',
-    Math.round(figures.sinkMicros),
-    'µs',
-    `handler throughput with it >= 90% of without (${(share * 100).toFixed(1)}%: the price handler ${handlerMicros} µs a bill in this run; the engine alone ${Math.round(figures.priceMicros)} µs, ${(engineShare * 100).toFixed(1)}%)`,
-    share >= 0.9,
-  );
-  record(
-    '(analytics) bytes of one JSON record',
-    figures.recordBytes,
-    'bytes',
-    'report (Firehose bills each record in 5 KB steps)',
-    true,
-  );
+  for (const [name, micros] of [
+    ['local spool', spoolMicros],
+    ['Firehose sink, client answering at once', firehoseMicros],
+  ] as const) {
+    const share = offMicros / micros;
+    record(
+      `(an) price handler, analytics on (${name})`,
+      Math.round(1e6 / micros),
+      'bills/s',
+      `>= 90% of off (${(share * 100).toFixed(1)}%: ${micros} µs a bill, same rounds)`,
+      share >= 0.9,
+    );
+  }
 }
 
 /** The sections of the bench, in the order they run; `--only` picks some. */
@@ -785,7 +749,6 @@ const SECTIONS = [
   'bulk',
   'x12',
   'analytics',
-  'analytics-aws',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -892,7 +855,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics, analytics-aws); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -944,7 +907,6 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('bulk')) await benchBulkRepricing(indexFile);
   if (runs('x12')) await benchX12Section(indexFile);
   if (runs('analytics')) await benchAnalyticsSection(indexFile);
-  if (runs('analytics-aws')) await benchAnalyticsAwsSink(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

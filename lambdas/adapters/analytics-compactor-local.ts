@@ -24,6 +24,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ANALYTICS_COLUMNS, PARTITION_COLUMNS } from '../app/analytics/record.js';
 import {
   DATA_COLUMNS,
+  directories,
   linesDirectory,
   MONTH_PATTERN,
   parquetFiles,
@@ -421,22 +422,5 @@ export class AnalyticsCompactor {
       await rmdir(tenantDirectory).catch(() => undefined);
     }
     return expired;
-  }
-}
-
-/**
- * The subdirectories of a directory whose names start with a prefix.
- *
- * @param directory - e.g. `<root>/lines`
- * @param prefix - e.g. `tenant=`
- * @returns their names; none when the directory does not exist
- */
-export async function directories(directory: string, prefix: string): Promise<string[]> {
-  try {
-    const entries = await readdir(directory, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && e.name.startsWith(prefix)).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
   }
 }

@@ -233,3 +233,20 @@ export async function withRootLock<T>(
     await rm(lock, { recursive: true, force: true });
   }
 }
+
+/**
+ * The subdirectories of a directory whose names start with a prefix.
+ *
+ * @param directory - e.g. `<root>/lines`
+ * @param prefix - e.g. `tenant=`
+ * @returns their names; none when the directory does not exist
+ */
+export async function directories(directory: string, prefix: string): Promise<string[]> {
+  try {
+    const entries = await readdir(directory, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && e.name.startsWith(prefix)).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

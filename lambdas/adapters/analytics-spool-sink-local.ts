@@ -62,7 +62,14 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
   readonly #flushMs: number;
   readonly #maxRecords: number;
   readonly #maxBuffered: number;
-  #lines: string[] = [];
+  /**
+   * Each put's records as one UTF-8 buffer of JSON lines, until they are written. Bytes, not
+   * strings: a buffer's bytes live outside V8's heap, so the records waiting for their file cost
+   * the collector one small object a bill instead of ten strings it copies and promotes on every
+   * scavenge (at 3,000 bills a second, strings doubled the handler's time: bench, analytics).
+   */
+  #chunks: Buffer[] = [];
+  #buffered = 0;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
   #ready: Promise<unknown> | undefined;
@@ -94,12 +101,16 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
       this.#counters.recordsDropped += records.length;
       return;
     }
-    const room = this.#maxBuffered - this.#lines.length;
+    const room = this.#maxBuffered - this.#buffered;
     if (room < records.length) this.#counters.recordsDropped += records.length - Math.max(room, 0);
     const kept = room < records.length ? records.slice(0, Math.max(room, 0)) : records;
+    if (kept.length === 0) return;
     // The table's columns only, as Firehose is sent them: nothing else of a record reaches the disk.
-    for (const record of kept) this.#lines.push(recordJson(record));
-    if (this.#lines.length >= this.#maxRecords) {
+    let text = '';
+    for (const record of kept) text += `${recordJson(record)}\n`;
+    this.#chunks.push(Buffer.from(text));
+    this.#buffered += kept.length;
+    if (this.#buffered >= this.#maxRecords) {
       void this.#flushNow();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => void this.#flushNow(), this.#flushMs);
@@ -124,14 +135,16 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    const lines = this.#lines;
-    this.#lines = [];
+    const chunks = this.#chunks;
+    const count = this.#buffered;
+    this.#chunks = [];
+    this.#buffered = 0;
     // Writes are chained, so that files appear in the order their records came.
-    this.#writing = this.#writing.then(() => (lines.length === 0 ? undefined : this.#write(lines)));
+    this.#writing = this.#writing.then(() => (count === 0 ? undefined : this.#write(chunks, count)));
     return this.#writing;
   }
 
-  async #write(lines: readonly string[]): Promise<void> {
+  async #write(chunks: readonly Buffer[], count: number): Promise<void> {
     sequence += 1;
     const name = `${process.pid}-${threadId}-${START}-${String(sequence).padStart(8, '0')}`;
     const target = join(this.#directory, `${name}${SPOOL_SUFFIX}`);
@@ -139,15 +152,15 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
     try {
       this.#ready ??= mkdir(this.#directory, { recursive: true, mode: 0o700 });
       await this.#ready;
-      await writeFile(temporary, `${lines.join('\n')}\n`, { mode: 0o600 });
+      await writeFile(temporary, Buffer.concat(chunks), { mode: 0o600 });
       await rename(temporary, target);
       this.#counters.filesWritten += 1;
-      this.#counters.recordsWritten += lines.length;
+      this.#counters.recordsWritten += count;
     } catch {
       // The pricing path never sees an analytics outage (the port's contract): count and drop.
       this.#ready = undefined;
       this.#counters.writeErrors += 1;
-      this.#counters.recordsDropped += lines.length;
+      this.#counters.recordsDropped += count;
     }
   }
 }

@@ -8,8 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalyticsTenantStore, PeerSnapshot, PeerSnapshotStore } from '../app/analytics/ports.js';
-import { directories } from './analytics-compactor-local.js';
-import { linesDirectory, parquetFiles, TENANT_PATTERN, withRootLock } from './analytics-duckdb.js';
+import {
+  directories,
+  linesDirectory,
+  parquetFiles,
+  TENANT_PATTERN,
+  withRootLock,
+} from './analytics-duckdb.js';
 import { SPOOL_DIR, SPOOL_SUFFIX } from './analytics-spool-sink-local.js';
 
 /** The peers' snapshot's file under the analytics root (PEER_SNAPSHOT_KEY's local twin). */

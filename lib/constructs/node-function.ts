@@ -13,6 +13,14 @@ import { REPO_ROOT } from '../repo-root.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
 
 /**
+ * Packages left out of every function bundle: the Node.js 22 runtime provides AWS SDK v3; DuckDB
+ * (a native module) serves the local stack's analytics queries only, whose adapters load when
+ * ANALYTICS_DIR is set, which a function in AWS mode refuses at start-up: it is never required in
+ * Lambda. The bundle tests and the bench build with the same list.
+ */
+export const LAMBDA_EXTERNAL_MODULES = ['@aws-sdk/*', '@duckdb/node-api'] as const;
+
+/**
  * ESM bundles have no `require`; a few CommonJS dependencies still call it for Node built-ins.
  * esbuild's own shim looks for a global `require`, so the banner provides one (the bench's bundle
  * takes it too, so it measures what is deployed).
@@ -159,8 +167,7 @@ export class NodeFunction extends Construct {
         sourcesContent: false,
         banner: REQUIRE_BANNER,
         inject: [join(REPO_ROOT, LAMBDA_START_MODULE)],
-        // The Node.js 22 runtime provides AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: [...LAMBDA_EXTERNAL_MODULES],
         logLevel: LogLevel.WARNING,
       },
     });

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
-import { BUNDLE_TARGET, LAMBDA_START_MODULE, REQUIRE_BANNER } from '../../lib/constructs/node-function.js';
+import {
+  BUNDLE_TARGET,
+  LAMBDA_EXTERNAL_MODULES,
+  LAMBDA_START_MODULE,
+  REQUIRE_BANNER,
+} from '../../lib/constructs/node-function.js';
 import { REPO_ROOT } from '../../lib/repo-root.js';
 import { sampleIndexFile } from '../support/fee-index.js';
 
@@ -34,7 +39,7 @@ beforeAll(async () => {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     inject: [join(REPO_ROOT, LAMBDA_START_MODULE)],
-    external: ['@aws-sdk/*'],
+    external: [...LAMBDA_EXTERNAL_MODULES],
     logLevel: 'error',
   });
   // What the Lambda runtime provides (the SDK); here the repository's copy.

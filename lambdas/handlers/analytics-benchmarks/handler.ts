@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { benchmarksOf, parseBenchmarkRequest } from '../../app/analytics/benchmarks.js';
-import { analyticsReaderFrom } from '../shared/analytics-deps.js';
+import { analyticsReaderFrom } from '../shared/analytics-reader-deps.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf, requireTenant } from '../shared/http.js';
 
 const reader = analyticsReaderFrom(process.env);

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { kpisOf, parseKpiRequest } from '../../app/analytics/kpis.js';
-import { analyticsReaderFrom } from '../shared/analytics-deps.js';
+import { analyticsReaderFrom } from '../shared/analytics-reader-deps.js';
 import { httpErrors, jsonResponse, type LoggedContext, requestIdOf, requireTenant } from '../shared/http.js';
 
 /** The query side, built on first use (Athena's client in AWS, DuckDB locally). */

@@ -1,6 +1,7 @@
 import { buildPeerSnapshot } from '../../app/analytics/peers.js';
 import { logFailure } from '../../observability/logger.js';
-import { analyticsReaderFrom, peerSnapshotStoreFrom } from '../shared/analytics-deps.js';
+import { peerSnapshotStoreFrom } from '../shared/analytics-deps.js';
+import { analyticsReaderFrom } from '../shared/analytics-reader-deps.js';
 
 /** Four minutes a query: the function may run five (lib/constructs/analytics.ts), and no client waits. */
 const PEERS_QUERY_DEADLINE_MS = 4 * 60 * 1000;

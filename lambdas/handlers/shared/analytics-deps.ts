@@ -1,26 +1,21 @@
-import type {
-  AnalyticsQueryRunner,
-  AnalyticsSink,
-  AnalyticsTenantStore,
-  PeerSnapshotStore,
-} from '../../app/analytics/ports.js';
+import type { AnalyticsSink, PeerSnapshotStore } from '../../app/analytics/ports.js';
 import { type AnalyticsRecording, PeerSnapshotCache } from '../../app/analytics/pricing.js';
 import type { AnalyticsLineRecord } from '../../app/analytics/record.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
-import { ANALYTICS_ENV, LINES_PREFIX, PEER_SNAPSHOT_KEY } from './analytics-env.js';
+import { ANALYTICS_ENV, PEER_SNAPSHOT_KEY } from './analytics-env.js';
 import { runtimeModeFrom } from './runtime-mode.js';
 
 /**
- * Analytics' composition root (issue 19, docs/decisions/019-analytics.md): from the environment the
- * CDK construct (or the local stack) sets, the pricing path's sink and peers' snapshot, and the
- * query side's runner and tenant store. AWS: Firehose, Athena, S3 (`ANALYTICS_STREAM`,
- * `ANALYTICS_WORKGROUP`, `ANALYTICS_DATABASE`, `ANALYTICS_BUCKET`). Locally: the spool, DuckDB and
- * the disk under `ANALYTICS_DIR`. Every adapter and SDK loads on first use: the pricing function's
- * cold start pays for none of them, and DuckDB (a native module) never enters a Lambda bundle.
+ * The pricing path's analytics composition root (issue 19, docs/decisions/019-analytics.md): from
+ * the environment the CDK construct (or the local stack) sets, where priced bills' records go and
+ * where the peers' snapshot is read. AWS: Firehose and S3 (`ANALYTICS_STREAM`, `ANALYTICS_BUCKET`).
+ * Locally: the spool and the snapshot file under `ANALYTICS_DIR`. Every adapter and SDK loads on
+ * first use: the pricing function's cold start pays for none of them. The query side is
+ * analytics-reader-deps.ts.
  */
 
 /** Analytics is not configured here (a bare handler): the query routes answer 503. */
-const NOT_CONFIGURED_RETRY_SECONDS = 3600;
+export const NOT_CONFIGURED_RETRY_SECONDS = 3600;
 
 /** The tenants that turned analytics off, from `ANALYTICS_OFF_TENANTS` (comma-separated). */
 export function offTenantsFrom(env: NodeJS.ProcessEnv): ReadonlySet<string> {
@@ -33,7 +28,7 @@ export function offTenantsFrom(env: NodeJS.ProcessEnv): ReadonlySet<string> {
 }
 
 /** Builds a value once, on first use; a failed build is tried again next time. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
   let built: Promise<T> | undefined;
   return () => {
     built ??= build();
@@ -128,66 +123,6 @@ export function peerSnapshotStoreFrom(env: NodeJS.ProcessEnv): () => Promise<Pee
     if (dir) {
       const { LocalPeerSnapshotStore } = await import('../../adapters/analytics-stores-local.js');
       return new LocalPeerSnapshotStore(dir);
-    }
-    throw new DependencyUnavailableError('Analytics', NOT_CONFIGURED_RETRY_SECONDS);
-  });
-}
-
-/** The query side: the runner over the lines table and the tenants. */
-export interface AnalyticsReader {
-  readonly runner: AnalyticsQueryRunner;
-  readonly tenants: AnalyticsTenantStore;
-}
-
-/**
- * The query side the environment names: Athena and S3, or DuckDB and the disk; 503 when neither.
- *
- * @param env - the environment
- * @param options - how long an Athena query may run (default: under API Gateway's 29 s; the
- *   scheduled peers' builder, with no client waiting, gives it minutes)
- * @returns a loader of the reader, built on first use
- */
-export function analyticsReaderFrom(
-  env: NodeJS.ProcessEnv,
-  options: { readonly athenaDeadlineMs?: number } = {},
-): () => Promise<AnalyticsReader> {
-  runtimeModeFrom(env);
-  return once(async () => {
-    const bucketName = env[ANALYTICS_ENV.bucket];
-    const workgroup = env[ANALYTICS_ENV.workgroup];
-    const database = env[ANALYTICS_ENV.database];
-    const dir = env[ANALYTICS_ENV.dir];
-    if (bucketName && workgroup && database) {
-      const [{ AthenaClient }, { S3Client }, { AthenaQueryRunner }, { S3AnalyticsTenantStore }] =
-        await Promise.all([
-          import('@aws-sdk/client-athena'),
-          import('@aws-sdk/client-s3'),
-          import('../../adapters/analytics-athena.js'),
-          import('../../adapters/analytics-s3.js'),
-        ]);
-      return {
-        runner: new AthenaQueryRunner({
-          client: new AthenaClient({}),
-          workgroup,
-          database,
-          ...(options.athenaDeadlineMs === undefined ? {} : { deadlineMs: options.athenaDeadlineMs }),
-        }),
-        tenants: new S3AnalyticsTenantStore({
-          client: new S3Client({}),
-          bucketName,
-          linesPrefix: LINES_PREFIX,
-        }),
-      };
-    }
-    if (dir) {
-      const [{ DuckDbAnalyticsQueryRunner }, { LocalAnalyticsTenantStore }] = await Promise.all([
-        import('../../adapters/analytics-query-runner-duckdb.js'),
-        import('../../adapters/analytics-stores-local.js'),
-      ]);
-      return {
-        runner: await DuckDbAnalyticsQueryRunner.open({ root: dir }),
-        tenants: new LocalAnalyticsTenantStore({ root: dir }),
-      };
     }
     throw new DependencyUnavailableError('Analytics', NOT_CONFIGURED_RETRY_SECONDS);
   });
