@@ -3,8 +3,10 @@
  * the spool, on its timer, at its record count, on flush; an I/O error counted, never thrown.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SPOOL_DIR, SpoolAnalyticsSink } from '../../lambdas/adapters/analytics-spool-sink-local.js';
@@ -119,19 +121,20 @@ describe('SpoolAnalyticsSink', () => {
   it('works in worker threads, each with its own sink and files named by its thread', async () => {
     const script = `
       const { workerData, parentPort } = require('node:worker_threads');
-      import(workerData.module).then(async ({ SpoolAnalyticsSink }) => {
+      // tsx registered in the thread, as the local stack's handler threads do (lambdas/local/handler-threads.ts).
+      import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.module); }).then(async ({ SpoolAnalyticsSink }) => {
         const sink = new SpoolAnalyticsSink({ root: workerData.root, flushMs: 10 });
-        for (let i = 0; i < 50; i++) await sink.put([{ tenant: 't', month: '2026-01', n: i }]);
+        for (let i = 0; i < 50; i++) await sink.put([{ tenant: 't', month: '2026-01', units: i }]);
         await sink.close();
         parentPort.postMessage('done');
       });`;
     const module = new URL('../../lambdas/adapters/analytics-spool-sink-local.ts', import.meta.url).href;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
     const run = () =>
       new Promise<number>((resolve, reject) => {
         const worker = new Worker(script, {
           eval: true,
-          workerData: { module, root },
-          execArgv: ['--import', 'tsx'],
+          workerData: { module, root, tsx },
         });
         worker.once('message', () => resolve(worker.threadId));
         worker.once('error', reject);

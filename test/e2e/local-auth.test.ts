@@ -394,6 +394,8 @@ describe('authorizer', () => {
       expect.arrayContaining(['aws.cognito.signin.user.admin', SCOPES.billsPrice, SCOPES.feeSchedulesRead]),
     );
     expect(String(result.json.groups).split(',')).toEqual([
+      'analytics-stewards',
+      'analytics-viewers',
       'batch-submitters',
       'bill-reviewers',
       'recon-reviewers',

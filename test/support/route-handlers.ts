@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ANALYTICS_ENV } from '../../lambdas/handlers/shared/analytics-env.js';
 import { ANALYTICS_PAGE_ENV } from '../../lambdas/handlers/shared/analytics-page-env.js';
 import { BATCH_ENV } from '../../lambdas/handlers/shared/batch-deps.js';
 import { FEE_INDEX_PATH_ENV, ROUTES } from '../../lambdas/handlers/shared/routes.js';
@@ -48,6 +49,8 @@ export async function loadRouteHandlers(
     [ANALYTICS_PAGE_ENV.cognitoEndpoint]: 'http://127.0.0.1:9',
     [ANALYTICS_PAGE_ENV.clientId]: 'routehandlers',
   });
+  // The analytics routes on a local directory (records spooled, queries in DuckDB), as under `npm start`.
+  process.env[ANALYTICS_ENV.dir] = mkdtempSync(join(tmpdir(), `${prefix}analytics-`));
   const handlers = new Map<string, RouteHandler>();
   for (const route of ROUTES) {
     const module = (await import(/* @vite-ignore */ `../../${route.entry.replace(/\.ts$/, '.js')}`)) as {

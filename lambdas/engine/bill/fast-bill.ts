@@ -1,7 +1,17 @@
 import { isExplainLevel } from '../explain.js';
 import { MONEY_PATTERN } from '../money.js';
 import { billReferenceProblem } from './bill-reference.js';
-import { type Dict, FALLBACK, integer, matching, maxText, object, str, upper } from './fast-read.js';
+import {
+  BOOLEAN_FIELDS,
+  type Dict,
+  FALLBACK,
+  integer,
+  matching,
+  maxText,
+  object,
+  str,
+  upper,
+} from './fast-read.js';
 import { type BillInput, PATTERNS, VISIT_CATEGORIES } from './schema.js';
 
 /**
@@ -42,6 +52,8 @@ export const FAST_BILL_KEYS = [
   'review',
   'externalValues',
   'qrCode',
+  'analytics',
+  'compare',
   'explain',
   'lines',
 ] as const;
@@ -176,9 +188,10 @@ export function fastParseBill(input: unknown): BillInput | undefined {
         review.documentationRequired = reviewList(r.documentationRequired);
       out.review = review;
     }
-    if (o.qrCode !== undefined) {
-      if (typeof o.qrCode !== 'boolean') throw FALLBACK;
-      out.qrCode = o.qrCode;
+    for (const flag of BOOLEAN_FIELDS) {
+      if (o[flag] === undefined) continue;
+      if (typeof o[flag] !== 'boolean') throw FALLBACK;
+      out[flag] = o[flag];
     }
     if (o.explain !== undefined) {
       if (!isExplainLevel(o.explain)) throw FALLBACK;

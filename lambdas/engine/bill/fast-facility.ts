@@ -8,6 +8,7 @@ import {
   type InstitutionalClaimInput,
 } from './facility-schema.js';
 import {
+  BOOLEAN_FIELDS,
   type Dict,
   FALLBACK,
   integer,
@@ -61,6 +62,8 @@ export const FAST_FACILITY_BILL_KEYS = [
   'review',
   'externalValues',
   'qrCode',
+  'analytics',
+  'compare',
   'explain',
   'lines',
 ] as const;
@@ -91,6 +94,8 @@ export const FAST_CLAIM_KEYS = [
   'controlNumber',
   'billReference',
   'qrCode',
+  'analytics',
+  'compare',
   'explain',
   'jurisdiction',
   'billType',
@@ -229,9 +234,10 @@ export function fastParseFacilityBill(input: unknown): FacilityBillInput | undef
     if (o.diagnoses !== undefined) out.diagnoses = list(o.diagnoses, 0, 25).map(diagnosisOf);
     if (o.payer !== undefined) out.payer = payerOf(o.payer);
     if (o.receivedDate !== undefined) out.receivedDate = matching(o.receivedDate, DATE);
-    if (o.qrCode !== undefined) {
-      if (typeof o.qrCode !== 'boolean') throw FALLBACK;
-      out.qrCode = o.qrCode;
+    for (const flag of BOOLEAN_FIELDS) {
+      if (o[flag] === undefined) continue;
+      if (typeof o[flag] !== 'boolean') throw FALLBACK;
+      out[flag] = o[flag];
     }
     if (o.explain !== undefined) {
       if (!isExplainLevel(o.explain)) throw FALLBACK;
@@ -350,9 +356,10 @@ export function fastParseInstitutionalClaim(input: unknown): InstitutionalClaimI
     const out: Dict = {};
     if (o.controlNumber !== undefined) out.controlNumber = maxText(o.controlNumber, 64);
     if (o.billReference !== undefined) out.billReference = referenceOf(o.billReference);
-    if (o.qrCode !== undefined) {
-      if (typeof o.qrCode !== 'boolean') throw FALLBACK;
-      out.qrCode = o.qrCode;
+    for (const flag of BOOLEAN_FIELDS) {
+      if (o[flag] === undefined) continue;
+      if (typeof o[flag] !== 'boolean') throw FALLBACK;
+      out[flag] = o[flag];
     }
     if (o.explain !== undefined) {
       if (!isExplainLevel(o.explain)) throw FALLBACK;

@@ -62,3 +62,6 @@ export function integer(value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw FALLBACK;
   return value;
 }
+
+/** The request's true/false fields (qrCode, analytics, compare): each a boolean when present. */
+export const BOOLEAN_FIELDS = ['qrCode', 'analytics', 'compare'] as const;
