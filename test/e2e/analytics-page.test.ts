@@ -137,6 +137,8 @@ beforeAll(async () => {
     stateDir,
     answers: false,
     handlerThreads: 0,
+    // The analytics routes are served only with analytics on (the KPI route here is the fixture).
+    analytics: {},
     routes: [
       route('AnalyticsPage'),
       { ...route('GetAnalyticsKpis'), entry: 'test/e2e/support/handlers/kpi-fixture.ts' },

@@ -229,7 +229,11 @@ describe('the API through the local stack', () => {
       expect(doc.status).toBe(200);
       expect(doc.body.openapi).toBe('3.1.0');
       expect(Object.keys(doc.body.paths as object).sort()).toEqual([
+        '/analytics',
         '/openapi.json',
+        '/v1/analytics',
+        '/v1/analytics/benchmarks',
+        '/v1/analytics/kpis',
         '/v1/batches',
         '/v1/batches/{id}',
         '/v1/bills/price',
