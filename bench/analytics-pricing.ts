@@ -2,17 +2,16 @@
  * Issue 19's throughput target, through the price handler itself: the same 10-line bill, sent by
  * the same tenant, to three instances of the handler module in one process — analytics off (no
  * analytics environment), on with the local spool (`ANALYTICS_DIR`, what `npm start` runs) and on
- * with the Firehose sink (`ANALYTICS_STREAM`) whose client answers at once (aws-sdk-client-mock:
- * the CPU of building, encoding and sending the records, not the network) — in alternating rounds
+ * with the Firehose sink (`ANALYTICS_STREAM`) whose client answers at once (the CPU of building,
+ * encoding and sending the records, not the network) — in alternating rounds
  * so that all three see the same machine. Each instance reads its environment at module scope, as
  * a Lambda function does, so each is imported under its own URL with the environment set.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { FirehoseClient, type PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ANALYTICS_ENV } from '../lambdas/handlers/shared/analytics-env.js';
 import { median } from './stats.js';
 
@@ -51,12 +50,15 @@ export async function measurePricingWithAnalytics(
   process.env.FEE_INDEX_PATH = indexFile;
   process.env.WCBR_LOG = 'off';
   const spool = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-spool-'));
-  const firehose = mockClient(FirehoseClient);
+  // Firehose answering at once: the client's send replaced for the run (a mock library's stubs
+  // would add their own cost to the figure).
+  const send = FirehoseClient.prototype.send;
   let firehoseRecords = 0;
-  firehose.on(PutRecordBatchCommand).callsFake((input: { Records: unknown[] }) => {
-    firehoseRecords += input.Records.length;
-    return { FailedPutCount: 0, RequestResponses: input.Records.map((_, i) => ({ RecordId: String(i) })) };
-  });
+  FirehoseClient.prototype.send = async function answer(command: unknown) {
+    const records = (command as PutRecordBatchCommand).input.Records ?? [];
+    firehoseRecords += records.length;
+    return { FailedPutCount: 0, RequestResponses: records.map((_, i) => ({ RecordId: String(i) })) };
+  } as unknown as typeof send;
   try {
     const handlers = {
       off: await handlerWith('off', {}),
@@ -99,7 +101,76 @@ export async function measurePricingWithAnalytics(
       firehoseRecords,
     };
   } finally {
-    firehose.restore();
+    FirehoseClient.prototype.send = send;
     rmSync(spool, { recursive: true, force: true });
   }
+}
+
+/** Requests a second through the local API, analytics off and on, in alternating runs. */
+export interface AnalyticsHttpFigures {
+  readonly offRequestsPerSecond: number;
+  readonly onRequestsPerSecond: number;
+  readonly runs: number;
+}
+
+/**
+ * The same target end to end: the local API (two worker processes, as the HTTP bench runs it)
+ * saturated by 50 connections sending the 10-line bill with a machine client's token, started
+ * with analytics off, then on (records spooled and compacted as under `npm start`), twice each in
+ * alternation; a fresh stack each run, since handlers read their environment once.
+ *
+ * @param indexFile - the fee index
+ * @param bill - the bill, as sent
+ * @returns the median requests a second of each
+ */
+export async function measureHttpWithAnalytics(
+  indexFile: string,
+  bill: object,
+): Promise<AnalyticsHttpFigures> {
+  process.env.WCBR_LOG = 'off';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { startLocalStack } = await import('../lambdas/local/stack.js');
+  const autocannon = (await import('autocannon')).default;
+  const body = JSON.stringify(bill);
+  const rates: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  for (const variant of ['off', 'on', 'off', 'on'] as const) {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-analytics-http-'));
+    const stack = await startLocalStack({
+      port: 0,
+      cognitoPort: 0,
+      stateDir,
+      feeIndexPath: indexFile,
+      quiet: true,
+      workers: 2,
+      analytics: variant === 'on' ? {} : false,
+    });
+    try {
+      const headers = {
+        authorization: `Bearer ${await stack.token('client')}`,
+        'content-type': 'application/json',
+      };
+      const url = `${stack.url}/v1/bills/price`;
+      await autocannon({ url, method: 'POST', headers, body, connections: 20, duration: 2 });
+      const run = await autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 8 });
+      if (run.non2xx + run.errors > 0)
+        throw new Error(`${variant}: ${run.non2xx + run.errors} failed requests`);
+      rates[variant].push(run.requests.average);
+      if (variant === 'on') {
+        await stack.analytics?.flush();
+        const lines = await import('node:fs').then((fs) =>
+          fs.readdirSync(path.join(stateDir, 'analytics', 'lines'), { recursive: true }),
+        );
+        if (!lines.some((name) => String(name).endsWith('.parquet')))
+          throw new Error('analytics on kept no records');
+      }
+    } finally {
+      await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }
+  return {
+    offRequestsPerSecond: Math.round(median(rates.off)),
+    onRequestsPerSecond: Math.round(median(rates.on)),
+    runs: rates.on.length,
+  };
 }

@@ -29,7 +29,12 @@ import { SpoolAnalyticsSink } from '../lambdas/adapters/analytics-spool-sink-loc
 import type { AnalyticsQuery } from '../lambdas/app/analytics/ports.js';
 import { ANALYTICS_COLUMNS, PARTITION_COLUMNS } from '../lambdas/app/analytics/record.js';
 import { analyticsBill } from '../test/support/analytics-records.js';
-import { type AnalyticsPricingFigures, measurePricingWithAnalytics } from './analytics-pricing.js';
+import {
+  type AnalyticsHttpFigures,
+  type AnalyticsPricingFigures,
+  measureHttpWithAnalytics,
+  measurePricingWithAnalytics,
+} from './analytics-pricing.js';
 import { median } from './stats.js';
 
 /** Bump when the generated data change shape, so an old directory is not reused. */
@@ -209,6 +214,8 @@ export interface AnalyticsRun {
   /** Pricing a 10-line bill (engine + answer serialised) with and without the sink's put of its 10 records. */
   /** The price handler with analytics off and on, same run (bench/analytics-pricing.ts). */
   readonly pricing: AnalyticsPricingFigures;
+  /** The local API saturated, analytics off and on, same run. */
+  readonly http: AnalyticsHttpFigures;
 }
 
 /**
@@ -403,9 +410,10 @@ export async function benchAnalytics(
 ): Promise<AnalyticsRun> {
   // The pricing figures first: the 10-million-record queries leave the machine warm and busy.
   const pricing = await measurePricingWithAnalytics(indexFile, bill);
+  const http = await measureHttpWithAnalytics(indexFile, bill);
   const data = await dataSet(records);
   const queries = await timeQueries(data);
   const compactorRecordsPerSecond = await compactorRate();
   const merged = await smallFiles(data);
-  return { data, queries, compactorRecordsPerSecond, merged, pricing };
+  return { data, queries, compactorRecordsPerSecond, merged, pricing, http };
 }

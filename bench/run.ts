@@ -735,6 +735,22 @@ async function benchAnalyticsSection(indexFile: string): Promise<void> {
       share >= 0.9,
     );
   }
+  const { offRequestsPerSecond, onRequestsPerSecond, runs } = run.http;
+  record(
+    '(an) reference: local API saturated, analytics off (50 conns, 2 workers)',
+    offRequestsPerSecond,
+    'req/s',
+    `reference (median of ${runs} runs alternating with on)`,
+    true,
+  );
+  const httpShare = onRequestsPerSecond / offRequestsPerSecond;
+  record(
+    '(an) local API saturated, analytics on (spool + compactor)',
+    onRequestsPerSecond,
+    'req/s',
+    `>= 90% of off (${(httpShare * 100).toFixed(1)}%; the compactor shares the cores, Firehose's work in AWS)`,
+    httpShare >= 0.9,
+  );
 }
 
 /** The sections of the bench, in the order they run; `--only` picks some. */

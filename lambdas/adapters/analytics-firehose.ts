@@ -30,7 +30,7 @@ function loadSdk(): NonNullable<typeof sdk> {
 }
 
 /**
- * One record as the JSON line Firehose converts ({@link recordJson}: the table's columns only),
+ * One record as the JSON line Firehose converts ({@link recordJson}: the record is the table's columns),
  * with a trailing newline so that the records stay apart in the buffer.
  *
  * @param record - the line's aggregate record

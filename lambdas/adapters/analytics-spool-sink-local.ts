@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { AnalyticsSink } from '../app/analytics/ports.js';
 import type { AnalyticsLineRecord } from '../app/analytics/record.js';
-import { recordJson } from '../app/analytics/record-json.js';
+import { recordLines } from '../app/analytics/record-json.js';
 
 /** The spool directory under the analytics root. */
 export const SPOOL_DIR = 'spool';
@@ -106,9 +106,7 @@ export class SpoolAnalyticsSink implements AnalyticsSink {
     const kept = room < records.length ? records.slice(0, Math.max(room, 0)) : records;
     if (kept.length === 0) return;
     // The table's columns only, as Firehose is sent them: nothing else of a record reaches the disk.
-    let text = '';
-    for (const record of kept) text += `${recordJson(record)}\n`;
-    this.#chunks.push(Buffer.from(text));
+    this.#chunks.push(Buffer.from(recordLines(kept)));
     this.#buffered += kept.length;
     if (this.#buffered >= this.#maxRecords) {
       void this.#flushNow();

@@ -71,6 +71,7 @@ export interface AnalyticsLineRecord {
   readonly adjuster_cents: number | null;
   readonly customer_cents: number | null;
   readonly adjustments: readonly AnalyticsAdjustment[];
+  /** The rules that reduced, denied or flagged the line (not those that changed nothing: records.ts says why). */
   readonly rules: readonly AnalyticsRuleDecision[];
   /** The fee schedule method and edition that priced the line; null when none did. */
   readonly fee_method: string | null;

@@ -59,8 +59,17 @@ describe('analyticsRecordsOf', () => {
             // One record per line, the bill counted once, every column present.
             expect(records).toHaveLength(full.lines.length);
             expect(records.filter((r) => r.first_line)).toHaveLength(1);
-            for (const record of records)
+            // Exactly the table's columns, and exactly the struct fields in the list columns: the
+            // sinks send a record as it is (lambdas/app/analytics/record-json.ts), so nothing else may be on it.
+            for (const record of records) {
               expect(Object.keys(record).sort()).toEqual(ANALYTICS_COLUMNS.map(([name]) => name).sort());
+              for (const [name, type] of ANALYTICS_COLUMNS) {
+                if (typeof type !== 'object') continue;
+                const fields = type.list.map(([field]) => field).sort();
+                for (const item of record[name] as readonly object[])
+                  expect(Object.keys(item).sort()).toEqual(fields);
+              }
+            }
           }),
           { numRuns: 60 },
         );
