@@ -43,6 +43,7 @@ beforeAll(async () => {
     recon: { keys: 'local' },
     smartBill: { edgePort: 0 },
     batch: { workers: 1 },
+    analytics: {},
   });
   token = await stack.token('client');
 });
