@@ -5,9 +5,10 @@ import type { AnalyticsLineRecord } from './record.js';
 
 /**
  * Analytics on the pricing path (issue 19): which priced bills leave records, sending them, and
- * the peers' comparison a bill may ask for. The records are built from the full priced bill (the
- * lighter answers drop the dates and rule decisions a record keeps) and sent while the answer is
- * prepared; a store outage never costs the client its answer (the sink counts what it drops).
+ * the peers' comparison a bill may ask for. The records are built from the engine's priced bill
+ * (`pricedBillAt`: the lighter answers drop the dates and rule decisions a record keeps) and sent
+ * while the answer is prepared; a store outage never costs the client its answer (the sink counts
+ * what it drops).
  */
 
 /** What the pricing path needs: the sink and the tenants that turned analytics off. */
