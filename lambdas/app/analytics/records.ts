@@ -1,3 +1,4 @@
+import { SAFE_HARBOR_RESTRICTED_ZIP3 } from '../../domain/safe-harbor.js';
 import type { NormalisedAnyBill } from '../../engine/bill/normalise-request.js';
 import { type Cents, parseSignedCents } from '../../engine/money.js';
 import type { PricedBill, PricedLine } from '../../engine/priced-bill.js';
@@ -28,33 +29,8 @@ export interface AnalyticsContext {
   readonly renderingNpis?: readonly (string | undefined)[];
 }
 
-/**
- * Three-digit ZIP prefixes that the HIPAA Safe Harbor method (45 CFR 164.514(b)(2)(i)(B)) replaces
- * with "000": the 2000 Census three-digit ZCTAs with 20,000 or fewer people, as listed by HHS OCR,
- * "Guidance Regarding Methods for De-identification of Protected Health Information", question
- * "When can ZIP codes be included in de-identified information?" (2012),
- * https://www.hhs.gov/hipaa/for-professionals/privacy/special-topics/de-identification/index.html#zip.
- * HHS has published no newer list; the guidance says to use current Census data if it is.
- */
-export const RESTRICTED_ZIP3: ReadonlySet<string> = new Set([
-  '036',
-  '059',
-  '063',
-  '102',
-  '203',
-  '556',
-  '692',
-  '790',
-  '821',
-  '823',
-  '830',
-  '831',
-  '878',
-  '879',
-  '884',
-  '890',
-  '893',
-]);
+/** HHS's restricted three-digit ZIPs (lambdas/domain/safe-harbor.ts), written "000". */
+export const RESTRICTED_ZIP3: ReadonlySet<string> = SAFE_HARBOR_RESTRICTED_ZIP3;
 
 /**
  * The first three digits of a ZIP as Safe Harbor allows them kept.
