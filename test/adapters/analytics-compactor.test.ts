@@ -76,7 +76,7 @@ describe('AnalyticsCompactor', () => {
         fee_schedule_cents: null,
         adjustments: [],
         rules: [
-          { rule: 'BR-MUE', decision: 'pass' },
+          { rule: 'mue', decision: 'denied' },
           { rule: 'BR-NCCI-PTP', decision: 'deny' },
         ],
         place_of_service: null,

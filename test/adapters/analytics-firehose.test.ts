@@ -14,56 +14,20 @@ import {
   firehoseLine,
 } from '../../lambdas/adapters/analytics-firehose.js';
 import { ANALYTICS_COLUMNS, type AnalyticsLineRecord } from '../../lambdas/app/analytics/record.js';
+import { analyticsRecord } from '../support/analytics-records.js';
 
 const firehose = mockClient(FirehoseClient);
 const STREAM = 'analytics-stream';
 
 /** A record; amounts are arbitrary counts of cents (no dollar figure is asserted here). */
 function record(i: number, extra: Record<string, unknown> = {}): AnalyticsLineRecord {
-  return {
-    tenant: 'acme',
-    month: '2026-03',
-    priced_on: '2026-12-07',
+  return analyticsRecord({
     jurisdiction: 'NY',
-    bill_type: 'professional',
-    code: '99213',
-    modifiers: '',
-    place_of_service: '11',
-    type_of_bill: null,
-    zip3: '100',
-    billing_npi: null,
-    rendering_npi: null,
-    units: 1,
-    status: 'priced',
-    unpriced_reason: null,
     billed_cents: 1000 + i,
-    allowed_cents: 900,
     fee_schedule_cents: 100 + i,
-    bill_review_cents: 0,
-    ppo_cents: 0,
-    ur_cents: 0,
-    negotiated_cents: 0,
-    adjuster_cents: 0,
-    customer_cents: 0,
-    adjustments: [
-      {
-        bucket: 'feeSchedule',
-        amount_cents: 100,
-        group_code: 'CO',
-        carc: '45',
-        rarc: null,
-        internal_code: 'FS-MAX',
-        state_code: null,
-      },
-    ],
-    rules: [{ rule: 'BR-NCCI-PTP', decision: 'passed' }],
-    fee_method: 'rbrvs',
-    edition: '2026',
     first_line: i === 0,
-    bill_lines: 1,
-    pricing_ms: 1.5,
     ...extra,
-  } as AnalyticsLineRecord;
+  } as Partial<AnalyticsLineRecord>);
 }
 
 function sentRecords(call: number): string[] {

@@ -107,7 +107,7 @@ describe('DuckDbAnalyticsQueryRunner', () => {
     expect(row?.pct).toEqual([expect.any(Number), expect.any(Number)]);
     expect(row?.adj).toEqual([
       {
-        bucket: 'fee_schedule',
+        bucket: 'feeSchedule',
         amount_cents: 11_000,
         group_code: 'CO',
         carc: '45',

@@ -36,7 +36,7 @@ export function analyticsRecord(overrides: Partial<AnalyticsLineRecord> = {}): A
     customer_cents: 0,
     adjustments: [
       {
-        bucket: 'fee_schedule',
+        bucket: 'feeSchedule',
         amount_cents: 11_000,
         group_code: 'CO',
         carc: '45',
@@ -45,7 +45,7 @@ export function analyticsRecord(overrides: Partial<AnalyticsLineRecord> = {}): A
         state_code: null,
       },
     ],
-    rules: [{ rule: 'BR-NCCI-PTP', decision: 'pass' }],
+    rules: [{ rule: 'ncci-ptp', decision: 'reduced' }],
     fee_method: 'rbrvs',
     edition: '2026',
     first_line: true,

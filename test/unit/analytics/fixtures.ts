@@ -4,6 +4,7 @@
  * cases. No dollar figure here is an expectation: the tests compare the queries' answers with sums
  * computed in plain TypeScript over the same records.
  */
+
 import fc from 'fast-check';
 import type { AnalyticsLineRecord } from '../../../lambdas/app/analytics/record.js';
 import { analyticsRecordsOf } from '../../../lambdas/app/analytics/records.js';
@@ -11,6 +12,7 @@ import { normaliseRequest } from '../../../lambdas/engine/bill/normalise-request
 import { BillValidationError } from '../../../lambdas/engine/errors.js';
 import { priceFacilityBill } from '../../../lambdas/engine/facility/price-facility-bill.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
+import { analyticsRecord } from '../../support/analytics-records.js';
 import { sampleIndex } from '../../support/fee-index.js';
 import { facilityBill, professionalBill } from '../../support/generated-bills.js';
 
@@ -66,29 +68,13 @@ export function generatedRecords(tenants: readonly string[], billsPerTenant: num
  * @returns the record
  */
 export function syntheticRecord(overrides: Partial<AnalyticsLineRecord>): AnalyticsLineRecord {
-  return {
+  return analyticsRecord({
     priced_on: '2026-12-07',
     jurisdiction: 'AZ',
-    bill_type: 'professional',
-    code: '99213',
-    modifiers: '',
-    place_of_service: '11',
-    type_of_bill: null,
     zip3: '850',
-    billing_npi: '1234567893',
-    rendering_npi: null,
-    units: 1,
-    status: 'priced',
-    unpriced_reason: null,
     billed_cents: 10_000,
     allowed_cents: 8_000,
     fee_schedule_cents: 8_000,
-    bill_review_cents: 0,
-    ppo_cents: 0,
-    ur_cents: 0,
-    negotiated_cents: 0,
-    adjuster_cents: 0,
-    customer_cents: 0,
     adjustments: [
       {
         bucket: 'feeSchedule',
@@ -100,14 +86,12 @@ export function syntheticRecord(overrides: Partial<AnalyticsLineRecord>): Analyt
         state_code: null,
       },
     ],
-    rules: [{ rule: 'duplicates', decision: 'no-change' }],
+    rules: [],
     fee_method: 'state-table',
     edition: 'az/2026',
-    first_line: true,
-    bill_lines: 1,
     pricing_ms: 2,
     tenant: 't1',
     month: '2026-02',
     ...overrides,
-  };
+  });
 }
