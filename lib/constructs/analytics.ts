@@ -17,7 +17,7 @@ import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { ANALYTICS_RECORDS_DROPPED_METRIC } from '../../lambdas/adapters/analytics-firehose.js';
 import {
@@ -33,6 +33,7 @@ import {
 } from '../../lambdas/handlers/shared/analytics-env.js';
 import { ANALYTICS_PEERS_ENTRY } from '../../lambdas/handlers/shared/routes.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/observability/powertools.js';
+import { deadLetterQueue } from './dead-letters.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
 import { NodeFunction } from './node-function.js';
 import { privateBucket } from './private-bucket.js';
@@ -525,13 +526,7 @@ export class AnalyticsPeersSchedule extends Construct {
    */
   public constructor(scope: Construct, id: string, props: AnalyticsPeersScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      ...(props.deadLetterKey === undefined
-        ? { encryption: QueueEncryption.KMS_MANAGED }
-        : { encryption: QueueEncryption.KMS, encryptionMasterKey: props.deadLetterKey }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, props.deadLetterKey);
     this.builder = new NodeFunction(this, 'Builder', {
       entry: ANALYTICS_PEERS_ENTRY,
       description: "Builds the peers' snapshot (peers/latest.json) from the analytics table",

@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SMARTBILL_RENDERER_ENTRY } from '../../lambdas/handlers/shared/routes.js';
 import { SMARTBILL_ENV } from '../../lambdas/handlers/shared/smartbill-deps.js';
@@ -15,6 +15,7 @@ import {
   type TenantSmartBillSettings,
   tenantSettingsEnvironment,
 } from '../../lambdas/smartbill/contact.js';
+import { deadLetterQueue } from './dead-letters.js';
 import { NodeFunction } from './node-function.js';
 import { grantSmartBillPut, type SmartBillSite, smartBillBucketName } from './smartbill-site.js';
 
@@ -80,14 +81,8 @@ export class SmartBillRenderer extends Construct {
     this.#props = props;
     this.signingKey = Secret.fromSecretNameV2(this, 'SigningKey', props.signingKeySecretName);
     this.pages = Bucket.fromBucketName(this, 'Pages', smartBillBucketName(props.stage));
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      // The events hold priced bills (no patient data) and a page key: encrypted, kept two weeks.
-      ...(props.deadLetterKey === undefined
-        ? { encryption: QueueEncryption.KMS_MANAGED }
-        : { encryption: QueueEncryption.KMS, encryptionMasterKey: props.deadLetterKey }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    // The events hold priced bills (no patient data) and a page key: encrypted, kept two weeks.
+    this.deadLetterQueue = deadLetterQueue(this, props.deadLetterKey);
     this.renderer = new NodeFunction(this, 'Function', {
       entry: SMARTBILL_RENDERER_ENTRY,
       description: 'Renders and stores SmartBill pages (invoked asynchronously by the pricing function)',
