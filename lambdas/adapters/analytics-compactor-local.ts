@@ -18,7 +18,7 @@
  * and counted; the rest of its file is kept.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type AnalyticsLineRecord, PARTITION_COLUMNS } from '../app/analytics/record.js';
@@ -74,7 +74,7 @@ export interface CompactionRun {
   readonly malformedLines: number;
   readonly parquetFiles: number;
   readonly partitionsMerged: number;
-  readonly partitionsExpired: number;
+  readonly filesExpired: number;
 }
 
 /** Totals since the compactor opened, and the runs that failed (their spool files wait for the next). */
@@ -84,7 +84,7 @@ export interface CompactorCounters {
   readonly records: number;
   readonly malformedLines: number;
   readonly partitionsMerged: number;
-  readonly partitionsExpired: number;
+  readonly filesExpired: number;
 }
 
 /**
@@ -123,7 +123,7 @@ export class AnalyticsCompactor {
     records: 0,
     malformedLines: 0,
     partitionsMerged: 0,
-    partitionsExpired: 0,
+    filesExpired: 0,
   };
 
   private constructor(options: CompactorOptions, instance: DuckDBInstance, connection: DuckDBConnection) {
@@ -204,19 +204,19 @@ export class AnalyticsCompactor {
       await this.#recoverStaging();
       const converted = await this.#convertSpool();
       const partitionsMerged = await this.#mergeSmallFiles(converted.partitions);
-      const partitionsExpired = await this.#expire();
+      const filesExpired = await this.#expire();
       this.#counters.runs += 1;
       this.#counters.records += converted.records;
       this.#counters.malformedLines += converted.malformedLines;
       this.#counters.partitionsMerged += partitionsMerged;
-      this.#counters.partitionsExpired += partitionsExpired;
+      this.#counters.filesExpired += filesExpired;
       return {
         spoolFiles: converted.spoolFiles,
         records: converted.records,
         malformedLines: converted.malformedLines,
         parquetFiles: converted.parquetFiles,
         partitionsMerged,
-        partitionsExpired,
+        filesExpired,
       };
     } catch (error) {
       this.#counters.failedRuns += 1;
@@ -376,6 +376,9 @@ export class AnalyticsCompactor {
          TO ${sqlString(join(staging, 'out', name))} (FORMAT parquet, COMPRESSION snappy)`,
       );
       const lines = linesDirectory(this.#root);
+      // The merged records keep the write time of the oldest file they came from (retention).
+      const oldest = Math.min(...(await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs))));
+      await utimes(join(staging, 'out', name), oldest / 1000, oldest / 1000);
       const commit: Commit = { spool: [], parquet: [name], replaces: files.map((f) => relative(lines, f)) };
       await this.#commit(staging, commit);
       await this.#publish(staging, commit);
@@ -385,7 +388,13 @@ export class AnalyticsCompactor {
     return merged;
   }
 
-  /** Deletes month partitions whose last day is before the retention's first day. */
+  /**
+   * Deletes the Parquet files written more than `retentionDays` ago, as the bucket's lifecycle
+   * rule expires objects that long after they were created in AWS (not by the month of service: a
+   * bill priced today for a service of three years ago is kept as long as any other), then the
+   * partitions and tenants left empty. A merged file carries the oldest write time of the files it
+   * replaced, so merging never extends a record's life.
+   */
   async #expire(): Promise<number> {
     const days = this.#options.retentionDays;
     if (days === undefined) return 0;
@@ -395,16 +404,14 @@ export class AnalyticsCompactor {
     let expired = 0;
     for (const tenant of await directories(lines, 'tenant=')) {
       const tenantDirectory = join(lines, tenant);
-      const months = await directories(tenantDirectory, 'month=');
-      for (const month of months) {
-        const value = month.slice('month='.length);
-        if (!MONTH_PATTERN.test(value)) continue;
-        const [year, m] = value.split('-').map(Number) as [number, number];
-        // The first instant after the month: the partition goes once all of it is past retention.
-        if (Date.UTC(year, m, 1) <= cutoff) {
-          await rm(join(tenantDirectory, month), { recursive: true, force: true });
+      for (const month of await directories(tenantDirectory, 'month=')) {
+        const monthDirectory = join(tenantDirectory, month);
+        for (const file of await parquetFiles(monthDirectory)) {
+          if ((await stat(file)).mtimeMs > cutoff) continue;
+          await rm(file, { force: true });
           expired += 1;
         }
+        await rmdir(monthDirectory).catch(() => undefined);
       }
       // A tenant with no month left is no longer a tenant with data.
       await rmdir(tenantDirectory).catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Analytics in the local stack (issue 19): the directory under the state directory that holds the
  * spool, the Parquet files and the peers' snapshot; the compactor that turns the spool into Parquet
- * every few seconds (Firehose's part in AWS) and deletes month partitions past the retention (the
+ * every few seconds (Firehose's part in AWS) and deletes the files written longer ago than the retention (the
  * bucket's lifecycle rule in AWS); and, when given, the peers' snapshot builder every few minutes
  * (EventBridge's daily schedule in AWS). It answers the environment the pricing and analytics
  * handlers read (ANALYTICS_DIR, retention, tenants that turned analytics off); each process or

@@ -279,6 +279,15 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await clearBatchData(stateDir);
     await rm(join(stateDir, LOCAL_ANALYTICS_DIR), { recursive: true, force: true });
   }
+  let analytics: AnalyticsBackends | undefined;
+  if (options.analytics) {
+    analytics = await startLocalAnalytics(stateDir, options.analytics);
+    // First, before any handler module is imported (the SmartBill and batch back ends load the
+    // pricing modules) or a worker forked: they read it at module scope.
+    Object.assign(process.env, analytics.environment);
+  } else {
+    for (const name of Object.values(ANALYTICS_ENV)) delete process.env[name];
+  }
   let answers: AnswerBackends | undefined;
   if (options.answers !== false) {
     answers = await startAnswerBackends({
@@ -294,6 +303,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   if (options.recon) {
     recon = await startReconBackends({ keys: options.recon.keys, stateDir }).catch(async (error: unknown) => {
       await answers?.stop().catch(() => undefined);
+      await analytics?.stop().catch(() => undefined);
       throw error;
     });
     // Before any handler module is imported (or a worker forked): they read it at module scope.
@@ -311,6 +321,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     } catch (error) {
       await recon?.stop().catch(() => undefined);
       await answers?.stop().catch(() => undefined);
+      await analytics?.stop().catch(() => undefined);
       throw error;
     }
     Object.assign(process.env, smartBill.environment);
@@ -329,25 +340,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       await recon?.stop().catch(() => undefined);
       await smartBill?.stop().catch(() => undefined);
       await answers?.stop().catch(() => undefined);
+      await analytics?.stop().catch(() => undefined);
       throw error;
     }
     Object.assign(process.env, batch.environment);
-  }
-  let analytics: AnalyticsBackends | undefined;
-  if (options.analytics) {
-    try {
-      analytics = await startLocalAnalytics(stateDir, options.analytics);
-    } catch (error) {
-      await recon?.stop().catch(() => undefined);
-      await smartBill?.stop().catch(() => undefined);
-      await answers?.stop().catch(() => undefined);
-      await batch?.stop().catch(() => undefined);
-      throw error;
-    }
-    // Before any handler module is imported (or a worker forked): they read it at module scope.
-    Object.assign(process.env, analytics.environment);
-  } else {
-    for (const name of Object.values(ANALYTICS_ENV)) delete process.env[name];
   }
 
   const cognito = await startCognitoLocal({

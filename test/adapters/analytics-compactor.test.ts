@@ -3,7 +3,7 @@
  * read back as they went in, malformed lines skipped and counted, small files merged, retention,
  * and reruns (also after a crash at either side of the commit) that neither lose nor double a record.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -200,23 +200,22 @@ describe('AnalyticsCompactor', () => {
     }
   });
 
-  it('deletes month partitions whose last day is older than the retention, and a tenant left with none', async () => {
-    // 2026-12-07 less 90 days is 2026-09-08: August has ended before it, September has not.
-    const retained = await AnalyticsCompactor.open({
-      root,
-      retentionDays: 90,
-      now: () => new Date('2026-12-07T12:00:00Z'),
-    });
+  it('deletes the files written longer ago than the retention, whatever their month of service, and what is left empty', async () => {
+    // As the bucket's lifecycle rule expires objects retentionDays after they were written.
+    const now = new Date('2026-12-07T12:00:00Z');
+    const retained = await AnalyticsCompactor.open({ root, retentionDays: 90, now: () => now });
     try {
-      await spool([
-        analyticsRecord({ tenant: 'acme', month: '2026-08' }),
-        analyticsRecord({ tenant: 'acme', month: '2026-09' }),
-        analyticsRecord({ tenant: 'old', month: '2025-01' }),
-      ]);
+      await spool([analyticsRecord({ tenant: 'old', month: '2026-08' })]);
+      await retained.flush();
+      // Written 91 days ago: past the retention, though its month of service is recent.
+      const written = (now.getTime() - 91 * 86_400_000) / 1000;
+      for (const file of await parquetFiles(join(root, 'lines'))) await utimes(file, written, written);
+      // Written today for a service three years ago: kept.
+      await spool([analyticsRecord({ tenant: 'acme', month: '2023-11' })]);
       const run = await retained.flush();
-      expect(run.partitionsExpired).toBe(2);
+      expect(run.filesExpired).toBe(1);
       expect(await readdir(join(root, 'lines'))).toEqual(['tenant=acme']);
-      expect(await readdir(join(root, 'lines', 'tenant=acme'))).toEqual(['month=2026-09']);
+      expect(await readdir(join(root, 'lines', 'tenant=acme'))).toEqual(['month=2023-11']);
     } finally {
       await retained.stop();
     }
