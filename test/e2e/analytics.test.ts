@@ -90,6 +90,9 @@ beforeAll(async () => {
     stateDir,
     analytics: {
       offTenants: [OFF_TENANT],
+      // As npm start keeps them (cdk.json's dev stage): a record's age counts from when it was
+      // written, so the 2025 services priced here stay (by month of service they would be gone).
+      retentionDays: 90,
       // The sample index prices 2025 bills: the peers' snapshot covers the twelve months to 2025-12.
       now: () => new Date('2026-01-10T00:00:00Z'),
     },
