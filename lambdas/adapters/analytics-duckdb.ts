@@ -15,12 +15,11 @@ import {
 } from '../app/analytics/record.js';
 
 /**
- * A tenant id, as app/tenant.ts takes one from a token (letters, digits, `.`, `_`, `-`, up to 128):
- * no separator, so `tenant=<id>` is always one directory name, inside `lines/`.
+ * A tenant id, as app/tenant.ts takes one from a token: no separator, so `tenant=<id>` is always
+ * one directory name, inside `lines/`. A month partition value, "2026-03", as the KPI route takes it.
  */
-export const TENANT_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-/** A month partition value, "2026-03". */
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export { MONTH_PATTERN } from '../app/analytics/params.js';
+export { TENANT_ID as TENANT_PATTERN } from '../app/tenant.js';
 
 const SCALAR: Readonly<Record<Exclude<ColumnType, object>, string>> = {
   string: 'VARCHAR',

@@ -10,6 +10,7 @@ import {
   dependencyError,
   UNREACHABLE_RETRY_AFTER_SECONDS,
 } from '../app/dependency-errors.js';
+import { TENANT_ID } from '../app/tenant.js';
 import { ANALYTICS_DEPENDENCY } from './analytics-athena.js';
 
 /** The SDK's commands, loaded on first use (the pricing function loads the snapshot at most every 5 minutes). */
@@ -25,12 +26,8 @@ function loadSdk(): NonNullable<typeof sdk> {
 /** DeleteObjects takes at most 1,000 keys a call (S3 API reference). */
 export const DELETE_OBJECTS_LIMIT = 1_000;
 
-/**
- * A tenant id as a partition value may hold it: the token's tenant ids are these characters
- * (stage-config's tenant ids too), and neither `/` nor `=` can appear, so `tenant=<id>/` can never
- * reach into another tenant's prefix (`acme` is not a prefix of `acme-2/` because of the slash).
- */
-const TENANT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+// A tenant id (app/tenant.ts) holds neither `/` nor `=`, so `tenant=<id>/` can never reach into
+// another tenant's prefix (`acme` is not a prefix of `acme-2/` because of the slash).
 
 /** S3 error codes of DeleteObjects entries that a later retry may not see. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['InternalError', 'SlowDown', 'ServiceUnavailable']);

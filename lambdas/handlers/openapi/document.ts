@@ -1,6 +1,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { KPI_GROUPS, PUBLICATION_THRESHOLD } from '../../app/analytics/answers.js';
+import { MONTH_PATTERN as MONTH_OF_SERVICE } from '../../app/analytics/params.js';
 import { OVERSIZED_ANSWER_LINK_TTL_SECONDS } from '../../app/answers/oversized-store.js';
 import { MAX_INLINE_RESPONSE_BYTES, MAX_SYNC_LINES } from '../../app/answers/size-policy.js';
 import { BULK_ROUTE } from '../../app/answers.js';
@@ -254,7 +255,7 @@ const PAYMENT_PARAMETERS_DOC = [
   },
 ].map((p) => ({ ...p, in: 'query', required: false }));
 
-const MONTH_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
+const MONTH_PATTERN = MONTH_OF_SERVICE.source;
 
 /** The query parameters of GET /v1/analytics/kpis. */
 const ANALYTICS_KPI_PARAMETERS = [

@@ -5,6 +5,7 @@ import {
   type KpiAnswer,
   PUBLICATION_THRESHOLD,
 } from '../../app/analytics/answers.js';
+import { MONTH_PATTERN } from '../../app/analytics/params.js';
 import { MoneySchema, type SameShape, SignedMoneySchema } from '../../engine/priced-bill-schema.js';
 
 /**
@@ -15,7 +16,7 @@ import { MoneySchema, type SameShape, SignedMoneySchema } from '../../engine/pri
 
 const requestId = v.pipe(v.string(), v.description('The request id, also in the x-request-id header.'));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const month = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/), v.description('A month, "2026-03".'));
+const month = v.pipe(v.string(), v.regex(MONTH_PATTERN), v.description('A month, "2026-03".'));
 const rate = v.pipe(
   v.nullable(v.pipe(v.string(), v.regex(/^-?\d+\.\d{2}$/))),
   v.description('Savings as a percentage of billed, two decimals ("41.27"); null when nothing was billed.'),
