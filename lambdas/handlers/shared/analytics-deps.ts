@@ -3,6 +3,7 @@ import { type AnalyticsRecording, PeerSnapshotCache } from '../../app/analytics/
 import type { AnalyticsLineRecord } from '../../app/analytics/record.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
 import { ANALYTICS_ENV, PEER_SNAPSHOT_KEY } from './analytics-env.js';
+import { once } from './once.js';
 import { runtimeModeFrom } from './runtime-mode.js';
 
 /**
@@ -25,18 +26,6 @@ export function offTenantsFrom(env: NodeJS.ProcessEnv): ReadonlySet<string> {
       .map((t) => t.trim())
       .filter((t) => t !== ''),
   );
-}
-
-/** Builds a value once, on first use; a failed build is tried again next time. */
-export function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let built: Promise<T> | undefined;
-  return () => {
-    built ??= build();
-    built.catch(() => {
-      built = undefined;
-    });
-    return built;
-  };
 }
 
 /** A sink whose adapter loads on the first put; a sink that cannot be built drops and counts, never throws. */

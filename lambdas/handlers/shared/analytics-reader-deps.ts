@@ -1,7 +1,8 @@
 import type { AnalyticsQueryRunner, AnalyticsTenantStore } from '../../app/analytics/ports.js';
 import { DependencyUnavailableError } from '../../app/dependency-errors.js';
-import { NOT_CONFIGURED_RETRY_SECONDS, once } from './analytics-deps.js';
+import { NOT_CONFIGURED_RETRY_SECONDS } from './analytics-deps.js';
 import { ANALYTICS_ENV, LINES_PREFIX } from './analytics-env.js';
+import { once } from './once.js';
 import { runtimeModeFrom } from './runtime-mode.js';
 
 /**

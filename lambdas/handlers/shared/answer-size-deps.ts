@@ -1,5 +1,6 @@
 import type { OversizedAnswerStore } from '../../app/answers/oversized-store.js';
 import { type AnswerSizePolicy, MAX_INLINE_RESPONSE_BYTES } from '../../app/answers/size-policy.js';
+import { once } from './once.js';
 import { refuseLocalFallback, runtimeModeFrom } from './runtime-mode.js';
 
 /**
@@ -53,8 +54,7 @@ export function maxInlineBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 /** The S3 store, built on first use (SDK loaded then); a failed build is tried again next time. */
 function lazyS3Store(env: NodeJS.ProcessEnv, bucketName: string): OversizedAnswerStore {
-  let built: Promise<OversizedAnswerStore> | undefined;
-  const build = async (): Promise<OversizedAnswerStore> => {
+  const built = once(async (): Promise<OversizedAnswerStore> => {
     const [{ S3Client }, { S3OversizedAnswerStore }] = await Promise.all([
       import('@aws-sdk/client-s3'),
       import('../../adapters/oversized-answer-store-s3.js'),
@@ -82,16 +82,8 @@ function lazyS3Store(env: NodeJS.ProcessEnv, bucketName: string): OversizedAnswe
       ...(linkEndpoint ? { linkClient: new S3Client({ ...local, endpoint: linkEndpoint }) } : {}),
       bucketName,
     });
-  };
-  return {
-    store: async (input) => {
-      built ??= build();
-      built.catch(() => {
-        built = undefined;
-      });
-      return (await built).store(input);
-    },
-  };
+  });
+  return { store: async (input) => (await built()).store(input) };
 }
 
 /**
