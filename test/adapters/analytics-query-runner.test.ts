@@ -16,7 +16,7 @@ import {
 } from '../../lambdas/adapters/analytics-query-runner-duckdb.js';
 import { SpoolAnalyticsSink } from '../../lambdas/adapters/analytics-spool-sink-local.js';
 import type { AnalyticsLineRecord } from '../../lambdas/app/analytics/record.js';
-import { analyticsBill } from '../support/analytics-records.js';
+import { analyticsBill, analyticsRecord } from '../support/analytics-records.js';
 
 let empty: string;
 let root: string;
@@ -105,17 +105,8 @@ describe('DuckDbAnalyticsQueryRunner', () => {
     expect(row?.dec).toBe(12.5);
     expect(typeof row?.mean).toBe('number');
     expect(row?.pct).toEqual([expect.any(Number), expect.any(Number)]);
-    expect(row?.adj).toEqual([
-      {
-        bucket: 'feeSchedule',
-        amount_cents: 11_000,
-        group_code: 'CO',
-        carc: '45',
-        rarc: null,
-        internal_code: 'FS-MAX',
-        state_code: null,
-      },
-    ]);
+    // The records' default adjustments (test/support/analytics-records.ts), as plain structs.
+    expect(row?.adj).toEqual(analyticsRecord().adjustments);
     expect(row?.all_first).toBe(false);
   });
 
