@@ -3,6 +3,11 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Jurisdiction } from '../lambdas/domain/jurisdiction-schema.js';
 import {
+  CONTRACTS_SECTION,
+  type SuppliedContract,
+  type SuppliedProvenance,
+} from '../lambdas/domain/supplied.js';
+import {
   ASC_AA_TABLE,
   ASC_BB_TABLE,
   ASC_EE_TABLE,
@@ -633,6 +638,16 @@ export interface BuildOptions {
   readonly jurisdictions?: readonly Jurisdiction[];
   /** NCCI PTP tables (their pairs travel as typed arrays, not records). Default: none. */
   readonly ptp?: readonly PtpDataset[];
+  /** Every supplied file the index holds (issue 20), named in the header's release. Default: none. */
+  readonly supplied?: readonly SuppliedProvenance[];
+  /** The customers' contracts (issue 20), carried as a JSON section. Default: none. */
+  readonly contracts?: readonly SuppliedContract[];
+  /**
+   * When the release was built, ISO 8601 UTC, for the header. Default: `SOURCE_DATE_EPOCH` (seconds)
+   * when set, so a reproducible build can pin it, else now. It is in the header, not the body, so
+   * the release id (from the body's checksum) does not depend on it.
+   */
+  readonly builtAt?: string;
 }
 
 /**
@@ -707,6 +722,18 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
     bytes: registry,
   });
 
+  // The customers' contracts (issue 20): one JSON array, parsed by the reader on first use.
+  const contracts = encoder.encode(JSON.stringify(options.contracts ?? []));
+  bodies.push({
+    info: {
+      name: CONTRACTS_SECTION,
+      length: contracts.length,
+      recordSize: 0,
+      count: options.contracts?.length ?? 0,
+    },
+    bytes: contracts,
+  });
+
   // String table: u32 offsets (count + 1) then UTF-8 bytes.
   const encoded = strings.values.map((s) => encoder.encode(s));
   const stringBytes = new Uint8Array(4 * (encoded.length + 1) + encoded.reduce((n, b) => n + b.length, 0));
@@ -735,6 +762,7 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
   });
   body.set(stringBytes, stringsOffset);
 
+  const bodySha256 = createHash('sha256').update(body).digest('hex');
   const header: IndexHeader = {
     format: 'wcbr-fee-index',
     version: FORMAT_VERSION,
@@ -742,7 +770,13 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
     editions,
     sections,
     strings: { offset: stringsOffset, length: stringBytes.length, count: encoded.length },
-    bodySha256: createHash('sha256').update(body).digest('hex'),
+    bodySha256,
+    release: {
+      id: releaseIdOf(bodySha256),
+      builtAt: options.builtAt ?? buildTime(),
+      builtFrom: options.builtFrom,
+      supplied: [...(options.supplied ?? [])],
+    },
   };
   const headerBytes = encoder.encode(JSON.stringify(header));
   const bodyStart = align(16 + headerBytes.length);
@@ -754,6 +788,24 @@ export function buildIndexBytes(datasets: readonly AnyImportedDataset[], options
   file.set(headerBytes, 16);
   file.set(body, bodyStart);
   return file;
+}
+
+/**
+ * The data release id of an index body: `r` and the first 12 hex digits of its SHA-256, so the same
+ * official and supplied files always make the same release, and two releases differ when any byte
+ * of their data does.
+ *
+ * @param bodySha256 - the header's bodySha256
+ * @returns the release id, e.g. "r3f9a0c1d2e4b"
+ */
+export function releaseIdOf(bodySha256: string): string {
+  return `r${bodySha256.slice(0, 12)}`;
+}
+
+function buildTime(): string {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
 }
 
 /**

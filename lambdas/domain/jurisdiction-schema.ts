@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { SuppliedProvenanceSchema } from './supplied.js';
 import { VISIT_CATEGORIES } from './visit-categories.js';
 
 /**
@@ -41,6 +42,14 @@ export const EditionSchema = v.object({
   factors: v.optional(v.array(FactorSchema)),
   notes: v.optional(v.array(v.string())),
   sources: v.array(SourceSchema),
+  /**
+   * How this edition prices, when it differs from its bill type's method: a supplied edition
+   * (issue 20) is a conversion-factor edition (`rbrvs-state-cf`) or a fee table (`state-table`)
+   * whatever the jurisdiction's own method is.
+   */
+  method: v.optional(v.picklist(['rbrvs-state-cf', 'state-table'])),
+  /** Set on an edition the customer supplied (issue 20): who, when, from what. Never in our files. */
+  supplied: v.optional(SuppliedProvenanceSchema),
 });
 
 export const MethodSchema = v.picklist([
@@ -56,6 +65,12 @@ export const BillTypeSchema = v.object({
   editions: v.array(EditionSchema),
   /** What we hold no schedule for and price on Medicare instead (medicare-fallback), named. */
   missing: v.optional(v.string()),
+  /**
+   * Editions the customer supplied (issue 20), merged in by the index build, never in our files.
+   * Consulted before `editions`: a supplied edition in force on a date of service wins (over our
+   * Medicare fallback, or over an official edition it says it supersedes).
+   */
+  supplied: v.optional(v.array(EditionSchema)),
 });
 
 /** A source that must link to its publication: what a list or a limit of a jurisdiction rests on. */

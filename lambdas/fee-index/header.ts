@@ -1,3 +1,4 @@
+import type { DataRelease } from '../domain/supplied.js';
 /**
  * The fee index header: a small JSON document (tens of kB) at the start of the file naming every
  * edition, its source file and checksum, and where each table's records start. Only the header is
@@ -83,6 +84,11 @@ export interface IndexHeader {
   readonly strings: { readonly offset: number; readonly length: number; readonly count: number };
   /** SHA-256 of every byte after the header (hex); `verifyFeeIndex` checks it. */
   readonly bodySha256: string;
+  /**
+   * The data release this index is (issue 20): its id, when it was built, and every supplied file
+   * in it. Absent from indexes built before releases were named.
+   */
+  readonly release?: DataRelease;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '../domain/jurisdiction-schema.js';
+import { CONTRACTS_SECTION, type DataRelease, type SuppliedContract } from '../domain/supplied.js';
 import {
   ASC_AA_TABLE,
   ASC_BB_TABLE,
@@ -536,6 +537,7 @@ export class FeeIndex {
   private readonly ptpRationaleCache = new Map<number, string>();
   private registry: Jurisdiction[] | undefined;
   private registryById: Map<string, Jurisdiction> | undefined;
+  private contractList: SuppliedContract[] | undefined;
   private readonly editionsByKind = new Map<
     DatasetKind,
     { edition: EditionInfo; from: number; to: number }[]
@@ -939,6 +941,32 @@ export class FeeIndex {
     const at = t.find(cmp);
     if (at < 0) return undefined;
     return { conversionFactor: t.u32(at, A.conversionFactor), edition, line: t.u32(at, A.line) };
+  }
+
+  /** The data release this index is (issue 20), from the header; undefined for an older index. */
+  release(): DataRelease | undefined {
+    return this.header.release;
+  }
+
+  /**
+   * The contracts the customers supplied (issue 20), every tenant's: the engine applies a bill's
+   * tenant's only. Parsed on first use; empty when the index holds none.
+   */
+  contracts(): readonly SuppliedContract[] {
+    if (this.contractList === undefined) {
+      const section = this.header.sections.find((s) => s.name === CONTRACTS_SECTION);
+      this.contractList = section
+        ? (JSON.parse(
+            new TextDecoder().decode(
+              this.bytes.subarray(
+                this.bodyStart + section.offset,
+                this.bodyStart + section.offset + section.length,
+              ),
+            ),
+          ) as SuppliedContract[])
+        : [];
+    }
+    return this.contractList;
   }
 
   /** The jurisdiction registry the index was built with (parsed on first use). */
