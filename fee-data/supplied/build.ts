@@ -65,7 +65,7 @@ export function buildInputsOf(
       ...(input.source.url === undefined ? {} : { url: input.source.url }),
     };
     if (input.kind === 'contract') {
-      const table = 'table' in input.terms;
+      const table = input.terms.table !== undefined;
       if (table)
         datasets.push(tableDataset(item, `contract-${item.id}`, `contract:${input.tenant}:${item.id}`, ''));
       contracts.push({
@@ -78,7 +78,7 @@ export function buildInputsOf(
         effective: input.effective,
         termination: input.termination,
         terms:
-          'percentOfAllowance' in input.terms
+          input.terms.percentOfAllowance !== undefined
             ? { kind: 'percent-of-allowance', percent: input.terms.percentOfAllowance }
             : { kind: 'table', edition: `state-table/contract-${item.id}` },
         reason: input.reason ?? {

@@ -181,7 +181,7 @@ export function checkSuppliedFile(
     });
   const parsed = v.safeParse(SuppliedInputSchema, json, { abortPipeEarly: true });
   if (!parsed.success) {
-    for (const issue of parsed.issues) errors.add(issueError(issue));
+    for (const issue of parsed.issues.flatMap(innerIssues)) errors.add(issueError(issue));
     return errors.result();
   }
   const input = parsed.output;
@@ -193,7 +193,7 @@ export function checkSuppliedFile(
   const rowsSpec =
     input.kind === 'fee-table'
       ? { value: input.rows, at: 'rows' }
-      : input.kind === 'contract' && 'table' in input.terms
+      : input.kind === 'contract' && input.terms.table !== undefined
         ? { value: input.terms.table, at: 'terms.table' }
         : undefined;
   if (rowsSpec !== undefined) {
@@ -263,6 +263,21 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The issues that say what is wrong inside a union (`rows`: an array of rows or a CSV name): those
+ * of the branch the value's type chose, rather than "neither".
+ */
+function innerIssues(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
+  if (issue.type !== 'union' || issue.issues === undefined) return [issue];
+  // A branch's issues have paths from the union's value: prefix the union's own.
+  const inner = (
+    Array.isArray(issue.input)
+      ? issue.issues.filter((i) => (i.path?.length ?? 0) > 0)
+      : issue.issues.filter((i) => i.type !== 'array' && i.type !== 'min_length')
+  ).map((i) => ({ ...i, path: [...(issue.path ?? []), ...(i.path ?? [])] }) as v.BaseIssue<unknown>);
+  return inner.length > 0 ? inner.flatMap(innerIssues) : [issue];
 }
 
 /** A Valibot issue as an error: the JSON path (`factors[1].value`) and, inside an array, its row. */

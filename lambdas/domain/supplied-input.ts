@@ -213,19 +213,24 @@ export const ContractInputSchema = v.strictObject({
   jurisdictions: v.optional(v.array(edition.jurisdiction)),
   effective: DateSchema,
   termination: v.nullable(DateSchema),
-  terms: v.union(
-    [
-      v.strictObject({
-        /** "90": 90% of the jurisdiction's allowance. */
-        percentOfAllowance: v.pipe(
+  /** Exactly one of the two: a percentage of the jurisdiction's allowance, or a table. */
+  terms: v.pipe(
+    v.strictObject({
+      /** "90": 90% of the jurisdiction's allowance. */
+      percentOfAllowance: v.optional(
+        v.pipe(
           v.string(),
           v.regex(/^\d{1,3}(\.\d{1,4})?$/, 'a percentage such as "90" or "110.5"'),
           v.check((s) => Number(s) > 0, 'a percentage is positive'),
         ),
-      }),
-      v.strictObject({ table: RowsSchema }),
-    ],
-    'terms is {"percentOfAllowance": "90"} or {"table": rows or a CSV name}',
+      ),
+      /** The contract's own amounts: rows or a CSV name, as a fee table's. */
+      table: v.optional(RowsSchema),
+    }),
+    v.check(
+      (t) => (t.percentOfAllowance === undefined) !== (t.table === undefined),
+      'terms is {"percentOfAllowance": "90"} or {"table": rows or a CSV name}: exactly one',
+    ),
   ),
   reason: v.optional(ReasonInputSchema),
 });
