@@ -311,8 +311,9 @@ function checkJurisdictions(
   errors: ErrorList,
 ): void {
   const ids = new Set(jurisdictions.map((j) => j.id));
-  const check = (id: string, column: string) => {
-    if (id === 'US-MEDICARE')
+  // An edition of US-MEDICARE is refused (it is Medicare itself); a contract may be limited to it.
+  const check = (id: string, column: string, edition: boolean) => {
+    if (edition && id === 'US-MEDICARE')
       errors.add({
         column,
         message: 'US-MEDICARE is Medicare itself, not a state schedule a customer can supply',
@@ -320,8 +321,8 @@ function checkJurisdictions(
     else if (!ids.has(id)) errors.add({ column, message: `${id} is not a jurisdiction of the registry` });
   };
   if (input.kind === 'contract') {
-    for (const [i, j] of (input.jurisdictions ?? []).entries()) check(j, `jurisdictions[${i}]`);
-  } else check(input.jurisdiction, 'jurisdiction');
+    for (const [i, j] of (input.jurisdictions ?? []).entries()) check(j, `jurisdictions[${i}]`, false);
+  } else check(input.jurisdiction, 'jurisdiction', true);
 }
 
 function csvRows(file: string, bytes: Uint8Array, errors: ErrorList): SuppliedFeeRow[] | undefined {
