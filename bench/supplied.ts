@@ -30,7 +30,7 @@ export function benchSupplied(rows = MAX_SUPPLIED_ROWS): SuppliedRun {
   const modifiers = ['', '26', 'TC', '59', 'GP'];
   for (let i = 0; lines.length <= rows; i++) {
     // Distinct code + modifier pairs: 100,000 codes × 5 modifiers.
-    const code = String(10000 + Math.floor(i / modifiers.length)).padStart(5, '0');
+    const code = String(Math.floor(i / modifiers.length)).padStart(5, '0');
     const modifier = modifiers[i % modifiers.length] as string;
     lines.push(`${code},${modifier},${(i % 997) + 10}.${String(i % 100).padStart(2, '0')},12.50,,1,`);
   }
