@@ -76,7 +76,15 @@ export function formatSuppliedError(error: SuppliedError): string {
 export function readStoreManifest(storeDir: string): StoreManifest {
   const file = path.join(storeDir, STORE_MANIFEST);
   if (!existsSync(file)) return { version: 1, items: [] };
-  const parsed = v.safeParse(ManifestSchema, JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SuppliedStoreError([
+      { file: STORE_MANIFEST, message: `not valid JSON (${(error as Error).message})` },
+    ]);
+  }
+  const parsed = v.safeParse(ManifestSchema, json);
   if (!parsed.success)
     throw new SuppliedStoreError([
       {
