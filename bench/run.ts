@@ -666,6 +666,30 @@ const ATHENA_MINIMUM_BYTES = 10 * 1024 * 1024;
  * beside the whole table's; the compactor's rate and the cost of small files; and pricing with the
  * spool sink against without, in the same run (target: >= 90%).
  */
+/** Sections that need no fee index: `--only` of these alone skips building one. */
+const WITHOUT_INDEX: readonly Section[] = ['supplied'];
+
+/** Issue 20: `wcbr data add`'s checks of a fee table of the row limit, beside the CSV reader alone. */
+async function benchSuppliedSection(): Promise<void> {
+  const { benchSupplied } = await import('./supplied.js');
+  const run = benchSupplied();
+  const mb = Math.round((run.bytes / 1024 / 1024) * 10) / 10;
+  record(
+    '(sd) reference: CSV reader alone, same file',
+    run.parseMs,
+    'ms',
+    `report (${run.rows} rows, ${mb} MB)`,
+    true,
+  );
+  record(
+    '(sd) supplied fee table checked (data add)',
+    run.checkMs,
+    'ms',
+    `<= 10000 (${run.rows} rows, the limit)`,
+    run.checkMs <= 10_000,
+  );
+}
+
 async function benchAnalyticsSection(indexFile: string): Promise<void> {
   const { benchAnalytics } = await import('./analytics.js');
   const run = await benchAnalytics(indexFile, tenLineBill());
@@ -765,6 +789,7 @@ const SECTIONS = [
   'bulk',
   'x12',
   'analytics',
+  'supplied',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -871,7 +896,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics, supplied); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -896,8 +921,13 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   const skipped = new Set<Section>(values['skip-http'] ? ['http', 'recon', 'event-loop'] : []);
   const runs = (section: Section) =>
     !skipped.has(section) && (only.length === 0 || (only as readonly string[]).includes(section));
-  let indexFile: string;
-  if (values.index === undefined) {
+  let indexFile = '';
+  if (only.length > 0 && only.every((s) => WITHOUT_INDEX.includes(s as Section))) {
+    process.stdout.write(
+      `machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}\n` +
+        'index: none (the sections run need none)\n\n',
+    );
+  } else if (values.index === undefined) {
     const from = values.from ?? referenceDataDir();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-bench-index-'));
     indexFile = path.join(dir, 'fee-index.bin');
@@ -923,6 +953,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('bulk')) await benchBulkRepricing(indexFile);
   if (runs('x12')) await benchX12Section(indexFile);
   if (runs('analytics')) await benchAnalyticsSection(indexFile);
+  if (runs('supplied')) await benchSuppliedSection();
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_INDEX_FILE } from '../fee-data/paths.js';
+import { loadFeeIndexFile } from '../lambdas/adapters/fee-index-file.js';
 import { DEFAULT_STATE_DIR } from '../lambdas/local/paths.js';
 import { startLocalStack } from '../lambdas/local/stack.js';
+import { ensureLocalIndex, localStateDir } from './local-index.js';
 
 // The AWS SDK warns on Node versions it is leaving behind; the local stack's output stays clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -44,13 +45,20 @@ export async function serve(args: string[]): Promise<number> {
   const smartBillOn = values['no-smartbill'] !== true && process.env.WCBR_SMARTBILL !== 'off';
   const batchOn = values['no-batch'] !== true && process.env.WCBR_BATCH !== 'off';
   const analyticsOn = values['no-analytics'] !== true && process.env.WCBR_ANALYTICS !== 'off';
+  // Recons, their KMS keys and SmartBill pages live here and survive a restart; --fresh empties them.
+  const stateDir = values['state-dir'] ?? process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR;
+  // The sample's index, or the sample and the local store of supplied files (`wcbr data add`).
+  const index =
+    values.index === undefined
+      ? ensureLocalIndex(localStateDir(stateDir))
+      : { file: values.index, supplied: 0 };
+  const release = loadFeeIndexFile(index.file).release()?.id ?? 'unnamed (an index built before releases)';
   const stack = await startLocalStack({
-    // Recons, their KMS keys and SmartBill pages live here and survive a restart; --fresh empties them.
-    stateDir: values['state-dir'] ?? process.env.WCBR_STATE_DIR ?? DEFAULT_STATE_DIR,
+    stateDir,
     fresh: values.fresh === true,
     port: Number(values.port ?? process.env.PORT ?? 3000),
     cognitoPort: Number(values['cognito-port'] ?? process.env.WCBR_COGNITO_PORT ?? 9229),
-    feeIndexPath: values.index ?? DEFAULT_INDEX_FILE,
+    feeIndexPath: index.file,
     quiet: values.quiet === true,
     recon: reconOn ? { keys: reconKeys } : false,
     smartBill: smartBillOn
@@ -68,6 +76,7 @@ export async function serve(args: string[]): Promise<number> {
     [
       '',
       `Workers' comp bill review API running at ${stack.url}`,
+      `  Data release ${release}: ${index.file}${index.supplied > 0 ? ` (the sample and ${index.supplied} supplied file(s) of ${localStateDir(stateDir)}/supplied)` : ''}`,
       `  Cognito (cognito-local) issuer: ${stack.issuer}`,
       `  Dev user ${stack.state.devUser.email} (TOTP MFA) in group ${stack.state.devUser.group}; machine client ${stack.state.machineClient.clientId}`,
       '',

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildIndexFromDirectory, readDatasets } from '../fee-data/load-datasets.js';
-import { DEFAULT_INDEX_FILE, REPO_ROOT, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
+import { DEFAULT_INDEX_FILE, referenceDataDir, SAMPLE_DIR } from '../fee-data/paths.js';
 import { writeSample } from '../fee-data/sample.js';
 import { SAMPLE_CODES } from '../fee-data/sample-codes.js';
 import { keepIppsSampleRecord } from '../fee-data/sample-codes-ipps.js';
+import {
+  addSupplied,
+  formatSuppliedError,
+  readStoreManifest,
+  removeSupplied,
+  SuppliedStoreError,
+} from '../fee-data/supplied/store.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
 import { BillTooLargeError } from '../lambdas/app/answers.js';
 import {
@@ -24,6 +32,7 @@ import { priceRequest } from '../lambdas/engine/price-request.js';
 import type { PricedBill } from '../lambdas/engine/priced-bill.js';
 import type { FeeIndex } from '../lambdas/fee-index/reader.js';
 import { X12SyntaxError } from '../lambdas/x12/errors.js';
+import { ensureLocalIndex, localSuppliedStore } from './local-index.js';
 
 const USAGE = `wcbr: workers' compensation bill review
 
@@ -37,10 +46,16 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]
            [--zip Z | --locality CARRIER-LOC] [--facility] [--index FILE]
   wcbr fee --batch FILE|- [--index FILE]       one JSON query per line, one JSON answer per line
-  wcbr data build [--from DIR] [--out FILE]    build the fee index (default: from fee-data/sample)
+  wcbr data build [--from DIR] [--out FILE] [--supplied DIR]
+                                               build the fee index (default: from fee-data/sample, with the
+                                               local store of supplied files when it has items)
+  wcbr data add FILE... [--store DIR] [--by NAME] [--replace]
+                                               check supplied files (docs/supplied-data) and add them to the
+                                               store (default <state dir>/supplied); any error: nothing added
+  wcbr data remove ID [--store DIR]            remove a supplied file from the store
   wcbr data sample [--from DIR] [--out DIR]    regenerate fee-data/sample from the official files
-  wcbr data verify [--index FILE]              check the index checksum and list its editions
-  wcbr data ensure                             build the default index from the sample if it is missing or stale
+  wcbr data verify [--index FILE]              check the index checksum; list its release, editions and supplied files
+  wcbr data ensure                             build the local index (sample + local supplied store) if missing or stale
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
   wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N] [--no-batch] [--batch-port N]
              [--state-dir DIR] [--fresh]       run the API locally (what npm start runs); Recons and
@@ -51,7 +66,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench [--only S,...] [--index FILE]     run the benchmarks (npm run bench); --only engine, index, http,
-                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws runs those
+                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws, supplied runs those
                                                alone; FILE: an index built before; --skip-http leaves out the HTTP runs
 `;
 
@@ -66,23 +81,7 @@ function readInput(file: string | undefined): string {
 }
 
 function openIndex(file: string | undefined): FeeIndex {
-  const indexFile = file ?? DEFAULT_INDEX_FILE;
-  if (file === undefined) ensureSampleIndex();
-  return loadFeeIndexFile(indexFile);
-}
-
-/** Builds the default index from the sample when it is missing or older than the sample. */
-export function ensureSampleIndex(): void {
-  const manifest = path.join(SAMPLE_DIR, 'manifest.json');
-  const stale =
-    !existsSync(DEFAULT_INDEX_FILE) ||
-    (existsSync(manifest) && statSync(manifest).mtimeMs > statSync(DEFAULT_INDEX_FILE).mtimeMs);
-  if (stale) {
-    const report = buildIndexFromDirectory(SAMPLE_DIR, DEFAULT_INDEX_FILE);
-    process.stderr.write(
-      `built ${path.relative(REPO_ROOT, report.out)} from the sample (${report.bytes} bytes)\n`,
-    );
-  }
+  return loadFeeIndexFile(file ?? ensureLocalIndex().file);
 }
 
 function errorObject(error: unknown): Record<string, unknown> {
@@ -235,21 +234,37 @@ function fee(args: string[]): number {
 
 function data(args: string[]): number {
   const [sub, ...rest] = args;
+  if (sub === 'add') return dataAdd(rest);
+  if (sub === 'remove') return dataRemove(rest);
   const { values } = parseArgs({
     args: rest,
-    options: { from: { type: 'string' }, out: { type: 'string' }, index: { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      out: { type: 'string' },
+      index: { type: 'string' },
+      supplied: { type: 'string' },
+      'no-supplied': { type: 'boolean' },
+    },
   });
   if (sub === 'build') {
+    // The local store is included when it has items (what `npm start` prices with), unless told.
+    const localStore = localSuppliedStore();
+    const store =
+      values.supplied ??
+      (values['no-supplied'] !== true && readStoreManifest(localStore).items.length > 0
+        ? localStore
+        : undefined);
     const report = buildIndexFromDirectory(
       path.resolve(values.from ?? SAMPLE_DIR),
       path.resolve(values.out ?? DEFAULT_INDEX_FILE),
+      store === undefined ? {} : { supplied: path.resolve(store) },
     );
     for (const d of report.datasets)
       process.stderr.write(
         `  ${d.dataset.padEnd(16)} ${d.label.padEnd(40)} ${String(d.rows).padStart(8)} rows  ${d.file}\n`,
       );
     process.stderr.write(
-      `wrote ${report.out}: ${(report.bytes / 1024 / 1024).toFixed(2)} MB from ${report.builtFrom} data (import ${report.importMs} ms, build ${report.buildMs} ms)\n`,
+      `wrote ${report.out}: ${(report.bytes / 1024 / 1024).toFixed(2)} MB from ${report.builtFrom} data${store === undefined ? '' : ` and ${report.supplied} supplied file(s) of ${store}`}, release ${report.release} (import ${report.importMs} ms, build ${report.buildMs} ms)\n`,
     );
     return 0;
   }
@@ -281,7 +296,7 @@ function data(args: string[]): number {
     return 0;
   }
   if (sub === 'ensure') {
-    ensureSampleIndex();
+    ensureLocalIndex();
     return 0;
   }
   if (sub === 'verify') {
@@ -289,6 +304,7 @@ function data(args: string[]): number {
     const ok = verifyFeeIndex(index);
     print({
       checksum: ok ? 'ok' : 'MISMATCH',
+      release: index.release()?.id ?? null,
       builtFrom: index.header.builtFrom,
       bytes: index.byteLength,
       records: index.counts(),
@@ -302,10 +318,92 @@ function data(args: string[]): number {
         complete: e.complete,
         notes: e.notes,
       })),
+      supplied: suppliedListing(index),
     });
     return ok ? 0 : 1;
   }
   throw new UsageError(`unknown data command ${sub ?? ''}`);
+}
+
+/** Every supplied file of an index's release, with the jurisdiction or tenant it is for. */
+function suppliedListing(index: FeeIndex) {
+  const jurisdictionOf = new Map<string, string>();
+  for (const j of index.jurisdictions())
+    for (const e of j.billTypes.professional.supplied ?? []) jurisdictionOf.set(e.id, j.id);
+  const tenantOf = new Map(index.contracts().map((c) => [c.id, c.tenant]));
+  return (index.release()?.supplied ?? []).map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    ...(tenantOf.has(p.id)
+      ? { tenant: tenantOf.get(p.id) }
+      : { jurisdiction: jurisdictionOf.get(p.id) ?? null }),
+    suppliedBy: p.suppliedBy,
+    suppliedAt: p.suppliedAt,
+    file: p.file,
+    sha256: p.sha256,
+    source: p.source,
+    supersedes: p.supersedes,
+  }));
+}
+
+/** `wcbr data add FILE... [--store DIR] [--by NAME] [--replace]`. */
+function dataAdd(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { store: { type: 'string' }, by: { type: 'string' }, replace: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (positionals.length === 0)
+    throw new UsageError('wcbr data add FILE... [--store DIR] [--by NAME] [--replace]');
+  const store = path.resolve(values.store ?? localSuppliedStore());
+  const result = addSupplied(store, positionals, {
+    by: values.by ?? operatorName(),
+    now: new Date(),
+    replace: values.replace === true,
+  });
+  if (!result.ok) {
+    for (const error of result.errors) process.stderr.write(`${formatSuppliedError(error)}\n`);
+    process.stderr.write(`${result.errors.length} error(s): nothing added to ${store}\n`);
+    return 1;
+  }
+  for (const e of result.added)
+    process.stdout.write(
+      `${result.replaced.includes(e.id) ? 'replaced' : 'added'} ${e.id} (${e.kind}, ${e.jurisdiction ?? `tenant ${e.tenant}`}) from ${e.file}, sha256 ${e.sha256}, supplied by ${e.suppliedBy} at ${e.suppliedAt}\n`,
+    );
+  process.stdout.write(
+    `store ${store}: the local index is rebuilt at the next wcbr serve, price or data ensure\n`,
+  );
+  return 0;
+}
+
+/** `wcbr data remove ID [--store DIR]`. */
+function dataRemove(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { store: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const id = positionals[0];
+  if (id === undefined || positionals.length > 1) throw new UsageError('wcbr data remove ID [--store DIR]');
+  const store = path.resolve(values.store ?? localSuppliedStore());
+  try {
+    const entry = removeSupplied(store, id);
+    process.stdout.write(`removed ${entry.id} (${entry.file}) from ${store}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SuppliedStoreError)) throw error;
+    for (const e of error.errors) process.stderr.write(`${formatSuppliedError(e)}\n`);
+    return 1;
+  }
+}
+
+/** Who is adding files, when `--by` is not given: the operator's user name. */
+function operatorName(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function jurisdictions(args: string[]): number {
@@ -332,8 +430,7 @@ async function main(argv: string[]): Promise<number> {
         const { priceBatchCommand } = await import('../lambdas/local/batch-cli.js');
         const indexFlag = args.indexOf('--index');
         const indexFile = indexFlag === -1 ? undefined : args[indexFlag + 1];
-        if (indexFile === undefined) ensureSampleIndex();
-        return priceBatchCommand(args, indexFile ?? DEFAULT_INDEX_FILE);
+        return priceBatchCommand(args, indexFile ?? ensureLocalIndex().file);
       }
       return price(args);
     case 'fee':
@@ -343,7 +440,6 @@ async function main(argv: string[]): Promise<number> {
     case 'jurisdictions':
       return jurisdictions(args);
     case 'serve': {
-      ensureSampleIndex();
       const { serve } = await import('./serve.js');
       return serve(args);
     }

@@ -464,6 +464,7 @@ function rowsOf(dataset: AnyImportedDataset, edition: number): Row[] {
           facility: amount(r.facility),
           nonRural: amount(r.nonRural),
           rural: amount(r.rural),
+          pctc: r.pctc ?? '',
         };
       });
     case 'state-anesthesia':

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { FeeIndex } from '../lambdas/fee-index/reader.js';
 import { buildIndexBytes, writeIndexFile } from './build-index.js';
 import { importAscData } from './import/asc-index.js';
 import { importIppsData } from './import/ipps-index.js';
@@ -13,6 +14,7 @@ import { stateTableDatasets } from './import/state-index.js';
 import { importStateDirectory } from './import/state-tables.js';
 import { loadJurisdictions } from './jurisdictions/registry.js';
 import { readSample } from './sample.js';
+import { suppliedBuildInputs } from './supplied/build.js';
 
 /** What a build read and wrote, for the command line's summary. */
 export interface BuildReport {
@@ -23,6 +25,19 @@ export interface BuildReport {
   readonly importMs: number;
   readonly buildMs: number;
   readonly datasets: readonly { dataset: string; label: string; file: string; rows: number }[];
+  /** The data release the index is (its id is derived from the content). */
+  readonly release: string;
+  /** The supplied files it holds. */
+  readonly supplied: number;
+}
+
+/** What else a build takes. */
+export interface BuildFromDirectoryOptions {
+  /**
+   * A store of supplied files (fee-data/supplied/store.ts) to include: its editions, tables and
+   * contracts, re-checked (a conflict is refused here too). Default: none.
+   */
+  readonly supplied?: string;
 }
 
 /**
@@ -55,17 +70,32 @@ export function readDatasets(dir: string): {
 }
 
 /**
- * Builds the fee index from a directory and writes it atomically.
+ * Builds the fee index from a directory (and a store of supplied files) and writes it atomically.
  *
  * @param from - sample or official directory
  * @param out - index file to write
+ * @param options - the supplied store, if any
  * @returns what was built
+ * @throws SuppliedStoreError when the store has a bad file or a conflict (nothing is written)
  */
-export function buildIndexFromDirectory(from: string, out: string): BuildReport {
+export function buildIndexFromDirectory(
+  from: string,
+  out: string,
+  options: BuildFromDirectoryOptions = {},
+): BuildReport {
   const t0 = performance.now();
   const { datasets, builtFrom, ptp } = readDatasets(from);
+  const official = loadJurisdictions();
+  const supplied =
+    options.supplied === undefined ? undefined : suppliedBuildInputs(options.supplied, official);
+  if (supplied !== undefined) datasets.push(...supplied.datasets);
   const t1 = performance.now();
-  const bytes = buildIndexBytes(datasets, { builtFrom, jurisdictions: loadJurisdictions(), ptp });
+  const bytes = buildIndexBytes(datasets, {
+    builtFrom,
+    jurisdictions: supplied?.jurisdictions ?? official,
+    ptp,
+    ...(supplied === undefined ? {} : { supplied: supplied.supplied, contracts: supplied.contracts }),
+  });
   writeIndexFile(bytes, out);
   const t2 = performance.now();
   return {
@@ -81,5 +111,7 @@ export function buildIndexFromDirectory(from: string, out: string): BuildReport 
       file: d.source.file,
       rows: d.records.length,
     })),
+    release: FeeIndex.fromBytes(bytes).release()?.id ?? '',
+    supplied: supplied?.supplied.length ?? 0,
   };
 }

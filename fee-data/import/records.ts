@@ -169,7 +169,7 @@ export interface StateTableRow {
   readonly qualifier: string;
   /** priced, by-report, by-agreement, bundled, not-established, see-other, facility-only, no-amount. */
   readonly status: string;
-  /** setting, single, rural, none. */
+  /** setting, single, rural, none, setting-rural (a supplied table's rural column). */
   readonly basis: string;
   readonly nonFacility: string;
   readonly facility: string;
@@ -182,6 +182,8 @@ export interface StateTableRow {
   readonly line: number;
   /** Position among rows of the same code + modifier (Alabama's qualifiers), for a unique key. */
   readonly seq: number;
+  /** The PFS PC/TC indicator a supplied table gives (issue 20); absent from the states' own tables. */
+  readonly pctc?: string;
 }
 
 export type AnyImportedDataset =

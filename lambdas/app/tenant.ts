@@ -8,15 +8,13 @@
  *   is refused, and so is an empty `username`, so a user never falls back to the shared people
  *   client's id.
  */
+import { TENANT_ID } from '../domain/tenant-id.js';
 
 /** The prefix of the user groups that name a person's tenant. */
 export const TENANT_GROUP_PREFIX = 'tenant-';
 
-/**
- * Tenant ids: what a group name or an app client id can hold, kept to a safe alphabet (no `/` or
- * `=`, so `tenant=<id>` is one directory or prefix part: the analytics partitions rely on it).
- */
-export const TENANT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Tenant ids' pattern, in domain/ so that fee-data's contract checks read the same one. */
+export { TENANT_ID };
 
 /** The claims API Gateway's Cognito authorizer passes (strings; groups comma-joined). */
 export type TokenClaims = Readonly<Record<string, string | undefined>>;

@@ -209,6 +209,8 @@ export interface StateTableEntry {
   readonly reference: string;
   readonly file: string;
   readonly line: number;
+  /** The PFS PC/TC indicator a supplied table gives for the row (issue 20); '' when none. */
+  readonly pctc: string;
   readonly edition: EditionInfo;
 }
 
@@ -1031,6 +1033,7 @@ export class FeeIndex {
         reference: this.string(t.u32(at, S.reference)),
         file: this.string(t.u32(at, S.file)),
         line: t.u32(at, S.line),
+        pctc: t.char(at, S.pctc),
         edition,
       });
     }

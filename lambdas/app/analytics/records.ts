@@ -1,3 +1,4 @@
+import { isNpi } from '../../domain/npi.js';
 import { SAFE_HARBOR_RESTRICTED_ZIP3 } from '../../domain/safe-harbor.js';
 import type { NormalisedAnyBill } from '../../engine/bill/normalise-request.js';
 import { type Cents, parseSignedCents } from '../../engine/money.js';
@@ -145,18 +146,7 @@ function adjustmentOf(adjustment: PricedLine['adjustments'][number]): AnalyticsA
  * @returns the NPI, or null
  */
 export function npiOrNull(npi: string | undefined): string | null {
-  if (npi === undefined || !/^\d{10}$/.test(npi)) return null;
-  // 80840 contributes 24 to the Luhn sum of the nine digits with the prefix (CMS's worked example).
-  let sum = 24;
-  for (let i = 0; i < 9; i++) {
-    let digit = npi.charCodeAt(i) - 48;
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return (10 - (sum % 10)) % 10 === npi.charCodeAt(9) - 48 ? npi : null;
+  return npi !== undefined && isNpi(npi) ? npi : null;
 }
 
 /**
