@@ -223,8 +223,12 @@ export const STATE_ROW_STATUSES = [
   'no-amount',
 ] as const;
 
-/** Where a state table row's amount is, as a number (index in this list). */
-export const STATE_ROW_BASES = ['setting', 'single', 'rural', 'none'] as const;
+/**
+ * Where a state table row's amount is, as a number (index in this list). `setting-rural` (issue 20,
+ * a supplied table with a rural column): a line in a rural location gets `rural`, others the amount
+ * of their setting. Appended, so the numbers of the others do not change.
+ */
+export const STATE_ROW_BASES = ['setting', 'single', 'rural', 'none', 'setting-rural'] as const;
 
 /** A state's professional fee table, one record per code + modifier (+ Alabama's qualifier) + edition. */
 export const STATE_TABLE = {
