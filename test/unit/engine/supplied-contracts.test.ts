@@ -1,9 +1,17 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { SuppliedContract } from '../../../lambdas/domain/supplied.js';
 import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
 import { priceRequest } from '../../../lambdas/engine/price-request.js';
+import {
+  AmountsPricedBillSchema,
+  PricedBillSchema,
+  SummaryPricedBillSchema,
+} from '../../../lambdas/engine/priced-bill-schema.js';
 import { provenance, suppliedIndex } from '../../support/supplied-index.js';
+
+const SCHEMAS = { full: PricedBillSchema, summary: SummaryPricedBillSchema, none: AmountsPricedBillSchema };
 
 /*
  * Network contracts a customer supplies (issue 20): tenant "acme" holds a PPO contract at 90% of the
@@ -167,6 +175,8 @@ describe('a contract at 90% of the state fee schedule', () => {
     for (const explain of ['full', 'summary', 'none'] as const) {
       const answer = priceRequest(index, bill(), { explain, tenant: 'acme' });
       expect(answer.lines[0]?.supplied?.[0]).toMatchObject({ id: 'acme-ppo-2025', kind: 'contract' });
+      // The answer, with its supplied line field, is what the OpenAPI document's schema describes.
+      expect(v.safeParse(SCHEMAS[explain], answer).success).toBe(true);
     }
   });
 });
