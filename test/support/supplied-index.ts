@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildIndexBytes } from '../../fee-data/build-index.js';
 import type { StateTableRow } from '../../fee-data/import/records.js';
 import { loadJurisdictions } from '../../fee-data/jurisdictions/registry.js';
@@ -112,17 +115,36 @@ function tableDataset(t: TableInput) {
   };
 }
 
+/** What a customer supplied, for {@link suppliedIndex}. */
+export interface SuppliedInput {
+  readonly editions?: readonly SuppliedEditionInput[];
+  readonly tables?: readonly TableInput[];
+  readonly contracts?: readonly SuppliedContract[];
+}
+
 /**
  * The sample index with supplied editions, tables and contracts.
  *
  * @param input - what the customer supplied
  * @returns the index, opened in memory
  */
-export function suppliedIndex(input: {
-  readonly editions?: readonly SuppliedEditionInput[];
-  readonly tables?: readonly TableInput[];
-  readonly contracts?: readonly SuppliedContract[];
-}): FeeIndex {
+export function suppliedIndex(input: SuppliedInput): FeeIndex {
+  return FeeIndex.fromBytes(suppliedIndexBytes(input));
+}
+
+/**
+ * The same index written to a fresh temporary file (for the handlers).
+ *
+ * @param input - what the customer supplied
+ * @returns the file's path
+ */
+export function suppliedIndexFile(input: SuppliedInput): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wcbr-supplied-')), 'fee-index.bin');
+  writeFileSync(file, suppliedIndexBytes(input));
+  return file;
+}
+
+function suppliedIndexBytes(input: SuppliedInput): Uint8Array {
   const { datasets, ptp } = readSample(SAMPLE_DIR);
   const editions = input.editions ?? [];
   const jurisdictions = loadJurisdictions().map((j) => {
@@ -135,13 +157,11 @@ export function suppliedIndex(input: {
     ...editions.map((e) => e.edition.supplied as SuppliedProvenance),
     ...(input.contracts ?? []).map((c) => c.provenance),
   ];
-  return FeeIndex.fromBytes(
-    buildIndexBytes([...datasets, ...(input.tables ?? []).map(tableDataset)], {
-      builtFrom: 'sample',
-      jurisdictions,
-      ptp,
-      supplied,
-      contracts: input.contracts ?? [],
-    }),
-  );
+  return buildIndexBytes([...datasets, ...(input.tables ?? []).map(tableDataset)], {
+    builtFrom: 'sample',
+    jurisdictions,
+    ptp,
+    supplied,
+    contracts: input.contracts ?? [],
+  });
 }
