@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../fee-data/paths.js';
+import { provenance, suppliedIndexFile } from '../support/supplied-index.js';
+
+/*
+ * `wcbr price --tenant T` (issue 20): the tenant's contracts apply, none without --tenant. The
+ * contract's 90% is a SUPPLIED INPUT; amounts are compared with and without the tenant.
+ */
+const WCBR = path.join(REPO_ROOT, 'bin', 'wcbr.mjs');
+let index: string;
+
+function wcbr(args: string[], input?: string) {
+  return spawnSync(process.execPath, [WCBR, ...args], { input, encoding: 'utf8', cwd: REPO_ROOT });
+}
+
+const bill = JSON.stringify({
+  jurisdiction: 'FL',
+  serviceFacility: { zip: '33101' },
+  billingProvider: { npi: '1234567893' },
+  lines: [{ code: '99213', dateOfService: '2025-03-04', charge: '200.00' }],
+});
+
+beforeAll(() => {
+  index = suppliedIndexFile({
+    contracts: [
+      {
+        id: 'acme-ppo-2025',
+        name: 'Acme PPO',
+        tenant: 'acme',
+        providers: { npis: ['1234567893'], tins: [] },
+        bucket: 'ppo',
+        jurisdictions: [],
+        effective: '2025-01-01',
+        termination: null,
+        terms: { kind: 'percent-of-allowance', percent: '90' },
+        reason: { groupCode: 'CO', carc: '45' },
+        provenance: provenance('acme-ppo-2025', 'contract'),
+      },
+    ],
+  });
+});
+
+describe('wcbr price --tenant', () => {
+  it("applies the tenant's contracts, and none without --tenant", () => {
+    const mine = JSON.parse(wcbr(['price', '-', '--index', index, '--tenant', 'acme'], bill).stdout);
+    const plain = JSON.parse(wcbr(['price', '-', '--index', index], bill).stdout);
+    expect(mine.lines[0].supplied[0].id).toBe('acme-ppo-2025');
+    expect(mine.lines[0].buckets.ppo).not.toBe('0.00');
+    expect(plain.lines[0].buckets.ppo).toBe('0.00');
+    expect(mine.dataRelease).toBe(plain.dataRelease);
+  });
+
+  it('refuses a tenant id of another form, naming the option', () => {
+    const out = wcbr(['price', '-', '--index', index, '--tenant', 'a b'], bill);
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain('--tenant');
+  });
+});
