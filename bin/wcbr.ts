@@ -33,7 +33,7 @@ const USAGE = `wcbr: workers' compensation bill review
                                                the answer as JSON, or with --835 as an X12 835; J prices
                                                every claim of an 837 (else each claim's CLM11-4); T's
                                                contracts apply (none without --tenant)
-  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]
+  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--tenant T] [--index FILE]
                                                price JSON lines of bills on every core: results.jsonl
                                                and summary.json in DIR (default .), a progress bar on stderr
   wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]

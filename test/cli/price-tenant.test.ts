@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
@@ -50,6 +52,25 @@ describe('wcbr price --tenant', () => {
     expect(mine.lines[0].buckets.ppo).not.toBe('0.00');
     expect(plain.lines[0].buckets.ppo).toBe('0.00');
     expect(mine.dataRelease).toBe(plain.dataRelease);
+  });
+
+  it('prices a batch file for the tenant: its contracts apply to every bill', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wcbr-tenant-batch-'));
+    const input = path.join(dir, 'bills.jsonl');
+    writeFileSync(input, `${bill}\n${bill}\n`);
+    const ppo = (out: string) =>
+      readFileSync(path.join(out, 'results.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).answer.lines[0].buckets.ppo);
+    const mine = path.join(dir, 'mine');
+    const plain = path.join(dir, 'plain');
+    const args = ['price', '--batch', input, '--index', index, '--workers', '1', '--explain', 'none'];
+    expect(wcbr([...args, '--out', mine, '--tenant', 'acme']).status).toBe(0);
+    expect(wcbr([...args, '--out', plain]).status).toBe(0);
+    // explain=none names only the buckets that hold an amount.
+    expect(ppo(plain)).toEqual([undefined, undefined]);
+    expect(ppo(mine).every((p) => typeof p === 'string' && p.startsWith('-'))).toBe(true);
   });
 
   it('refuses a tenant id of another form, naming the option', () => {
