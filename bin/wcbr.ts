@@ -17,6 +17,7 @@ import {
 } from '../fee-data/supplied/store.js';
 import { loadFeeIndexFile, verifyFeeIndex } from '../lambdas/adapters/fee-index-file.js';
 import { BillTooLargeError } from '../lambdas/app/answers.js';
+import { TENANT_ID } from '../lambdas/app/tenant.js';
 import {
   billRemittance,
   interchangeAnswer,
@@ -36,11 +37,12 @@ import { ensureLocalIndex, localSuppliedStore } from './local-index.js';
 
 const USAGE = `wcbr: workers' compensation bill review
 
-  wcbr price [FILE|-] [--explain full|summary|none] [--jurisdiction J] [--835] [--index FILE]
+  wcbr price [FILE|-] [--explain full|summary|none] [--jurisdiction J] [--835] [--tenant T] [--index FILE]
                                                price a bill (JSON) or the claims of an X12 837 and print
                                                the answer as JSON, or with --835 as an X12 835; J prices
-                                               every claim of an 837 (else each claim's CLM11-4)
-  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]
+                                               every claim of an 837 (else each claim's CLM11-4); T's
+                                               contracts apply (none without --tenant)
+  wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--tenant T] [--index FILE]
                                                price JSON lines of bills on every core: results.jsonl
                                                and summary.json in DIR (default .), a progress bar on stderr
   wcbr fee --jurisdiction J --code C [--modifier M] [--date YYYY-MM-DD]
@@ -112,9 +114,14 @@ function price(args: string[]): number {
       835: { type: 'boolean' },
       jurisdiction: { type: 'string' },
       explain: { type: 'string' },
+      tenant: { type: 'string' },
     },
     allowPositionals: true,
   });
+  const tenant = values.tenant;
+  if (tenant !== undefined && !TENANT_ID.test(tenant)) {
+    throw new UsageError('--tenant must be a tenant id (letters, digits, . _ -, at most 128)');
+  }
   const index = openIndex(values.index);
   try {
     const text = readInput(positionals[0]);
@@ -127,11 +134,17 @@ function price(args: string[]): number {
       explain,
       at: new Date(),
       ...(values.jurisdiction === undefined ? {} : { jurisdiction: values.jurisdiction.toUpperCase() }),
+      ...(tenant === undefined ? {} : { tenant }),
     };
+    // The tenant's contracts apply (issue 20); without --tenant, none does.
+    const pricing = tenant === undefined ? {} : { tenant };
     if (values[835]) {
       const remittance = x12
         ? interchangeRemittance(index, text, options).x12
-        : billRemittance(priceRequest(index, normaliseRequest(JSON.parse(text))) as PricedBill, options);
+        : billRemittance(
+            priceRequest(index, normaliseRequest(JSON.parse(text)), pricing) as PricedBill,
+            options,
+          );
       process.stdout.write(remittance);
       return 0;
     }
@@ -139,7 +152,7 @@ function price(args: string[]): number {
       print(interchangeAnswer(index, text, options));
       return 0;
     }
-    print(priceRequest(index, normaliseRequest(JSON.parse(text)), { explain }));
+    print(priceRequest(index, normaliseRequest(JSON.parse(text)), { explain, ...pricing }));
     return 0;
   } catch (error) {
     if (error instanceof Error && error.name === 'UsageError') throw error;

@@ -37,6 +37,8 @@ export const DEFAULT_EXPLAIN: ExplainLevel = 'full';
 export interface PriceOptions {
   /** Default `full`. `summary` and `none` skip building the text they would drop. */
   readonly explain?: ExplainLevel;
+  /** The tenant whose contracts apply (issue 20); none: no contract applies. */
+  readonly tenant?: string;
 }
 
 /**
@@ -128,6 +130,7 @@ export interface SummaryLine
   readonly rules: string;
   /** The official rows behind the line's numbers, "pfs-rvu/2025#7836" (edition id # physical line). */
   readonly sources: readonly string[];
+  readonly supplied?: PricedLine['supplied'];
   readonly facility?: SummaryFacilityLine;
 }
 
@@ -151,6 +154,7 @@ export interface SummaryPricedBill {
   readonly billReference?: string;
   readonly jurisdiction: PricedBill['jurisdiction'];
   readonly billType: 'professional' | FacilityBillType;
+  readonly dataRelease: string;
   readonly location: PricedBill['location'];
   readonly parties: Parties;
   readonly dates: PricedBill['dates'];
@@ -192,6 +196,7 @@ export interface AmountsLine {
   /** The buckets that hold an amount; a bucket not named holds 0.00. Null when the line is unpriced. */
   readonly buckets: SparseBuckets | null;
   readonly unpriced?: { readonly code: UnpricedReason['code'] };
+  readonly supplied?: PricedLine['supplied'];
 }
 
 /** The answer at `explain=none`. */
@@ -201,6 +206,7 @@ export interface AmountsPricedBill {
   readonly billReference?: string;
   readonly jurisdiction: { readonly id: string };
   readonly billType: 'professional' | FacilityBillType;
+  readonly dataRelease: string;
   readonly lines: readonly AmountsLine[];
   readonly totals: BillTotals;
 }
@@ -342,6 +348,7 @@ function summaryLine(line: PricedLine, citations: Citations, traces: Traces): Su
     sources: sourcesOf(line.explanation),
   };
   if (line.unpriced !== undefined) out.unpriced = line.unpriced;
+  if (line.supplied !== undefined) out.supplied = line.supplied;
   if (line.facility !== undefined) out.facility = summaryFacilityLine(line.facility, citations);
   return out;
 }
@@ -366,6 +373,7 @@ export function summariseBill(bill: PricedBill): SummaryPricedBill {
   if (bill.billReference !== undefined) out.billReference = bill.billReference;
   out.jurisdiction = bill.jurisdiction;
   out.billType = bill.billType;
+  out.dataRelease = bill.dataRelease;
   out.location = bill.location;
   out.parties = bill.parties;
   out.dates = bill.dates;
@@ -421,6 +429,7 @@ function amountsLine(line: PricedLine): AmountsLine {
   out.adjustments = adjustments;
   out.buckets = sparseBuckets(line.buckets);
   if (line.unpriced !== undefined) out.unpriced = { code: line.unpriced.code };
+  if (line.supplied !== undefined) out.supplied = line.supplied;
   return out;
 }
 
@@ -439,6 +448,7 @@ export function amountsOnly(bill: PricedBill): AmountsPricedBill {
   if (bill.billReference !== undefined) out.billReference = bill.billReference;
   out.jurisdiction = { id: bill.jurisdiction.id };
   out.billType = bill.billType;
+  out.dataRelease = bill.dataRelease;
   out.lines = lines;
   out.totals = bill.totals;
   return out;

@@ -1,3 +1,4 @@
+import type { SuppliedProvenance } from '../domain/supplied.js';
 import type { ExternalValueInput } from './bill/schema.js';
 import type { FieldError } from './errors.js';
 import { type Cents, parseSignedCents, percentOf, signedPercentOf } from './money.js';
@@ -38,6 +39,8 @@ export interface ExternalValue {
   readonly field: string;
   /** A bill-level value (its amount is this line's share). */
   readonly billLevel: boolean;
+  /** A contract the customer supplied (issue 20, contracts.ts) made this value: its provenance. */
+  readonly supplied?: SuppliedProvenance;
 }
 
 /** The ids of the bill review rules a value can apply during. */

@@ -33,9 +33,11 @@ export interface EditionChoice {
 }
 
 /**
- * The professional edition in force on a date of service. An edition runs from its effective date to
- * its termination date; an edition with `termination: null` stays in force until the day before the
- * next edition, or without end when it is the last.
+ * The professional edition in force on a date of service. A supplied edition (the customer's, issue
+ * 20) whose effective date to termination date (none: without end) holds the date comes first; else
+ * an official edition runs from its effective date to its termination date, and one with
+ * `termination: null` stays in force until the day before the next edition, or without end when it
+ * is the last.
  *
  * @param j - the jurisdiction
  * @param date - the date of service, YYYY-MM-DD
@@ -45,7 +47,17 @@ export interface EditionChoice {
  * @example editionFor(tx, '2024-06-01')?.edition.id // 'TX-2024'
  */
 export function editionFor(j: Jurisdiction, date: string): EditionChoice | undefined {
-  return editionIn(j.billTypes.professional.editions, date);
+  const professional = j.billTypes.professional;
+  // A customer's edition in force on the date wins (issue 20, docs/supplied-data): the index build
+  // refuses overlaps among supplied editions and, unless the file supersedes it, with an official
+  // edition that carries values, so the first one covering the date is the only one.
+  if (professional.supplied !== undefined && isCalendarDate(date)) {
+    const own = professional.supplied.find(
+      (e) => date >= e.effective && (e.termination === null || date <= e.termination),
+    );
+    if (own !== undefined) return { edition: own, pastLatest: false };
+  }
+  return editionIn(professional.editions, date);
 }
 
 /** A facility bill type of a jurisdiction file (lambdas/domain/jurisdiction-schema.ts, FacilityBillTypeSchema). */

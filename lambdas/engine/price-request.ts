@@ -9,7 +9,7 @@ import {
   type SummaryPricedBill,
 } from './explain.js';
 import { priceFacilityBill } from './facility/price-facility-bill.js';
-import { priceBill } from './price-bill.js';
+import { type ProfessionalPriceOptions, priceBill } from './price-bill.js';
 import type { PricedBill } from './priced-bill.js';
 
 export type { ExplainLevel, PricedAnswer, PriceOptions } from './explain.js';
@@ -22,7 +22,8 @@ export type { ExplainLevel, PricedAnswer, PriceOptions } from './explain.js';
  *
  * @param index - the fee index
  * @param bill - from `normaliseRequest`
- * @param options - `{ explain }`: "full" (default), "summary" or "none"
+ * @param options - `{ explain, tenant }`: "full" (default), "summary" or "none"; the tenant whose
+ *   contracts apply (issue 20; none without one)
  * @returns the priced bill at that level
  * @throws BillValidationError when the bill cannot be priced at all
  * @example priceRequest(index, normaliseRequest(json), { explain: 'summary' })
@@ -30,22 +31,30 @@ export type { ExplainLevel, PricedAnswer, PriceOptions } from './explain.js';
 export function priceRequest(
   index: FeeIndex,
   bill: NormalisedAnyBill,
-  options?: { readonly explain?: 'full' },
+  options?: { readonly explain?: 'full'; readonly tenant?: string },
 ): PricedBill;
 export function priceRequest(
   index: FeeIndex,
   bill: NormalisedAnyBill,
-  options: { readonly explain: 'summary' },
+  options: { readonly explain: 'summary'; readonly tenant?: string },
 ): SummaryPricedBill;
 export function priceRequest(
   index: FeeIndex,
   bill: NormalisedAnyBill,
-  options: { readonly explain: 'none' },
+  options: { readonly explain: 'none'; readonly tenant?: string },
 ): AmountsPricedBill;
 export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer;
 export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?: PriceOptions): PricedAnswer {
   const explain: ExplainLevel = options?.explain ?? 'full';
-  return answerAt(pricedBillAt(index, bill, explain), explain);
+  return answerAt(
+    pricedBillAt(
+      index,
+      bill,
+      explain,
+      options?.tenant === undefined ? undefined : { tenant: options.tenant },
+    ),
+    explain,
+  );
 }
 
 /**
@@ -57,11 +66,18 @@ export function priceRequest(index: FeeIndex, bill: NormalisedAnyBill, options?:
  * @param index - the fee index
  * @param bill - from `normaliseRequest`
  * @param explain - the level the answer will be cut to
+ * @param options - `{ tenant }`: the tenant's contracts apply to a professional bill
  * @returns the priced bill
  * @throws BillValidationError when the bill cannot be priced at all
  */
-export function pricedBillAt(index: FeeIndex, bill: NormalisedAnyBill, explain: ExplainLevel): PricedBill {
+export function pricedBillAt(
+  index: FeeIndex,
+  bill: NormalisedAnyBill,
+  explain: ExplainLevel,
+  options?: ProfessionalPriceOptions,
+): PricedBill {
+  // Contracts and supplied editions apply to professional bills only (issue 20, v1).
   return bill.billType === 'professional'
-    ? priceBill(index, bill, explain)
+    ? priceBill(index, bill, explain, options)
     : priceFacilityBill(index, bill, undefined, explain);
 }

@@ -238,6 +238,32 @@ export const LineComparisonSchema = v.pipe(
   ),
 );
 
+/** The files the customer supplied that set a line's amounts (issue 20). */
+export const SuppliedUsesSchema = v.pipe(
+  v.array(
+    v.strictObject({
+      id: v.pipe(v.string(), v.description("The supplied file's id, as the customer named it.")),
+      kind: v.picklist(['conversion-factors', 'fee-table', 'contract']),
+      suppliedBy: v.pipe(v.string(), v.description('Who added it to the data store.')),
+      suppliedAt: v.pipe(v.string(), v.description('When it was added, ISO 8601 UTC.')),
+      source: v.strictObject({ citation: v.string(), url: v.optional(v.string()) }),
+    }),
+  ),
+  v.description(
+    "The editions and contracts the customer supplied that set this line's amounts, with who supplied them, when and the customer's source: their figures, not values we publish. Absent when none did.",
+  ),
+);
+
+/** The data release (fee index) that priced the answer. */
+export const DataReleaseIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^(r[0-9a-f]{12}|unreleased)$/),
+  v.description(
+    'The data release that priced the bill: the fee index\'s release id ("r" and 12 hex digits of its checksum); "unreleased" only for an index built before releases were named.',
+  ),
+  v.examples(['r3f9a0c1d2e4b']),
+);
+
 export const PricedLineSchema = v.strictObject({
   lineNumber: v.pipe(v.number(), v.integer()),
   code: v.pipe(
@@ -273,6 +299,7 @@ export const PricedLineSchema = v.strictObject({
     ),
     v.description('Every bill review rule that looked at the line and what it decided.'),
   ),
+  supplied: v.optional(SuppliedUsesSchema),
   facility: v.optional(FacilityLineInfoSchema),
   comparison: v.optional(LineComparisonSchema),
 });
@@ -304,6 +331,7 @@ export const PricedBillSchema = v.strictObject({
   ),
   jurisdiction: v.strictObject({ id: v.string(), name: v.string(), method: v.string() }),
   billType: v.picklist(['professional', 'outpatient', 'asc', 'inpatient']),
+  dataRelease: DataReleaseIdSchema,
   location: v.strictObject({ zip: v.string(), source: v.picklist(['serviceFacility', 'billingProvider']) }),
   parties: v.pipe(
     v.strictObject({
@@ -436,6 +464,7 @@ export const SummaryLineSchema = v.strictObject({
     'the rule trace in references.rules: every rule that looked at the line and its decision',
   ),
   sources: sourceRows,
+  supplied: v.optional(SuppliedUsesSchema),
   facility: v.optional(
     v.pipe(
       v.strictObject({
@@ -472,6 +501,7 @@ export const SummaryPricedBillSchema = v.pipe(
     billReference: PricedBillSchema.entries.billReference,
     jurisdiction: PricedBillSchema.entries.jurisdiction,
     billType: PricedBillSchema.entries.billType,
+    dataRelease: DataReleaseIdSchema,
     location: PricedBillSchema.entries.location,
     parties: PricedBillSchema.entries.parties,
     dates: PricedBillSchema.entries.dates,
@@ -527,6 +557,7 @@ export const AmountsLineSchema = v.strictObject({
   adjustments: v.array(AmountsAdjustmentSchema),
   buckets: v.nullable(SparseBucketsSchema),
   unpriced: v.optional(v.strictObject({ code: UnpricedReasonSchema.entries.code })),
+  supplied: v.optional(SuppliedUsesSchema),
   comparison: v.optional(LineComparisonSchema),
 });
 
@@ -538,6 +569,7 @@ export const AmountsPricedBillSchema = v.pipe(
     billReference: PricedBillSchema.entries.billReference,
     jurisdiction: v.strictObject({ id: v.string() }),
     billType: PricedBillSchema.entries.billType,
+    dataRelease: DataReleaseIdSchema,
     lines: v.array(AmountsLineSchema),
     totals: PricedBillSchema.entries.totals,
   }),

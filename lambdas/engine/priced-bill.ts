@@ -101,6 +101,19 @@ export interface FeeScheduleAmount {
   readonly locality: { readonly carrier: string; readonly locality: string; readonly name: string } | null;
 }
 
+/**
+ * A file the customer supplied (issue 20) that set a line's amounts: a conversion factor edition, a
+ * fee table or a contract, with who supplied it, when, and their source (theirs, not ours).
+ */
+export interface SuppliedUse {
+  readonly id: string;
+  readonly kind: 'conversion-factors' | 'fee-table' | 'contract';
+  readonly suppliedBy: string;
+  /** ISO 8601 UTC. */
+  readonly suppliedAt: string;
+  readonly source: { readonly citation: string; readonly url?: string };
+}
+
 export interface PricedLine {
   readonly lineNumber: number;
   readonly code: string;
@@ -126,6 +139,8 @@ export interface PricedLine {
     readonly decision: 'no-change' | 'reduced' | 'denied' | 'flagged' | 'not-adopted';
     readonly message?: string;
   }[];
+  /** The supplied editions and contracts that set the line's amounts (issue 20); absent when none. */
+  readonly supplied?: readonly SuppliedUse[];
   /** A facility bill's line: its revenue code and what the facility method said about it. */
   readonly facility?: FacilityLineInfo;
 }
@@ -211,6 +226,8 @@ export interface PricedBill {
   readonly billReference?: string;
   readonly jurisdiction: { readonly id: string; readonly name: string; readonly method: string };
   readonly billType: 'professional' | FacilityBillType;
+  /** The data release (fee index) that priced the bill: "r3f9a0c1d2e4b" (issue 20). */
+  readonly dataRelease: string;
   readonly location: {
     readonly zip: string;
     readonly source: 'serviceFacility' | 'billingProvider';

@@ -1,5 +1,5 @@
 /**
- * `wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--index FILE]`:
+ * `wcbr price --batch FILE|DIR [--explain full|summary|none] [--out DIR] [--workers N] [--tenant T] [--index FILE]`:
  * prices JSON-lines files of bills in worker threads on every core, with a progress bar on stderr
  * (count, bills a second, time left; plain lines when stderr is not a terminal), writing
  * results.jsonl and summary.json as the batch route does.
@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_EXPLAIN, EXPLAIN_LEVELS, type ExplainLevel } from '../app/batch/price.js';
+import { TENANT_ID } from '../app/tenant.js';
 import { type BatchProgress, runBatchFile } from './batch-file.js';
 import { startBatchPool } from './batch-pool.js';
 
@@ -57,8 +58,13 @@ export async function priceBatchCommand(
       out: { type: 'string' },
       workers: { type: 'string' },
       index: { type: 'string' },
+      tenant: { type: 'string' },
     },
   });
+  const tenant = values.tenant;
+  if (tenant !== undefined && !TENANT_ID.test(tenant)) {
+    throw new Error('--tenant must be a tenant id (letters, digits, . _ -, at most 128)');
+  }
   const explain = (values.explain ?? DEFAULT_BATCH_EXPLAIN) as ExplainLevel;
   if (!EXPLAIN_LEVELS.includes(explain))
     throw new Error(`--explain must be one of ${EXPLAIN_LEVELS.join(', ')}`);
@@ -86,6 +92,7 @@ export async function priceBatchCommand(
         summaryFile: join(dir, 'summary.json'),
         batchId: name,
         explain,
+        tenant,
         onProgress: (progress) => {
           const now = performance.now();
           const line = progressLine(progress, now - started);

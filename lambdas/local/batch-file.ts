@@ -37,6 +37,8 @@ export interface RunBatchFileOptions {
   readonly summaryFile: string;
   readonly batchId: string;
   readonly explain: ExplainLevel;
+  /** The tenant the bills are priced for: its contracts apply (issue 20); none: no contract. */
+  readonly tenant?: string | undefined;
   readonly linesPerChunk?: number | undefined;
   /** Told once the input is split (its line count) and after every chunk. */
   readonly onProgress?:
@@ -84,6 +86,7 @@ export async function runBatchFile(options: RunBatchFileOptions): Promise<BatchS
           end: chunk.end,
           firstLine: chunk.firstLine,
           explain: options.explain,
+          ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
         });
         mergeTally(tally, result.tally);
         finished.set(chunk.index, result.part);

@@ -22,6 +22,8 @@ export interface BatchWorkerTask {
   readonly end: number;
   readonly firstLine: number;
   readonly explain: ExplainLevel;
+  /** The tenant the bills are priced for (its contracts apply, issue 20); none: no contract. */
+  readonly tenant?: string;
 }
 
 /** A worker's answer. */

@@ -36,6 +36,7 @@ parentPort?.on('message', (task: BatchWorkerTask) => {
       readRange(task.file, task.start, task.end),
       task.firstLine,
       task.explain,
+      task.tenant,
     );
     reply = { id: task.id, ok: true, part, tally };
   } catch (error) {

@@ -336,6 +336,16 @@ function lineHtml(line: PricedLine, i: number): string {
   }
 
   parts.push('<h4>How the amount was worked out</h4>');
+  // A figure the customer supplied (issue 20) is theirs, not ours: the page says whose.
+  if (line.supplied !== undefined && line.supplied.length > 0) {
+    const who = line.supplied.map(
+      (u) =>
+        `${u.kind === 'contract' ? 'contract' : u.kind === 'fee-table' ? 'fee table' : 'conversion factors'} ${u.id} supplied by ${u.suppliedBy} on ${u.suppliedAt.slice(0, 10)} (source: ${u.source.citation})`,
+    );
+    parts.push(
+      `<p class="supplied" data-field="supplied">Priced with figures the payer supplied, not values we publish: ${escapeHtml(who.join('; '))}.</p>`,
+    );
+  }
   parts.push(
     line.explanation.length > 0
       ? `<ol class="steps">${line.explanation.map((s, j) => stepHtml(s, i, j)).join('')}</ol>`

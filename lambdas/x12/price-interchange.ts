@@ -30,6 +30,8 @@ export type { InboundEnvelope } from './read.js';
 export interface PriceInterchangeOptions {
   readonly jurisdiction?: string;
   readonly explain?: ExplainLevel;
+  /** The tenant the claims are priced for: its contracts apply (issue 20); none: no contract. */
+  readonly tenant?: string;
   /**
    * Prices one claim's bill at a level; default the engine's `priceRequest`. The caller's own
    * (the price route's) also sends each claim's analytics records (issue 19).
@@ -231,7 +233,13 @@ export function priceInterchange(
 ): PricedInterchange {
   const explain = options.explain ?? 'full';
   const price: ClaimPricer =
-    options.price ?? ((bill, level) => priceRequest(index, bill, { explain: level }));
+    options.price ??
+    ((bill, level) =>
+      priceRequest(
+        index,
+        bill,
+        options.tenant === undefined ? { explain: level } : { explain: level, tenant: options.tenant },
+      ));
   return run(text, options.jurisdiction, (claim) => price(normaliseRequest(claim.bill), explain));
 }
 

@@ -11,6 +11,7 @@ import { type BatchTally, emptyTally, tallyRow } from './summary.js';
  * @param text - the chunk's bytes as UTF-8 text
  * @param firstLine - its first input line number
  * @param explain - the batch's explanation level
+ * @param tenant - the batch's tenant (its contracts apply, issue 20); none: no contract applies
  * @returns the results part's text and the chunk's tally
  */
 export function priceChunk(
@@ -18,11 +19,12 @@ export function priceChunk(
   text: string,
   firstLine: number,
   explain: ExplainLevel,
+  tenant?: string,
 ): { readonly part: string; readonly tally: BatchTally } {
   const tally = emptyTally();
   let part = '';
   for (const input of chunkLines(text, firstLine)) {
-    const row = priceBatchLine(index, input, explain);
+    const row = priceBatchLine(index, input, explain, tenant);
     tallyRow(tally, row);
     part += `${JSON.stringify(row)}\n`;
   }

@@ -47,14 +47,20 @@ export type BatchResultRow =
  * @param index - the fee index
  * @param json - the parsed bill, in any shape the price route takes
  * @param explain - the batch's explanation level
+ * @param tenant - the batch's tenant: its contracts apply (issue 20); none: no contract applies
  * @returns the priced bill at its level
  * @throws BillValidationError as the price route does
  */
-export function priceForBatch(index: FeeIndex, json: unknown, explain: ExplainLevel): PricedAnswer {
+export function priceForBatch(
+  index: FeeIndex,
+  json: unknown,
+  explain: ExplainLevel,
+  tenant?: string,
+): PricedAnswer {
   const bill = normaliseRequest(json);
   const own = (json as { explain?: unknown } | null)?.explain;
   const level = (EXPLAIN_LEVELS as readonly unknown[]).includes(own) ? (own as ExplainLevel) : explain;
-  return priceRequest(index, bill, { explain: level });
+  return priceRequest(index, bill, tenant === undefined ? { explain: level } : { explain: level, tenant });
 }
 
 const EMPTY_LINE = new BadRequestError('The line is empty: every input line must hold one bill.', [
@@ -69,12 +75,18 @@ const EMPTY_LINE = new BadRequestError('The line is empty: every input line must
  * @param index - the fee index
  * @param input - the line and its number
  * @param explain - the batch's explanation level
+ * @param tenant - the batch's tenant (its contracts apply)
  * @returns the row
  */
-export function priceBatchLine(index: FeeIndex, input: InputLine, explain: ExplainLevel): BatchResultRow {
+export function priceBatchLine(
+  index: FeeIndex,
+  input: InputLine,
+  explain: ExplainLevel,
+  tenant?: string,
+): BatchResultRow {
   try {
     if (input.text.trim() === '') throw EMPTY_LINE;
-    return { line: input.line, answer: priceForBatch(index, parseJsonBody(input.text), explain) };
+    return { line: input.line, answer: priceForBatch(index, parseJsonBody(input.text), explain, tenant) };
   } catch (error) {
     return { line: input.line, error: errorRow(error) };
   }

@@ -227,12 +227,19 @@ export async function runChunk(
     text: string,
     firstLine: number,
     explain: ExplainLevel,
+    tenant: string,
   ) => Promise<{ part: string; tally: BatchTally }>,
   task: ChunkTask,
 ): Promise<{ readonly done: number; readonly failed: number }> {
   const keys = batchKeys(task.tenantId, task.batchId);
   const bytes = await deps.objects.readRange(keys.input, task.start, task.end, task.etag);
-  const { part, tally } = await price(new TextDecoder().decode(bytes), task.firstLine, task.explain);
+  // The batch's tenant prices its bills: its contracts apply (issue 20).
+  const { part, tally } = await price(
+    new TextDecoder().decode(bytes),
+    task.firstLine,
+    task.explain,
+    task.tenantId,
+  );
   await deps.objects.write(keys.part(task.index), part, 'application/x-ndjson');
   await deps.objects.write(keys.tally(task.index), JSON.stringify(tally), 'application/json');
   await deps.store.addProgress(task.tenantId, task.batchId, { done: tally.bills, failed: tally.failed });
@@ -247,8 +254,14 @@ export async function runChunk(
  */
 export function inProcessPricer(
   index: FeeIndex,
-): (text: string, firstLine: number, explain: ExplainLevel) => Promise<{ part: string; tally: BatchTally }> {
-  return (text, firstLine, explain) => Promise.resolve(priceChunk(index, text, firstLine, explain));
+): (
+  text: string,
+  firstLine: number,
+  explain: ExplainLevel,
+  tenant?: string,
+) => Promise<{ part: string; tally: BatchTally }> {
+  return (text, firstLine, explain, tenant) =>
+    Promise.resolve(priceChunk(index, text, firstLine, explain, tenant));
 }
 
 /**

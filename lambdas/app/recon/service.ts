@@ -253,7 +253,8 @@ export async function priceSubmission(
     if (text === '') throw new MalformedJsonError('The request has no body; send the bill as JSON.');
     const body = parseJsonBody(text);
     const { controlNumber, sequence } = parseReconFields(body);
-    const priced = priceRequest(index, normaliseRequest(body));
+    // The Recon's tenant prices it: its contracts apply (issue 20).
+    const priced = priceRequest(index, normaliseRequest(body), { tenant });
     await bodies.put(reconBodyKeys.work(tenant, requestId, 'priced'), JSON.stringify(priced));
     return { requestId, tenant, controlNumber, sequence, attempt: 0 };
   } catch (error) {

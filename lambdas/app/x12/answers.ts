@@ -52,6 +52,8 @@ export interface X12RequestOptions {
   readonly at: Date;
   /** Prices each claim (default the engine's): the price route's also sends analytics records. */
   readonly price?: ClaimPricer;
+  /** The tenant the claims are priced for (the token's): its contracts apply (issue 20). */
+  readonly tenant?: string;
 }
 
 /**
@@ -193,6 +195,7 @@ export function interchangeAnswer(
     explain: options.explain,
     ...(options.jurisdiction === undefined ? {} : { jurisdiction: options.jurisdiction }),
     ...(options.price === undefined ? {} : { price: options.price }),
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
   });
   const { envelope } = priced;
   return {
@@ -246,6 +249,7 @@ export function interchangeRemittance(
     explain: 'full',
     ...(options.jurisdiction === undefined ? {} : { jurisdiction: options.jurisdiction }),
     ...(options.price === undefined ? {} : { price: options.price }),
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
   });
   if (priced.claims.length === 0) {
     // An 835 remits something: with no claim priced there is nothing to remit, only the 999.

@@ -26,6 +26,7 @@ import { lineAmount } from '../stages/price-lines.js';
 import type { ProfessionalWork as Working } from '../stages/professional-work.js';
 import { runRulesOnLines } from '../stages/rules.js';
 import { NO_EXTERNAL_VALUES, resolveValues } from '../stages/values.js';
+import { dataReleaseOf } from '../supplied.js';
 import { priceAscMedicare } from './asc.js';
 import { priceInpatientMedicare } from './ipps.js';
 import { priceOutpatientMedicare } from './opps.js';
@@ -860,7 +861,17 @@ export function priceFacilityBill(
     (out as { unpriced?: PricedLine['unpriced'] }).unpriced = built.unpriced;
     return out;
   });
-  return assemble(full, j, selection, lines, work, valueNotices, editionsUsed(index, pricing), explain);
+  return assemble(
+    full,
+    j,
+    selection,
+    lines,
+    work,
+    valueNotices,
+    editionsUsed(index, pricing),
+    explain,
+    dataReleaseOf(index),
+  );
 }
 
 /** A bare FacilityBill (the contract's) with the fields the answer repeats, empty. */
@@ -895,6 +906,7 @@ function assemble(
   valueNotices: readonly string[],
   editions: EditionUsed[],
   explain: ExplainLevel,
+  dataRelease: string,
 ): PricedBill {
   const totals = billTotals(
     work.map((item, i) => ({
@@ -911,6 +923,7 @@ function assemble(
     ...(bill.billReference === undefined ? {} : { billReference: bill.billReference }),
     jurisdiction: { id: j.id, name: j.name, method: selection.method },
     billType: bill.billType,
+    dataRelease,
     location: { zip: f.zip, source: 'serviceFacility' },
     parties: bill.parties,
     dates: {

@@ -2,6 +2,7 @@ import type { FeeIndex } from '../../fee-index/reader.js';
 import { type Edition, editionFor, type Jurisdiction } from '../jurisdictions.js';
 import { cents, formatCents, Money, roundToCents } from '../money.js';
 import type { ExplanationStep } from '../priced-bill.js';
+import { suppliedInputs, suppliedNotice, suppliedRegulation } from '../supplied.js';
 import { labOrDmeFee } from './lab-and-dme.js';
 import { type FeeResult, rbrvsFee as physicianFee, type RbrvsQuery } from './rbrvs.js';
 
@@ -74,18 +75,25 @@ function factorFor(edition: Edition, code: string, setting: 'facility' | 'non-fa
 }
 
 function jurisdictionStep(j: Jurisdiction, edition: Edition | undefined, text: string): ExplanationStep {
-  const source = edition?.sources[0];
+  const own = edition?.supplied;
+  // A supplied edition cites the customer's source, marked as theirs, never one of ours.
+  const source = own ? undefined : edition?.sources[0];
   return {
     step: 'jurisdiction',
     text,
     inputs: {
       jurisdiction: j.id,
-      method: j.billTypes.professional.method,
+      method: edition?.method ?? j.billTypes.professional.method,
       ...(edition
         ? { edition: edition.id, effective: edition.effective, termination: edition.termination ?? 'open' }
         : {}),
+      ...(own ? suppliedInputs(own) : {}),
     },
-    ...(source ? { regulation: { citation: source.citation, url: source.url ?? '' } } : {}),
+    ...(own
+      ? { regulation: suppliedRegulation(own) }
+      : source
+        ? { regulation: { citation: source.citation, url: source.url ?? '' } }
+        : {}),
   };
 }
 
@@ -114,6 +122,23 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
   // Medicare itself needs no registry edition: the fee index's own editions date its lines.
   if (professional.method === 'medicare') return rbrvsFee(index, query);
   const choice = editionFor(j, query.date);
+  const own = choice?.edition.supplied;
+  if (own === undefined) return feeOnEdition(index, j, query, choice);
+  // A customer's edition (issue 20) prices by its own method whatever the jurisdiction's is; the
+  // line names it, in words and in its `supplied` field.
+  const result = feeOnEdition(index, j, query, choice);
+  const what =
+    result.kind === 'unpriced' ? `is in force on ${query.date}` : `set this line's fee schedule amount`;
+  return { ...result, supplied: own, notices: [suppliedNotice(own, what), ...result.notices] };
+}
+
+function feeOnEdition(
+  index: FeeIndex,
+  j: Jurisdiction,
+  query: RbrvsQuery,
+  choice: ReturnType<typeof editionFor>,
+): FeeResult {
+  const professional = j.billTypes.professional;
   const edition = choice?.edition;
   // An edition whose year no source states is dated 0001-01-01 in its file (Louisiana's table).
   const yearUnknown = edition?.effective.startsWith('0001-') === true;
@@ -124,7 +149,10 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
           `${query.date} is more than a year after ${edition?.id} took effect; it is the latest ${j.name} edition we hold.`,
         ]
       : [];
-  switch (professional.method) {
+  const method = edition?.method ?? professional.method;
+  switch (method) {
+    case 'medicare':
+      return rbrvsFee(index, query);
     case 'medicare-fallback': {
       const notice = `${j.name} (${j.id}): we hold no ${j.name} schedule (${professional.missing ?? 'its own fee schedule'}); this line is priced on the Medicare Physician Fee Schedule.`;
       return withStep(rbrvsFee(index, query), jurisdictionStep(j, edition, notice), [notice]);
@@ -197,7 +225,9 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
       if (!factor) {
         return unpriced(
           'NO-CONVERSION-FACTOR',
-          `We hold no ${j.name} conversion factor for ${edition.id} (${serviceCategory(query.code)}, ${query.setting}); we will not price it with another year's.`,
+          edition.supplied
+            ? `The supplied edition ${edition.id} has no ${j.name} conversion factor for ${serviceCategory(query.code)} (${query.setting}) and no "all" factor; we will not price it with another.`
+            : `We hold no ${j.name} conversion factor for ${edition.id} (${serviceCategory(query.code)}, ${query.setting}); we will not price it with another year's.`,
           step,
         );
       }
@@ -215,7 +245,7 @@ export function jurisdictionFee(index: FeeIndex, j: Jurisdiction, query: RbrvsQu
       const step = jurisdictionStep(
         j,
         edition,
-        `${j.name} (${j.id})${edition ? `, edition ${edition.id}` : ''}: ${j.name}'s own fee table.`,
+        `${j.name} (${j.id})${edition ? `, edition ${edition.id}` : ''}: ${edition?.supplied ? `the fee table the customer supplied` : `${j.name}'s own fee table`}.`,
       );
       if (!edition) return unpriced('NO-EDITION', `We hold no ${j.name} fee table for ${query.date}.`, step);
       const anesthesia = index.editionById(`state-anesthesia/${edition.id}`);
@@ -251,7 +281,11 @@ function stateTableFee(
 ): FeeResult {
   const tableEdition = index.editionById(`state-table/${edition.id}`);
   if (!tableEdition) {
-    return unpriced('NO-EDITION', `The ${j.name} table of ${edition.id} is not in this fee index.`, step);
+    return unpriced(
+      'NO-EDITION',
+      `The ${j.name} table of ${edition.supplied ? 'the supplied edition ' : ''}${edition.id} is not in this fee index.`,
+      step,
+    );
   }
   // The row of the first modifier the table prices the code with (26, TC, NU, RR, 53, ...),
   // pricing modifiers first; else the code's own row.
@@ -263,6 +297,19 @@ function stateTableFee(
   if (rows.length === 0) {
     const listed = index.stateHasCode(tableEdition, query.code);
     const missing = j.billTypes.professional.missing;
+    // A supplied table is the customer's whole schedule for its dates: a code it lacks is unpriced
+    // (never silently Medicare, which the customer brought the table to replace).
+    if (!listed && edition.supplied) {
+      return {
+        kind: 'unpriced',
+        reason: {
+          code: 'NOT-IN-EDITION',
+          message: `${query.code} is not in the supplied table ${edition.id} (${tableEdition.label}).`,
+        },
+        steps: [step],
+        notices: [],
+      };
+    }
     if (!listed && missing) {
       // A partial state table (Louisiana holds radiology only): the rest is priced on Medicare, and said.
       const notice = `${j.name} (${j.id}): ${query.code} is not in the ${j.name} table we hold (${missing}); this line is priced on the Medicare Physician Fee Schedule.`;
@@ -306,11 +353,7 @@ function stateTableFee(
       notices: [],
     };
   }
-  const amountOf = (row: (typeof rows)[number]): number | null => {
-    if (row.status !== 'priced') return null;
-    if (row.basis === 'rural') return query.rural ? row.rural : row.nonRural;
-    return query.setting === 'facility' ? row.facility : row.nonFacility;
-  };
+  const amountOf = (row: (typeof rows)[number]): number | null => tableRowAmount(row, query);
   const priced = rows.filter((r) => amountOf(r) !== null);
   if (priced.length === 0) {
     const row = rows[0] as (typeof rows)[number];
@@ -346,7 +389,9 @@ function stateTableFee(
         : 'non-rural'
       : row.basis === 'single'
         ? 'all-settings'
-        : query.setting;
+        : row.basis === 'setting-rural' && query.rural && row.rural !== null
+          ? 'rural'
+          : query.setting;
   return {
     kind: 'priced',
     unitAmount,
@@ -367,9 +412,11 @@ function stateTableFee(
         },
         result: formatCents(unitAmount),
         source: source(row),
-        ...(edition.sources[0]
-          ? { regulation: { citation: edition.sources[0].citation, url: edition.sources[0].url ?? '' } }
-          : {}),
+        ...(edition.supplied
+          ? { regulation: suppliedRegulation(edition.supplied) }
+          : edition.sources[0]
+            ? { regulation: { citation: edition.sources[0].citation, url: edition.sources[0].url ?? '' } }
+            : {}),
       },
     ],
     notices: [],
@@ -377,8 +424,27 @@ function stateTableFee(
 }
 
 /**
- * Whether a code is one we can answer for in a jurisdiction: in any Medicare RVU edition, or in
- * the jurisdiction's own table.
+ * The amount of a priced table row for a line: by rurality (`rural`), for every setting
+ * (`single`), by setting, or (`setting-rural`, a supplied table with a rural column) the rural
+ * amount in a rural location and the setting's amount elsewhere.
+ *
+ * @param row - a state or supplied table row
+ * @param query - the line's setting and rurality
+ * @returns cents, or null when the row holds no amount for the line
+ */
+export function tableRowAmount(
+  row: ReturnType<FeeIndex['stateRows']>[number],
+  query: Pick<RbrvsQuery, 'setting' | 'rural'>,
+): number | null {
+  if (row.status !== 'priced') return null;
+  if (row.basis === 'rural') return query.rural ? row.rural : row.nonRural;
+  if (row.basis === 'setting-rural' && query.rural && row.rural !== null) return row.rural;
+  return query.setting === 'facility' ? row.facility : row.nonFacility;
+}
+
+/**
+ * Whether a code is one we can answer for in a jurisdiction: in any Medicare RVU edition, in the
+ * jurisdiction's own table, or in a table the customer supplied for it.
  *
  * @param index - the fee index
  * @param j - the jurisdiction
@@ -387,11 +453,14 @@ function stateTableFee(
  */
 export function knownCode(index: FeeIndex, j: Jurisdiction | undefined, code: string): boolean {
   if (index.hasCode(code) || index.hasLabOrDmeCode(code)) return true;
-  if (j?.billTypes.professional.method !== 'state-table') return false;
-  return j.billTypes.professional.editions.some((e) => {
+  const professional = j?.billTypes.professional;
+  if (professional === undefined) return false;
+  const inTable = (e: Edition) => {
     const table = index.editionById(`state-table/${e.id}`);
     return table !== undefined && index.stateHasCode(table, code);
-  });
+  };
+  if ((professional.supplied ?? []).some((e) => e.method === 'state-table' && inTable(e))) return true;
+  return professional.method === 'state-table' && professional.editions.some(inTable);
 }
 
 /**

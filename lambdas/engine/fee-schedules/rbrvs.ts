@@ -1,3 +1,4 @@
+import type { SuppliedProvenance } from '../../domain/supplied.js';
 import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex, GpciEntry, RvuEntry } from '../../fee-index/reader.js';
 import { type InternalReasonCode, REGULATIONS } from '../adjustments/reason-codes.js';
@@ -81,6 +82,8 @@ export type FeeResult =
       readonly editions: readonly EditionInfo[];
       readonly steps: ExplanationStep[];
       readonly notices: string[];
+      /** The supplied edition (issue 20) that priced it, when a customer's edition did. */
+      readonly supplied?: SuppliedProvenance;
     }
   | {
       readonly kind: 'zero';
@@ -91,6 +94,8 @@ export type FeeResult =
       readonly rvu?: RvuEntry;
       readonly steps: ExplanationStep[];
       readonly notices: string[];
+      /** The supplied edition (issue 20) that priced it, when a customer's edition did. */
+      readonly supplied?: SuppliedProvenance;
     }
   | {
       readonly kind: 'unpriced';
@@ -98,6 +103,8 @@ export type FeeResult =
       readonly rvu?: RvuEntry;
       readonly steps: ExplanationStep[];
       readonly notices: string[];
+      /** The supplied edition (issue 20) that priced it, when a customer's edition did. */
+      readonly supplied?: SuppliedProvenance;
     };
 
 /** Hundredths → "1.30". */

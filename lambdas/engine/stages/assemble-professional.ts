@@ -2,13 +2,22 @@ import type { EditionInfo } from '../../fee-index/header.js';
 import type { FeeIndex } from '../../fee-index/reader.js';
 import { REGULATIONS, type Regulation } from '../adjustments/reason-codes.js';
 import type { NormalisedBill, NormalisedLine } from '../bill/normalise.js';
+import { contractNotice } from '../contracts.js';
 import type { ExplainLevel } from '../explain.js';
 import { settingOf } from '../fee-schedules/place-of-service.js';
 import type { FeeResult } from '../fee-schedules/rbrvs.js';
 import type { Jurisdiction } from '../jurisdictions.js';
 import { cents, formatCents } from '../money.js';
-import type { Adjustment, Buckets, ExplanationStep, PricedBill, PricedLine } from '../priced-bill.js';
+import type {
+  Adjustment,
+  Buckets,
+  ExplanationStep,
+  PricedBill,
+  PricedLine,
+  SuppliedUse,
+} from '../priced-bill.js';
 import { rulesNotice } from '../rules/index.js';
+import { dataReleaseOf, suppliedUse } from '../supplied.js';
 import {
   billTotals,
   editionsFromInfos,
@@ -346,6 +355,34 @@ export function buildLine(
   );
 }
 
+/**
+ * A line with what the customer supplied named on it (issue 20): the supplied edition that priced it
+ * and the contracts whose values applied, in its `supplied` field and in words, and the notices of
+ * contracts that matched but were not applied. The line itself when there is nothing to add.
+ */
+function withSupplied(
+  line: PricedLine,
+  item: ProfessionalWork,
+  contractNotes: readonly string[],
+): PricedLine {
+  const { result, exclusive } = item;
+  const edition = result.kind !== 'unpriced' && exclusive === undefined ? result.supplied : undefined;
+  // A contract's value applies after the rules on a line with a fee schedule allowance, or after an
+  // override; on any other line it was not applied (buildLine says so).
+  const valuesApply = (result.kind === 'priced' && exclusive === undefined) || exclusive?.mode === 'override';
+  const contracts = valuesApply ? item.values.filter((v) => v.supplied !== undefined) : [];
+  if (edition === undefined && contracts.length === 0 && contractNotes.length === 0) return line;
+  const supplied: SuppliedUse[] = [];
+  if (edition !== undefined) supplied.push(suppliedUse(edition));
+  const notices = [...line.notices];
+  for (const value of contracts) {
+    supplied.push(suppliedUse(value.supplied as NonNullable<typeof value.supplied>));
+    notices.push(contractNotice(value) as string);
+  }
+  for (const note of contractNotes) notices.push(note);
+  return supplied.length === 0 ? { ...line, notices } : { ...line, notices, supplied };
+}
+
 /** The editions a professional bill used: placements, fee results and the sources of their steps. */
 function professionalEditions(work: readonly ProfessionalWork[], index: FeeIndex): EditionInfo[] {
   const out: EditionInfo[] = [];
@@ -371,6 +408,7 @@ function professionalEditions(work: readonly ProfessionalWork[], index: FeeIndex
  * @param schedule - from `selectProfessionalSchedule`
  * @param valueNotices - the bill-level notices of the values stage
  * @param explain - the answer's level (below `full`, the text only `full` shows is not built)
+ * @param contractNotes - per line, why a contract that matched it was not applied (contracts.ts)
  * @returns the priced bill
  */
 export function assembleProfessionalBill(
@@ -380,9 +418,16 @@ export function assembleProfessionalBill(
   lesserOf: Regulation,
   valueNotices: readonly string[],
   explain: ExplainLevel = 'full',
+  contractNotes?: readonly (readonly string[])[],
 ): PricedBill {
   const { jurisdiction, zip, work } = schedule;
-  const lines = work.map((item) => buildLine(item, lesserOf, jurisdiction, true, 'professional', explain));
+  const lines = work.map((item, i) =>
+    withSupplied(
+      buildLine(item, lesserOf, jurisdiction, true, 'professional', explain),
+      item,
+      contractNotes?.[i] ?? [],
+    ),
+  );
   const totals = billTotals(
     work.map((item, i) => ({
       charge: item.line.charge,
@@ -414,6 +459,7 @@ export function assembleProfessionalBill(
     method: jurisdiction.billTypes.professional.method,
   };
   out.billType = 'professional';
+  out.dataRelease = dataReleaseOf(index);
   out.location = { zip: zip.zip, source: zip.source };
   out.parties = bill.parties;
   out.dates = serviceDates(

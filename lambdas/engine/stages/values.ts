@@ -3,6 +3,7 @@ import { applicationOrder, type BillValue, changeOf, type ExternalValue } from '
 import type { Jurisdiction } from '../jurisdictions.js';
 import { type Cents, cents, formatCents, percentOf } from '../money.js';
 import type { Adjustment, ExplanationStep } from '../priced-bill.js';
+import { suppliedInputs, suppliedRegulation } from '../supplied.js';
 import type { AdjustedLine } from './assemble.js';
 
 /**
@@ -137,12 +138,28 @@ export function applyAfterValues(
             : ' (limited: the allowance cannot go below zero)'
           : ` (limited: the allowance cannot exceed billed ${formatCents(charge)})`;
     const text = `${value.source} (${value.field}): ${value.mode} ${how} in ${value.bucket}: ${formatCents(cents(running))} → ${formatCents(cents(running + change))}${limited}.`;
-    steps.push({
-      step: 'external-value',
-      text,
-      inputs: { bucket: value.bucket, mode: value.mode, value: how, source: value.source },
-      result: formatCents(cents(running + change)),
-    });
+    steps.push(
+      value.supplied === undefined
+        ? {
+            step: 'external-value',
+            text,
+            inputs: { bucket: value.bucket, mode: value.mode, value: how, source: value.source },
+            result: formatCents(cents(running + change)),
+          }
+        : {
+            step: 'external-value',
+            text,
+            inputs: {
+              bucket: value.bucket,
+              mode: value.mode,
+              value: how,
+              source: value.source,
+              ...suppliedInputs(value.supplied),
+            },
+            result: formatCents(cents(running + change)),
+            regulation: suppliedRegulation(value.supplied),
+          },
+    );
     if (change !== 0) adjustments.push(externalAdjustment(item, value, cents(-change), text));
     running += change;
   }
@@ -233,18 +250,28 @@ export function notRunTrace(value: ExternalValue): {
  * @param work - the bill's lines, in the bill's order (a bill value's targets index into it)
  * @param billValues - the bill-level values with their target lines
  * @param ask - whether a line has a fee schedule allowance, and its fee schedule amount
+ * @param extra - values from outside the bill for each line (a tenant's contracts, contracts.ts),
+ *   in the bill's order, applied as the line's own
  * @returns notices for the bill (values that could not be applied, or only in part)
  */
 export function resolveValues<L extends ValueLine>(
   work: L[],
   billValues: readonly BillValue[],
   ask: ValueLineQuestions<L>,
+  extra?: readonly (readonly ExternalValue[])[],
 ): string[] {
   const notices: string[] = [];
-  if (billValues.length === 0 && work.every((item) => item.line.externalValues.length === 0)) {
+  const extras = extra?.some((values) => values.length > 0) === true ? extra : undefined;
+  if (
+    extras === undefined &&
+    billValues.length === 0 &&
+    work.every((item) => item.line.externalValues.length === 0)
+  ) {
     return notices;
   }
-  for (const item of work) item.values = [...item.line.externalValues];
+  work.forEach((item, i) => {
+    item.values = [...item.line.externalValues, ...(extras?.[i] ?? [])];
+  });
   for (const { value, targets } of billValues) {
     const exclusive = value.mode === 'override' || value.mode === 'single';
     const eligible = targets

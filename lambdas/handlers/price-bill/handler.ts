@@ -170,7 +170,15 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
     const explain = event.explain ?? 'full';
     // From the token only: whose page (DELETE /v1/smartbills/{id}) and whose stored answer it is.
     const tenantId = tenantOf(tokenClaimsOf(event));
-    const x12Options: X12RequestOptions = { requestId, explain, at: new Date(), ...event.x12 };
+    const x12Options: X12RequestOptions = {
+      requestId,
+      explain,
+      at: new Date(),
+      ...event.x12,
+      ...(tenantId === null ? {} : { tenant: tenantId }),
+    };
+    // The token's tenant prices the bill: its contracts apply (issue 20).
+    const pricing = tenantId === null ? undefined : { tenant: tenantId };
     const recording = analytics?.recording ?? null;
     const records = keepsRecords(recording, tenantId, event.parsedBody);
     const compare = event.compare === true;
@@ -183,7 +191,7 @@ export const handler = middy<BillEvent, APIGatewayProxyResult, Error, LoggedCont
      */
     const priceWithRecords = (bill: NormalisedAnyBill, level: ExplainLevel) => {
       const started = performance.now();
-      const priced = pricedBillAt(index, bill, level);
+      const priced = pricedBillAt(index, bill, level, pricing);
       const pricingMs = performance.now() - started;
       let lineRecords: AnalyticsLineRecord[] | null = null;
       if (records || compare) {
