@@ -107,7 +107,9 @@ function run(input: unknown, handlers: Record<string, Handler>, targets?: readon
   for (const [state, handler] of Object.entries(handlers)) {
     wrapped[state] = async (value) => {
       calls.push(state);
-      (inputs[state] ??= []).push(value as Record<string, unknown>);
+      const seen = inputs[state] ?? [];
+      seen.push(value as Record<string, unknown>);
+      inputs[state] = seen;
       return handler(value as Record<string, unknown>);
     };
   }
@@ -134,12 +136,8 @@ describe('release workflow (ASL on aws-local-stepfunctions)', () => {
       'price-bill-live',
       'health-live',
     ]);
-    const appSpec = JSON.parse(
-      String(
-        (inputs.CreateDeployment?.[0]?.Revision as { AppSpecContent: { Content: string } }).AppSpecContent
-          .Content,
-      ),
-    );
+    const revision = inputs.CreateDeployment?.[0]?.Revision as { AppSpecContent: { Content: string } };
+    const appSpec = JSON.parse(revision.AppSpecContent.Content);
     expect(appSpec.Resources[0].live.Properties).toEqual({
       Name: 'price-bill',
       Alias: 'live',
