@@ -384,7 +384,11 @@ describe('API stack', () => {
         if (route.usesFeeIndex) {
           expect(env.FEE_INDEX_PATH).toBe(LAMBDA_FEE_INDEX_PATH);
           const [layerId] = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
-          expect(props.Layers).toEqual([{ Ref: layerId }]);
+          // The release in production's layer when the stage's parameter names one, else the
+          // layer this synth built (issue 20, decision 020).
+          expect(props.Layers).toEqual([
+            { 'Fn::If': ['HasDataRelease', { Ref: 'DataReleaseLayer' }, { Ref: layerId }] },
+          ]);
         } else {
           expect(env.FEE_INDEX_PATH).toBeUndefined();
           expect(props.Layers).toBeUndefined();
