@@ -17,6 +17,7 @@ import {
   type RecordedRelease,
 } from '../../../lambdas/app/release/record.js';
 import { NoOfficialFilesError, ReleaseCheckFailedError } from '../../../lambdas/app/release/service.js';
+import type { DataRelease } from '../../../lambdas/domain/supplied.js';
 import { FeeIndex } from '../../../lambdas/fee-index/reader.js';
 import { EXAMPLE_BILLS } from '../../../lambdas/handlers/release-steps/example-bills.js';
 import { buildStep, checkStep, recordStep } from '../../../lambdas/handlers/release-steps/steps.js';
@@ -57,8 +58,11 @@ class MemoryObjects implements ReleaseObjects {
 }
 
 const index = FeeIndex.fromBytes(sampleIndexBytes());
-const release = index.release();
-if (release === undefined) throw new Error('the sample index names no release');
+const release = ((): DataRelease => {
+  const named = index.release();
+  if (named === undefined) throw new Error('the sample index names no release');
+  return named;
+})();
 
 /** A builder that writes the sample index and records what it was given. */
 function sampleBuilder(seen: { official?: string[]; supplied?: string[] | undefined }) {
@@ -67,7 +71,7 @@ function sampleBuilder(seen: { official?: string[]; supplied?: string[] | undefi
     seen.supplied =
       suppliedDir === undefined ? undefined : readdirSync(suppliedDir, { recursive: true }).map(String);
     writeFileSync(outFile, sampleIndexBytes());
-    return { release: release as NonNullable<typeof release>, bytes: sampleIndexBytes().length };
+    return { release, bytes: sampleIndexBytes().length };
   };
 }
 
