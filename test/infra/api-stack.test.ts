@@ -818,7 +818,12 @@ describe('API stack', () => {
           ]),
         );
         expect(values).toHaveLength(
-          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 3 + BATCH_STEPS,
+          FUNCTION_ROUTES.length +
+            WORKFLOW_TASKS.length +
+            WORKFLOW_FRONTS.length +
+            3 +
+            BATCH_STEPS +
+            RELEASE_STEPS,
         );
       }
     });
