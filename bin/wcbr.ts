@@ -57,7 +57,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench [--only S,...] [--index FILE]     run the benchmarks (npm run bench); --only engine, index, http,
-                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws runs those
+                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws, release runs those
                                                alone; FILE: an index built before; --skip-http leaves out the HTTP runs
 `;
 
