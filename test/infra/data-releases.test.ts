@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/handlers/shared/routes.js';
@@ -6,6 +8,7 @@ import {
   releaseLayerParameterName,
   releaseStateMachineName,
 } from '../../lib/constructs/data-releases.js';
+import { REPO_ROOT } from '../../lib/repo-root.js';
 import { regionStacks, type SynthesizedApp, synthApp } from './app-fixture.js';
 
 /**
@@ -126,6 +129,19 @@ describe('the release state machine (API stack)', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL' },
     });
+  });
+
+  it('bundles the jurisdiction files beside the Build step (fee-data reads them next to its module)', () => {
+    const build = api.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Data release: builds') },
+    });
+    // The code's S3 key is the asset's hash: the bundle is `asset.<hash>` in the assembly.
+    const code = (Object.values(build)[0] as Resource).Properties.Code as { S3Key: string };
+    const asset = join(synthesized.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    expect(existsSync(join(asset, 'index.mjs'))).toBe(true);
+    const bundled = readdirSync(asset).filter((f) => f.endsWith('.json'));
+    const held = readdirSync(join(REPO_ROOT, 'fee-data/jurisdictions')).filter((f) => f.endsWith('.json'));
+    expect(bundled.sort()).toEqual(held.sort());
   });
 
   it('sizes Build and Check for the national index', () => {
