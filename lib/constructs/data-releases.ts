@@ -191,10 +191,6 @@ export interface DataReleasesProps {
   readonly canaryFunctions: ReadonlyMap<string, PricingFunction>;
   /** Functions that read the index and are invoked unqualified (workflow steps): moved directly. */
   readonly directFunctions: ReadonlyMap<string, IFunction>;
-  /** Alarms every canary also watches (the API's 5xx rate and p99 latency). */
-  readonly apiAlarms: readonly IAlarm[];
-  /** Where the canary alarms also go (the operational alarms' topic). */
-  readonly alarmTopic: ITopic;
   /** p99 duration of one function, in ms, over which its canary rolls back. */
   readonly latencyP99Ms: number;
   /** Key of the step functions' and the state machine's log groups. */
@@ -323,16 +319,12 @@ export class DataReleases extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       ];
-      for (const alarm of alarms) {
-        alarm.addAlarmAction(new SnsAction(props.alarmTopic));
-        alarm.addOkAction(new SnsAction(props.alarmTopic));
-      }
       canaryAlarms.set(routeId, alarms);
       const group = new LambdaDeploymentGroup(this, `${routeId}Canary`, {
         application: this.application,
         alias: fn.alias,
         deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
-        alarms: [...alarms, ...props.apiAlarms],
+        alarms,
         autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
         role: deployRole,
       });
@@ -471,6 +463,25 @@ export class DataReleases extends Construct {
       },
     ];
     Validations.of(role).acknowledge(...acknowledgements);
+  }
+
+  /**
+   * Makes every canary also watch the API's alarms, and sends the canary alarms to the operational
+   * alarms' topic. Called once the stack's operational alarms exist (they watch the release steps
+   * for throttles, so they are made after this construct).
+   *
+   * @param apiAlarms - the API's 5xx-rate and p99-latency alarms
+   * @param topic - the operational alarms' topic
+   */
+  public watchAlarms(apiAlarms: readonly IAlarm[], topic: ITopic): void {
+    // By ARN: handing the alarm objects themselves to every group repeats their SNS actions once a
+    // group in the synthesized template.
+    const watched = apiAlarms.map((alarm, i) => Alarm.fromAlarmArn(this, `ApiAlarm${i}`, alarm.alarmArn));
+    for (const group of this.deploymentGroups.values()) for (const alarm of watched) group.addAlarm(alarm);
+    for (const alarm of [...this.canaryAlarms.values()].flat()) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
+    }
   }
 
   /**

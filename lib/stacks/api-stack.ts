@@ -328,6 +328,29 @@ export class ApiStack extends Stack {
       Bucket.fromBucketName(this, 'BatchObjects', batchBucketName(props.stageName)),
     ]);
 
+    this.dataReleases =
+      props.dataReleases === undefined
+        ? undefined
+        : new DataReleases(this, 'DataReleases', {
+            store: props.dataReleases,
+            canaryFunctions: new Map([...functions].filter(([, fn]) => fn.route.usesFeeIndex)),
+            directFunctions: new Map<string, IFunction>([
+              ...[...(reconWorkflow?.functions ?? [])]
+                .filter(([state]) => reconWorkflow !== undefined && usesIndex(routes, state))
+                .map(([state, fn]): [string, IFunction] => [`Recon${state}`, fn.function]),
+              ['BatchChunk', this.batchWorkflow.functions.get('Chunk')?.function as IFunction],
+            ]),
+            latencyP99Ms: (props.alarms ?? DEFAULT_ALARM_THRESHOLDS).apiLatencyP99Ms,
+            logEncryptionKey: props.logEncryptionKey,
+            logRetention: props.logRetention,
+          });
+    if (this.dataReleases !== undefined) {
+      this.auditTrail.addLambdaDataEvents([...this.dataReleases.functions.values()].map((fn) => fn.function));
+      new CfnOutput(this, 'DataReleaseStateMachineArn', {
+        value: this.dataReleases.stateMachine.stateMachineArn,
+      });
+    }
+
     const allFunctions = new Map<string, IFunction>([
       ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.function]),
       ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
@@ -342,6 +365,10 @@ export class ApiStack extends Stack {
       ...(this.analyticsPeers === undefined
         ? []
         : [['AnalyticsPeers', this.analyticsPeers.builder.function] as [string, IFunction]]),
+      ...[...(this.dataReleases?.functions ?? [])].map(([id, fn]): [string, IFunction] => [
+        `Release${id}`,
+        fn.function,
+      ]),
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
     // Powertools' service dimension names the stage, so two stages in one account keep their
@@ -361,6 +388,14 @@ export class ApiStack extends Stack {
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
     });
 
+    this.dataReleases?.watchAlarms(
+      ['Api5xxRate', 'ApiLatencyP99'].flatMap((name) => {
+        const alarm = this.alarms.alarms.get(name);
+        return alarm === undefined ? [] : [alarm];
+      }),
+      this.alarms.topic,
+    );
+
     this.analyticsAlarms =
       props.analytics === undefined
         ? undefined
@@ -370,34 +405,6 @@ export class ApiStack extends Stack {
             topic: this.alarms.topic,
             period: Duration.minutes((props.alarms ?? DEFAULT_ALARM_THRESHOLDS).periodMinutes),
           });
-
-    this.dataReleases =
-      props.dataReleases === undefined
-        ? undefined
-        : new DataReleases(this, 'DataReleases', {
-            store: props.dataReleases,
-            canaryFunctions: new Map([...functions].filter(([, fn]) => fn.route.usesFeeIndex)),
-            directFunctions: new Map<string, IFunction>([
-              ...[...(reconWorkflow?.functions ?? [])]
-                .filter(([state]) => reconWorkflow !== undefined && usesIndex(routes, state))
-                .map(([state, fn]): [string, IFunction] => [`Recon${state}`, fn.function]),
-              ['BatchChunk', this.batchWorkflow.functions.get('Chunk')?.function as IFunction],
-            ]),
-            apiAlarms: ['Api5xxRate', 'ApiLatencyP99'].flatMap((name) => {
-              const alarm = this.alarms.alarms.get(name);
-              return alarm === undefined ? [] : [alarm];
-            }),
-            alarmTopic: this.alarms.topic,
-            latencyP99Ms: (props.alarms ?? DEFAULT_ALARM_THRESHOLDS).apiLatencyP99Ms,
-            logEncryptionKey: props.logEncryptionKey,
-            logRetention: props.logRetention,
-          });
-    if (this.dataReleases !== undefined) {
-      this.auditTrail.addLambdaDataEvents([...this.dataReleases.functions.values()].map((fn) => fn.function));
-      new CfnOutput(this, 'DataReleaseStateMachineArn', {
-        value: this.dataReleases.stateMachine.stateMachineArn,
-      });
-    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
