@@ -777,6 +777,32 @@ async function benchAnalyticsSection(indexFile: string): Promise<void> {
   );
 }
 
+/**
+ * Issue 20 (decision 020): the release workflow's Check step (the five full-size checks) and the
+ * Build step's layer archive on the national index, beside the checksum alone in the same run.
+ * The targets are the steps' Lambda timeouts with a wide margin, and Lambda's layer size limit.
+ */
+async function benchReleaseSection(indexFile: string): Promise<void> {
+  const { benchRelease } = await import('./release.js');
+  const run = benchRelease(indexFile);
+  if (run.failed.length > 0)
+    throw new Error(`a release check fails on the national index: ${run.failed.join('; ')}`);
+  record(
+    '(release) full-size checks on the national index',
+    Math.round(run.checksMs),
+    'ms',
+    `<= 60000 (Check's timeout is 600 s; the checksum alone ${Math.round(run.checksumMs)} ms)`,
+    run.checksMs <= 60_000,
+  );
+  record(
+    '(release) layer archive of the national index',
+    Math.round((run.archiveBytes / 1024 / 1024) * 10) / 10,
+    'MB',
+    `<= 250 unzipped, 50 zipped (Lambda layers; the index ${Math.round((run.indexBytes / 1024 / 1024) * 10) / 10} MB, archived in ${Math.round(run.archiveMs)} ms)`,
+    run.indexBytes <= 250 * 1024 * 1024 && run.archiveBytes <= 50 * 1024 * 1024,
+  );
+}
+
 /** The sections of the bench, in the order they run; `--only` picks some. */
 const SECTIONS = [
   'engine',
@@ -790,6 +816,7 @@ const SECTIONS = [
   'x12',
   'analytics',
   'supplied',
+  'release',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -896,7 +923,7 @@ async function benchEventLoop(indexFile: string): Promise<void> {
  * official files.
  *
  * @param args - `--skip-http` to leave out the HTTP runs (http, recon, event-loop); `--only a,b` to run only
- *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics, supplied); `--index FILE` to use an index
+ *   those sections (engine, index, http, init, recon, smartbill, event-loop, bulk, x12, analytics, supplied, release); `--index FILE` to use an index
  *   already built instead of building one; `--from DIR` the official files
  * @returns exit code
  */
@@ -954,6 +981,7 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   if (runs('x12')) await benchX12Section(indexFile);
   if (runs('analytics')) await benchAnalyticsSection(indexFile);
   if (runs('supplied')) await benchSuppliedSection();
+  if (runs('release')) await benchReleaseSection(indexFile);
   // A partial run does not replace the full run's figures.
   const out = path.join(REPO_ROOT, 'bench', only.length === 0 ? 'results.json' : 'results-partial.json');
   mkdirSync(path.dirname(out), { recursive: true });

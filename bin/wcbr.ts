@@ -58,6 +58,12 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr data sample [--from DIR] [--out DIR]    regenerate fee-data/sample from the official files
   wcbr data verify [--index FILE]              check the index checksum; list its release, editions and supplied files
   wcbr data ensure                             build the local index (sample + local supplied store) if missing or stale
+  wcbr data check [--index FILE] [--previous SUMMARY.json] [--summary]
+                                               the full-size checks of a data release (exit 1 on a failure);
+                                               --summary prints the summary the next release compares with
+  wcbr release publish|status|rollback --stage S [--to RELEASE] [--region R]
+                                               start, watch or roll back a data release of a deployed stage
+  wcbr release upload --stage S FILE…          validate supplied files and put them in the stage's data bucket
   wcbr jurisdictions [--json] [--index FILE]   every jurisdiction: method, editions, sources
   wcbr serve [--no-recon] [--recon-keys kms|local] [--no-smartbill] [--smartbill-port N] [--no-batch] [--batch-port N]
              [--state-dir DIR] [--fresh]       run the API locally (what npm start runs); Recons and
@@ -68,7 +74,7 @@ const USAGE = `wcbr: workers' compensation bill review
   wcbr smartbill keys --stage NAME [--out DIR] make a stage's SmartBill signing key pair (for deploying)
   wcbr token [--client]                        print a fresh access token for the running local stack
   wcbr bench [--only S,...] [--index FILE]     run the benchmarks (npm run bench); --only engine, index, http,
-                                               init, recon, smartbill, event-loop, bulk, x12, analytics-aws, supplied runs those
+                                               init, recon, smartbill, event-loop, bulk, x12, analytics, supplied, release runs those
                                                alone; FILE: an index built before; --skip-http leaves out the HTTP runs
 `;
 
@@ -449,7 +455,16 @@ async function main(argv: string[]): Promise<number> {
     case 'fee':
       return fee(args);
     case 'data':
+      if (args[0] === 'check') {
+        const { dataCheckCommand } = await import('./data-check.js');
+        return dataCheckCommand(args.slice(1), () => ensureLocalIndex().file);
+      }
       return data(args);
+    case 'release': {
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+      const { releaseCommand } = await import('./release.js');
+      return releaseCommand(args);
+    }
     case 'jurisdictions':
       return jurisdictions(args);
     case 'serve': {

@@ -51,7 +51,7 @@ export const ContractTermsSchema = v.variant('kind', [
   }),
   v.object({
     kind: v.literal('table'),
-    /** The index edition holding the contract's rows (a `state-table` edition: `contract-table/<id>`). */
+    /** The index edition holding the contract's rows (a `state-table` edition: `state-table/contract-<id>`). */
     edition: v.string(),
   }),
 ]);

@@ -1071,6 +1071,27 @@ export class FeeIndex {
     return t.find((at) => t.u16(at, S.edition) - edition.index || t.u32(at, S.code) - codeKey) >= 0;
   }
 
+  /**
+   * The first codes a state table edition lists, in code order (the release checks try a supplied
+   * table on its own codes, whatever they are).
+   *
+   * @param edition - a state-table edition
+   * @param limit - at most this many distinct codes
+   * @returns the codes
+   */
+  stateCodes(edition: EditionInfo, limit: number): string[] {
+    const t = this.stateTable;
+    if (!t) return [];
+    const codes: string[] = [];
+    for (let i = t.lowerBound((at) => t.u16(at, S.edition) - edition.index); i < t.count; i++) {
+      const at = i * t.size;
+      if (t.u16(at, S.edition) !== edition.index || codes.length >= limit) break;
+      const code = decodeCode(t.u32(at, S.code), 5);
+      if (codes[codes.length - 1] !== code) codes.push(code);
+    }
+    return codes;
+  }
+
   private optionalTable(name: string, table: TableLayout): Table | undefined {
     const found = this.header.sections.find((x) => x.name === name);
     return found ? new Table(this.bytes, this.bodyStart, found, table) : undefined;

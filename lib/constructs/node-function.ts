@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size, Validations } from 'aws-cdk-lib';
 import { type IGrantable, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -99,6 +99,20 @@ export interface NodeFunctionProps {
    * @default - none (synchronous invocation only)
    */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * Size of /tmp (the release Build step holds the official files, the index and its archive).
+   *
+   * @default - Lambda's 512 MiB
+   */
+  readonly ephemeralStorageSize?: Size;
+  /**
+   * Files copied beside the bundle (a directory relative to the repository root, and the file
+   * extension to copy): code that reads data files next to its own module (fee-data's jurisdiction
+   * registry) finds them there.
+   *
+   * @default - none
+   */
+  readonly bundleFiles?: { readonly dir: string; readonly extension: string };
 }
 
 /**
@@ -157,7 +171,11 @@ export class NodeFunction extends Construct {
       // The mode last, so that no caller's environment can switch a deployed function to `local`.
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment, ...LAMBDA_MODE_ENVIRONMENT },
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+      ...(props.ephemeralStorageSize === undefined
+        ? {}
+        : { ephemeralStorageSize: props.ephemeralStorageSize }),
       bundling: {
+        ...(props.bundleFiles === undefined ? {} : { commandHooks: copyBeside(props.bundleFiles) }),
         format: OutputFormat.ESM,
         target: BUNDLE_TARGET,
         mainFields: ['module', 'main'],
@@ -206,4 +224,23 @@ export class NodeFunction extends Construct {
   public grantInvoke(grantee: IGrantable) {
     return this.function.grantInvoke(grantee);
   }
+}
+
+/**
+ * esbuild's command hooks that copy a directory's files of one extension beside the bundle.
+ *
+ * @param files - the directory (relative to the repository root) and the extension
+ * @returns the hooks
+ */
+function copyBeside(files: { readonly dir: string; readonly extension: string }) {
+  if (!/^[\w./-]+$/.test(files.dir) || !/^\.\w+$/.test(files.extension)) {
+    throw new Error(`bundleFiles: ${files.dir} *${files.extension} is not a plain path and extension`);
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `cp ${inputDir}/${files.dir}/*${files.extension} ${outputDir}/`,
+    ],
+  };
 }

@@ -1,8 +1,13 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  type IFunction,
+  type ILayerVersion,
+  Function as LambdaFunction,
+  LayerVersion,
+} from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -19,6 +24,12 @@ import { Api } from '../constructs/api.js';
 import { AuditTrail } from '../constructs/audit-trail.js';
 import { type BatchDataStore, batchBucketName } from '../constructs/batch-store.js';
 import { BatchWorkflow } from '../constructs/batch-workflow.js';
+import {
+  type DataReleaseStore,
+  DataReleases,
+  NO_DATA_RELEASE,
+  releaseLayerParameterName,
+} from '../constructs/data-releases.js';
 import type { ReconDataStore } from '../constructs/data-store.js';
 import { FeeIndexLayer } from '../constructs/fee-index-layer.js';
 import { grantOversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
@@ -47,6 +58,11 @@ export interface ApiStackProps extends StackProps {
   readonly oversizedAnswers: { readonly key: IKey };
   /** The batch bucket, table and key (stateful stack). */
   readonly batchStore: BatchDataStore;
+  /**
+   * The data bucket and the parameter naming the release in production (stateful stack; issue 20).
+   * Absent: no release workflow, and the functions use the layer CDK builds.
+   */
+  readonly dataReleases?: DataReleaseStore;
   /** Days a tenant's Recons are kept (DynamoDB TTL), and per-tenant overrides. */
   readonly reconRetention: { readonly days: number; readonly tenants: Readonly<Record<string, number>> };
   /** SmartBill: the site (stateful stack), the signing key secret's name and the links' lifetime. */
@@ -131,6 +147,10 @@ export class ApiStack extends Stack {
   public readonly analyticsPeers: AnalyticsPeersSchedule | undefined;
   /** The analytics pipeline's alarms (absent without analytics). */
   public readonly analyticsAlarms: AnalyticsAlarms | undefined;
+  /** The data release workflow and its canaries (issue 20; absent without a data store). */
+  public readonly dataReleases: DataReleases | undefined;
+  /** The layer the functions get: the release in production's, else the one CDK built. */
+  public readonly feeIndexLayer: ILayerVersion;
 
   /**
    * @param scope - the app
@@ -144,6 +164,10 @@ export class ApiStack extends Stack {
     this.feeIndex = new FeeIndexLayer(this, 'FeeIndex', {
       ...(props.feeIndexFile === undefined ? {} : { indexFile: props.feeIndexFile }),
     });
+    this.feeIndexLayer =
+      props.dataReleases === undefined
+        ? this.feeIndex.layer
+        : this.releasedLayer(props.stageName, this.feeIndex.layer);
     const reconEnvironment = {
       [RECON_ENV.retentionDays]: String(props.reconRetention.days),
       [RECON_ENV.tenantRetentionDays]: JSON.stringify(props.reconRetention.tenants),
@@ -164,7 +188,7 @@ export class ApiStack extends Stack {
       stage: props.stageName,
       store: props.batchStore,
       logEncryptionKey: props.logEncryptionKey,
-      feeIndexLayer: this.feeIndex.layer,
+      feeIndexLayer: this.feeIndexLayer,
       environment: batchEnvironment,
       logRetention: props.logRetention,
     });
@@ -177,7 +201,7 @@ export class ApiStack extends Stack {
           dataStore: props.reconStore,
           smartBillRenderer: this.smartBillRenderer,
           logEncryptionKey: props.logEncryptionKey,
-          feeIndexLayer: this.feeIndex.layer,
+          feeIndexLayer: this.feeIndexLayer,
           environment: reconEnvironment,
           memorySize: props.memorySize,
           reservedConcurrency: props.reservedConcurrency,
@@ -188,7 +212,7 @@ export class ApiStack extends Stack {
       const fn = new PricingFunction(this, route.id, {
         route,
         logEncryptionKey: props.logEncryptionKey,
-        feeIndexLayer: this.feeIndex.layer,
+        feeIndexLayer: this.feeIndexLayer,
         memorySize: props.memorySize,
         provisionedConcurrency: route.hot ? props.provisionedConcurrency : 0,
         reservedConcurrency: props.reservedConcurrency,
@@ -304,6 +328,29 @@ export class ApiStack extends Stack {
       Bucket.fromBucketName(this, 'BatchObjects', batchBucketName(props.stageName)),
     ]);
 
+    this.dataReleases =
+      props.dataReleases === undefined
+        ? undefined
+        : new DataReleases(this, 'DataReleases', {
+            store: props.dataReleases,
+            canaryFunctions: new Map([...functions].filter(([, fn]) => fn.route.usesFeeIndex)),
+            directFunctions: new Map<string, IFunction>([
+              ...[...(reconWorkflow?.functions ?? [])]
+                .filter(([state]) => reconWorkflow !== undefined && usesIndex(routes, state))
+                .map(([state, fn]): [string, IFunction] => [`Recon${state}`, fn.function]),
+              ['BatchChunk', this.batchWorkflow.functions.get('Chunk')?.function as IFunction],
+            ]),
+            latencyP99Ms: (props.alarms ?? DEFAULT_ALARM_THRESHOLDS).apiLatencyP99Ms,
+            logEncryptionKey: props.logEncryptionKey,
+            logRetention: props.logRetention,
+          });
+    if (this.dataReleases !== undefined) {
+      this.auditTrail.addLambdaDataEvents([...this.dataReleases.functions.values()].map((fn) => fn.function));
+      new CfnOutput(this, 'DataReleaseStateMachineArn', {
+        value: this.dataReleases.stateMachine.stateMachineArn,
+      });
+    }
+
     const allFunctions = new Map<string, IFunction>([
       ...[...functions].map(([id, fn]): [string, IFunction] => [id, fn.function]),
       ...[...(reconWorkflow?.functions ?? [])].map(([id, fn]): [string, IFunction] => [id, fn.function]),
@@ -318,6 +365,10 @@ export class ApiStack extends Stack {
       ...(this.analyticsPeers === undefined
         ? []
         : [['AnalyticsPeers', this.analyticsPeers.builder.function] as [string, IFunction]]),
+      ...[...(this.dataReleases?.functions ?? [])].map(([id, fn]): [string, IFunction] => [
+        `Release${id}`,
+        fn.function,
+      ]),
     ]);
     const alarmedFunctions = new Map([...allFunctions, ...(props.statefulFunctions ?? [])]);
     // Powertools' service dimension names the stage, so two stages in one account keep their
@@ -337,6 +388,14 @@ export class ApiStack extends Stack {
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
     });
 
+    this.dataReleases?.watchAlarms(
+      ['Api5xxRate', 'ApiLatencyP99'].flatMap((name) => {
+        const alarm = this.alarms.alarms.get(name);
+        return alarm === undefined ? [] : [alarm];
+      }),
+      this.alarms.topic,
+    );
+
     this.analyticsAlarms =
       props.analytics === undefined
         ? undefined
@@ -351,4 +410,33 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
   }
+
+  /**
+   * The fee index layer the functions get (decision 020): the layer version the release workflow
+   * recorded in the stage's parameter, read by CloudFormation at every deployment, or the layer
+   * this synth built while the parameter says {@link NO_DATA_RELEASE}. So a `cdk deploy` of code
+   * after a data release keeps the released data; shipping data with the code again is a release.
+   */
+  private releasedLayer(stage: string, built: ILayerVersion): ILayerVersion {
+    const current = new CfnParameter(this, 'DataReleaseLayer', {
+      type: 'AWS::SSM::Parameter::Value<String>',
+      default: releaseLayerParameterName(stage),
+      description: 'The parameter naming the layer version of the data release in production (decision 020)',
+    });
+    const released = new CfnCondition(this, 'HasDataRelease', {
+      expression: Fn.conditionNot(Fn.conditionEquals(current.valueAsString, NO_DATA_RELEASE)),
+    });
+    return LayerVersion.fromLayerVersionArn(
+      this,
+      'FeeIndexInUse',
+      Fn.conditionIf(released.logicalId, current.valueAsString, built.layerVersionArn).toString(),
+    );
+  }
+}
+
+/** Whether the task of a workflow route's state reads the fee index. */
+function usesIndex(routes: readonly RouteDefinition[], state: string): boolean {
+  return routes.some((route) =>
+    route.workflow?.tasks.some((task) => task.state === state && task.usesFeeIndex),
+  );
 }

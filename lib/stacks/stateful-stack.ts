@@ -8,6 +8,7 @@ import { AnalyticsStore } from '../constructs/analytics.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { Auth } from '../constructs/auth.js';
 import { BatchDataStore } from '../constructs/batch-store.js';
+import { DataReleaseStore } from '../constructs/data-releases.js';
 import { ReconDataStore } from '../constructs/data-store.js';
 import { LogEncryptionKey } from '../constructs/log-encryption-key.js';
 import { OversizedAnswers, oversizedAnswersBucketName } from '../constructs/oversized-answers.js';
@@ -71,6 +72,8 @@ export class StatefulStack extends Stack {
   public readonly oversizedAnswers: OversizedAnswers;
   /** Analytics (issue 19): the bucket, Glue table, delivery stream and Athena workgroup. */
   public readonly analytics: AnalyticsStore;
+  /** Data releases (issue 20): the official and supplied files, the releases, the parameter naming the current one. */
+  public readonly dataReleases: DataReleaseStore;
 
   /**
    * @param scope - the app
@@ -148,6 +151,12 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.dataReleases = new DataReleaseStore(this, 'DataReleases', {
+      stage: props.smartBill.stage,
+      accessLogsBucket: this.smartBillSite.accessLogsBucket,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // The same Powertools service and namespace as the API stack's functions (which set theirs in
     // api-stack.ts), so the trigger's and the unlock endpoint's logs and metrics carry the stage too.
     for (const fn of [this.auth.preTokenGeneration.function, this.smartBillSite.unlockFunction?.function]) {
@@ -164,6 +173,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'BatchBucketName', { value: this.batchStore.bucket.bucketName });
     new CfnOutput(this, 'AnalyticsBucketName', { value: this.analytics.bucket.bucketName });
     new CfnOutput(this, 'AnalyticsWorkgroup', { value: this.analytics.workgroupName });
+    new CfnOutput(this, 'DataBucketName', { value: this.dataReleases.bucket.bucketName });
     new CfnOutput(this, 'SmartBillDomain', { value: this.smartBillSite.domainName });
     new CfnOutput(this, 'SmartBillKeyPairId', { value: this.smartBillSite.publicKey.publicKeyId });
   }

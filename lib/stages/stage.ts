@@ -78,6 +78,7 @@ export function addStage(app: App, config: StageConfig, options: StageOptions = 
       reconStore: stateful.reconStore,
       oversizedAnswers: stateful.oversizedAnswers,
       batchStore: stateful.batchStore,
+      dataReleases: stateful.dataReleases,
       reconRetention: { days: config.reconRetentionDays, tenants: config.reconTenantRetentionDays },
       smartBill: {
         site: stateful.smartBillSite,

@@ -223,7 +223,13 @@ describe('the API through the local stack', () => {
       );
       // 72148-26, PPRRVU2025_Oct.csv line 7836: (1.48×1.009 + 0.54×0.992 + 0.07×0.949) × 32.3465 = 67.7798 → 67.78
       expect(fee.body).toMatchObject({ amount: '67.78', modifier: '26' });
-      expect((await get('/v1/health')).status).toBe(200);
+      const health = await get('/v1/health');
+      expect(health.status).toBe(200);
+      // The data release the local stack's index is (issue 20): what its header records.
+      expect(health.body.dataRelease).toEqual({
+        id: expect.stringMatching(/^r[0-9a-f]{12}$/),
+        builtAt: expect.any(String),
+      });
       // The document holds no data: a client reads it before it has a token.
       const doc = await get('/openapi.json');
       expect(doc.status).toBe(200);

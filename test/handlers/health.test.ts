@@ -8,13 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FeeIndex } from '../../lambdas/fee-index/reader.js';
 import {
   createHealthCheck,
+  dataReleaseFrom,
   type HealthProbes,
   PROBE_TIMEOUT_MS,
   probesFrom,
 } from '../../lambdas/handlers/health/dependencies.js';
-import { sampleIndexBytes } from '../support/fee-index.js';
+import { sampleIndexBytes, sampleIndexFile } from '../support/fee-index.js';
 
 const ok = async () => undefined;
 const down = async () => {
@@ -93,5 +95,22 @@ describe('probesFrom', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('dataReleaseFrom (issue 20)', () => {
+  it('names the release of the index the function is given, as its header records it', () => {
+    const file = sampleIndexFile();
+    const release = FeeIndex.fromBytes(sampleIndexBytes()).release();
+    expect(release).toBeDefined();
+    expect(dataReleaseFrom({ FEE_INDEX_PATH: file })()).toEqual({
+      id: release?.id,
+      builtAt: release?.builtAt,
+    });
+  });
+
+  it('is null without an index, or when it does not open', () => {
+    expect(dataReleaseFrom({})()).toBeNull();
+    expect(dataReleaseFrom({ FEE_INDEX_PATH: join(tmpdir(), 'wcbr-no-such-index.bin') })()).toBeNull();
   });
 });

@@ -143,7 +143,8 @@ describe('operational alarms', () => {
       expect(text).toContain(`"MetricName":"${metric}"`);
     const machine = Object.keys(
       template.findResources('AWS::StepFunctions::StateMachine', {
-        Properties: { StateMachineType: 'STANDARD' },
+        // The batch machine (the data release machine is STANDARD too, issue 20).
+        Properties: { StateMachineType: 'STANDARD', StateMachineName: 'wcbr-dev-batches' },
       }),
     );
     expect(machine).toHaveLength(1);
@@ -159,6 +160,7 @@ describe('operational alarms', () => {
       1 + // the SmartBill renderer
       3 + // the bulk repricing steps (split, chunk, assemble)
       1 + // the analytics peers builder (issue 19)
+      3 + // the data release steps (build, check, record; issue 20)
       2; // the stateful stack's Cognito trigger and SmartBill unlock endpoint
     expect(throttles).toHaveLength(expected);
     const watched = new Set(throttles.map((a) => JSON.stringify(a.Properties.Dimensions)));

@@ -63,6 +63,8 @@ const FUNCTION_ROUTES = ROUTES.filter((r) => r.workflow === undefined);
 const WORKFLOW_TASKS = ROUTES.flatMap((r) => r.workflow?.tasks ?? []);
 /** The bulk repricing state machine's step functions: split, chunk, assemble (batch-workflow.ts). */
 const BATCH_STEPS = 3;
+/** The data release workflow's Build, Check and Record functions (issue 20). */
+const RELEASE_STEPS = 3;
 /** The front functions of workflow routes (what API Gateway invokes for them; issue 17). */
 const WORKFLOW_FRONTS = ROUTES.filter((r) => r.workflow !== undefined);
 
@@ -384,7 +386,11 @@ describe('API stack', () => {
         if (route.usesFeeIndex) {
           expect(env.FEE_INDEX_PATH).toBe(LAMBDA_FEE_INDEX_PATH);
           const [layerId] = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
-          expect(props.Layers).toEqual([{ Ref: layerId }]);
+          // The release in production's layer when the stage's parameter names one, else the
+          // layer this synth built (issue 20, decision 020).
+          expect(props.Layers).toEqual([
+            { 'Fn::If': ['HasDataRelease', { Ref: 'DataReleaseLayer' }, { Ref: layerId }] },
+          ]);
         } else {
           expect(env.FEE_INDEX_PATH).toBeUndefined();
           expect(props.Layers).toBeUndefined();
@@ -419,6 +425,10 @@ describe('API stack', () => {
         const managed = JSON.stringify(role.Properties.ManagedPolicyArns ?? []);
         if (id.includes('CloudWatchRole')) {
           expect(managed).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+        } else if (id.startsWith('DataReleasesDeployRole')) {
+          // CodeDeploy's role for the canaries: CDK's LambdaDeploymentGroup attaches CodeDeploy's
+          // own policy (issue 20, data-releases.ts); it is not a function's role.
+          expect(managed).toContain('AWSCodeDeployRoleForLambdaLimited');
         } else {
           expect(managed, id).not.toContain('iam::aws:policy');
         }
@@ -787,9 +797,15 @@ describe('API stack', () => {
       for (const t of [template, secondRegion]) {
         const values = dataSelectorOf(t, 'AWS::Lambda::Function').Equals ?? [];
         const fnIds = Object.keys(t.findResources('AWS::Lambda::Function'));
-        // + the SmartBill renderer, the three bulk repricing steps and the analytics peers builder
+        // + the SmartBill renderer, the three bulk repricing steps, the analytics peers builder and
+        // the three data release steps (issue 20)
         expect(fnIds).toHaveLength(
-          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 2 + BATCH_STEPS,
+          FUNCTION_ROUTES.length +
+            WORKFLOW_TASKS.length +
+            WORKFLOW_FRONTS.length +
+            2 +
+            BATCH_STEPS +
+            RELEASE_STEPS,
         );
         expect(values).toEqual(
           expect.arrayContaining([
@@ -802,7 +818,12 @@ describe('API stack', () => {
           ]),
         );
         expect(values).toHaveLength(
-          FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 3 + BATCH_STEPS,
+          FUNCTION_ROUTES.length +
+            WORKFLOW_TASKS.length +
+            WORKFLOW_FRONTS.length +
+            3 +
+            BATCH_STEPS +
+            RELEASE_STEPS,
         );
       }
     });
@@ -827,10 +848,15 @@ describe('every function of the app (both stacks, every region)', () => {
     const fns = allFunctions();
     // Route functions, workflow tasks and fronts, the renderer, the Cognito trigger and the SmartBill
     // unlock function (stateful stack, behind the distribution: decision 009) and the analytics
-    // peers builder (issue 19), in each region.
+    // peers builder (issue 19) and the data release steps (issue 20), in each region.
     expect(fns).toHaveLength(
       synthesized.config.regions.length *
-        (FUNCTION_ROUTES.length + WORKFLOW_TASKS.length + WORKFLOW_FRONTS.length + 4 + BATCH_STEPS),
+        (FUNCTION_ROUTES.length +
+          WORKFLOW_TASKS.length +
+          WORKFLOW_FRONTS.length +
+          4 +
+          BATCH_STEPS +
+          RELEASE_STEPS),
     );
     for (const { stack, id, props } of fns) expect(props.Runtime, `${stack}/${id}`).toBe('nodejs22.x');
     // The bundles' language level follows the runtime (esbuild target node22 for nodejs22.x).
@@ -898,6 +924,8 @@ describe('API stack with provisioned concurrency', () => {
       if (String(fn.Properties.Description).startsWith('Bulk repricing, step')) continue;
       // So is the scheduled analytics peers builder: one run a day (analytics.ts, issue 19).
       if (String(fn.Properties.Description).startsWith("Builds the peers' snapshot")) continue;
+      // And the data release steps: sized for the national index (data-releases.ts, issue 20).
+      if (String(fn.Properties.Description).startsWith('Data release:')) continue;
       const renderer = String(fn.Properties.Description).startsWith('Renders and stores SmartBill pages');
       expect(fn.Properties).toMatchObject({
         MemorySize: renderer ? 1769 : 2048,

@@ -88,6 +88,14 @@ const REVIEWED = [
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wcbr-dev-analytics-<AWS::AccountId>-<AWS::Region>/${prefix}]`,
   ),
   'AwsSolutions-IAM5[Resource::arn:aws:s3:::wcbr-dev-recon-bodies-<AWS::AccountId>-<AWS::Region>/answers/*]', // the Recon front function stores oversized Recon answers under per-request keys (data-store.ts, issue 17)
+  // Data releases (issue 20, data-releases.ts): CodeDeploy's own service-role policy on the canaries' role,
+  // the workflow's own layer versions, its release archives, and each step's prefixes of the data bucket
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:layer:wcbr-dev-fee-index:*]',
+  ...['official/*', 'supplied/*', 'releases/*', 'releases/*/layer.zip'].map(
+    (objects) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::wcbr-dev-data-<AWS::AccountId>-<AWS::Region>/${objects}]`,
+  ),
 ].sort();
 
 describe('cdk-nag', () => {

@@ -71,6 +71,9 @@ describe('stateful stack', () => {
       AuthGroupreconstewards6B9EDB59: 'AWS::Cognito::UserPoolGroup',
       BatchStore0CCB5CCB: 'AWS::S3::Bucket',
       BatchStoreKey9015DCAD: 'AWS::KMS::Key',
+      // The data bucket and its key (issue 20, data-releases.ts).
+      DataReleases7F9F3235: 'AWS::S3::Bucket',
+      DataReleasesKeyE1AC6BA5: 'AWS::KMS::Key',
       BatchStoreTableECE8BDA7: 'AWS::DynamoDB::GlobalTable',
       DeadLetterKey972EF902: 'AWS::KMS::Key',
       ReconStoreTableKeyF3BB0670: 'AWS::KMS::Key',

@@ -14,6 +14,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadFeeIndexFile } from '../../adapters/fee-index-file.js';
 import { readLocalMasterKeySync } from '../../adapters/local-data-keys.js';
+import type { FeeIndex } from '../../fee-index/reader.js';
 import { RECON_ENV } from '../shared/recon-deps.js';
 import { FEE_INDEX_PATH_ENV } from '../shared/routes.js';
 import { SMARTBILL_ENV } from '../shared/smartbill-deps.js';
@@ -30,6 +31,12 @@ export type Probe = () => Promise<void>;
 
 /** The checks of a function; a dependency without one is `not-configured`. */
 export type HealthProbes = Partial<Record<HealthDependency, Probe>>;
+
+/** The data release the function's fee index is (issue 20): its id and when it was built. */
+export interface DataReleaseName {
+  readonly id: string;
+  readonly builtAt: string;
+}
 
 /** The health report. */
 export interface HealthReport {
@@ -60,6 +67,41 @@ function withTimeout(probe: Probe): Promise<void> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** Indexes opened by path, once a process: the probe and the release share one read. */
+const opened = new Map<string, FeeIndex>();
+
+/** Opens the index at a path once; a failed open is not kept (the next call tries again). */
+function openIndexOnce(path: string): FeeIndex {
+  let index = opened.get(path);
+  if (index === undefined) {
+    index = loadFeeIndexFile(path);
+    opened.set(path, index);
+  }
+  return index;
+}
+
+/**
+ * The data release of the function's fee index (issue 20): what `GET /v1/health` names, so an
+ * operator sees which release answers (during a canary, about one answer in ten names the new
+ * one). Null when the function has no index, it does not open, or it was built before releases
+ * were named.
+ *
+ * @param env - the environment (FEE_INDEX_PATH)
+ * @returns a function answering the release, reading the index once
+ */
+export function dataReleaseFrom(env: NodeJS.ProcessEnv): () => DataReleaseName | null {
+  const indexPath = env[FEE_INDEX_PATH_ENV];
+  return () => {
+    if (!indexPath) return null;
+    try {
+      const release = openIndexOnce(indexPath).release();
+      return release === undefined ? null : { id: release.id, builtAt: release.builtAt };
+    } catch {
+      return null;
+    }
+  };
+}
+
 /**
  * The checks the environment configures (the variables the Recon and SmartBill functions read).
  * Clients are made once, on the first check of each.
@@ -74,11 +116,8 @@ export function probesFrom(env: NodeJS.ProcessEnv): HealthProbes {
   // not kept: the next check tries again.
   const indexPath = env[FEE_INDEX_PATH_ENV];
   if (indexPath) {
-    let indexOpens = false;
     probes.feeIndex = async () => {
-      if (indexOpens) return;
-      loadFeeIndexFile(indexPath);
-      indexOpens = true;
+      openIndexOnce(indexPath);
     };
   }
   const table = env[RECON_ENV.tableName];

@@ -329,6 +329,21 @@ export const HealthAnswerSchema = v.strictObject({
     kms: DependencyHealthSchema,
     smartBillStore: DependencyHealthSchema,
   }),
+  dataRelease: v.pipe(
+    v.nullable(
+      v.strictObject({
+        id: v.pipe(
+          v.string(),
+          v.regex(/^r[0-9a-f]{12}$/),
+          v.description("The data release: 'r' and the first 12 hex digits of the index body's SHA-256"),
+        ),
+        builtAt: v.pipe(timestamp, v.description('When the release was built')),
+      }),
+    ),
+    v.description(
+      "The data release this function's fee index is (issue 20; during a release's canary some answers name the new one); null when the index does not open",
+    ),
+  ),
   requestId,
 });
 

@@ -421,7 +421,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/health',
     entry: 'lambdas/handlers/health/handler.ts',
     scopes: [],
-    usesFeeIndex: false,
+    // It names the data release in production (issue 20), read from the index it is given, and is
+    // moved by a release with the pricing functions.
+    usesFeeIndex: true,
     hot: false,
     healthProbes: true,
     summary: 'Health check',
