@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../fee-data/paths.js';
-import { provenance, suppliedIndexFile } from '../support/supplied-index.js';
+import { ppoContract90, suppliedIndexFile } from '../support/supplied-index.js';
 
 /*
  * `wcbr price --tenant T` (issue 20): the tenant's contracts apply, none without --tenant. The
@@ -26,21 +26,7 @@ const bill = JSON.stringify({
 
 beforeAll(() => {
   index = suppliedIndexFile({
-    contracts: [
-      {
-        id: 'acme-ppo-2025',
-        name: 'Acme PPO',
-        tenant: 'acme',
-        providers: { npis: ['1234567893'], tins: [] },
-        bucket: 'ppo',
-        jurisdictions: [],
-        effective: '2025-01-01',
-        termination: null,
-        terms: { kind: 'percent-of-allowance', percent: '90' },
-        reason: { groupCode: 'CO', carc: '45' },
-        provenance: provenance('acme-ppo-2025', 'contract'),
-      },
-    ],
+    contracts: [ppoContract90('acme')],
   });
 });
 

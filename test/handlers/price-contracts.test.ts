@@ -12,7 +12,7 @@ import { FeeIndex } from '../../lambdas/fee-index/reader.js';
 import { PriceBillResponseSchema } from '../../lambdas/handlers/shared/response-schemas.js';
 import { FEE_INDEX_PATH_ENV } from '../../lambdas/handlers/shared/routes.js';
 import { proxyEvent } from '../support/proxy-event.js';
-import { provenance, suppliedIndexFile } from '../support/supplied-index.js';
+import { ppoContract90, suppliedIndexFile } from '../support/supplied-index.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -48,21 +48,7 @@ async function price(clientId: string | null) {
 
 beforeAll(async () => {
   const file = suppliedIndexFile({
-    contracts: [
-      {
-        id: 'acme-ppo-2025',
-        name: 'Acme PPO',
-        tenant: 'acme-client',
-        providers: { npis: [NPI], tins: [] },
-        bucket: 'ppo',
-        jurisdictions: [],
-        effective: '2025-01-01',
-        termination: null,
-        terms: { kind: 'percent-of-allowance', percent: '90' },
-        reason: { groupCode: 'CO', carc: '45' },
-        provenance: provenance('acme-ppo-2025', 'contract'),
-      },
-    ],
+    contracts: [ppoContract90('acme-client', NPI)],
   });
   release = FeeIndex.fromBytes(new Uint8Array(readFileSync(file))).release()?.id as string;
   process.env[FEE_INDEX_PATH_ENV] = file;

@@ -35,6 +35,30 @@ export function provenance(id: string, kind: SuppliedKind): SuppliedProvenance {
 }
 
 /** A supplied edition of a jurisdiction, as the build merges it into `professional.supplied`. */
+/**
+ * A tenant's contract paying 90% of the state fee schedule (the PPO bucket) to one NPI: the
+ * percentage is a SUPPLIED INPUT of the tests that use it, not any network's rate.
+ *
+ * @param tenant - the tenant whose bills it applies to
+ * @param npi - the provider it covers (default: CMS's worked example of a valid NPI)
+ * @returns the contract as the index carries it
+ */
+export function ppoContract90(tenant: string, npi = '1234567893'): SuppliedContract {
+  return {
+    id: 'acme-ppo-2025',
+    name: 'Acme PPO',
+    tenant,
+    providers: { npis: [npi], tins: [] },
+    bucket: 'ppo',
+    jurisdictions: [],
+    effective: '2025-01-01',
+    termination: null,
+    terms: { kind: 'percent-of-allowance', percent: '90' },
+    reason: { groupCode: 'CO', carc: '45' },
+    provenance: provenance('acme-ppo-2025', 'contract'),
+  };
+}
+
 export interface SuppliedEditionInput {
   readonly jurisdiction: string;
   readonly edition: Edition;

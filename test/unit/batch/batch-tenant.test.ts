@@ -2,28 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { priceChunk } from '../../../lambdas/app/batch/chunk.js';
 import { type ChunkTask, runChunk } from '../../../lambdas/app/batch/service.js';
 import { emptyTally } from '../../../lambdas/app/batch/summary.js';
-import { provenance, suppliedIndex } from '../../support/supplied-index.js';
+import { ppoContract90, suppliedIndex } from '../../support/supplied-index.js';
 
 /*
  * A batch prices its bills for the batch's tenant (issue 20): that tenant's contracts apply. The
  * contract's 90% is a SUPPLIED INPUT; amounts are compared with and without the tenant.
  */
 const index = suppliedIndex({
-  contracts: [
-    {
-      id: 'acme-ppo-2025',
-      name: 'Acme PPO',
-      tenant: 'tenant-a',
-      providers: { npis: ['1234567893'], tins: [] },
-      bucket: 'ppo',
-      jurisdictions: [],
-      effective: '2025-01-01',
-      termination: null,
-      terms: { kind: 'percent-of-allowance', percent: '90' },
-      reason: { groupCode: 'CO', carc: '45' },
-      provenance: provenance('acme-ppo-2025', 'contract'),
-    },
-  ],
+  contracts: [ppoContract90('tenant-a')],
 });
 const bill = JSON.stringify({
   jurisdiction: 'FL',

@@ -4,7 +4,7 @@ import { normaliseBill } from '../../../lambdas/engine/bill/normalise.js';
 import { priceBill } from '../../../lambdas/engine/price-bill.js';
 import type { PricedBill } from '../../../lambdas/engine/priced-bill.js';
 import { renderOpenSmartBill } from '../../../lambdas/smartbill/render.js';
-import { provenance, suppliedEdition, suppliedIndex } from '../../support/supplied-index.js';
+import { ppoContract90, suppliedEdition, suppliedIndex } from '../../support/supplied-index.js';
 
 /*
  * What a line priced on the customer's figures looks like outside the JSON answer (issue 20): the
@@ -23,21 +23,7 @@ const index = suppliedIndex({
       rows: [{ code: '99213', nonFacility: '88.00', facility: '61.00' }],
     },
   ],
-  contracts: [
-    {
-      id: 'acme-ppo-2025',
-      name: 'Acme PPO',
-      tenant: 'acme',
-      providers: { npis: ['1234567893'], tins: [] },
-      bucket: 'ppo',
-      jurisdictions: [],
-      effective: '2025-01-01',
-      termination: null,
-      terms: { kind: 'percent-of-allowance', percent: '90' },
-      reason: { groupCode: 'CO', carc: '45' },
-      provenance: provenance('acme-ppo-2025', 'contract'),
-    },
-  ],
+  contracts: [ppoContract90('acme')],
 });
 const priced = priceBill(
   index,

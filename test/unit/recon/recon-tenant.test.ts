@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type ReconBodyStore, reconBodyKeys } from '../../../lambdas/app/recon/ports.js';
 import { priceSubmission } from '../../../lambdas/app/recon/service.js';
-import { provenance, suppliedIndex } from '../../support/supplied-index.js';
+import { ppoContract90, suppliedIndex } from '../../support/supplied-index.js';
 
 /*
  * A Recon is priced for the Recon's tenant (issue 20): its contracts apply. The contract's 90% is a
  * SUPPLIED INPUT; the PPO bucket is compared between tenants.
  */
 const index = suppliedIndex({
-  contracts: [
-    {
-      id: 'acme-ppo-2025',
-      name: 'Acme PPO',
-      tenant: 'acme-client',
-      providers: { npis: ['1234567893'], tins: [] },
-      bucket: 'ppo',
-      jurisdictions: [],
-      effective: '2025-01-01',
-      termination: null,
-      terms: { kind: 'percent-of-allowance', percent: '90' },
-      reason: { groupCode: 'CO', carc: '45' },
-      provenance: provenance('acme-ppo-2025', 'contract'),
-    },
-  ],
+  contracts: [ppoContract90('acme-client')],
 });
 
 function memoryBodies(): ReconBodyStore & { readonly map: Map<string, string> } {
