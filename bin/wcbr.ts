@@ -437,6 +437,10 @@ function jurisdictions(args: string[]): number {
       .map((e) => `${e.id} (${e.effective} to ${e.termination ?? 'open'})`)
       .join(', ');
     process.stdout.write(`${j.id.padEnd(12)} ${j.method.padEnd(20)} ${editions}\n`);
+    for (const e of j.supplied ?? [])
+      process.stdout.write(
+        `${''.padEnd(12)} supplied: ${e.id} (${e.method}, ${e.effective} to ${e.termination ?? 'open'}) by ${e.supplied.suppliedBy} on ${e.supplied.suppliedAt.slice(0, 10)}\n`,
+      );
   }
   return 0;
 }

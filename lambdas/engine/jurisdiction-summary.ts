@@ -1,4 +1,6 @@
 import type { Jurisdiction } from './jurisdictions.js';
+import type { SuppliedUse } from './priced-bill.js';
+import { suppliedUse } from './supplied.js';
 
 type Source = { readonly citation: string; readonly url?: string; readonly file?: string };
 
@@ -29,6 +31,18 @@ export interface JurisdictionSummary {
     readonly id: string;
     readonly effective: string;
     readonly termination: string | null;
+  }[];
+  /**
+   * Editions the customer supplied (issue 20), which win over `editions` on their dates for
+   * professional lines: how each prices, its dates, and who supplied it, when, from what. Absent
+   * when there are none.
+   */
+  readonly supplied?: readonly {
+    readonly id: string;
+    readonly method: string;
+    readonly effective: string;
+    readonly termination: string | null;
+    readonly supplied: SuppliedUse;
   }[];
   readonly sources: readonly Source[];
   /** The facility bill types the file records (issue 16): outpatient, asc, inpatient. */
@@ -83,6 +97,25 @@ export function summariseJurisdiction(j: Jurisdiction): JurisdictionSummary {
       effective: e.effective,
       termination: e.termination,
     })),
+    ...(professional.supplied !== undefined && professional.supplied.length > 0
+      ? {
+          // Every supplied edition carries its provenance (the build sets it); one without is not listed.
+          supplied: professional.supplied.flatMap((e) =>
+            e.supplied === undefined
+              ? []
+              : [
+                  {
+                    id: e.id,
+                    method: e.method ?? professional.method,
+                    effective: e.effective,
+                    termination: e.termination,
+                    supplied: suppliedUse(e.supplied),
+                  },
+                ],
+          ),
+        }
+      : {}),
+    // Our sources only: a supplied edition's source is the customer's, named on its entry.
     sources: distinct(
       professional.editions.flatMap((e) => [...e.sources, ...(e.factors ?? []).map((f) => f.source)]),
     ),

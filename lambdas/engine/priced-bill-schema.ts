@@ -666,6 +666,28 @@ export const JurisdictionSummarySchema = v.strictObject({
   method: v.string(),
   missing: v.optional(v.pipe(v.string(), v.description('What schedule we do not hold (medicare-fallback)'))),
   editions: v.array(v.strictObject({ id: v.string(), effective: isoDate, termination: v.nullable(isoDate) })),
+  supplied: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          id: v.string(),
+          method: v.pipe(
+            v.string(),
+            v.description('rbrvs-state-cf (conversion factors) or state-table (a fee table)'),
+          ),
+          effective: isoDate,
+          termination: v.nullable(isoDate),
+          supplied: v.pipe(
+            SuppliedUsesSchema.pipe[0].item,
+            v.description("Who supplied it, when, and their source: the customer's figures, not ours."),
+          ),
+        }),
+      ),
+      v.description(
+        'Editions the customer supplied: on their dates they price professional lines ahead of `editions` (docs/supplied-data). Absent when there are none.',
+      ),
+    ),
+  ),
   sources: v.array(SourceSchema),
   facility: v.pipe(
     v.strictObject({

@@ -144,3 +144,34 @@ describe('supplied editions and contracts through the API', () => {
     expect(body.dataRelease).toMatchObject({ id: releaseId });
   });
 });
+
+describe('the jurisdiction routes show what the customer supplied', () => {
+  async function get(pathName: string) {
+    const response = await fetch(`${stack.url}${pathName}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    expectDocumented('GET', pathName, response.status, body);
+    return { status: response.status, body };
+  }
+
+  it('GET /v1/jurisdictions lists Texas with its supplied edition, who supplied it and their source', async () => {
+    const { status, body } = await get('/v1/jurisdictions');
+    expect(status).toBe(200);
+    const tx = (body.jurisdictions as { id: string; supplied?: unknown[] }[]).find((j) => j.id === 'TX');
+    expect(tx?.supplied).toEqual([
+      {
+        id: 'test-tx-cf-2025',
+        method: 'rbrvs-state-cf',
+        effective: '2025-01-01',
+        termination: '2025-12-31',
+        supplied: expect.objectContaining({ kind: 'conversion-factors', suppliedBy: 'e2e operator' }),
+      },
+    ]);
+  });
+
+  it('GET /v1/jurisdictions/TX answers as its document says', async () => {
+    const { status } = await get('/v1/jurisdictions/TX');
+    expect(status).toBe(200);
+  });
+});
