@@ -70,6 +70,8 @@ export interface OperationalAlarmsProps {
    * @default - no batch alarm
    */
   readonly batchStateMachine?: IStateMachine;
+  /** The data release workflow (issue 20): a failed release is one whose canary rolled back, or that never published. */
+  readonly releaseStateMachine?: IStateMachine;
   readonly thresholds: AlarmThresholds;
 }
 
@@ -211,6 +213,30 @@ export class OperationalAlarms extends Construct {
             },
             period,
             label: 'Batch executions failed, timed out or aborted',
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    if (props.releaseStateMachine !== undefined) {
+      const machine = props.releaseStateMachine;
+      add(
+        'ReleaseExecutionsFailed',
+        new Alarm(this, 'ReleaseExecutionsFailed', {
+          alarmDescription:
+            'A data release failed, timed out or was aborted: a build or full-size check failed (nothing published), or a canary rolled a function back. See README, Operations, Data releases.',
+          metric: new MathExpression({
+            expression: 'failed + timedOut + aborted',
+            usingMetrics: {
+              failed: machine.metricFailed({ statistic: 'Sum', period }),
+              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
+              aborted: machine.metricAborted({ statistic: 'Sum', period }),
+            },
+            period,
+            label: 'Data release executions failed, timed out or aborted',
           }),
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -385,6 +385,7 @@ export class ApiStack extends Stack {
       rendererDeadLetterQueue: this.smartBillRenderer.deadLetterQueue,
       ...(reconWorkflow === undefined ? {} : { reconStateMachine: reconWorkflow.stateMachine }),
       batchStateMachine: this.batchWorkflow.stateMachine,
+      ...(this.dataReleases === undefined ? {} : { releaseStateMachine: this.dataReleases.stateMachine }),
       thresholds: props.alarms ?? DEFAULT_ALARM_THRESHOLDS,
     });
 

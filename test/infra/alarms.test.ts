@@ -135,20 +135,26 @@ describe('operational alarms', () => {
     expect(text).toContain(machine[0]);
   });
 
-  it('fire on any failed, timed-out or aborted bulk repricing run', () => {
-    const [alarm] = alarmsOn('ExecutionsAborted');
+  // The batch machine and the data release machine (issue 20) are both STANDARD: each has its alarm.
+  it.each([
+    ['bulk repricing run', 'wcbr-dev-batches'],
+    ['data release', 'wcbr-dev-data-release'],
+  ])('fire on any failed, timed-out or aborted %s', (_what, name) => {
+    const machine = Object.keys(
+      template.findResources('AWS::StepFunctions::StateMachine', {
+        Properties: { StateMachineType: 'STANDARD', StateMachineName: name },
+      }),
+    );
+    expect(machine).toHaveLength(1);
+    const alarms = alarmsOn('ExecutionsAborted').filter((a) =>
+      JSON.stringify(a.Properties.Metrics).includes(machine[0] as string),
+    );
+    expect(alarms).toHaveLength(1);
+    const [alarm] = alarms;
     expect(alarm?.Properties).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
     const text = JSON.stringify(alarm?.Properties.Metrics);
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
       expect(text).toContain(`"MetricName":"${metric}"`);
-    const machine = Object.keys(
-      template.findResources('AWS::StepFunctions::StateMachine', {
-        // The batch machine (the data release machine is STANDARD too, issue 20).
-        Properties: { StateMachineType: 'STANDARD', StateMachineName: 'wcbr-dev-batches' },
-      }),
-    );
-    expect(machine).toHaveLength(1);
-    expect(text).toContain(machine[0]);
   });
 
   it('fire on throttles of every function of the stack, one alarm each', () => {
