@@ -174,77 +174,61 @@ export class OperationalAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    if (props.reconStateMachine !== undefined) {
-      const machine = props.reconStateMachine;
+    /**
+     * A workflow's executions that failed or timed out (and, for a STANDARD machine that can be
+     * stopped, were aborted): any one fires the alarm.
+     */
+    const executionsFailed = (
+      alarmId: string,
+      machine: IStateMachine,
+      alarmDescription: string,
+      label: string,
+      withAborted: boolean,
+    ) =>
       add(
+        alarmId,
+        new Alarm(this, alarmId, {
+          alarmDescription,
+          metric: new MathExpression({
+            expression: withAborted ? 'failed + timedOut + aborted' : 'failed + timedOut',
+            usingMetrics: {
+              failed: machine.metricFailed({ statistic: 'Sum', period }),
+              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
+              ...(withAborted ? { aborted: machine.metricAborted({ statistic: 'Sum', period }) } : {}),
+            },
+            period,
+            label,
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    if (props.reconStateMachine !== undefined)
+      executionsFailed(
         'ReconExecutionsFailed',
-        new Alarm(this, 'ReconExecutionsFailed', {
-          alarmDescription:
-            'Recon workflow executions failed or timed out: the client got a 500 and nothing was stored. See README, Operations.',
-          metric: new MathExpression({
-            expression: 'failed + timedOut',
-            usingMetrics: {
-              failed: machine.metricFailed({ statistic: 'Sum', period }),
-              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
-            },
-            period,
-            label: 'Recon executions failed or timed out',
-          }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+        props.reconStateMachine,
+        'Recon workflow executions failed or timed out: the client got a 500 and nothing was stored. See README, Operations.',
+        'Recon executions failed or timed out',
+        false,
       );
-    }
-    if (props.batchStateMachine !== undefined) {
-      const machine = props.batchStateMachine;
-      add(
+    if (props.batchStateMachine !== undefined)
+      executionsFailed(
         'BatchExecutionsFailed',
-        new Alarm(this, 'BatchExecutionsFailed', {
-          alarmDescription:
-            'A bulk repricing run failed, timed out or was aborted: its batch reads failed and its results were not written. See README, Operations.',
-          metric: new MathExpression({
-            expression: 'failed + timedOut + aborted',
-            usingMetrics: {
-              failed: machine.metricFailed({ statistic: 'Sum', period }),
-              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
-              aborted: machine.metricAborted({ statistic: 'Sum', period }),
-            },
-            period,
-            label: 'Batch executions failed, timed out or aborted',
-          }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+        props.batchStateMachine,
+        'A bulk repricing run failed, timed out or was aborted: its batch reads failed and its results were not written. See README, Operations.',
+        'Batch executions failed, timed out or aborted',
+        true,
       );
-    }
-    if (props.releaseStateMachine !== undefined) {
-      const machine = props.releaseStateMachine;
-      add(
+    if (props.releaseStateMachine !== undefined)
+      executionsFailed(
         'ReleaseExecutionsFailed',
-        new Alarm(this, 'ReleaseExecutionsFailed', {
-          alarmDescription:
-            'A data release failed, timed out or was aborted: a build or full-size check failed (nothing published), or a canary rolled a function back. See README, Operations, Data releases.',
-          metric: new MathExpression({
-            expression: 'failed + timedOut + aborted',
-            usingMetrics: {
-              failed: machine.metricFailed({ statistic: 'Sum', period }),
-              timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
-              aborted: machine.metricAborted({ statistic: 'Sum', period }),
-            },
-            period,
-            label: 'Data release executions failed, timed out or aborted',
-          }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+        props.releaseStateMachine,
+        'A data release failed, timed out or was aborted: a build or full-size check failed (nothing published), or a canary rolled a function back. See README, Operations, Data releases.',
+        'Data release executions failed, timed out or aborted',
+        true,
       );
-    }
     for (const [functionId, fn] of props.functions) {
       add(
         `Throttles${functionId}`,
