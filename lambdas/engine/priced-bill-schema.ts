@@ -239,16 +239,17 @@ export const LineComparisonSchema = v.pipe(
 );
 
 /** The files the customer supplied that set a line's amounts (issue 20). */
+/** One supplied file as an answer names it: which, who supplied it, when, and their source. */
+const SuppliedUseSchema = v.strictObject({
+  id: v.pipe(v.string(), v.description("The supplied file's id, as the customer named it.")),
+  kind: v.picklist(['conversion-factors', 'fee-table', 'contract']),
+  suppliedBy: v.pipe(v.string(), v.description('Who added it to the data store.')),
+  suppliedAt: v.pipe(v.string(), v.description('When it was added, ISO 8601 UTC.')),
+  source: v.strictObject({ citation: v.string(), url: v.optional(v.string()) }),
+});
+
 export const SuppliedUsesSchema = v.pipe(
-  v.array(
-    v.strictObject({
-      id: v.pipe(v.string(), v.description("The supplied file's id, as the customer named it.")),
-      kind: v.picklist(['conversion-factors', 'fee-table', 'contract']),
-      suppliedBy: v.pipe(v.string(), v.description('Who added it to the data store.')),
-      suppliedAt: v.pipe(v.string(), v.description('When it was added, ISO 8601 UTC.')),
-      source: v.strictObject({ citation: v.string(), url: v.optional(v.string()) }),
-    }),
-  ),
+  v.array(SuppliedUseSchema),
   v.description(
     "The editions and contracts the customer supplied that set this line's amounts, with who supplied them, when and the customer's source: their figures, not values we publish. Absent when none did.",
   ),
@@ -678,7 +679,7 @@ export const JurisdictionSummarySchema = v.strictObject({
           effective: isoDate,
           termination: v.nullable(isoDate),
           supplied: v.pipe(
-            SuppliedUsesSchema.pipe[0].item,
+            SuppliedUseSchema,
             v.description("Who supplied it, when, and their source: the customer's figures, not ours."),
           ),
         }),
